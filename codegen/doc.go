@@ -1,0 +1,2 @@
+// Package codegen is part of symcalc; see README.md.
+package codegen

@@ -1,0 +1,2 @@
+// Package discovery is part of symcalc; see README.md.
+package discovery

@@ -1,0 +1,2 @@
+// Package egraph is part of symcalc; see README.md.
+package egraph

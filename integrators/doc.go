@@ -1,0 +1,2 @@
+// Package integrators is part of symcalc; see README.md.
+package integrators

@@ -1,0 +1,2 @@
+// Package parser is part of symcalc; see README.md.
+package parser

@@ -1,0 +1,2 @@
+// Package rewrite is part of symcalc; see README.md.
+package rewrite

@@ -1,0 +1,2 @@
+// Package symbolic is part of symcalc; see README.md.
+package symbolic
