@@ -1,0 +1,810 @@
+package symbolic
+
+import (
+	"math"
+	"slices"
+)
+
+// Small constants are kept alive for the life of the program.
+var (
+	smallInts [2049]*Expr // -1024..1024
+	trueExpr  *Expr
+	falseExpr *Expr
+	half      *Expr
+)
+
+func init() {
+	for i := range smallInts {
+		smallInts[i] = newNode(&Expr{kind: KNum, op: OpNum, num: Int(int64(i - 1024))})
+	}
+	trueExpr = newNode(&Expr{kind: KBool, op: OpBool, num: Int(1)})
+	falseExpr = newNode(&Expr{kind: KBool, op: OpBool, num: Int(0)})
+	half = NumExpr(Rat(1, 2))
+}
+
+// NumExpr returns the constant n.
+func NumExpr(n Number) *Expr {
+	if n.k == numInt && n.i >= -1024 && n.i <= 1024 {
+		return smallInts[n.i+1024]
+	}
+	return newNode(&Expr{kind: KNum, op: OpNum, num: n})
+}
+
+// IntExpr returns the exact integer n.
+func IntExpr(n int64) *Expr { return NumExpr(Int(n)) }
+
+// FloatExpr returns the inexact constant f.
+func FloatExpr(f float64) *Expr { return NumExpr(Float(f)) }
+
+// RatExpr returns the exact rational p/q (q ≠ 0).
+func RatExpr(p, q int64) *Expr { return NumExpr(Rat(p, q)) }
+
+// Zero, One and MinusOne are the exact constants.
+func Zero() *Expr     { return smallInts[1024] }
+func One() *Expr      { return smallInts[1025] }
+func MinusOne() *Expr { return smallInts[1023] }
+
+// True and False are the boolean constants.
+func True() *Expr  { return trueExpr }
+func False() *Expr { return falseExpr }
+
+// Bool returns True or False.
+func Bool(b bool) *Expr {
+	if b {
+		return trueExpr
+	}
+	return falseExpr
+}
+
+// Sym returns the symbol with that name.
+func Sym(name string) *Expr { return newNode(&Expr{kind: KSym, op: OpSym, name: name}) }
+
+// Syms returns one symbol per name.
+func Syms(names ...string) []*Expr {
+	out := make([]*Expr, len(names))
+	for i, n := range names {
+		out[i] = Sym(n)
+	}
+	return out
+}
+
+// ---- sums ----------------------------------------------------------------
+
+// adder accumulates a sum in polynomial form.
+type adder struct {
+	c     Number
+	terms []*Expr
+	coefs []Number
+	index map[*Expr]int
+}
+
+func (a *adder) addTerm(t *Expr, c Number) {
+	if a.index == nil && len(a.terms) >= 12 {
+		a.index = make(map[*Expr]int, 2*len(a.terms))
+		for i, u := range a.terms {
+			a.index[u] = i
+		}
+	}
+	if a.index != nil {
+		if i, ok := a.index[t]; ok {
+			a.coefs[i] = a.coefs[i].Add(c)
+			return
+		}
+		a.index[t] = len(a.terms)
+	} else {
+		for i, u := range a.terms {
+			if u == t {
+				a.coefs[i] = a.coefs[i].Add(c)
+				return
+			}
+		}
+	}
+	a.terms = append(a.terms, t)
+	a.coefs = append(a.coefs, c)
+}
+
+// add adds c*e.
+func (a *adder) add(e *Expr, c Number) {
+	switch e.kind {
+	case KNum:
+		a.c = a.c.Add(e.num.Mul(c))
+	case KAdd:
+		a.c = a.c.Add(e.num.Mul(c))
+		for i, t := range e.args {
+			a.addTerm(t, e.coef[i].Mul(c))
+		}
+	case KMul:
+		if !e.num.IsOne() {
+			a.addTerm(withCoef(Int(1), e), e.num.Mul(c))
+			return
+		}
+		a.addTerm(e, c)
+	default:
+		a.addTerm(e, c)
+	}
+}
+
+func (a *adder) build() *Expr {
+	// Drop zero coefficients.
+	n := 0
+	for i := range a.terms {
+		if !a.coefs[i].IsZero() {
+			a.terms[n], a.coefs[n] = a.terms[i], a.coefs[i]
+			n++
+		}
+	}
+	terms, coefs := a.terms[:n], a.coefs[:n]
+	switch {
+	case n == 0:
+		return NumExpr(a.c)
+	case n == 1 && a.c.IsZero():
+		return withCoef(coefs[0], terms[0])
+	}
+	sortTerms(terms, coefs)
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: a.c, args: terms, coef: coefs})
+}
+
+// sortTerms sorts terms (and coefs alongside) canonically, cheaply when
+// they are already in order.
+func sortTerms(terms []*Expr, coefs []Number) {
+	sorted := true
+	for i := 1; i < len(terms); i++ {
+		if Compare(terms[i-1], terms[i]) > 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return
+	}
+	idx := make([]int, len(terms))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int { return Compare(terms[i], terms[j]) })
+	t2 := make([]*Expr, len(terms))
+	c2 := make([]Number, len(terms))
+	for k, i := range idx {
+		t2[k], c2[k] = terms[i], coefs[i]
+	}
+	copy(terms, t2)
+	copy(coefs, c2)
+}
+
+// withCoef returns c*t for a term t that carries no coefficient of its own
+// (or whose coefficient is replaced).
+func withCoef(c Number, t *Expr) *Expr {
+	if c.IsZero() {
+		return Zero()
+	}
+	switch t.kind {
+	case KMul:
+		if c.Equal(t.num) {
+			return t
+		}
+		if c.IsOne() && len(t.args) == 1 {
+			return powNode(t.args[0], t.exps[0])
+		}
+		return newNode(&Expr{kind: KMul, op: OpMul, num: c, args: t.args, exps: t.exps})
+	case KNum:
+		return NumExpr(c.Mul(t.num))
+	}
+	if c.IsOne() {
+		return t
+	}
+	if t.kind == KAdd {
+		return Mul(NumExpr(c), t)
+	}
+	b, e := t, One()
+	if t.kind == KPow {
+		b, e = t.args[0], t.args[1]
+	}
+	return newNode(&Expr{kind: KMul, op: OpMul, num: c, args: []*Expr{b}, exps: []*Expr{e}})
+}
+
+// Add returns the sum of its arguments in canonical polynomial form.
+func Add(args ...*Expr) *Expr {
+	switch len(args) {
+	case 0:
+		return Zero()
+	case 1:
+		return args[0]
+	}
+	var a adder
+	a.c = Int(0)
+	for _, e := range args {
+		a.add(e, Int(1))
+	}
+	return a.build()
+}
+
+// SumBuilder accumulates a large sum term by term in amortised O(1) per
+// term; Build returns the canonical sum. It is the fast way to build a
+// sum of many terms (Add on a growing sum copies it each time).
+type SumBuilder struct{ a adder }
+
+// NewSumBuilder returns an empty sum.
+func NewSumBuilder() *SumBuilder { return &SumBuilder{a: adder{c: Int(0)}} }
+
+// Add adds e to the sum.
+func (s *SumBuilder) Add(e *Expr) { s.a.add(e, Int(1)) }
+
+// AddScaled adds c*e to the sum.
+func (s *SumBuilder) AddScaled(c Number, e *Expr) { s.a.add(e, c) }
+
+// Len returns the number of distinct non-constant terms so far.
+func (s *SumBuilder) Len() int { return len(s.a.terms) }
+
+// Build returns the sum. The builder may be reused: it is reset.
+func (s *SumBuilder) Build() *Expr {
+	e := s.a.build()
+	s.a = adder{c: Int(0)}
+	return e
+}
+
+// Sub returns a - b.
+func Sub(a, b *Expr) *Expr { return Add(a, Neg(b)) }
+
+// Neg returns -a.
+func Neg(a *Expr) *Expr {
+	if a.kind == KNum {
+		return NumExpr(a.num.Neg())
+	}
+	return Scale(Int(-1), a)
+}
+
+// Scale returns c*a.
+func Scale(c Number, a *Expr) *Expr {
+	var ad adder
+	ad.c = Int(0)
+	ad.add(a, c)
+	return ad.build()
+}
+
+// ---- products ------------------------------------------------------------
+
+type factor struct{ base, exp *Expr }
+
+// muler accumulates a product in polynomial form.
+type muler struct {
+	c       Number
+	factors []factor
+	index   map[*Expr]int
+	pending []factor
+}
+
+func (m *muler) addFactor(b, e *Expr) {
+	if m.index == nil && len(m.factors) >= 12 {
+		m.index = make(map[*Expr]int, 2*len(m.factors))
+		for i, f := range m.factors {
+			m.index[f.base] = i
+		}
+	}
+	if m.index != nil {
+		if i, ok := m.index[b]; ok {
+			m.factors[i].exp = Add(m.factors[i].exp, e)
+			return
+		}
+		m.index[b] = len(m.factors)
+	} else {
+		for i := range m.factors {
+			if m.factors[i].base == b {
+				m.factors[i].exp = Add(m.factors[i].exp, e)
+				return
+			}
+		}
+	}
+	m.factors = append(m.factors, factor{b, e})
+}
+
+func (m *muler) mul(e *Expr) {
+	switch e.kind {
+	case KNum:
+		m.c = m.c.Mul(e.num)
+	case KMul:
+		m.c = m.c.Mul(e.num)
+		for i, b := range e.args {
+			m.addFactor(b, e.exps[i])
+		}
+	case KPow:
+		m.addFactor(e.args[0], e.args[1])
+	default:
+		m.addFactor(e, One())
+	}
+}
+
+func (m *muler) build() *Expr {
+	if m.c.IsZero() {
+		return Zero()
+	}
+	out := m.factors[:0]
+	for _, f := range m.factors {
+		if f.exp.IsZero() {
+			continue
+		}
+		// A combined factor may simplify (2^(1/2)*2^(1/2) = 2, (x^(1/2))^2 = x).
+		if f.base.kind == KNum || f.base.kind == KMul || f.base.kind == KPow {
+			p := Pow(f.base, f.exp)
+			switch p.kind {
+			case KNum:
+				m.c = m.c.Mul(p.num)
+				continue
+			case KPow:
+				f = factor{p.args[0], p.args[1]}
+			case KMul:
+				m.c = m.c.Mul(p.num)
+				for i, b := range p.args {
+					m.pending = append(m.pending, factor{b, p.exps[i]})
+				}
+				continue
+			default:
+				f = factor{p, One()}
+			}
+		}
+		out = append(out, f)
+	}
+	m.factors = out
+	if len(m.pending) > 0 {
+		pend := m.pending
+		m.pending = nil
+		m.index = nil
+		for _, f := range pend {
+			m.addFactor(f.base, f.exp)
+		}
+		return m.build()
+	}
+	if m.c.IsZero() {
+		return Zero()
+	}
+	fs := m.factors
+	switch len(fs) {
+	case 0:
+		return NumExpr(m.c)
+	case 1:
+		if m.c.IsOne() {
+			return powNode(fs[0].base, fs[0].exp)
+		}
+		if fs[0].base.kind == KAdd && fs[0].exp.IsOne() {
+			// c*(a + b) distributes the number, so 2*(x+y) == 2*x + 2*y.
+			return Scale(m.c, fs[0].base)
+		}
+	}
+	slices.SortFunc(fs, func(a, b factor) int { return Compare(a.base, b.base) })
+	args := make([]*Expr, len(fs))
+	exps := make([]*Expr, len(fs))
+	for i, f := range fs {
+		args[i], exps[i] = f.base, f.exp
+	}
+	return newNode(&Expr{kind: KMul, op: OpMul, num: m.c, args: args, exps: exps})
+}
+
+// Mul returns the product of its arguments in canonical polynomial form.
+func Mul(args ...*Expr) *Expr {
+	switch len(args) {
+	case 0:
+		return One()
+	case 1:
+		return args[0]
+	}
+	m := muler{c: Int(1)}
+	for _, e := range args {
+		if e.IsZero() {
+			return Zero()
+		}
+		m.mul(e)
+	}
+	return m.build()
+}
+
+// Div returns a / b.
+func Div(a, b *Expr) *Expr {
+	if b.kind == KNum && a.kind == KNum {
+		if q, ok := a.num.Div(b.num); ok {
+			return NumExpr(q)
+		}
+	}
+	return Mul(a, Pow(b, MinusOne()))
+}
+
+// Inv returns 1/a.
+func Inv(a *Expr) *Expr { return Pow(a, MinusOne()) }
+
+// ---- powers --------------------------------------------------------------
+
+// powNode builds base^exp for a single factor, without further rules
+// beyond the identities for exponents 0 and 1.
+func powNode(b, e *Expr) *Expr {
+	if e.IsOne() {
+		return b
+	}
+	if e.IsZero() {
+		return One()
+	}
+	return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+}
+
+// Pow returns b^e with exact folding and the sound power rules:
+// (x^a)^n = x^(a*n) and (x*y)^n = x^n*y^n for integer n.
+func Pow(b, e *Expr) *Expr {
+	if e.kind == KNum {
+		en := e.num
+		if en.IsZero() && en.IsExact() {
+			return One()
+		}
+		if en.IsOne() {
+			return b
+		}
+		if b.kind == KNum {
+			if r, ok := numPow(b.num, en); ok {
+				return NumExpr(r)
+			}
+			return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+		}
+		if b.IsOne() {
+			return b
+		}
+		if en.IsInt() && en.IsExact() {
+			switch b.kind {
+			case KPow:
+				return Pow(b.args[0], Mul(b.args[1], e))
+			case KMul:
+				m := muler{c: Int(1)}
+				if ni, ok := en.IsSmallInt(); ok {
+					if c, ok := b.num.PowInt(ni); ok {
+						m.c = c
+					} else {
+						break
+					}
+				} else {
+					break
+				}
+				for i, f := range b.args {
+					m.addFactor(f, Mul(b.exps[i], e))
+				}
+				return m.build()
+			}
+		}
+		return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+	}
+	if b.IsOne() {
+		return b
+	}
+	return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+}
+
+// numPow folds b^e for constants when the result is a constant of the
+// right exactness; ok is false when it must stay symbolic (0^-1, 2^(1/2)).
+func numPow(b, e Number) (Number, bool) {
+	if b.IsFloat() || e.IsFloat() {
+		if !b.IsFloat() && !e.IsFloat() {
+			return Number{}, false
+		}
+		bf, ef := b.Float64(), e.Float64()
+		if bf < 0 && ef != math.Trunc(ef) {
+			return Number{}, false
+		}
+		return Float(math.Pow(bf, ef)), true
+	}
+	if ei, ok := e.IsSmallInt(); ok {
+		return b.PowInt(ei)
+	}
+	if e.IsInt() {
+		if b.IsOne() {
+			return b, true
+		}
+		return Number{}, false
+	}
+	// Rational exponent p/q: exact only for perfect powers.
+	p, q := e.Num(), e.Den()
+	if !p.IsInt64() || !q.IsInt64() || q.Int64() > 64 {
+		return Number{}, false
+	}
+	if b.IsZero() && p.Sign() > 0 {
+		return Int(0), true
+	}
+	if b.Sign() < 0 {
+		// Real powers of negative numbers with fractional exponents stay
+		// symbolic (numerically they are NaN, as math.Pow gives).
+		return Number{}, false
+	}
+	root, ok := b.ratRoot(q.Int64())
+	if !ok {
+		return Number{}, false
+	}
+	return root.PowInt(p.Int64())
+}
+
+// Sqrt returns x^(1/2).
+func Sqrt(x *Expr) *Expr { return Pow(x, half) }
+
+// ---- calls ---------------------------------------------------------------
+
+func callNode(op Op, name string, args ...*Expr) *Expr {
+	return newNode(&Expr{kind: KCall, op: op, name: name, args: args})
+}
+
+// Call applies a built-in function (OpSin … OpCeil, OpAtan2, OpMin,
+// OpMax, OpIfElse, comparisons, logic) with exact folding. OpSqrt builds a power.
+func Call(op Op, args ...*Expr) *Expr {
+	switch op {
+	case OpSqrt:
+		return Sqrt(args[0])
+	case OpMin, OpMax:
+		return minMax(op, args)
+	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
+		return Compare2(op, args[0], args[1])
+	case OpAnd:
+		return And(args...)
+	case OpOr:
+		return Or(args...)
+	case OpNot:
+		return Not(args[0])
+	case OpIfElse:
+		return IfElse(args[0], args[1], args[2])
+	case OpDiff:
+		return Derivative(args[0], args[1])
+	}
+	if r := foldCall(op, args); r != nil {
+		return r
+	}
+	cp := make([]*Expr, len(args))
+	copy(cp, args)
+	return callNode(op, "", cp...)
+}
+
+// Func applies a user-named function with no built-in meaning: f(x, y).
+// A built-in name gives the built-in.
+func Func(name string, args ...*Expr) *Expr {
+	if op, _, ok := LookupFunc(name); ok {
+		return Call(op, args...)
+	}
+	cp := make([]*Expr, len(args))
+	copy(cp, args)
+	return callNode(OpFunc, name, cp...)
+}
+
+// Convenience constructors for the built-in functions.
+func Sin(x *Expr) *Expr           { return Call(OpSin, x) }
+func Cos(x *Expr) *Expr           { return Call(OpCos, x) }
+func Tan(x *Expr) *Expr           { return Call(OpTan, x) }
+func Asin(x *Expr) *Expr          { return Call(OpAsin, x) }
+func Acos(x *Expr) *Expr          { return Call(OpAcos, x) }
+func Atan(x *Expr) *Expr          { return Call(OpAtan, x) }
+func Atan2(y, x *Expr) *Expr      { return Call(OpAtan2, y, x) }
+func Sinh(x *Expr) *Expr          { return Call(OpSinh, x) }
+func Cosh(x *Expr) *Expr          { return Call(OpCosh, x) }
+func Tanh(x *Expr) *Expr          { return Call(OpTanh, x) }
+func Exp(x *Expr) *Expr           { return Call(OpExp, x) }
+func Log(x *Expr) *Expr           { return Call(OpLog, x) }
+func Log1p(x *Expr) *Expr         { return Call(OpLog1p, x) }
+func Cbrt(x *Expr) *Expr          { return Call(OpCbrt, x) }
+func Abs(x *Expr) *Expr           { return Call(OpAbs, x) }
+func Sign(x *Expr) *Expr          { return Call(OpSign, x) }
+func Floor(x *Expr) *Expr         { return Call(OpFloor, x) }
+func Ceil(x *Expr) *Expr          { return Call(OpCeil, x) }
+func Min(args ...*Expr) *Expr     { return minMax(OpMin, args) }
+func Max(args ...*Expr) *Expr     { return minMax(OpMax, args) }
+func Lt(a, b *Expr) *Expr         { return Compare2(OpLt, a, b) }
+func Le(a, b *Expr) *Expr         { return Compare2(OpLe, a, b) }
+func Gt(a, b *Expr) *Expr         { return Compare2(OpGt, a, b) }
+func Ge(a, b *Expr) *Expr         { return Compare2(OpGe, a, b) }
+func Eq(a, b *Expr) *Expr         { return Compare2(OpEq, a, b) }
+func Ne(a, b *Expr) *Expr         { return Compare2(OpNe, a, b) }
+func IfElseE(c, a, b *Expr) *Expr { return IfElse(c, a, b) }
+
+// foldCall evaluates a one-argument function at exact special points and
+// at float arguments; nil means no folding.
+func foldCall(op Op, args []*Expr) *Expr {
+	if len(args) == 1 {
+		x := args[0]
+		if x.kind == KNum {
+			n := x.num
+			if n.IsFloat() {
+				if v, ok := evalFunc1(op, n.f); ok {
+					return FloatExpr(v)
+				}
+				return nil
+			}
+			switch op {
+			case OpSin, OpTan, OpAsin, OpAtan, OpSinh, OpTanh, OpLog1p, OpCbrt:
+				if n.IsZero() {
+					return Zero()
+				}
+				if op == OpCbrt {
+					if r, ok := n.ratRoot(3); ok {
+						return NumExpr(r)
+					}
+				}
+			case OpCos, OpCosh, OpExp:
+				if n.IsZero() {
+					return One()
+				}
+			case OpLog:
+				if n.IsOne() {
+					return Zero()
+				}
+			case OpAcos:
+				if n.IsOne() {
+					return Zero()
+				}
+			case OpAbs:
+				if n.Sign() < 0 {
+					return NumExpr(n.Neg())
+				}
+				return x
+			case OpSign:
+				return IntExpr(int64(n.Sign()))
+			case OpFloor, OpCeil:
+				if n.IsInt() {
+					return x
+				}
+				q := n.Num()
+				d := n.Den()
+				fl := new(bigInt).Div(q, d) // Euclidean: floor for positive d
+				if op == OpCeil {
+					fl.Add(fl, bigOne)
+				}
+				return NumExpr(BigInt(fl))
+			}
+			return nil
+		}
+		switch op {
+		case OpAbs:
+			if x.kind == KCall && (x.op == OpAbs || x.op == OpExp || x.op == OpCosh) {
+				return x
+			}
+			if x.kind == KMul && x.num.Sign() < 0 {
+				return Abs(Neg(x))
+			}
+		case OpSign:
+			if x.kind == KCall && x.op == OpSign {
+				return x
+			}
+		case OpFloor, OpCeil:
+			if x.kind == KCall && (x.op == OpFloor || x.op == OpCeil) {
+				return x
+			}
+		}
+		return nil
+	}
+	if op == OpAtan2 && args[0].kind == KNum && args[1].kind == KNum {
+		y, x := args[0].num, args[1].num
+		if y.IsFloat() || x.IsFloat() {
+			return FloatExpr(math.Atan2(y.Float64(), x.Float64()))
+		}
+		if y.IsZero() && x.Sign() > 0 {
+			return Zero()
+		}
+	}
+	return nil
+}
+
+func minMax(op Op, args []*Expr) *Expr {
+	// Flatten, fold constants, dedupe, sort.
+	var flat []*Expr
+	var best *Number
+	for _, a := range args {
+		if a.kind == KCall && a.op == op {
+			flat = append(flat, a.args...)
+			continue
+		}
+		flat = append(flat, a)
+	}
+	out := flat[:0:0]
+	for _, a := range flat {
+		if a.kind == KNum && !(a.num.IsFloat() && math.IsNaN(a.num.f)) {
+			if best == nil || (op == OpMin && a.num.Cmp(*best) < 0) || (op == OpMax && a.num.Cmp(*best) > 0) {
+				n := a.num
+				best = &n
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	if best != nil {
+		out = append(out, NumExpr(*best))
+	}
+	slices.SortFunc(out, Compare)
+	out = slices.Compact(out)
+	if len(out) == 1 {
+		return out[0]
+	}
+	return callNode(op, "", out...)
+}
+
+// Compare2 builds the comparison a op b (op one of OpLt … OpNe), folded
+// when both sides are constants or structurally equal.
+func Compare2(op Op, a, b *Expr) *Expr {
+	if a.kind == KNum && b.kind == KNum {
+		c := a.num.Cmp(b.num)
+		nan := (a.num.IsFloat() && math.IsNaN(a.num.f)) || (b.num.IsFloat() && math.IsNaN(b.num.f))
+		if nan {
+			return Bool(op == OpNe)
+		}
+		switch op {
+		case OpLt:
+			return Bool(c < 0)
+		case OpLe:
+			return Bool(c <= 0)
+		case OpGt:
+			return Bool(c > 0)
+		case OpGe:
+			return Bool(c >= 0)
+		case OpEq:
+			return Bool(c == 0)
+		case OpNe:
+			return Bool(c != 0)
+		}
+	}
+	return callNode(op, "", a, b)
+}
+
+// And returns the conjunction, flattened, with constants folded.
+func And(args ...*Expr) *Expr { return logic(OpAnd, args) }
+
+// Or returns the disjunction, flattened, with constants folded.
+func Or(args ...*Expr) *Expr { return logic(OpOr, args) }
+
+func logic(op Op, args []*Expr) *Expr {
+	absorbing := op == OpOr // true absorbs in Or; false in And
+	var out []*Expr
+	var walk func([]*Expr) bool
+	walk = func(as []*Expr) bool {
+		for _, a := range as {
+			if a.kind == KBool {
+				if (a.num.i == 1) == absorbing {
+					return true
+				}
+				continue
+			}
+			if a.kind == KCall && a.op == op {
+				if walk(a.args) {
+					return true
+				}
+				continue
+			}
+			out = append(out, a)
+		}
+		return false
+	}
+	if walk(args) {
+		return Bool(absorbing)
+	}
+	slices.SortFunc(out, Compare)
+	out = slices.Compact(out)
+	switch len(out) {
+	case 0:
+		return Bool(!absorbing)
+	case 1:
+		return out[0]
+	}
+	return callNode(op, "", out...)
+}
+
+// Not returns the negation, folding constants and double negation.
+func Not(a *Expr) *Expr {
+	if a.kind == KBool {
+		return Bool(a.num.i == 0)
+	}
+	if a.kind == KCall && a.op == OpNot {
+		return a.args[0]
+	}
+	return callNode(OpNot, "", a)
+}
+
+// IfElse returns a where c holds and b elsewhere.
+func IfElse(c, a, b *Expr) *Expr {
+	if c.kind == KBool {
+		if c.num.i == 1 {
+			return a
+		}
+		return b
+	}
+	if a == b {
+		return a
+	}
+	return callNode(OpIfElse, "", c, a, b)
+}
+
+// Derivative returns the unevaluated derivative of f with respect to x.
+func Derivative(f, x *Expr) *Expr { return callNode(OpDiff, "", f, x) }

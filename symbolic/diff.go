@@ -1,0 +1,354 @@
+package symbolic
+
+import (
+	"context"
+	"fmt"
+)
+
+// Diff returns the derivative of e with respect to the symbol x.
+//
+// Every built-in function has its rule; piecewise functions differentiate
+// piecewise (abs' = sign, min/max and ifelse by branch, floor/ceil/sign'
+// = 0 almost everywhere); a user function f(…) gives an unevaluated
+// Derivative by the chain rule.
+func Diff(e, x *Expr) *Expr {
+	d := differ{x: x, memo: map[*Expr]*Expr{}}
+	return d.diff(e)
+}
+
+type differ struct {
+	x    *Expr
+	memo map[*Expr]*Expr
+	has  map[*Expr]bool
+}
+
+// contains reports whether x occurs in e, memoised across the differentiation.
+func (d *differ) contains(e *Expr) bool {
+	if e == d.x {
+		return true
+	}
+	if len(e.args) == 0 {
+		return false
+	}
+	if d.has == nil {
+		d.has = map[*Expr]bool{}
+	}
+	if v, ok := d.has[e]; ok {
+		return v
+	}
+	r := false
+	for _, a := range e.args {
+		if d.contains(a) {
+			r = true
+			break
+		}
+	}
+	if !r {
+		for _, a := range e.exps {
+			if d.contains(a) {
+				r = true
+				break
+			}
+		}
+	}
+	d.has[e] = r
+	return r
+}
+
+func (d *differ) diff(e *Expr) *Expr {
+	if e == d.x {
+		return One()
+	}
+	if !d.contains(e) {
+		return Zero()
+	}
+	if r, ok := d.memo[e]; ok {
+		return r
+	}
+	var r *Expr
+	switch e.kind {
+	case KAdd:
+		var a adder
+		a.c = Int(0)
+		for i, t := range e.args {
+			a.add(d.diff(t), e.coef[i])
+		}
+		r = a.build()
+	case KMul:
+		// Product rule over the factors b_i^e_i.
+		var a adder
+		a.c = Int(0)
+		n := len(e.args)
+		for i := 0; i < n; i++ {
+			fi := powNode(e.args[i], e.exps[i])
+			if !d.contains(fi) {
+				continue
+			}
+			dfi := d.diffPow(e.args[i], e.exps[i])
+			others := make([]*Expr, 0, n+1)
+			others = append(others, NumExpr(e.num), dfi)
+			for j := 0; j < n; j++ {
+				if j != i {
+					others = append(others, powNode(e.args[j], e.exps[j]))
+				}
+			}
+			a.add(Mul(others...), Int(1))
+		}
+		r = a.build()
+	case KPow:
+		r = d.diffPow(e.args[0], e.args[1])
+	case KCall:
+		r = d.diffCall(e)
+	default:
+		r = Zero()
+	}
+	d.memo[e] = r
+	return r
+}
+
+// diffPow differentiates b^p.
+func (d *differ) diffPow(b, p *Expr) *Expr {
+	bx, px := d.contains(b), d.contains(p)
+	switch {
+	case bx && !px:
+		// p * b^(p-1) * b'
+		return Mul(p, Pow(b, Add(p, MinusOne())), d.diff(b))
+	case !bx && px:
+		return Mul(Pow(b, p), Log(b), d.diff(p))
+	case bx && px:
+		// b^p * (p' log b + p b'/b)
+		return Mul(Pow(b, p), Add(Mul(d.diff(p), Log(b)), Mul(p, d.diff(b), Pow(b, MinusOne()))))
+	}
+	return Zero()
+}
+
+func (d *differ) diffCall(e *Expr) *Expr {
+	a := e.args
+	if len(a) == 1 {
+		u := a[0]
+		du := d.diff(u)
+		var f *Expr // f'(u)
+		switch e.op {
+		case OpSin:
+			f = Cos(u)
+		case OpCos:
+			f = Neg(Sin(u))
+		case OpTan:
+			f = Add(One(), Pow(Tan(u), IntExpr(2)))
+		case OpAsin:
+			f = Pow(Sub(One(), Pow(u, IntExpr(2))), RatExpr(-1, 2))
+		case OpAcos:
+			f = Neg(Pow(Sub(One(), Pow(u, IntExpr(2))), RatExpr(-1, 2)))
+		case OpAtan:
+			f = Inv(Add(One(), Pow(u, IntExpr(2))))
+		case OpSinh:
+			f = Cosh(u)
+		case OpCosh:
+			f = Sinh(u)
+		case OpTanh:
+			f = Sub(One(), Pow(Tanh(u), IntExpr(2)))
+		case OpExp:
+			f = e
+		case OpLog:
+			f = Inv(u)
+		case OpLog1p:
+			f = Inv(Add(One(), u))
+		case OpCbrt:
+			f = Mul(RatExpr(1, 3), Pow(Cbrt(u), IntExpr(-2)))
+		case OpAbs:
+			f = Sign(u)
+		case OpSign, OpFloor, OpCeil:
+			return Zero()
+		case OpNot:
+			return Zero()
+		case OpFunc:
+			return Mul(Derivative(e, u), du)
+		case OpDiff:
+			return Derivative(e, d.x)
+		}
+		if f != nil {
+			return Mul(f, du)
+		}
+	}
+	switch e.op {
+	case OpAtan2:
+		y, xx := a[0], a[1]
+		// (x y' - y x') / (x^2 + y^2)
+		num := Sub(Mul(xx, d.diff(y)), Mul(y, d.diff(xx)))
+		return Mul(num, Inv(Add(Pow(xx, IntExpr(2)), Pow(y, IntExpr(2)))))
+	case OpMin, OpMax:
+		// Pairwise: min(a, rest) = ifelse(a <= rest, a, rest).
+		first := a[0]
+		rest := Make(e.op, "", a[1:])
+		cmp := Le(first, rest)
+		if e.op == OpMax {
+			cmp = Ge(first, rest)
+		}
+		return IfElse(cmp, d.diff(first), d.diff(rest))
+	case OpIfElse:
+		return IfElse(a[0], d.diff(a[1]), d.diff(a[2]))
+	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr:
+		return Zero()
+	case OpDiff:
+		return Derivative(e, d.x)
+	case OpFunc:
+		// Chain rule through each argument: Σ ∂f/∂a_i * a_i'.
+		var s adder
+		s.c = Int(0)
+		for _, ai := range a {
+			dai := d.diff(ai)
+			if dai.IsZero() {
+				continue
+			}
+			s.add(Mul(Derivative(e, ai), dai), Int(1))
+		}
+		return s.build()
+	}
+	panic(fmt.Sprintf("symbolic: no derivative rule for %s", e.op))
+}
+
+// Jacobian returns the dense Jacobian J[i][j] = ∂fs[i]/∂xs[j]. Only the
+// entries in the structural sparsity pattern are differentiated.
+func Jacobian(fs, xs []*Expr) [][]*Expr {
+	J := make([][]*Expr, len(fs))
+	pat := Sparsity(fs, xs)
+	for i := range fs {
+		J[i] = make([]*Expr, len(xs))
+		for j := range xs {
+			J[i][j] = Zero()
+		}
+		for _, j := range pat.Cols(i) {
+			J[i][j] = Diff(fs[i], xs[j])
+		}
+	}
+	return J
+}
+
+// SparseJacobian is a Jacobian in compressed sparse row form: the nonzero
+// entries of row i are Values[RowPtr[i]:RowPtr[i+1]] in columns
+// ColIdx[RowPtr[i]:RowPtr[i+1]] (sorted). Structural entries whose
+// derivative simplifies to 0 are kept, so the pattern is the one Sparsity gives.
+type SparseJacobian struct {
+	Pattern
+	Values []*Expr
+}
+
+// SparseJacobianOf differentiates only structurally nonzero entries; ctx
+// cancels long runs.
+func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (*SparseJacobian, error) {
+	pat := Sparsity(fs, xs)
+	sj := &SparseJacobian{Pattern: pat, Values: make([]*Expr, len(pat.ColIdx))}
+	for i, f := range fs {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		for k := pat.RowPtr[i]; k < pat.RowPtr[i+1]; k++ {
+			sj.Values[k] = Diff(f, xs[pat.ColIdx[k]])
+		}
+	}
+	return sj, nil
+}
+
+// Hessian returns the dense Hessian of f with respect to xs.
+func Hessian(f *Expr, xs []*Expr) [][]*Expr {
+	grad := make([]*Expr, len(xs))
+	for i, x := range xs {
+		grad[i] = Diff(f, x)
+	}
+	return Jacobian(grad, xs)
+}
+
+// Gradient returns ∂f/∂x for each x.
+func Gradient(f *Expr, xs []*Expr) []*Expr {
+	g := make([]*Expr, len(xs))
+	for i, x := range xs {
+		g[i] = Diff(f, x)
+	}
+	return g
+}
+
+// Pattern is a sparsity pattern in compressed sparse row form.
+type Pattern struct {
+	NRows, NCols int
+	RowPtr       []int // len Rows+1
+	ColIdx       []int // sorted within each row
+}
+
+// Cols returns the columns of row i (shared: do not modify).
+func (p Pattern) Cols(i int) []int { return p.ColIdx[p.RowPtr[i]:p.RowPtr[i+1]] }
+
+// NNZ returns the number of structural nonzeros.
+func (p Pattern) NNZ() int { return len(p.ColIdx) }
+
+// Sparsity returns the structural sparsity pattern of the Jacobian of fs
+// with respect to xs without differentiating: entry (i, j) is present when
+// xs[j] occurs in fs[i]. Shared subterms are visited once per row.
+func Sparsity(fs, xs []*Expr) Pattern {
+	col := make(map[*Expr]int, len(xs))
+	for j, x := range xs {
+		col[x] = j
+	}
+	p := Pattern{NRows: len(fs), NCols: len(xs), RowPtr: make([]int, len(fs)+1)}
+	// Per-node cache of the variable sets reached, for nodes shared by many rows.
+	cache := map[*Expr][]int{}
+	var visit func(e *Expr) []int
+	visit = func(e *Expr) []int {
+		if e.kind == KSym {
+			if j, ok := col[e]; ok {
+				return []int{j}
+			}
+			return nil
+		}
+		if len(e.args) == 0 {
+			return nil
+		}
+		if s, ok := cache[e]; ok {
+			return s
+		}
+		var acc []int
+		for _, a := range e.args {
+			acc = mergeSorted(acc, visit(a))
+		}
+		for _, a := range e.exps {
+			acc = mergeSorted(acc, visit(a))
+		}
+		cache[e] = acc
+		return acc
+	}
+	for i, f := range fs {
+		s := visit(f)
+		p.ColIdx = append(p.ColIdx, s...)
+		p.RowPtr[i+1] = len(p.ColIdx)
+	}
+	return p
+}
+
+// mergeSorted returns the sorted union of two sorted, duplicate-free slices
+// (it may return one of them unchanged; callers must not modify results).
+func mergeSorted(a, b []int) []int {
+	if len(a) == 0 {
+		return b
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]int, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	out = append(out, b[j:]...)
+	return out
+}
