@@ -1,0 +1,164 @@
+// Command symcalc is the symcalc command-line tool: symbolic algebra on
+// expressions, models from equation files, code generation, simulation
+// and model-error discovery.
+//
+// Usage:
+//
+//	symcalc COMMAND [flags] ARGS...
+//	symcalc COMMAND --help
+//
+// Every command writes its result to stdout; errors go to stderr with the
+// position and a caret, and exit with status 2 for bad input, 1 for other
+// failures.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand. Each lives in its own file and registers
+// itself from an init function.
+type command struct {
+	name    string
+	summary string // one line for the command list
+	usage   string // full --help text
+	run     func(ctx context.Context, env *cmdEnv, args []string) error
+}
+
+// cmdEnv carries the standard streams so commands are testable in process.
+type cmdEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("symcalc: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// usageError is bad input from the user: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// inputError wraps an error caused by bad input (a parse error): exit status 2.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string { return e.err.Error() }
+func (e *inputError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	env := &cmdEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	os.Exit(runMain(ctx, env, os.Args[1:]))
+}
+
+// runMain runs one symcalc invocation and returns the exit status.
+func runMain(ctx context.Context, env *cmdEnv, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				fmt.Fprint(env.stdout, c.usage)
+				return 0
+			}
+		}
+		printCommands(env.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(env.stderr, "symcalc: unknown command %q%s\n", args[0], suggest(args[0], commandNames()))
+		printCommands(env.stderr)
+		return 2
+	}
+	for _, a := range args[1:] {
+		if a == "--help" || a == "-h" {
+			fmt.Fprint(env.stdout, c.usage)
+			return 0
+		}
+		if a == "--" {
+			break
+		}
+	}
+	err := c.run(ctx, env, args[1:])
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(env.stderr, "symcalc %s: %v\n", c.name, err)
+	var ue *usageError
+	var ie *inputError
+	if errors.As(err, &ue) || errors.As(err, &ie) {
+		return 2
+	}
+	return 1
+}
+
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func printCommands(w io.Writer) {
+	fmt.Fprintln(w, "usage: symcalc COMMAND [flags] ARGS...   (symcalc COMMAND --help for details)")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+}
+
+// suggest returns a "did you mean" hint for a mistyped name.
+func suggest(name string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
