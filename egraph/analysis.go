@@ -1,0 +1,144 @@
+package egraph
+
+import "math"
+
+// Analysis attaches data to every e-class and keeps it consistent as
+// classes merge (egg's Analysis). The data lives in the analysis itself, in
+// tables indexed by class id, so the e-graph stores no per-class interface
+// values.
+//
+// The e-graph calls Make when it creates class id from node n; Merge when
+// class from is merged into class into (into survives); MergeNode during
+// Rebuild when a child of node n changed, to fold n's freshly made data
+// into its class; and Modify after Make and after every union, where the
+// analysis may add nodes and unions (constant folding adds the constant
+// leaf there and prunes the class).
+type Analysis interface {
+	Make(g *EGraph, id Id, n Node)
+	// Merge reports whether into's data changed and whether from's data
+	// differs from the merged result, as egg's DidMerge does; parents of
+	// the changed side are re-analysed.
+	Merge(g *EGraph, into, from Id) (intoChanged, fromChanged bool)
+	MergeNode(g *EGraph, into Id, n Node) (changed bool)
+	Modify(g *EGraph, id Id)
+}
+
+// ConstantAnalysis is implemented by analyses that know when a class is a
+// numeric constant.
+type ConstantAnalysis interface {
+	Constant(g *EGraph, id Id) (float64, bool)
+}
+
+// IntervalAnalysis is implemented by analyses that bound the real values a
+// class can take.
+type IntervalAnalysis interface {
+	Interval(g *EGraph, id Id) Interval
+}
+
+// ConstFold is egg's constant-folding analysis from its math test suite:
+// a class's data is an optional constant, made for constant leaves and for
+// +, -, * and / (b != 0) of constant children; merging keeps an existing
+// constant; and Modify adds the constant leaf to a constant class and then
+// prunes every non-leaf node from it (when Prune is set).
+type ConstFold struct {
+	Add, Sub, Mul, Div Op
+	// Prune removes non-leaf nodes from classes that have a constant.
+	Prune bool
+	val   []float64
+	has   []bool
+}
+
+// NewConstFold returns constant folding over the language's "+", "-", "*"
+// and "/" operators (any of them may be missing), with pruning.
+func NewConstFold(l *Language) *ConstFold {
+	c := &ConstFold{Prune: true}
+	c.Add, _ = l.Lookup("+")
+	c.Sub, _ = l.Lookup("-")
+	c.Mul, _ = l.Lookup("*")
+	c.Div, _ = l.Lookup("/")
+	return c
+}
+
+// Constant returns the constant value of class id, if it has one.
+func (c *ConstFold) Constant(g *EGraph, id Id) (float64, bool) {
+	id = g.find(id)
+	return c.val[id], c.has[id]
+}
+
+func (c *ConstFold) fold(g *EGraph, n Node) (float64, bool) {
+	if n.Op == OpConst {
+		return ConstValue(n), true
+	}
+	if n.Op < firstUserOp {
+		return 0, false
+	}
+	switch n.Op {
+	case c.Add, c.Sub, c.Mul, c.Div:
+	default:
+		return 0, false
+	}
+	a, b := g.find(n.Args[0]), g.find(n.Args[1])
+	if !c.has[a] || !c.has[b] {
+		return 0, false
+	}
+	x, y := c.val[a], c.val[b]
+	var v float64
+	switch n.Op {
+	case c.Add:
+		v = x + y
+	case c.Sub:
+		v = x - y
+	case c.Mul:
+		v = x * y
+	default:
+		if y == 0 {
+			return 0, false
+		}
+		v = x / y
+	}
+	if math.IsNaN(v) {
+		return 0, false
+	}
+	return v, true
+}
+
+func (c *ConstFold) Make(g *EGraph, id Id, n Node) {
+	v, ok := c.fold(g, n)
+	for int(id) >= len(c.val) {
+		c.val = append(c.val, 0)
+		c.has = append(c.has, false)
+	}
+	c.val[id], c.has[id] = v, ok
+}
+
+func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
+	switch {
+	case !c.has[into] && c.has[from]:
+		c.val[into], c.has[into] = c.val[from], true
+		return true, false
+	case c.has[into] && !c.has[from]:
+		return false, true
+	}
+	return false, false
+}
+
+func (c *ConstFold) MergeNode(g *EGraph, into Id, n Node) bool {
+	v, ok := c.fold(g, n)
+	if ok && !c.has[into] {
+		c.val[into], c.has[into] = v, true
+		return true
+	}
+	return false
+}
+
+func (c *ConstFold) Modify(g *EGraph, id Id) {
+	id = g.find(id)
+	if !c.has[id] {
+		return
+	}
+	added := g.Add(ConstNode(c.val[id]))
+	g.UnionBecause(id, added, Justification{Rule: "constant-fold"})
+	if c.Prune {
+		g.RetainLeaves(id)
+	}
+}

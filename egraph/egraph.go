@@ -1,0 +1,447 @@
+package egraph
+
+import (
+	"slices"
+)
+
+// EClass is an equivalence class of e-nodes. After Rebuild its Nodes are
+// canonical, sorted and free of duplicates.
+type EClass struct {
+	// Nodes are the e-nodes of the class.
+	Nodes []Node
+	// parents are the ids of the e-nodes (by creation id, see EGraph.nodes)
+	// that have this class as a child. Like egg's parent lists they are
+	// never deduplicated, and their length decides which class survives a
+	// union.
+	parents []Id
+}
+
+// EGraph is an e-graph: a hashcons of e-nodes, a union-find over class ids,
+// and the classes themselves, with egg's deferred invariant maintenance:
+// Add and Union leave congruence and analysis data partly stale, and
+// Rebuild restores both in one pass.
+//
+// Every class id is created together with exactly one e-node (the node
+// that created it), so nodes[id] is the creation node of id; parent lists,
+// the rebuild worklists and explanations refer to e-nodes by that id.
+type EGraph struct {
+	lang     *Language
+	analysis Analysis
+	uf       []Id
+	nodes    []Node    // creation node of each id, canonical at creation
+	classes  []EClass  // by id; meaningful for roots only
+	memo     memoTable // hashcons, keeps stale entries as egg's memo does
+	pending  []Id
+	apending uniqueQueue
+	byOp     [][]Id // classes holding a node with each op, rebuilt each Rebuild
+	live     int    // number of classes
+	clean    bool
+
+	congruenceUnions int
+	explain          *explainer
+
+	nodeSlab []Node
+}
+
+// New returns an empty e-graph over lang with an optional analysis (nil for
+// none).
+func New(lang *Language, analysis Analysis) *EGraph {
+	g := &EGraph{lang: lang, analysis: analysis, clean: true}
+	g.memo.init(64)
+	return g
+}
+
+// Language returns the e-graph's operator table.
+func (g *EGraph) Language() *Language { return g.lang }
+
+// Analysis returns the e-graph's analysis (nil if none).
+func (g *EGraph) Analysis() Analysis { return g.analysis }
+
+// Find returns the canonical id of the class containing id.
+func (g *EGraph) Find(id Id) Id {
+	uf := g.uf
+	for uf[id] != id {
+		id = uf[id]
+	}
+	return id
+}
+
+// find is Find with path halving.
+func (g *EGraph) find(id Id) Id {
+	uf := g.uf
+	for {
+		p := uf[id]
+		if p == id {
+			return id
+		}
+		gp := uf[p]
+		uf[id] = gp
+		id = gp
+	}
+}
+
+// Class returns the class with canonical id Find(id).
+func (g *EGraph) Class(id Id) *EClass { return &g.classes[g.find(id)] }
+
+// NumClasses returns the number of e-classes.
+func (g *EGraph) NumClasses() int { return g.live }
+
+// MemoSize returns the size of the hashcons, stale entries included; this
+// is egg's total_size, which its node limit compares against.
+func (g *EGraph) MemoSize() int { return g.memo.count }
+
+// NumNodes returns the number of e-nodes over all classes (egg's
+// total_number_of_nodes). It is exact only after Rebuild.
+func (g *EGraph) NumNodes() int {
+	n := 0
+	for id := range g.classes {
+		if g.uf[id] == Id(id) {
+			n += len(g.classes[id].Nodes)
+		}
+	}
+	return n
+}
+
+// NumIds returns the number of ids handed out so far (live or merged).
+func (g *EGraph) NumIds() int { return len(g.uf) }
+
+// ClassIds returns the canonical ids of all classes in increasing order.
+func (g *EGraph) ClassIds() []Id {
+	ids := make([]Id, 0, g.live)
+	for id := range g.uf {
+		if g.uf[id] == Id(id) {
+			ids = append(ids, Id(id))
+		}
+	}
+	return ids
+}
+
+// IsClean reports whether the e-graph has been rebuilt since its last
+// change, which searching requires.
+func (g *EGraph) IsClean() bool { return g.clean }
+
+// CongruenceUnions returns the number of unions that rebuilding has
+// performed to restore congruence (egg's "rebuilds" counter).
+func (g *EGraph) CongruenceUnions() int { return g.congruenceUnions }
+
+// canon replaces n's children by their canonical ids.
+func (g *EGraph) canon(n *Node) {
+	switch g.lang.arity[n.Op] {
+	case 0:
+	case 1:
+		n.Args[0] = g.find(n.Args[0])
+	case 2:
+		n.Args[0] = g.find(n.Args[0])
+		n.Args[1] = g.find(n.Args[1])
+	default:
+		n.Args[0] = g.find(n.Args[0])
+		n.Args[1] = g.find(n.Args[1])
+		n.Args[2] = g.find(n.Args[2])
+	}
+}
+
+// Lookup returns the class of n (children need not be canonical), if n is
+// in the e-graph.
+func (g *EGraph) Lookup(n Node) (Id, bool) {
+	g.canon(&n)
+	id, ok := g.memo.get(&n)
+	if !ok {
+		return 0, false
+	}
+	return g.find(id), true
+}
+
+// LookupExpr returns the class of the term e if it is in the e-graph.
+func (g *EGraph) LookupExpr(e Expr) (Id, bool) {
+	ids := make([]Id, len(e.Nodes))
+	for i, n := range e.Nodes {
+		for k := 0; k < g.lang.Arity(n.Op); k++ {
+			n.Args[k] = ids[n.Args[k]]
+		}
+		id, ok := g.Lookup(n)
+		if !ok {
+			return 0, false
+		}
+		ids[i] = id
+	}
+	return ids[len(ids)-1], true
+}
+
+// AddExpr adds the term e and returns the class of its root.
+func (g *EGraph) AddExpr(e Expr) Id {
+	ids := make([]Id, len(e.Nodes))
+	for i, n := range e.Nodes {
+		for k := 0; k < g.lang.Arity(n.Op); k++ {
+			n.Args[k] = ids[n.Args[k]]
+		}
+		ids[i] = g.Add(n)
+	}
+	return ids[len(ids)-1]
+}
+
+// Add adds the e-node n (whose children are class ids) and returns its
+// class. If an equal node exists (after canonicalising the children), its
+// class is returned and nothing changes.
+func (g *EGraph) Add(n Node) Id {
+	g.canon(&n)
+	if id, ok := g.memo.get(&n); ok {
+		return g.find(id)
+	}
+	return g.addNew(n)
+}
+
+func (g *EGraph) addNew(n Node) Id {
+	id := Id(len(g.uf))
+	g.uf = append(g.uf, id)
+	g.nodes = append(g.nodes, n)
+	if len(g.nodeSlab) == 0 {
+		g.nodeSlab = make([]Node, 1024)
+	}
+	nodes := g.nodeSlab[:1:1]
+	g.nodeSlab = g.nodeSlab[1:]
+	nodes[0] = n
+	g.classes = append(g.classes, EClass{Nodes: nodes})
+	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
+		c := &g.classes[n.Args[k]]
+		c.parents = append(c.parents, id)
+	}
+	g.pending = append(g.pending, id)
+	g.memo.insert(&n, id)
+	g.live++
+	g.clean = false
+	if g.explain != nil {
+		g.explain.addNode(id)
+	}
+	if g.analysis != nil {
+		g.analysis.Make(g, id, n)
+		g.analysis.Modify(g, id)
+	}
+	return id
+}
+
+// Union merges the classes of a and b, reporting whether they were
+// different. Congruence and analysis data are restored by Rebuild.
+func (g *EGraph) Union(a, b Id) bool {
+	return g.union(a, b, Justification{})
+}
+
+// UnionBecause is Union recording why the two classes are equal, for
+// explanations.
+func (g *EGraph) UnionBecause(a, b Id, why Justification) bool {
+	return g.union(a, b, why)
+}
+
+func (g *EGraph) union(a, b Id, why Justification) bool {
+	id1, id2 := g.find(a), g.find(b)
+	if id1 == id2 {
+		return false
+	}
+	if len(g.classes[id1].parents) < len(g.classes[id2].parents) {
+		id1, id2 = id2, id1
+	}
+	if g.explain != nil {
+		g.explain.union(a, b, why)
+	}
+	g.uf[id2] = id1
+	g.live--
+	g.clean = false
+	c1, c2 := &g.classes[id1], &g.classes[id2]
+	g.pending = append(g.pending, c2.parents...)
+	if g.analysis != nil {
+		ch1, ch2 := g.analysis.Merge(g, id1, id2)
+		if ch1 {
+			g.apending.pushAll(c1.parents)
+		}
+		if ch2 {
+			g.apending.pushAll(c2.parents)
+		}
+	}
+	c1.Nodes = concatVecs(c1.Nodes, c2.Nodes)
+	c1.parents = concatVecs(c1.parents, c2.parents)
+	c2.Nodes, c2.parents = nil, nil
+	if g.analysis != nil {
+		g.analysis.Modify(g, id1)
+	}
+	return true
+}
+
+// concatVecs appends the shorter list to the longer one, as egg does.
+func concatVecs[T any](to, from []T) []T {
+	if len(to) < len(from) {
+		to, from = from, to
+	}
+	return append(to, from...)
+}
+
+// RetainLeaves removes every non-leaf node from the class of id. Constant
+// folding uses it to prune classes known to be a constant.
+func (g *EGraph) RetainLeaves(id Id) {
+	c := &g.classes[g.find(id)]
+	k := 0
+	for _, n := range c.Nodes {
+		if g.lang.arity[n.Op] == 0 {
+			c.Nodes[k] = n
+			k++
+		}
+	}
+	c.Nodes = c.Nodes[:k]
+}
+
+// Rebuild restores the e-graph invariants after Add and Union: it merges
+// classes made equal by congruence, re-runs the analysis where children
+// changed, and canonicalises, sorts and deduplicates every class's nodes.
+// It returns the number of congruence unions performed. This is the only
+// place invariants are repaired, and the runner calls it once per
+// iteration.
+func (g *EGraph) Rebuild() int {
+	n := g.processUnions()
+	g.congruenceUnions += n
+	g.rebuildClasses()
+	g.clean = true
+	return n
+}
+
+func (g *EGraph) processUnions() int {
+	unions := 0
+	for len(g.pending) > 0 || g.apending.len() > 0 {
+		for len(g.pending) > 0 {
+			p := g.pending[len(g.pending)-1]
+			g.pending = g.pending[:len(g.pending)-1]
+			n := g.nodes[p]
+			g.canon(&n)
+			if old, ok := g.memo.insert(&n, p); ok {
+				if g.union(old, p, Justification{congruence: true}) {
+					unions++
+				}
+			}
+		}
+		for g.apending.len() > 0 {
+			p := g.apending.pop()
+			cls := g.find(p)
+			if g.analysis.MergeNode(g, cls, g.nodes[p]) {
+				g.apending.pushAll(g.classes[cls].parents)
+				g.analysis.Modify(g, cls)
+			}
+		}
+	}
+	return unions
+}
+
+func (g *EGraph) rebuildClasses() {
+	for op := range g.byOp {
+		g.byOp[op] = g.byOp[op][:0]
+	}
+	if len(g.byOp) < len(g.lang.arity) {
+		g.byOp = append(g.byOp, make([][]Id, len(g.lang.arity)-len(g.byOp))...)
+	}
+	ar := g.lang.arity
+	for i := range g.classes {
+		id := Id(i)
+		if g.uf[i] != id {
+			continue
+		}
+		c := &g.classes[i]
+		nodes := c.Nodes
+		for k := range nodes {
+			n := &nodes[k]
+			switch ar[n.Op] {
+			case 0:
+			case 1:
+				n.Args[0] = g.find(n.Args[0])
+			case 2:
+				n.Args[0] = g.find(n.Args[0])
+				n.Args[1] = g.find(n.Args[1])
+			default:
+				n.Args[0] = g.find(n.Args[0])
+				n.Args[1] = g.find(n.Args[1])
+				n.Args[2] = g.find(n.Args[2])
+			}
+		}
+		if len(nodes) > 1 {
+			sortNodes(nodes)
+			k := 1
+			for j := 1; j < len(nodes); j++ {
+				if nodes[j] != nodes[k-1] {
+					nodes[k] = nodes[j]
+					k++
+				}
+			}
+			nodes = nodes[:k]
+			c.Nodes = nodes
+		}
+		var prev Op
+		for k := range nodes {
+			if op := nodes[k].Op; op != prev {
+				g.byOp[op] = append(g.byOp[op], id)
+				prev = op
+			}
+		}
+	}
+}
+
+func cmpNode(a, b Node) int {
+	if a.Op != b.Op {
+		if a.Op < b.Op {
+			return -1
+		}
+		return 1
+	}
+	for k := 0; k < MaxArity; k++ {
+		if a.Args[k] != b.Args[k] {
+			if a.Args[k] < b.Args[k] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+func sortNodes(nodes []Node) {
+	if len(nodes) > 12 {
+		slices.SortFunc(nodes, cmpNode)
+		return
+	}
+	for i := 1; i < len(nodes); i++ {
+		x := nodes[i]
+		j := i
+		for j > 0 && cmpNode(nodes[j-1], x) > 0 {
+			nodes[j] = nodes[j-1]
+			j--
+		}
+		nodes[j] = x
+	}
+}
+
+// uniqueQueue is a FIFO that ignores pushes of ids already queued (egg's
+// UniqueQueue for the analysis worklist).
+type uniqueQueue struct {
+	q    []Id
+	head int
+	in   []bool
+}
+
+func (u *uniqueQueue) len() int { return len(u.q) - u.head }
+
+func (u *uniqueQueue) pushAll(ids []Id) {
+	for _, id := range ids {
+		if int(id) >= len(u.in) {
+			u.in = append(u.in, make([]bool, int(id)+1-len(u.in)+len(u.in)/2)...)
+		}
+		if !u.in[id] {
+			u.in[id] = true
+			u.q = append(u.q, id)
+		}
+	}
+}
+
+func (u *uniqueQueue) pop() Id {
+	id := u.q[u.head]
+	u.head++
+	u.in[id] = false
+	if u.head == len(u.q) {
+		u.q = u.q[:0]
+		u.head = 0
+	}
+	return id
+}

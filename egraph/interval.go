@@ -1,0 +1,226 @@
+package egraph
+
+import "math"
+
+// Interval is a closed range of reals [Lo, Hi] (bounds may be infinite)
+// containing every value a class can take.
+type Interval struct{ Lo, Hi float64 }
+
+var fullInterval = Interval{math.Inf(-1), math.Inf(1)}
+
+// Contains reports whether x is in the interval.
+func (iv Interval) Contains(x float64) bool { return iv.Lo <= x && x <= iv.Hi }
+
+// Intervals is a sign/interval analysis: every class gets a sound range
+// computed bottom-up by interval arithmetic and narrowed by intersection
+// when classes merge. Conditions such as ProvablyNonZero and Positive query
+// it, so "x^2 + 1 is positive" is proved from the term, not from its
+// syntax. Symbols take their range from Domains (default: all reals).
+type Intervals struct {
+	Domains map[string]Interval
+	ops     map[Op]string
+	iv      []Interval
+}
+
+// NewIntervals returns an interval analysis over the operators of l that
+// it knows by name: + - * / pow neg sqrt exp ln log sin cos abs.
+func NewIntervals(l *Language, domains map[string]Interval) *Intervals {
+	a := &Intervals{Domains: domains, ops: map[Op]string{}}
+	for _, name := range []string{"+", "-", "*", "/", "pow", "neg", "sqrt", "exp", "ln", "log", "sin", "cos", "abs"} {
+		if op, ok := l.Lookup(name); ok {
+			a.ops[op] = name
+		}
+	}
+	return a
+}
+
+// Interval returns the range of class id.
+func (a *Intervals) Interval(g *EGraph, id Id) Interval { return a.iv[g.find(id)] }
+
+func (a *Intervals) eval(g *EGraph, n Node) Interval {
+	switch n.Op {
+	case OpConst:
+		c := ConstValue(n)
+		return Interval{c, c}
+	case OpSymbol:
+		if d, ok := a.Domains[g.lang.SymbolName(n)]; ok {
+			return d
+		}
+		return fullInterval
+	}
+	name, ok := a.ops[n.Op]
+	if !ok {
+		return fullInterval
+	}
+	x := a.iv[g.find(n.Args[0])]
+	var y Interval
+	if g.lang.Arity(n.Op) > 1 {
+		y = a.iv[g.find(n.Args[1])]
+	}
+	var r Interval
+	switch name {
+	case "+":
+		r = Interval{x.Lo + y.Lo, x.Hi + y.Hi}
+	case "-":
+		r = Interval{x.Lo - y.Hi, x.Hi - y.Lo}
+	case "neg":
+		r = Interval{-x.Hi, -x.Lo}
+	case "*":
+		r = mulIv(x, y)
+	case "/":
+		if y.Lo > 0 || y.Hi < 0 {
+			r = mulIv(x, Interval{1 / y.Hi, 1 / y.Lo})
+		} else {
+			r = fullInterval
+		}
+	case "pow":
+		r = powIv(x, y)
+	case "sqrt":
+		r = Interval{math.Sqrt(math.Max(x.Lo, 0)), math.Sqrt(math.Max(x.Hi, 0))}
+	case "exp":
+		r = Interval{math.Exp(x.Lo), math.Exp(x.Hi)}
+	case "ln", "log":
+		if x.Lo > 0 {
+			r = Interval{math.Log(x.Lo), math.Log(x.Hi)}
+		} else {
+			r = Interval{math.Inf(-1), math.Log(math.Max(x.Hi, 0))}
+		}
+	case "sin", "cos":
+		r = Interval{-1, 1}
+	case "abs":
+		switch {
+		case x.Lo >= 0:
+			r = x
+		case x.Hi <= 0:
+			r = Interval{-x.Hi, -x.Lo}
+		default:
+			r = Interval{0, math.Max(-x.Lo, x.Hi)}
+		}
+	default:
+		r = fullInterval
+	}
+	if math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
+		return fullInterval
+	}
+	return r
+}
+
+func mulIv(x, y Interval) Interval {
+	p := [4]float64{x.Lo * y.Lo, x.Lo * y.Hi, x.Hi * y.Lo, x.Hi * y.Hi}
+	r := Interval{math.Inf(1), math.Inf(-1)}
+	for _, v := range p {
+		if math.IsNaN(v) { // 0 * inf: the product's range is unknown there
+			return fullInterval
+		}
+		r.Lo, r.Hi = math.Min(r.Lo, v), math.Max(r.Hi, v)
+	}
+	return r
+}
+
+func powIv(x, y Interval) Interval {
+	if y.Lo != y.Hi {
+		if x.Lo > 0 {
+			return Interval{0, math.Inf(1)}
+		}
+		return fullInterval
+	}
+	e := y.Lo
+	if e != math.Trunc(e) || math.Abs(e) > 1<<20 {
+		if x.Lo >= 0 {
+			return Interval{0, math.Inf(1)}
+		}
+		return fullInterval
+	}
+	if e == 0 {
+		return Interval{1, 1}
+	}
+	if e < 0 {
+		if x.Lo > 0 || x.Hi < 0 {
+			inv := Interval{1 / x.Hi, 1 / x.Lo}
+			return powIv(inv, Interval{-e, -e})
+		}
+		return fullInterval
+	}
+	lo, hi := math.Pow(x.Lo, e), math.Pow(x.Hi, e)
+	if int64(e)%2 == 1 {
+		return Interval{lo, hi}
+	}
+	if x.Lo >= 0 {
+		return Interval{lo, hi}
+	}
+	if x.Hi <= 0 {
+		return Interval{hi, lo}
+	}
+	return Interval{0, math.Max(lo, hi)}
+}
+
+func (a *Intervals) Make(g *EGraph, id Id, n Node) {
+	for int(id) >= len(a.iv) {
+		a.iv = append(a.iv, fullInterval)
+	}
+	a.iv[id] = a.eval(g, n)
+}
+
+func (a *Intervals) meet(into Id, r Interval) bool {
+	cur := a.iv[into]
+	nw := Interval{math.Max(cur.Lo, r.Lo), math.Min(cur.Hi, r.Hi)}
+	if nw != cur {
+		a.iv[into] = nw
+		return true
+	}
+	return false
+}
+
+func (a *Intervals) Merge(g *EGraph, into, from Id) (bool, bool) {
+	f := a.iv[from]
+	ch := a.meet(into, f)
+	return ch, a.iv[into] != f
+}
+
+func (a *Intervals) MergeNode(g *EGraph, into Id, n Node) bool {
+	return a.meet(into, a.eval(g, n))
+}
+
+func (a *Intervals) Modify(*EGraph, Id) {}
+
+// Product runs two analyses side by side; it answers constant queries
+// from the first analysis that can and interval queries likewise.
+type Product struct{ A, B Analysis }
+
+func (p Product) Make(g *EGraph, id Id, n Node) { p.A.Make(g, id, n); p.B.Make(g, id, n) }
+
+func (p Product) Merge(g *EGraph, into, from Id) (bool, bool) {
+	a1, a2 := p.A.Merge(g, into, from)
+	b1, b2 := p.B.Merge(g, into, from)
+	return a1 || b1, a2 || b2
+}
+
+func (p Product) MergeNode(g *EGraph, into Id, n Node) bool {
+	a := p.A.MergeNode(g, into, n)
+	b := p.B.MergeNode(g, into, n)
+	return a || b
+}
+
+func (p Product) Modify(g *EGraph, id Id) { p.A.Modify(g, id); p.B.Modify(g, id) }
+
+func (p Product) Constant(g *EGraph, id Id) (float64, bool) {
+	for _, a := range []Analysis{p.A, p.B} {
+		if ca, ok := a.(ConstantAnalysis); ok {
+			if c, ok := ca.Constant(g, id); ok {
+				return c, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func (p Product) Interval(g *EGraph, id Id) Interval {
+	r := fullInterval
+	for _, a := range []Analysis{p.A, p.B} {
+		if ia, ok := a.(IntervalAnalysis); ok {
+			iv := ia.Interval(g, id)
+			r = Interval{math.Max(r.Lo, iv.Lo), math.Min(r.Hi, iv.Hi)}
+		}
+	}
+	return r
+}

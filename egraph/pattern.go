@@ -1,0 +1,463 @@
+package egraph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// patNode is one node of a pattern AST in post-order: either a variable
+// or an e-node whose Args index earlier pattern nodes.
+type patNode struct {
+	node  Node
+	isVar bool
+	v     int // variable index, if isVar
+}
+
+// Pattern is a term with ?variables, written as an s-expression such as
+// "(+ ?a (* ?b 0))". It is compiled once into an e-matching program (egg's
+// abstract machine: Bind, Compare and Lookup instructions) and can be used
+// as a searcher (left-hand side) and an applier (right-hand side).
+type Pattern struct {
+	lang *Language
+	src  string
+	ast  []patNode
+	vars []string // variable names by index
+	prog program
+}
+
+// ParsePattern parses and compiles a pattern.
+func (l *Language) ParsePattern(src string) (*Pattern, error) {
+	s, err := parseSexp(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pattern{lang: l, src: src}
+	if _, err := p.build(s); err != nil {
+		return nil, err
+	}
+	p.prog = compile(l, [][]patNode{p.ast}, nil, &p.vars)
+	return p, nil
+}
+
+// MustParsePattern is ParsePattern for patterns known at compile time; it
+// panics on a syntax error.
+func (l *Language) MustParsePattern(src string) *Pattern {
+	p, err := l.ParsePattern(src)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func (p *Pattern) String() string { return p.src }
+
+// Vars returns the pattern's variable names.
+func (p *Pattern) Vars() []string { return p.vars }
+
+func (p *Pattern) varIndex(name string) int {
+	for i, v := range p.vars {
+		if v == name {
+			return i
+		}
+	}
+	p.vars = append(p.vars, name)
+	return len(p.vars) - 1
+}
+
+func (p *Pattern) build(s sexp) (int, error) {
+	if !s.isList {
+		if strings.HasPrefix(s.atom, "?") {
+			if len(s.atom) == 1 {
+				return 0, fmt.Errorf("egraph: empty variable name at offset %d of %q", s.pos, p.src)
+			}
+			p.ast = append(p.ast, patNode{isVar: true, v: p.varIndex(s.atom)})
+		} else {
+			p.ast = append(p.ast, patNode{node: p.lang.leafFromAtom(s.atom)})
+		}
+		return len(p.ast) - 1, nil
+	}
+	op, err := p.lang.opFor(s, p.src)
+	if err != nil {
+		return 0, err
+	}
+	n := Node{Op: op}
+	for i, c := range s.list[1:] {
+		k, err := p.build(c)
+		if err != nil {
+			return 0, err
+		}
+		n.Args[i] = Id(k)
+	}
+	p.ast = append(p.ast, patNode{node: n})
+	return len(p.ast) - 1, nil
+}
+
+// ---- compiled e-matching program ----
+
+type instrKind uint8
+
+const (
+	iBind instrKind = iota
+	iCompare
+	iLookup
+	iScan
+)
+
+// instr is one machine instruction. Bind iterates the nodes of class
+// reg[i] whose op is node.Op (and, for leaves, equal to node), writing the
+// children to reg[out...]. Compare continues only if reg[i] == reg[j].
+// Lookup looks a ground term (leaves and bound registers) up in the
+// hashcons and continues only if it is class reg[i]. Scan iterates all
+// classes into reg[out] (for the second and later patterns of a
+// multi-pattern).
+type instr struct {
+	kind  instrKind
+	leaf  bool
+	arity uint8
+	i, j  int32
+	out   int32
+	node  Node
+	term  []lookupNode
+}
+
+// lookupNode is a node of a Lookup term: either a register (isReg) or a
+// node whose children index earlier lookup nodes.
+type lookupNode struct {
+	isReg bool
+	reg   int32
+	node  Node
+}
+
+type program struct {
+	instrs  []instr
+	nregs   int
+	varRegs []int32 // register of each variable
+	rootOp  Op      // op of the first pattern's root, 0 if a variable or ground
+}
+
+// compile builds one program for a list of patterns (more than one for a
+// multi-pattern, where binders[k] >= 0 names the variable the k-th pattern's
+// root is bound to). It follows egg's compiler: pending pattern nodes are
+// taken most-constrained first (ground, then most free variables, then
+// smallest), variables bind on first sight and compare afterwards, and
+// non-leaf subterms whose variables are all bound become hashcons lookups.
+func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) program {
+	var prog program
+	v2r := map[int]int32{}
+	nextReg := int32(0)
+	type todo struct {
+		pat, node int
+		reg       int32
+	}
+	for pi, ast := range pats {
+		freeVars := make([][]int, len(ast))
+		size := make([]int, len(ast))
+		for i, pn := range ast {
+			if pn.isVar {
+				freeVars[i] = []int{pn.v}
+				continue
+			}
+			size[i] = 1
+			seen := map[int]bool{}
+			for k := 0; k < l.Arity(pn.node.Op); k++ {
+				c := pn.node.Args[k]
+				for _, v := range freeVars[c] {
+					if !seen[v] {
+						seen[v] = true
+						freeVars[i] = append(freeVars[i], v)
+					}
+				}
+				size[i] += size[c]
+			}
+		}
+		var todos []todo
+		addTodo := func(node int, reg int32) {
+			pn := ast[node]
+			if pn.isVar {
+				if j, ok := v2r[pn.v]; ok {
+					prog.instrs = append(prog.instrs, instr{kind: iCompare, i: reg, j: j})
+				} else {
+					v2r[pn.v] = reg
+				}
+				return
+			}
+			todos = append(todos, todo{pi, node, reg})
+		}
+		root := len(ast) - 1
+		nextOut := nextReg
+		bound := -1
+		if binders != nil && binders[pi] >= 0 {
+			if r, ok := v2r[binders[pi]]; ok {
+				bound = int(r)
+			}
+		}
+		if bound >= 0 {
+			addTodo(root, int32(bound))
+		} else {
+			if len(prog.instrs) > 0 || pi > 0 {
+				prog.instrs = append(prog.instrs, instr{kind: iScan, out: nextReg})
+			}
+			nextOut++
+			addTodo(root, nextReg)
+			if binders != nil && binders[pi] >= 0 {
+				v2r[binders[pi]] = nextReg
+			}
+		}
+		if pi == 0 && !ast[root].isVar {
+			prog.rootOp = ast[root].node.Op
+		}
+		for len(todos) > 0 {
+			best := 0
+			bestKey := [3]int{}
+			for ti, t := range todos {
+				nFree := 0
+				for _, v := range freeVars[t.node] {
+					if _, ok := v2r[v]; !ok {
+						nFree++
+					}
+				}
+				g := 0
+				if nFree == 0 {
+					g = 1
+				}
+				key := [3]int{g, nFree, -size[t.node]}
+				if ti == 0 || key[0] > bestKey[0] || (key[0] == bestKey[0] && (key[1] > bestKey[1] || (key[1] == bestKey[1] && key[2] > bestKey[2]))) {
+					best, bestKey = ti, key
+				}
+			}
+			t := todos[best]
+			todos = append(todos[:best], todos[best+1:]...)
+			pn := ast[t.node]
+			ar := l.Arity(pn.node.Op)
+			if bestKey[0] == 1 && ar > 0 {
+				prog.instrs = append(prog.instrs, instr{kind: iLookup, i: t.reg, term: lookupTerm(l, ast, t.node, v2r)})
+				if t.node == root && pi == 0 {
+					prog.rootOp = 0
+				}
+				continue
+			}
+			out := nextOut
+			nextOut += int32(ar)
+			in := instr{kind: iBind, i: t.reg, out: out, arity: uint8(ar), node: Node{Op: pn.node.Op}}
+			if ar == 0 {
+				in.leaf = true
+				in.node = pn.node
+			}
+			prog.instrs = append(prog.instrs, in)
+			for k := 0; k < ar; k++ {
+				addTodo(int(pn.node.Args[k]), out+int32(k))
+			}
+		}
+		nextReg = nextOut
+	}
+	prog.nregs = int(nextReg)
+	prog.varRegs = make([]int32, len(*vars))
+	for v := range *vars {
+		prog.varRegs[v] = v2r[v]
+	}
+	return prog
+}
+
+func lookupTerm(l *Language, ast []patNode, root int, v2r map[int]int32) []lookupNode {
+	var out []lookupNode
+	var rec func(i int) int
+	rec = func(i int) int {
+		pn := ast[i]
+		if pn.isVar {
+			out = append(out, lookupNode{isReg: true, reg: v2r[pn.v]})
+			return len(out) - 1
+		}
+		n := pn.node
+		for k := 0; k < l.Arity(n.Op); k++ {
+			n.Args[k] = Id(rec(int(n.Args[k])))
+		}
+		out = append(out, lookupNode{node: n})
+		return len(out) - 1
+	}
+	rec(root)
+	return out
+}
+
+// Matches holds the matches of one searcher as a flat list: each match is
+// the matched class followed by the ids of the searcher's variables.
+type Matches struct {
+	Stride int
+	Data   []Id
+}
+
+// Len returns the number of matches.
+func (m *Matches) Len() int {
+	if m.Stride == 0 {
+		return 0
+	}
+	return len(m.Data) / m.Stride
+}
+
+// At returns the class and the variable ids of match k.
+func (m *Matches) At(k int) (Id, []Id) {
+	s := m.Data[k*m.Stride : (k+1)*m.Stride]
+	return s[0], s[1:]
+}
+
+// machine runs a program against a clean e-graph.
+type machine struct {
+	g      *EGraph
+	prog   *program
+	reg    []Id
+	lookup []Id
+	out    []Id
+	limit  int
+}
+
+func (m *machine) run(pc int) bool {
+	instrs := m.prog.instrs
+	for ; pc < len(instrs); pc++ {
+		in := &instrs[pc]
+		switch in.kind {
+		case iBind:
+			nodes := m.g.classes[m.reg[in.i]].Nodes
+			op := in.node.Op
+			lo := 0
+			if len(nodes) > 16 {
+				lo = sort.Search(len(nodes), func(k int) bool { return nodes[k].Op >= op })
+			} else {
+				for lo < len(nodes) && nodes[lo].Op < op {
+					lo++
+				}
+			}
+			for k := lo; k < len(nodes); k++ {
+				nd := &nodes[k]
+				if nd.Op != op {
+					break
+				}
+				if in.leaf {
+					if *nd != in.node {
+						continue
+					}
+				} else {
+					copy(m.reg[in.out:int(in.out)+int(in.arity)], nd.Args[:in.arity])
+				}
+				if !m.run(pc + 1) {
+					return false
+				}
+			}
+			return true
+		case iCompare:
+			if m.reg[in.i] != m.reg[in.j] {
+				return true
+			}
+		case iLookup:
+			m.lookup = m.lookup[:0]
+			for _, ln := range in.term {
+				if ln.isReg {
+					m.lookup = append(m.lookup, m.g.find(m.reg[ln.reg]))
+					continue
+				}
+				n := ln.node
+				for k := 0; k < int(m.g.lang.arity[n.Op]); k++ {
+					n.Args[k] = m.lookup[n.Args[k]]
+				}
+				id, ok := m.g.Lookup(n)
+				if !ok {
+					return true
+				}
+				m.lookup = append(m.lookup, id)
+			}
+			if m.lookup[len(m.lookup)-1] != m.g.find(m.reg[in.i]) {
+				return true
+			}
+		case iScan:
+			for id := range m.g.classes {
+				if m.g.uf[id] != Id(id) {
+					continue
+				}
+				m.reg[in.out] = Id(id)
+				if !m.run(pc + 1) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	m.out = append(m.out, m.reg[0])
+	for _, r := range m.prog.varRegs {
+		m.out = append(m.out, m.reg[r])
+	}
+	m.limit--
+	return m.limit != 0
+}
+
+// searchProgram runs prog on the candidate classes, appending at most
+// limit matches to out. Candidates are the classes holding the root's op,
+// or every class.
+func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
+	out.Stride = 1 + len(prog.varRegs)
+	out.Data = out.Data[:0]
+	if limit <= 0 {
+		return
+	}
+	m := machine{g: g, prog: prog, reg: make([]Id, prog.nregs+1), out: out.Data, limit: limit}
+	if prog.rootOp != 0 {
+		if int(prog.rootOp) < len(g.byOp) {
+			for _, id := range g.byOp[prog.rootOp] {
+				m.reg[0] = id
+				if !m.run(0) {
+					break
+				}
+			}
+		}
+	} else {
+		for id := range g.classes {
+			if g.uf[id] != Id(id) {
+				continue
+			}
+			m.reg[0] = Id(id)
+			if !m.run(0) {
+				break
+			}
+		}
+	}
+	out.Data = m.out
+}
+
+// Search appends to out the matches of p in g (at most limit of them;
+// limit <= 0 means no limit). g must be clean (rebuilt).
+func (p *Pattern) Search(g *EGraph, limit int, out *Matches) {
+	if limit <= 0 {
+		limit = int(^uint(0) >> 1)
+	}
+	searchProgram(g, &p.prog, limit, out)
+}
+
+// SearchClass returns the substitutions (one []Id of variable ids each)
+// under which p matches class id.
+func (p *Pattern) SearchClass(g *EGraph, id Id) [][]Id {
+	m := machine{g: g, prog: &p.prog, reg: make([]Id, p.prog.nregs+1), limit: int(^uint(0) >> 1)}
+	m.reg[0] = g.Find(id)
+	m.run(0)
+	var res [][]Id
+	stride := 1 + len(p.prog.varRegs)
+	for k := 0; k+stride <= len(m.out); k += stride {
+		res = append(res, m.out[k+1:k+stride])
+	}
+	return res
+}
+
+// instantiate adds the pattern's term with variables replaced by subst
+// (indexed as vars) and returns its class. buf is scratch space.
+func (p *Pattern) instantiate(g *EGraph, subst []Id, varMap []int, buf []Id) (Id, []Id) {
+	buf = buf[:0]
+	for _, pn := range p.ast {
+		if pn.isVar {
+			buf = append(buf, subst[varMap[pn.v]])
+			continue
+		}
+		n := pn.node
+		for k := 0; k < int(g.lang.arity[n.Op]); k++ {
+			n.Args[k] = buf[n.Args[k]]
+		}
+		buf = append(buf, g.Add(n))
+	}
+	return buf[len(buf)-1], buf
+}
