@@ -294,3 +294,15 @@ func sortInts(s []int) {
 		s[j+1] = v
 	}
 }
+
+// Flops is the number of multiply-adds of one numeric factorisation.
+func (lu *LU) Flops() int {
+	f := 0
+	for j := 0; j < lu.n; j++ {
+		for q := lu.up[j]; q < lu.up[j+1]; q++ {
+			k := lu.ui[q]
+			f += lu.lp[k+1] - lu.lp[k]
+		}
+	}
+	return f
+}

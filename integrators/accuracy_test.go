@@ -1,0 +1,116 @@
+package integrators_test
+
+import (
+	"bufio"
+	"context"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/integrators"
+	"github.com/symcalc/symcalc/integrators/testproblems"
+)
+
+// Accuracy against the reference solutions of ../shared/workloads/peers
+// (copied into testdata/: ref_lorenz.txt = DOP853 at 1e-13, states at t=10
+// and t=100; ref_rober.txt = CVODE BDF at 1e-13/1e-18 at t=1e5;
+// ref_bruss32.txt = CVODE BDF+KLU at 1e-11 at t=11.5).
+
+func readVec(t testing.TB, path string) []float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	var v []float64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		s := strings.TrimSpace(sc.Text())
+		if s == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		require.NoError(t, err)
+		v = append(v, x)
+	}
+	return v
+}
+
+// errs returns max |y-r| and max |y-r|/|r| (over r ≠ 0), as the peers do.
+func errs(y, r []float64) (abs, rel float64) {
+	for i := range y {
+		d := math.Abs(y[i] - r[i])
+		abs = math.Max(abs, d)
+		if r[i] != 0 {
+			rel = math.Max(rel, d/math.Abs(r[i]))
+		}
+	}
+	return
+}
+
+func TestLorenzAgainstReference(t *testing.T) {
+	ref := readVec(t, "testdata/ref_lorenz.txt")[:3]
+	for _, c := range []struct {
+		m      integrators.Method
+		maxAbs float64
+	}{
+		// CVODE Adams at the same tolerance: 2.0e-5 at t = 10.
+		{integrators.Tsit5(), 2e-5},
+		{integrators.DP5(), 2e-5},
+		{integrators.Vern7(), 2e-5},
+	} {
+		sol, err := integrators.Solve(context.Background(), testproblems.Lorenz(10), c.m,
+			&integrators.Options{RTol: 1e-8, ATol: 1e-8, SaveAt: []float64{10}})
+		require.NoError(t, err)
+		abs, _ := errs(sol.Final(), ref)
+		t.Logf("%s: |err| at t=10 %.3g, %d RHS", c.m.Name(), abs, sol.Stats.RHSEvals)
+		assert.Less(t, abs, c.maxAbs, c.m.Name())
+	}
+}
+
+func TestROBERAgainstReference(t *testing.T) {
+	ref := readVec(t, "testdata/ref_rober.txt")
+	for _, c := range []struct {
+		name   string
+		m      integrators.Method
+		lin    integrators.LinearSolver
+		jac    bool
+		maxRel float64
+	}{
+		// CVODE BDF, same tolerances: relative error 3.4e-7.
+		{"BDF dense analytic J", integrators.BDF(), integrators.LinearDense, true, 3.4e-7},
+		{"BDF dense FD J", integrators.BDF(), integrators.LinearDense, false, 3.4e-7},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := testproblems.Rober(1e5)
+			if !c.jac {
+				p.Jac = nil
+			}
+			sol, err := integrators.Solve(context.Background(), p, c.m, &integrators.Options{RTol: 1e-8, ATol: 1e-10, Linear: c.lin})
+			require.NoError(t, err)
+			_, rel := errs(sol.Final(), ref)
+			t.Logf("%s: rel err %.3g, stats %+v", c.name, rel, sol.Stats)
+			assert.Less(t, rel, c.maxRel)
+			assert.Equal(t, 1e5, sol.T[len(sol.T)-1])
+		})
+	}
+}
+
+func TestBrusselatorAgainstReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Brusselator N=32 takes about a second")
+	}
+	ref := readVec(t, "testdata/ref_bruss32.txt")
+	b := testproblems.NewBrusselator2D(32)
+	sol, err := integrators.Solve(context.Background(), b.Problem(11.5), integrators.BDF(),
+		&integrators.Options{RTol: 1e-6, ATol: 1e-6, SaveAt: []float64{11.5}})
+	require.NoError(t, err)
+	abs, _ := errs(sol.Final(), ref)
+	t.Logf("BDF sparse: abs err %.3g, stats %+v", abs, sol.Stats)
+	// CVODE BDF+KLU at the same tolerances: 2.5e-3.
+	assert.Less(t, abs, 2.5e-3)
+}
