@@ -301,6 +301,8 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 			b.WriteByte(' ')
 			if e.coef[i].IsOne() {
 				writeSExpr(b, t)
+			} else if t.kind == KMul || t.kind == KPow {
+				writeSExpr(b, withCoef(e.coef[i], t))
 			} else {
 				b.WriteString("(* ")
 				b.WriteString(e.coef[i].String())

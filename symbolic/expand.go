@@ -1,0 +1,759 @@
+package symbolic
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"math/bits"
+	"slices"
+)
+
+// Expand distributes products over sums and expands positive integer powers
+// of sums (multinomials), everywhere in e, including inside function
+// arguments. Negative powers of sums (denominators) are left alone.
+//
+// Polynomials in up to 8 generators take a packed fast path: exponent
+// vectors as fixed arrays, coefficients accumulated in 128-bit integers in
+// a dense box when they fit, and the canonical sum built directly.
+func Expand(e *Expr) *Expr {
+	r, _ := ExpandContext(context.Background(), e, 0)
+	return r
+}
+
+// ErrTooLarge reports that an expansion would exceed its term limit.
+var ErrTooLarge = errors.New("expansion exceeds the term limit")
+
+// ExpandContext is Expand with cancellation and a limit on the number of
+// terms of any intermediate sum (0: no limit). On cancellation or when the
+// limit is hit it returns e unchanged and the reason.
+func ExpandContext(ctx context.Context, e *Expr, maxTerms int) (r *Expr, err error) {
+	x := expander{ctx: ctx, maxTerms: maxTerms, memo: map[*Expr]*Expr{}}
+	defer func() {
+		if p := recover(); p != nil {
+			if s, ok := p.(expandStop); ok {
+				r, err = e, s.err
+				return
+			}
+			panic(p)
+		}
+	}()
+	return x.expand(e), nil
+}
+
+type expandStop struct{ err error }
+
+type expander struct {
+	ctx      context.Context
+	maxTerms int
+	memo     map[*Expr]*Expr
+	steps    int
+}
+
+func (x *expander) check(n int) {
+	x.steps++
+	if x.steps%64 == 0 && x.ctx.Err() != nil {
+		panic(expandStop{x.ctx.Err()})
+	}
+	if x.maxTerms > 0 && n > x.maxTerms {
+		panic(expandStop{ErrTooLarge})
+	}
+}
+
+func (x *expander) expand(e *Expr) *Expr {
+	if len(e.args) == 0 {
+		return e
+	}
+	if r, ok := x.memo[e]; ok {
+		return r
+	}
+	var r *Expr
+	switch e.kind {
+	case KAdd:
+		sb := NewSumBuilder()
+		sb.a.c = e.num
+		for i, t := range e.args {
+			sb.AddScaled(e.coef[i], x.expand(t))
+		}
+		r = sb.Build()
+	case KMul:
+		fs := make([]*Expr, 0, len(e.args)+1)
+		fs = append(fs, NumExpr(e.num))
+		for i, b := range e.args {
+			fs = append(fs, x.factor(b, e.exps[i]))
+		}
+		r = x.product(fs)
+	case KPow:
+		r = x.factor(e.args[0], e.args[1])
+	default:
+		args := make([]*Expr, len(e.args))
+		for i, a := range e.args {
+			args[i] = x.expand(a)
+		}
+		r = Make(e.op, e.name, args)
+	}
+	x.memo[e] = r
+	return r
+}
+
+// factor expands b^p.
+func (x *expander) factor(b, p *Expr) *Expr {
+	eb, ep := x.expand(b), x.expand(p)
+	if eb.kind == KAdd && ep.kind == KNum {
+		if n, ok := ep.num.IsSmallInt(); ok && n > 1 {
+			return x.powSum(eb, n)
+		}
+	}
+	return Pow(eb, ep)
+}
+
+// product multiplies expanded factors, distributing over sums.
+func (x *expander) product(fs []*Expr) *Expr {
+	var sums, rest []*Expr
+	for _, f := range fs {
+		if f.kind == KAdd {
+			sums = append(sums, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	mono := Mul(rest...)
+	if len(sums) == 0 {
+		return mono
+	}
+	if mono.IsZero() {
+		return mono
+	}
+	// Fast path: all sums polynomial in ≤ 8 generators.
+	all := append([]*Expr{mono}, sums...)
+	if pc, ok := newPolyCtx(all); ok {
+		acc := pc.fromExpr(mono)
+		for _, s := range sums {
+			acc = pc.mul(acc, pc.fromExpr(s), x)
+		}
+		return pc.toExpr(acc)
+	}
+	acc := mono
+	for _, s := range sums {
+		acc = x.distribute(acc, s)
+	}
+	return acc
+}
+
+// distribute multiplies two expanded terms (the general path).
+func (x *expander) distribute(a, b *Expr) *Expr {
+	as, bs := sumParts(a), sumParts(b)
+	x.check(len(as.terms) * len(bs.terms))
+	sb := NewSumBuilder()
+	for i, ta := range as.terms {
+		for j, tb := range bs.terms {
+			sb.AddScaled(as.coefs[i].Mul(bs.coefs[j]), Mul(ta, tb))
+		}
+	}
+	return sb.Build()
+}
+
+type parts struct {
+	terms []*Expr
+	coefs []Number
+}
+
+// sumParts lists the summands (constant included, as the term 1).
+func sumParts(e *Expr) parts {
+	if e.kind != KAdd {
+		return parts{[]*Expr{e}, []Number{Int(1)}}
+	}
+	p := parts{append([]*Expr{}, e.args...), append([]Number{}, e.coef...)}
+	if !e.num.IsZero() {
+		p.terms = append(p.terms, One())
+		p.coefs = append(p.coefs, e.num)
+	}
+	return p
+}
+
+// powSum expands s^n for a sum s.
+func (x *expander) powSum(s *Expr, n int64) *Expr {
+	if pc, ok := newPolyCtx([]*Expr{s}); ok && n <= 1<<15 {
+		return pc.toExpr(pc.pow(pc.fromExpr(s), int(n), x))
+	}
+	acc := s
+	for i := int64(1); i < n; i++ {
+		acc = x.distribute(acc, s)
+	}
+	return acc
+}
+
+// ---- packed polynomials ----------------------------------------------
+
+const maxPolyGens = 8
+
+type mono [maxPolyGens]uint16
+
+// polyCtx fixes the generators (sorted canonically) of a computation.
+type polyCtx struct {
+	gens  []*Expr
+	index map[*Expr]int
+	clean bool // every generator is a symbol or call: terms can be built directly
+}
+
+type poly struct {
+	monos []mono
+	coefs []Number
+}
+
+// monoFactors decomposes a non-sum term into coefficient and generator powers.
+func monoFactors(t *Expr, visit func(g *Expr, e uint16) bool) (Number, bool) {
+	switch t.kind {
+	case KNum:
+		return t.num, true
+	case KMul:
+		for i, b := range t.args {
+			if !genPow(b, t.exps[i], visit) {
+				return Number{}, false
+			}
+		}
+		return t.num, true
+	case KPow:
+		return Int(1), genPow(t.args[0], t.args[1], visit)
+	case KAdd:
+		return Number{}, false
+	}
+	return Int(1), visit(t, 1)
+}
+
+func genPow(b, p *Expr, visit func(*Expr, uint16) bool) bool {
+	if p.kind == KNum {
+		if n, ok := p.num.IsSmallInt(); ok && n > 0 && n < 1<<16 && b.kind != KNum && b.kind != KAdd {
+			return visit(b, uint16(n))
+		}
+	}
+	return visit(powNode(b, p), 1)
+}
+
+// newPolyCtx collects the generators of the given expanded terms; false if
+// they are not polynomials in at most maxPolyGens generators.
+func newPolyCtx(es []*Expr) (*polyCtx, bool) {
+	pc := &polyCtx{index: map[*Expr]int{}, clean: true}
+	ok := true
+	visit := func(g *Expr, _ uint16) bool {
+		if _, seen := pc.index[g]; !seen {
+			if len(pc.gens) == maxPolyGens {
+				ok = false
+				return false
+			}
+			pc.index[g] = len(pc.gens)
+			pc.gens = append(pc.gens, g)
+		}
+		return true
+	}
+	for _, e := range es {
+		for _, t := range sumParts(e).terms {
+			if _, good := monoFactors(t, visit); !good || !ok {
+				return nil, false
+			}
+		}
+	}
+	slices.SortFunc(pc.gens, Compare)
+	for i, g := range pc.gens {
+		pc.index[g] = i
+		if g.kind != KSym && g.kind != KCall {
+			pc.clean = false
+		}
+	}
+	return pc, true
+}
+
+func (pc *polyCtx) fromExpr(e *Expr) poly {
+	ps := sumParts(e)
+	p := poly{monos: make([]mono, 0, len(ps.terms)), coefs: make([]Number, 0, len(ps.terms))}
+	for i, t := range ps.terms {
+		var m mono
+		c, _ := monoFactors(t, func(g *Expr, n uint16) bool {
+			m[pc.index[g]] += n
+			return true
+		})
+		p.monos = append(p.monos, m)
+		p.coefs = append(p.coefs, c.Mul(ps.coefs[i]))
+	}
+	return p
+}
+
+// degrees returns the maximum exponent of each generator.
+func (p poly) degrees(n int) []int {
+	d := make([]int, n)
+	for _, m := range p.monos {
+		for i := 0; i < n; i++ {
+			d[i] = max(d[i], int(m[i]))
+		}
+	}
+	return d
+}
+
+const denseLimit = 1 << 23
+
+// mul multiplies two polynomials.
+func (pc *polyCtx) mul(a, b poly, x *expander) poly {
+	n := len(pc.gens)
+	da, db := a.degrees(n), b.degrees(n)
+	size := 1
+	dims := make([]int, n)
+	for i := 0; i < n; i++ {
+		dims[i] = da[i] + db[i] + 1
+		if dims[i] >= 1<<16 {
+			size = denseLimit + 1
+			break
+		}
+		size *= dims[i]
+		if size > denseLimit {
+			break
+		}
+	}
+	x.check(min(len(a.monos)*len(b.monos), size))
+	if size <= denseLimit && size <= 64*len(a.monos)*len(b.monos)+1024 && allSmall(a.coefs) && allSmall(b.coefs) {
+		return pc.mulDense(a, b, dims, size)
+	}
+	acc := map[mono]Number{}
+	for i, ma := range a.monos {
+		if i%64 == 0 {
+			x.check(len(acc))
+		}
+		for j, mb := range b.monos {
+			var m mono
+			for k := 0; k < n; k++ {
+				m[k] = ma[k] + mb[k]
+			}
+			c := a.coefs[i].Mul(b.coefs[j])
+			if old, ok := acc[m]; ok {
+				acc[m] = old.Add(c)
+			} else {
+				acc[m] = c
+			}
+		}
+	}
+	return fromMap(acc)
+}
+
+func fromMap(acc map[mono]Number) poly {
+	p := poly{monos: make([]mono, 0, len(acc)), coefs: make([]Number, 0, len(acc))}
+	for m, c := range acc {
+		if c.IsZero() {
+			continue
+		}
+		p.monos = append(p.monos, m)
+		p.coefs = append(p.coefs, c)
+	}
+	return p
+}
+
+func allSmall(cs []Number) bool {
+	for _, c := range cs {
+		if _, ok := c.IsSmallInt(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// mulDense multiplies integer polynomials in a dense box with 128-bit
+// accumulators: acc[idx(a)+idx(b)] += ca*cb.
+func (pc *polyCtx) mulDense(a, b poly, dims []int, size int) poly {
+	n := len(dims)
+	stride := make([]int, n)
+	s := 1
+	for i := n - 1; i >= 0; i-- {
+		stride[i] = s
+		s *= dims[i]
+	}
+	idx := func(m mono) int {
+		k := 0
+		for i := 0; i < n; i++ {
+			k += int(m[i]) * stride[i]
+		}
+		return k
+	}
+	ia := make([]int, len(a.monos))
+	ca := make([]int64, len(a.monos))
+	for i, m := range a.monos {
+		ia[i] = idx(m)
+		ca[i], _ = a.coefs[i].IsSmallInt()
+	}
+	ib := make([]int, len(b.monos))
+	cb := make([]int64, len(b.monos))
+	for i, m := range b.monos {
+		ib[i] = idx(m)
+		cb[i], _ = b.coefs[i].IsSmallInt()
+	}
+	lo := make([]uint64, size)
+	hi := make([]int64, size)
+	for i := range ia {
+		ai, ci := ia[i], ca[i]
+		for j := range ib {
+			// 128-bit signed product of two int64s, added to acc[ai+ib[j]].
+			cj := cb[j]
+			ph, pl := bits.Mul64(uint64(ci), uint64(cj))
+			// Signed correction for two's complement operands.
+			sh := int64(ph)
+			if ci < 0 {
+				sh -= cj
+			}
+			if cj < 0 {
+				sh -= ci
+			}
+			k := ai + ib[j]
+			l, carry := bits.Add64(lo[k], pl, 0)
+			lo[k] = l
+			hi[k] += sh + int64(carry)
+		}
+	}
+	var p poly
+	for k := 0; k < size; k++ {
+		if lo[k] == 0 && hi[k] == 0 {
+			continue
+		}
+		var m mono
+		r := k
+		for i := 0; i < n; i++ {
+			m[i] = uint16(r / stride[i])
+			r %= stride[i]
+		}
+		p.monos = append(p.monos, m)
+		p.coefs = append(p.coefs, int128ToNumber(hi[k], lo[k]))
+	}
+	return p
+}
+
+func int128ToNumber(hi int64, lo uint64) Number {
+	if (hi == 0 && lo < 1<<63) || (hi == -1 && lo >= 1<<63) {
+		return Int(int64(lo))
+	}
+	neg := hi < 0
+	if neg {
+		// Negate the 128-bit value.
+		lo = ^lo + 1
+		h := ^uint64(hi)
+		if lo == 0 {
+			h++
+		}
+		hi = int64(h)
+	}
+	v := new(big.Int).SetUint64(uint64(hi))
+	v.Lsh(v, 64)
+	v.Or(v, new(big.Int).SetUint64(lo))
+	if neg {
+		v.Neg(v)
+	}
+	return BigInt(v)
+}
+
+// pow computes p^n by the multinomial theorem when the number of
+// compositions is moderate, else by repeated squaring.
+func (pc *polyCtx) pow(p poly, n int, x *expander) poly {
+	m := len(p.monos)
+	comps := binomialCapped(n+m-1, m-1, 1<<24)
+	if comps < 1<<24 {
+		x.check(int(comps))
+		return pc.multinomial(p, n, x)
+	}
+	result := poly{monos: []mono{{}}, coefs: []Number{Int(1)}}
+	base := p
+	for n > 0 {
+		if n&1 == 1 {
+			result = pc.mul(result, base, x)
+		}
+		n >>= 1
+		if n > 0 {
+			base = pc.mul(base, base, x)
+		}
+	}
+	return result
+}
+
+// binomialCapped returns C(n, k), or cap if it is at least cap.
+func binomialCapped(n, k int, cap int64) int64 {
+	if k < 0 || k > n {
+		return 0
+	}
+	k = min(k, n-k)
+	r := int64(1)
+	for i := 1; i <= k; i++ {
+		// r * (n-k+i) / i, exact at each step.
+		hi, lo := bits.Mul64(uint64(r), uint64(n-k+i))
+		if hi != 0 {
+			return cap
+		}
+		r = int64(lo / uint64(i))
+		if r >= cap {
+			return cap
+		}
+	}
+	return r
+}
+
+// multinomial expands (Σ c_i m_i)^n = Σ n!/(k_1!…k_m!) Π (c_i m_i)^{k_i}.
+func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
+	m := len(p.monos)
+	ng := len(pc.gens)
+	// Powers of each coefficient: cp[i][k] = c_i^k.
+	cp := make([][]Number, m)
+	allOne := true
+	for i, c := range p.coefs {
+		if !c.IsOne() {
+			allOne = false
+		}
+		cp[i] = make([]Number, n+1)
+		cp[i][0] = Int(1)
+		for k := 1; k <= n; k++ {
+			cp[i][k] = cp[i][k-1].Mul(c)
+		}
+	}
+	// When every term of p is the constant or a power of its own generator,
+	// distinct compositions give distinct monomials: no accumulation needed.
+	distinct := true
+	used := map[int]bool{}
+	for _, mo := range p.monos {
+		nz := -1
+		for g := 0; g < ng; g++ {
+			if mo[g] != 0 {
+				if nz >= 0 {
+					distinct = false
+				}
+				nz = g
+			}
+		}
+		if nz >= 0 {
+			if used[nz] {
+				distinct = false
+			}
+			used[nz] = true
+		}
+	}
+	var out poly
+	if distinct {
+		c := binomialCapped(n+m-1, m-1, 1<<24)
+		out.monos = make([]mono, 0, c)
+		out.coefs = make([]Number, 0, c)
+	}
+	var acc map[mono]Number
+	if !distinct {
+		acc = make(map[mono]Number)
+	}
+	var rec func(i, r int, coef *big.Int, cnum Number, cur mono)
+	rec = func(i, r int, coef *big.Int, cnum Number, cur mono) {
+		if i == m-1 {
+			// The last term takes the remainder r.
+			var mm mono
+			for g := 0; g < ng; g++ {
+				mm[g] = cur[g] + uint16(r)*p.monos[i][g]
+			}
+			c := BigInt(coef)
+			if !allOne {
+				c = c.Mul(cnum).Mul(cp[i][r])
+			}
+			if distinct {
+				out.monos = append(out.monos, mm)
+				out.coefs = append(out.coefs, c)
+				return
+			}
+			if old, ok := acc[mm]; ok {
+				acc[mm] = old.Add(c)
+			} else {
+				acc[mm] = c
+			}
+			return
+		}
+		if len(out.monos)%4096 == 0 {
+			x.check(len(out.monos) + len(acc))
+		}
+		// C(r, k) for k = 0..r, updated incrementally.
+		binom := big.NewInt(1)
+		next := new(big.Int)
+		for k := 0; k <= r; k++ {
+			var mm mono
+			for g := 0; g < ng; g++ {
+				mm[g] = cur[g] + uint16(k)*p.monos[i][g]
+			}
+			c := new(big.Int).Mul(coef, binom)
+			cn := cnum
+			if !allOne {
+				cn = cnum.Mul(cp[i][k])
+			}
+			rec(i+1, r-k, c, cn, mm)
+			// C(r, k+1) = C(r, k) * (r-k) / (k+1)
+			next.Mul(binom, big.NewInt(int64(r-k)))
+			binom.Quo(next, big.NewInt(int64(k+1)))
+		}
+	}
+	rec(0, n, big.NewInt(1), Int(1), mono{})
+	if distinct {
+		return out
+	}
+	return fromMap(acc)
+}
+
+// toExpr builds the canonical sum of a polynomial.
+func (pc *polyCtx) toExpr(p poly) *Expr {
+	ng := len(pc.gens)
+	if !pc.clean {
+		sb := NewSumBuilder()
+		for i, m := range p.monos {
+			fs := make([]*Expr, 0, ng)
+			for g := 0; g < ng; g++ {
+				if m[g] != 0 {
+					fs = append(fs, Pow(pc.gens[g], IntExpr(int64(m[g]))))
+				}
+			}
+			sb.AddScaled(p.coefs[i], Mul(fs...))
+		}
+		return sb.Build()
+	}
+	// Direct construction: generators are distinct symbols or calls, so
+	// each monomial is already canonical; sort by the canonical order.
+	constant := Int(0)
+	type item struct {
+		m    mono
+		c    Number
+		kind Kind
+		g    int
+	}
+	items := make([]item, 0, len(p.monos))
+	for i, m := range p.monos {
+		if p.coefs[i].IsZero() {
+			continue
+		}
+		if m == (mono{}) {
+			constant = constant.Add(p.coefs[i])
+			continue
+		}
+		k, g := pc.monoKind(m)
+		items = append(items, item{m, p.coefs[i], k, g})
+	}
+	if len(items) == 0 {
+		return NumExpr(constant)
+	}
+	order := make([]int32, len(items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &items[i], &items[j]
+		if a.kind != b.kind {
+			return cmpInt(int(a.kind), int(b.kind))
+		}
+		return pc.cmpMono(a.m, b.m)
+	})
+	if len(items) == 1 && constant.IsZero() {
+		return withCoef(items[0].c, pc.monoExpr(items[0].m, nil))
+	}
+	terms := make([]*Expr, len(items))
+	coefs := make([]Number, len(items))
+	var slab []*Expr
+	for i, k := range order {
+		it := &items[k]
+		if len(slab) < 2*maxPolyGens {
+			slab = make([]*Expr, 4096)
+		}
+		terms[i] = pc.monoExpr(it.m, &slab)
+		coefs[i] = it.c
+	}
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, coef: coefs})
+}
+
+func expExpr(n uint16) *Expr {
+	if n <= 1024 {
+		return smallInts[1024+int(n)]
+	}
+	return IntExpr(int64(n))
+}
+
+// monoExpr builds Π gens^m (coefficient 1) directly in canonical form.
+// slab, if not nil, supplies the backing store of the node's slices.
+func (pc *polyCtx) monoExpr(m mono, slab *[]*Expr) *Expr {
+	cnt := 0
+	last := 0
+	for g := range pc.gens {
+		if m[g] != 0 {
+			cnt++
+			last = g
+		}
+	}
+	if cnt == 1 {
+		return powNode(pc.gens[last], expExpr(m[last]))
+	}
+	var args, exps []*Expr
+	if slab != nil {
+		args, exps = (*slab)[0:0:cnt], (*slab)[cnt:cnt:2*cnt]
+		*slab = (*slab)[2*cnt:]
+	} else {
+		args, exps = make([]*Expr, 0, cnt), make([]*Expr, 0, cnt)
+	}
+	for g, gen := range pc.gens {
+		if m[g] != 0 {
+			args = append(args, gen)
+			exps = append(exps, expExpr(m[g]))
+		}
+	}
+	return newNode(&Expr{kind: KMul, op: OpMul, num: Int(1), args: args, exps: exps})
+}
+
+// monoKind is the Kind of the term monoExpr builds.
+func (pc *polyCtx) monoKind(m mono) (Kind, int) {
+	cnt, last := 0, 0
+	for g := range pc.gens {
+		if m[g] != 0 {
+			cnt++
+			last = g
+		}
+	}
+	if cnt == 1 {
+		if m[last] == 1 {
+			return pc.gens[last].kind, last
+		}
+		return KPow, last
+	}
+	return KMul, -1
+}
+
+// cmpMono orders monomials exactly as Compare orders the terms monoExpr builds.
+func (pc *polyCtx) cmpMono(a, b mono) int {
+	ka, ga := pc.monoKind(a)
+	kb, gb := pc.monoKind(b)
+	if ka != kb {
+		return cmpInt(int(ka), int(kb))
+	}
+	switch ka {
+	case KSym, KCall:
+		return cmpInt(ga, gb)
+	case KPow:
+		if ga != gb {
+			return cmpInt(ga, gb)
+		}
+		return cmpInt(int(a[ga]), int(b[gb]))
+	}
+	// KMul: lexicographic over (generator, exponent) pairs, then length.
+	ng := len(pc.gens)
+	i, j := 0, 0
+	for {
+		for i < ng && a[i] == 0 {
+			i++
+		}
+		for j < ng && b[j] == 0 {
+			j++
+		}
+		if i == ng || j == ng {
+			switch {
+			case i == ng && j == ng:
+				return 0
+			case i == ng:
+				return -1
+			}
+			return 1
+		}
+		if i != j {
+			return cmpInt(i, j)
+		}
+		if a[i] != b[j] {
+			return cmpInt(int(a[i]), int(b[j]))
+		}
+		i++
+		j++
+	}
+}

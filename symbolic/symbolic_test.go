@@ -1,0 +1,340 @@
+package symbolic_test
+
+import (
+	"math"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	. "github.com/symcalc/symcalc/symbolic"
+	"github.com/symcalc/symcalc/symbolic/symtest"
+)
+
+var x, y, z = Sym("x"), Sym("y"), Sym("z")
+
+func TestCanonicalForms(t *testing.T) {
+	two := IntExpr(2)
+	tests := []struct {
+		name string
+		got  *Expr
+		want string
+	}{
+		{"collect", Add(x, x), "2*x"},
+		{"square", Mul(x, x), "x^2"},
+		{"cancel", Sub(x, x), "0"},
+		{"zero mul", Mul(x, Zero(), y), "0"},
+		{"one mul", Mul(One(), x), "x"},
+		{"distribute number", Mul(two, Add(x, y)), "2*x + 2*y"},
+		{"exact fold", Add(RatExpr(1, 3), RatExpr(2, 3)), "1"},
+		{"float stays float", Add(FloatExpr(0.5), RatExpr(1, 2)), "1.0"},
+		{"float coef", Add(x, Mul(FloatExpr(0.5), x)), "1.5*x"},
+		{"pow pow int", Pow(Pow(x, IntExpr(3)), IntExpr(2)), "x^6"},
+		{"pow of product", Pow(Mul(two, x, y), IntExpr(3)), "8*x^3*y^3"},
+		{"sqrt squared", Pow(Sqrt(x), two), "x"},
+		{"sqrt of square kept", Sqrt(Pow(x, two)), "sqrt(x^2)"},
+		{"exact root", Sqrt(IntExpr(16)), "4"},
+		{"irrational root kept", Sqrt(two), "sqrt(2)"},
+		{"negative base fractional", Pow(IntExpr(-8), RatExpr(1, 3)), "(-8)^(1/3)"},
+		{"division", Div(x, Mul(two, y)), "x/(2*y)"},
+		{"negative power", Pow(x, IntExpr(-2)), "1/x^2"},
+		{"unary minus binds looser than ^", Neg(Pow(x, two)), "-x^2"},
+		{"nested sum flattens", Add(x, Add(y, Add(z, One()))), "x + y + z + 1"},
+		{"sin 0", Sin(Zero()), "0"},
+		{"cos 0", Cos(Zero()), "1"},
+		{"log 1", Log(One()), "0"},
+		{"abs neg", Abs(IntExpr(-3)), "3"},
+		{"abs of negated", Abs(Neg(x)), "abs(x)"},
+		{"float call folds", Exp(FloatExpr(0)), "1.0"},
+		{"min folds", Min(IntExpr(3), x, IntExpr(1)), "min(1, x)"},
+		{"compare folds", Lt(IntExpr(1), IntExpr(2)), "true"},
+		{"and folds", And(True(), Lt(x, y)), "x < y"},
+		{"or absorbs", Or(Lt(x, y), True()), "true"},
+		{"ifelse folds", IfElse(False(), x, y), "y"},
+		{"ifelse same", IfElse(Lt(x, y), z, z), "z"},
+		{"not not", Not(Not(Lt(x, y))), "x < y"},
+		{"big integer", Pow(IntExpr(2), IntExpr(100)), "1267650600228229401496703205376"},
+		{"rational arithmetic", Mul(RatExpr(2, 3), RatExpr(9, 4)), "3/2"},
+		{"power of rational", Pow(RatExpr(4, 9), RatExpr(1, 2)), "2/3"},
+		{"mul collects powers", Mul(Pow(x, RatExpr(3, 2)), Sqrt(x)), "x^2"},
+		{"user function", Func("f", x, y), "f(x, y)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.got.String())
+		})
+	}
+}
+
+func TestHashConsing(t *testing.T) {
+	a := Add(Mul(x, y), Sin(z))
+	b := Add(Sin(z), Mul(y, x))
+	assert.Same(t, a, b, "structurally equal terms must be the same pointer")
+	assert.Equal(t, a.Hash(), b.Hash())
+	assert.NotSame(t, IntExpr(2), FloatExpr(2), "exact and inexact constants differ")
+}
+
+func TestOrderIndependence(t *testing.T) {
+	// The printed form must not depend on construction order.
+	terms := []*Expr{x, Pow(y, IntExpr(2)), Sin(z), Mul(IntExpr(3), x, y), RatExpr(1, 2), Sym("x10"), Sym("x2")}
+	want := Add(terms...).String()
+	perm := []int{6, 3, 0, 5, 2, 4, 1}
+	rev := make([]*Expr, len(terms))
+	for i, p := range perm {
+		rev[i] = terms[p]
+	}
+	assert.Equal(t, want, Add(rev...).String())
+	assert.Equal(t, "x + x2 + x10 + 3*x*y + y^2 + sin(z) + 1/2", want)
+}
+
+func TestConcurrentConstruction(t *testing.T) {
+	var wg sync.WaitGroup
+	results := make([]*Expr, 8)
+	for g := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var e *Expr
+			for i := 0; i < 200; i++ {
+				e = Add(Mul(IntExpr(int64(i)), Sym("w")), Pow(Sym("v"), IntExpr(int64(i%7))))
+			}
+			results[g] = e
+		}()
+	}
+	wg.Wait()
+	for _, r := range results[1:] {
+		assert.Same(t, results[0], r)
+	}
+}
+
+func TestReclamation(t *testing.T) {
+	build := func() {
+		for i := 0; i < 20000; i++ {
+			_ = Add(Sym("reclaim"), IntExpr(int64(100000+i)))
+		}
+	}
+	before := TableSize()
+	build()
+	for i := 0; i < 5; i++ {
+		runtime.GC()
+	}
+	after := TableSize()
+	assert.Less(t, after, before+1000, "unreferenced terms must be reclaimed (before %d, after %d)", before, after)
+}
+
+func TestCanonicalMatchesRawEvaluation(t *testing.T) {
+	g := symtest.New(1, "x", "y", "z")
+	for i := 0; i < 2000; i++ {
+		raw := g.Expr(4)
+		for k := 0; k < 3; k++ {
+			env := g.Point()
+			want := raw.Eval(env)
+			got, err := Eval(raw.Term, env)
+			require.NoError(t, err)
+			if !symtest.Close(got, want, 1e-9) {
+				t.Fatalf("%s\ncanonical %s\nat %v: got %v want %v", raw.Text, raw.Term, env, got, want)
+			}
+		}
+	}
+}
+
+func TestDerivativesMatchFiniteDifferences(t *testing.T) {
+	g := symtest.New(2, "x", "y")
+	g.Smooth = true
+	checked := 0
+	for i := 0; i < 1500; i++ {
+		raw := g.Expr(4)
+		d := Diff(raw.Term, x)
+		env := g.Point()
+		h := 1e-5
+		ep, em := copyEnv(env), copyEnv(env)
+		ep["x"] += h
+		em["x"] -= h
+		fp, _ := Eval(raw.Term, ep)
+		fm, _ := Eval(raw.Term, em)
+		fd := (fp - fm) / (2 * h)
+		got, err := Eval(d, env)
+		require.NoError(t, err)
+		if math.IsNaN(fd) || math.IsInf(fd, 0) || math.Abs(fd) > 1e6 {
+			continue
+		}
+		checked++
+		if !symtest.Close(got, fd, 1e-5*math.Max(1, math.Abs(fd))) {
+			t.Fatalf("d/dx %s\n= %s\nat %v: got %v, finite difference %v", raw.Term, d, env, got, fd)
+		}
+	}
+	assert.Greater(t, checked, 1000)
+}
+
+func TestDerivativeOfEveryFunction(t *testing.T) {
+	u := Add(Mul(RatExpr(1, 3), x), RatExpr(1, 10)) // in (0, 1) for x in [0.5, 2]
+	fs := map[string]*Expr{
+		"sin": Sin(u), "cos": Cos(u), "tan": Tan(u), "asin": Asin(u), "acos": Acos(u),
+		"atan": Atan(u), "atan2": Atan2(u, Add(x, One())), "sinh": Sinh(u), "cosh": Cosh(u),
+		"tanh": Tanh(u), "exp": Exp(u), "log": Log(u), "log1p": Log1p(u), "sqrt": Sqrt(u),
+		"cbrt": Cbrt(u), "abs": Abs(Sub(u, RatExpr(1, 2))), "pow": Pow(u, x), "min": Min(u, RatExpr(1, 2)),
+		"max": Max(u, RatExpr(1, 2)), "ifelse": IfElse(Lt(x, One()), Pow(x, IntExpr(2)), Mul(IntExpr(3), x)),
+	}
+	for name, f := range fs {
+		t.Run(name, func(t *testing.T) {
+			d := Diff(f, x)
+			for _, xv := range []float64{0.55, 0.8, 1.25, 1.7, 1.95} {
+				h := 1e-6
+				fp, err := Eval(f, map[string]float64{"x": xv + h})
+				require.NoError(t, err)
+				fm, _ := Eval(f, map[string]float64{"x": xv - h})
+				got, err := Eval(d, map[string]float64{"x": xv})
+				require.NoError(t, err)
+				assert.InDelta(t, (fp-fm)/(2*h), got, 1e-6*math.Max(1, math.Abs(got)), "%s at x=%v: d = %s", name, xv, d)
+			}
+		})
+	}
+	// Piecewise constants differentiate to 0; user functions stay unevaluated.
+	assert.Equal(t, "0", Diff(Floor(x), x).String())
+	assert.Equal(t, "2*x*Derivative(f(x^2), x^2)", Diff(Func("f", Pow(x, IntExpr(2))), x).String())
+}
+
+func copyEnv(m map[string]float64) map[string]float64 {
+	c := make(map[string]float64, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+func TestExpandMatchesEvaluation(t *testing.T) {
+	g := symtest.New(3, "x", "y", "z")
+	for i := 0; i < 1000; i++ {
+		raw := g.Expr(4)
+		e := Expand(raw.Term)
+		for k := 0; k < 2; k++ {
+			env := g.Point()
+			want, _ := Eval(raw.Term, env)
+			got, err := Eval(e, env)
+			require.NoError(t, err)
+			if !symtest.Close(got, want, 1e-8) {
+				t.Fatalf("expand %s\n= %s\nat %v: got %v want %v", raw.Term, e, env, got, want)
+			}
+		}
+	}
+}
+
+func TestExpandFastPathIsCanonical(t *testing.T) {
+	// The packed fast path builds sums directly; they must be the very
+	// pointers the general constructors build.
+	s := Add(One(), x, Mul(IntExpr(2), y), Pow(z, IntExpr(2)))
+	fast := Expand(Pow(s, IntExpr(5)))
+	slow := One()
+	for i := 0; i < 5; i++ {
+		var parts []*Expr
+		_, ts, cs := slow.AddParts()
+		if slow.Kind() != KAdd {
+			ts, cs = []*Expr{slow}, []Number{Int(1)}
+		}
+		c, _, _ := slow.AddParts()
+		for j, a := range ts {
+			for _, b := range []*Expr{One(), x, Mul(IntExpr(2), y), Pow(z, IntExpr(2))} {
+				parts = append(parts, Scale(cs[j], Mul(a, b)))
+			}
+		}
+		if slow.Kind() == KAdd && !c.IsZero() {
+			for _, b := range []*Expr{One(), x, Mul(IntExpr(2), y), Pow(z, IntExpr(2))} {
+				parts = append(parts, Scale(c, b))
+			}
+		}
+		slow = Add(parts...)
+	}
+	assert.Same(t, slow, fast)
+	_, terms, _ := fast.AddParts()
+	assert.Len(t, terms, 55)
+}
+
+func TestExpandSizes(t *testing.T) {
+	s := Add(One(), x, y, z)
+	e := Expand(Pow(s, IntExpr(20)))
+	_, terms, _ := e.AddParts()
+	assert.Len(t, terms, 1770) // 1,771 monomials, the constant stored apart
+	c, _, _ := e.AddParts()
+	assert.Equal(t, "1", c.String())
+	// Coefficient of x^5 y^5 z^5 in (1+x+y+z)^20 = 20!/(5!^4).
+	cs, ok := Coefficients(e, x)
+	require.True(t, ok)
+	assert.Len(t, cs, 21)
+	// Integer overflow beyond int64 goes to big integers.
+	big := Expand(Pow(Add(x, IntExpr(1000)), IntExpr(10)))
+	cs, _ = Coefficients(big, x)
+	assert.Equal(t, "1000000000000000000000000000000", cs[0].String())
+	// Negative and mixed coefficients through the dense 128-bit path.
+	p := Expand(Mul(Pow(Add(x, Neg(y)), IntExpr(7)), Pow(Add(x, y), IntExpr(7))))
+	q := Expand(Pow(Sub(Pow(x, IntExpr(2)), Pow(y, IntExpr(2))), IntExpr(7)))
+	assert.Same(t, q, p)
+}
+
+func TestDegreeAndCoefficients(t *testing.T) {
+	e := Add(Mul(IntExpr(3), Pow(x, IntExpr(2)), y), Mul(x, Sin(y)), IntExpr(5))
+	d, ok := Degree(e, x)
+	require.True(t, ok)
+	assert.Equal(t, 2, d)
+	cs, _ := Coefficients(e, x)
+	assert.Equal(t, []string{"5", "sin(y)", "3*y"}, []string{cs[0].String(), cs[1].String(), cs[2].String()})
+	_, ok = Degree(Sin(x), x)
+	assert.False(t, ok)
+	_, ok = Degree(Pow(x, IntExpr(-1)), x)
+	assert.False(t, ok)
+}
+
+func TestSubstitute(t *testing.T) {
+	e := Add(Pow(x, IntExpr(2)), Mul(x, y), Sin(x))
+	r := Substitute(e, map[*Expr]*Expr{x: Add(y, One())})
+	assert.Equal(t, "y*(y + 1) + (y + 1)^2 + sin(y + 1)", r.String())
+	r = Substitute(e, map[*Expr]*Expr{x: Zero()})
+	assert.Equal(t, "0", r.String())
+}
+
+func TestJacobianAndSparsity(t *testing.T) {
+	fs := []*Expr{Mul(x, y), Add(Sin(z), y), Pow(x, IntExpr(3))}
+	xs := []*Expr{x, y, z}
+	p := Sparsity(fs, xs)
+	assert.Equal(t, []int{0, 2, 4, 5}, p.RowPtr)
+	assert.Equal(t, []int{0, 1, 1, 2, 0}, p.ColIdx)
+	J := Jacobian(fs, xs)
+	assert.Equal(t, "y", J[0][0].String())
+	assert.Equal(t, "cos(z)", J[1][2].String())
+	assert.Equal(t, "3*x^2", J[2][0].String())
+	assert.Equal(t, "0", J[2][1].String())
+	H := Hessian(Mul(Pow(x, IntExpr(2)), y), []*Expr{x, y})
+	assert.Equal(t, "2*y", H[0][0].String())
+	assert.Equal(t, "2*x", H[0][1].String())
+	assert.Same(t, H[0][1], H[1][0])
+}
+
+func TestPrinters(t *testing.T) {
+	e := Add(Div(Pow(x, IntExpr(2)), Mul(IntExpr(3), y)), Sqrt(z), Neg(Sin(x)))
+	assert.Equal(t, `\frac{x^{2}}{3 \cdot y} + \sqrt{z} - \sin\left(x\right)`, LaTeX(e))
+	assert.Equal(t, "(+ (* 1/3 (^ x 2) (^ y -1)) (^ z 1/2) (* -1 (sin x)))", SExpr(e))
+	goSrc := GoExpr(e, nil)
+	assert.Contains(t, goSrc, "math.Sqrt(z)")
+	assert.Contains(t, goSrc, "math.Sin(x)")
+	assert.Equal(t, `\alpha_{1} + \mathrm{k1}`, LaTeX(Add(Sym("alpha[1]"), Sym("k1"))))
+}
+
+func TestEvalErrors(t *testing.T) {
+	_, err := Eval(Add(x, y), map[string]float64{"x": 1})
+	assert.EqualError(t, err, `no value for symbol "y"`)
+	v, err := Eval(IfElse(Lt(x, One()), IntExpr(10), IntExpr(20)), map[string]float64{"x": 0.5})
+	require.NoError(t, err)
+	assert.Equal(t, 10.0, v)
+}
+
+func TestTermInterface(t *testing.T) {
+	e := Add(Mul(IntExpr(2), x), Sin(y), IntExpr(3))
+	ch := e.Children()
+	assert.Len(t, ch, 3)
+	assert.Same(t, e, e.Rebuild(ch))
+	m := Mul(IntExpr(3), x, Pow(y, IntExpr(2)))
+	assert.Equal(t, OpMul, m.Head())
+	assert.Same(t, m, m.Rebuild(m.Children()))
+	assert.Same(t, Add(x, y), e.Rebuild([]*Expr{x, y}))
+}
