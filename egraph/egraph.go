@@ -190,17 +190,29 @@ func (g *EGraph) Add(n Node) Id {
 	return g.addNew(n)
 }
 
+// appendDoubling appends x, doubling the capacity when full: Go's append
+// grows large slices by 1.25x, which made growing the per-id tables the
+// largest cost of adding nodes.
+func appendDoubling[T any](s []T, x T) []T {
+	if len(s) == cap(s) {
+		ns := make([]T, len(s), 2*cap(s)+64)
+		copy(ns, s)
+		s = ns
+	}
+	return append(s, x)
+}
+
 func (g *EGraph) addNew(n Node) Id {
 	id := Id(len(g.uf))
-	g.uf = append(g.uf, id)
-	g.nodes = append(g.nodes, n)
+	g.uf = appendDoubling(g.uf, id)
+	g.nodes = appendDoubling(g.nodes, n)
 	if len(g.nodeSlab) == 0 {
 		g.nodeSlab = make([]Node, 1024)
 	}
 	nodes := g.nodeSlab[:1:1]
 	g.nodeSlab = g.nodeSlab[1:]
 	nodes[0] = n
-	g.classes = append(g.classes, EClass{Nodes: nodes})
+	g.classes = appendDoubling(g.classes, EClass{Nodes: nodes})
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
 		c := &g.classes[n.Args[k]]
 		c.parents = append(c.parents, id)

@@ -12,5 +12,5 @@ type Justification struct {
 
 type explainer struct{}
 
-func (x *explainer) addNode(id Id)                     {}
+func (x *explainer) addNode(id Id)                    {}
 func (x *explainer) union(a, b Id, why Justification) {}

@@ -14,7 +14,7 @@ import (
 // mathCase is one test of egg's tests/math.rs with egg 0.9.5's full-mode
 // figures from the workload README (section 3.2).
 type mathCase struct {
-	name, start, goal string
+	name, start, goal    string
 	nodeLimit, iterLimit int
 	timeLimit            time.Duration
 	addGoalFirst         bool

@@ -380,6 +380,11 @@ func (m *machine) run(pc int) bool {
 			return true
 		}
 	}
+	if len(m.out)+1+len(m.prog.varRegs) > cap(m.out) {
+		ns := make([]Id, len(m.out), 2*cap(m.out)+256)
+		copy(ns, m.out)
+		m.out = ns
+	}
 	m.out = append(m.out, m.reg[0])
 	for _, r := range m.prog.varRegs {
 		m.out = append(m.out, m.reg[r])

@@ -315,12 +315,12 @@ func (r *Runner) runOne(rules []*Rewrite) Iteration {
 
 // Report summarises a run.
 type Report struct {
-	Stop                                 StopReason
-	Iterations                           int
-	Nodes, Classes, Memo                 int
-	CongruenceUnions                     int
-	SearchTime, ApplyTime, RebuildTime   time.Duration
-	TotalTime                            time.Duration
+	Stop                               StopReason
+	Iterations                         int
+	Nodes, Classes, Memo               int
+	CongruenceUnions                   int
+	SearchTime, ApplyTime, RebuildTime time.Duration
+	TotalTime                          time.Duration
 }
 
 // Report summarises the run so far.

@@ -36,7 +36,7 @@ func trajectory(t testing.TB, src string, sched Scheduler, iters int) []string {
 	r.Scheduler = sched
 	r.IterLimit = iters
 	r.NodeLimit = 100_000_000
-	r.TimeLimit = 0
+	r.TimeLimit = 1 << 62
 	r.AddExpr(l.MustParseExpr(src))
 	g.Rebuild()
 	out := []string{fmt.Sprintf("%d/%d/%d", g.NumNodes(), g.NumClasses(), g.MemoSize())}

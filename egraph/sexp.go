@@ -7,9 +7,9 @@ import (
 
 // sexp is a parsed s-expression: an atom or a list.
 type sexp struct {
-	atom string
-	list []sexp
-	pos  int // byte offset in the source, for error messages
+	atom   string
+	list   []sexp
+	pos    int // byte offset in the source, for error messages
 	isList bool
 }
 

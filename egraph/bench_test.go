@@ -1,0 +1,40 @@
+package egraph
+
+import (
+	"context"
+	"testing"
+)
+
+func benchRun(b *testing.B, src string, sched func() Scheduler, iters int) {
+	l := MathLanguage()
+	rules := MathRules(l)
+	e := l.MustParseExpr(src)
+	b.ReportAllocs()
+	for b.Loop() {
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		r.Scheduler = sched()
+		r.IterLimit = iters
+		r.NodeLimit = 100_000_000
+		r.TimeLimit = 1 << 62
+		r.AddExpr(e)
+		r.Run(context.Background(), rules)
+		b.ReportMetric(float64(g.NumNodes()), "e-nodes")
+	}
+}
+
+func BenchmarkSum20Simple5(b *testing.B) {
+	benchRun(b, sum20Expr(), func() Scheduler { return SimpleScheduler{} }, 5)
+}
+
+func BenchmarkPoly8Simple8(b *testing.B) {
+	benchRun(b, poly8Expr(), func() Scheduler { return SimpleScheduler{} }, 8)
+}
+
+func BenchmarkSum20Backoff30(b *testing.B) {
+	benchRun(b, sum20Expr(), func() Scheduler { return NewBackoffScheduler() }, 30)
+}
+
+func BenchmarkPoly8Backoff60(b *testing.B) {
+	benchRun(b, poly8Expr(), func() Scheduler { return NewBackoffScheduler() }, 60)
+}
