@@ -114,3 +114,31 @@ func TestBrusselatorAgainstReference(t *testing.T) {
 	// CVODE BDF+KLU at the same tolerances: 2.5e-3.
 	assert.Less(t, abs, 2.5e-3)
 }
+
+func TestROBERRodas4(t *testing.T) {
+	ref := readVec(t, "testdata/ref_rober.txt")
+	sol, err := integrators.Solve(context.Background(), testproblems.Rober(1e5), integrators.Rodas4(),
+		&integrators.Options{RTol: 1e-8, ATol: 1e-10})
+	require.NoError(t, err)
+	_, rel := errs(sol.Final(), ref)
+	t.Logf("Rodas4: rel err %.3g, stats %+v", rel, sol.Stats)
+	assert.Less(t, rel, 1e-5)
+}
+
+func TestAutoSwitch(t *testing.T) {
+	ref := readVec(t, "testdata/ref_rober.txt")
+	for _, stiff := range []integrators.Method{integrators.BDF(), integrators.Rodas4()} {
+		sol, err := integrators.Solve(context.Background(), testproblems.Rober(1e5), integrators.AutoSwitch(stiff),
+			&integrators.Options{RTol: 1e-8, ATol: 1e-10, SaveAt: []float64{1e5}})
+		require.NoError(t, err)
+		_, rel := errs(sol.Final(), ref)
+		t.Logf("%s: rel err %.3g, stats %+v", sol.Method, rel, sol.Stats)
+		assert.Equal(t, 1, sol.Stats.Switches)
+		assert.Less(t, rel, 1e-5)
+		assert.Less(t, sol.Stats.Accepted, 5000)
+	}
+	// A nonstiff problem never switches.
+	sol, err := integrators.Solve(context.Background(), testproblems.Lorenz(20), integrators.AutoSwitch(nil), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 0, sol.Stats.Switches)
+}
