@@ -71,3 +71,23 @@ func BenchmarkBrusselator32Analyse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKSStep is one ETDRK4 step of Kuramoto–Sivashinsky, N = 1024.
+func BenchmarkKSStep(b *testing.B) {
+	g, err := integrators.NewPeriodic1D(1024, 100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	L, N := integrators.KuramotoSivashinsky(g)
+	e, err := integrators.NewETDRK4(L, N, 0.01)
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := testproblems.KSInitial(1024, 100)
+	v := make([]complex128, 513)
+	g.Forward(v, u)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Step(v, 0)
+	}
+}

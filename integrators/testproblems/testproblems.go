@@ -186,3 +186,14 @@ func (b *Brusselator2D) Jacobian() *integrators.SparseJacobian {
 func (b *Brusselator2D) Problem(t1 float64) *integrators.Problem {
 	return &integrators.Problem{F: b.RHS, U0: b.U0(), T1: t1, Sparse: b.Jacobian()}
 }
+
+// KSInitial is the Kuramoto–Sivashinsky initial condition of DESIGN.md,
+// u = −cos(2πx/L)(1 + sin(−2πx/L)) on x_j = L·j/n.
+func KSInitial(n int, length float64) []float64 {
+	u := make([]float64, n)
+	for j := range u {
+		x := length * float64(j) / float64(n)
+		u[j] = -math.Cos(2*math.Pi*x/length) * (1 + math.Sin(-2*math.Pi*x/length))
+	}
+	return u
+}

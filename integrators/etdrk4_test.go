@@ -1,0 +1,167 @@
+package integrators
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"math/cmplx"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Bernoulli equation v' = Lv − v² with v(0) = 1 has the exact solution
+// v(t) = L / (1 + (L − 1)e^{−Lt}); two modes, one with complex L.
+func TestETDRK4ConvergenceOrder(t *testing.T) {
+	L := []complex128{-2, complex(-1, 3), -50}
+	N := func(dst, v []complex128, _ float64) {
+		for i, x := range v {
+			dst[i] = -x * x
+		}
+	}
+	exact := func(l complex128, t float64) complex128 {
+		return l / (1 + (l-1)*cmplx.Exp(-l*complex(t, 0)))
+	}
+	T := 1.0
+	var errsH [2]float64
+	for i, steps := range []int{40, 80} {
+		e, err := NewETDRK4(L, N, T/float64(steps))
+		require.NoError(t, err)
+		v := []complex128{1, 1, 1}
+		_, err = e.Integrate(context.Background(), v, 0, steps)
+		require.NoError(t, err)
+		for j, l := range L {
+			errsH[i] = math.Max(errsH[i], cmplx.Abs(v[j]-exact(l, T)))
+		}
+	}
+	q := math.Log2(errsH[0] / errsH[1])
+	assert.InDelta(t, 4, q, 0.35, "errors %v", errsH)
+}
+
+func TestETDRK4Validation(t *testing.T) {
+	N := func(dst, v []complex128, _ float64) {}
+	_, err := NewETDRK4(nil, N, 0.1)
+	assert.Error(t, err)
+	_, err = NewETDRK4([]complex128{1}, nil, 0.1)
+	assert.Error(t, err)
+	_, err = NewETDRK4([]complex128{1}, N, -1)
+	assert.Error(t, err)
+	_, err = NewETDRK4([]complex128{cmplx.NaN()}, N, 0.1)
+	assert.Error(t, err)
+	_, err = NewPeriodic1D(7, 1)
+	assert.Error(t, err)
+}
+
+func TestPeriodic1DDerivative(t *testing.T) {
+	g, err := NewPeriodic1D(64, 2*math.Pi)
+	require.NoError(t, err)
+	u := make([]float64, 64)
+	for i := range u {
+		x := 2 * math.Pi * float64(i) / 64
+		u[i] = math.Sin(3 * x)
+	}
+	v := make([]complex128, 33)
+	g.Forward(v, u)
+	d := g.DerivativeSymbol(1)
+	for j := range v {
+		v[j] *= d[j]
+	}
+	du := make([]float64, 64)
+	g.Inverse(du, v)
+	for i := range du {
+		x := 2 * math.Pi * float64(i) / 64
+		assert.InDelta(t, 3*math.Cos(3*x), du[i], 1e-12)
+	}
+}
+
+// readNPY reads a little-endian float64 C-order .npy file (the subset the
+// workloads use) and returns its shape and data.
+func readNPY(t testing.TB, path string) ([]int, []float64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, len(b) > 10 && string(b[1:6]) == "NUMPY", "not a .npy file")
+	major := b[6]
+	var hlen, off int
+	if major == 1 {
+		hlen, off = int(binary.LittleEndian.Uint16(b[8:10])), 10
+	} else {
+		hlen, off = int(binary.LittleEndian.Uint32(b[8:12])), 12
+	}
+	header := string(b[off : off+hlen])
+	require.Contains(t, header, "'descr': '<f8'")
+	require.Contains(t, header, "'fortran_order': False")
+	m := regexp.MustCompile(`'shape': \(([^)]*)\)`).FindStringSubmatch(header)
+	require.NotNil(t, m)
+	var shape []int
+	size := 1
+	for _, f := range strings.Split(m[1], ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		d, err := strconv.Atoi(f)
+		require.NoError(t, err)
+		shape = append(shape, d)
+		size *= d
+	}
+	data := b[off+hlen:]
+	require.Equal(t, 8*size, len(data))
+	out := make([]float64, size)
+	for i := range out {
+		out[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+	return shape, out
+}
+
+// The truth pairs of ../shared/workloads/ks (copied to testdata) are
+// (u(t_n), u(t_n + 1e-3)) of KS with L = 100, N = 1024. One ETDRK4 step of
+// 1e-3 from u(t_n) must land on u(t_n + 1e-3), and the model-A target
+// (u_{n+1} − M_dt(u_n))/dt must be reproduced with model A = KS without
+// the u_xxxx term.
+func TestETDRK4KSTruthPairs(t *testing.T) {
+	shape, pairs := readNPY(t, "testdata/truth_pairs.npy")
+	require.Equal(t, []int{20, 2, 1024}, shape)
+	_, targetA := readNPY(t, "testdata/target_A_clean.npy")
+	g, err := NewPeriodic1D(1024, 100)
+	require.NoError(t, err)
+	L, N := KuramotoSivashinsky(g)
+	step, err := NewETDRK4(L, N, 1e-3)
+	require.NoError(t, err)
+	// Model A: u_t = −u u_x − u_xx, so L_A = k².
+	LA := make([]complex128, len(L))
+	for j, k := range g.Wavenumbers() {
+		LA[j] = complex(k*k, 0)
+	}
+	stepA, err := NewETDRK4(LA, N, 1e-3)
+	require.NoError(t, err)
+	v := make([]complex128, 513)
+	u1 := make([]float64, 1024)
+	var worstPair, worstTarget, scale float64
+	for p := 0; p < 20; p++ {
+		u0 := pairs[p*2048 : p*2048+1024]
+		uNext := pairs[p*2048+1024 : p*2048+2048]
+		g.Forward(v, u0)
+		step.Step(v, 0)
+		g.Inverse(u1, v)
+		for i := range u1 {
+			worstPair = math.Max(worstPair, math.Abs(u1[i]-uNext[i]))
+			scale = math.Max(scale, math.Abs(uNext[i]-u0[i]))
+		}
+		g.Forward(v, u0)
+		stepA.Step(v, 0)
+		g.Inverse(u1, v)
+		for i := range u1 {
+			y := (uNext[i] - u1[i]) / 1e-3
+			worstTarget = math.Max(worstTarget, math.Abs(y-targetA[p*1024+i]))
+		}
+	}
+	t.Logf("max |ETDRK4 step − truth| = %.3g (one-step change up to %.3g); max |target A − reference| = %.3g", worstPair, scale, worstTarget)
+	assert.Less(t, worstPair, 1e-10)
+	assert.Less(t, worstTarget, 1e-9)
+}
