@@ -1,0 +1,320 @@
+package rewrite
+
+import (
+	"fmt"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// signSet is the set of signs a real quantity may take: a bit each for
+// negative, zero and positive. The empty set means "undefined here".
+type signSet uint8
+
+const (
+	sNeg  signSet = 1
+	sZero signSet = 2
+	sPos  signSet = 4
+	sAny          = sNeg | sZero | sPos
+)
+
+func (s signSet) positive() bool    { return s == sPos }
+func (s signSet) negative() bool    { return s == sNeg }
+func (s signSet) nonnegative() bool { return s != 0 && s&sNeg == 0 }
+func (s signSet) nonpositive() bool { return s != 0 && s&sPos == 0 }
+func (s signSet) nonzero() bool     { return s != 0 && s&sZero == 0 }
+
+// addSigns is the set of signs of a+b.
+func addSigns(a, b signSet) signSet {
+	var r signSet
+	for _, x := range [...]signSet{sNeg, sZero, sPos} {
+		if a&x == 0 {
+			continue
+		}
+		for _, y := range [...]signSet{sNeg, sZero, sPos} {
+			if b&y == 0 {
+				continue
+			}
+			switch {
+			case x == sZero:
+				r |= y
+			case y == sZero:
+				r |= x
+			case x == y:
+				r |= x
+			default:
+				r |= sAny
+			}
+		}
+	}
+	return r
+}
+
+// mulSigns is the set of signs of a*b.
+func mulSigns(a, b signSet) signSet {
+	var r signSet
+	if a&sZero != 0 || b&sZero != 0 {
+		r |= sZero
+	}
+	if (a&sPos != 0 && b&sPos != 0) || (a&sNeg != 0 && b&sNeg != 0) {
+		r |= sPos
+	}
+	if (a&sPos != 0 && b&sNeg != 0) || (a&sNeg != 0 && b&sPos != 0) {
+		r |= sNeg
+	}
+	return r
+}
+
+func numSign(n symbolic.Number) signSet {
+	switch n.Sign() {
+	case -1:
+		return sNeg
+	case 0:
+		return sZero
+	}
+	return sPos
+}
+
+// Assumptions are facts the user declares about symbols (x > 0, x >= 0,
+// x != 0, x integer). Symbols are real-valued throughout symcalc; rules
+// that need more (log(x*y) => log(x)+log(y) needs x, y > 0) fire only when
+// the facts or the form of the term prove it. A nil *Assumptions assumes
+// nothing.
+type Assumptions struct {
+	sign    map[*symbolic.Expr]signSet
+	integer map[*symbolic.Expr]bool
+}
+
+// NewAssumptions returns an empty set of facts.
+func NewAssumptions() *Assumptions {
+	return &Assumptions{sign: map[*symbolic.Expr]signSet{}, integer: map[*symbolic.Expr]bool{}}
+}
+
+func (a *Assumptions) restrict(s signSet, names []string) *Assumptions {
+	for _, n := range names {
+		x := symbolic.Sym(n)
+		cur, ok := a.sign[x]
+		if !ok {
+			cur = sAny
+		}
+		a.sign[x] = cur & s
+	}
+	return a
+}
+
+// Positive declares x > 0 for each name. It returns a for chaining.
+func (a *Assumptions) Positive(names ...string) *Assumptions { return a.restrict(sPos, names) }
+
+// Nonnegative declares x >= 0.
+func (a *Assumptions) Nonnegative(names ...string) *Assumptions {
+	return a.restrict(sPos|sZero, names)
+}
+
+// Negative declares x < 0.
+func (a *Assumptions) Negative(names ...string) *Assumptions { return a.restrict(sNeg, names) }
+
+// Nonzero declares x != 0.
+func (a *Assumptions) Nonzero(names ...string) *Assumptions { return a.restrict(sPos|sNeg, names) }
+
+// Integer declares that x takes integer values.
+func (a *Assumptions) Integer(names ...string) *Assumptions {
+	for _, n := range names {
+		a.integer[symbolic.Sym(n)] = true
+	}
+	return a
+}
+
+// Assume adds a fact written as a term: a comparison of a symbol with a
+// constant (x > 0, x >= 0, x != 0, x < 0, x <= 0, 0 < x, ...), or a
+// conjunction of such facts. For anything else it returns an error saying
+// what it cannot use.
+func (a *Assumptions) Assume(fact *symbolic.Expr) error {
+	if fact.Kind() == symbolic.KCall && fact.Op() == symbolic.OpAnd {
+		for _, f := range fact.CallArgs() {
+			if err := a.Assume(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if fact.Kind() != symbolic.KCall {
+		return fmt.Errorf("cannot assume %s: not a comparison", fact)
+	}
+	op := fact.Op()
+	args := fact.CallArgs()
+	if len(args) != 2 {
+		return fmt.Errorf("cannot assume %s: not a comparison", fact)
+	}
+	x, c := args[0], args[1]
+	if x.Kind() != symbolic.KSym {
+		// Flip c op x into x op' c.
+		x, c = c, x
+		switch op {
+		case symbolic.OpLt:
+			op = symbolic.OpGt
+		case symbolic.OpLe:
+			op = symbolic.OpGe
+		case symbolic.OpGt:
+			op = symbolic.OpLt
+		case symbolic.OpGe:
+			op = symbolic.OpLe
+		}
+	}
+	n, ok := c.IsNumber()
+	if x.Kind() != symbolic.KSym || !ok {
+		return fmt.Errorf("cannot assume %s: only a symbol compared with a constant is supported", fact)
+	}
+	sg := n.Sign()
+	var s signSet
+	switch {
+	case op == symbolic.OpGt && sg >= 0, op == symbolic.OpGe && sg > 0:
+		s = sPos
+	case op == symbolic.OpGe && sg == 0:
+		s = sPos | sZero
+	case op == symbolic.OpLt && sg <= 0, op == symbolic.OpLe && sg < 0:
+		s = sNeg
+	case op == symbolic.OpLe && sg == 0:
+		s = sNeg | sZero
+	case op == symbolic.OpNe && sg == 0:
+		s = sPos | sNeg
+	case op == symbolic.OpEq && sg == 0:
+		s = sZero
+	default:
+		// A true but weaker fact (x > -3) tells the sign analysis nothing.
+		return nil
+	}
+	a.restrict(s, []string{x.Name()})
+	return nil
+}
+
+// Sign returns the set of signs e may take under the assumptions.
+func (a *Assumptions) Sign(e *symbolic.Expr) signSet {
+	switch e.Kind() {
+	case symbolic.KNum:
+		n, _ := e.IsNumber()
+		return numSign(n)
+	case symbolic.KSym:
+		if a != nil {
+			if s, ok := a.sign[e]; ok {
+				return s
+			}
+		}
+		return sAny
+	case symbolic.KAdd:
+		c, terms, coefs := e.AddParts()
+		s := numSign(c)
+		for i, t := range terms {
+			s = addSigns(s, mulSigns(numSign(coefs[i]), a.Sign(t)))
+			if s == sAny {
+				return s
+			}
+		}
+		return s
+	case symbolic.KMul:
+		c, bases, exps := e.MulParts()
+		s := numSign(c)
+		for i := range bases {
+			s = mulSigns(s, a.powSign(bases[i], exps[i]))
+		}
+		return s
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		return a.powSign(b, x)
+	case symbolic.KCall:
+		args := e.CallArgs()
+		switch e.Op() {
+		case symbolic.OpExp, symbolic.OpCosh:
+			return sPos
+		case symbolic.OpAbs:
+			if a.Sign(args[0]).nonzero() {
+				return sPos
+			}
+			return sPos | sZero
+		case symbolic.OpSinh, symbolic.OpTanh, symbolic.OpAtan, symbolic.OpCbrt, symbolic.OpSign,
+			symbolic.OpAsin:
+			return a.Sign(args[0])
+		case symbolic.OpAcos:
+			return sPos | sZero
+		}
+	}
+	return sAny
+}
+
+// powSign is the set of signs of b^x.
+func (a *Assumptions) powSign(b, x *symbolic.Expr) signSet {
+	bs := a.Sign(b)
+	n, isNum := x.IsNumber()
+	if isNum && n.IsExact() && n.IsInt() {
+		if n.Sign() < 0 {
+			bs &^= sZero // 1/0 is undefined, not zero
+		}
+		if isEvenInt(x) {
+			r := signSet(0)
+			if bs&sZero != 0 {
+				r |= sZero
+			}
+			if bs&(sPos|sNeg) != 0 {
+				r |= sPos
+			}
+			return r
+		}
+		return bs
+	}
+	if isNum {
+		// A fractional power is real only for a non-negative base.
+		r := bs & (sPos | sZero)
+		if n.Sign() < 0 {
+			r &^= sZero
+		}
+		return r
+	}
+	if bs.positive() {
+		return sPos
+	}
+	return sAny
+}
+
+// IsInteger reports whether e is known to take only integer values.
+func (a *Assumptions) IsInteger(e *symbolic.Expr) bool {
+	switch e.Kind() {
+	case symbolic.KNum:
+		n, _ := e.IsNumber()
+		return n.IsExact() && n.IsInt()
+	case symbolic.KSym:
+		return a != nil && a.integer[e]
+	case symbolic.KAdd:
+		c, terms, coefs := e.AddParts()
+		if !c.IsExact() || !c.IsInt() {
+			return false
+		}
+		for i, t := range terms {
+			if !coefs[i].IsExact() || !coefs[i].IsInt() || !a.IsInteger(t) {
+				return false
+			}
+		}
+		return true
+	case symbolic.KMul:
+		c, bases, exps := e.MulParts()
+		if !c.IsExact() || !c.IsInt() {
+			return false
+		}
+		for i := range bases {
+			n, ok := exps[i].IsNumber()
+			if !ok || !n.IsExact() || !n.IsInt() || n.Sign() < 0 || !a.IsInteger(bases[i]) {
+				return false
+			}
+		}
+		return true
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		n, ok := x.IsNumber()
+		return ok && n.IsExact() && n.IsInt() && n.Sign() >= 0 && a.IsInteger(b)
+	case symbolic.KCall:
+		switch e.Op() {
+		case symbolic.OpFloor, symbolic.OpCeil, symbolic.OpSign:
+			return true
+		case symbolic.OpAbs:
+			return a.IsInteger(e.CallArgs()[0])
+		}
+	}
+	return false
+}
