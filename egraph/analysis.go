@@ -44,8 +44,9 @@ type ConstFold struct {
 	Add, Sub, Mul, Div Op
 	// Prune removes non-leaf nodes from classes that have a constant.
 	Prune bool
-	val   []float64
-	has   []bool
+	// val holds each class's constant, NaN for none (folding never makes
+	// NaN: a NaN result is not folded).
+	val []float64
 }
 
 // NewConstFold returns constant folding over the language's "+", "-", "*"
@@ -61,8 +62,8 @@ func NewConstFold(l *Language) *ConstFold {
 
 // Constant returns the constant value of class id, if it has one.
 func (c *ConstFold) Constant(g *EGraph, id Id) (float64, bool) {
-	id = g.find(id)
-	return c.val[id], c.has[id]
+	v := c.val[g.find(id)]
+	return v, v == v
 }
 
 func (c *ConstFold) fold(g *EGraph, n Node) (float64, bool) {
@@ -77,11 +78,10 @@ func (c *ConstFold) fold(g *EGraph, n Node) (float64, bool) {
 	default:
 		return 0, false
 	}
-	a, b := g.find(n.Args[0]), g.find(n.Args[1])
-	if !c.has[a] || !c.has[b] {
+	x, y := c.val[g.find(n.Args[0])], c.val[g.find(n.Args[1])]
+	if x != x || y != y {
 		return 0, false
 	}
-	x, y := c.val[a], c.val[b]
 	var v float64
 	switch n.Op {
 	case c.Add:
@@ -104,19 +104,22 @@ func (c *ConstFold) fold(g *EGraph, n Node) (float64, bool) {
 
 func (c *ConstFold) Make(g *EGraph, id Id, n Node) {
 	v, ok := c.fold(g, n)
-	for int(id) >= len(c.val) {
-		c.val = append(c.val, 0)
-		c.has = append(c.has, false)
+	if !ok {
+		v = math.NaN()
 	}
-	c.val[id], c.has[id] = v, ok
+	for int(id) >= len(c.val) {
+		c.val = appendDoubling(c.val, math.NaN())
+	}
+	c.val[id] = v
 }
 
 func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
+	a, b := c.val[into], c.val[from]
 	switch {
-	case !c.has[into] && c.has[from]:
-		c.val[into], c.has[into] = c.val[from], true
+	case a != a && b == b:
+		c.val[into] = b
 		return true, false
-	case c.has[into] && !c.has[from]:
+	case a == a && b != b:
 		return false, true
 	}
 	return false, false
@@ -124,8 +127,8 @@ func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
 
 func (c *ConstFold) MergeNode(g *EGraph, into Id, n Node) bool {
 	v, ok := c.fold(g, n)
-	if ok && !c.has[into] {
-		c.val[into], c.has[into] = v, true
+	if ok && c.val[into] != c.val[into] {
+		c.val[into] = v
 		return true
 	}
 	return false
@@ -133,10 +136,11 @@ func (c *ConstFold) MergeNode(g *EGraph, into Id, n Node) bool {
 
 func (c *ConstFold) Modify(g *EGraph, id Id) {
 	id = g.find(id)
-	if !c.has[id] {
+	v := c.val[id]
+	if v != v {
 		return
 	}
-	added := g.Add(ConstNode(c.val[id]))
+	added := g.Add(ConstNode(v))
 	g.UnionBecause(id, added, Justification{Rule: "constant-fold"})
 	if c.Prune {
 		g.RetainLeaves(id)

@@ -38,3 +38,15 @@ func BenchmarkSum20Backoff30(b *testing.B) {
 func BenchmarkPoly8Backoff60(b *testing.B) {
 	benchRun(b, poly8Expr(), func() Scheduler { return NewBackoffScheduler() }, 60)
 }
+
+// BenchmarkMathSuiteSmall times one small full-mode case including
+// building the language and compiling the 36 rules (as egg's figure does).
+func BenchmarkMathDiffSameWithRules(b *testing.B) {
+	for b.Loop() {
+		l := MathLanguage()
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		r.AddExpr(l.MustParseExpr("(d x x)"))
+		r.Run(context.Background(), MathRules(l))
+	}
+}

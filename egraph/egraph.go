@@ -28,9 +28,9 @@ type EGraph struct {
 	lang     *Language
 	analysis Analysis
 	uf       []Id
-	nodes    []Node    // creation node of each id, canonical at creation
-	classes  []EClass  // by id; meaningful for roots only
-	memo     memoTable // hashcons, keeps stale entries as egg's memo does
+	nodes    []Node     // creation node of each id, canonical at creation
+	classes  classTable // by id; meaningful for roots only
+	memo     memoTable  // hashcons, keeps stale entries as egg's memo does
 	pending  []Id
 	apending uniqueQueue
 	byOp     [][]Id // classes holding a node with each op, rebuilt each Rebuild
@@ -41,6 +41,7 @@ type EGraph struct {
 	explain          *explainer
 
 	nodeSlab []Node
+	slabSize int
 }
 
 // New returns an empty e-graph over lang with an optional analysis (nil for
@@ -81,7 +82,7 @@ func (g *EGraph) find(id Id) Id {
 }
 
 // Class returns the class with canonical id Find(id).
-func (g *EGraph) Class(id Id) *EClass { return &g.classes[g.find(id)] }
+func (g *EGraph) Class(id Id) *EClass { return g.classes.at(g.find(id)) }
 
 // NumClasses returns the number of e-classes.
 func (g *EGraph) NumClasses() int { return g.live }
@@ -94,9 +95,9 @@ func (g *EGraph) MemoSize() int { return g.memo.count }
 // total_number_of_nodes). It is exact only after Rebuild.
 func (g *EGraph) NumNodes() int {
 	n := 0
-	for id := range g.classes {
+	for id := 0; id < g.classes.n; id++ {
 		if g.uf[id] == Id(id) {
-			n += len(g.classes[id].Nodes)
+			n += len(g.classes.at(Id(id)).Nodes)
 		}
 	}
 	return n
@@ -207,14 +208,17 @@ func (g *EGraph) addNew(n Node) Id {
 	g.uf = appendDoubling(g.uf, id)
 	g.nodes = appendDoubling(g.nodes, n)
 	if len(g.nodeSlab) == 0 {
-		g.nodeSlab = make([]Node, 1024)
+		// Each new class's one-node list is carved from a slab rather than
+		// allocated alone.
+		g.slabSize = min(max(2*g.slabSize, 32), 1024)
+		g.nodeSlab = make([]Node, g.slabSize)
 	}
 	nodes := g.nodeSlab[:1:1]
 	g.nodeSlab = g.nodeSlab[1:]
 	nodes[0] = n
-	g.classes = appendDoubling(g.classes, EClass{Nodes: nodes})
+	g.classes.push(EClass{Nodes: nodes})
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
-		c := &g.classes[n.Args[k]]
+		c := g.classes.at(n.Args[k])
 		c.parents = append(c.parents, id)
 	}
 	g.pending = append(g.pending, id)
@@ -248,7 +252,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	if id1 == id2 {
 		return false
 	}
-	if len(g.classes[id1].parents) < len(g.classes[id2].parents) {
+	if len(g.classes.at(id1).parents) < len(g.classes.at(id2).parents) {
 		id1, id2 = id2, id1
 	}
 	if g.explain != nil {
@@ -257,7 +261,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	g.uf[id2] = id1
 	g.live--
 	g.clean = false
-	c1, c2 := &g.classes[id1], &g.classes[id2]
+	c1, c2 := g.classes.at(id1), g.classes.at(id2)
 	g.pending = append(g.pending, c2.parents...)
 	if g.analysis != nil {
 		ch1, ch2 := g.analysis.Merge(g, id1, id2)
@@ -288,7 +292,7 @@ func concatVecs[T any](to, from []T) []T {
 // RetainLeaves removes every non-leaf node from the class of id. Constant
 // folding uses it to prune classes known to be a constant.
 func (g *EGraph) RetainLeaves(id Id) {
-	c := &g.classes[g.find(id)]
+	c := g.classes.at(g.find(id))
 	k := 0
 	for _, n := range c.Nodes {
 		if g.lang.arity[n.Op] == 0 {
@@ -331,7 +335,7 @@ func (g *EGraph) processUnions() int {
 			p := g.apending.pop()
 			cls := g.find(p)
 			if g.analysis.MergeNode(g, cls, g.nodes[p]) {
-				g.apending.pushAll(g.classes[cls].parents)
+				g.apending.pushAll(g.classes.at(cls).parents)
 				g.analysis.Modify(g, cls)
 			}
 		}
@@ -347,12 +351,12 @@ func (g *EGraph) rebuildClasses() {
 		g.byOp = append(g.byOp, make([][]Id, len(g.lang.arity)-len(g.byOp))...)
 	}
 	ar := g.lang.arity
-	for i := range g.classes {
+	for i := 0; i < g.classes.n; i++ {
 		id := Id(i)
 		if g.uf[i] != id {
 			continue
 		}
-		c := &g.classes[i]
+		c := g.classes.at(Id(i))
 		nodes := c.Nodes
 		for k := range nodes {
 			n := &nodes[k]
@@ -456,4 +460,34 @@ func (u *uniqueQueue) pop() Id {
 		u.head = 0
 	}
 	return id
+}
+
+const classPageBits = 12
+
+// classTable stores classes in fixed-size pages, so growing it never
+// copies (classes hold slices, and copying them cost write barriers).
+type classTable struct {
+	pages [][]EClass
+	n     int
+}
+
+func (t *classTable) at(id Id) *EClass {
+	return &t.pages[id>>classPageBits][id&(1<<classPageBits-1)]
+}
+
+func (t *classTable) push(c EClass) {
+	if t.n < 1<<classPageBits {
+		// The first page grows by doubling, so small e-graphs stay small.
+		if len(t.pages) == 0 {
+			t.pages = append(t.pages, nil)
+		}
+		t.pages[0] = appendDoubling(t.pages[0], c)
+		t.n++
+		return
+	}
+	if t.n&(1<<classPageBits-1) == 0 {
+		t.pages = append(t.pages, make([]EClass, 1<<classPageBits))
+	}
+	*t.at(Id(t.n)) = c
+	t.n++
 }
