@@ -8,6 +8,8 @@ import (
 	"math/cmplx"
 
 	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/symcalc/symcalc/integrators/fft"
 )
 
 // Nonlinear evaluates the nonlinear part N(v, t) of a semilinear problem
@@ -150,7 +152,8 @@ func (e *ETDRK4) Integrate(ctx context.Context, v []complex128, t0 float64, nste
 type Periodic1D struct {
 	n      int
 	length float64
-	fft    *fourier.FFT
+	fft    *fourier.FFT // general n
+	rfft   *fft.Real    // n a power of two: the faster path
 	k      []float64
 	buf    []float64
 }
@@ -163,7 +166,12 @@ func NewPeriodic1D(n int, length float64) (*Periodic1D, error) {
 	if !(length > 0) {
 		return nil, fmt.Errorf("integrators: periodic domain length %g must be positive", length)
 	}
-	s := &Periodic1D{n: n, length: length, fft: fourier.NewFFT(n), k: make([]float64, n/2+1), buf: make([]float64, n)}
+	s := &Periodic1D{n: n, length: length, k: make([]float64, n/2+1), buf: make([]float64, n)}
+	if r, err := fft.NewReal(n); err == nil {
+		s.rfft = r
+	} else {
+		s.fft = fourier.NewFFT(n)
+	}
 	for j := range s.k {
 		s.k[j] = 2 * math.Pi * float64(j) / length
 	}
@@ -177,10 +185,20 @@ func (s *Periodic1D) N() int { return s.n }
 func (s *Periodic1D) Wavenumbers() []float64 { return s.k }
 
 // Forward writes the real FFT of u (length N) into v (length N/2+1).
-func (s *Periodic1D) Forward(v []complex128, u []float64) { s.fft.Coefficients(v, u) }
+func (s *Periodic1D) Forward(v []complex128, u []float64) {
+	if s.rfft != nil {
+		s.rfft.Forward(v, u)
+		return
+	}
+	s.fft.Coefficients(v, u)
+}
 
 // Inverse writes the real field of the coefficients v into u, normalised.
 func (s *Periodic1D) Inverse(u []float64, v []complex128) {
+	if s.rfft != nil {
+		s.rfft.Inverse(u, v)
+		return
+	}
 	s.fft.Sequence(u, v)
 	inv := 1 / float64(s.n)
 	for i := range u {
