@@ -7,6 +7,7 @@
 package testproblems
 
 import (
+	"context"
 	"math"
 	"sort"
 
@@ -196,4 +197,51 @@ func KSInitial(n int, length float64) []float64 {
 		u[j] = -math.Cos(2*math.Pi*x/length) * (1 + math.Sin(-2*math.Pi*x/length))
 	}
 	return u
+}
+
+// KSPairs generates observation pairs of Kuramoto–Sivashinsky (L = 100,
+// N = 1024, the workload of ../shared/workloads/ks) the way the workload
+// describes them: from KSInitial, ETDRK4 with step dt through a spin-up of
+// `spinup` time units, then npairs pairs (u(t_n), u(t_n + dtObs)) every
+// `gap` time units, the second state of each pair by one ETDRK4 step of
+// dtObs. It returns pairs[p][0] = u(t_n), pairs[p][1] = u(t_n + dtObs).
+func KSPairs(ctx context.Context, dt float64, npairs int, spinup, gap, dtObs float64) ([][2][]float64, error) {
+	const n, length = 1024, 100.0
+	g, err := integrators.NewPeriodic1D(n, length)
+	if err != nil {
+		return nil, err
+	}
+	L, N := integrators.KuramotoSivashinsky(g)
+	main, err := integrators.NewETDRK4(L, N, dt)
+	if err != nil {
+		return nil, err
+	}
+	obs, err := integrators.NewETDRK4(L, N, dtObs)
+	if err != nil {
+		return nil, err
+	}
+	v := make([]complex128, n/2+1)
+	w := make([]complex128, n/2+1)
+	g.Forward(v, KSInitial(n, length))
+	t, err := main.Integrate(ctx, v, 0, int(math.Round(spinup/dt)))
+	if err != nil {
+		return nil, err
+	}
+	steps := int(math.Round(gap / dt))
+	out := make([][2][]float64, npairs)
+	for p := 0; p < npairs; p++ {
+		if p > 0 {
+			if t, err = main.Integrate(ctx, v, t, steps); err != nil {
+				return out[:p], err
+			}
+		}
+		u0 := make([]float64, n)
+		u1 := make([]float64, n)
+		g.Inverse(u0, v)
+		copy(w, v)
+		obs.Step(w, t)
+		g.Inverse(u1, w)
+		out[p] = [2][]float64{u0, u1}
+	}
+	return out, nil
 }
