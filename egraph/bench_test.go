@@ -50,3 +50,17 @@ func BenchmarkMathDiffSameWithRules(b *testing.B) {
 		r.Run(context.Background(), MathRules(l))
 	}
 }
+
+func BenchmarkAssociateAdds(b *testing.B) {
+	l := MathLanguage()
+	rules := MathRules(l)
+	e := l.MustParseExpr("(+ 1 (+ 2 (+ 3 (+ 4 (+ 5 (+ 6 7))))))")
+	for b.Loop() {
+		g := New(l, nil)
+		r := NewRunner(g)
+		r.IterLimit = 7
+		r.Scheduler = SimpleScheduler{}
+		r.AddExpr(e)
+		r.Run(context.Background(), []*Rewrite{rules[0], rules[2]})
+	}
+}

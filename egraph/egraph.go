@@ -28,14 +28,19 @@ type EGraph struct {
 	lang     *Language
 	analysis Analysis
 	uf       []Id
-	nodes    []Node     // creation node of each id, canonical at creation
-	classes  classTable // by id; meaningful for roots only
-	memo     memoTable  // hashcons, keeps stale entries as egg's memo does
-	pending  []Id
-	apending uniqueQueue
-	byOp     [][]Id // classes holding a node with each op, rebuilt each Rebuild
-	live     int    // number of classes
-	clean    bool
+	nodes    []Node // creation node of each id, canonical at creation
+	// classes are stored by slot, and slot maps a root id to its slot:
+	// a merged class's slot is reused, so dead ids cost 4 bytes, not a
+	// class record.
+	classes   classTable
+	slot      []uint32
+	freeSlots []uint32
+	memo      memoTable // hashcons, keeps stale entries as egg's memo does
+	pending   []Id
+	apending  uniqueQueue
+	byOp      [][]Id // classes holding a node with each op, rebuilt each Rebuild
+	live      int    // number of classes
+	clean     bool
 
 	congruenceUnions int
 	explain          *explainer
@@ -82,7 +87,12 @@ func (g *EGraph) find(id Id) Id {
 }
 
 // Class returns the class with canonical id Find(id).
-func (g *EGraph) Class(id Id) *EClass { return g.classes.at(g.find(id)) }
+func (g *EGraph) Class(id Id) *EClass { return g.cls(g.find(id)) }
+
+// cls returns the class stored for the root id.
+func (g *EGraph) cls(id Id) *EClass { return g.classes.at(Id(g.slot[id])) }
+
+func (g *EGraph) nIds() int { return len(g.uf) }
 
 // NumClasses returns the number of e-classes.
 func (g *EGraph) NumClasses() int { return g.live }
@@ -95,9 +105,9 @@ func (g *EGraph) MemoSize() int { return g.memo.count }
 // total_number_of_nodes). It is exact only after Rebuild.
 func (g *EGraph) NumNodes() int {
 	n := 0
-	for id := 0; id < g.classes.n; id++ {
+	for id := 0; id < g.nIds(); id++ {
 		if g.uf[id] == Id(id) {
-			n += len(g.classes.at(Id(id)).Nodes)
+			n += len(g.cls(Id(id)).Nodes)
 		}
 	}
 	return n
@@ -216,9 +226,17 @@ func (g *EGraph) addNew(n Node) Id {
 	nodes := g.nodeSlab[:1:1]
 	g.nodeSlab = g.nodeSlab[1:]
 	nodes[0] = n
-	g.classes.push(EClass{Nodes: nodes})
+	if k := len(g.freeSlots); k > 0 {
+		s := g.freeSlots[k-1]
+		g.freeSlots = g.freeSlots[:k-1]
+		g.slot = appendDoubling(g.slot, s)
+		*g.classes.at(Id(s)) = EClass{Nodes: nodes}
+	} else {
+		g.slot = appendDoubling(g.slot, uint32(g.classes.n))
+		g.classes.push(EClass{Nodes: nodes})
+	}
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
-		c := g.classes.at(n.Args[k])
+		c := g.cls(n.Args[k])
 		c.parents = append(c.parents, id)
 	}
 	g.pending = append(g.pending, id)
@@ -252,7 +270,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	if id1 == id2 {
 		return false
 	}
-	if len(g.classes.at(id1).parents) < len(g.classes.at(id2).parents) {
+	if len(g.cls(id1).parents) < len(g.cls(id2).parents) {
 		id1, id2 = id2, id1
 	}
 	if g.explain != nil {
@@ -261,7 +279,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	g.uf[id2] = id1
 	g.live--
 	g.clean = false
-	c1, c2 := g.classes.at(id1), g.classes.at(id2)
+	c1, c2 := g.cls(id1), g.cls(id2)
 	g.pending = append(g.pending, c2.parents...)
 	if g.analysis != nil {
 		ch1, ch2 := g.analysis.Merge(g, id1, id2)
@@ -275,6 +293,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	c1.Nodes = concatVecs(c1.Nodes, c2.Nodes)
 	c1.parents = concatVecs(c1.parents, c2.parents)
 	c2.Nodes, c2.parents = nil, nil
+	g.freeSlots = append(g.freeSlots, g.slot[id2])
 	if g.analysis != nil {
 		g.analysis.Modify(g, id1)
 	}
@@ -292,7 +311,7 @@ func concatVecs[T any](to, from []T) []T {
 // RetainLeaves removes every non-leaf node from the class of id. Constant
 // folding uses it to prune classes known to be a constant.
 func (g *EGraph) RetainLeaves(id Id) {
-	c := g.classes.at(g.find(id))
+	c := g.cls(g.find(id))
 	k := 0
 	for _, n := range c.Nodes {
 		if g.lang.arity[n.Op] == 0 {
@@ -335,7 +354,7 @@ func (g *EGraph) processUnions() int {
 			p := g.apending.pop()
 			cls := g.find(p)
 			if g.analysis.MergeNode(g, cls, g.nodes[p]) {
-				g.apending.pushAll(g.classes.at(cls).parents)
+				g.apending.pushAll(g.cls(cls).parents)
 				g.analysis.Modify(g, cls)
 			}
 		}
@@ -351,12 +370,12 @@ func (g *EGraph) rebuildClasses() {
 		g.byOp = append(g.byOp, make([][]Id, len(g.lang.arity)-len(g.byOp))...)
 	}
 	ar := g.lang.arity
-	for i := 0; i < g.classes.n; i++ {
+	for i := 0; i < g.nIds(); i++ {
 		id := Id(i)
 		if g.uf[i] != id {
 			continue
 		}
-		c := g.classes.at(Id(i))
+		c := g.cls(Id(i))
 		nodes := c.Nodes
 		for k := range nodes {
 			n := &nodes[k]

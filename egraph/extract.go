@@ -72,17 +72,17 @@ type Extractor struct {
 
 // NewExtractor computes best costs for every class of the clean e-graph g.
 func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
-	x := &Extractor{g: g, cost: cost, best: make([]float64, g.classes.n), node: make([]Node, g.classes.n)}
+	x := &Extractor{g: g, cost: cost, best: make([]float64, g.nIds()), node: make([]Node, g.nIds())}
 	inf := math.Inf(1)
 	for i := range x.best {
 		x.best[i] = inf
 	}
 	child := func(id Id) float64 { return x.best[g.find(id)] }
 	var work []Id
-	queued := make([]bool, g.classes.n)
+	queued := make([]bool, g.nIds())
 	relax := func(id Id) bool {
 		changed := false
-		for _, n := range g.classes.at(id).Nodes {
+		for _, n := range g.cls(id).Nodes {
 			c := cost.NodeCost(g, n, child)
 			if c < x.best[id] {
 				x.best[id], x.node[id] = c, n
@@ -91,13 +91,13 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 		}
 		return changed
 	}
-	for i := 0; i < g.classes.n; i++ {
+	for i := 0; i < g.nIds(); i++ {
 		id := Id(i)
 		if g.uf[i] != id {
 			continue
 		}
 		if relax(id) {
-			for _, p := range g.classes.at(id).parents {
+			for _, p := range g.cls(id).parents {
 				pc := g.find(p)
 				if !queued[pc] {
 					queued[pc] = true
@@ -111,7 +111,7 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 		work = work[:len(work)-1]
 		queued[id] = false
 		if relax(id) {
-			for _, p := range g.classes.at(id).parents {
+			for _, p := range g.cls(id).parents {
 				pc := g.find(p)
 				if !queued[pc] {
 					queued[pc] = true
@@ -225,7 +225,7 @@ func ExtractDAG(g *EGraph, root Id, cost DagCost, maxRounds int) (Expr, float64)
 	for round := 0; round < maxRounds; round++ {
 		improved := false
 		for _, id := range ids {
-			for _, n := range g.classes.at(id).Nodes {
+			for _, n := range g.cls(id).Nodes {
 				uses, t, ok := setOf(id, n)
 				if ok && (ch[id] == nil || t < ch[id].total-1e-12) {
 					ch[id] = &choice{n, uses, t}

@@ -316,7 +316,7 @@ func (m *machine) run(pc int) bool {
 		in := &instrs[pc]
 		switch in.kind {
 		case iBind:
-			nodes := m.g.classes.at(m.reg[in.i]).Nodes
+			nodes := m.g.cls(m.reg[in.i]).Nodes
 			op := in.node.Op
 			lo := 0
 			if len(nodes) > 16 {
@@ -368,7 +368,7 @@ func (m *machine) run(pc int) bool {
 				return true
 			}
 		case iScan:
-			for id := 0; id < m.g.classes.n; id++ {
+			for id := 0; id < m.g.nIds(); id++ {
 				if m.g.uf[id] != Id(id) {
 					continue
 				}
@@ -413,7 +413,7 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 			}
 		}
 	} else {
-		for id := 0; id < g.classes.n; id++ {
+		for id := 0; id < g.nIds(); id++ {
 			if g.uf[id] != Id(id) {
 				continue
 			}
