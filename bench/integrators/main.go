@@ -1,0 +1,318 @@
+// Command integrators runs symcalc's ODE solvers on the peer workloads of
+// ../shared/workloads/peers (W5: Lorenz, ROBER, 2-D Brusselator N=32) and
+// ../shared/workloads/ks (generation of the 20 KS observation pairs), and
+// prints a work-precision table side by side with the CVODE, SciPy and
+// NumPy results that run.sh produced in the same session on this machine.
+//
+//	go run ./bench/integrators -reps 5 -cvode out/cvode.jsonl -scipy out/results/w5_scipy.json -ks-numpy out/ks_numpy.json
+//
+// Wall time is the median over -reps runs of integrators.Solve (setup,
+// sparse analysis, integration, output), like CVODE's CVodeCreate…CVodeFree
+// and SciPy's solve_ivp call.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/symcalc/symcalc/integrators"
+	"github.com/symcalc/symcalc/integrators/testproblems"
+)
+
+type row struct {
+	Case   string  `json:"case"`
+	Solver string  `json:"solver"`
+	Wall   float64 `json:"wall_s"`
+	RHS    int     `json:"rhs"`
+	Steps  int     `json:"steps"`
+	LU     int     `json:"lu"`
+	Err    float64 `json:"err"`
+	ErrLbl string  `json:"err_kind"`
+	Peer   bool    `json:"peer"`
+}
+
+func main() {
+	reps := flag.Int("reps", 5, "repetitions per case (median wall time)")
+	only := flag.String("cases", "lorenz,rober,bruss32,ks", "comma-separated cases to run")
+	peers := flag.String("peers", "", "peers workload dir with results/ref_*.txt (default: ../shared/workloads/peers, else integrators/testdata)")
+	cvode := flag.String("cvode", "", "CVODE JSON lines (./w5_cvode bench output)")
+	scipy := flag.String("scipy", "", "SciPy w5_scipy.json")
+	ksNumpy := flag.String("ks-numpy", "", "ks_numpy.py JSON output")
+	ksDt := flag.Float64("ks-dt", 0.025, "ETDRK4 step of the KS pair generation")
+	jsonOut := flag.Bool("json", false, "print our rows as JSON lines instead of the table")
+	flag.Parse()
+
+	refDir := findRefs(*peers)
+	want := map[string]bool{}
+	for _, c := range strings.Split(*only, ",") {
+		want[strings.TrimSpace(c)] = true
+	}
+	var rows []row
+	ctx := context.Background()
+	if want["lorenz"] {
+		ref := mustVec(filepath.Join(refDir, "ref_lorenz.txt"))[:3]
+		for _, m := range []integrators.Method{integrators.Tsit5(), integrators.Vern7(), integrators.DP5()} {
+			r := timeSolve(ctx, *reps, testproblems.Lorenz(100), m, &integrators.Options{RTol: 1e-8, ATol: 1e-8, SaveAt: []float64{10, 100}},
+				func(s *integrators.Solution) float64 { a, _ := errs(s.U[0], ref); return a })
+			r.Case, r.ErrLbl = "lorenz", "abs@t=10"
+			rows = append(rows, r)
+		}
+	}
+	if want["rober"] {
+		ref := mustVec(filepath.Join(refDir, "ref_rober.txt"))
+		for _, m := range []integrators.Method{integrators.BDF(), integrators.Rodas4()} {
+			r := timeSolve(ctx, *reps, testproblems.Rober(1e5), m, &integrators.Options{RTol: 1e-8, ATol: 1e-10, SaveAt: []float64{1e5}},
+				func(s *integrators.Solution) float64 { _, rel := errs(s.Final(), ref); return rel })
+			r.Case, r.ErrLbl = "rober", "rel@t=1e5"
+			r.Solver += " (dense LU, analytic J)"
+			rows = append(rows, r)
+		}
+	}
+	if want["bruss32"] {
+		ref := mustVec(filepath.Join(refDir, "ref_bruss32.txt"))
+		b := testproblems.NewBrusselator2D(32)
+		r := timeSolve(ctx, max(1, min(*reps, 5)), b.Problem(11.5), integrators.BDF(), &integrators.Options{RTol: 1e-6, ATol: 1e-6, SaveAt: []float64{11.5}},
+			func(s *integrators.Solution) float64 { a, _ := errs(s.Final(), ref); return a })
+		r.Case, r.ErrLbl = "bruss32", "abs@t=11.5"
+		r.Solver += " (sparse LU, min. degree)"
+		rows = append(rows, r)
+	}
+	if want["ks"] {
+		var walls []float64
+		for i := 0; i < *reps; i++ {
+			t0 := time.Now()
+			if _, err := testproblems.KSPairs(ctx, *ksDt, 20, 100, 10, 1e-3); err != nil {
+				fmt.Fprintln(os.Stderr, "ks:", err)
+				os.Exit(1)
+			}
+			walls = append(walls, time.Since(t0).Seconds())
+		}
+		steps := int(math.Round(290 / *ksDt))
+		rows = append(rows, row{Case: "ks", Solver: fmt.Sprintf("ETDRK4 dt=%g (20 pairs)", *ksDt), Wall: median(walls), RHS: 4 * (steps + 20), Steps: steps + 20, Err: math.NaN()})
+	}
+	if *cvode != "" {
+		rows = append(rows, readCVODE(*cvode)...)
+	}
+	if *scipy != "" {
+		rows = append(rows, readSciPy(*scipy)...)
+	}
+	if *ksNumpy != "" {
+		rows = append(rows, readKSNumpy(*ksNumpy)...)
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(os.Stdout)
+		for _, r := range rows {
+			if !r.Peer {
+				_ = enc.Encode(r)
+			}
+		}
+		return
+	}
+	printTable(rows)
+}
+
+func timeSolve(ctx context.Context, reps int, p *integrators.Problem, m integrators.Method, o *integrators.Options, errf func(*integrators.Solution) float64) row {
+	var walls []float64
+	var sol *integrators.Solution
+	for i := 0; i < reps; i++ {
+		t0 := time.Now()
+		s, err := integrators.Solve(ctx, p, m, o)
+		walls = append(walls, time.Since(t0).Seconds())
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", m.Name(), err)
+			os.Exit(1)
+		}
+		sol = s
+	}
+	return row{Solver: "symcalc " + m.Name(), Wall: median(walls), RHS: sol.Stats.RHSEvals, Steps: sol.Stats.Accepted,
+		LU: sol.Stats.LUFactorisations, Err: errf(sol)}
+}
+
+func median(x []float64) float64 {
+	s := append([]float64(nil), x...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func errs(y, r []float64) (abs, rel float64) {
+	for i := range y {
+		d := math.Abs(y[i] - r[i])
+		abs = math.Max(abs, d)
+		if r[i] != 0 {
+			rel = math.Max(rel, d/math.Abs(r[i]))
+		}
+	}
+	return
+}
+
+func findRefs(dir string) string {
+	cands := []string{}
+	if dir != "" {
+		cands = append(cands, filepath.Join(dir, "results"), dir)
+	}
+	cands = append(cands, "../shared/workloads/peers/results", "integrators/testdata")
+	for _, c := range cands {
+		if _, err := os.Stat(filepath.Join(c, "ref_rober.txt")); err == nil {
+			return c
+		}
+	}
+	fmt.Fprintln(os.Stderr, "no reference solutions found (run from the repository root)")
+	os.Exit(1)
+	return ""
+}
+
+func mustVec(path string) []float64 {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer f.Close()
+	var v []float64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" {
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, path, err)
+				os.Exit(1)
+			}
+			v = append(v, x)
+		}
+	}
+	return v
+}
+
+func readCVODE(path string) []row {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cvode:", err)
+		return nil
+	}
+	defer f.Close()
+	var rows []row
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) != nil {
+			continue
+		}
+		name, _ := m["case"].(string)
+		num := func(k string) float64 { v, _ := m[k].(float64); return v }
+		r := row{Solver: "CVODE " + name, Wall: num("wall_s"), RHS: int(num("nfe") + num("nfe_ls")), Steps: int(num("nst")), LU: int(num("nsetups")), Peer: true}
+		switch {
+		case strings.HasPrefix(name, "lorenz"):
+			r.Case, r.Err, r.ErrLbl = "lorenz", num("err_abs_t10"), "abs@t=10"
+		case strings.HasPrefix(name, "rober"):
+			r.Case, r.Err, r.ErrLbl = "rober", num("err_rel"), "rel@t=1e5"
+		case strings.HasPrefix(name, "bruss32"):
+			r.Case, r.Err, r.ErrLbl = "bruss32", num("err_abs"), "abs@t=11.5"
+		default:
+			continue
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func readSciPy(path string) []row {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scipy:", err)
+		return nil
+	}
+	var m map[string]map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		fmt.Fprintln(os.Stderr, "scipy:", err)
+		return nil
+	}
+	var rows []row
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		d := m[name]
+		num := func(k string) float64 { v, _ := d[k].(float64); return v }
+		r := row{Solver: "SciPy " + name, Wall: num("wall_s"), RHS: int(num("nfev")), Steps: int(num("steps")), LU: int(num("nlu")), Peer: true}
+		switch {
+		case strings.HasPrefix(name, "lorenz"):
+			r.Case, r.Err, r.ErrLbl = "lorenz", num("err_abs_t10"), "abs@t=10"
+		case strings.HasPrefix(name, "rober"):
+			r.Case, r.Err, r.ErrLbl = "rober", num("err_rel"), "rel@t=1e5"
+		case strings.HasPrefix(name, "bruss32"):
+			r.Case, r.Err, r.ErrLbl = "bruss32", num("err_abs"), "abs@t=11.5"
+		default:
+			continue
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func readKSNumpy(path string) []row {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ks numpy:", err)
+		return nil
+	}
+	var d struct {
+		Wall  float64 `json:"wall_s"`
+		Dt    float64 `json:"dt"`
+		Steps int     `json:"steps"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		fmt.Fprintln(os.Stderr, "ks numpy:", err)
+		return nil
+	}
+	return []row{{Case: "ks", Solver: fmt.Sprintf("NumPy ETDRK4 dt=%g (20 pairs)", d.Dt), Wall: d.Wall, RHS: 4 * d.Steps, Steps: d.Steps, Err: math.NaN(), Peer: true}}
+}
+
+func printTable(rows []row) {
+	cases := []string{"lorenz", "rober", "bruss32", "ks"}
+	fmt.Printf("%-8s %-44s %12s %9s %7s %6s %11s %-11s %s\n", "case", "solver", "wall", "RHS", "steps", "LU", "error", "kind", "wall vs ours (best)")
+	for _, c := range cases {
+		best := math.Inf(1)
+		for _, r := range rows {
+			if r.Case == c && !r.Peer && r.Wall < best {
+				best = r.Wall
+			}
+		}
+		for _, r := range rows {
+			if r.Case != c {
+				continue
+			}
+			e := "-"
+			if !math.IsNaN(r.Err) {
+				e = fmt.Sprintf("%.3g", r.Err)
+			}
+			ratio := ""
+			if r.Peer && !math.IsInf(best, 1) && best > 0 {
+				ratio = fmt.Sprintf("%.1fx slower than ours", r.Wall/best)
+			}
+			fmt.Printf("%-8s %-44s %12s %9d %7d %6d %11s %-11s %s\n", r.Case, r.Solver, fmtDur(r.Wall), r.RHS, r.Steps, r.LU, e, r.ErrLbl, ratio)
+		}
+	}
+}
+
+func fmtDur(s float64) string {
+	switch {
+	case s < 1e-3:
+		return fmt.Sprintf("%.1f µs", s*1e6)
+	case s < 1:
+		return fmt.Sprintf("%.2f ms", s*1e3)
+	}
+	return fmt.Sprintf("%.3f s", s)
+}

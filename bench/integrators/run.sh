@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Work-precision of symcalc's integrators side by side with SUNDIALS CVODE,
+# SciPy and NumPy, on the same problems, tolerances and machine, in one run.
+#
+#   bash bench/integrators/run.sh            # everything (~3-5 min on 2 cores)
+#   REPS=5 KS_DT=0.025 bash bench/integrators/run.sh
+#
+# Installs what is missing with apt-get (Debian: libsundials-dev, KLU, NumPy,
+# SciPy, gcc), builds the CVODE C driver of ../shared/workloads/peers
+# (w5_cvode.c) in a scratch copy, runs it, SciPy's w5_scipy.py (DOP853,
+# LSODA, BDF with sparse Jacobian), ks_numpy.py, and our Go driver, which
+# prints the table. Needs ../shared/workloads (skips cleanly without it).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+PEERS="${PEERS:-$ROOT/../shared/workloads/peers}"
+if [ ! -d "$PEERS" ]; then
+  echo "skip: $PEERS not found (the shared workloads are needed for the peer runs)"
+  exit 0
+fi
+REPS="${REPS:-5}"
+KS_DT="${KS_DT:-0.025}"
+OUT="${OUT:-$ROOT/bench/integrators/out}"
+mkdir -p "$OUT"
+
+need=()
+[ -f /usr/include/cvode/cvode.h ] || need+=(libsundials-dev)
+[ -f /usr/include/suitesparse/klu.h ] || need+=(libsuitesparse-dev)
+python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+python3 -c 'import scipy' 2>/dev/null || need+=(python3-scipy)
+command -v gcc >/dev/null || need+=(gcc)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Scratch copy: the shared folder is read-only and the peer scripts write results/.
+W="$OUT/peers"
+rm -rf "$W"; mkdir -p "$W"
+cp -r "$PEERS"/. "$W"/
+chmod -R u+w "$W"
+LIBS="-lsundials_cvode -lsundials_nvecserial -lsundials_sunlinsolklu -lsundials_sunmatrixsparse -lsundials_sunmatrixdense -lsundials_sunlinsoldense -lsundials_sunlinsolspgmr -lsundials_sunnonlinsolfixedpoint -lklu -lm"
+gcc -O3 -march=native -I/usr/include/suitesparse -o "$W/w5_cvode" "$W/w5_cvode.c" $LIBS
+
+echo "== CVODE (w5_cvode bench: median of 5; 3 for the Brusselator variants)"
+(cd "$W" && ./w5_cvode bench) | tee "$OUT/cvode.jsonl"
+echo "== SciPy (w5_scipy.py)"
+(cd "$W" && python3 w5_scipy.py lorenz_DOP853 rober_LSODA rober_BDF bruss32_BDF_sparsejac) | tee "$OUT/scipy.log"
+echo "== NumPy KS pair generation (dt=$KS_DT)"
+python3 "$ROOT/bench/integrators/ks_numpy.py" "$KS_DT" 3 | tee "$OUT/ks_numpy.json"
+echo "== symcalc"
+go run ./bench/integrators -reps "$REPS" -ks-dt "$KS_DT" -peers "$W" \
+  -cvode "$OUT/cvode.jsonl" -scipy "$W/results/w5_scipy_lorenz_DOP853_rober_LSODA_rober_BDF_bruss32_BDF_sparsejac.json" \
+  -ks-numpy "$OUT/ks_numpy.json" | tee "$OUT/table.txt"
