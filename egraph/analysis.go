@@ -19,7 +19,8 @@ type Analysis interface {
 	// differs from the merged result, as egg's DidMerge does; parents of
 	// the changed side are re-analysed.
 	Merge(g *EGraph, into, from Id) (intoChanged, fromChanged bool)
-	MergeNode(g *EGraph, into Id, n Node) (changed bool)
+	// node is the id of n (the e-node's creation id).
+	MergeNode(g *EGraph, into, node Id, n Node) (changed bool)
 	Modify(g *EGraph, id Id)
 }
 
@@ -47,6 +48,9 @@ type ConstFold struct {
 	// val holds each class's constant, NaN for none (folding never makes
 	// NaN: a NaN result is not folded).
 	val []float64
+	// witness is, with explanations on, the id of the node whose folding
+	// gave each class its constant.
+	witness []Id
 }
 
 // NewConstFold returns constant folding over the language's "+", "-", "*"
@@ -111,6 +115,12 @@ func (c *ConstFold) Make(g *EGraph, id Id, n Node) {
 		c.val = appendDoubling(c.val, math.NaN())
 	}
 	c.val[id] = v
+	if g.explain != nil {
+		for int(id) >= len(c.witness) {
+			c.witness = appendDoubling(c.witness, 0)
+		}
+		c.witness[id] = id
+	}
 }
 
 func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
@@ -118,6 +128,9 @@ func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
 	switch {
 	case a != a && b == b:
 		c.val[into] = b
+		if g.explain != nil {
+			c.witness[into] = c.witness[from]
+		}
 		return true, false
 	case a == a && b != b:
 		return false, true
@@ -125,10 +138,13 @@ func (c *ConstFold) Merge(g *EGraph, into, from Id) (bool, bool) {
 	return false, false
 }
 
-func (c *ConstFold) MergeNode(g *EGraph, into Id, n Node) bool {
+func (c *ConstFold) MergeNode(g *EGraph, into, node Id, n Node) bool {
 	v, ok := c.fold(g, n)
 	if ok && c.val[into] != c.val[into] {
 		c.val[into] = v
+		if g.explain != nil {
+			c.witness[into] = node
+		}
 		return true
 	}
 	return false
@@ -141,7 +157,13 @@ func (c *ConstFold) Modify(g *EGraph, id Id) {
 		return
 	}
 	added := g.Add(ConstNode(v))
-	g.UnionBecause(id, added, Justification{Rule: "constant-fold"})
+	if g.explain != nil {
+		// The witness node folds to v once its children are rewritten to
+		// their constants; explanations expand that step.
+		g.UnionBecause(c.witness[id], added, Justification{Rule: "constant-fold", fold: true})
+	} else {
+		g.UnionBecause(id, added, Justification{Rule: "constant-fold"})
+	}
 	if c.Prune {
 		g.RetainLeaves(id)
 	}

@@ -194,11 +194,36 @@ func (g *EGraph) AddExpr(e Expr) Id {
 // class. If an equal node exists (after canonicalising the children), its
 // class is returned and nothing changes.
 func (g *EGraph) Add(n Node) Id {
+	if g.explain != nil {
+		return g.addExplained(n)
+	}
 	g.canon(&n)
 	if id, ok := g.memo.get(&n); ok {
 		return g.find(id)
 	}
-	return g.addNew(n)
+	return g.addNew(n, n)
+}
+
+// addExplained is Add with explanations on: like egg, every distinct term
+// gets its own id, so an id names one exact term (its children are exact
+// ids too). A term whose canonical node exists gets a fresh id that is not
+// a class, joined to the existing node by a congruence edge.
+func (g *EGraph) addExplained(orig Node) Id {
+	if id, ok := g.explain.exact[orig]; ok {
+		return id
+	}
+	n := orig
+	g.canon(&n)
+	if hit, ok := g.memo.get(&n); ok {
+		x := Id(len(g.uf))
+		g.uf = appendDoubling(g.uf, g.find(hit))
+		g.nodes = appendDoubling(g.nodes, n)
+		g.slot = appendDoubling(g.slot, 0)
+		g.explain.addTerm(x, orig)
+		g.explain.link(x, hit, Justification{congruence: true})
+		return x
+	}
+	return g.addNew(n, orig)
 }
 
 // appendDoubling appends x, doubling the capacity when full: Go's append
@@ -213,7 +238,9 @@ func appendDoubling[T any](s []T, x T) []T {
 	return append(s, x)
 }
 
-func (g *EGraph) addNew(n Node) Id {
+// addNew creates a class for the canonical node n; orig is the exact term
+// it was added as (for explanations).
+func (g *EGraph) addNew(n, orig Node) Id {
 	id := Id(len(g.uf))
 	g.uf = appendDoubling(g.uf, id)
 	g.nodes = appendDoubling(g.nodes, n)
@@ -244,7 +271,7 @@ func (g *EGraph) addNew(n Node) Id {
 	g.live++
 	g.clean = false
 	if g.explain != nil {
-		g.explain.addNode(id)
+		g.explain.addTerm(id, orig)
 	}
 	if g.analysis != nil {
 		g.analysis.Make(g, id, n)
@@ -274,7 +301,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 		id1, id2 = id2, id1
 	}
 	if g.explain != nil {
-		g.explain.union(a, b, why)
+		g.explain.link(a, b, why)
 	}
 	g.uf[id2] = id1
 	g.live--
@@ -353,7 +380,7 @@ func (g *EGraph) processUnions() int {
 		for g.apending.len() > 0 {
 			p := g.apending.pop()
 			cls := g.find(p)
-			if g.analysis.MergeNode(g, cls, g.nodes[p]) {
+			if g.analysis.MergeNode(g, cls, p, g.nodes[p]) {
 				g.apending.pushAll(g.cls(cls).parents)
 				g.analysis.Modify(g, cls)
 			}

@@ -177,7 +177,7 @@ func (a *Intervals) Merge(g *EGraph, into, from Id) (bool, bool) {
 	return ch, a.iv[into] != f
 }
 
-func (a *Intervals) MergeNode(g *EGraph, into Id, n Node) bool {
+func (a *Intervals) MergeNode(g *EGraph, into, _ Id, n Node) bool {
 	return a.meet(into, a.eval(g, n))
 }
 
@@ -195,9 +195,9 @@ func (p Product) Merge(g *EGraph, into, from Id) (bool, bool) {
 	return a1 || b1, a2 || b2
 }
 
-func (p Product) MergeNode(g *EGraph, into Id, n Node) bool {
-	a := p.A.MergeNode(g, into, n)
-	b := p.B.MergeNode(g, into, n)
+func (p Product) MergeNode(g *EGraph, into, node Id, n Node) bool {
+	a := p.A.MergeNode(g, into, node, n)
+	b := p.B.MergeNode(g, into, node, n)
 	return a || b
 }
 

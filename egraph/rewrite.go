@@ -50,8 +50,9 @@ type Rewrite struct {
 	Applier applier
 	Cond    Condition
 
-	varMap []int // applier variable index -> searcher variable index
-	buf    []Id
+	varMap   []int // applier variable index -> searcher variable index
+	identity []int
+	buf      []Id
 }
 
 type applier interface {
@@ -64,12 +65,25 @@ type applier interface {
 }
 
 func (p *Pattern) applyOne(g *EGraph, r *Rewrite, class Id, ids []Id, conditional bool) bool {
+	if g.explain != nil {
+		if lp, ok := r.Searcher.(*Pattern); ok {
+			// Union the exact left- and right-hand instances, so the
+			// proof edge is one application of the rule.
+			if len(r.identity) != len(lp.vars) {
+				r.identity = make([]int, len(lp.vars))
+				for i := range r.identity {
+					r.identity[i] = i
+				}
+			}
+			var lhs, rhs Id
+			lhs, r.buf = lp.instantiate(g, ids, r.identity, r.buf)
+			rhs, r.buf = p.instantiate(g, ids, r.varMap, r.buf)
+			return g.UnionBecause(lhs, rhs, Justification{Rule: r.Name})
+		}
+	}
 	var id Id
 	id, r.buf = p.instantiate(g, ids, r.varMap, r.buf)
 	why := Justification{Rule: r.Name}
-	if g.explain != nil {
-		why.lhs, why.rhs, why.subst = r.Searcher, p, append([]Id(nil), ids...)
-	}
 	// egg's Pattern applier unions (rhs, class); its ConditionalApplier
 	// goes through apply_one, which unions (class, rhs). The order decides
 	// which root survives a tie, so it is kept.
