@@ -425,11 +425,42 @@ func (s *System) Validate() error {
 			known[d.Sym] = true
 		}
 	}
-	check := func(what string, e *Expr, ok map[*Expr]bool) error {
-		for _, v := range FreeSymbols(e) {
-			if !ok[v] {
-				return fmt.Errorf("%s uses %q, which is not defined", what, v.Name())
+	// One walk per set of allowed names over the shared DAG of all
+	// equations: a subterm common to many equations (a grid's
+	// coefficients) is checked once.
+	type checker struct {
+		ok   map[*Expr]bool
+		seen map[*Expr]bool
+	}
+	var walk func(c *checker, e *Expr) *Expr
+	walk = func(c *checker, e *Expr) *Expr {
+		if e.kind == KSym {
+			if !c.ok[e] {
+				return e
 			}
+			return nil
+		}
+		if len(e.args) == 0 || c.seen[e] {
+			return nil
+		}
+		for _, a := range e.args {
+			if bad := walk(c, a); bad != nil {
+				return bad
+			}
+		}
+		for _, a := range e.exps {
+			if bad := walk(c, a); bad != nil {
+				return bad
+			}
+		}
+		c.seen[e] = true
+		return nil
+	}
+	newChecker := func(ok map[*Expr]bool) *checker { return &checker{ok: ok, seen: map[*Expr]bool{}} }
+	checkAll, checkParams := newChecker(known), newChecker(paramsOnly)
+	check := func(what func() string, e *Expr, c *checker) error {
+		if bad := walk(c, e); bad != nil {
+			return fmt.Errorf("%s uses %q, which is not defined", what(), bad.Name())
 		}
 		return nil
 	}
@@ -441,7 +472,7 @@ func (s *System) Validate() error {
 		for _, q := range s.Params[:i] {
 			earlier[q.Sym] = true
 		}
-		if err := check(fmt.Sprintf("the default of parameter %q", p.Name), p.Default, earlier); err != nil {
+		if err := check(func() string { return fmt.Sprintf("the default of parameter %q", p.Name) }, p.Default, newChecker(earlier)); err != nil {
 			return err
 		}
 	}
@@ -452,22 +483,22 @@ func (s *System) Validate() error {
 		if st.RHS == nil && !st.Fixed {
 			return fmt.Errorf("state %q has no equation der(%s) = ...", st.Name, st.Name)
 		}
-		if err := check(fmt.Sprintf("the initial value of %q", st.Name), st.Init, paramsOnly); err != nil {
+		if err := check(func() string { return fmt.Sprintf("the initial value of %q", st.Name) }, st.Init, checkParams); err != nil {
 			return err
 		}
 		if st.RHS != nil {
-			if err := check(fmt.Sprintf("der(%s)", st.Name), st.RHS, known); err != nil {
+			if err := check(func() string { return fmt.Sprintf("der(%s)", st.Name) }, st.RHS, checkAll); err != nil {
 				return err
 			}
 		}
 	}
 	for _, o := range s.Observed {
-		if err := check(fmt.Sprintf("observed %q", o.Name), o.Expr, known); err != nil {
+		if err := check(func() string { return fmt.Sprintf("observed %q", o.Name) }, o.Expr, checkAll); err != nil {
 			return err
 		}
 	}
 	for _, o := range s.Outputs {
-		if err := check(fmt.Sprintf("output %q", o.Name), o.Expr, known); err != nil {
+		if err := check(func() string { return fmt.Sprintf("output %q", o.Name) }, o.Expr, checkAll); err != nil {
 			return err
 		}
 	}
@@ -485,7 +516,7 @@ func (s *System) Validate() error {
 		for k := range paramsOnly {
 			xok[k] = true
 		}
-		if err := check(fmt.Sprintf("the initial value of field %q", f.Name), f.Init, xok); err != nil {
+		if err := check(func() string { return fmt.Sprintf("the initial value of field %q", f.Name) }, f.Init, newChecker(xok)); err != nil {
 			return err
 		}
 	}
