@@ -429,6 +429,11 @@ func (m *matcher) matchProd(pc symbolic.Number, pf []mulElem, sc symbolic.Number
 	if !ok {
 		return false
 	}
+	if !pc.IsOne() && !ratio.IsOne() && (!ratio.IsInt() || ratio.Sign() < 0) {
+		// A pattern coefficient asks for a multiple of itself: -~x matches
+		// -3*y (x = 3*y) but not y, else -~x would match everything.
+		return false
+	}
 	if len(plain) > 0 && !ratio.IsOne() {
 		// A plain slot may take the numeric coefficient: ~n*~x matches 4*y.
 		sf = append(append(make([]mulElem, 0, len(sf)+1), mulElem{symbolic.NumExpr(ratio), symbolic.One()}), sf...)

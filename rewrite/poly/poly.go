@@ -1,0 +1,599 @@
+// Package poly is multivariate polynomial arithmetic over the rationals
+// for rational-function simplification: sums, products, exact division,
+// greatest common divisors (primitive polynomial remainder sequences,
+// recursive in the variables) and square-free factorisation (Yun).
+//
+// Variables are numbered 0..N-1; what they stand for is the caller's
+// business (rewrite maps them to the kernels of a term: symbols, function
+// calls, non-integer powers). Polynomials are immutable values.
+package poly
+
+import (
+	"errors"
+	"math/big"
+	"slices"
+	"strings"
+)
+
+// ErrTooLarge is returned when a result would exceed the term limit.
+var ErrTooLarge = errors.New("poly: result exceeds the term limit")
+
+// Term is coefficient times Π var_i^Exp[i].
+type Term struct {
+	Exp  []int
+	Coef *big.Rat
+}
+
+// Poly is a sum of terms with distinct exponent vectors, sorted in
+// descending lexicographic order, with no zero coefficients.
+type Poly struct {
+	N     int
+	Terms []Term
+}
+
+// MaxTerms bounds the size of any product or power result; operations
+// that would exceed it return ErrTooLarge.
+var MaxTerms = 20000
+
+// Zero returns the zero polynomial in n variables.
+func Zero(n int) *Poly { return &Poly{N: n} }
+
+// Const returns the constant c.
+func Const(n int, c *big.Rat) *Poly {
+	if c.Sign() == 0 {
+		return Zero(n)
+	}
+	return &Poly{N: n, Terms: []Term{{Exp: make([]int, n), Coef: new(big.Rat).Set(c)}}}
+}
+
+// One returns 1.
+func One(n int) *Poly { return Const(n, big.NewRat(1, 1)) }
+
+// Var returns variable v.
+func Var(n, v int) *Poly {
+	e := make([]int, n)
+	e[v] = 1
+	return &Poly{N: n, Terms: []Term{{Exp: e, Coef: big.NewRat(1, 1)}}}
+}
+
+// IsZero reports whether p is 0.
+func (p *Poly) IsZero() bool { return len(p.Terms) == 0 }
+
+// IsConst reports whether p is a constant (possibly 0).
+func (p *Poly) IsConst() bool {
+	return len(p.Terms) == 0 || (len(p.Terms) == 1 && isZeroExp(p.Terms[0].Exp))
+}
+
+// ConstValue returns the value of a constant polynomial.
+func (p *Poly) ConstValue() *big.Rat {
+	if len(p.Terms) == 0 {
+		return new(big.Rat)
+	}
+	return p.Terms[0].Coef
+}
+
+func isZeroExp(e []int) bool {
+	for _, x := range e {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpExp(a, b []int) int {
+	for i := range a {
+		if a[i] != b[i] {
+			if a[i] > b[i] {
+				return 1
+			}
+			return -1
+		}
+	}
+	return 0
+}
+
+func expKey(e []int) string {
+	var b strings.Builder
+	for _, x := range e {
+		b.WriteByte(byte(x))
+		b.WriteByte(byte(x >> 8))
+		b.WriteByte(byte(x >> 16))
+	}
+	return b.String()
+}
+
+// build makes a polynomial from unsorted terms, merging equal exponents.
+func build(n int, ts []Term) *Poly {
+	slices.SortFunc(ts, func(a, b Term) int { return -cmpExp(a.Exp, b.Exp) })
+	out := ts[:0]
+	for _, t := range ts {
+		if len(out) > 0 && cmpExp(out[len(out)-1].Exp, t.Exp) == 0 {
+			last := &out[len(out)-1]
+			last.Coef = new(big.Rat).Add(last.Coef, t.Coef)
+			continue
+		}
+		out = append(out, t)
+	}
+	k := 0
+	for _, t := range out {
+		if t.Coef.Sign() != 0 {
+			out[k] = t
+			k++
+		}
+	}
+	return &Poly{N: n, Terms: out[:k]}
+}
+
+// Add returns p + q.
+func (p *Poly) Add(q *Poly) *Poly {
+	ts := make([]Term, 0, len(p.Terms)+len(q.Terms))
+	i, j := 0, 0
+	for i < len(p.Terms) && j < len(q.Terms) {
+		switch c := cmpExp(p.Terms[i].Exp, q.Terms[j].Exp); {
+		case c > 0:
+			ts = append(ts, p.Terms[i])
+			i++
+		case c < 0:
+			ts = append(ts, q.Terms[j])
+			j++
+		default:
+			s := new(big.Rat).Add(p.Terms[i].Coef, q.Terms[j].Coef)
+			if s.Sign() != 0 {
+				ts = append(ts, Term{p.Terms[i].Exp, s})
+			}
+			i++
+			j++
+		}
+	}
+	ts = append(ts, p.Terms[i:]...)
+	ts = append(ts, q.Terms[j:]...)
+	return &Poly{N: p.N, Terms: ts}
+}
+
+// Neg returns -p.
+func (p *Poly) Neg() *Poly {
+	ts := make([]Term, len(p.Terms))
+	for i, t := range p.Terms {
+		ts[i] = Term{t.Exp, new(big.Rat).Neg(t.Coef)}
+	}
+	return &Poly{N: p.N, Terms: ts}
+}
+
+// Sub returns p - q.
+func (p *Poly) Sub(q *Poly) *Poly { return p.Add(q.Neg()) }
+
+// Scale returns c*p.
+func (p *Poly) Scale(c *big.Rat) *Poly {
+	if c.Sign() == 0 {
+		return Zero(p.N)
+	}
+	ts := make([]Term, len(p.Terms))
+	for i, t := range p.Terms {
+		ts[i] = Term{t.Exp, new(big.Rat).Mul(t.Coef, c)}
+	}
+	return &Poly{N: p.N, Terms: ts}
+}
+
+// Mul returns p*q, or ErrTooLarge.
+func (p *Poly) Mul(q *Poly) (*Poly, error) {
+	if p.IsZero() || q.IsZero() {
+		return Zero(p.N), nil
+	}
+	if len(p.Terms)*len(q.Terms) > 50*MaxTerms {
+		return nil, ErrTooLarge
+	}
+	if len(q.Terms) == 1 || len(p.Terms) == 1 {
+		if len(p.Terms) == 1 {
+			p, q = q, p
+		}
+		m := q.Terms[0]
+		ts := make([]Term, len(p.Terms))
+		for i, t := range p.Terms {
+			ts[i] = Term{addExp(t.Exp, m.Exp), new(big.Rat).Mul(t.Coef, m.Coef)}
+		}
+		return &Poly{N: p.N, Terms: ts}, nil // monomial order is preserved
+	}
+	acc := make(map[string]int, len(p.Terms)+len(q.Terms))
+	var ts []Term
+	tmp := new(big.Rat)
+	for _, a := range p.Terms {
+		for _, b := range q.Terms {
+			e := addExp(a.Exp, b.Exp)
+			k := expKey(e)
+			tmp.Mul(a.Coef, b.Coef)
+			if i, ok := acc[k]; ok {
+				ts[i].Coef.Add(ts[i].Coef, tmp)
+				continue
+			}
+			acc[k] = len(ts)
+			ts = append(ts, Term{e, new(big.Rat).Set(tmp)})
+		}
+	}
+	if len(ts) > MaxTerms {
+		return nil, ErrTooLarge
+	}
+	return build(p.N, ts), nil
+}
+
+func addExp(a, b []int) []int {
+	e := make([]int, len(a))
+	for i := range a {
+		e[i] = a[i] + b[i]
+	}
+	return e
+}
+
+// Pow returns p^k for k >= 0, or ErrTooLarge.
+func (p *Poly) Pow(k int) (*Poly, error) {
+	r := One(p.N)
+	b := p
+	var err error
+	for k > 0 {
+		if k&1 == 1 {
+			if r, err = r.Mul(b); err != nil {
+				return nil, err
+			}
+		}
+		k >>= 1
+		if k > 0 {
+			if b, err = b.Mul(b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// Equal reports whether p == q.
+func (p *Poly) Equal(q *Poly) bool {
+	if len(p.Terms) != len(q.Terms) {
+		return false
+	}
+	for i := range p.Terms {
+		if cmpExp(p.Terms[i].Exp, q.Terms[i].Exp) != 0 || p.Terms[i].Coef.Cmp(q.Terms[i].Coef) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Deg returns the degree of p in variable v (-1 for the zero polynomial).
+func (p *Poly) Deg(v int) int {
+	d := -1
+	for _, t := range p.Terms {
+		d = max(d, t.Exp[v])
+	}
+	return d
+}
+
+// TotalDeg returns the total degree.
+func (p *Poly) TotalDeg() int {
+	d := -1
+	for _, t := range p.Terms {
+		s := 0
+		for _, x := range t.Exp {
+			s += x
+		}
+		d = max(d, s)
+	}
+	return d
+}
+
+// Has reports whether variable v occurs in p.
+func (p *Poly) Has(v int) bool { return p.Deg(v) > 0 }
+
+// Coeff returns the coefficient of v^k (a polynomial free of v).
+func (p *Poly) Coeff(v, k int) *Poly {
+	var ts []Term
+	for _, t := range p.Terms {
+		if t.Exp[v] == k {
+			e := slices.Clone(t.Exp)
+			e[v] = 0
+			ts = append(ts, Term{e, t.Coef})
+		}
+	}
+	return build(p.N, ts)
+}
+
+// mulVarPow returns p * v^k.
+func (p *Poly) mulVarPow(v, k int) *Poly {
+	ts := make([]Term, len(p.Terms))
+	for i, t := range p.Terms {
+		e := slices.Clone(t.Exp)
+		e[v] += k
+		ts[i] = Term{e, t.Coef}
+	}
+	return build(p.N, ts)
+}
+
+// Derivative returns ∂p/∂v.
+func (p *Poly) Derivative(v int) *Poly {
+	var ts []Term
+	for _, t := range p.Terms {
+		if t.Exp[v] == 0 {
+			continue
+		}
+		e := slices.Clone(t.Exp)
+		e[v]--
+		ts = append(ts, Term{e, new(big.Rat).Mul(t.Coef, new(big.Rat).SetInt64(int64(t.Exp[v])))})
+	}
+	return build(p.N, ts)
+}
+
+func divides(a, b []int) bool {
+	for i := range a {
+		if a[i] > b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// DivExact returns p/q when q divides p exactly, with ok false otherwise.
+func (p *Poly) DivExact(q *Poly) (*Poly, bool) {
+	if q.IsZero() {
+		return nil, false
+	}
+	if q.IsConst() {
+		inv := new(big.Rat).Inv(q.ConstValue())
+		return p.Scale(inv), true
+	}
+	r := p
+	var qs []Term
+	lq := q.Terms[0]
+	for !r.IsZero() {
+		lt := r.Terms[0]
+		if !divides(lq.Exp, lt.Exp) {
+			return nil, false
+		}
+		e := make([]int, p.N)
+		for i := range e {
+			e[i] = lt.Exp[i] - lq.Exp[i]
+		}
+		c := new(big.Rat).Quo(lt.Coef, lq.Coef)
+		t := Term{e, c}
+		qs = append(qs, t)
+		m, err := q.Mul(&Poly{N: p.N, Terms: []Term{t}})
+		if err != nil {
+			return nil, false
+		}
+		r = r.Sub(m)
+		if len(qs) > MaxTerms {
+			return nil, false
+		}
+	}
+	return build(p.N, qs), true
+}
+
+// Content returns the positive rational c with p = c * (integer
+// polynomial with coprime coefficients).
+func (p *Poly) Content() *big.Rat {
+	if p.IsZero() {
+		return big.NewRat(1, 1)
+	}
+	num := new(big.Int)
+	den := big.NewInt(1)
+	for _, t := range p.Terms {
+		num.GCD(nil, nil, num, new(big.Int).Abs(t.Coef.Num()))
+		d := t.Coef.Denom()
+		g := new(big.Int).GCD(nil, nil, den, d)
+		den.Mul(den, new(big.Int).Quo(d, g))
+	}
+	return new(big.Rat).SetFrac(num, den)
+}
+
+// Normal returns p scaled to integer coprime coefficients with a positive
+// leading coefficient, and the factor taken out (p = c * Normal).
+func (p *Poly) Normal() (*Poly, *big.Rat) {
+	if p.IsZero() {
+		return p, big.NewRat(1, 1)
+	}
+	c := p.Content()
+	if p.Terms[0].Coef.Sign() < 0 {
+		c.Neg(c)
+	}
+	return p.Scale(new(big.Rat).Inv(c)), c
+}
+
+// contentIn returns the gcd of the coefficients of p as a polynomial in v.
+func contentIn(p *Poly, v int) *Poly {
+	d := p.Deg(v)
+	var g *Poly
+	for k := d; k >= 0; k-- {
+		c := p.Coeff(v, k)
+		if c.IsZero() {
+			continue
+		}
+		if g == nil {
+			g = c
+		} else {
+			g = GCD(g, c)
+		}
+		if g.IsConst() {
+			return One(p.N)
+		}
+	}
+	if g == nil {
+		return One(p.N)
+	}
+	n, _ := g.Normal()
+	return n
+}
+
+// primitiveIn returns p divided by its content in v.
+func primitiveIn(p *Poly, v int) *Poly {
+	c := contentIn(p, v)
+	q, _ := p.DivExact(c)
+	n, _ := q.Normal()
+	return n
+}
+
+// prem is the pseudo-remainder of a by b in variable v.
+func prem(a, b *Poly, v int) *Poly {
+	db := b.Deg(v)
+	lb := b.Coeff(v, db)
+	r := a
+	for !r.IsZero() && r.Deg(v) >= db {
+		dr := r.Deg(v)
+		lr := r.Coeff(v, dr)
+		x, err1 := lb.Mul(r)
+		y, err2 := lr.Mul(b.mulVarPow(v, dr-db))
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		r = x.Sub(y)
+	}
+	return r
+}
+
+// firstVar returns the lowest-numbered variable present in p or q, or -1.
+func firstVar(p, q *Poly) int {
+	for v := 0; v < p.N; v++ {
+		if p.Has(v) || q.Has(v) {
+			return v
+		}
+	}
+	return -1
+}
+
+// GCD returns the greatest common divisor of p and q, normalised (integer
+// coprime coefficients, positive leading coefficient); GCD(0, 0) = 0.
+func GCD(p, q *Poly) *Poly {
+	switch {
+	case p.IsZero():
+		n, _ := q.Normal()
+		return n
+	case q.IsZero():
+		n, _ := p.Normal()
+		return n
+	case p.IsConst() || q.IsConst():
+		return One(p.N)
+	}
+	// Fast path: a monomial divisor.
+	if len(p.Terms) == 1 || len(q.Terms) == 1 {
+		return monoGCD(p, q)
+	}
+	v := firstVar(p, q)
+	if !p.Has(v) {
+		return GCD(p, contentIn(q, v))
+	}
+	if !q.Has(v) {
+		return GCD(contentIn(p, v), q)
+	}
+	cp, cq := contentIn(p, v), contentIn(q, v)
+	c := GCD(cp, cq)
+	a, _ := p.DivExact(cp)
+	b, _ := q.DivExact(cq)
+	if a.Deg(v) < b.Deg(v) {
+		a, b = b, a
+	}
+	for !b.IsZero() {
+		r := prem(a, b, v)
+		if r == nil {
+			return One(p.N) // too large to decide: 1 is a safe divisor
+		}
+		a = b
+		if r.IsZero() {
+			b = r
+			break
+		}
+		b = primitiveIn(r, v)
+		if b.Deg(v) <= 0 {
+			// A remainder free of v: the primitive parts are coprime.
+			a = One(p.N)
+			break
+		}
+	}
+	g := a
+	if g.Has(v) {
+		g = primitiveIn(g, v)
+	}
+	out, err := c.Mul(g)
+	if err != nil {
+		return One(p.N)
+	}
+	n, _ := out.Normal()
+	return n
+}
+
+// monoGCD is the gcd when one side is a monomial: the common monomial
+// factor of all terms.
+func monoGCD(p, q *Poly) *Poly {
+	e := slices.Clone(p.Terms[0].Exp)
+	for _, s := range [2]*Poly{p, q} {
+		for _, t := range s.Terms {
+			for i := range e {
+				e[i] = min(e[i], t.Exp[i])
+			}
+		}
+	}
+	return &Poly{N: p.N, Terms: []Term{{e, big.NewRat(1, 1)}}}
+}
+
+// Factor is a polynomial with its multiplicity.
+type Factor struct {
+	P    *Poly
+	Mult int
+}
+
+// SquareFree returns c and factors with p = c * Π f.P^f.Mult, where the
+// factors are square-free and pairwise coprime (Yun's algorithm, applied
+// in each variable to the primitive part, the content recursively).
+func SquareFree(p *Poly) (*big.Rat, []Factor) {
+	if p.IsZero() {
+		return new(big.Rat), nil
+	}
+	q, c := p.Normal()
+	var out []Factor
+	squareFreeRec(q, &out)
+	// Merge equal factors (a variable can appear in several passes).
+	merged := out[:0]
+	for _, f := range out {
+		if f.P.IsConst() {
+			continue
+		}
+		dup := false
+		for i := range merged {
+			if merged[i].P.Equal(f.P) {
+				merged[i].Mult += f.Mult
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			merged = append(merged, f)
+		}
+	}
+	return c, merged
+}
+
+func squareFreeRec(p *Poly, out *[]Factor) {
+	if p.IsConst() {
+		return
+	}
+	v := firstVar(p, p)
+	cont := contentIn(p, v)
+	prim, _ := p.DivExact(cont)
+	prim, _ = prim.Normal()
+	// Yun's algorithm in v.
+	d := prim.Derivative(v)
+	a := GCD(prim, d)
+	b, _ := prim.DivExact(a)
+	c, _ := d.DivExact(a)
+	for i := 1; !b.IsConst(); i++ {
+		db := b.Derivative(v)
+		dd := c.Sub(db)
+		g := GCD(b, dd)
+		if !g.IsConst() {
+			gn, _ := g.Normal()
+			*out = append(*out, Factor{gn, i})
+		}
+		b, _ = b.DivExact(g)
+		c, _ = dd.DivExact(g)
+		if i > 1000 {
+			break
+		}
+	}
+	squareFreeRec(cont, out)
+}

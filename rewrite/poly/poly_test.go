@@ -1,0 +1,79 @@
+package poly
+
+import (
+	"math/big"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func c(n int, v int64) *Poly { return Const(n, big.NewRat(v, 1)) }
+
+func mul(t *testing.T, ps ...*Poly) *Poly {
+	r := One(ps[0].N)
+	for _, p := range ps {
+		var err error
+		r, err = r.Mul(p)
+		require.NoError(t, err)
+	}
+	return r
+}
+
+func TestGCD(t *testing.T) {
+	const n = 3
+	x, y, z := Var(n, 0), Var(n, 1), Var(n, 2)
+	one := c(n, 1)
+	tests := []struct {
+		name    string
+		a, b, g *Poly
+	}{
+		{"x^2-1, x-1", mul(t, x.Sub(one), x.Add(one)), x.Sub(one), x.Sub(one)},
+		{"x^3-y^3, x-y", mul(t, x, x, x).Sub(mul(t, y, y, y)), x.Sub(y), x.Sub(y)},
+		{"coprime", x.Add(y), x.Sub(y), one},
+		{"multivariate common", mul(t, x.Add(y).Add(z), x.Sub(z), y), mul(t, x.Add(y).Add(z), y.Add(one)), x.Add(y).Add(z)},
+		{"scaled", mul(t, c(n, 6), x.Add(one)), mul(t, c(n, 4), x.Add(one), y), x.Add(one)},
+		{"monomial", mul(t, x, y), mul(t, x, x, z).Add(mul(t, x, y)), x},
+		{"with zero", Zero(n), mul(t, c(n, -2), x.Sub(y)), x.Sub(y)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := GCD(tc.a, tc.b)
+			assert.True(t, g.Equal(tc.g), "gcd = %v, want %v", g.Terms, tc.g.Terms)
+			_, ok := tc.a.DivExact(g)
+			assert.True(t, ok)
+			_, ok = tc.b.DivExact(g)
+			assert.True(t, ok)
+		})
+	}
+}
+
+func TestSquareFree(t *testing.T) {
+	const n = 2
+	x, y := Var(n, 0), Var(n, 1)
+	one := c(n, 1)
+	xp1, xm1 := x.Add(one), x.Sub(one)
+	p := mul(t, c(n, 3), xp1, xp1, xm1, y.Add(x), y.Add(x), y.Add(x))
+	k, fs := SquareFree(p)
+	prod := Const(n, k)
+	mults := map[int]int{}
+	for _, f := range fs {
+		pw, err := f.P.Pow(f.Mult)
+		require.NoError(t, err)
+		prod = mul(t, prod, pw)
+		mults[f.Mult]++
+	}
+	assert.True(t, prod.Equal(p), "product of factors differs")
+	assert.Equal(t, map[int]int{1: 1, 2: 1, 3: 1}, mults)
+}
+
+func TestDivExact(t *testing.T) {
+	const n = 2
+	x, y := Var(n, 0), Var(n, 1)
+	a := mul(t, x.Add(y), x.Sub(y))
+	q, ok := a.DivExact(x.Add(y))
+	require.True(t, ok)
+	assert.True(t, q.Equal(x.Sub(y)))
+	_, ok = a.DivExact(x.Add(c(n, 1)))
+	assert.False(t, ok)
+}

@@ -1,0 +1,426 @@
+package rewrite
+
+import (
+	"errors"
+	"math/big"
+
+	"github.com/symcalc/symcalc/rewrite/poly"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// Rational-function simplification: a term is read as a quotient of
+// polynomials over the rationals in its kernels (symbols, function calls,
+// powers with a non-integer exponent), the quotient is reduced by the
+// polynomial gcd, and written back.
+
+// errNotRational marks terms that are not rational functions of kernels
+// we can handle exactly (floats, booleans, huge exponents).
+var errNotRational = errors.New("rewrite: not a rational function")
+
+// maxIntPow bounds integer exponents expanded as polynomial powers.
+const maxIntPow = 64
+
+// ratCtx maps kernels to polynomial variables.
+type ratCtx struct {
+	gens  []*symbolic.Expr
+	index map[*symbolic.Expr]int
+	// reduce, when set, rewrites each polynomial before the gcd (the
+	// trigonometric reduction sin^2 -> 1 - cos^2 plugs in here).
+	reduce func(*poly.Poly) (*poly.Poly, error)
+}
+
+// ratFunc is num/den.
+type ratFunc struct{ num, den *poly.Poly }
+
+// kernelOf returns the kernel and integer power for a factor b^x: for an
+// integer x the base itself is expanded; for x = p/q the kernel is b^(1/q)
+// raised to p; anything else is its own kernel.
+func kernelOf(b, x *symbolic.Expr) (kernel *symbolic.Expr, p int64, expand bool) {
+	n, ok := x.IsNumber()
+	if ok && n.IsExact() {
+		if n.IsInt() {
+			if i, small := n.IsSmallInt(); small && i >= -maxIntPow && i <= maxIntPow {
+				return b, i, true
+			}
+			return symbolic.Pow(b, x), 1, false
+		}
+		num, den := n.Num(), n.Den()
+		if num.IsInt64() && den.IsInt64() && num.Int64() >= -maxIntPow && num.Int64() <= maxIntPow {
+			return symbolic.Pow(b, symbolic.RatExpr(1, den.Int64())), num.Int64(), false
+		}
+	}
+	return symbolic.Pow(b, x), 1, false
+}
+
+// collect assigns variables to the kernels of e.
+func (rc *ratCtx) collect(e *symbolic.Expr) error {
+	switch e.Kind() {
+	case symbolic.KNum:
+		if n, _ := e.IsNumber(); !n.IsExact() {
+			return errNotRational
+		}
+		return nil
+	case symbolic.KBool:
+		return errNotRational
+	case symbolic.KAdd:
+		c, terms, coefs := e.AddParts()
+		if !c.IsExact() {
+			return errNotRational
+		}
+		for i, t := range terms {
+			if !coefs[i].IsExact() {
+				return errNotRational
+			}
+			if err := rc.collect(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	case symbolic.KMul:
+		c, bases, exps := e.MulParts()
+		if !c.IsExact() {
+			return errNotRational
+		}
+		for i := range bases {
+			if err := rc.collectFactor(bases[i], exps[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		return rc.collectFactor(b, x)
+	}
+	rc.addGen(e)
+	return nil
+}
+
+func (rc *ratCtx) collectFactor(b, x *symbolic.Expr) error {
+	k, _, expand := kernelOf(b, x)
+	if expand {
+		return rc.collect(b)
+	}
+	rc.addGen(k)
+	return nil
+}
+
+func (rc *ratCtx) addGen(k *symbolic.Expr) {
+	if _, ok := rc.index[k]; !ok {
+		rc.index[k] = len(rc.gens)
+		rc.gens = append(rc.gens, k)
+	}
+}
+
+func newRatCtx() *ratCtx { return &ratCtx{index: map[*symbolic.Expr]int{}} }
+
+func (rc *ratCtx) n() int { return len(rc.gens) }
+
+func ratOf(c symbolic.Number) *big.Rat {
+	r := new(big.Rat)
+	if i, ok := c.IsSmallInt(); ok {
+		return r.SetInt64(i)
+	}
+	return r.SetFrac(c.Num(), c.Den())
+}
+
+// toRat converts e (after collect) to a quotient of polynomials.
+func (rc *ratCtx) toRat(e *symbolic.Expr) (ratFunc, error) {
+	n := rc.n()
+	switch e.Kind() {
+	case symbolic.KNum:
+		c, _ := e.IsNumber()
+		return ratFunc{poly.Const(n, ratOf(c)), poly.One(n)}, nil
+	case symbolic.KAdd:
+		c, terms, coefs := e.AddParts()
+		acc := ratFunc{poly.Const(n, ratOf(c)), poly.One(n)}
+		for i, t := range terms {
+			r, err := rc.toRat(t)
+			if err != nil {
+				return ratFunc{}, err
+			}
+			r.num = r.num.Scale(ratOf(coefs[i]))
+			if acc, err = addRat(acc, r); err != nil {
+				return ratFunc{}, err
+			}
+		}
+		return acc, nil
+	case symbolic.KMul:
+		c, bases, exps := e.MulParts()
+		acc := ratFunc{poly.Const(n, ratOf(c)), poly.One(n)}
+		for i := range bases {
+			r, err := rc.factorRat(bases[i], exps[i])
+			if err != nil {
+				return ratFunc{}, err
+			}
+			if acc, err = mulRat(acc, r); err != nil {
+				return ratFunc{}, err
+			}
+		}
+		return acc, nil
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		return rc.factorRat(b, x)
+	}
+	i, ok := rc.index[e]
+	if !ok {
+		return ratFunc{}, errNotRational
+	}
+	return ratFunc{poly.Var(n, i), poly.One(n)}, nil
+}
+
+func (rc *ratCtx) factorRat(b, x *symbolic.Expr) (ratFunc, error) {
+	n := rc.n()
+	k, p, expand := kernelOf(b, x)
+	var base ratFunc
+	if expand {
+		var err error
+		if base, err = rc.toRat(b); err != nil {
+			return ratFunc{}, err
+		}
+	} else {
+		i, ok := rc.index[k]
+		if !ok {
+			return ratFunc{}, errNotRational
+		}
+		base = ratFunc{poly.Var(n, i), poly.One(n)}
+	}
+	if p < 0 {
+		if base.num.IsZero() {
+			return ratFunc{}, errNotRational // division by zero stays as written
+		}
+		base.num, base.den = base.den, base.num
+		p = -p
+	}
+	num, err := base.num.Pow(int(p))
+	if err != nil {
+		return ratFunc{}, err
+	}
+	den, err := base.den.Pow(int(p))
+	if err != nil {
+		return ratFunc{}, err
+	}
+	return ratFunc{num, den}, nil
+}
+
+// addRat returns a + b over the least common denominator.
+func addRat(a, b ratFunc) (ratFunc, error) {
+	if a.num.IsZero() {
+		return b, nil
+	}
+	if b.num.IsZero() {
+		return a, nil
+	}
+	if a.den.Equal(b.den) {
+		return ratFunc{a.num.Add(b.num), a.den}, nil
+	}
+	g := poly.GCD(a.den, b.den)
+	ad, _ := a.den.DivExact(g)
+	bd, _ := b.den.DivExact(g)
+	x, err := a.num.Mul(bd)
+	if err != nil {
+		return ratFunc{}, err
+	}
+	y, err := b.num.Mul(ad)
+	if err != nil {
+		return ratFunc{}, err
+	}
+	den, err := a.den.Mul(bd)
+	if err != nil {
+		return ratFunc{}, err
+	}
+	return ratFunc{x.Add(y), den}, nil
+}
+
+func mulRat(a, b ratFunc) (ratFunc, error) {
+	num, err := a.num.Mul(b.num)
+	if err != nil {
+		return ratFunc{}, err
+	}
+	den, err := a.den.Mul(b.den)
+	if err != nil {
+		return ratFunc{}, err
+	}
+	return ratFunc{num, den}, nil
+}
+
+// fromPoly writes a polynomial back as a term.
+func (rc *ratCtx) fromPoly(p *poly.Poly) *symbolic.Expr {
+	sb := symbolic.NewSumBuilder()
+	for _, t := range p.Terms {
+		args := make([]*symbolic.Expr, 0, 4)
+		args = append(args, symbolic.NumExpr(symbolic.BigRat(t.Coef)))
+		for i, e := range t.Exp {
+			if e != 0 {
+				args = append(args, symbolic.Pow(rc.gens[i], symbolic.IntExpr(int64(e))))
+			}
+		}
+		sb.Add(symbolic.Mul(args...))
+	}
+	return sb.Build()
+}
+
+// fromFactors writes c * Π f^m back as a term.
+func (rc *ratCtx) fromFactors(fs []poly.Factor) *symbolic.Expr {
+	args := make([]*symbolic.Expr, 0, len(fs))
+	for _, f := range fs {
+		args = append(args, symbolic.Pow(rc.fromPoly(f.P), symbolic.IntExpr(int64(f.Mult))))
+	}
+	return symbolic.Mul(args...)
+}
+
+// cancelled is a reduced quotient c * num/den with num and den integer
+// primitive polynomials, and the common factor that was divided out.
+type cancelled struct {
+	rc       *ratCtx
+	c        *big.Rat
+	num, den *poly.Poly
+	removed  *poly.Poly
+}
+
+// cancelRat reduces e to lowest terms.
+func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error)) (*cancelled, error) {
+	rc := newRatCtx()
+	if err := rc.collect(e); err != nil {
+		return nil, err
+	}
+	if reduce != nil {
+		rc.reduce = reduce(rc)
+	}
+	r, err := rc.toRat(e)
+	if err != nil {
+		return nil, err
+	}
+	if rc.reduce != nil {
+		if r.num, err = rc.reduce(r.num); err != nil {
+			return nil, err
+		}
+		if r.den, err = rc.reduce(r.den); err != nil {
+			return nil, err
+		}
+		if r.den.IsZero() {
+			return nil, errNotRational
+		}
+	}
+	g := poly.GCD(r.num, r.den)
+	num, _ := r.num.DivExact(g)
+	den, _ := r.den.DivExact(g)
+	nn, cn := num.Normal()
+	dn, cd := den.Normal()
+	c := new(big.Rat).Quo(cn, cd)
+	if num.IsZero() {
+		c = new(big.Rat)
+	}
+	return &cancelled{rc: rc, c: c, num: nn, den: dn, removed: g}, nil
+}
+
+// expanded writes the quotient with expanded numerator and denominator;
+// flip negates both (to choose the sign that prints smaller).
+func (q *cancelled) expanded(flip bool) *symbolic.Expr {
+	if q.c.Sign() == 0 {
+		return symbolic.Zero()
+	}
+	num, den, c := q.num, q.den, q.c
+	if flip {
+		// Move the sign into the denominator: -(x+y)/(x-y) = (x+y)/(y-x).
+		den, c = den.Neg(), new(big.Rat).Neg(c)
+	}
+	n := q.rc.fromPoly(num)
+	if den.IsConst() {
+		c = new(big.Rat).Quo(c, den.ConstValue())
+		return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), n)
+	}
+	return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), n, symbolic.Inv(q.rc.fromPoly(den)))
+}
+
+// factored writes numerator and denominator in square-free factored form.
+func (q *cancelled) factored() *symbolic.Expr {
+	if q.c.Sign() == 0 {
+		return symbolic.Zero()
+	}
+	cn, fn := poly.SquareFree(q.num)
+	cd, fd := poly.SquareFree(q.den)
+	c := new(big.Rat).Mul(q.c, cn)
+	c.Quo(c, cd)
+	return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), q.rc.fromFactors(fn),
+		symbolic.Inv(q.rc.fromFactors(fd)))
+}
+
+// condition states where the cancellation is valid: the factor divided out
+// is non-zero (nil when nothing non-constant was divided out).
+func (q *cancelled) condition() *symbolic.Expr {
+	if q.removed.IsConst() {
+		return nil
+	}
+	_, fs := poly.SquareFree(q.removed)
+	var conds []*symbolic.Expr
+	for _, f := range fs {
+		conds = append(conds, nonzeroCond(q.rc.fromPoly(f.P)))
+	}
+	return symbolic.And(conds...)
+}
+
+// nonzeroCond states g != 0, solved for the symbol when g is linear in a
+// single symbol (x - 1 != 0 is stated as x != 1).
+func nonzeroCond(g *symbolic.Expr) *symbolic.Expr {
+	if g.Kind() == symbolic.KAdd {
+		c, terms, coefs := g.AddParts()
+		if len(terms) == 1 && terms[0].Kind() == symbolic.KSym {
+			v, _ := c.Neg().Div(coefs[0])
+			return symbolic.Ne(terms[0], symbolic.NumExpr(v))
+		}
+	}
+	return symbolic.Ne(g, symbolic.Zero())
+}
+
+// Cancel writes e as a quotient of coprime polynomials in its kernels
+// (symbols, function calls, non-integer powers), expanded. It also returns
+// the condition under which the result equals e: the factors divided out
+// are non-zero (nil when none were). Terms with floats, or that would
+// expand beyond poly.MaxTerms, are returned unchanged.
+//
+//	Cancel((x^2 - 1)/(x - 1)) = x + 1, with condition x != 1
+func Cancel(e *symbolic.Expr) (*symbolic.Expr, *symbolic.Expr) {
+	q, err := cancelRat(e, nil)
+	if err != nil {
+		return e, nil
+	}
+	return q.expanded(false), q.condition()
+}
+
+// Together writes e over a common denominator (the least common multiple
+// of its denominators), without cancelling common factors of the result.
+func Together(e *symbolic.Expr) *symbolic.Expr {
+	rc := newRatCtx()
+	if err := rc.collect(e); err != nil {
+		return e
+	}
+	r, err := rc.toRat(e)
+	if err != nil {
+		return e
+	}
+	if r.den.IsConst() {
+		return symbolic.Scale(symbolic.BigRat(new(big.Rat).Inv(r.den.ConstValue())), rc.fromPoly(r.num))
+	}
+	return symbolic.Div(rc.fromPoly(r.num), rc.fromPoly(r.den))
+}
+
+// ExpandRational expands e as a polynomial in its kernels (numerator and
+// denominator expanded separately when e has a denominator).
+func ExpandRational(e *symbolic.Expr) *symbolic.Expr {
+	q, err := cancelRat(e, nil)
+	if err != nil {
+		return e
+	}
+	return q.expanded(false)
+}
+
+// FactorSquareFree writes e (a rational function of its kernels) with
+// numerator and denominator in square-free factored form:
+// x^3 - x^2 - x + 1 becomes (x + 1)*(x - 1)^2.
+func FactorSquareFree(e *symbolic.Expr) *symbolic.Expr {
+	q, err := cancelRat(e, nil)
+	if err != nil {
+		return e
+	}
+	return q.factored()
+}

@@ -1,0 +1,346 @@
+package rewrite
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"sync"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+//go:embed rules/*.rules
+var ruleFiles embed.FS
+
+// Topics of the default rule set, one file each under rules/.
+var defaultTopics = []string{"trig", "hyperbolic", "explog", "powers", "piecewise", "rational"}
+
+var (
+	topicOnce  sync.Once
+	topicRules map[string][]*Rule
+	defaultSet *RuleSet
+)
+
+func loadTopics() {
+	topicOnce.Do(func() {
+		topicRules = map[string][]*Rule{}
+		names, _ := fs.Glob(ruleFiles, "rules/*.rules")
+		for _, n := range names {
+			src, err := ruleFiles.ReadFile(n)
+			if err != nil {
+				panic(err)
+			}
+			topic := path.Base(n)
+			topic = topic[:len(topic)-len(".rules")]
+			topicRules[topic] = MustParseRules(n, string(src))
+		}
+		var all []*Rule
+		for _, t := range defaultTopics {
+			all = append(all, topicRules[t]...)
+		}
+		defaultSet = NewRuleSet(all...)
+	})
+}
+
+// Topics lists the rule files built in (trig, hyperbolic, explog, powers,
+// piecewise, rational, and expand, which Simplify does not use).
+func Topics() []string {
+	loadTopics()
+	out := make([]string, 0, len(topicRules))
+	for t := range topicRules {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TopicRules returns the built-in rules of one topic.
+func TopicRules(topic string) []*Rule {
+	loadTopics()
+	return topicRules[topic]
+}
+
+// DefaultRules returns the rule set Simplify uses.
+func DefaultRules() *RuleSet {
+	loadTopics()
+	return defaultSet
+}
+
+// Options configures Simplify.
+type Options struct {
+	// Assume are the facts about symbols the simplifier may use.
+	Assume *Assumptions
+	// MaxSteps bounds rule applications (0: DefaultMaxSteps).
+	MaxSteps int
+	// Rules replaces the default rule set.
+	Rules *RuleSet
+}
+
+// Result is the outcome of SimplifyContext.
+type Result struct {
+	// Expr is the simplified term.
+	Expr *symbolic.Expr
+	// Conditions are where Expr equals the input beyond the input's own
+	// domain: cancelling (x^2-1)/(x-1) to x+1 adds x != 1. The
+	// simplification holds wherever the input and all conditions are
+	// defined and true.
+	Conditions []*symbolic.Expr
+	// Steps is the number of rule applications.
+	Steps int
+}
+
+// Simplify returns a simpler equal term: the default rules applied to a
+// fixpoint, then rational-function cancellation, trigonometric and
+// exponential normal forms, keeping whichever candidate has the fewest
+// operations (CountOps). It assumes nothing about symbols beyond their
+// being real.
+func Simplify(e *symbolic.Expr) *symbolic.Expr {
+	r, _ := SimplifyContext(context.Background(), e, Options{})
+	return r.Expr
+}
+
+// SimplifyContext is Simplify with options, a context and a statement of
+// the conditions the result needs. On cancellation or when the step limit
+// is reached it returns the best term found so far and the reason.
+func SimplifyContext(ctx context.Context, e *symbolic.Expr, opts Options) (Result, error) {
+	rs := opts.Rules
+	if rs == nil {
+		rs = DefaultRules()
+	}
+	s := &simplifier{
+		env:   NewEnv(ctx, opts.Assume, opts.MaxSteps),
+		rules: rs,
+		memo:  map[*symbolic.Expr]*symbolic.Expr{},
+	}
+	out := s.simplify(e)
+	return Result{Expr: out, Conditions: s.conds, Steps: s.env.Steps()}, s.env.Err()
+}
+
+type simplifier struct {
+	env   *Env
+	rules *RuleSet
+	memo  map[*symbolic.Expr]*symbolic.Expr
+	conds []*symbolic.Expr
+}
+
+// cost orders candidates: operations first, then fewer denominators.
+func cost(e *symbolic.Expr) int { return 4*CountOps(e) + denominators(e) }
+
+func denominators(e *symbolic.Expr) int {
+	n := 0
+	if e.Kind() == symbolic.KMul {
+		_, _, exps := e.MulParts()
+		for _, x := range exps {
+			if c, ok := x.IsNumber(); ok && c.Sign() < 0 {
+				n++
+			}
+		}
+	}
+	if e.Kind() == symbolic.KAdd {
+		_, terms, _ := e.AddParts()
+		for _, t := range terms {
+			n += denominators(t)
+		}
+	}
+	return n
+}
+
+// rulePass applies the rules bottom-up until nothing changes.
+func (s *simplifier) rulePass(e *symbolic.Expr) *symbolic.Expr {
+	if out := Fixpoint(Postwalk(s.rules.Apply))(s.env, e); out != nil {
+		return out
+	}
+	return e
+}
+
+func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
+	if r, ok := s.memo[e]; ok {
+		return r
+	}
+	if len(e.CallArgs()) == 0 && e.Kind() != symbolic.KMul {
+		s.memo[e] = e
+		return e
+	}
+	// Simplify inside kernels first (call arguments, symbolic exponents).
+	cur := s.inner(e)
+	cur = s.rulePass(cur)
+	best, bestCost := cur, cost(cur)
+	var bestCond *symbolic.Expr
+	try := func(c, cond *symbolic.Expr) {
+		if c == nil || !s.env.live() {
+			return
+		}
+		c = s.rulePass(c)
+		if k := cost(c); k < bestCost {
+			best, bestCost, bestCond = c, k, cond
+		}
+	}
+	f := scan(cur)
+	if f.rational {
+		if q, err := cancelRat(cur, nil); err == nil {
+			cond := q.condition()
+			try(q.expanded(false), cond)
+			try(q.expanded(true), cond)
+			try(q.factored(), cond)
+		}
+	}
+	if f.trig {
+		t := ExpandTrig(cur)
+		for _, cosFirst := range []bool{false, true} {
+			if q, err := cancelRat(t, pythagoreanReducer(cosFirst)); err == nil {
+				cond := q.condition()
+				try(q.expanded(false), cond)
+				try(q.expanded(true), cond)
+				try(q.factored(), cond)
+			}
+		}
+	}
+	if f.exp {
+		x := ExpandExp(cur)
+		if q, err := cancelRat(x, nil); err == nil {
+			cond := q.condition()
+			try(q.expanded(false), cond)
+			try(q.expanded(true), cond)
+			try(q.factored(), cond)
+		}
+	}
+	if bestCond != nil {
+		s.conds = appendCond(s.conds, bestCond)
+	}
+	s.memo[e] = best
+	s.memo[best] = best
+	return best
+}
+
+func appendCond(cs []*symbolic.Expr, c *symbolic.Expr) []*symbolic.Expr {
+	if c.Kind() == symbolic.KCall && c.Op() == symbolic.OpAnd {
+		for _, x := range c.CallArgs() {
+			cs = appendCond(cs, x)
+		}
+		return cs
+	}
+	for _, x := range cs {
+		if x == c {
+			return cs
+		}
+	}
+	return append(cs, c)
+}
+
+// inner simplifies the arguments of calls and the symbolic exponents in e,
+// leaving its sums and products to the caller.
+func (s *simplifier) inner(e *symbolic.Expr) *symbolic.Expr {
+	switch e.Kind() {
+	case symbolic.KNum, symbolic.KBool, symbolic.KSym:
+		return e
+	case symbolic.KCall:
+		return mapChildren(e, s.simplify)
+	}
+	return mapChildren(e, s.inner)
+}
+
+// features says which candidate strategies can change a term.
+type features struct {
+	rational bool // a sum under a product or power, or a denominator in a sum
+	trig     bool // sin/cos/tan that the trigonometric normal form can combine
+	exp      bool // exp or hyperbolic functions that the exponential form can combine
+}
+
+// scan looks at the sum/product structure of e (not inside kernels) and
+// decides which candidate strategies are worth running: an already simple
+// term should cost a walk, not a gcd.
+func scan(e *symbolic.Expr) features {
+	var f features
+	trigArgs := map[*symbolic.Expr]int{}
+	expCount := 0
+	var walk func(e *symbolic.Expr, underMul bool)
+	kernel := func(k *symbolic.Expr, power *symbolic.Expr) {
+		if k.Kind() != symbolic.KCall {
+			return
+		}
+		switch k.Op() {
+		case symbolic.OpSin, symbolic.OpCos, symbolic.OpTan:
+			u := k.CallArgs()[0]
+			if k.Op() == symbolic.OpTan || u.Kind() == symbolic.KAdd || u.Kind() == symbolic.KMul {
+				f.trig = true
+			}
+			if n, ok := power.IsNumber(); !ok || !n.IsOne() {
+				if k.Op() != symbolic.OpSin || trigArgs[u] > 0 {
+					f.trig = f.trig || true
+				}
+			}
+			trigArgs[u]++
+			if trigArgs[u] > 1 {
+				f.trig = true
+			}
+		case symbolic.OpExp:
+			expCount++
+			u := k.CallArgs()[0]
+			if expCount > 1 || u.Kind() == symbolic.KAdd || u.Kind() == symbolic.KMul || !power.IsOne() {
+				f.exp = true
+			}
+		case symbolic.OpSinh, symbolic.OpCosh, symbolic.OpTanh:
+			f.exp = true
+		}
+	}
+	walk = func(e *symbolic.Expr, underMul bool) {
+		switch e.Kind() {
+		case symbolic.KAdd:
+			if underMul {
+				f.rational = true
+			}
+			_, terms, _ := e.AddParts()
+			for _, t := range terms {
+				if t.Kind() == symbolic.KMul || t.Kind() == symbolic.KPow {
+					if hasDenominator(t) {
+						f.rational = true
+					}
+				}
+				walk(t, false)
+			}
+		case symbolic.KMul:
+			_, bases, exps := e.MulParts()
+			for i, b := range bases {
+				walk(b, true)
+				kernel(b, exps[i])
+			}
+		case symbolic.KPow:
+			b, x := e.PowParts()
+			if n, ok := x.IsNumber(); ok && n.IsInt() {
+				walk(b, true)
+			}
+			kernel(b, x)
+		case symbolic.KCall:
+			kernel(e, symbolic.One())
+		}
+	}
+	walk(e, false)
+	return f
+}
+
+func hasDenominator(t *symbolic.Expr) bool {
+	if t.Kind() == symbolic.KPow {
+		_, x := t.PowParts()
+		n, ok := x.IsNumber()
+		return ok && n.Sign() < 0
+	}
+	_, _, exps := t.MulParts()
+	for _, x := range exps {
+		if n, ok := x.IsNumber(); ok && n.Sign() < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// String describes a Result for the command line.
+func (r Result) String() string {
+	s := r.Expr.String()
+	for _, c := range r.Conditions {
+		s += fmt.Sprintf("  [if %s]", c)
+	}
+	return s
+}
