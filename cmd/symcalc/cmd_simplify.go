@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/rewrite"
+)
+
+func init() {
+	register(&command{
+		name:    "simplify",
+		summary: "simplify an expression (rules, rational functions, trig/exp forms)",
+		usage: `usage: symcalc simplify [flags] EXPR
+
+Simplifies EXPR with the default rule set (trigonometric, hyperbolic,
+exp/log, powers and roots, piecewise, rational functions), cancels rational
+functions by the polynomial gcd and keeps the form with the fewest
+operations. Symbols are real. EXPR may be "-": one expression per line is
+read from stdin and one result per line written, in order.
+
+flags:
+  --assume FACT     a fact about a symbol: 'x > 0', 'x >= 0', 'x != 0',
+                    'x < 0', 'n integer' (repeatable, or comma-separated)
+  --conditions      also print the conditions the result needs, e.g.
+                    (x^2-1)/(x-1) gives "x + 1    if x != 1"
+  --max-steps N     bound the rule applications (default 100000)
+  --egraph          use the e-graph simplifier (when built in)
+
+examples:
+  symcalc simplify 'sin(x)^2 + cos(x)^2'
+  symcalc simplify --assume 'x >= 0' 'sqrt(x^2)'
+  symcalc simplify --conditions '(x^2 - 1)/(x - 1)'
+`,
+		run: runSimplify,
+	})
+}
+
+// assumeFlags collects repeated --assume values.
+type assumeFlags []string
+
+func (a *assumeFlags) String() string { return strings.Join(*a, ", ") }
+func (a *assumeFlags) Set(s string) error {
+	for _, part := range strings.Split(s, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			*a = append(*a, p)
+		}
+	}
+	return nil
+}
+
+func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
+	fs := flag.NewFlagSet("simplify", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var facts assumeFlags
+	fs.Var(&facts, "assume", "")
+	conds := fs.Bool("conditions", false, "")
+	maxSteps := fs.Int("max-steps", 0, "")
+	useEgraph := fs.Bool("egraph", false, "")
+	if err := fs.Parse(args); err != nil {
+		return usagef("%v (see symcalc simplify --help)", err)
+	}
+	if *useEgraph {
+		return errors.New("the e-graph simplifier (--egraph) is not available in this build yet")
+	}
+	rest := fs.Args()
+	if len(rest) != 1 {
+		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
+	}
+	assume, err := parseFacts(facts)
+	if err != nil {
+		return err
+	}
+	opts := rewrite.Options{Assume: assume, MaxSteps: *maxSteps}
+	simplifyOne := func(src string) (string, error) {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return "", &inputError{err}
+		}
+		r, err := rewrite.SimplifyContext(ctx, e, opts)
+		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
+			return "", err
+		}
+		out := r.Expr.String()
+		if *conds && len(r.Conditions) > 0 {
+			cs := make([]string, len(r.Conditions))
+			for i, c := range r.Conditions {
+				cs[i] = c.String()
+			}
+			out += "    if " + strings.Join(cs, " && ")
+		}
+		return out, nil
+	}
+	if rest[0] != "-" {
+		out, err := simplifyOne(rest[0])
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(env.stdout, out)
+		return err
+	}
+	return simplifyLines(ctx, env, simplifyOne)
+}
+
+// parseFacts reads --assume values: comparisons of a symbol with a
+// constant, or "NAME integer".
+func parseFacts(facts []string) (*rewrite.Assumptions, error) {
+	if len(facts) == 0 {
+		return nil, nil
+	}
+	a := rewrite.NewAssumptions()
+	for _, f := range facts {
+		if name, ok := strings.CutSuffix(f, " integer"); ok {
+			a.Integer(strings.TrimSpace(name))
+			continue
+		}
+		e, err := parser.ParseExpr(f)
+		if err != nil {
+			return nil, &inputError{fmt.Errorf("--assume %q: %w", f, err)}
+		}
+		if err := a.Assume(e); err != nil {
+			return nil, &usageError{fmt.Sprintf("--assume %q: %v", f, err)}
+		}
+	}
+	return a, nil
+}
+
+// simplifyLines simplifies stdin line by line, one output line per input
+// line; a bad line leaves an empty output line, reports its error with the
+// line number, and makes the command exit with status 2 at the end.
+func simplifyLines(ctx context.Context, env *cmdEnv, f func(string) (string, error)) error {
+	sc := bufio.NewScanner(env.stdin)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	w := bufio.NewWriter(env.stdout)
+	defer w.Flush()
+	var firstErr error
+	for n := 1; sc.Scan(); n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			w.WriteByte('\n')
+			continue
+		}
+		out, err := f(line)
+		if err != nil {
+			var pe *parser.Error
+			if errors.As(err, &pe) {
+				pe.File = "<stdin>"
+				pe.Pos.Line = n
+			} else {
+				err = fmt.Errorf("<stdin>:%d: %w", n, err)
+			}
+			fmt.Fprintf(env.stderr, "%v\n", err)
+			if firstErr == nil {
+				firstErr = err
+			}
+			out = ""
+		}
+		w.WriteString(out)
+		w.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if firstErr != nil {
+		var ie *inputError
+		if errors.As(firstErr, &ie) {
+			return &inputError{errors.New("some input lines could not be parsed (see above)")}
+		}
+		return firstErr
+	}
+	return nil
+}

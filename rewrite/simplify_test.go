@@ -1,0 +1,207 @@
+package rewrite
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// TestSimplifyGolden simplifies the peer workload's expression list (a
+// copy of ../shared/workloads/peers/simplify_exprs.txt) and compares with
+// testdata/simplify.golden; run with -update to regenerate.
+func TestSimplifyGolden(t *testing.T) {
+	var b strings.Builder
+	for _, src := range readLines(t, "testdata/sympy_simplify_exprs.txt") {
+		r, err := SimplifyContext(context.Background(), mustParse(t, src), Options{})
+		require.NoError(t, err, src)
+		fmt.Fprintf(&b, "%s  =>  %s", src, r.Expr)
+		for _, c := range r.Conditions {
+			fmt.Fprintf(&b, "  [%s]", c)
+		}
+		b.WriteString("\n")
+	}
+	golden := "testdata/simplify.golden"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(b.String()), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), b.String())
+}
+
+func TestSimplifyTable(t *testing.T) {
+	tests := []struct {
+		in, want string
+		cond     []string
+	}{
+		{"(x^2-1)/(x-1)", "x + 1", []string{"x != 1"}},
+		{"sin(x)^2 + cos(x)^2 + y", "1 + y", nil},
+		{"exp(x)*exp(y)/exp(x + y)", "1", nil},
+		{"log(exp(x))", "x", nil},
+		{"sqrt(x^2)", "abs(x)", nil},
+		{"x^2 + 3*x*z - sin(y)/2 + exp(z)", "x^2 + 3*x*z - sin(y)/2 + exp(z)", nil},
+		{"(x^2 + 2*x + 1)/(x + 1)^2", "1", []string{"x != -1"}},
+		{"tan(x)*cos(x)", "sin(x)", nil},
+		{"abs(x)*sign(x)", "x", nil},
+		{"max(a, b) + min(a, b)", "a + b", nil},
+		{"f(x^2/x)", "f(x)", nil},
+		{"g((a*x + a*y)/(x + y))", "g(a)", []string{"x + y != 0"}},
+		{"2.5*x + x", "3.5*x", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			r, err := SimplifyContext(context.Background(), mustParse(t, tc.in), Options{})
+			require.NoError(t, err)
+			assert.Equal(t, mustParse(t, tc.want), r.Expr, "got %v", r.Expr)
+			var conds []string
+			for _, c := range r.Conditions {
+				conds = append(conds, c.String())
+			}
+			assert.Equal(t, tc.cond, conds)
+		})
+	}
+}
+
+func TestSimplifyAssumptions(t *testing.T) {
+	tests := []struct {
+		in, want string
+		assume   *Assumptions
+	}{
+		{"sqrt(x^2)", "abs(x)", nil},
+		{"sqrt(x^2)", "x", NewAssumptions().Nonnegative("x")},
+		{"log(x) + log(y)", "log(x) + log(y)", nil},
+		{"log(x) + log(y)", "log(x*y)", NewAssumptions().Positive("x", "y")},
+		{"abs(x)", "-x", NewAssumptions().Negative("x")},
+		{"floor(n)", "n", NewAssumptions().Integer("n")},
+		{"sign(exp(x) + 1)", "1", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			r, err := SimplifyContext(context.Background(), mustParse(t, tc.in), Options{Assume: tc.assume})
+			require.NoError(t, err)
+			assert.Equal(t, mustParse(t, tc.want), r.Expr, "got %v", r.Expr)
+		})
+	}
+}
+
+// randomExpr builds a random term over x, y, z.
+func randomExpr(rng *rand.Rand, depth int) *symbolic.Expr {
+	syms := []*symbolic.Expr{symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z")}
+	if depth == 0 || rng.IntN(4) == 0 {
+		if rng.IntN(3) == 0 {
+			return symbolic.IntExpr(int64(rng.IntN(5) - 2))
+		}
+		return syms[rng.IntN(len(syms))]
+	}
+	a := randomExpr(rng, depth-1)
+	b := randomExpr(rng, depth-1)
+	switch rng.IntN(12) {
+	case 0, 1:
+		return symbolic.Add(a, b)
+	case 2:
+		return symbolic.Sub(a, b)
+	case 3, 4:
+		return symbolic.Mul(a, b)
+	case 5:
+		return symbolic.Div(a, b)
+	case 6:
+		return symbolic.Pow(a, symbolic.IntExpr(int64(rng.IntN(4)+1)))
+	case 7:
+		return symbolic.Sin(a)
+	case 8:
+		return symbolic.Cos(a)
+	case 9:
+		return symbolic.Exp(a)
+	case 10:
+		return symbolic.Tan(a)
+	}
+	return symbolic.Cosh(a)
+}
+
+// TestSimplifySoundness checks Simplify on random terms: wherever the input
+// is defined (and moderate), the result is defined and equal.
+func TestSimplifySoundness(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	for i := 0; i < n; i++ {
+		e := randomExpr(rng, 4)
+		r, err := SimplifyContext(context.Background(), e, Options{})
+		require.NoError(t, err)
+		checkEqualAt(t, rng, e, r.Expr)
+	}
+	// And the workload list.
+	for _, src := range readLines(t, "testdata/sympy_simplify_exprs.txt") {
+		e := mustParse(t, src)
+		checkEqualAt(t, rng, e, Simplify(e))
+	}
+}
+
+func checkEqualAt(t *testing.T, rng *rand.Rand, in, out *symbolic.Expr) {
+	t.Helper()
+	names := []string{}
+	for _, s := range symbolic.FreeSymbols(in) {
+		names = append(names, s.Name())
+	}
+	vals := map[string]float64{}
+	for k := 0; k < 20; k++ {
+		for _, n := range names {
+			vals[n] = rng.Float64()*4 - 2
+		}
+		a, err := symbolic.Eval(in, vals)
+		require.NoError(t, err)
+		if !finite(a) || math.Abs(a) > 1e6 {
+			continue
+		}
+		b, err := symbolic.Eval(out, vals)
+		require.NoError(t, err)
+		if !assert.True(t, math.Abs(a-b) <= 1e-7*math.Max(1, math.Abs(a)), "%v => %v at %v: %v vs %v", in, out, vals, a, b) {
+			return
+		}
+	}
+}
+
+func TestSimplifyStepLimit(t *testing.T) {
+	e := mustParse(t, "sin(x)^2 + cos(x)^2 + (x^2-1)/(x-1)")
+	r, err := SimplifyContext(context.Background(), e, Options{MaxSteps: 1})
+	assert.ErrorIs(t, err, ErrStepLimit)
+	require.NotNil(t, r.Expr)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = SimplifyContext(ctx, e, Options{})
+	// A cancelled context may be noticed only after some work; the result
+	// is still a valid term.
+	if err != nil {
+		assert.ErrorIs(t, err, context.Canceled)
+	}
+}
