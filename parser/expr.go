@@ -247,7 +247,7 @@ func (p *exprParser) mul() (*symbolic.Expr, error) {
 			return nil, err
 		}
 		if div {
-			if n, ok := r.IsNumber(); ok && len(args) == 1 {
+			if n, ok := r.IsNumber(); ok && len(args) == 1 && !(n.IsExact() && n.IsZero()) {
 				if ln, ok := args[0].IsNumber(); ok {
 					if q, ok := ln.Div(n); ok {
 						args[0] = symbolic.NumExpr(q)

@@ -141,7 +141,11 @@ func (a *adder) build() *Expr {
 		return withCoef(coefs[0], terms[0])
 	}
 	sortTerms(terms, coefs)
-	return newNode(&Expr{kind: KAdd, op: OpAdd, num: a.c, args: terms, coef: coefs})
+	c := a.c
+	if c.IsZero() {
+		c = Int(0) // a float 0.0 added to terms vanishes, as x + 0.0 is x
+	}
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: c, args: terms, coef: coefs})
 }
 
 // sortTerms sorts terms (and coefs alongside) canonically, cheaply when
@@ -398,7 +402,7 @@ func Mul(args ...*Expr) *Expr {
 
 // Div returns a / b.
 func Div(a, b *Expr) *Expr {
-	if b.kind == KNum && a.kind == KNum {
+	if b.kind == KNum && a.kind == KNum && !(b.num.IsExact() && b.num.IsZero()) {
 		if q, ok := a.num.Div(b.num); ok {
 			return NumExpr(q)
 		}
@@ -437,6 +441,11 @@ func Pow(b, e *Expr) *Expr {
 		if b.kind == KNum {
 			if r, ok := numPow(b.num, en); ok {
 				return NumExpr(r)
+			}
+			if b.num.IsExact() && b.num.IsZero() && en.Sign() < 0 {
+				// Every negative power of an exact 0 is the one unsigned
+				// infinity 1/0, kept unevaluated.
+				e = MinusOne()
 			}
 			return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
 		}

@@ -95,11 +95,14 @@ func (x *expander) expand(e *Expr) *Expr {
 	return r
 }
 
+// maxExpandPower bounds the exponent of a sum that Expand multiplies out.
+const maxExpandPower = 1 << 15
+
 // factor expands b^p.
 func (x *expander) factor(b, p *Expr) *Expr {
 	eb, ep := x.expand(b), x.expand(p)
 	if eb.kind == KAdd && ep.kind == KNum {
-		if n, ok := ep.num.IsSmallInt(); ok && n > 1 {
+		if n, ok := ep.num.IsSmallInt(); ok && n > 1 && n <= maxExpandPower {
 			return x.powSum(eb, n)
 		}
 	}
@@ -653,6 +656,9 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 		}
 		terms[i] = pc.monoExpr(it.m, &slab)
 		coefs[i] = it.c
+	}
+	if constant.IsZero() {
+		constant = Int(0)
 	}
 	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, coef: coefs})
 }

@@ -34,7 +34,13 @@ type Number struct {
 func Int(n int64) Number { return Number{k: numInt, i: n} }
 
 // Float returns the inexact constant f.
-func Float(f float64) Number { return Number{k: numFloat, f: f} }
+// Every NaN is the same NaN, so that terms holding one compare equal.
+func Float(f float64) Number {
+	if f != f {
+		f = math.NaN()
+	}
+	return Number{k: numFloat, f: f}
+}
 
 // Rat returns the exact rational p/q; it panics if q is zero, which is a
 // programming error (user input goes through ParseNumber or Div).
@@ -256,7 +262,12 @@ func (n Number) Div(m Number) (Number, bool) {
 // Inv returns 1/n and false if n is an exact zero.
 func (n Number) Inv() (Number, bool) { return Int(1).Div(n) }
 
-// PowInt returns n^e for an integer e; false if n is exactly 0 and e < 0.
+// maxPowBits bounds the size of exact powers: 2^(3^22) stays symbolic
+// rather than taking all memory.
+const maxPowBits = 1 << 16
+
+// PowInt returns n^e for an integer e; false if n is exactly 0 and e < 0,
+// or if the exact result would exceed maxPowBits bits.
 func (n Number) PowInt(e int64) (Number, bool) {
 	if n.k == numFloat {
 		return Float(math.Pow(n.f, float64(e))), true
@@ -270,6 +281,18 @@ func (n Number) PowInt(e int64) (Number, bool) {
 			return Number{}, false
 		}
 		return inv.PowInt(-e)
+	}
+	if n.k == numRat || (n.i != 0 && n.i != 1 && n.i != -1) {
+		// Refuse results beyond maxPowBits bits: they stay symbolic.
+		bitsPer := int64(64)
+		if n.k == numRat {
+			bitsPer = int64(max(n.r.Num().BitLen(), n.r.Denom().BitLen()))
+		} else {
+			bitsPer = int64(bits.Len64(uabs(n.i)))
+		}
+		if bitsPer > 0 && e > maxPowBits/bitsPer {
+			return Number{}, false
+		}
 	}
 	result := Int(1)
 	base := n

@@ -103,6 +103,8 @@ func writeInfix(b *strings.Builder, e *Expr, ctx int) {
 				c = c.Neg()
 			}
 			switch {
+			case i == 0 && neg && (c.IsOne() || (c.k == numRat && c.r.Num().Cmp(bigOne) == 0)) && startsWithSum(t):
+				b.WriteString("-1*")
 			case i == 0 && neg:
 				b.WriteByte('-')
 			case i > 0 && neg:
@@ -163,8 +165,13 @@ func writeScaled(b *strings.Builder, c Number, t *Expr) {
 // writeMul writes c * Π bases^exps as numerator/denominator.
 func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 	if c.Sign() < 0 {
-		b.WriteByte('-')
 		c = c.Neg()
+		if (c.IsOne() || (c.k == numRat && c.r.Num().Cmp(bigOne) == 0)) && firstFactorIsSum(bases, exps) {
+			// -(a + b)*c would parse as (-a - b)*c: keep the -1 explicit.
+			b.WriteString("-1*")
+		} else {
+			b.WriteByte('-')
+		}
 	}
 	var numC, denC string
 	if c.k == numRat && !c.r.IsInt() {
@@ -186,6 +193,12 @@ func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 	}
 	for i, base := range bases {
 		ex := exps[i]
+		if base.IsZero() && isNegNum(ex) {
+			// The unevaluated 1/0 prints as 0^(-1): a 0 in a denominator
+			// would fold away when parsed.
+			num = append(num, func() { b.WriteString("0^(-1)") })
+			continue
+		}
 		if isNegNum(ex) {
 			pos := NumExpr(ex.num.Neg())
 			den = append(den, func() { writePowFactor(b, base, pos, len(den) > 0) })
@@ -206,6 +219,14 @@ func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 		return
 	}
 	b.WriteByte('/')
+	if denC != "" && len(den) == 2 && denAddOnly(bases, exps) {
+		// q*(a + b) would parse as q*a + q*b (a number distributes over a
+		// sum), so write x/q/(a + b).
+		den[0]()
+		b.WriteByte('/')
+		den[1]()
+		return
+	}
 	if len(den) > 1 {
 		b.WriteByte('(')
 	}
@@ -218,6 +239,19 @@ func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 	if len(den) > 1 {
 		b.WriteByte(')')
 	}
+}
+
+// denAddOnly reports whether the only denominator factor is a sum to the power -1.
+func denAddOnly(bases, exps []*Expr) bool {
+	n := 0
+	ok := false
+	for i, e := range exps {
+		if isNegNum(e) {
+			n++
+			ok = bases[i].kind == KAdd && e.num.IsMinusOne()
+		}
+	}
+	return n == 1 && ok
 }
 
 // writePowFactor writes base^exp as a factor of a product.
@@ -363,4 +397,19 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 		}
 		b.WriteByte(')')
 	}
+}
+
+// startsWithSum reports whether t prints with a parenthesised sum first.
+func startsWithSum(t *Expr) bool {
+	return t.kind == KMul && t.num.IsOne() && firstFactorIsSum(t.args, t.exps)
+}
+
+func firstFactorIsSum(bases, exps []*Expr) bool {
+	for i, e := range exps {
+		if isNegNum(e) {
+			continue
+		}
+		return bases[i].kind == KAdd && e.IsOne()
+	}
+	return false
 }
