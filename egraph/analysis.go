@@ -45,6 +45,9 @@ type ConstFold struct {
 	Add, Sub, Mul, Div Op
 	// Prune removes non-leaf nodes from classes that have a constant.
 	Prune bool
+	// ExactIntegers folds only integer operands with an integer result
+	// below 2^53, so every folded value is exact (for exact terms).
+	ExactIntegers bool
 	// val holds each class's constant, NaN for none (folding never makes
 	// NaN: a NaN result is not folded).
 	val []float64
@@ -101,6 +104,9 @@ func (c *ConstFold) fold(g *EGraph, n Node) (float64, bool) {
 		v = x / y
 	}
 	if math.IsNaN(v) {
+		return 0, false
+	}
+	if c.ExactIntegers && (x != math.Trunc(x) || y != math.Trunc(y) || v != math.Trunc(v) || math.Abs(v) >= 1<<53) {
 		return 0, false
 	}
 	return v, true

@@ -1,0 +1,173 @@
+package egraph
+
+import (
+	"fmt"
+	"math"
+)
+
+// DefaultRules returns the rule set for lowering evaluation cost over
+// EvalLanguage: algebraic normalisation (commutativity, associativity,
+// identities), factoring (which with power splitting yields Horner forms),
+// strength reduction of small integer and half-integer powers, and
+// exp/log identities. Rules that hold only on part of the real line carry
+// conditions checked by the interval analysis (Positive, ProvablyNonZero).
+// Every rule is checked numerically at random points by
+// TestDefaultRulesNumerically.
+func DefaultRules() []*Rewrite {
+	l := EvalLanguage()
+	r := func(name, lhs, rhs string, c Condition) *Rewrite { return l.MustParseRewrite(name, lhs, rhs, c) }
+	rules := []*Rewrite{
+		r("comm-add", "(+ ?a ?b)", "(+ ?b ?a)", nil),
+		r("comm-mul", "(* ?a ?b)", "(* ?b ?a)", nil),
+		r("assoc-add", "(+ ?a (+ ?b ?c))", "(+ (+ ?a ?b) ?c)", nil),
+		r("assoc-add-rev", "(+ (+ ?a ?b) ?c)", "(+ ?a (+ ?b ?c))", nil),
+		r("assoc-mul", "(* ?a (* ?b ?c))", "(* (* ?a ?b) ?c)", nil),
+		r("assoc-mul-rev", "(* (* ?a ?b) ?c)", "(* ?a (* ?b ?c))", nil),
+		r("zero-add", "(+ ?a 0)", "?a", nil),
+		r("one-mul", "(* ?a 1)", "?a", nil),
+		r("neg-one-mul", "(* -1 ?a)", "(neg ?a)", nil),
+		r("add-neg", "(+ ?a (neg ?b))", "(- ?a ?b)", nil),
+		r("mul-neg", "(* ?a (neg ?b))", "(neg (* ?a ?b))", nil),
+		r("factor", "(+ (* ?a ?b) (* ?a ?c))", "(* ?a (+ ?b ?c))", nil),
+		r("factor-one", "(+ ?a (* ?a ?c))", "(* ?a (+ 1 ?c))", nil),
+		r("factor-sub", "(- (* ?a ?b) (* ?a ?c))", "(* ?a (- ?b ?c))", nil),
+		r("pow1", "(pow ?x 1)", "?x", nil),
+		r("pow2", "(pow ?x 2)", "(* ?x ?x)", nil),
+		r("pow-half", "(pow ?x 0.5)", "(sqrt ?x)", nil),
+		r("pow-neg-half", "(pow ?x -0.5)", "(/ 1 (sqrt ?x))", nil),
+		r("pow-three-halves", "(pow ?x 1.5)", "(* ?x (sqrt ?x))", nil),
+		r("pow-recip", "(pow ?x -1)", "(/ 1 ?x)", nil),
+		r("pow-neg2", "(pow ?x -2)", "(/ 1 (* ?x ?x))", nil),
+		r("mul-recip", "(* ?a (/ 1 ?b))", "(/ ?a ?b)", nil),
+		r("div-same", "(/ ?a ?a)", "1", ProvablyNonZero("?a")),
+		r("exp-add", "(* (exp ?a) (exp ?b))", "(exp (+ ?a ?b))", nil),
+		r("exp-pow", "(pow (exp ?a) ?b)", "(exp (* ?a ?b))", nil),
+		r("exp-log", "(exp (log ?x))", "?x", Positive("?x")),
+		r("log-exp", "(log (exp ?x))", "?x", nil),
+		r("log-mul", "(+ (log ?a) (log ?b))", "(log (* ?a ?b))", And(Positive("?a"), Positive("?b"))),
+		r("log-pow", "(log (pow ?x ?n))", "(* ?n (log ?x))", Positive("?x")),
+		r("sqrt-sq", "(* (sqrt ?x) (sqrt ?x))", "?x", NonNegative("?x")),
+	}
+	// Strength reduction: x^n = x * x^(n-1) for small integer n, so
+	// extraction can share the powers of x that Horner forms need.
+	for n := 3; n <= 8; n++ {
+		rules = append(rules, r(fmt.Sprintf("pow%d-split", n), fmt.Sprintf("(pow ?x %d)", n), fmt.Sprintf("(* ?x (pow ?x %d))", n-1), nil))
+	}
+	return rules
+}
+
+// EvalExpr evaluates an EvalLanguage term with symbols bound by vals.
+func EvalExpr(l *Language, e Expr, vals map[string]float64) (float64, error) {
+	v := make([]float64, len(e.Nodes))
+	for i, n := range e.Nodes {
+		a := func(k int) float64 { return v[n.Args[k]] }
+		switch n.Op {
+		case OpConst:
+			v[i] = ConstValue(n)
+			continue
+		case OpSymbol:
+			x, ok := vals[l.SymbolName(n)]
+			if !ok {
+				return 0, fmt.Errorf("egraph: no value for symbol %q", l.SymbolName(n))
+			}
+			v[i] = x
+			continue
+		}
+		b2f := func(b bool) float64 {
+			if b {
+				return 1
+			}
+			return 0
+		}
+		switch l.OpName(n.Op) {
+		case "+":
+			v[i] = a(0) + a(1)
+		case "-":
+			v[i] = a(0) - a(1)
+		case "*":
+			v[i] = a(0) * a(1)
+		case "/":
+			v[i] = a(0) / a(1)
+		case "neg":
+			v[i] = -a(0)
+		case "pow":
+			v[i] = math.Pow(a(0), a(1))
+		case "sqrt":
+			v[i] = math.Sqrt(a(0))
+		case "exp":
+			v[i] = math.Exp(a(0))
+		case "log":
+			v[i] = math.Log(a(0))
+		case "log1p":
+			v[i] = math.Log1p(a(0))
+		case "sin":
+			v[i] = math.Sin(a(0))
+		case "cos":
+			v[i] = math.Cos(a(0))
+		case "tan":
+			v[i] = math.Tan(a(0))
+		case "asin":
+			v[i] = math.Asin(a(0))
+		case "acos":
+			v[i] = math.Acos(a(0))
+		case "atan":
+			v[i] = math.Atan(a(0))
+		case "atan2":
+			v[i] = math.Atan2(a(0), a(1))
+		case "sinh":
+			v[i] = math.Sinh(a(0))
+		case "cosh":
+			v[i] = math.Cosh(a(0))
+		case "tanh":
+			v[i] = math.Tanh(a(0))
+		case "cbrt":
+			v[i] = math.Cbrt(a(0))
+		case "abs":
+			v[i] = math.Abs(a(0))
+		case "sign":
+			switch x := a(0); {
+			case x > 0:
+				v[i] = 1
+			case x < 0:
+				v[i] = -1
+			default:
+				v[i] = x
+			}
+		case "floor":
+			v[i] = math.Floor(a(0))
+		case "ceil":
+			v[i] = math.Ceil(a(0))
+		case "min":
+			v[i] = math.Min(a(0), a(1))
+		case "max":
+			v[i] = math.Max(a(0), a(1))
+		case "<":
+			v[i] = b2f(a(0) < a(1))
+		case "<=":
+			v[i] = b2f(a(0) <= a(1))
+		case ">":
+			v[i] = b2f(a(0) > a(1))
+		case ">=":
+			v[i] = b2f(a(0) >= a(1))
+		case "==":
+			v[i] = b2f(a(0) == a(1))
+		case "!=":
+			v[i] = b2f(a(0) != a(1))
+		case "&&":
+			v[i] = b2f(a(0) != 0 && a(1) != 0)
+		case "||":
+			v[i] = b2f(a(0) != 0 || a(1) != 0)
+		case "!":
+			v[i] = b2f(a(0) == 0)
+		case "ifelse":
+			if a(0) != 0 {
+				v[i] = a(1)
+			} else {
+				v[i] = a(2)
+			}
+		default:
+			return 0, fmt.Errorf("egraph: cannot evaluate operator %q", l.OpName(n.Op))
+		}
+	}
+	return v[len(v)-1], nil
+}

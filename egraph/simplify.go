@@ -1,0 +1,333 @@
+package egraph
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// This file is the bridge between symbolic terms and the e-graph; the
+// engine itself does not depend on it.
+
+var (
+	evalLangOnce sync.Once
+	evalLang     *Language
+)
+
+// evalOps are the operators of EvalLanguage: what the code generator
+// evaluates, binary + and * included (symbolic's n-ary sums and products
+// are folded left into them).
+var evalOps = []OpDecl{
+	{"+", 2}, {"-", 2}, {"*", 2}, {"/", 2}, {"neg", 1}, {"pow", 2}, {"sqrt", 1},
+	{"exp", 1}, {"log", 1}, {"log1p", 1}, {"sin", 1}, {"cos", 1}, {"tan", 1},
+	{"asin", 1}, {"acos", 1}, {"atan", 1}, {"atan2", 2}, {"sinh", 1}, {"cosh", 1},
+	{"tanh", 1}, {"cbrt", 1}, {"abs", 1}, {"sign", 1}, {"floor", 1}, {"ceil", 1},
+	{"min", 2}, {"max", 2}, {"<", 2}, {"<=", 2}, {">", 2}, {">=", 2}, {"==", 2},
+	{"!=", 2}, {"&&", 2}, {"||", 2}, {"!", 1}, {"ifelse", 3},
+}
+
+// EvalLanguage returns the language of symbolic terms in the e-graph
+// (one shared instance, so rules and terms agree on operators).
+func EvalLanguage() *Language {
+	evalLangOnce.Do(func() {
+		l, err := NewLanguage(evalOps...)
+		if err != nil {
+			panic(err) // evalOps is fixed and valid
+		}
+		evalLang = l
+	})
+	return evalLang
+}
+
+// symOps maps symbolic operations to EvalLanguage operator names.
+var symOps = map[symbolic.Op]string{
+	symbolic.OpSin: "sin", symbolic.OpCos: "cos", symbolic.OpTan: "tan", symbolic.OpAsin: "asin",
+	symbolic.OpAcos: "acos", symbolic.OpAtan: "atan", symbolic.OpAtan2: "atan2", symbolic.OpSinh: "sinh",
+	symbolic.OpCosh: "cosh", symbolic.OpTanh: "tanh", symbolic.OpExp: "exp", symbolic.OpLog: "log",
+	symbolic.OpLog1p: "log1p", symbolic.OpCbrt: "cbrt", symbolic.OpAbs: "abs", symbolic.OpSign: "sign",
+	symbolic.OpFloor: "floor", symbolic.OpCeil: "ceil", symbolic.OpMin: "min", symbolic.OpMax: "max",
+	symbolic.OpLt: "<", symbolic.OpLe: "<=", symbolic.OpGt: ">", symbolic.OpGe: ">=", symbolic.OpEq: "==",
+	symbolic.OpNe: "!=", symbolic.OpAnd: "&&", symbolic.OpOr: "||", symbolic.OpNot: "!", symbolic.OpIfElse: "ifelse",
+}
+
+// Bridge converts symbolic terms to e-graph terms and back. Numbers that
+// float64 holds exactly (integers below 2^53, dyadic rationals such as
+// 1/2) become constants; other numbers (1/3, inexact floats, big
+// integers), booleans, user functions and unevaluated derivatives become
+// opaque leaves that convert back to the same symbolic term.
+type Bridge struct {
+	lang    *Language
+	opaque  map[*symbolic.Expr]string
+	byName  map[string]*symbolic.Expr
+	memo    map[*symbolic.Expr]Id
+	toSym   map[string]symbolic.Op
+	symName map[symbolic.Op]string
+}
+
+// NewBridge returns a bridge over EvalLanguage.
+func NewBridge() *Bridge {
+	b := &Bridge{lang: EvalLanguage(), opaque: map[*symbolic.Expr]string{}, byName: map[string]*symbolic.Expr{}, toSym: map[string]symbolic.Op{}}
+	for op, name := range symOps {
+		b.toSym[name] = op
+	}
+	return b
+}
+
+// opaqueLeaf names an opaque subterm; the NUL prefix cannot occur in a
+// user's symbol name.
+func (b *Bridge) opaqueLeaf(e *symbolic.Expr) Node {
+	name, ok := b.opaque[e]
+	if !ok {
+		name = fmt.Sprintf("\x00%d", len(b.opaque))
+		b.opaque[e] = name
+		b.byName[name] = e
+	}
+	return b.lang.Symbol(name)
+}
+
+// exactFloat returns n as a float64 if the conversion is exact.
+func exactFloat(n symbolic.Number) (float64, bool) {
+	if !n.IsExact() {
+		return 0, false
+	}
+	if i, ok := n.IsSmallInt(); ok {
+		if i > -(1<<53) && i < 1<<53 {
+			return float64(i), true
+		}
+		return 0, false
+	}
+	f := n.Float64()
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	r := new(big.Rat).SetFrac(n.Num(), n.Den())
+	back := new(big.Rat)
+	if back.SetFloat64(f) == nil || back.Cmp(r) != 0 {
+		return 0, false
+	}
+	return f, true
+}
+
+// ToExpr converts a symbolic term to an e-graph term.
+func (b *Bridge) ToExpr(t *symbolic.Expr) Expr {
+	var e Expr
+	b.memo = map[*symbolic.Expr]Id{}
+	b.add(&e, t)
+	return e
+}
+
+func (b *Bridge) push(e *Expr, n Node) Id {
+	e.Nodes = append(e.Nodes, n)
+	return Id(len(e.Nodes) - 1)
+}
+
+func (b *Bridge) binary(e *Expr, name string, kids []*symbolic.Expr) Id {
+	op, _ := b.lang.Lookup(name)
+	acc := b.add(e, kids[0])
+	for _, k := range kids[1:] {
+		acc = b.push(e, Node{Op: op, Args: [MaxArity]Id{acc, b.add(e, k)}})
+	}
+	return acc
+}
+
+func (b *Bridge) add(e *Expr, t *symbolic.Expr) Id {
+	if id, ok := b.memo[t]; ok {
+		return id
+	}
+	var id Id
+	switch {
+	case t.Kind() == symbolic.KNum:
+		n, _ := t.IsNumber()
+		if f, ok := exactFloat(n); ok {
+			id = b.push(e, ConstNode(f))
+		} else {
+			id = b.push(e, b.opaqueLeaf(t))
+		}
+	case t.Kind() == symbolic.KSym:
+		id = b.push(e, b.lang.Symbol(t.Name()))
+	case t.Head() == symbolic.OpAdd:
+		id = b.binary(e, "+", t.Children())
+	case t.Head() == symbolic.OpMul:
+		id = b.binary(e, "*", t.Children())
+	case t.Head() == symbolic.OpPow:
+		base, exp := t.PowParts()
+		op, _ := b.lang.Lookup("pow")
+		x := b.add(e, base)
+		y := b.add(e, exp)
+		id = b.push(e, Node{Op: op, Args: [MaxArity]Id{x, y}})
+	default:
+		name, known := symOps[t.Head()]
+		args := t.CallArgs()
+		op, _ := b.lang.Lookup(name)
+		switch {
+		case known && t.Kind() == symbolic.KCall && len(args) == b.lang.Arity(op):
+			n := Node{Op: op}
+			for i, a := range args {
+				n.Args[i] = b.add(e, a)
+			}
+			id = b.push(e, n)
+		case known && t.Kind() == symbolic.KCall && (name == "min" || name == "max") && len(args) > 2:
+			id = b.binary(e, name, args)
+		default:
+			id = b.push(e, b.opaqueLeaf(t))
+		}
+	}
+	b.memo[t] = id
+	return id
+}
+
+// FromExpr converts an e-graph term back to a symbolic term.
+func (b *Bridge) FromExpr(e Expr) (*symbolic.Expr, error) {
+	out := make([]*symbolic.Expr, len(e.Nodes))
+	for i, n := range e.Nodes {
+		var kids []*symbolic.Expr
+		for k := 0; k < b.lang.Arity(n.Op); k++ {
+			kids = append(kids, out[n.Args[k]])
+		}
+		switch n.Op {
+		case OpConst:
+			c := ConstValue(n)
+			if c == math.Trunc(c) && math.Abs(c) < 1<<53 {
+				out[i] = symbolic.IntExpr(int64(c))
+			} else {
+				r := new(big.Rat)
+				if r.SetFloat64(c) == nil {
+					return nil, fmt.Errorf("egraph: constant %v has no exact value", c)
+				}
+				out[i] = symbolic.NumExpr(symbolic.BigRat(r))
+			}
+			continue
+		case OpSymbol:
+			name := b.lang.SymbolName(n)
+			if t, ok := b.byName[name]; ok {
+				out[i] = t
+			} else {
+				out[i] = symbolic.Sym(name)
+			}
+			continue
+		}
+		name := b.lang.OpName(n.Op)
+		switch name {
+		case "+":
+			out[i] = symbolic.Add(kids...)
+		case "-":
+			out[i] = symbolic.Sub(kids[0], kids[1])
+		case "*":
+			out[i] = symbolic.Mul(kids...)
+		case "/":
+			out[i] = symbolic.Div(kids[0], kids[1])
+		case "neg":
+			out[i] = symbolic.Neg(kids[0])
+		case "pow":
+			out[i] = symbolic.Pow(kids[0], kids[1])
+		case "sqrt":
+			out[i] = symbolic.Sqrt(kids[0])
+		default:
+			op, ok := b.toSym[name]
+			if !ok {
+				return nil, fmt.Errorf("egraph: operator %q has no symbolic counterpart", name)
+			}
+			out[i] = symbolic.Call(op, kids...)
+		}
+	}
+	return out[len(out)-1], nil
+}
+
+// SimplifyOptions bound a Simplify run.
+type SimplifyOptions struct {
+	IterLimit int           // default 30
+	NodeLimit int           // default 20 000 (hashcons entries)
+	TimeLimit time.Duration // default 2 s
+	// DAG extracts with shared subterms counted once (the code generator
+	// emits each once); otherwise the tree cost is minimised.
+	DAG bool
+}
+
+// SimplifyResult is the outcome of SimplifyContext.
+type SimplifyResult struct {
+	Term       *symbolic.Expr
+	Expr       Expr // the extracted e-graph term (before symbolic canonicalisation)
+	Cost       float64
+	StartCost  float64
+	Report     Report
+	Extraction string // "tree" or "dag"
+}
+
+// Simplify rewrites term with rules (DefaultRules() if nil) by equality
+// saturation and extracts the cheapest equivalent under cost (CPUCost() if
+// nil). The result is as cheap as the input or cheaper under cost.
+// Symbolic constructors re-canonicalise the result (numeric factors
+// distribute over sums), so the printed form can differ from the
+// extracted e-graph term; SimplifyContext returns both.
+func Simplify(term *symbolic.Expr, rules []*Rewrite, cost CostFunction) (*symbolic.Expr, error) {
+	r, err := SimplifyContext(context.Background(), term, rules, cost, SimplifyOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return r.Term, nil
+}
+
+// SimplifyContext is Simplify with limits and a context.
+func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite, cost CostFunction, opts SimplifyOptions) (SimplifyResult, error) {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	if cost == nil {
+		cost = CPUCost()
+	}
+	b := NewBridge()
+	l := b.lang
+	cf := NewConstFold(l)
+	cf.ExactIntegers = true
+	g := New(l, Product{cf, NewIntervals(l, nil)})
+	run := NewRunner(g)
+	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000, 2*time.Second
+	if opts.IterLimit > 0 {
+		run.IterLimit = opts.IterLimit
+	}
+	if opts.NodeLimit > 0 {
+		run.NodeLimit = opts.NodeLimit
+	}
+	if opts.TimeLimit > 0 {
+		run.TimeLimit = opts.TimeLimit
+	}
+	start := b.ToExpr(term)
+	root := run.AddExpr(start)
+	g.Rebuild()
+	res := SimplifyResult{StartCost: treeCost(g, cost, start)}
+	stop := run.Run(ctx, rules)
+	if stop.Kind == StopCanceled {
+		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
+	}
+	res.Report = run.Report()
+	var best Expr
+	if dc, ok := cost.(DagCost); ok && opts.DAG {
+		best, res.Cost = ExtractDAG(g, root, dc, 0)
+		res.Extraction = "dag"
+		res.StartCost = DagCostOf(l, start, dc, g)
+	} else {
+		best, res.Cost = NewExtractor(g, cost).Best(root)
+		res.Extraction = "tree"
+	}
+	res.Expr = best
+	t, err := b.FromExpr(best)
+	if err != nil {
+		return res, err
+	}
+	res.Term = t
+	return res, nil
+}
+
+// treeCost returns the tree cost of a term.
+func treeCost(g *EGraph, cost CostFunction, e Expr) float64 {
+	cs := make([]float64, len(e.Nodes))
+	for i, n := range e.Nodes {
+		cs[i] = cost.NodeCost(g, n, func(id Id) float64 { return cs[id] })
+	}
+	return cs[len(cs)-1]
+}

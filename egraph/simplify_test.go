@@ -1,0 +1,167 @@
+package egraph
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// patternInstance turns a pattern into a term with each ?v replaced by
+// the symbol named v (without '?').
+func patternInstance(l *Language, p *Pattern) Expr {
+	var e Expr
+	for _, pn := range p.ast {
+		if pn.isVar {
+			e.Nodes = append(e.Nodes, l.Symbol(p.vars[pn.v][1:]))
+		} else {
+			e.Nodes = append(e.Nodes, pn.node)
+		}
+	}
+	return e
+}
+
+func closeEnough(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.IsNaN(a) && math.IsNaN(b)
+	}
+	if math.IsInf(a, 0) || math.IsInf(b, 0) {
+		return a == b
+	}
+	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// TestDefaultRulesNumerically checks every default rule at random points:
+// where the rule's condition holds (judged by the interval analysis with
+// each variable pinned to its sampled value), both sides must evaluate to
+// the same number (or both to NaN, outside the real domain).
+func TestDefaultRulesNumerically(t *testing.T) {
+	l := EvalLanguage()
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, rw := range DefaultRules() {
+		t.Run(rw.Name, func(t *testing.T) {
+			lhs := rw.Searcher.(*Pattern)
+			rhs := rw.Applier.(*Pattern)
+			le, re := patternInstance(l, lhs), patternInstance(l, rhs)
+			checked := 0
+			for trial := 0; trial < 300; trial++ {
+				vals := map[string]float64{}
+				dom := map[string]Interval{}
+				for _, v := range lhs.vars {
+					x := -3 + 6*rng.Float64()
+					if trial%2 == 0 {
+						x = 0.05 + 3*rng.Float64()
+					}
+					if trial%17 == 0 {
+						x = 0
+					}
+					vals[v[1:]] = x
+					dom[v[1:]] = Interval{x, x}
+				}
+				if rw.Cond != nil {
+					g := New(l, Product{&ConstFold{}, NewIntervals(l, dom)})
+					id := g.AddExpr(le)
+					g.Rebuild()
+					substs := lhs.SearchClass(g, id)
+					require.NotEmpty(t, substs, "lhs does not match its own instance")
+					if !rw.Cond(g, id, Subst{vars: lhs.vars, ids: substs[0]}) {
+						continue
+					}
+				}
+				a, err := EvalExpr(l, le, vals)
+				require.NoError(t, err)
+				b, err := EvalExpr(l, re, vals)
+				require.NoError(t, err)
+				require.True(t, closeEnough(a, b), "%s at %v: lhs %v, rhs %v", rw.Name, vals, a, b)
+				checked++
+			}
+			require.GreaterOrEqual(t, checked, 50, "too few points satisfy the condition")
+		})
+	}
+}
+
+func TestBridgeRoundTrip(t *testing.T) {
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	terms := []*symbolic.Expr{
+		symbolic.Add(symbolic.Sin(x), symbolic.Div(symbolic.Pow(y, symbolic.IntExpr(2)), symbolic.IntExpr(3))),
+		symbolic.Mul(symbolic.RatExpr(1, 2), symbolic.Exp(symbolic.Neg(x)), symbolic.Sqrt(y)),
+		symbolic.Add(symbolic.FloatExpr(0.1), symbolic.Func("f", x)),
+	}
+	for _, term := range terms {
+		b := NewBridge()
+		back, err := b.FromExpr(b.ToExpr(term))
+		require.NoError(t, err)
+		assert.Same(t, term, back, "%v came back as %v", term, back)
+	}
+}
+
+func evalSym(t *testing.T, e *symbolic.Expr, vals map[string]float64) float64 {
+	v, err := symbolic.Eval(e, vals)
+	require.NoError(t, err)
+	return v
+}
+
+func TestSimplifyLowersCost(t *testing.T) {
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	n := func(i int64) *symbolic.Expr { return symbolic.IntExpr(i) }
+	cases := []*symbolic.Expr{
+		// a cubic: Horner form needs no pow
+		symbolic.Add(symbolic.Mul(n(3), symbolic.Pow(x, n(3))), symbolic.Mul(n(2), symbolic.Pow(x, n(2))), x, n(5)),
+		// exp(x)*exp(y): one exp
+		symbolic.Mul(symbolic.Exp(x), symbolic.Exp(y)),
+		// x^4 + x^2
+		symbolic.Add(symbolic.Pow(x, n(4)), symbolic.Pow(x, n(2))),
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, term := range cases {
+		t.Run(term.String(), func(t *testing.T) {
+			res, err := SimplifyContext(context.Background(), term, nil, nil, SimplifyOptions{})
+			require.NoError(t, err)
+			t.Logf("%v => %s (cost %.1f -> %.1f, %v)", term, EvalLanguage().ExprString(res.Expr), res.StartCost, res.Cost, res.Report.Stop)
+			require.Less(t, res.Cost, res.StartCost)
+			for k := 0; k < 20; k++ {
+				vals := map[string]float64{"x": -2 + 4*rng.Float64(), "y": -2 + 4*rng.Float64()}
+				want := evalSym(t, term, vals)
+				got, err := EvalExpr(EvalLanguage(), res.Expr, vals)
+				require.NoError(t, err)
+				require.True(t, closeEnough(want, got), "at %v: %v vs %v", vals, want, got)
+				require.True(t, closeEnough(want, evalSym(t, res.Term, vals)))
+			}
+		})
+	}
+}
+
+func TestSimplifyDAG(t *testing.T) {
+	x := symbolic.Sym("x")
+	// (x+1)^2 * exp(x+1): x+1 is shared.
+	s := symbolic.Add(x, symbolic.IntExpr(1))
+	term := symbolic.Mul(symbolic.Pow(s, symbolic.IntExpr(2)), symbolic.Exp(s))
+	res, err := SimplifyContext(context.Background(), term, nil, nil, SimplifyOptions{DAG: true})
+	require.NoError(t, err)
+	require.Equal(t, "dag", res.Extraction)
+	require.LessOrEqual(t, res.Cost, res.StartCost)
+	v := evalSym(t, term, map[string]float64{"x": 0.3})
+	got, err := EvalExpr(EvalLanguage(), res.Expr, map[string]float64{"x": 0.3})
+	require.NoError(t, err)
+	require.True(t, closeEnough(v, got))
+}
+
+func ExampleSimplify() {
+	x := symbolic.Sym("x")
+	// 2x^3 + 3x^2 + x: Horner form x*(1 + x*(3 + 2x)) avoids pow.
+	p := symbolic.Add(symbolic.Mul(symbolic.IntExpr(2), symbolic.Pow(x, symbolic.IntExpr(3))),
+		symbolic.Mul(symbolic.IntExpr(3), symbolic.Pow(x, symbolic.IntExpr(2))), x)
+	res, err := SimplifyContext(context.Background(), p, nil, nil, SimplifyOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Cost < res.StartCost)
+	// Output: true
+}
