@@ -94,13 +94,13 @@ func (in *bdfInterp) eval(dst []float64, t float64) {
 }
 
 // changeD rescales the difference array D[0..k] for a step ratio factor
-// (the quasi-constant-step update of Shampine & Reichelt's ode15s).
-func changeD(D [][]float64, k int, factor float64, tmp [][]float64) {
-	R := computeR(k, factor)
-	U := computeR(k, 1)
-	// RU = R·U; D_new[j] = Σ_i RU[i][j] D[i].
+// (the quasi-constant-step update of Shampine & Reichelt's ode15s):
+// D ← (R(factor)·R(1))ᵀ D. ws holds scratch matrices.
+func changeD(D [][]float64, k int, factor float64, tmp [][]float64, ws *bdfWork) {
 	m := k + 1
-	RU := make([]float64, m*m)
+	R := computeR(ws.r[:m*m], k, factor)
+	U := computeR(ws.u[:m*m], k, 1)
+	RU := ws.ru[:m*m]
 	for i := 0; i < m; i++ {
 		for j := 0; j < m; j++ {
 			var s float64
@@ -132,9 +132,19 @@ func changeD(D [][]float64, k int, factor float64, tmp [][]float64) {
 	}
 }
 
-func computeR(k int, factor float64) []float64 {
+// bdfWork is scratch space for changeD.
+type bdfWork struct{ r, u, ru []float64 }
+
+func newBDFWork() *bdfWork {
+	const m = bdfMaxOrder + 1
+	return &bdfWork{r: make([]float64, m*m), u: make([]float64, m*m), ru: make([]float64, m*m)}
+}
+
+func computeR(M []float64, k int, factor float64) []float64 {
 	m := k + 1
-	M := make([]float64, m*m)
+	for i := range M {
+		M[i] = 0
+	}
 	for j := 0; j < m; j++ {
 		M[j] = 1
 	}
@@ -179,6 +189,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 	w := make([]float64, n)
 	errv := make([]float64, n)
 	uOut := make([]float64, n)
+	ws := newBDFWork()
 
 	t := t0
 	copy(D[0], u0)
@@ -272,7 +283,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 						return rec.fail(SingularMatrix, t, h, -1, err)
 					}
 					eta := 0.25
-					changeD(D, k, eta, tmp)
+					changeD(D, k, eta, tmp, ws)
 					h *= eta
 					cLU = 0
 					nEqual = 0
@@ -344,7 +355,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 					continue attempt
 				}
 				eta := 0.25
-				changeD(D, k, eta, tmp)
+				changeD(D, k, eta, tmp, ws)
 				h *= eta
 				cLU = 0
 				nEqual = 0
@@ -373,7 +384,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 					k--
 				}
 			}
-			changeD(D, k, eta, tmp)
+			changeD(D, k, eta, tmp, ws)
 			h *= eta
 			nEqual = 0
 			etaMax = 1
@@ -452,7 +463,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 		}
 		etaMax = bdfETAMax
 		k = newK
-		changeD(D, k, eta, tmp)
+		changeD(D, k, eta, tmp, ws)
 		h *= eta
 		nEqual = 0
 	}
