@@ -71,10 +71,11 @@ def generate(dt):
 if __name__ == "__main__":
     dt = float(sys.argv[1]) if len(sys.argv) > 1 else 0.025
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    walls = []
+    walls, cpus = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         pairs, steps = generate(dt)
         walls.append(time.perf_counter() - t0)
-    print(json.dumps({"wall_s": statistics.median(walls), "samples": walls, "dt": dt, "steps": steps,
+        cpus.append(time.process_time() - c0)
+    print(json.dumps({"wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus), "samples": walls, "dt": dt, "steps": steps,
                       "numpy": np.__version__, "finite": bool(np.isfinite(pairs).all())}))

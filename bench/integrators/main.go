@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/symcalc/symcalc/integrators"
@@ -33,6 +34,7 @@ type row struct {
 	Case   string  `json:"case"`
 	Solver string  `json:"solver"`
 	Wall   float64 `json:"wall_s"`
+	CPU    float64 `json:"cpu_s"` // process CPU time (NaN when not measured)
 	RHS    int     `json:"rhs"`
 	Steps  int     `json:"steps"`
 	LU     int     `json:"lu"`
@@ -46,7 +48,9 @@ func main() {
 	only := flag.String("cases", "lorenz,rober,bruss32,ks", "comma-separated cases to run")
 	peers := flag.String("peers", "", "peers workload dir with results/ref_*.txt (default: ../shared/workloads/peers, else integrators/testdata)")
 	cvode := flag.String("cvode", "", "CVODE JSON lines (./w5_cvode bench output)")
+	cvodeCPU := flag.String("cvode-cpu", "", "CVODE JSON lines timed in process CPU time")
 	scipy := flag.String("scipy", "", "SciPy w5_scipy.json")
+	scipyCPU := flag.String("scipy-cpu", "", "SciPy results timed in process CPU time")
 	ksNumpy := flag.String("ks-numpy", "", "ks_numpy.py JSON output")
 	ksDt := flag.Float64("ks-dt", 0.025, "ETDRK4 step of the KS pair generation")
 	jsonOut := flag.Bool("json", false, "print our rows as JSON lines instead of the table")
@@ -88,23 +92,24 @@ func main() {
 		rows = append(rows, r)
 	}
 	if want["ks"] {
-		var walls []float64
+		var walls, cpus []float64
 		for i := 0; i < *reps; i++ {
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			if _, err := testproblems.KSPairs(ctx, *ksDt, 20, 100, 10, 1e-3); err != nil {
 				fmt.Fprintln(os.Stderr, "ks:", err)
 				os.Exit(1)
 			}
 			walls = append(walls, time.Since(t0).Seconds())
+			cpus = append(cpus, cpuTime()-c0)
 		}
 		steps := int(math.Round(290 / *ksDt))
-		rows = append(rows, row{Case: "ks", Solver: fmt.Sprintf("ETDRK4 dt=%g (20 pairs)", *ksDt), Wall: median(walls), RHS: 4 * (steps + 20), Steps: steps + 20, Err: math.NaN()})
+		rows = append(rows, row{Case: "ks", Solver: fmt.Sprintf("symcalc ETDRK4 dt=%g (20 pairs)", *ksDt), Wall: median(walls), CPU: median(cpus), RHS: 4 * (steps + 20), Steps: steps + 20, Err: math.NaN()})
 	}
 	if *cvode != "" {
-		rows = append(rows, readCVODE(*cvode)...)
+		rows = append(rows, mergeCPU(readCVODE(*cvode), *cvodeCPU, readCVODE)...)
 	}
 	if *scipy != "" {
-		rows = append(rows, readSciPy(*scipy)...)
+		rows = append(rows, mergeCPU(readSciPy(*scipy), *scipyCPU, readSciPy)...)
 	}
 	if *ksNumpy != "" {
 		rows = append(rows, readKSNumpy(*ksNumpy)...)
@@ -122,19 +127,20 @@ func main() {
 }
 
 func timeSolve(ctx context.Context, reps int, p *integrators.Problem, m integrators.Method, o *integrators.Options, errf func(*integrators.Solution) float64) row {
-	var walls []float64
+	var walls, cpus []float64
 	var sol *integrators.Solution
 	for i := 0; i < reps; i++ {
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		s, err := integrators.Solve(ctx, p, m, o)
 		walls = append(walls, time.Since(t0).Seconds())
+		cpus = append(cpus, cpuTime()-c0)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", m.Name(), err)
 			os.Exit(1)
 		}
 		sol = s
 	}
-	return row{Solver: "symcalc " + m.Name(), Wall: median(walls), RHS: sol.Stats.RHSEvals, Steps: sol.Stats.Accepted,
+	return row{Solver: "symcalc " + m.Name(), Wall: median(walls), CPU: median(cpus), RHS: sol.Stats.RHSEvals, Steps: sol.Stats.Accepted,
 		LU: sol.Stats.LUFactorisations, Err: errf(sol)}
 }
 
@@ -210,7 +216,7 @@ func readCVODE(path string) []row {
 		}
 		name, _ := m["case"].(string)
 		num := func(k string) float64 { v, _ := m[k].(float64); return v }
-		r := row{Solver: "CVODE " + name, Wall: num("wall_s"), RHS: int(num("nfe") + num("nfe_ls")), Steps: int(num("nst")), LU: int(num("nsetups")), Peer: true}
+		r := row{Solver: "CVODE " + name, Wall: num("wall_s"), CPU: math.NaN(), RHS: int(num("nfe") + num("nfe_ls")), Steps: int(num("nst")), LU: int(num("nsetups")), Peer: true}
 		switch {
 		case strings.HasPrefix(name, "lorenz"):
 			r.Case, r.Err, r.ErrLbl = "lorenz", num("err_abs_t10"), "abs@t=10"
@@ -246,7 +252,7 @@ func readSciPy(path string) []row {
 	for _, name := range names {
 		d := m[name]
 		num := func(k string) float64 { v, _ := d[k].(float64); return v }
-		r := row{Solver: "SciPy " + name, Wall: num("wall_s"), RHS: int(num("nfev")), Steps: int(num("steps")), LU: int(num("nlu")), Peer: true}
+		r := row{Solver: "SciPy " + name, Wall: num("wall_s"), CPU: math.NaN(), RHS: int(num("nfev")), Steps: int(num("steps")), LU: int(num("nlu")), Peer: true}
 		switch {
 		case strings.HasPrefix(name, "lorenz"):
 			r.Case, r.Err, r.ErrLbl = "lorenz", num("err_abs_t10"), "abs@t=10"
@@ -270,6 +276,7 @@ func readKSNumpy(path string) []row {
 	}
 	var d struct {
 		Wall  float64 `json:"wall_s"`
+		CPU   float64 `json:"cpu_s"`
 		Dt    float64 `json:"dt"`
 		Steps int     `json:"steps"`
 	}
@@ -277,17 +284,18 @@ func readKSNumpy(path string) []row {
 		fmt.Fprintln(os.Stderr, "ks numpy:", err)
 		return nil
 	}
-	return []row{{Case: "ks", Solver: fmt.Sprintf("NumPy ETDRK4 dt=%g (20 pairs)", d.Dt), Wall: d.Wall, RHS: 4 * d.Steps, Steps: d.Steps, Err: math.NaN(), Peer: true}}
+	return []row{{Case: "ks", Solver: fmt.Sprintf("NumPy ETDRK4 dt=%g (20 pairs)", d.Dt), Wall: d.Wall, CPU: d.CPU, RHS: 4 * d.Steps, Steps: d.Steps, Err: math.NaN(), Peer: true}}
 }
 
 func printTable(rows []row) {
 	cases := []string{"lorenz", "rober", "bruss32", "ks"}
-	fmt.Printf("%-8s %-44s %12s %9s %7s %6s %11s %-11s %s\n", "case", "solver", "wall", "RHS", "steps", "LU", "error", "kind", "wall vs ours (best)")
+	fmt.Printf("%-8s %-42s %11s %11s %8s %6s %5s %10s %-10s %s\n", "case", "solver", "wall", "cpu", "RHS", "steps", "LU", "error", "kind", "peer / best ours (wall; cpu)")
 	for _, c := range cases {
-		best := math.Inf(1)
+		bestW, bestC := math.Inf(1), math.Inf(1)
 		for _, r := range rows {
-			if r.Case == c && !r.Peer && r.Wall < best {
-				best = r.Wall
+			if r.Case == c && !r.Peer {
+				bestW = math.Min(bestW, r.Wall)
+				bestC = math.Min(bestC, r.CPU)
 			}
 		}
 		for _, r := range rows {
@@ -299,16 +307,48 @@ func printTable(rows []row) {
 				e = fmt.Sprintf("%.3g", r.Err)
 			}
 			ratio := ""
-			if r.Peer && !math.IsInf(best, 1) && best > 0 {
-				ratio = fmt.Sprintf("%.1fx slower than ours", r.Wall/best)
+			if r.Peer && !math.IsInf(bestW, 1) && bestW > 0 {
+				ratio = fmt.Sprintf("%.2fx", r.Wall/bestW)
+				if !math.IsNaN(r.CPU) && !math.IsInf(bestC, 1) && bestC > 0 {
+					ratio += fmt.Sprintf("; %.2fx", r.CPU/bestC)
+				}
 			}
-			fmt.Printf("%-8s %-44s %12s %9d %7d %6d %11s %-11s %s\n", r.Case, r.Solver, fmtDur(r.Wall), r.RHS, r.Steps, r.LU, e, r.ErrLbl, ratio)
+			fmt.Printf("%-8s %-42s %11s %11s %8d %6d %5d %10s %-10s %s\n", r.Case, r.Solver, fmtDur(r.Wall), fmtDur(r.CPU), r.RHS, r.Steps, r.LU, e, r.ErrLbl, ratio)
 		}
 	}
 }
 
+// mergeCPU fills the CPU column of rows from the same results timed in CPU time.
+func mergeCPU(rows []row, cpuPath string, read func(string) []row) []row {
+	if cpuPath == "" {
+		return rows
+	}
+	byName := map[string]float64{}
+	for _, r := range read(cpuPath) {
+		byName[strings.Replace(r.Solver, "w5_scipy_cpu", "w5_scipy", 1)] = r.Wall
+	}
+	for i := range rows {
+		if v, ok := byName[rows[i].Solver]; ok {
+			rows[i].CPU = v
+		}
+	}
+	return rows
+}
+
+// cpuTime is the process's user+system CPU time in seconds (all threads,
+// so the garbage collector's work counts).
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
 func fmtDur(s float64) string {
 	switch {
+	case math.IsNaN(s):
+		return "-"
 	case s < 1e-3:
 		return fmt.Sprintf("%.1f µs", s*1e6)
 	case s < 1:
