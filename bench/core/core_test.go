@@ -1,0 +1,199 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+const peers = "../../../shared/workloads/peers"
+
+func BenchmarkExpandXYZ1Pow20(b *testing.B) {
+	x, y, z := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z")
+	p := symbolic.Pow(symbolic.Add(x, y, z, symbolic.One()), symbolic.IntExpr(20))
+	for b.Loop() {
+		r := symbolic.Expand(p)
+		if _, ts, _ := r.AddParts(); len(ts) != 1770 {
+			b.Fatalf("%d terms", len(ts))
+		}
+	}
+}
+
+func BenchmarkExpandXYZ1Pow100(b *testing.B) {
+	x, y, z := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z")
+	p := symbolic.Pow(symbolic.Add(x, y, z, symbolic.One()), symbolic.IntExpr(100))
+	for b.Loop() {
+		r := symbolic.Expand(p)
+		if _, ts, _ := r.AddParts(); len(ts) != 176850 {
+			b.Fatalf("%d terms", len(ts))
+		}
+	}
+}
+
+func BenchmarkFateman20(b *testing.B) {
+	x, y, z, t := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z"), symbolic.Sym("t")
+	for b.Loop() {
+		f := symbolic.Expand(symbolic.Pow(symbolic.Add(symbolic.One(), x, y, z, t), symbolic.IntExpr(20)))
+		r := symbolic.Expand(symbolic.Mul(f, symbolic.Add(f, symbolic.One())))
+		if _, ts, _ := r.AddParts(); len(ts) != 135750 {
+			b.Fatalf("%d terms", len(ts))
+		}
+	}
+}
+
+// BenchmarkSumBuild builds sum(i*x_i*y_i^2) term by term: fresh symbols,
+// each term, then the n-ary sum (W1 c). Reported per term.
+func BenchmarkSumBuild(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				sb := symbolic.NewSumBuilder()
+				two := symbolic.IntExpr(2)
+				for i := 1; i <= n; i++ {
+					xi := symbolic.Sym(fmt.Sprintf("x_%d", i))
+					yi := symbolic.Sym(fmt.Sprintf("y_%d", i))
+					sb.Add(symbolic.Mul(symbolic.IntExpr(int64(i)), xi, symbolic.Pow(yi, two)))
+				}
+				if s := sb.Build(); s.Kind() != symbolic.KAdd {
+					b.Fatal("not a sum")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/term")
+		})
+	}
+}
+
+func sparseJacobian(b *testing.B, states, rhs []*symbolic.Expr) int {
+	sj, err := symbolic.SparseJacobianOf(context.Background(), rhs, states)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sj.NNZ()
+}
+
+func BenchmarkJacobianBrusselator32(b *testing.B) {
+	states, rhs := Brusselator2D(32)
+	for b.Loop() {
+		if nnz := sparseJacobian(b, states, rhs); nnz != 12*32*32 {
+			b.Fatalf("nnz %d", nnz)
+		}
+	}
+}
+
+// BenchmarkBuildAndJacobianBrusselator32 includes building the RHS, as the
+// SymPy peer's figure for the Jacobian does not (it is reported apart).
+func BenchmarkBuildAndJacobianBrusselator32(b *testing.B) {
+	for b.Loop() {
+		states, rhs := Brusselator2D(32)
+		sparseJacobian(b, states, rhs)
+	}
+}
+
+func BenchmarkJacobianNetwork20(b *testing.B) {
+	states, rhs, err := Network20(filepath.Join(peers, "network20.txt"))
+	if err != nil {
+		b.Skipf("peer workload not available: %v", err)
+	}
+	for b.Loop() {
+		sparseJacobian(b, states, rhs)
+	}
+}
+
+func BenchmarkSparsityBrusselator158(b *testing.B) {
+	states, rhs := Brusselator2D(158)
+	b.ResetTimer()
+	for b.Loop() {
+		p := symbolic.Sparsity(rhs, states)
+		if p.NNZ() != 12*158*158 {
+			b.Fatalf("nnz %d", p.NNZ())
+		}
+	}
+}
+
+// generatedExprFile returns about size bytes of random expressions, one per line.
+func generatedExprFile(size int) string {
+	r := rand.New(rand.NewPCG(1, 2))
+	names := []string{"x", "y", "z", "k1", "k2", "alpha", "u[1,2]", "v[3,4]"}
+	funcs := []string{"sin", "cos", "exp", "log", "sqrt", "tanh"}
+	var gen func(d int) string
+	gen = func(d int) string {
+		if d == 0 || r.IntN(3) == 0 {
+			if r.IntN(3) == 0 {
+				return fmt.Sprintf("%.4g", r.Float64()*10)
+			}
+			return names[r.IntN(len(names))]
+		}
+		switch r.IntN(6) {
+		case 0:
+			return gen(d-1) + " + " + gen(d-1)
+		case 1:
+			return gen(d-1) + " - " + gen(d-1)
+		case 2:
+			return gen(d-1) + "*" + gen(d-1)
+		case 3:
+			return "(" + gen(d-1) + ")/(" + gen(d-1) + ")"
+		case 4:
+			return "(" + gen(d-1) + ")^" + fmt.Sprint(r.IntN(4)+1)
+		}
+		return funcs[r.IntN(len(funcs))] + "(" + gen(d-1) + ")"
+	}
+	var sb strings.Builder
+	for sb.Len() < size {
+		sb.WriteString(gen(5))
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+func BenchmarkParse1MB(b *testing.B) {
+	src := generatedExprFile(1 << 20)
+	lines := strings.Split(strings.TrimSpace(src), "\n")
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		for _, l := range lines {
+			if _, err := parser.ParseExpr(l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestGeneratedFileParses(t *testing.T) {
+	src := generatedExprFile(1 << 14)
+	for _, l := range strings.Split(strings.TrimSpace(src), "\n") {
+		if _, err := parser.ParseExpr(l); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBrusselatorShape(t *testing.T) {
+	states, rhs := Brusselator2D(8)
+	if len(states) != 128 || len(rhs) != 128 {
+		t.Fatalf("got %d states, %d equations", len(states), len(rhs))
+	}
+	if p := symbolic.Sparsity(rhs, states); p.NNZ() != 12*64 {
+		t.Fatalf("nnz %d, want %d", p.NNZ(), 12*64)
+	}
+}
+
+func TestNetwork20Shape(t *testing.T) {
+	path := filepath.Join(peers, "network20.txt")
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("peer workload not present (it lives in ../shared, beside the repository)")
+	}
+	states, rhs, err := Network20(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(states) != 20 || len(rhs) != 20 {
+		t.Fatalf("got %d states", len(states))
+	}
+}
