@@ -5,11 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PEERS=$(cd ../../../shared/workloads/peers 2>/dev/null && pwd) || { echo "needs ../shared/workloads/peers beside the repository" >&2; exit 1; }
-if ! python3 -c 'import sympy' 2>/dev/null; then
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
+if ! "$PY" -c 'import sympy' 2>/dev/null; then
   echo "installing python3-sympy (Debian)" >&2
   (apt-get install -y python3-sympy || sudo apt-get install -y python3-sympy) >/dev/null
 fi
-PY=/usr/bin/python3; [ -x "$PY" ] || PY=python3
 go test -run xxx -bench . -benchtime 5x -count 1 . | tee /tmp/symcalc-core-bench.txt
 (cd "$PEERS" && "$PY" "$OLDPWD/sympy_peer.py" "$PEERS" "$@") | tee /tmp/symcalc-core-sympy.txt
 echo
