@@ -423,11 +423,40 @@ func describeUnexpected(src string, ut *participle.UnexpectedTokenError) string 
 	exp := ut.Message()
 	if i := strings.Index(exp, "(expected "); i >= 0 {
 		exp = strings.TrimSuffix(exp[i+len("(expected "):], ")")
+		exp = firstExpected(exp)
 		exp = strings.NewReplacer(`<ident>`, "a name", `<number>`, "a number", `<nl>`, "end of line", "Ident", "a name", "NL", "end of line",
 			"DslExpr", "an expression", "dslExpr", "an expression").Replace(exp)
 		return "expected " + exp + " but found " + found
 	}
 	return "unexpected " + found
+}
+
+// firstExpected keeps the first element of participle's description of
+// what may follow (it lists the rest of the sequence too).
+func firstExpected(exp string) string {
+	exp = strings.TrimSpace(exp)
+	switch {
+	case strings.HasPrefix(exp, `"`):
+		if j := strings.IndexByte(exp[1:], '"'); j >= 0 {
+			return exp[:j+2]
+		}
+	case strings.HasPrefix(exp, "("):
+		depth := 0
+		for i, c := range exp {
+			if c == '(' {
+				depth++
+			} else if c == ')' {
+				depth--
+				if depth == 0 {
+					return strings.ReplaceAll(exp[1:i], " | ", " or ")
+				}
+			}
+		}
+	}
+	if i := strings.IndexByte(exp, ' '); i > 0 {
+		return exp[:i]
+	}
+	return exp
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -23,15 +24,40 @@ func ParseModel(ctx context.Context, file, src string) (*symbolic.System, error)
 		return nil, err
 	}
 	b := &builder{
-		ctx: ctx, file: file, src: src, sys: symbolic.NewSystem(""),
+		ctx: ctx, file: file, src: blankComments(src), orig: src, sys: symbolic.NewSystem(""),
 		consts: map[string]*symbolic.Expr{}, grids: map[string]*gridDim{},
 		states: map[string]*stateDef{}, lets: map[string]*letDef{},
 		fields: map[string]bool{}, declared: map[string]int{},
 	}
 	if err := b.build(ast); err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			pe.Line = lineAt(src, pe.Pos.Offset) // show the comments too
+		}
 		return nil, err
 	}
 	return b.sys, nil
+}
+
+// blankComments replaces every comment with spaces, keeping all offsets,
+// so that an expression continued over lines with comments between them
+// can be handed to the expression parser as one span.
+func blankComments(src string) string {
+	i := strings.IndexByte(src, '#')
+	if i < 0 {
+		return src
+	}
+	b := []byte(src)
+	for ; i < len(b); i++ {
+		if b[i] != '#' {
+			continue
+		}
+		for i < len(b) && b[i] != '\n' {
+			b[i] = ' '
+			i++
+		}
+	}
+	return string(b)
 }
 
 // LoadModel reads a model file: an equation file (.eq, or any other
@@ -114,7 +140,8 @@ type scope struct {
 type builder struct {
 	ctx      context.Context
 	file     string
-	src      string
+	src      string // with comments blanked out
+	orig     string
 	sys      *symbolic.System
 	consts   map[string]*symbolic.Expr
 	grids    map[string]*gridDim

@@ -524,23 +524,31 @@ func (s *System) Validate() error {
 }
 
 // DidYouMean returns ` (did you mean "x"?)` when a candidate is within a
-// small edit distance of name, else "". Ties go to the first candidate in
-// sorted order, so hints are deterministic.
+// small edit distance of name, else "". Ties go to the longer common
+// prefix, then to the first candidate in sorted order, so hints are
+// deterministic.
 func DidYouMean(name string, candidates []string) string {
-	best, bestD := "", math.MaxInt
+	best, bestD, bestP := "", math.MaxInt, -1
 	limit := 2
 	if len(name) <= 3 {
 		limit = 1
 	}
 	sorted := append([]string(nil), candidates...)
 	sort.Strings(sorted)
+	lname := strings.ToLower(name)
 	for _, c := range sorted {
 		if c == name {
 			continue
 		}
-		d := sysEditDistance(strings.ToLower(name), strings.ToLower(c))
-		if d < bestD {
-			best, bestD = c, d
+		lc := strings.ToLower(c)
+		d := sysEditDistance(lname, lc)
+		// Ties go to the longer common prefix (sinn: sin, not sign).
+		p := 0
+		for p < len(lname) && p < len(lc) && lname[p] == lc[p] {
+			p++
+		}
+		if d < bestD || (d == bestD && p > bestP) {
+			best, bestD, bestP = c, d, p
 		}
 	}
 	if best == "" || bestD > limit {

@@ -1,0 +1,238 @@
+package parser
+
+import (
+	"context"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and the error corpus's expected messages")
+
+// TestGoldenExamples parses every examples/*.eq and compares its expanded
+// equations with testdata/golden/NAME.txt.
+func TestGoldenExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.eq")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, path := range files {
+		name := strings.TrimSuffix(filepath.Base(path), ".eq")
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			s, err := ParseModel(context.Background(), filepath.Base(path), string(src))
+			require.NoError(t, err)
+			got := s.String()
+			golden := filepath.Join("testdata", "golden", name+".txt")
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "run go test ./parser -run Golden -update to create it")
+			assert.Equal(t, string(want), got)
+		})
+	}
+}
+
+// errorCase is one file of the error corpus: a model with one mistake.
+type errorCase struct {
+	name, src, want string
+}
+
+// readCorpus reads testdata/errors.txt: sections "-- NAME --" holding a
+// model, each followed by "-- want --" and the exact message.
+func readCorpus(t *testing.T, path string) []errorCase {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var cases []errorCase
+	var cur *errorCase
+	inWant := false
+	for _, line := range strings.SplitAfter(string(data), "\n") {
+		trim := strings.TrimRight(line, "\n")
+		if strings.HasPrefix(trim, "-- ") && strings.HasSuffix(trim, " --") {
+			name := strings.TrimSuffix(strings.TrimPrefix(trim, "-- "), " --")
+			if name == "want" {
+				inWant = true
+				continue
+			}
+			cases = append(cases, errorCase{name: name})
+			cur = &cases[len(cases)-1]
+			inWant = false
+			continue
+		}
+		if cur == nil {
+			continue // the header
+		}
+		if inWant {
+			cur.want += line
+		} else {
+			cur.src += line
+		}
+	}
+	for i := range cases {
+		cases[i].want = strings.TrimRight(cases[i].want, "\n")
+	}
+	return cases
+}
+
+func writeCorpus(t *testing.T, path string, header string, cases []errorCase) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(header)
+	for _, c := range cases {
+		b.WriteString("-- " + c.name + " --\n" + c.src + "-- want --\n" + c.want + "\n")
+	}
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+}
+
+// TestErrorCorpus checks the exact message for each model with one mistake.
+func TestErrorCorpus(t *testing.T) {
+	path := filepath.Join("testdata", "errors.txt")
+	cases := readCorpus(t, path)
+	require.NotEmpty(t, cases)
+	for i := range cases {
+		c := &cases[i]
+		t.Run(c.name, func(t *testing.T) {
+			_, err := ParseModel(context.Background(), c.name+".eq", c.src)
+			require.Error(t, err, "the model should not parse")
+			var pe *Error
+			require.ErrorAs(t, err, &pe, "every error carries a position")
+			if *update {
+				c.want = err.Error()
+				return
+			}
+			assert.Equal(t, c.want, err.Error())
+		})
+	}
+	if *update {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		header := string(data[:strings.Index(string(data), "\n-- ")+1])
+		writeCorpus(t, path, header, cases)
+	}
+}
+
+func TestDSLLorenz(t *testing.T) {
+	s, err := ParseModel(context.Background(), "lorenz.eq", readExample(t, "lorenz.eq"))
+	require.NoError(t, err)
+	assert.Equal(t, "lorenz", s.Name)
+	assert.Equal(t, []*symbolic.Expr{symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z")}, s.StateSyms())
+	p, err := s.ParamValues(nil)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{10, 28, 8.0 / 3}, p)
+	require.NotNil(t, s.Sim)
+	assert.Equal(t, symbolic.Simulation{T0: 0, T1: 100, Solver: "tsit5", RTol: 1e-8, ATol: 1e-10, SaveAt: 0.01}, *s.Sim)
+	assert.Equal(t, "sigma*(-x + y)", s.States[0].RHS.String())
+}
+
+func TestDSLBrusselator(t *testing.T) {
+	s, err := ParseModel(context.Background(), "brusselator2d.eq", readExample(t, "brusselator2d.eq"))
+	require.NoError(t, err)
+	require.Equal(t, 2048, len(s.States))
+	assert.Equal(t, "u[1,1]", s.States[0].Name)
+	assert.Equal(t, "u[1,2]", s.States[1].Name)
+	assert.Equal(t, "v[1,1]", s.States[1024].Name)
+	// Periodic wrap in both directions at the corner cell.
+	assert.Equal(t, "-4.4*u[1,1] + 961*alpha*(-4*u[1,1] + u[1,2] + u[1,32] + u[2,1] + u[32,1]) + u[1,1]^2*v[1,1] + 1",
+		s.States[0].RHS.String())
+	// The forcing is on only inside the disc around (0.3, 0.6): xs[i] = (i-1)/31.
+	i, j := 10, 19 // xs = 9/31 ≈ 0.290, ys = 18/31 ≈ 0.581: inside
+	k, _ := s.StateIndex("u[10,19]")
+	assert.Contains(t, s.States[k].RHS.String(), "ifelse(t >= 1.1, 5, 0)", "cell (%d,%d)", i, j)
+	k, _ = s.StateIndex("u[1,1]")
+	assert.NotContains(t, s.States[k].RHS.String(), "ifelse")
+	// Each u row couples to itself, four neighbours and v.
+	pat := s.Sparsity()
+	assert.Equal(t, 2048, pat.NRows)
+	assert.Equal(t, 2048*6, pat.NNZ())
+	p, err := s.ParamValues(nil)
+	require.NoError(t, err)
+	u0, err := s.InitialState(p)
+	require.NoError(t, err)
+	// u[i,j] = 22*(ys*(1-ys))^(3/2) with ys = (j-1)/31.
+	ys := 5.0 / 31
+	assert.InDelta(t, 22*math.Pow(ys*(1-ys), 1.5), u0[5], 1e-12)
+}
+
+func TestDSLBoundaries(t *testing.T) {
+	tests := []struct {
+		rule string
+		want []string // der(u[1]) and der(u[4]) on 1..4
+	}{
+		{"periodic", []string{"-2*u[1] + u[2] + u[4]", "u[1] + u[3] - 2*u[4]"}},
+		{"clamped", []string{"-u[1] + u[2]", "u[3] - u[4]"}},
+		{"neumann", []string{"-2*u[1] + 2*u[2]", "2*u[3] - 2*u[4]"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rule, func(t *testing.T) {
+			src := "grid i in 1..4 " + tc.rule + "\nstate u[i] = i\nder(u[i]) = u[i+1] - 2*u[i] + u[i-1]\n"
+			s, err := ParseModel(context.Background(), "b.eq", src)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want[0], s.States[0].RHS.String())
+			assert.Equal(t, tc.want[1], s.States[3].RHS.String())
+			assert.Equal(t, "3", s.States[2].Init.String())
+		})
+	}
+}
+
+func TestDSLFields(t *testing.T) {
+	s, err := ParseModel(context.Background(), "ks.eq", readExample(t, "ks.eq"))
+	require.NoError(t, err)
+	require.Len(t, s.Fields, 1)
+	f := s.Fields[0]
+	assert.Equal(t, 1024, f.N)
+	assert.Equal(t, 100.0, f.X1)
+	assert.Equal(t, []symbolic.SpectralTerm{{Order: 2, Coef: symbolic.MinusOne()}, {Order: 4, Coef: symbolic.MinusOne()}}, f.Linear)
+	assert.Equal(t, "-dx(u)*u", f.Nonlinear.String())
+	L, err := f.LinearSymbol(nil)
+	require.NoError(t, err)
+	k := f.Wavenumbers()[3]
+	assert.InDelta(t, k*k-k*k*k*k, real(L[3]), 1e-12)
+	u0, err := s.InitialState(nil)
+	require.NoError(t, err)
+	x := f.Grid()[7]
+	assert.InDelta(t, -math.Cos(2*math.Pi*x/100)*(1+math.Sin(-2*math.Pi*x/100)), u0[7], 1e-14)
+}
+
+func TestDSLObservedAndOutputs(t *testing.T) {
+	s, err := ParseModel(context.Background(), "sir.eq", readExample(t, "sir.eq"))
+	require.NoError(t, err)
+	names := []string{}
+	for _, o := range s.Observed {
+		names = append(names, o.Name)
+	}
+	assert.Equal(t, []string{"beta", "infections"}, names)
+	require.Len(t, s.Outputs, 2)
+	assert.Equal(t, "prevalence", s.Outputs[0].Name)
+	assert.Equal(t, "I/N", s.Outputs[0].Expr.String())
+	assert.Equal(t, s.Observed[1].Expr, s.Outputs[1].Expr)
+	// der(S) = -infections, with the definition substituted.
+	assert.Equal(t, symbolic.Neg(s.Observed[1].Expr), s.States[0].RHS)
+}
+
+func TestDSLContinuationAndComments(t *testing.T) {
+	src := `# header
+model m   # trailing comment
+
+param a = 1,
+      b = 2
+state x = 1
+der(x) = a*x
+  + b      # a leading operator continues
+  * (x +
+     1)
+`
+	s, err := ParseModel(context.Background(), "c.eq", src)
+	require.NoError(t, err)
+	assert.Equal(t, "a*x + b*(x + 1)", s.States[0].RHS.String())
+}
