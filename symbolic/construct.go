@@ -609,7 +609,7 @@ func foldCall(op Op, args []*Expr) *Expr {
 		if x.kind == KNum {
 			n := x.num
 			if n.IsFloat() {
-				if v, ok := evalFunc1(op, n.f); ok {
+				if v, ok := evalFunc1(op, n.fl()); ok {
 					return FloatExpr(v)
 				}
 				return nil
@@ -701,7 +701,7 @@ func minMax(op Op, args []*Expr) *Expr {
 	}
 	out := flat[:0:0]
 	for _, a := range flat {
-		if a.kind == KNum && !(a.num.IsFloat() && math.IsNaN(a.num.f)) {
+		if a.kind == KNum && !(a.num.IsFloat() && math.IsNaN(a.num.fl())) {
 			if best == nil || (op == OpMin && a.num.Cmp(*best) < 0) || (op == OpMax && a.num.Cmp(*best) > 0) {
 				n := a.num
 				best = &n
@@ -726,7 +726,7 @@ func minMax(op Op, args []*Expr) *Expr {
 func Compare2(op Op, a, b *Expr) *Expr {
 	if a.kind == KNum && b.kind == KNum {
 		c := a.num.Cmp(b.num)
-		nan := (a.num.IsFloat() && math.IsNaN(a.num.f)) || (b.num.IsFloat() && math.IsNaN(b.num.f))
+		nan := (a.num.IsFloat() && math.IsNaN(a.num.fl())) || (b.num.IsFloat() && math.IsNaN(b.num.fl()))
 		if nan {
 			return Bool(op == OpNe)
 		}

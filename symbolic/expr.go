@@ -204,8 +204,8 @@ var table = newTable()
 func newTable() *[shardCount]shard {
 	var t [shardCount]shard
 	for i := range t {
-		t[i].m = make(map[uint64]weak.Pointer[Expr], 256)
-		t[i].lastSweep = 256
+		t[i].m = make(map[uint64]weak.Pointer[Expr], 1024)
+		t[i].lastSweep = 1024
 	}
 	return &t
 }

@@ -25,10 +25,12 @@ const (
 // arithmetic with a float gives a float.
 type Number struct {
 	k numKind
-	i int64
-	r *big.Rat
-	f float64
+	i int64    // numInt: the value; numFloat: the float's bits
+	r *big.Rat // numRat only
 }
+
+// fl returns the value of a float Number.
+func (n Number) fl() float64 { return math.Float64frombits(uint64(n.i)) }
 
 // Int returns the exact integer n.
 func Int(n int64) Number { return Number{k: numInt, i: n} }
@@ -39,7 +41,7 @@ func Float(f float64) Number {
 	if f != f {
 		f = math.NaN()
 	}
-	return Number{k: numFloat, f: f}
+	return Number{k: numFloat, i: int64(math.Float64bits(f))}
 }
 
 // Rat returns the exact rational p/q; it panics if q is zero, which is a
@@ -116,7 +118,7 @@ func (n Number) IsZero() bool {
 	case numRat:
 		return n.r.Sign() == 0
 	}
-	return n.f == 0
+	return n.fl() == 0
 }
 
 // IsOne reports whether n is the exact integer 1.
@@ -140,9 +142,9 @@ func (n Number) Sign() int {
 		return n.r.Sign()
 	}
 	switch {
-	case n.f < 0:
+	case n.fl() < 0:
 		return -1
-	case n.f > 0:
+	case n.fl() > 0:
 		return 1
 	}
 	return 0
@@ -157,7 +159,7 @@ func (n Number) Float64() float64 {
 		f, _ := n.r.Float64()
 		return f
 	}
-	return n.f
+	return n.fl()
 }
 
 // rat returns n as a fresh *big.Rat; n must be exact.
@@ -213,7 +215,7 @@ func (n Number) Neg() Number {
 	case numRat:
 		return normRat(new(big.Rat).Neg(n.r))
 	}
-	return Float(-n.f)
+	return Float(-n.fl())
 }
 
 // Sub returns n - m.
@@ -270,7 +272,7 @@ const maxPowBits = 1 << 16
 // or if the exact result would exceed maxPowBits bits.
 func (n Number) PowInt(e int64) (Number, bool) {
 	if n.k == numFloat {
-		return Float(math.Pow(n.f, float64(e))), true
+		return Float(math.Pow(n.fl(), float64(e))), true
 	}
 	if e < 0 {
 		inv, ok := n.Inv()
@@ -339,7 +341,7 @@ func (n Number) Equal(m Number) bool {
 		if n.k != m.k {
 			return false
 		}
-		return math.Float64bits(n.f) == math.Float64bits(m.f)
+		return math.Float64bits(n.fl()) == math.Float64bits(m.fl())
 	}
 	if n.k == numInt && m.k == numInt {
 		return n.i == m.i
@@ -361,12 +363,12 @@ func (n Number) order(m Number) int {
 		return -1
 	}
 	if nf {
-		if math.IsNaN(n.f) || math.IsNaN(m.f) {
-			a, b := math.Float64bits(n.f), math.Float64bits(m.f)
+		if math.IsNaN(n.fl()) || math.IsNaN(m.fl()) {
+			a, b := math.Float64bits(n.fl()), math.Float64bits(m.fl())
 			switch {
-			case math.IsNaN(n.f) && !math.IsNaN(m.f):
+			case math.IsNaN(n.fl()) && !math.IsNaN(m.fl()):
 				return 1
-			case !math.IsNaN(n.f) && math.IsNaN(m.f):
+			case !math.IsNaN(n.fl()) && math.IsNaN(m.fl()):
 				return -1
 			case a < b:
 				return -1
@@ -375,9 +377,9 @@ func (n Number) order(m Number) int {
 			}
 			return 0
 		}
-		if n.f == m.f {
+		if n.fl() == m.fl() {
 			// Distinguish -0 and +0 deterministically.
-			a, b := math.Float64bits(n.f), math.Float64bits(m.f)
+			a, b := math.Float64bits(n.fl()), math.Float64bits(m.fl())
 			switch {
 			case a < b:
 				return -1
@@ -408,7 +410,7 @@ func (n Number) hash() uint64 {
 		}
 		return h
 	}
-	return mix(0xc2b2ae3d27d4eb4f ^ math.Float64bits(n.f))
+	return mix(0xc2b2ae3d27d4eb4f ^ math.Float64bits(n.fl()))
 }
 
 // mix is a 64-bit finaliser (splitmix64): deterministic across runs.
@@ -434,7 +436,7 @@ func (n Number) String() string {
 		}
 		return n.r.Num().String() + "/" + n.r.Denom().String()
 	}
-	return formatFloat(n.f)
+	return formatFloat(n.fl())
 }
 
 func formatFloat(f float64) string {
