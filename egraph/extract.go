@@ -171,6 +171,18 @@ func (c OpCost) OpCost(g *EGraph, n Node) float64 { return c.opCost(g, n) }
 // choice and improves until no class gets cheaper (at most maxRounds
 // sweeps). The result shares subterms (Expr is a DAG in post-order).
 func ExtractDAG(g *EGraph, root Id, cost DagCost, maxRounds int) (Expr, float64) {
+	e, roots, c := ExtractDAGMulti(g, []Id{root}, cost, maxRounds)
+	if len(roots) == 0 {
+		return Expr{}, c
+	}
+	return e, c
+}
+
+// ExtractDAGMulti is ExtractDAG for several roots at once: the result is
+// one shared post-order term list holding every root (rootIdx[i] is the
+// index of root i), and the cost counts each distinct subterm once over
+// all roots, as a code generator emitting them together would.
+func ExtractDAGMulti(g *EGraph, roots []Id, cost DagCost, maxRounds int) (e Expr, rootIdx []int, total float64) {
 	type choice struct {
 		node  Node
 		uses  map[Id]float64 // class -> its node's own cost, for every class in the DAG
@@ -237,11 +249,11 @@ func ExtractDAG(g *EGraph, root Id, cost DagCost, maxRounds int) (Expr, float64)
 			break
 		}
 	}
-	root = g.Find(root)
-	if ch[root] == nil {
-		return Expr{}, math.Inf(1)
+	for _, r := range roots {
+		if ch[g.Find(r)] == nil {
+			return Expr{}, nil, math.Inf(1)
+		}
 	}
-	var e Expr
 	memo := map[Id]Id{}
 	var build func(id Id) Id
 	build = func(id Id) Id {
@@ -257,8 +269,10 @@ func ExtractDAG(g *EGraph, root Id, cost DagCost, maxRounds int) (Expr, float64)
 		memo[id] = Id(len(e.Nodes) - 1)
 		return memo[id]
 	}
-	build(root)
-	return e, DagCostOf(g.lang, e, cost, g)
+	for _, r := range roots {
+		rootIdx = append(rootIdx, int(build(r)))
+	}
+	return e, rootIdx, DagCostOf(g.lang, e, cost, g)
 }
 
 // dagTree turns a DagCost into a tree cost for seeding.

@@ -256,6 +256,80 @@ type SimplifyResult struct {
 	StartCost  float64
 	Report     Report
 	Extraction string // "tree" or "dag"
+	// Bridge interprets Expr's leaves (opaque leaves are per bridge).
+	Bridge *Bridge
+}
+
+// SystemResult is the outcome of SimplifySystem.
+type SystemResult struct {
+	Terms []*symbolic.Expr
+	// Expr holds all outputs as one shared term list; Roots[i] is the
+	// index of output i in it.
+	Expr            Expr
+	Roots           []int
+	Cost, StartCost float64
+	Report          Report
+	Bridge          *Bridge
+}
+
+// SimplifySystem simplifies several terms in one e-graph and extracts them
+// together with DAG cost (cost must be a DagCost; CPUCost() if nil), so a
+// subterm shared between outputs is paid for once. This is the form a
+// code generator evaluating a whole right-hand side wants.
+func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrite, cost DagCost, opts SimplifyOptions) (SystemResult, error) {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	if cost == nil {
+		cost = CPUCost()
+	}
+	b := NewBridge()
+	l := b.lang
+	cf := NewConstFold(l)
+	cf.ExactIntegers = true
+	g := New(l, Product{cf, NewIntervals(l, nil)})
+	run := NewRunner(g)
+	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000*len(terms), 10*time.Second
+	if opts.IterLimit > 0 {
+		run.IterLimit = opts.IterLimit
+	}
+	if opts.NodeLimit > 0 {
+		run.NodeLimit = opts.NodeLimit
+	}
+	if opts.TimeLimit > 0 {
+		run.TimeLimit = opts.TimeLimit
+	}
+	res := SystemResult{Bridge: b}
+	var start Expr
+	for _, t := range terms {
+		e := b.ToExpr(t)
+		run.AddExpr(e)
+		// One list of all start terms, to cost them with sharing.
+		off := Id(len(start.Nodes))
+		for _, n := range e.Nodes {
+			for k := 0; k < l.Arity(n.Op); k++ {
+				n.Args[k] += off
+			}
+			start.Nodes = append(start.Nodes, n)
+		}
+	}
+	g.Rebuild()
+	res.StartCost = DagCostOf(l, start, cost, g)
+	stop := run.Run(ctx, rules)
+	if stop.Kind == StopCanceled {
+		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
+	}
+	res.Report = run.Report()
+	res.Expr, res.Roots, res.Cost = ExtractDAGMulti(g, run.Roots, cost, 0)
+	for _, r := range res.Roots {
+		sub := Expr{Nodes: res.Expr.Nodes[:r+1]}
+		t, err := b.FromExpr(sub)
+		if err != nil {
+			return res, err
+		}
+		res.Terms = append(res.Terms, t)
+	}
+	return res, nil
 }
 
 // Simplify rewrites term with rules (DefaultRules() if nil) by equality
@@ -287,6 +361,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	g := New(l, Product{cf, NewIntervals(l, nil)})
 	run := NewRunner(g)
 	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000, 2*time.Second
+	res := SimplifyResult{Bridge: b}
 	if opts.IterLimit > 0 {
 		run.IterLimit = opts.IterLimit
 	}
@@ -299,7 +374,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	start := b.ToExpr(term)
 	root := run.AddExpr(start)
 	g.Rebuild()
-	res := SimplifyResult{StartCost: treeCost(g, cost, start)}
+	res.StartCost = treeCost(g, cost, start)
 	stop := run.Run(ctx, rules)
 	if stop.Kind == StopCanceled {
 		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
