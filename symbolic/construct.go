@@ -373,7 +373,7 @@ func (m *muler) build() *Expr {
 			return Scale(m.c, fs[0].base)
 		}
 	}
-	slices.SortFunc(fs, func(a, b factor) int { return Compare(a.base, b.base) })
+	slices.SortFunc(fs, func(a, b factor) int { return cmpBase(a.base, b.base) })
 	args := make([]*Expr, len(fs))
 	exps := make([]*Expr, len(fs))
 	for i, f := range fs {

@@ -255,7 +255,7 @@ func newPolyCtx(es []*Expr) (*polyCtx, bool) {
 			}
 		}
 	}
-	slices.SortFunc(pc.gens, Compare)
+	slices.SortFunc(pc.gens, cmpBase)
 	for i, g := range pc.gens {
 		pc.index[g] = i
 		if g.kind != KSym && g.kind != KCall {
@@ -612,10 +612,8 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 	// each monomial is already canonical; sort by the canonical order.
 	constant := Int(0)
 	type item struct {
-		m    mono
-		c    Number
-		kind Kind
-		g    int
+		m mono
+		c Number
 	}
 	items := make([]item, 0, len(p.monos))
 	for i, m := range p.monos {
@@ -626,8 +624,7 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 			constant = constant.Add(p.coefs[i])
 			continue
 		}
-		k, g := pc.monoKind(m)
-		items = append(items, item{m, p.coefs[i], k, g})
+		items = append(items, item{m, p.coefs[i]})
 	}
 	if len(items) == 0 {
 		return NumExpr(constant)
@@ -637,11 +634,7 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &items[i], &items[j]
-		if a.kind != b.kind {
-			return cmpInt(int(a.kind), int(b.kind))
-		}
-		return pc.cmpMono(a.m, b.m)
+		return pc.cmpMono(items[i].m, items[j].m)
 	})
 	if len(items) == 1 && constant.IsZero() {
 		return withCoef(items[0].c, pc.monoExpr(items[0].m, nil))
@@ -700,41 +693,10 @@ func (pc *polyCtx) monoExpr(m mono, slab *[]*Expr) *Expr {
 	return newNode(&Expr{kind: KMul, op: OpMul, num: Int(1), args: args, exps: exps})
 }
 
-// monoKind is the Kind of the term monoExpr builds.
-func (pc *polyCtx) monoKind(m mono) (Kind, int) {
-	cnt, last := 0, 0
-	for g := range pc.gens {
-		if m[g] != 0 {
-			cnt++
-			last = g
-		}
-	}
-	if cnt == 1 {
-		if m[last] == 1 {
-			return pc.gens[last].kind, last
-		}
-		return KPow, last
-	}
-	return KMul, -1
-}
-
-// cmpMono orders monomials exactly as Compare orders the terms monoExpr builds.
+// cmpMono orders monomials exactly as Compare orders the terms monoExpr
+// builds: factor by factor in generator order, higher exponents first, more
+// factors first.
 func (pc *polyCtx) cmpMono(a, b mono) int {
-	ka, ga := pc.monoKind(a)
-	kb, gb := pc.monoKind(b)
-	if ka != kb {
-		return cmpInt(int(ka), int(kb))
-	}
-	switch ka {
-	case KSym, KCall:
-		return cmpInt(ga, gb)
-	case KPow:
-		if ga != gb {
-			return cmpInt(ga, gb)
-		}
-		return cmpInt(int(a[ga]), int(b[gb]))
-	}
-	// KMul: lexicographic over (generator, exponent) pairs, then length.
 	ng := len(pc.gens)
 	i, j := 0, 0
 	for {
@@ -744,20 +706,17 @@ func (pc *polyCtx) cmpMono(a, b mono) int {
 		for j < ng && b[j] == 0 {
 			j++
 		}
-		if i == ng || j == ng {
-			switch {
-			case i == ng && j == ng:
-				return 0
-			case i == ng:
-				return -1
-			}
+		switch {
+		case i == ng && j == ng:
+			return 0
+		case i == ng:
 			return 1
-		}
-		if i != j {
+		case j == ng:
+			return -1
+		case i != j:
 			return cmpInt(i, j)
-		}
-		if a[i] != b[j] {
-			return cmpInt(int(a[i]), int(b[j]))
+		case a[i] != b[j]:
+			return cmpInt(int(b[j]), int(a[i]))
 		}
 		i++
 		j++

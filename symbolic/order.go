@@ -2,45 +2,91 @@ package symbolic
 
 import "strings"
 
-// Compare is the canonical total order on terms: -1, 0 or +1. It orders by
-// kind (constants, booleans, symbols, products, powers, sums, calls), then
-// structurally. Symbol names compare naturally, so x2 < x10 and u[2] < u[10].
-// It never depends on pointer values or map order, so canonical forms and
-// printed text are the same on every run.
+// Compare is the canonical total order on terms: -1, 0 or +1.
+//
+// Constants come first, then booleans, then every other term ordered as a
+// monomial: its factors (base, exponent) are compared in turn, bases by
+// cmpBase and exponents descending, and a term with more factors comes
+// first. This is the lexicographic term order, so sums print the way
+// people write polynomials: x^3 + 3*x^2*y + 3*x*y^2 + y^3. Symbol names
+// compare naturally (x2 < x10). The order never depends on pointer values
+// or map order, so canonical forms and printed text are the same on every run.
 func Compare(a, b *Expr) int {
 	if a == b {
 		return 0
 	}
-	if a.kind != b.kind {
-		if a.kind < b.kind {
-			return -1
+	ra, rb := rank(a), rank(b)
+	if ra != rb {
+		return cmpInt(ra, rb)
+	}
+	if ra < 2 {
+		return a.num.order(b.num)
+	}
+	na, nb := facLen(a), facLen(b)
+	for i := 0; i < na && i < nb; i++ {
+		ba, ea := facAt(a, i)
+		bb, eb := facAt(b, i)
+		if c := cmpBase(ba, bb); c != 0 {
+			return c
 		}
+		if c := Compare(eb, ea); c != 0 { // higher powers first
+			return c
+		}
+	}
+	if na != nb {
+		return cmpInt(nb, na) // more factors first
+	}
+	// Same factors: a bare term before a scaled one, then by coefficient.
+	if a.kind != b.kind {
+		return cmpInt(int(kindRank[a.kind]), int(kindRank[b.kind]))
+	}
+	return a.num.order(b.num)
+}
+
+func rank(e *Expr) int {
+	switch e.kind {
+	case KNum:
+		return 0
+	case KBool:
 		return 1
+	}
+	return 2
+}
+
+// facLen and facAt view any non-constant term as a product of factors.
+func facLen(e *Expr) int {
+	if e.kind == KMul {
+		return len(e.args)
+	}
+	return 1
+}
+
+func facAt(e *Expr, i int) (base, exp *Expr) {
+	switch e.kind {
+	case KMul:
+		return e.args[i], e.exps[i]
+	case KPow:
+		return e.args[0], e.args[1]
+	}
+	return e, smallInts[1025]
+}
+
+var kindRank = [...]int{KNum: 0, KBool: 1, KSym: 2, KAdd: 3, KCall: 4, KPow: 5, KMul: 6}
+
+// cmpBase orders the bases of factors: constants, symbols (naturally by
+// name), sums, calls, then (rarely) powers and products used as bases.
+func cmpBase(a, b *Expr) int {
+	if a == b {
+		return 0
+	}
+	if a.kind != b.kind {
+		return cmpInt(kindRank[a.kind], kindRank[b.kind])
 	}
 	switch a.kind {
 	case KNum, KBool:
 		return a.num.order(b.num)
 	case KSym:
 		return naturalCompare(a.name, b.name)
-	case KPow:
-		if c := Compare(a.args[0], b.args[0]); c != 0 {
-			return c
-		}
-		return Compare(a.args[1], b.args[1])
-	case KMul:
-		n := min(len(a.args), len(b.args))
-		for i := 0; i < n; i++ {
-			if c := Compare(a.args[i], b.args[i]); c != 0 {
-				return c
-			}
-			if c := Compare(a.exps[i], b.exps[i]); c != 0 {
-				return c
-			}
-		}
-		if c := cmpInt(len(a.args), len(b.args)); c != 0 {
-			return c
-		}
-		return a.num.order(b.num)
 	case KAdd:
 		n := min(len(a.args), len(b.args))
 		for i := 0; i < n; i++ {
@@ -55,21 +101,22 @@ func Compare(a, b *Expr) int {
 			return c
 		}
 		return a.num.order(b.num)
-	}
-	// KCall
-	if a.op != b.op {
-		return cmpInt(int(a.op), int(b.op))
-	}
-	if a.name != b.name {
-		return naturalCompare(a.name, b.name)
-	}
-	n := min(len(a.args), len(b.args))
-	for i := 0; i < n; i++ {
-		if c := Compare(a.args[i], b.args[i]); c != 0 {
-			return c
+	case KCall:
+		if a.op != b.op {
+			return cmpInt(int(a.op), int(b.op))
 		}
+		if a.name != b.name {
+			return naturalCompare(a.name, b.name)
+		}
+		n := min(len(a.args), len(b.args))
+		for i := 0; i < n; i++ {
+			if c := Compare(a.args[i], b.args[i]); c != 0 {
+				return c
+			}
+		}
+		return cmpInt(len(a.args), len(b.args))
 	}
-	return cmpInt(len(a.args), len(b.args))
+	return Compare(a, b)
 }
 
 func cmpInt(a, b int) int {

@@ -86,7 +86,7 @@ func TestOrderIndependence(t *testing.T) {
 		rev[i] = terms[p]
 	}
 	assert.Equal(t, want, Add(rev...).String())
-	assert.Equal(t, "x + x2 + x10 + 3*x*y + y^2 + sin(z) + 1/2", want)
+	assert.Equal(t, "3*x*y + x + x2 + x10 + y^2 + sin(z) + 1/2", want)
 }
 
 func TestConcurrentConstruction(t *testing.T) {
