@@ -1,2 +1,57 @@
-// Package egraph is part of symcalc; see README.md.
+// Package egraph is symcalc's equality-saturation engine: an e-graph with
+// egg's design (hashcons, union-find, deferred rebuilding, e-class
+// analyses), compiled e-matching, a runner with limits and schedulers,
+// tree and DAG extraction by a measured CPU-cost model, and explanations.
+//
+// # E-graph
+//
+// A Language declares operators and arities (MaxArity children at most);
+// constants and symbols are leaves every language has. An e-node (Node) is
+// a 16-byte value, an operator and child class ids, so the hashcons and
+// class node lists are flat arrays without pointers. EGraph.Add hashconses
+// a node; EGraph.Union merges classes; neither repairs congruence, which
+// EGraph.Rebuild restores in one pass, together with analysis data, as
+// egg does. The hashcons keeps stale entries like egg's memo, and its size
+// (MemoSize) is what the node limit measures.
+//
+// An Analysis keeps per-class data in its own tables, with make, merge and
+// modify hooks. ConstFold is egg's constant folding with pruning;
+// Intervals is a sound interval (sign) analysis that conditions such as
+// Positive, NonNegative and ProvablyNonZero query; Product combines two.
+//
+// # Rewrites
+//
+// Patterns are s-expressions with ?variables, compiled once into egg's
+// e-matching machine (Bind, Compare, Lookup, Scan). Rewrites may be
+// conditional (a Condition checked per match at apply time),
+// bidirectional (ParseBiRewrite) or use multi-patterns
+// ("?a = (f ?x), ?b = (g ?x)"). A Runner searches every rule on the same
+// e-graph, applies all matches rule by rule, and rebuilds once per
+// iteration; it stops on saturation, iteration, node (hashcons), time or
+// memory limits, or context cancellation, always with a StopReason, and
+// records an Iteration report per iteration. SimpleScheduler applies
+// everything; BackoffScheduler is egg's exponential backoff (match limit
+// 1000, ban length 5).
+//
+// MathLanguage and MathRules are egg's math test suite; its e-class and
+// e-node counts, per-iteration trajectories and stop iterations are tested
+// against egg 0.9.5's (math_test.go, scaling_test.go).
+//
+// # Extraction and simplification
+//
+// NewExtractor finds the cheapest tree of every class under a
+// CostFunction (AstSize, AstDepth, OpCost); ExtractDAG and ExtractDAGMulti
+// count a shared subterm once. CPUCost is an OpCost whose operator costs
+// are measured by BenchmarkOpCost on this machine (costs.go).
+//
+// Simplify and SimplifySystem bridge symbolic terms into the e-graph
+// (EvalLanguage, Bridge), saturate with DefaultRules (factoring, Horner
+// forms, strength reduction of powers, exp/log identities, each checked
+// numerically by a property test) and extract the cheapest equivalent.
+//
+// # Explanations
+//
+// After EnableExplanations, EGraph.Explain returns a proof that two terms
+// are equal as a chain of single rule applications (congruence and
+// constant folding expanded), which the tests replay rule by rule.
 package egraph
