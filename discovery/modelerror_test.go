@@ -84,3 +84,74 @@ func TestSemilinearModel(t *testing.T) {
 	_, err = ModelErrorTarget(context.Background(), [][]float64{u}, [][]float64{u}, 0, step)
 	assert.Error(t, err)
 }
+
+// The midpoint target (Δu/Δt − f(mid)) is second order in Δt, so on clean
+// data it recovers the errors to ~1e-6 where the one-step target carries
+// the 0.1–1 % truncation bias the workload README describes; its weak form
+// (model coefficients moved onto the weak library) does the same.
+func TestMidpointTargetClean(t *testing.T) {
+	a := loadNPY(t, filepath.Join("testdata", "ks_truth_pairs.npy"))
+	u0, u1, err := SplitPairs(a)
+	require.NoError(t, err)
+	ctx := context.Background()
+	lib := ksLibrary(t, 20)
+	mid, err := Midpoints(u0, u1)
+	require.NoError(t, err)
+	w, err := NewWeakForm(ksN, ksL, 256, 2.5, 8, 4)
+	require.NoError(t, err)
+	wlib, err := w.Library(ctx, mid, 4, 4)
+	require.NoError(t, err)
+	weakWant := map[string]map[int]float64{"A": {16: -1}, "B": {5: -0.25, 8: -1}, "C": {12: 0.5}}
+	for _, c := range ksCases {
+		rhs, err := ksModels[c.name].RHS()
+		require.NoError(t, err)
+		y, err := MidpointModelErrorTarget(ctx, u0, u1, ksDt, rhs)
+		require.NoError(t, err)
+		f, err := Regress(ctx, lib.Matrix(), y, ARD{})
+		require.NoError(t, err)
+		checkRecovery(t, f, c.want, 1e-4, lib.Names())
+
+		// Weak form: ∫φ Δu/Δt − Θ_w c_model.
+		du := make([]float64, 0, len(y))
+		for p := range u0 {
+			for i := range u0[p] {
+				du = append(du, (u1[p][i]-u0[p][i])/ksDt)
+			}
+		}
+		yw, err := w.Project(du)
+		require.NoError(t, err)
+		cm, err := ksModels[c.name].WeakCoefficients(4, 4)
+		require.NoError(t, err)
+		for j, col := range wlib.Columns {
+			for i := range yw {
+				yw[i] -= cm[j] * col.Values[i]
+			}
+		}
+		f, err = Regress(ctx, wlib.Matrix(), yw, ARD{})
+		require.NoError(t, err)
+		checkRecovery(t, f, weakWant[c.name], 1e-4, wlib.Names())
+	}
+	_, err = SemilinearModel{Length: 1, N: 8, U2Ux: 1}.WeakCoefficients(2, 1)
+	assert.ErrorContains(t, err, "outside the weak library")
+	_, err = MidpointModelErrorTarget(ctx, u0, u1[:1], ksDt, nil)
+	assert.Error(t, err)
+}
+
+// The truth model's right-hand side at the midpoint matches the observed
+// change over one step to O(Δt²).
+func TestSemilinearRHS(t *testing.T) {
+	a := loadNPY(t, filepath.Join("testdata", "ks_truth_pairs.npy"))
+	u0, u1, err := SplitPairs(a)
+	require.NoError(t, err)
+	truth := SemilinearModel{Length: ksL, N: ksN, Linear: map[int]float64{2: -1, 4: -1}, UUx: -1}
+	rhs, err := truth.RHS()
+	require.NoError(t, err)
+	y, err := MidpointModelErrorTarget(context.Background(), u0[:2], u1[:2], ksDt, rhs)
+	require.NoError(t, err)
+	var worst float64
+	for _, v := range y {
+		worst = math.Max(worst, math.Abs(v))
+	}
+	assert.Less(t, worst, 1e-3, "(u1−u0)/Δt − f(mid) for the true model")
+	assert.Error(t, rhs(make([]float64, 3), u0[0]))
+}

@@ -138,6 +138,49 @@ func pointwiseProblem(t *testing.T, c string, x0, x1 [][]float64) noisyProblem {
 	return noisyProblem{lib.Matrix(), y, pointTruth[c], lib.Names()}
 }
 
+// midpointProblem uses MidpointModelErrorTarget: its target noise is
+// uncorrelated with the midpoint library's.
+func midpointProblem(t *testing.T, c string, x0, x1 [][]float64) noisyProblem {
+	ctx := context.Background()
+	rhs, err := ksModels[c].RHS()
+	require.NoError(t, err)
+	y, err := MidpointModelErrorTarget(ctx, x0, x1, ksDt, rhs)
+	require.NoError(t, err)
+	mid, err := Midpoints(x0, x1)
+	require.NoError(t, err)
+	sp, _ := NewSpectral(ksN, ksL)
+	lib, err := PDELibrary(ctx, mid, PDEOptions{MaxP: 4, MaxQ: 4, Deriv: sp})
+	require.NoError(t, err)
+	return noisyProblem{lib.Matrix(), y, pointTruth[c], lib.Names()}
+}
+
+// weakMidpointProblem is the weak form of the midpoint target: ∫φ Δu/Δt
+// minus the model's own terms on the weak library, so no derivative of the
+// noisy data is ever taken.
+func weakMidpointProblem(t *testing.T, c string, w *WeakForm, x0, x1 [][]float64) noisyProblem {
+	ctx := context.Background()
+	mid, err := Midpoints(x0, x1)
+	require.NoError(t, err)
+	lib, err := w.Library(ctx, mid, 4, 4)
+	require.NoError(t, err)
+	var du []float64
+	for p := range x0 {
+		for i := range x0[p] {
+			du = append(du, (x1[p][i]-x0[p][i])/ksDt)
+		}
+	}
+	y, err := w.Project(du)
+	require.NoError(t, err)
+	cm, err := ksModels[c].WeakCoefficients(4, 4)
+	require.NoError(t, err)
+	for j, col := range lib.Columns {
+		for i := range y {
+			y[i] -= cm[j] * col.Values[i]
+		}
+	}
+	return noisyProblem{lib.Matrix(), y, weakTruth[c], lib.Names()}
+}
+
 func weakProblem(t *testing.T, c string, w *WeakForm, x0, x1 [][]float64) noisyProblem {
 	ctx := context.Background()
 	step, err := ksModels[c].Stepper(ksDt)
@@ -176,6 +219,14 @@ func (s *noiseSetup) pipelines() []noisePipeline {
 		{"LETKF (32) + weak form", func(t *testing.T, c string) noisyProblem {
 			k := s.letkfStates(t)
 			return weakProblem(t, c, s.weakForm, k[0], k[1])
+		}},
+		{"Kalman, midpoint target", func(t *testing.T, c string) noisyProblem {
+			k := s.kalman(t)
+			return midpointProblem(t, c, k[0], k[1])
+		}},
+		{"LETKF (32), weak midpoint target", func(t *testing.T, c string) noisyProblem {
+			k := s.letkfStates(t)
+			return weakMidpointProblem(t, c, s.weakForm, k[0], k[1])
 		}},
 	}
 }
