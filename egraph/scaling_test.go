@@ -84,3 +84,29 @@ func nodesClasses(traj string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// TestScalingTrajectoryBackoff checks sum20 under egg's BackoffScheduler
+// for 30 iterations: bans and their fast-forwarding change which rules
+// run when, and the e-node/e-class counts after every iteration must
+// still equal egg's (README 3.5).
+func TestScalingTrajectoryBackoff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("30 iterations of sum20; run without -short")
+	}
+	want := []string{"39/39", "174/59", "494/144", "1022/211"}
+	for k := 4; k <= 6; k++ {
+		want = append(want, "1040/144")
+	}
+	want = append(want, "2934/997", "4674/997", "4674/997", "5544/997", "5544/997", "5544/997")
+	for k := 13; k <= 19; k++ {
+		want = append(want, "7650/898")
+	}
+	for k := 20; k <= 26; k++ {
+		want = append(want, "61309/21557")
+	}
+	for k := 27; k <= 30; k++ {
+		want = append(want, "82130/21557")
+	}
+	got := trajectory(t, sum20Expr(), NewBackoffScheduler(), 30)
+	require.Equal(t, strings.Join(want, ", "), nodesClasses(strings.Join(got, ", ")))
+}
