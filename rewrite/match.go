@@ -96,12 +96,11 @@ func (m *matcher) match(p, s *symbolic.Expr, k func() bool) bool {
 		switch s.Kind() {
 		case symbolic.KPow:
 			sb, sx = s.PowParts()
-		case symbolic.KMul, symbolic.KAdd, symbolic.KNum, symbolic.KBool:
-			// A product or sum is never a single power; a number is
-			// matched only by a numeric pattern.
-			return false
 		default:
-			sb, sx = s, symbolic.One()
+			// A power pattern matches only a power: ~x^~n does not take a
+			// plain term as its first power (a rule that wants that says so
+			// with a second rule).
+			return false
 		}
 		return m.match(pb, sb, func() bool { return m.match(px, sx, k) })
 	case symbolic.KCall:
@@ -115,6 +114,46 @@ func (m *matcher) match(p, s *symbolic.Expr, k func() bool) bool {
 		return m.matchArgs(pa, sa, k)
 	}
 	return false
+}
+
+// mayMatch is a quick structural test, without bindings, that rejects most
+// subjects a pattern cannot match before any matching state is allocated.
+func (m *matcher) mayMatch(p, s *symbolic.Expr) bool {
+	if !m.pat.open[p] {
+		return p == s
+	}
+	switch p.Kind() {
+	case symbolic.KSym:
+		return true
+	case symbolic.KCall:
+		if s.Kind() != symbolic.KCall || s.Op() != p.Op() || s.Name() != p.Name() {
+			return false
+		}
+		pa, sa := p.CallArgs(), s.CallArgs()
+		if len(pa) != len(sa) {
+			return false
+		}
+		for i := range pa {
+			if !m.mayMatch(pa[i], sa[i]) {
+				return false
+			}
+		}
+		return true
+	case symbolic.KPow:
+		if s.Kind() != symbolic.KPow {
+			return false
+		}
+		pb, px := p.PowParts()
+		sb, sx := s.PowParts()
+		return m.mayMatch(pb, sb) && m.mayMatch(px, sx)
+	case symbolic.KMul:
+		if c, _, _ := p.MulParts(); !c.IsOne() {
+			return s.Kind() == symbolic.KMul || s.Kind() == symbolic.KNum
+		}
+	case symbolic.KAdd:
+		return s.Kind() == symbolic.KAdd || m.hasSegment(p)
+	}
+	return true
 }
 
 // hasSegment reports whether a sum pattern has a ~~segment term (so it

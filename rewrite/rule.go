@@ -32,6 +32,9 @@ type Rule struct {
 	pat   *pattern
 	fn    func(a *Assumptions, e *symbolic.Expr) *symbolic.Expr
 	heads []symbolic.Op // subject heads the rule can match; nil: any
+	need  uint64        // call operations a matching term must contain
+	// needShape are shape bits a matching sum or product must have.
+	needShape uint64
 }
 
 // NewRule builds a pattern rule from terms (slots are symbols named ~x,
@@ -59,7 +62,184 @@ func NewRule(name string, lhs, rhs, cond *symbolic.Expr, preds map[string][]Pred
 		r.Domain = cond.String()
 	}
 	r.heads = headsOf(lhs, pat)
+	r.need = needOps(lhs, pat)
+	r.needShape = needShape(lhs, pat)
 	return r, nil
+}
+
+// Shape masks are a cheap necessary condition for a sum or product
+// pattern: each specific element of the pattern (a call, or a call to a
+// fixed power) sets a bit that some element of a matching term must set
+// too. They let a rule set skip most rules at a node without matching.
+
+func shapeBit(kind, op uint64) uint64 { return 1 << ((kind*41 + op) & 63) }
+
+// elemShape is the shape bit of a sum element's term (0: none).
+func elemShape(t *symbolic.Expr) uint64 {
+	switch t.Kind() {
+	case symbolic.KCall:
+		return shapeBit(1, uint64(t.Op()))
+	case symbolic.KPow:
+		b, _ := t.PowParts()
+		if b.Kind() == symbolic.KCall {
+			return shapeBit(2, uint64(b.Op()))
+		}
+	}
+	return 0
+}
+
+// factorShape is the shape bit of a product factor b^x (0: none).
+func factorShape(b, x *symbolic.Expr) uint64 {
+	if b.Kind() != symbolic.KCall {
+		if n, ok := x.IsNumber(); ok && !n.IsInt() {
+			return shapeBit(5, 0) // a fractional power: a root
+		}
+		return 0
+	}
+	if x.IsOne() {
+		return shapeBit(3, uint64(b.Op()))
+	}
+	return shapeBit(4, uint64(b.Op()))
+}
+
+// denomShape marks a sum element with a denominator (a negative power).
+var denomShape = shapeBit(6, 0)
+
+func hasNegExp(t *symbolic.Expr) bool {
+	switch t.Kind() {
+	case symbolic.KPow, symbolic.KMul:
+		return hasDenominator(t)
+	}
+	return false
+}
+
+// dupShape is the bit for a second element of the same shape.
+func dupShape(b uint64) uint64 { return shapeBit(7, uint64(bitsIndex(b))) }
+
+func bitsIndex(b uint64) int {
+	for i := 0; i < 64; i++ {
+		if b == 1<<i {
+			return i
+		}
+	}
+	return 0
+}
+
+// addShape adds bit b to m, and its duplicate bit when b is already set.
+func addShape(m, b uint64) uint64 {
+	if b == 0 {
+		return m
+	}
+	if m&b != 0 {
+		m |= dupShape(b)
+	}
+	return m | b
+}
+
+// termShape is the union of the shape bits of e viewed as a sum (when it
+// is one) and as a product.
+func termShape(e *symbolic.Expr) uint64 {
+	var m uint64
+	if e.Kind() == symbolic.KAdd {
+		_, terms, _ := e.AddParts()
+		for _, t := range terms {
+			m = addShape(m, elemShape(t))
+			if hasNegExp(t) {
+				m = addShape(m, denomShape)
+			}
+		}
+		return m
+	}
+	_, fs := mulElems(e)
+	for _, f := range fs {
+		m = addShape(m, factorShape(f.b, f.x))
+	}
+	_, t := splitCoef(e)
+	return m | elemShape(t)
+}
+
+// needShape is the shape a term must have to match the pattern p.
+func needShape(p *symbolic.Expr, pat *pattern) uint64 {
+	var m uint64
+	switch p.Kind() {
+	case symbolic.KAdd:
+		_, terms, _ := p.AddParts()
+		for _, t := range terms {
+			m = addShape(m, elemShape(t))
+			if t.Kind() == symbolic.KMul && hasDenominator(t) {
+				m = addShape(m, denomShape)
+			}
+		}
+	case symbolic.KMul:
+		_, b, x := p.MulParts()
+		for i := range b {
+			if !pat.open[x[i]] && (pat.byExpr[b[i]] == nil || !x[i].IsOne()) {
+				m = addShape(m, factorShape(b[i], x[i]))
+			}
+		}
+	}
+	return m
+}
+
+// opBit is the bit of a call operation in an operation mask.
+func opBit(op symbolic.Op) uint64 { return 1 << (uint(op) & 63) }
+
+// needOps is the mask of the call operations the pattern requires
+// somewhere in a matching term (slots excluded).
+func needOps(p *symbolic.Expr, pat *pattern) uint64 {
+	if !pat.open[p] {
+		return opsIn(p, nil)
+	}
+	var m uint64
+	switch p.Kind() {
+	case symbolic.KSym:
+		return 0
+	case symbolic.KCall:
+		m = opBit(p.Op())
+	case symbolic.KMul:
+		_, b, x := p.MulParts()
+		for i := range b {
+			m |= needOps(b[i], pat) | needOps(x[i], pat)
+		}
+		return m
+	}
+	for _, c := range p.CallArgs() {
+		m |= needOps(c, pat)
+	}
+	return m
+}
+
+// opsIn is the mask of the call operations anywhere in e, memoised in memo
+// when it is not nil.
+func opsIn(e *symbolic.Expr, memo map[*symbolic.Expr]uint64) uint64 {
+	switch e.Kind() {
+	case symbolic.KNum, symbolic.KBool, symbolic.KSym:
+		return 0
+	}
+	if memo != nil && len(e.CallArgs()) >= 8 {
+		if m, ok := memo[e]; ok {
+			return m
+		}
+	}
+	var m uint64
+	switch e.Kind() {
+	case symbolic.KCall:
+		m = opBit(e.Op())
+	case symbolic.KMul:
+		_, b, x := e.MulParts()
+		for i := range b {
+			m |= opsIn(b[i], memo) | opsIn(x[i], memo)
+		}
+	}
+	if e.Kind() != symbolic.KMul {
+		for _, c := range e.CallArgs() {
+			m |= opsIn(c, memo)
+		}
+	}
+	if memo != nil && len(e.CallArgs()) >= 8 {
+		memo[e] = m // only wide nodes: small ones are cheaper to rescan
+	}
+	return m
 }
 
 // MustRule is NewRule for rules known to be valid (tests, built-in sets).
@@ -129,17 +309,7 @@ func headsOf(p *symbolic.Expr, pat *pattern) []symbolic.Op {
 	case symbolic.KCall:
 		return []symbolic.Op{p.Op()}
 	case symbolic.KPow:
-		b, x := p.PowParts()
-		hs := []symbolic.Op{symbolic.OpPow}
-		if pat.open[x] {
-			// ~x^~n also matches a plain term with n = 1.
-			bh := headsOf(b, pat)
-			if bh == nil {
-				return nil
-			}
-			hs = append(hs, bh...)
-		}
-		return hs
+		return []symbolic.Op{symbolic.OpPow}
 	case symbolic.KMul:
 		// A product pattern with a slot factor can match a single factor.
 		hs := []symbolic.Op{symbolic.OpMul, symbolic.OpPow}
@@ -187,6 +357,10 @@ func (r *Rule) Apply(env *Env, e *symbolic.Expr) *symbolic.Expr {
 			return nil
 		}
 		return out
+	}
+	quick := matcher{pat: r.pat}
+	if !quick.mayMatch(r.pat.root, e) && !(r.LHS.Kind() == e.Kind() && (e.Kind() == symbolic.KAdd || e.Kind() == symbolic.KMul)) {
+		return nil
 	}
 	m := &matcher{pat: r.pat, b: make([]*symbolic.Expr, len(r.pat.slots)), assume: a}
 	var out *symbolic.Expr
@@ -433,9 +607,36 @@ func (rs *RuleSet) candidates(op symbolic.Op) []*Rule {
 }
 
 // Apply tries the rules at e's root in order and returns the result of the
-// first that applies, or nil.
+// first that applies, or nil. Rules needing an operation that e does not
+// contain are skipped without matching.
 func (rs *RuleSet) Apply(env *Env, e *symbolic.Expr) *symbolic.Expr {
-	for _, r := range rs.candidates(e.Op()) {
+	cands := rs.candidates(e.Op())
+	if len(cands) == 0 {
+		return nil
+	}
+	var have uint64
+	if env != nil && len(e.CallArgs()) >= 8 {
+		if env.ops == nil {
+			env.ops = map[*symbolic.Expr]uint64{}
+		}
+		have = opsIn(e, env.ops)
+	} else {
+		have = opsIn(e, nil)
+	}
+	var shape uint64
+	shapeDone := false
+	for _, r := range cands {
+		if r.need&have != r.need {
+			continue
+		}
+		if r.needShape != 0 {
+			if !shapeDone {
+				shape, shapeDone = termShape(e), true
+			}
+			if r.needShape&shape != r.needShape {
+				continue
+			}
+		}
 		if !env.live() {
 			return nil
 		}

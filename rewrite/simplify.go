@@ -114,6 +114,7 @@ func SimplifyContext(ctx context.Context, e *symbolic.Expr, opts Options) (Resul
 		env:   NewEnv(ctx, opts.Assume, opts.MaxSteps),
 		rules: rs,
 		memo:  map[*symbolic.Expr]*symbolic.Expr{},
+		rw:    map[*symbolic.Expr]*symbolic.Expr{},
 	}
 	out := s.simplify(e)
 	return Result{Expr: out, Conditions: s.conds, Steps: s.env.Steps()}, s.env.Err()
@@ -123,6 +124,7 @@ type simplifier struct {
 	env   *Env
 	rules *RuleSet
 	memo  map[*symbolic.Expr]*symbolic.Expr
+	rw    map[*symbolic.Expr]*symbolic.Expr // normal forms under the rules
 	conds []*symbolic.Expr
 }
 
@@ -148,12 +150,34 @@ func denominators(e *symbolic.Expr) int {
 	return n
 }
 
-// rulePass applies the rules bottom-up until nothing changes.
+// rulePass rewrites e innermost-first to a normal form of the rules: the
+// children are normalised, then rules apply at the root until none does,
+// each result being normalised again. Results are memoised for the whole
+// Simplify call (the candidates share most subterms).
 func (s *simplifier) rulePass(e *symbolic.Expr) *symbolic.Expr {
-	if out := Fixpoint(Postwalk(s.rules.Apply))(s.env, e); out != nil {
-		return out
+	switch e.Kind() {
+	case symbolic.KSym, symbolic.KNum, symbolic.KBool:
+		return e
 	}
-	return e
+	if r, ok := s.rw[e]; ok {
+		return r
+	}
+	cur := mapChildren(e, s.rulePass)
+	if cur != e {
+		if r, ok := s.rw[cur]; ok {
+			s.rw[e] = r
+			return r
+		}
+	}
+	if out := s.rules.Apply(s.env, cur); out != nil && out != cur {
+		out = s.rulePass(out)
+		s.rw[cur] = out
+		cur = out
+	} else {
+		s.rw[cur] = cur
+	}
+	s.rw[e] = cur
+	return cur
 }
 
 func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
@@ -167,13 +191,16 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	// Simplify inside kernels first (call arguments, symbolic exponents).
 	cur := s.inner(e)
 	cur = s.rulePass(cur)
-	best, bestCost := cur, cost(cur)
+	best, bestCost := cur, -1
 	var bestCond *symbolic.Expr
 	try := func(c, cond *symbolic.Expr) {
 		if c == nil || !s.env.live() {
 			return
 		}
 		c = s.rulePass(c)
+		if bestCost < 0 {
+			bestCost = cost(cur)
+		}
 		if k := cost(c); k < bestCost {
 			best, bestCost, bestCond = c, k, cond
 		}
@@ -254,7 +281,7 @@ type features struct {
 // term should cost a walk, not a gcd.
 func scan(e *symbolic.Expr) features {
 	var f features
-	trigArgs := map[*symbolic.Expr]int{}
+	var trigArgs map[*symbolic.Expr]int
 	expCount := 0
 	var walk func(e *symbolic.Expr, underMul bool)
 	kernel := func(k *symbolic.Expr, power *symbolic.Expr) {
@@ -271,6 +298,9 @@ func scan(e *symbolic.Expr) features {
 				if k.Op() != symbolic.OpSin || trigArgs[u] > 0 {
 					f.trig = f.trig || true
 				}
+			}
+			if trigArgs == nil {
+				trigArgs = map[*symbolic.Expr]int{}
 			}
 			trigArgs[u]++
 			if trigArgs[u] > 1 {
@@ -304,15 +334,19 @@ func scan(e *symbolic.Expr) features {
 		case symbolic.KMul:
 			_, bases, exps := e.MulParts()
 			for i, b := range bases {
-				walk(b, true)
-				kernel(b, exps[i])
+				if b.Kind() == symbolic.KCall {
+					kernel(b, exps[i])
+				} else {
+					walk(b, true)
+				}
 			}
 		case symbolic.KPow:
 			b, x := e.PowParts()
-			if n, ok := x.IsNumber(); ok && n.IsInt() {
+			if b.Kind() == symbolic.KCall {
+				kernel(b, x)
+			} else if n, ok := x.IsNumber(); ok && n.IsInt() {
 				walk(b, true)
 			}
-			kernel(b, x)
 		case symbolic.KCall:
 			kernel(e, symbolic.One())
 		}

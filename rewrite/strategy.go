@@ -25,6 +25,7 @@ type Env struct {
 	steps int
 	polls int
 	err   error
+	ops   map[*symbolic.Expr]uint64 // operation masks of terms seen (rule prefilter)
 }
 
 // NewEnv returns a run state. maxSteps <= 0 means DefaultMaxSteps; a nil
@@ -211,8 +212,11 @@ type walker struct {
 }
 
 func (w *walker) post(e *symbolic.Expr) *symbolic.Expr {
-	if r, ok := w.memo[e]; ok {
-		return r
+	leaf := e.Kind() == symbolic.KSym || e.Kind() == symbolic.KNum
+	if !leaf {
+		if r, ok := w.memo[e]; ok {
+			return r
+		}
 	}
 	cur := mapChildren(e, w.post)
 	if w.env.live() {
@@ -220,7 +224,9 @@ func (w *walker) post(e *symbolic.Expr) *symbolic.Expr {
 			cur = out
 		}
 	}
-	w.memo[e] = cur
+	if !leaf {
+		w.memo[e] = cur
+	}
 	return cur
 }
 
