@@ -1,0 +1,200 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// replCommand is a ':' command.
+type replCommand struct {
+	name, args, help string
+	run              func(s *state, ctx context.Context, rest string) (string, error)
+}
+
+var commands []*replCommand
+
+func init() {
+	commands = []*replCommand{
+		{name: ":help", args: "[NAME]", help: "this help, or the help of one function or command", run: (*state).help},
+		{name: ":quit", args: "", help: "leave (Ctrl-D does too); also :q, :exit",
+			run: func(*state, context.Context, string) (string, error) { return "", ErrQuit }},
+		{name: ":load", args: "FILE", help: "load an equation file (.eq) or BioNetGen network (.net)",
+			run: func(s *state, ctx context.Context, rest string) (string, error) { return s.load(ctx, rest) }},
+		{name: ":model", args: "", help: "show the loaded model's equations",
+			run: func(s *state, _ context.Context, _ string) (string, error) { return s.showModel() }},
+		{name: ":simulate", args: "[t1=100 solver=bdf rtol=1e-8 saveat=0.1 PARAM=VALUE ...]",
+			help: "integrate the loaded model (settings default to its simulate line); defines sol for queries",
+			run: func(s *state, ctx context.Context, rest string) (string, error) {
+				return s.simulate(ctx, strings.Fields(rest))
+			}},
+		{name: ":vars", args: "", help: "list the assigned names", run: (*state).listVars},
+		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: (*state).clear},
+		{name: ":set", args: "maxout N | simplify rules|egraph", help: "settings: characters printed per result (0: all); what simplify() uses", run: (*state).set},
+	}
+}
+
+var commandAliases = map[string]string{":q": ":quit", ":exit": ":quit", ":h": ":help", ":?": ":help", ":sim": ":simulate"}
+
+func lookupCommand(name string) *replCommand {
+	if a, ok := commandAliases[name]; ok {
+		name = a
+	}
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func commandNames() []string {
+	out := make([]string, len(commands))
+	for i, c := range commands {
+		out[i] = c.name
+	}
+	return out
+}
+
+func (s *state) command(ctx context.Context, src string) (string, error) {
+	name, rest, _ := strings.Cut(src, " ")
+	if i := strings.IndexAny(name, "\t\n"); i >= 0 {
+		name, rest = src[:i], src[i+1:]
+	}
+	c := lookupCommand(name)
+	if c == nil {
+		return "", fmt.Errorf("unknown command %s%s (:help lists the commands)", name, symbolic.DidYouMean(name, commandNames()))
+	}
+	return c.run(s, ctx, strings.TrimSpace(rest))
+}
+
+const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
+
+  f = x^2*sin(x)             assign a name (used names are replaced by their values)
+  diff(f, x)                 derivative; expand(...), simplify(...), egraph(...)
+  jacobian([f, g], [x, y])   matrix of derivatives; latex(...) prints LaTeX
+  eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
+  assume x > 0               a fact simplify may use ("assume" lists, "assume none" clears)
+  :load FILE, :simulate      load and run a model; then query results:
+  max(sol.z), filter(sol.t, # > 50), len(sol.t)   (expr-lang expressions over sol)
+
+Lines continue while brackets are open, after an operator or a trailing \.
+Tab completes names; Ctrl-C stops a running computation; Ctrl-D leaves.
+The last result is ans.`
+
+func (s *state) help(_ context.Context, rest string) (string, error) {
+	if rest != "" {
+		if !strings.HasPrefix(rest, ":") {
+			if f, ok := replFuncs[strings.TrimSuffix(rest, "()")]; ok {
+				return fmt.Sprintf("%s\n  %s", f.usage, f.help), nil
+			}
+			if _, _, ok := symbolic.LookupFunc(rest); ok {
+				return fmt.Sprintf("%s is a built-in function of expressions (functions: %s)", rest, strings.Join(symbolic.FuncNames(), ", ")), nil
+			}
+		}
+		if c := lookupCommand(rest); c != nil {
+			return fmt.Sprintf("%s %s\n  %s", c.name, c.args, c.help), nil
+		}
+		if c := lookupCommand(":" + rest); c != nil {
+			return fmt.Sprintf("%s %s\n  %s", c.name, c.args, c.help), nil
+		}
+		return "", fmt.Errorf("no help for %q%s", rest, symbolic.DidYouMean(rest, append(replFuncNames(), commandNames()...)))
+	}
+	var b strings.Builder
+	b.WriteString(helpIntro)
+	b.WriteString("\n\nfunctions:\n")
+	for _, n := range replFuncNames() {
+		f := replFuncs[n]
+		helpLine(&b, f.usage, f.help)
+	}
+	fmt.Fprintf(&b, "  built-in: %s\n\ncommands:\n", strings.Join(symbolic.FuncNames(), ", "))
+	for _, c := range commands {
+		helpLine(&b, strings.TrimSpace(c.name+" "+c.args), c.help)
+	}
+	return strings.TrimRight(b.String(), "\n"), nil
+}
+
+func (s *state) listVars(context.Context, string) (string, error) {
+	if len(s.order) == 0 {
+		return "no names assigned yet (e.g. f = x^2*sin(x))", nil
+	}
+	lines := make([]string, 0, len(s.order))
+	for _, n := range s.order {
+		line := n + " = " + s.format(s.vars[n])
+		if len(line) > 200 {
+			line = line[:200] + " ..."
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func (s *state) clear(_ context.Context, rest string) (string, error) {
+	names := strings.Fields(rest)
+	if len(names) == 0 {
+		n := len(s.vars)
+		s.vars, s.order = map[string]value{}, nil
+		return fmt.Sprintf("cleared %d name%s", n, plural(n)), nil
+	}
+	for _, n := range names {
+		if _, ok := s.vars[n]; !ok {
+			known := make([]string, 0, len(s.vars))
+			for k := range s.vars {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return "", fmt.Errorf(":clear: %s is not assigned%s", n, symbolic.DidYouMean(n, known))
+		}
+	}
+	for _, n := range names {
+		delete(s.vars, n)
+		for i, o := range s.order {
+			if o == n {
+				s.order = append(s.order[:i], s.order[i+1:]...)
+				break
+			}
+		}
+	}
+	return "cleared " + strings.Join(names, ", "), nil
+}
+
+func (s *state) set(_ context.Context, rest string) (string, error) {
+	f := strings.Fields(rest)
+	if len(f) != 2 {
+		return fmt.Sprintf("maxout %d\nsimplify %s", s.maxOut, map[bool]string{false: "rules", true: "egraph"}[s.useEgraph]), nil
+	}
+	switch f[0] {
+	case "maxout":
+		n, err := strconv.Atoi(f[1])
+		if err != nil || n < 0 {
+			return "", fmt.Errorf(":set maxout: want a character count (0: no limit), got %q", f[1])
+		}
+		s.maxOut = n
+		return "maxout " + f[1], nil
+	case "simplify":
+		switch f[1] {
+		case "rules":
+			s.useEgraph = false
+		case "egraph":
+			s.useEgraph = true
+		default:
+			return "", fmt.Errorf(":set simplify: want rules or egraph, got %q", f[1])
+		}
+		return "simplify uses " + f[1], nil
+	}
+	return "", fmt.Errorf(":set: unknown setting %q (maxout, simplify)", f[0])
+}
+
+// helpLine prints one entry of :help, the description on its own line
+// when the synopsis is long.
+func helpLine(b *strings.Builder, synopsis, help string) {
+	if len(synopsis) > 26 {
+		fmt.Fprintf(b, "  %s\n  %-26s %s\n", synopsis, "", help)
+		return
+	}
+	fmt.Fprintf(b, "  %-26s %s\n", synopsis, help)
+}

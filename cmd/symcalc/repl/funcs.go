@@ -1,0 +1,375 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/symcalc/symcalc/egraph"
+	"github.com/symcalc/symcalc/rewrite"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// value is what an input evaluates to.
+type value interface {
+	kind() string
+	// asExpr returns the value as a term, for use inside an expression;
+	// what names the value in the error when it is not one.
+	asExpr(what string) (*symbolic.Expr, error)
+}
+
+// exprVal is a term, with the conditions under which a simplification
+// holds (see rewrite.Result.Conditions).
+type exprVal struct {
+	e     *symbolic.Expr
+	conds []*symbolic.Expr
+}
+
+// numVal is a float64 result of eval.
+type numVal float64
+
+// listVal is a list of terms: [f, g].
+type listVal []*symbolic.Expr
+
+// matrixVal is a matrix of terms, row by row (a Jacobian).
+type matrixVal [][]*symbolic.Expr
+
+// numListVal is a list of numbers (eval of a list).
+type numListVal []float64
+
+// textVal is text to print (LaTeX, s-expressions).
+type textVal string
+
+// bindingVal is a name=value argument (eval, subs).
+type bindingVal struct {
+	name string
+	e    *symbolic.Expr
+}
+
+func (exprVal) kind() string    { return "an expression" }
+func (numVal) kind() string     { return "a number" }
+func (listVal) kind() string    { return "a list" }
+func (matrixVal) kind() string  { return "a matrix" }
+func (numListVal) kind() string { return "a list of numbers" }
+func (textVal) kind() string    { return "text" }
+func (bindingVal) kind() string { return "a binding" }
+
+func (v exprVal) asExpr(string) (*symbolic.Expr, error) { return v.e, nil }
+func (v numVal) asExpr(string) (*symbolic.Expr, error) {
+	return symbolic.FloatExpr(float64(v)), nil
+}
+
+func notExpr(v value, what string) error {
+	return fmt.Errorf("%s is %s, which cannot be used inside an expression (use it whole, e.g. latex(%s))", what, v.kind(), what)
+}
+
+func (v listVal) asExpr(what string) (*symbolic.Expr, error)    { return nil, notExpr(v, what) }
+func (v matrixVal) asExpr(what string) (*symbolic.Expr, error)  { return nil, notExpr(v, what) }
+func (v numListVal) asExpr(what string) (*symbolic.Expr, error) { return nil, notExpr(v, what) }
+func (v textVal) asExpr(what string) (*symbolic.Expr, error)    { return nil, notExpr(v, what) }
+func (v bindingVal) asExpr(what string) (*symbolic.Expr, error) {
+	return nil, fmt.Errorf("%s=... is a binding, allowed only as an argument of eval and subs", v.name)
+}
+
+// replFunc is a function of the REPL (not a symbolic function: its call
+// is carried out when the input is read).
+type replFunc struct {
+	name, usage, help string
+	minArgs, maxArgs  int  // maxArgs -1: no limit
+	bindings          bool // takes name=value arguments
+	run               func(ctx context.Context, s *state, args []value) (value, error)
+}
+
+var replFuncs = map[string]*replFunc{}
+
+func init() {
+	for _, f := range []*replFunc{
+		{name: "diff", usage: "diff(f, x), diff(f, x, 2), diff(f, x, y)", minArgs: 2, maxArgs: -1,
+			help: "derivative of f (an expression, list or matrix) with respect to x; a count repeats the previous variable", run: runDiff},
+		{name: "expand", usage: "expand(f)", minArgs: 1, maxArgs: 1,
+			help: "distribute products and expand integer powers of sums (Ctrl-C stops a long one)", run: runExpand},
+		{name: "simplify", usage: "simplify(f)", minArgs: 1, maxArgs: 1,
+			help: "rule-based simplification under the current assumptions; prints the conditions the result needs (:set simplify egraph switches to the e-graph)", run: runSimplify},
+		{name: "egraph", usage: "egraph(f)", minArgs: 1, maxArgs: 1,
+			help: "e-graph simplification: the equivalent form cheapest to evaluate under the measured CPU-cost model", run: runEgraph},
+		{name: "jacobian", usage: "jacobian([f, g], [x, y])", minArgs: 2, maxArgs: 2,
+			help: "the matrix of derivatives of the functions with respect to the variables", run: runJacobian},
+		{name: "latex", usage: "latex(f)", minArgs: 1, maxArgs: 1,
+			help: "f (an expression, list or matrix) as LaTeX", run: runLaTeX},
+		{name: "sexp", usage: "sexp(f)", minArgs: 1, maxArgs: 1,
+			help: "f as an s-expression", run: runSExp},
+		{name: "eval", usage: "eval(f, x=1.5, y=2)", minArgs: 1, maxArgs: -1, bindings: true,
+			help: "the float64 value of f at the given values (pi is bound unless given)", run: runEval},
+		{name: "subs", usage: "subs(f, x=y+1)", minArgs: 2, maxArgs: -1, bindings: true,
+			help: "substitute expressions for symbols", run: runSubs},
+	} {
+		replFuncs[f.name] = f
+	}
+}
+
+func replFuncNames() []string {
+	out := make([]string, 0, len(replFuncs))
+	for n := range replFuncs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// mapTerms applies f to every term of an expression, list or matrix.
+func mapTerms(v value, f func(*symbolic.Expr) (*symbolic.Expr, error)) (value, error) {
+	switch v := v.(type) {
+	case exprVal:
+		r, err := f(v.e)
+		if err != nil {
+			return nil, err
+		}
+		return exprVal{e: r}, nil
+	case numVal:
+		r, err := f(symbolic.FloatExpr(float64(v)))
+		if err != nil {
+			return nil, err
+		}
+		return exprVal{e: r}, nil
+	case listVal:
+		out := make(listVal, len(v))
+		for i, e := range v {
+			r, err := f(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r
+		}
+		return out, nil
+	case matrixVal:
+		out := make(matrixVal, len(v))
+		for i, row := range v {
+			r, err := mapTerms(listVal(row), f)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = r.(listVal)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("expected an expression, list or matrix, got %s", v.kind())
+}
+
+func argExpr(fn string, i int, v value) (*symbolic.Expr, error) {
+	switch v := v.(type) {
+	case exprVal:
+		return v.e, nil
+	case numVal:
+		return symbolic.FloatExpr(float64(v)), nil
+	}
+	return nil, fmt.Errorf("%s: argument %d must be an expression, got %s", fn, i+1, v.kind())
+}
+
+func runDiff(ctx context.Context, s *state, args []value) (value, error) {
+	var vars []*symbolic.Expr
+	for i, a := range args[1:] {
+		e, err := argExpr("diff", i+1, a)
+		if err != nil {
+			return nil, err
+		}
+		if e.IsSymbol() {
+			vars = append(vars, e)
+			continue
+		}
+		n, ok := e.IsNumber()
+		if !ok || !n.IsInt() || len(vars) == 0 {
+			return nil, fmt.Errorf("diff: argument %d must be a symbol (or a count after one), got %s", i+2, e)
+		}
+		k, ok := n.IsSmallInt()
+		if !ok || k < 1 || k > 100 {
+			return nil, fmt.Errorf("diff: the count must be between 1 and 100, got %s", e)
+		}
+		for range k - 1 {
+			vars = append(vars, vars[len(vars)-1])
+		}
+	}
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		for _, x := range vars {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			e = symbolic.Diff(e, x)
+		}
+		return e, nil
+	})
+}
+
+func runExpand(ctx context.Context, s *state, args []value) (value, error) {
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		return symbolic.ExpandContext(ctx, e, 0)
+	})
+}
+
+func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
+	if s.useEgraph {
+		return runEgraph(ctx, s, args)
+	}
+	if ev, ok := args[0].(exprVal); ok {
+		r, err := rewrite.SimplifyContext(ctx, ev.e, rewrite.Options{Assume: s.assume})
+		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
+			return nil, err
+		}
+		return exprVal{e: r.Expr, conds: r.Conditions}, nil
+	}
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		r, err := rewrite.SimplifyContext(ctx, e, rewrite.Options{Assume: s.assume})
+		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
+			return nil, err
+		}
+		return r.Expr, nil
+	})
+}
+
+func runEgraph(ctx context.Context, s *state, args []value) (value, error) {
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{})
+		if err != nil {
+			return nil, err
+		}
+		return r.Term, nil
+	})
+}
+
+// asList turns an expression or list argument into a list of terms.
+func asList(fn string, i int, v value) ([]*symbolic.Expr, error) {
+	switch v := v.(type) {
+	case listVal:
+		return v, nil
+	case exprVal:
+		return []*symbolic.Expr{v.e}, nil
+	}
+	return nil, fmt.Errorf("%s: argument %d must be a list or an expression, got %s", fn, i+1, v.kind())
+}
+
+func runJacobian(ctx context.Context, s *state, args []value) (value, error) {
+	fs, err := asList("jacobian", 0, args[0])
+	if err != nil {
+		return nil, err
+	}
+	xs, err := asList("jacobian", 1, args[1])
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range xs {
+		if !x.IsSymbol() {
+			return nil, fmt.Errorf("jacobian: the variables must be symbols, and %s is not", x)
+		}
+	}
+	return matrixVal(symbolic.Jacobian(fs, xs)), nil
+}
+
+func runLaTeX(ctx context.Context, s *state, args []value) (value, error) {
+	switch v := args[0].(type) {
+	case exprVal:
+		return textVal(symbolic.LaTeX(v.e)), nil
+	case numVal:
+		return textVal(formatFloat(float64(v))), nil
+	case listVal:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = symbolic.LaTeX(e)
+		}
+		return textVal(`\left[` + strings.Join(parts, ", ") + `\right]`), nil
+	case matrixVal:
+		rows := make([]string, len(v))
+		for i, r := range v {
+			parts := make([]string, len(r))
+			for j, e := range r {
+				parts[j] = symbolic.LaTeX(e)
+			}
+			rows[i] = strings.Join(parts, " & ")
+		}
+		return textVal(`\begin{pmatrix}` + strings.Join(rows, ` \\ `) + `\end{pmatrix}`), nil
+	}
+	return nil, fmt.Errorf("latex: cannot print %s", args[0].kind())
+}
+
+func runSExp(ctx context.Context, s *state, args []value) (value, error) {
+	e, err := argExpr("sexp", 0, args[0])
+	if err != nil {
+		return nil, err
+	}
+	return textVal(symbolic.SExpr(e)), nil
+}
+
+// bindings splits args[1:] into name=value pairs.
+func bindings(fn string, args []value) ([]bindingVal, error) {
+	var out []bindingVal
+	seen := map[string]bool{}
+	for i, a := range args[1:] {
+		b, ok := a.(bindingVal)
+		if !ok {
+			return nil, fmt.Errorf("%s: argument %d must be a binding name=value, got %s", fn, i+2, a.kind())
+		}
+		if seen[b.name] {
+			return nil, fmt.Errorf("%s: %s is given twice", fn, b.name)
+		}
+		seen[b.name] = true
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+func runEval(ctx context.Context, s *state, args []value) (value, error) {
+	bs, err := bindings("eval", args)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]float64{"pi": math.Pi}
+	for _, b := range bs {
+		x, err := symbolic.Eval(b.e, env)
+		if err != nil {
+			return nil, fmt.Errorf("eval: the value of %s: %w", b.name, err)
+		}
+		env[b.name] = x
+	}
+	evalOne := func(e *symbolic.Expr) (float64, error) {
+		x, err := symbolic.Eval(e, env)
+		var ue *symbolic.UnboundError
+		if errors.As(err, &ue) {
+			return 0, fmt.Errorf("eval: %s has no value; give one, e.g. eval(..., %s=1)", ue.Name, ue.Name)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("eval: %w", err)
+		}
+		return x, nil
+	}
+	switch v := args[0].(type) {
+	case exprVal:
+		x, err := evalOne(v.e)
+		return numVal(x), err
+	case numVal:
+		return v, nil
+	case listVal:
+		out := make(numListVal, len(v))
+		for i, e := range v {
+			if out[i], err = evalOne(e); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("eval: cannot evaluate %s", args[0].kind())
+}
+
+func runSubs(ctx context.Context, s *state, args []value) (value, error) {
+	bs, err := bindings("subs", args)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*symbolic.Expr, len(bs))
+	for _, b := range bs {
+		m[b.name] = b.e
+	}
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		return symbolic.SubstituteNames(e, m), nil
+	})
+}

@@ -1,0 +1,504 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/symcalc/symcalc/integrators"
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// model is a loaded equation file or BioNetGen network.
+type model struct {
+	path string
+	sys  *symbolic.System
+}
+
+// solution is a simulated model, column by column: "t", then every state,
+// observed variable and output, each sampled at the same times.
+type solution struct {
+	names  []string
+	cols   map[string][]float64
+	method string
+	stats  integrators.Stats
+}
+
+func (s *state) load(ctx context.Context, path string) (string, error) {
+	if path == "" {
+		return "", errors.New(":load needs a file name, e.g. :load examples/lorenz.eq")
+	}
+	if s.dir != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(s.dir, path)
+	}
+	sys, err := parser.LoadModel(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	if err := sys.Validate(); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	s.model = &model{path: path, sys: sys}
+	s.sol = nil
+	var b strings.Builder
+	name := sys.Name
+	if name == "" {
+		name = filepath.Base(path)
+	}
+	fmt.Fprintf(&b, "loaded model %s: ", name)
+	if len(sys.Fields) > 0 {
+		fs := make([]string, len(sys.Fields))
+		for i, f := range sys.Fields {
+			fs[i] = f.Name
+		}
+		fmt.Fprintf(&b, "%d periodic field%s (%s), %d parameter%s",
+			len(fs), plural(len(fs)), strings.Join(fs, ", "), len(sys.Params), plural(len(sys.Params)))
+		b.WriteString("\n:model shows it; simulating field models is not available in the REPL yet (use symcalc run)")
+		return b.String(), nil
+	}
+	fmt.Fprintf(&b, "%d state%s (%s), %d parameter%s (%s)",
+		len(sys.States), plural(len(sys.States)), abbreviate(stateNames(sys), 8),
+		len(sys.Params), plural(len(sys.Params)), abbreviate(paramNames(sys), 8))
+	s.setVar("rhs", listVal(sys.RHS()))
+	s.setVar("states", listVal(sys.StateSyms()))
+	b.WriteString("\nrhs and states are defined (try jacobian(rhs, states)); :model shows the equations, :simulate runs it")
+	return b.String(), nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func stateNames(sys *symbolic.System) []string {
+	out := make([]string, len(sys.States))
+	for i, st := range sys.States {
+		out[i] = st.Name
+	}
+	return out
+}
+
+func paramNames(sys *symbolic.System) []string {
+	out := make([]string, len(sys.Params))
+	for i, p := range sys.Params {
+		out[i] = p.Name
+	}
+	return out
+}
+
+func abbreviate(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(", ... %d more", len(names)-n)
+}
+
+// showModel prints the loaded model's equations.
+func (s *state) showModel() (string, error) {
+	if s.model == nil {
+		return "", errors.New("no model loaded: :load FILE first")
+	}
+	sys := s.model.sys
+	var b strings.Builder
+	fmt.Fprintf(&b, "model %s  (%s)\n", sys.Name, s.model.path)
+	for _, p := range sys.Params {
+		fmt.Fprintf(&b, "param %s = %s\n", p.Name, p.Default)
+	}
+	for _, st := range sys.States {
+		fmt.Fprintf(&b, "state %s = %s\n", st.Name, st.Init)
+	}
+	for _, f := range sys.Fields {
+		fmt.Fprintf(&b, "field %s\n", f.Name)
+	}
+	for _, st := range sys.States {
+		rhs := st.RHS
+		if st.Fixed || rhs == nil {
+			rhs = symbolic.Zero()
+		}
+		fmt.Fprintf(&b, "der(%s) = %s\n", st.Name, rhs)
+	}
+	for _, o := range sys.Observed {
+		fmt.Fprintf(&b, "let %s = %s\n", o.Name, o.Expr)
+	}
+	for _, o := range sys.Outputs {
+		fmt.Fprintf(&b, "output %s = %s\n", o.Name, o.Expr)
+	}
+	if sim := sys.Sim; sim != nil {
+		fmt.Fprintf(&b, "simulate t = %g..%g, solver = %s", sim.T0, sim.T1, orDefault(sim.Solver, "auto"))
+		for _, kv := range []struct {
+			k string
+			v float64
+		}{{"rtol", sim.RTol}, {"atol", sim.ATol}, {"saveat", sim.SaveAt}, {"dt", sim.Dt}} {
+			if kv.v > 0 {
+				fmt.Fprintf(&b, ", %s = %g", kv.k, kv.v)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n"), nil
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// simSettings are the settings of one :simulate.
+type simSettings struct {
+	t0, t1, rtol, atol, saveat, dt float64
+	solver                         string
+	params                         map[string]float64
+}
+
+// methods are the solvers :simulate can use, by their equation-file names.
+var methods = map[string]func() integrators.Method{
+	"auto":   func() integrators.Method { return integrators.AutoSwitch(integrators.Rodas4()) },
+	"tsit5":  integrators.Tsit5,
+	"dp5":    integrators.DP5,
+	"vern7":  integrators.Vern7,
+	"rk4":    integrators.RK4,
+	"bdf":    integrators.BDF,
+	"rodas4": integrators.Rodas4,
+}
+
+func methodNames() []string {
+	out := make([]string, 0, len(methods))
+	for n := range methods {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// simulate integrates the loaded model. args are key=value settings
+// (t0, t1, solver, rtol, atol, saveat, dt) and parameter overrides.
+func (s *state) simulate(ctx context.Context, args []string) (string, error) {
+	if s.model == nil {
+		return "", errors.New("no model loaded: :load FILE first")
+	}
+	sys := s.model.sys
+	if len(sys.Fields) > 0 {
+		return "", errors.New("simulating field models (spectral PDEs) is not available in the REPL yet")
+	}
+	cfg := simSettings{t1: 10, solver: "auto", params: map[string]float64{}}
+	if sim := sys.Sim; sim != nil {
+		cfg.t0, cfg.t1, cfg.rtol, cfg.atol, cfg.saveat, cfg.dt = sim.T0, sim.T1, sim.RTol, sim.ATol, sim.SaveAt, sim.Dt
+		if sim.Solver != "" {
+			cfg.solver = sim.Solver
+		}
+	}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if !ok || k == "" || v == "" {
+			return "", fmt.Errorf(":simulate: %q is not KEY=VALUE (keys: t0, t1, solver, rtol, atol, saveat, dt, or a parameter)", a)
+		}
+		if k == "solver" {
+			cfg.solver = v
+			continue
+		}
+		x, err := parseNumber(v)
+		if err != nil {
+			return "", fmt.Errorf(":simulate: %s=%s: %v", k, v, err)
+		}
+		switch k {
+		case "t0":
+			cfg.t0 = x
+		case "t1":
+			cfg.t1 = x
+		case "rtol":
+			cfg.rtol = x
+		case "atol":
+			cfg.atol = x
+		case "saveat":
+			cfg.saveat = x
+		case "dt":
+			cfg.dt = x
+		default:
+			if _, ok := sys.ParamIndex(k); !ok {
+				return "", fmt.Errorf(":simulate: %s is neither a setting (t0, t1, solver, rtol, atol, saveat, dt) nor a parameter%s",
+					k, symbolic.DidYouMean(k, append(paramNames(sys), "t0", "t1", "solver", "rtol", "atol", "saveat", "dt")))
+			}
+			cfg.params[k] = x
+		}
+	}
+	mk, ok := methods[cfg.solver]
+	if !ok {
+		return "", fmt.Errorf(":simulate: solver %q is not available in the REPL (available: %s)", cfg.solver, strings.Join(methodNames(), ", "))
+	}
+	if cfg.solver == "rk4" && cfg.dt <= 0 {
+		return "", errors.New(":simulate: rk4 is a fixed-step method: give dt=...")
+	}
+	if !(cfg.t1 > cfg.t0) {
+		return "", fmt.Errorf(":simulate: the time span %g..%g is empty", cfg.t0, cfg.t1)
+	}
+	p, err := sys.ParamValues(cfg.params)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	u0, err := sys.InitialState(p)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	prob := &integrators.Problem{F: evalRHS(sys), U0: u0, P: p, T0: cfg.t0, T1: cfg.t1}
+	opts := &integrators.Options{RTol: cfg.rtol, ATol: cfg.atol, Dt: cfg.dt}
+	if cfg.saveat > 0 {
+		n := math.Floor((cfg.t1-cfg.t0)/cfg.saveat+1e-9) + 1
+		if n > 1e7 {
+			return "", fmt.Errorf(":simulate: saveat=%g gives %g output times; at most 10 million", cfg.saveat, n)
+		}
+		for i := 0; i < int(n); i++ {
+			opts.SaveAt = append(opts.SaveAt, cfg.t0+float64(i)*cfg.saveat)
+		}
+		if last := opts.SaveAt[len(opts.SaveAt)-1]; last < cfg.t1 {
+			opts.SaveAt = append(opts.SaveAt, cfg.t1)
+		}
+	}
+	res, err := integrators.Solve(ctx, prob, mk(), opts)
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if res == nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	sol, cerr := columns(sys, res, p)
+	if cerr != nil {
+		return "", fmt.Errorf(":simulate: %w", cerr)
+	}
+	s.sol = sol
+	var b strings.Builder
+	if err != nil {
+		fmt.Fprintf(&b, "stopped early: %v\n", err)
+	}
+	fmt.Fprintf(&b, "simulated %s on [%g, %g] with %s: %d output times, %d steps (%d rejected), %d RHS evaluations",
+		orDefault(sys.Name, "model"), cfg.t0, cfg.t1, res.Method, len(res.T), res.Stats.Accepted, res.Stats.Rejected, res.Stats.RHSEvals)
+	fmt.Fprintf(&b, "\nsol holds %s; try max(sol.%s) or filter(sol.t, # > %g)",
+		abbreviate(sol.names, 8), sol.names[1], cfg.t0+(cfg.t1-cfg.t0)/2)
+	return b.String(), nil
+}
+
+func parseNumber(s string) (float64, error) {
+	x, err := strconv.ParseFloat(s, 64)
+	if err == nil {
+		return x, nil
+	}
+	e, perr := parser.ParseExpr(s)
+	if perr != nil {
+		return 0, fmt.Errorf("not a number")
+	}
+	return symbolic.Eval(e, map[string]float64{"pi": math.Pi})
+}
+
+// evalRHS evaluates the model's right-hand side by symbolic.Eval. It is
+// the slow general path (a map lookup per symbol), fine for the small
+// models one explores at a prompt.
+func evalRHS(sys *symbolic.System) integrators.RHS {
+	rhs := sys.RHS()
+	env := map[string]float64{"pi": math.Pi}
+	tname := sys.T.Name()
+	return func(du, u, p []float64, t float64) {
+		for i, q := range sys.Params {
+			env[q.Name] = p[i]
+		}
+		for i, st := range sys.States {
+			env[st.Name] = u[i]
+		}
+		env[tname] = t
+		for i, f := range rhs {
+			v, err := symbolic.Eval(f, env)
+			if err != nil {
+				v = math.NaN() // the solver stops with a non-finite state
+			}
+			du[i] = v
+		}
+	}
+}
+
+// columns turns a Solution into named columns, evaluating the observed
+// variables and outputs at every saved time.
+func columns(sys *symbolic.System, res *integrators.Solution, p []float64) (*solution, error) {
+	sol := &solution{cols: map[string][]float64{}, method: res.Method, stats: res.Stats}
+	add := func(name string, col []float64) {
+		if _, dup := sol.cols[name]; dup {
+			return
+		}
+		sol.names = append(sol.names, name)
+		sol.cols[name] = col
+	}
+	add(sys.T.Name(), res.T)
+	if sys.T.Name() != "t" {
+		add("t", res.T)
+	}
+	for i, st := range sys.States {
+		col := make([]float64, len(res.T))
+		for k := range res.T {
+			col[k] = res.U[k][i]
+		}
+		add(st.Name, col)
+	}
+	extra := append(append([]symbolic.Binding(nil), sys.Observed...), sys.Outputs...)
+	if len(extra) > 0 {
+		env := map[string]float64{"pi": math.Pi}
+		for i, q := range sys.Params {
+			env[q.Name] = p[i]
+		}
+		cols := make([][]float64, len(extra))
+		for j := range extra {
+			cols[j] = make([]float64, len(res.T))
+		}
+		for k, t := range res.T {
+			env[sys.T.Name()] = t
+			for i, st := range sys.States {
+				env[st.Name] = res.U[k][i]
+			}
+			for j, b := range extra {
+				v, err := symbolic.Eval(b.Expr, env)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", b.Name, err)
+				}
+				cols[j][k] = v
+			}
+		}
+		for j, b := range extra {
+			add(b.Name, cols[j])
+		}
+	}
+	return sol, nil
+}
+
+// queryEnv is the environment of result queries. It is declared to
+// expr-lang by value (expr.Env(queryEnv{})) so the compiler types the
+// program, as NOTES-go.md advises.
+type queryEnv struct {
+	Sol map[string][]float64 `expr:"sol"`
+}
+
+var (
+	solWord  = regexp.MustCompile(`\bsol\b`)
+	solField = regexp.MustCompile(`\bsol\.([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+// mentionsSol reports whether an input is a query over simulation
+// results: it names sol, or uses expr-lang's # placeholder.
+func mentionsSol(src string) bool { return solWord.MatchString(src) }
+
+// query runs an expr-lang program over the last simulation.
+func (s *state) query(ctx context.Context, src string) (any, error) {
+	if s.sol == nil {
+		if s.model == nil {
+			return nil, errors.New("sol is not defined: :load a model and :simulate it first")
+		}
+		return nil, errors.New("sol is not defined: :simulate the model first")
+	}
+	for _, m := range solField.FindAllStringSubmatch(src, -1) {
+		if _, ok := s.sol.cols[m[1]]; !ok {
+			return nil, fmt.Errorf("sol has no column %q%s (columns: %s)", m[1], symbolic.DidYouMean(m[1], s.sol.names), abbreviate(s.sol.names, 12))
+		}
+	}
+	prog, err := expr.Compile(src, expr.Env(queryEnv{}))
+	if err != nil {
+		return nil, fmt.Errorf("query: %v", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, err := expr.Run(prog, queryEnv{Sol: s.sol.cols})
+	if err != nil {
+		return nil, fmt.Errorf("query: %v", err)
+	}
+	return out, nil
+}
+
+// assignQuery stores a numeric query result under a name.
+func (s *state) assignQuery(ctx context.Context, name, src string) (string, error) {
+	if err := checkAssignable(name); err != nil {
+		return "", err
+	}
+	v, err := s.query(ctx, src)
+	if err != nil {
+		return "", err
+	}
+	x, ok := toFloat(v)
+	if !ok {
+		return "", fmt.Errorf("cannot assign %s to %s: only numbers from queries can be named", formatQuery(v), name)
+	}
+	s.setVar(name, numVal(x))
+	return name + " = " + formatFloat(x), nil
+}
+
+func toFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// maxQueryItems is how many elements of a result array are printed.
+const maxQueryItems = 200
+
+func formatQuery(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "nil"
+	case float64:
+		return formatFloat(x)
+	case []float64:
+		parts := make([]string, 0, min(len(x), maxQueryItems))
+		for i, y := range x {
+			if i == maxQueryItems {
+				break
+			}
+			parts = append(parts, formatFloat(y))
+		}
+		return listText(parts, len(x))
+	case []any:
+		parts := make([]string, 0, min(len(x), maxQueryItems))
+		for i, y := range x {
+			if i == maxQueryItems {
+				break
+			}
+			parts = append(parts, formatQuery(y))
+		}
+		return listText(parts, len(x))
+	case map[string][]float64:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return "{columns: " + strings.Join(keys, ", ") + "}"
+	case string:
+		return strconv.Quote(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func listText(parts []string, n int) string {
+	out := "[" + strings.Join(parts, ", ")
+	if n > len(parts) {
+		out += fmt.Sprintf(", ... %d more", n-len(parts))
+	}
+	return out + "]"
+}
