@@ -45,8 +45,9 @@ type EGraph struct {
 	congruenceUnions int
 	explain          *explainer
 
-	nodeSlab []Node
-	slabSize int
+	nodeSlab   []Node
+	slabSize   int
+	parentSlab []Id
 }
 
 // New returns an empty e-graph over lang with an optional analysis (nil for
@@ -264,6 +265,14 @@ func (g *EGraph) addNew(n, orig Node) Id {
 	}
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
 		c := g.cls(n.Args[k])
+		if c.parents == nil {
+			// A class's first parents come from a slab, like node lists.
+			if len(g.parentSlab) < 2 {
+				g.parentSlab = make([]Id, 2048)
+			}
+			c.parents = g.parentSlab[:0:2]
+			g.parentSlab = g.parentSlab[2:]
+		}
 		c.parents = append(c.parents, id)
 	}
 	g.pending = append(g.pending, id)
