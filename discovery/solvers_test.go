@@ -204,3 +204,17 @@ func TestBaggingKS(t *testing.T) {
 		assert.Equal(t, want, p, "%s", lib.Names()[j])
 	}
 }
+
+// The fast RVM on a wide library: 200 candidates, 5 relevant.
+func TestFastRVMManyColumns(t *testing.T) {
+	truth := map[int]float64{3: 1, 50: -2, 99: 0.5, 120: 1.5, 180: -0.7}
+	X, y := synthetic(21, 2000, 200, truth, 0.1)
+	for _, s := range []Solver{FastRVM{}, RVM{}} {
+		f, err := Regress(context.Background(), X, y, s)
+		require.NoError(t, err)
+		assert.Equal(t, []int{3, 50, 99, 120, 180}, f.Support(), "%T: %s", s, f.Stop)
+		for j, w := range truth {
+			assert.InDelta(t, w, f.Coef[j], 0.02, "%T column %d", s, j)
+		}
+	}
+}
