@@ -45,7 +45,10 @@ type row struct {
 
 func main() {
 	reps := flag.Int("reps", 5, "repetitions per case (median wall time)")
-	only := flag.String("cases", "lorenz,rober,bruss32,ks", "comma-separated cases to run")
+	only := flag.String("cases", "lorenz,rober,bruss32,ks,bcr", "comma-separated cases to run")
+	bcrNet := flag.String("bcr-net", "../shared/workloads/bionetgen/bcr/bcr.net", "BCR network (.net)")
+	bcrRef := flag.String("bcr-ref", "../shared/workloads/peers2/bcr_ref_t10000.txt", "BCR reference state at t=10000")
+	bcrReps := flag.Int("bcr-reps", 1, "repetitions of the BCR case")
 	peers := flag.String("peers", "", "peers workload dir with results/ref_*.txt (default: ../shared/workloads/peers, else integrators/testdata)")
 	cvode := flag.String("cvode", "", "CVODE JSON lines (./w5_cvode bench output)")
 	cvodeCPU := flag.String("cvode-cpu", "", "CVODE JSON lines timed in process CPU time")
@@ -104,6 +107,11 @@ func main() {
 		}
 		steps := int(math.Round(290 / *ksDt))
 		rows = append(rows, row{Case: "ks", Solver: fmt.Sprintf("symcalc ETDRK4 dt=%g (20 pairs)", *ksDt), Wall: median(walls), CPU: median(cpus), RHS: 4 * (steps + 20), Steps: steps + 20, Err: math.NaN()})
+	}
+	if want["bcr"] {
+		if r, ok := runBCR(ctx, *bcrNet, *bcrRef, *bcrReps); ok {
+			rows = append(rows, r)
+		}
 	}
 	if *cvode != "" {
 		rows = append(rows, mergeCPU(readCVODE(*cvode), *cvodeCPU, readCVODE)...)
@@ -288,7 +296,7 @@ func readKSNumpy(path string) []row {
 }
 
 func printTable(rows []row) {
-	cases := []string{"lorenz", "rober", "bruss32", "ks"}
+	cases := []string{"lorenz", "rober", "bruss32", "bcr", "ks"}
 	fmt.Printf("%-8s %-42s %11s %11s %8s %6s %5s %10s %-10s %s\n", "case", "solver", "wall", "cpu", "RHS", "steps", "LU", "error", "kind", "peer / best ours (wall; cpu)")
 	for _, c := range cases {
 		bestW, bestC := math.Inf(1), math.Inf(1)
@@ -355,4 +363,38 @@ func fmtDur(s float64) string {
 		return fmt.Sprintf("%.2f ms", s*1e3)
 	}
 	return fmt.Sprintf("%.3f s", s)
+}
+
+// runBCR integrates the BCR network (1,122 species) from the .net initial
+// amounts to t = 10,000 at rtol 1e-6, atol 1e-8 with BDF and sparse LU; the
+// error is the largest relative error over species with |ref| ≥ 1, as in
+// peers2/RESULTS.md. It skips (ok = false) when the files are absent.
+func runBCR(ctx context.Context, netPath, refPath string, reps int) (row, bool) {
+	if _, err := os.Stat(netPath); err != nil {
+		fmt.Fprintln(os.Stderr, "bcr: skipped:", err)
+		return row{}, false
+	}
+	nw, err := readNet(netPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bcr:", err)
+		os.Exit(1)
+	}
+	ref, _, err := readBCRRef(refPath, len(nw.names))
+	if err != nil || len(ref) != len(nw.names) {
+		fmt.Fprintln(os.Stderr, "bcr: reference:", err)
+		return row{}, false
+	}
+	r := timeSolve(ctx, reps, nw.problem(1e4), integrators.BDF(), &integrators.Options{RTol: 1e-6, ATol: 1e-8, SaveAt: []float64{1e4}},
+		func(s *integrators.Solution) float64 {
+			var worst float64
+			for i, y := range s.Final() {
+				if math.Abs(ref[i]) >= 1 {
+					worst = math.Max(worst, math.Abs(y-ref[i])/math.Abs(ref[i]))
+				}
+			}
+			return worst
+		})
+	r.Case, r.ErrLbl = "bcr", "rel(≥1)"
+	r.Solver += " (sparse LU, min. degree)"
+	return r, true
 }

@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/lapack/lapack64"
 )
 
 // LU is a sparse LU factorisation of matrices that share one sparsity
@@ -39,6 +44,19 @@ type LU struct {
 	snStart []int
 	snRows  [][]int
 	snBlk   [][]float64
+	// snPiv[s]: row interchanges inside a wide supernode's diagonal block
+	// (LAPACK convention), nil for narrow supernodes (static pivots).
+	snPiv [][]int
+	// Wide supernodes (width ≥ denseMin) are updated as blocks: snAbove[s]
+	// are the rows above the supernode with U entries in its columns,
+	// snSrc[s] the supernodes that update it, snWork[s] a dense row-major
+	// panel of (len(snAbove[s]) + w + len(snRows[s])) × w whose tail is
+	// snBlk[s].
+	snAbove [][]int
+	snSrc   [][]int32
+	snWork  [][]float64
+	rowPos  []int // scratch: global row → panel row
+	tmp     []float64
 	colSup  []int
 	// srcSup[j]: supernodes (other than j's own) whose columns update
 	// column j, ascending.
@@ -352,6 +370,7 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 	ns := len(lu.snStart) - 1
 	lu.snRows = make([][]int, ns)
 	lu.snBlk = make([][]float64, ns)
+	lu.snPiv = make([][]int, ns)
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		for j := f; j <= l; j++ {
@@ -360,7 +379,51 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 		lu.snRows[s] = lstruct[l]
 		w := l - f + 1
 		lu.snBlk[s] = make([]float64, (w+len(lstruct[l]))*w)
+		if w >= denseMin {
+			lu.snPiv[s] = make([]int, w)
+		}
 	}
+	lu.snAbove = make([][]int, ns)
+	lu.snSrc = make([][]int32, ns)
+	lu.snWork = make([][]float64, ns)
+	lu.rowPos = make([]int, n)
+	maxTmp := 0
+	for s := 0; s < ns; s++ {
+		f, l := lu.snStart[s], lu.snStart[s+1]-1
+		w := l - f + 1
+		if w < denseMin {
+			continue
+		}
+		seen := map[int]bool{}
+		var above []int
+		for j := f; j <= l; j++ {
+			for q := lu.up[j]; q < lu.up[j+1]; q++ {
+				if k := lu.ui[q]; k < f && !seen[k] {
+					seen[k] = true
+					above = append(above, k)
+				}
+			}
+		}
+		sort.Ints(above)
+		lu.snAbove[s] = above
+		srcSeen := map[int]bool{}
+		for _, k := range above {
+			if ss := lu.colSup[k]; !srcSeen[ss] {
+				srcSeen[ss] = true
+				lu.snSrc[s] = append(lu.snSrc[s], int32(ss))
+			}
+		}
+		sort.Slice(lu.snSrc[s], func(a, b int) bool { return lu.snSrc[s][a] < lu.snSrc[s][b] })
+		work := make([]float64, (len(above)+w+len(lstruct[l]))*w)
+		lu.snWork[s] = work
+		lu.snBlk[s] = work[len(above)*w:]
+		for _, ss := range lu.snSrc[s] {
+			if r := len(lu.snRows[ss]) * w; r > maxTmp {
+				maxTmp = r
+			}
+		}
+	}
+	lu.tmp = make([]float64, maxTmp)
 	lu.srcSup = make([][]int32, n)
 	for j := 0; j < n; j++ {
 		own := lu.colSup[j]
@@ -413,6 +476,12 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 		w := l - f + 1
 		R := lu.snRows[s]
 		blk := lu.snBlk[s]
+		if w >= denseMin {
+			if err := lu.factorWide(s, f, w, vals, alpha, beta); err != nil {
+				return err
+			}
+			continue
+		}
 		for j := f; j <= l; j++ {
 			x[j] = alpha
 			for q := lu.aPtr[j]; q < lu.aPtr[j+1]; q++ {
@@ -423,6 +492,11 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 				sw := sl - sf + 1
 				sb := lu.snBlk[ss]
 				xs := x[sf : sl+1]
+				for a, p := range lu.snPiv[ss] {
+					if p != a {
+						xs[a], xs[p] = xs[p], xs[a]
+					}
+				}
 				for a := 1; a < sw; a++ {
 					xs[a] -= dotf(sb[a*sw:a*sw+a], xs)
 				}
@@ -478,6 +552,152 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 	return nil
 }
 
+// denseMin is the supernode width from which the supernode's own
+// factorisation runs as a dense LU with partial pivoting inside the
+// supernode (LAPACK's blocked Getrf, then a triangular solve for the rows
+// below), instead of column by column.
+const denseMin = 16
+
+// factorWide computes the factors of wide supernode s as dense blocks:
+// scatter its columns of the shifted matrix into the panel (rows above,
+// own rows, rows below), apply every earlier supernode that reaches it as
+// a triangular solve on that supernode's rows of the panel followed by one
+// matrix product for the rows below it (gonum's Trsm and Gemm), store the U
+// entries of the rows above, and factorise the remaining panel densely.
+func (lu *LU) factorWide(s, f, w int, vals []float64, alpha, beta float64) error {
+	above := lu.snAbove[s]
+	R := lu.snRows[s]
+	work := lu.snWork[s]
+	for i := range work {
+		work[i] = 0
+	}
+	pos := lu.rowPos
+	na := len(above)
+	for p, k := range above {
+		pos[k] = p
+	}
+	for b := 0; b < w; b++ {
+		pos[f+b] = na + b
+	}
+	for r, i := range R {
+		pos[i] = na + w + r
+	}
+	for c := 0; c < w; c++ {
+		j := f + c
+		work[pos[j]*w+c] += alpha
+		for q := lu.aPtr[j]; q < lu.aPtr[j+1]; q++ {
+			work[pos[lu.aRow[q]]*w+c] += beta * vals[lu.aSrc[q]]
+		}
+	}
+	for _, ss := range lu.snSrc[s] {
+		sf, sl := lu.snStart[ss], lu.snStart[ss+1]-1
+		sw := sl - sf + 1
+		sb := lu.snBlk[ss]
+		rows := lu.snRows[ss]
+		// Columns of this supernode that the source reaches: from the first
+		// row of the source's structure inside it to the end (columns in
+		// between that it skips hold zeros in X and cost flops only).
+		c0 := sort.SearchInts(rows, f)
+		if c0 == len(rows) || rows[c0] > f+w-1 {
+			continue
+		}
+		c0 = rows[c0] - f
+		wc := w - c0
+		p0 := pos[sf]
+		for a, p := range lu.snPiv[ss] {
+			if p != a {
+				ra, rp := work[(p0+a)*w+c0:(p0+a+1)*w], work[(p0+p)*w+c0:(p0+p+1)*w]
+				for c := range ra {
+					ra[c], rp[c] = rp[c], ra[c]
+				}
+			}
+		}
+		X := work[p0*w+c0 : (p0+sw-1)*w+w]
+		if sw >= blockMin && len(rows) >= blockMin {
+			blas64.Trsm(blas.Left, blas.NoTrans, 1,
+				blas64.Triangular{Uplo: blas.Lower, Diag: blas.Unit, N: sw, Stride: sw, Data: sb[:sw*sw]},
+				blas64.General{Rows: sw, Cols: wc, Stride: w, Data: X})
+			tmp := lu.tmp[:len(rows)*wc]
+			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1,
+				blas64.General{Rows: len(rows), Cols: sw, Stride: sw, Data: sb[sw*sw : (sw+len(rows))*sw]},
+				blas64.General{Rows: sw, Cols: wc, Stride: w, Data: X},
+				0, blas64.General{Rows: len(rows), Cols: wc, Stride: wc, Data: tmp})
+			for r, i := range rows {
+				dst := work[pos[i]*w+c0 : pos[i]*w+w]
+				src := tmp[r*wc : r*wc+wc]
+				for c, v := range src {
+					dst[c] -= v
+				}
+			}
+			continue
+		}
+		// Small source: row operations on the panel, no call overhead.
+		for a := 1; a < sw; a++ {
+			dst := X[a*w : a*w+wc]
+			for b, lab := range sb[a*sw : a*sw+a] {
+				if lab != 0 {
+					axpyNeg(dst, lab, X[b*w:b*w+wc])
+				}
+			}
+		}
+		lb := sb[sw*sw:]
+		for r, i := range rows {
+			dst := work[pos[i]*w+c0 : pos[i]*w+w]
+			for a, lra := range lb[r*sw : r*sw+sw] {
+				if lra != 0 {
+					axpyNeg(dst, lra, X[a*w:a*w+wc])
+				}
+			}
+		}
+	}
+	for c := 0; c < w; c++ {
+		j := f + c
+		for q := lu.up[j]; q < lu.up[j+1]; q++ {
+			k := lu.ui[q]
+			if k >= f {
+				break
+			}
+			lu.ux[q] = work[pos[k]*w+c]
+		}
+	}
+	return lu.factorPanel(s, f, w, len(R), lu.snBlk[s])
+}
+
+// factorPanel factorises the gathered panel of supernode s in place:
+// P·D = L·U for the diagonal block (partial pivoting within the supernode),
+// then L_B = B·U⁻¹ for the rows below, and copies U's strictly upper part
+// and diagonal to the column storage used by Solve.
+func (lu *LU) factorPanel(s, f, w, r int, blk []float64) error {
+	piv := lu.snPiv[s]
+	d := blas64.General{Rows: w, Cols: w, Stride: w, Data: blk[:w*w]}
+	if ok := lapack64.Getrf(d, piv); !ok {
+		return fmt.Errorf("%w: singular diagonal block of supernode at pivot %d (original row %d)", ErrSingular, f, lu.perm[f])
+	}
+	for c := 0; c < w; c++ {
+		j := f + c
+		dv := blk[c*w+c]
+		colMax := math.Abs(dv)
+		for b := c + 1; b < w; b++ {
+			colMax = math.Max(colMax, math.Abs(blk[b*w+c]*dv))
+		}
+		if math.Abs(dv) <= lu.PivotTol*colMax || math.IsNaN(dv) {
+			return fmt.Errorf("%w: pivot %d (original row %d) = %g", ErrSingular, j, lu.perm[j], dv)
+		}
+		lu.ud[j] = dv
+		// U(f..j-1, j) sit at the end of column j's sorted pattern.
+		base := lu.up[j+1] - c
+		for b := 0; b < c; b++ {
+			lu.ux[base+b] = blk[b*w+c]
+		}
+	}
+	if r > 0 {
+		u := blas64.Triangular{Uplo: blas.Upper, Diag: blas.NonUnit, N: w, Stride: w, Data: blk[:w*w]}
+		b := blas64.General{Rows: r, Cols: w, Stride: w, Data: blk[w*w : (w+r)*w]}
+		blas64.Trsm(blas.Right, blas.NoTrans, 1, u, b)
+	}
+	return nil
+}
+
 // Solve overwrites b with A⁻¹b using the last factorisation.
 func (lu *LU) Solve(b []float64) {
 	n := lu.n
@@ -491,6 +711,11 @@ func (lu *LU) Solve(b []float64) {
 		w := l - f + 1
 		blk := lu.snBlk[s]
 		ys := y[f : l+1]
+		for a, p := range lu.snPiv[s] {
+			if p != a {
+				ys[a], ys[p] = ys[p], ys[a]
+			}
+		}
 		for a := 1; a < w; a++ {
 			ys[a] -= dotf(blk[a*w:a*w+a], ys)
 		}
@@ -541,4 +766,13 @@ func rowsUpdate(x []float64, rows []int, blk []float64, stride int, xs []float64
 	for ; r < len(rows); r++ {
 		x[rows[r]] -= dotf(blk[r*stride:r*stride+m], xs)
 	}
+}
+
+// blockMin is the size from which source updates of wide supernodes use
+// gonum's Trsm/Gemm instead of row operations.
+const blockMin = 24
+
+// axpyNeg does dst -= a·x (gonum's assembly AXPY kernel).
+func axpyNeg(dst []float64, a float64, x []float64) {
+	floats.AddScaled(dst, -a, x[:len(dst)])
 }

@@ -184,3 +184,38 @@ func TestSupernodalMatchesSimple(t *testing.T) {
 		t.Logf("n=%d supernodes=%d", n, lu.Supernodes())
 	}
 }
+
+// A dense pattern is one wide supernode, factorised with partial pivoting:
+// a zero diagonal, fatal for static pivots, must be handled.
+func TestWideSupernodePivots(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	n := 40
+	rp := []int{0}
+	var ci []int
+	var v []float64
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			ci = append(ci, j)
+			if i == j {
+				v = append(v, 0)
+			} else {
+				v = append(v, rng.NormFloat64())
+			}
+		}
+		rp = append(rp, len(ci))
+	}
+	lu, err := NewLU(n, rp, ci)
+	require.NoError(t, err)
+	require.Equal(t, 1, lu.Supernodes())
+	require.NoError(t, lu.Factor(v))
+	xTrue := make([]float64, n)
+	for i := range xTrue {
+		xTrue[i] = rng.NormFloat64()
+	}
+	b := matVec(n, rp, ci, v, xTrue)
+	lu.Solve(b)
+	for i := range b {
+		assert.InDelta(t, xTrue[i], b[i], 1e-9)
+	}
+	require.Error(t, lu.factorSimple(v, 0, 1), "static pivots fail on the zero diagonal")
+}
