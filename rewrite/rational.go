@@ -332,6 +332,10 @@ func (q *cancelled) expanded(flip bool) *symbolic.Expr {
 	return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), n, symbolic.Inv(q.rc.fromPoly(den)))
 }
 
+// small reports whether square-free factorisation is cheap enough to try
+// (it takes gcds with derivatives, costly on large multivariate inputs).
+func (q *cancelled) small() bool { return len(q.num.Terms)+len(q.den.Terms) <= 200 }
+
 // factored writes numerator and denominator in square-free factored form.
 func (q *cancelled) factored() *symbolic.Expr {
 	if q.c.Sign() == 0 {
@@ -354,9 +358,138 @@ func (q *cancelled) condition() *symbolic.Expr {
 	_, fs := poly.SquareFree(q.removed)
 	var conds []*symbolic.Expr
 	for _, f := range fs {
-		conds = append(conds, nonzeroCond(q.rc.fromPoly(f.P)))
+		conds = append(conds, q.rc.nonzeroConds(f.P)...)
 	}
 	return symbolic.And(conds...)
+}
+
+// nonzeroConds states f != 0. A polynomial in one symbol is split at its
+// rational roots (x^3 - x^2 + x - 1 != 0 becomes x != 1: the cofactor
+// x^2 + 1 has no real root, which is checked for quadratics).
+func (rc *ratCtx) nonzeroConds(f *poly.Poly) []*symbolic.Expr {
+	v := -1
+	for i := range rc.gens {
+		if f.Has(i) {
+			if v >= 0 {
+				return []*symbolic.Expr{nonzeroCond(rc.fromPoly(f))}
+			}
+			v = i
+		}
+	}
+	if v < 0 || rc.gens[v].Kind() != symbolic.KSym {
+		return []*symbolic.Expr{nonzeroCond(rc.fromPoly(f))}
+	}
+	x := rc.gens[v]
+	var conds []*symbolic.Expr
+	rest := f
+	for _, r := range rationalRoots(f, v) {
+		conds = append(conds, symbolic.Ne(x, symbolic.NumExpr(symbolic.BigRat(r))))
+		lin := poly.Var(f.N, v).Sub(poly.Const(f.N, r))
+		for {
+			q, ok := rest.DivExact(lin)
+			if !ok {
+				break
+			}
+			rest = q
+		}
+	}
+	if rest.Deg(v) > 0 && !noRealRoot(rest, v) {
+		conds = append(conds, nonzeroCond(rc.fromPoly(rest)))
+	}
+	return conds
+}
+
+// rationalRoots lists the rational roots of a polynomial in variable v
+// alone (p/q with p dividing the constant and q the leading coefficient),
+// for moderate coefficients.
+func rationalRoots(f *poly.Poly, v int) []*big.Rat {
+	g, _ := f.Normal() // integer coefficients
+	d := g.Deg(v)
+	lead := g.Coeff(v, d).ConstValue().Num()
+	var c0 *big.Int
+	low := 0
+	for k := 0; k <= d; k++ {
+		if c := g.Coeff(v, k); !c.IsZero() {
+			c0, low = c.ConstValue().Num(), k
+			break
+		}
+	}
+	var roots []*big.Rat
+	if low > 0 {
+		roots = append(roots, new(big.Rat))
+	}
+	ps, qs := divisors(c0), divisors(lead)
+	if ps == nil || qs == nil {
+		return roots
+	}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		for _, q := range qs {
+			for _, sg := range []int64{1, -1} {
+				r := new(big.Rat).SetFrac(big.NewInt(sg*p), big.NewInt(q))
+				if seen[r.String()] {
+					continue
+				}
+				seen[r.String()] = true
+				if evalAt(g, v, r).Sign() == 0 {
+					roots = append(roots, r)
+				}
+			}
+		}
+	}
+	return roots
+}
+
+// divisors returns the positive divisors of |n| (nil when n is too large
+// to factor by trial division here).
+func divisors(n *big.Int) []int64 {
+	if !n.IsInt64() {
+		return nil
+	}
+	m := n.Int64()
+	if m < 0 {
+		m = -m
+	}
+	if m == 0 || m > 1<<20 {
+		return nil
+	}
+	var out []int64
+	for i := int64(1); i <= m; i++ {
+		if m%i == 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// evalAt evaluates a polynomial in variable v alone at r.
+func evalAt(f *poly.Poly, v int, r *big.Rat) *big.Rat {
+	sum := new(big.Rat)
+	for _, t := range f.Terms {
+		p := new(big.Rat).SetInt64(1)
+		for k := 0; k < t.Exp[v]; k++ {
+			p.Mul(p, r)
+		}
+		sum.Add(sum, p.Mul(p, t.Coef))
+	}
+	return sum
+}
+
+// noRealRoot reports a quadratic in v with a negative discriminant (or a
+// non-zero constant).
+func noRealRoot(f *poly.Poly, v int) bool {
+	switch f.Deg(v) {
+	case 0:
+		return !f.IsZero()
+	case 2:
+		a := f.Coeff(v, 2).ConstValue()
+		b := f.Coeff(v, 1).ConstValue()
+		c := f.Coeff(v, 0).ConstValue()
+		disc := new(big.Rat).Mul(b, b)
+		disc.Sub(disc, new(big.Rat).Mul(big.NewRat(4, 1), new(big.Rat).Mul(a, c)))
+		return disc.Sign() < 0
+	}
+	return false
 }
 
 // nonzeroCond states g != 0, solved for the symbol when g is linear in a

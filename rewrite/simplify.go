@@ -206,12 +206,18 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		}
 	}
 	f := scan(cur)
+	if f.rational && isBarePowerOfSum(cur) {
+		// (a + b)^n alone only grows when expanded.
+		f.rational = false
+	}
 	if f.rational {
 		if q, err := cancelRat(cur, nil); err == nil {
 			cond := q.condition()
 			try(q.expanded(false), cond)
 			try(q.expanded(true), cond)
-			try(q.factored(), cond)
+			if q.small() {
+				try(q.factored(), cond)
+			}
 		}
 	}
 	if f.trig {
@@ -221,7 +227,9 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 				cond := q.condition()
 				try(q.expanded(false), cond)
 				try(q.expanded(true), cond)
+				if q.small() {
 				try(q.factored(), cond)
+			}
 			}
 		}
 	}
@@ -231,7 +239,9 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			cond := q.condition()
 			try(q.expanded(false), cond)
 			try(q.expanded(true), cond)
-			try(q.factored(), cond)
+			if q.small() {
+				try(q.factored(), cond)
+			}
 		}
 	}
 	if bestCond != nil {
@@ -377,4 +387,24 @@ func (r Result) String() string {
 		s += fmt.Sprintf("  [if %s]", c)
 	}
 	return s
+}
+
+// isBarePowerOfSum reports whether e is (sum)^n for a positive integer n
+// with no denominators inside: its expansion is never smaller.
+func isBarePowerOfSum(e *symbolic.Expr) bool {
+	if e.Kind() != symbolic.KPow {
+		return false
+	}
+	b, x := e.PowParts()
+	n, ok := x.IsNumber()
+	if !ok || n.Sign() <= 0 || b.Kind() != symbolic.KAdd {
+		return false
+	}
+	_, terms, _ := b.AddParts()
+	for _, t := range terms {
+		if hasNegExp(t) {
+			return false
+		}
+	}
+	return true
 }
