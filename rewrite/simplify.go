@@ -228,8 +228,8 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 				try(q.expanded(false), cond)
 				try(q.expanded(true), cond)
 				if q.small() {
-				try(q.factored(), cond)
-			}
+					try(q.factored(), cond)
+				}
 			}
 		}
 	}
