@@ -49,6 +49,7 @@ func main() {
 	bcrNet := flag.String("bcr-net", "../shared/workloads/bionetgen/bcr/bcr.net", "BCR network (.net)")
 	bcrRef := flag.String("bcr-ref", "../shared/workloads/peers2/bcr_ref_t10000.txt", "BCR reference state at t=10000")
 	bcrReps := flag.Int("bcr-reps", 1, "repetitions of the BCR case")
+	bcrCVODE := flag.String("bcr-cvode", "", "peers2 bcr_cvode bench JSON line")
 	peers := flag.String("peers", "", "peers workload dir with results/ref_*.txt (default: ../shared/workloads/peers, else integrators/testdata)")
 	cvode := flag.String("cvode", "", "CVODE JSON lines (./w5_cvode bench output)")
 	cvodeCPU := flag.String("cvode-cpu", "", "CVODE JSON lines timed in process CPU time")
@@ -57,6 +58,7 @@ func main() {
 	ksNumpy := flag.String("ks-numpy", "", "ks_numpy.py JSON output")
 	ksDt := flag.Float64("ks-dt", 0.025, "ETDRK4 step of the KS pair generation")
 	jsonOut := flag.Bool("json", false, "print our rows as JSON lines instead of the table")
+	sweep := flag.Bool("sweep", true, "also run looser tolerances (work-precision at matched error)")
 	flag.Parse()
 
 	refDir := findRefs(*peers)
@@ -74,6 +76,15 @@ func main() {
 			r.Case, r.ErrLbl = "lorenz", "abs@t=10"
 			rows = append(rows, r)
 		}
+		if *sweep {
+			for _, tol := range []float64{1e-7, 1e-6} {
+				r := timeSolve(ctx, *reps, testproblems.Lorenz(100), integrators.Tsit5(), &integrators.Options{RTol: tol, ATol: tol, SaveAt: []float64{10, 100}},
+					func(s *integrators.Solution) float64 { a, _ := errs(s.U[0], ref); return a })
+				r.Case, r.ErrLbl = "lorenz", "abs@t=10"
+				r.Solver += fmt.Sprintf(" tol=%g", tol)
+				rows = append(rows, r)
+			}
+		}
 	}
 	if want["rober"] {
 		ref := mustVec(filepath.Join(refDir, "ref_rober.txt"))
@@ -84,6 +95,15 @@ func main() {
 			r.Solver += " (dense LU, analytic J)"
 			rows = append(rows, r)
 		}
+		if *sweep {
+			for _, rt := range []float64{5e-9, 2e-9} {
+				r := timeSolve(ctx, *reps, testproblems.Rober(1e5), integrators.BDF(), &integrators.Options{RTol: rt, ATol: 1e-10, SaveAt: []float64{1e5}},
+					func(s *integrators.Solution) float64 { _, rel := errs(s.Final(), ref); return rel })
+				r.Case, r.ErrLbl = "rober", "rel@t=1e5"
+				r.Solver += fmt.Sprintf(" rtol=%g", rt)
+				rows = append(rows, r)
+			}
+		}
 	}
 	if want["bruss32"] {
 		ref := mustVec(filepath.Join(refDir, "ref_bruss32.txt"))
@@ -93,6 +113,15 @@ func main() {
 		r.Case, r.ErrLbl = "bruss32", "abs@t=11.5"
 		r.Solver += " (sparse LU, min. degree)"
 		rows = append(rows, r)
+		if *sweep {
+			for _, tol := range []float64{2e-6, 4e-6} {
+				r := timeSolve(ctx, max(1, min(*reps, 5)), b.Problem(11.5), integrators.BDF(), &integrators.Options{RTol: tol, ATol: tol, SaveAt: []float64{11.5}},
+					func(s *integrators.Solution) float64 { a, _ := errs(s.Final(), ref); return a })
+				r.Case, r.ErrLbl = "bruss32", "abs@t=11.5"
+				r.Solver += fmt.Sprintf(" tol=%g", tol)
+				rows = append(rows, r)
+			}
+		}
 	}
 	if want["ks"] {
 		var walls, cpus []float64
@@ -118,6 +147,9 @@ func main() {
 	}
 	if *scipy != "" {
 		rows = append(rows, mergeCPU(readSciPy(*scipy), *scipyCPU, readSciPy)...)
+	}
+	if *bcrCVODE != "" {
+		rows = append(rows, readBCRCVODE(*bcrCVODE)...)
 	}
 	if *ksNumpy != "" {
 		rows = append(rows, readKSNumpy(*ksNumpy)...)
@@ -397,4 +429,24 @@ func runBCR(ctx context.Context, netPath, refPath string, reps int) (row, bool) 
 	r.Case, r.ErrLbl = "bcr", "rel(≥1)"
 	r.Solver += " (sparse LU, min. degree)"
 	return r, true
+}
+
+func readBCRCVODE(path string) []row {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bcr cvode:", err)
+		return nil
+	}
+	var rows []row
+	for _, line := range strings.Split(string(b), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) != nil {
+			continue
+		}
+		num := func(k string) float64 { v, _ := m[k].(float64); return v }
+		name, _ := m["case"].(string)
+		rows = append(rows, row{Case: "bcr", Solver: "CVODE " + name, Wall: num("wall_s"), CPU: math.NaN(), RHS: int(num("nfe")),
+			Steps: int(num("nst")), LU: int(num("nsetups")), Err: num("err_rel_max_species_ge1"), ErrLbl: "rel(≥1)", Peer: true})
+	}
+	return rows
 }

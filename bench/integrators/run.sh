@@ -4,6 +4,8 @@
 #
 #   bash bench/integrators/run.sh            # everything (~3-5 min on 2 cores)
 #   REPS=5 KS_DT=0.025 bash bench/integrators/run.sh
+#   BCR=1 bash bench/integrators/run.sh      # also the BCR network (+2-3 min:
+#                                            # generates and compiles CVODE's C model)
 #
 # Installs what is missing with apt-get (Debian: libsundials-dev, KLU, NumPy,
 # SciPy, gcc), builds the CVODE C driver of ../shared/workloads/peers
@@ -63,8 +65,19 @@ sed 's/time.perf_counter()/time.process_time()/; s/save("w5_scipy"/save("w5_scip
 (cd "$W" && $PY w5_scipy_cpu.py $SCIPY_CASES) | tee "$OUT/scipy_cpu.log"
 echo "== NumPy KS pair generation (dt=$KS_DT)"
 $PY "$ROOT/bench/integrators/ks_numpy.py" "$KS_DT" 3 | tee "$OUT/ks_numpy.json"
+BCR_ARGS=()
+if [ "${BCR:-0}" = 1 ] && [ -d "$PEERS/../peers2" ]; then
+  echo "== CVODE BCR (peers2: import, generate C, gcc -O3, 1 run at rtol 1e-6 atol 1e-8, AMD)"
+  B="$OUT/peers2"
+  rm -rf "$B"; mkdir -p "$B"; cp -r "$PEERS/../peers2"/. "$B"/; chmod -R u+w "$B"
+  (cd "$B" && mkdir -p build results && $PY bcr_import.py "$PEERS/../bionetgen/bcr/bcr.net" build >/dev/null \
+     && gcc -O3 -march=native -c build/bcr_gen.c -o build/bcr_gen.o \
+     && gcc -O3 -march=native -I/usr/include/suitesparse -o build/bcr_cvode bcr_cvode.c build/bcr_gen.o $LIBS \
+     && ./build/bcr_cvode bench 1e-6 1e-8 0 1 bcr_ref_t10000.txt) | tee "$OUT/bcr_cvode.jsonl"
+  BCR_ARGS=(-bcr-cvode "$OUT/bcr_cvode.jsonl")
+fi
 echo "== symcalc"
 go run ./bench/integrators -reps "$REPS" -ks-dt "$KS_DT" -peers "$W" \
   -cvode "$OUT/cvode.jsonl" -cvode-cpu "$OUT/cvode_cpu.jsonl" -scipy "$W/results/w5_scipy_lorenz_DOP853_rober_LSODA_rober_BDF_bruss32_BDF_sparsejac.json" \
   -scipy-cpu "$W/results/w5_scipy_cpu_lorenz_DOP853_rober_LSODA_rober_BDF_bruss32_BDF_sparsejac.json" \
-  -ks-numpy "$OUT/ks_numpy.json" | tee "$OUT/table.txt"
+  -ks-numpy "$OUT/ks_numpy.json" "${BCR_ARGS[@]}" | tee "$OUT/table.txt"

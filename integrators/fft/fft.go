@@ -184,21 +184,10 @@ func (f *complexFFT) transform(a []complex128, inverse bool) {
 				p2 := a[i+size : i+size+h]
 				p3 := a[i+size+h : i+2*size]
 				p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
-				for j := range p0 {
-					w1, w2 := w1s[j], w2s[j]
-					a0, a1 := p0[j], p1[j]*w1
-					a2, a3 := p2[j], p3[j]*w1
-					b0, b1 := a0+a1, a0-a1
-					b2, b3 := a2+a3, a2-a3
-					t2 := b2 * w2
-					t3 := b3 * w2
-					if inverse {
-						t3 = complex(-imag(t3), real(t3))
-					} else {
-						t3 = complex(imag(t3), -real(t3))
-					}
-					p0[j], p2[j] = b0+t2, b0-t2
-					p1[j], p3[j] = b1+t3, b1-t3
+				if inverse {
+					radix4Pass(p0, p1, p2, p3, w1s, w2s, 1)
+				} else {
+					radix4Pass(p0, p1, p2, p3, w1s, w2s, -1)
 				}
 			}
 			s += 2
@@ -219,5 +208,24 @@ func (f *complexFFT) transform(a []complex128, inverse bool) {
 		}
 		s++
 		size *= 2
+	}
+}
+
+// radix4Pass is two radix-2 stages fused: the second stage's twiddle for
+// the upper half is w2·(sign·i), sign = −1 forward, +1 inverse.
+func radix4Pass(p0, p1, p2, p3, w1s, w2s []complex128, sign float64) {
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	w1s, w2s = w1s[:len(p0)], w2s[:len(p0)]
+	for j := range p0 {
+		w1, w2 := w1s[j], w2s[j]
+		a0, a1 := p0[j], p1[j]*w1
+		a2, a3 := p2[j], p3[j]*w1
+		b0, b1 := a0+a1, a0-a1
+		b2, b3 := a2+a3, a2-a3
+		t2 := b2 * w2
+		t3 := b3 * w2
+		t3 = complex(-sign*imag(t3), sign*real(t3))
+		p0[j], p2[j] = b0+t2, b0-t2
+		p1[j], p3[j] = b1+t3, b1-t3
 	}
 }
