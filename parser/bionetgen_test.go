@@ -116,11 +116,11 @@ func TestBioNetGenStructure(t *testing.T) {
 	assert.False(t, s.States[3].Fixed)
 	require.Len(t, s.Outputs, 11)
 	assert.Equal(t, "D_tot", s.Outputs[4].Name)
-	assert.Equal(t, "s9 + 2*s10 + 3*s11 + 3*s12", s.Outputs[4].Expr.String())
+	assert.Equal(t, MustParse("s9 + 2*s10 + 3*s11 + 3*s12"), s.Outputs[4].Expr)
 	// The derived parameter keeps its expression.
 	i, ok := s.ParamIndex("_rateLaw3")
 	require.True(t, ok)
-	assert.Equal(t, "10*k_bind", s.Params[i].Default.String())
+	assert.Equal(t, MustParse("10*k_bind"), s.Params[i].Default)
 
 	// A parameter and a group may share a name (toy-jim's L_tot).
 	s = loadNet(t, "toy-jim.net")

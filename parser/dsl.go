@@ -11,15 +11,17 @@ import (
 	"github.com/symcalc/symcalc/symbolic"
 )
 
-// The equation-file language (see parser/doc.go for the full syntax) is
+// The equation-file language (see examples/README.md for the syntax) is
 // parsed in two layers. The statement structure — keywords, names,
 // declarations, option lists — is a participle grammar over a token stream
 // from the fast hand-written Lexer (participle's own regular-expression
 // lexer is about 1 MB/s). Expression bodies are not part of the grammar:
-// the dslExpr node only records the byte span of an expression, and the
-// precedence parser of expr.go parses that span later. That keeps
-// participle's recursion (which overflows the stack on deep nesting) away
-// from user expressions, and the expression parser is ten times faster.
+// the lexer adapter hands each expression to participle as one Expr token
+// holding its byte span, and the precedence parser of expr.go parses that
+// span when the model is built. That keeps participle's recursion (which
+// overflows the stack on deep nesting) away from user expressions, keeps
+// participle's token slice small (a few tokens per statement), and the
+// expression parser is ten times faster than a participle grammar.
 
 // Token types of the participle adapter.
 const (
@@ -28,11 +30,12 @@ const (
 	dslString
 	dslPunct
 	dslNL
+	dslExprTok
 )
 
 var dslSymbols = map[string]lexer.TokenType{
 	"EOF": lexer.EOF, "Ident": dslIdent, "Number": dslNumber, "String": dslString,
-	"Punct": dslPunct, "NL": dslNL,
+	"Punct": dslPunct, "NL": dslNL, "Expr": dslExprTok,
 }
 
 // dslLexerDef adapts Lexer to participle. Newlines end statements, except
@@ -44,6 +47,11 @@ var dslSymbols = map[string]lexer.TokenType{
 //
 // is one statement. Blank lines collapse, and the stream always ends with
 // a newline token so every statement can require one.
+//
+// After "=", "..", "in" and "on" the adapter scans an expression with a
+// small operand/operator state machine: it ends at the first token that
+// cannot continue it (a comma, "=", "..", a name after an operand, the end
+// of the statement), and is emitted as a single Expr token.
 type dslLexerDef struct{}
 
 func (dslLexerDef) Symbols() map[string]lexer.TokenType { return dslSymbols }
@@ -63,11 +71,13 @@ func (dslLexerDef) LexString(filename, src string) (lexer.Lexer, error) {
 type dslLexer struct {
 	file     string
 	lex      Lexer
+	pending  []Token // raw tokens read ahead and pushed back
 	depth    int
-	prev     Token // last token emitted
+	prev     Token // last raw token emitted
 	lastNL   bool  // the last token emitted was a newline (or none yet)
+	exprNext bool  // an expression may follow the last token
 	line     int   // line of lineOff
-	lineOff  int   // byte offset where the counting stopped
+	lineOff  int   // byte offset where the line counting stopped
 	lineHead int   // offset of the start of that line
 	done     bool
 }
@@ -111,19 +121,63 @@ func (l *dslLexer) pos(off int) lexer.Position {
 	return lexer.Position{Filename: l.file, Offset: off, Line: l.line, Column: off - l.lineHead + 1}
 }
 
+func (l *dslLexer) lexErr(err error) error {
+	var le *LexError
+	if errors.As(err, &le) {
+		return participle.Errorf(l.pos(le.Off), "%s", le.Msg)
+	}
+	return err
+}
+
+// raw returns the next token of the underlying lexer.
+func (l *dslLexer) raw() (Token, error) {
+	if n := len(l.pending); n > 0 {
+		t := l.pending[n-1]
+		l.pending = l.pending[:n-1]
+		return t, nil
+	}
+	return l.lex.Next()
+}
+
+func (l *dslLexer) unread(t Token) { l.pending = append(l.pending, t) }
+
+// lineContinues reports whether the statement goes on after a newline:
+// the next non-blank line begins with an infix operator.
+func (l *dslLexer) lineContinues() bool {
+	if len(l.pending) > 0 {
+		return continuesBefore(l.pending[len(l.pending)-1])
+	}
+	ahead := l.lex
+	for {
+		nt, err := ahead.Next()
+		if err != nil {
+			return false
+		}
+		if nt.Kind != TNewline {
+			return continuesBefore(nt)
+		}
+	}
+}
+
 // Next returns the next participle token.
 func (l *dslLexer) Next() (lexer.Token, error) {
+	if l.exprNext {
+		l.exprNext = false
+		t, ok, err := l.scanExpr()
+		if err != nil {
+			return lexer.Token{}, err
+		}
+		if ok {
+			return t, nil
+		}
+	}
 	for {
 		if l.done {
 			return lexer.EOFToken(l.pos(len(l.lex.src))), nil
 		}
-		t, err := l.lex.Next()
+		t, err := l.raw()
 		if err != nil {
-			var le *LexError
-			if errors.As(err, &le) {
-				return lexer.Token{}, participle.Errorf(l.pos(le.Off), "%s", le.Msg)
-			}
-			return lexer.Token{}, err
+			return lexer.Token{}, l.lexErr(err)
 		}
 		switch t.Kind {
 		case TEOF:
@@ -134,19 +188,7 @@ func (l *dslLexer) Next() (lexer.Token, error) {
 			}
 			continue
 		case TNewline:
-			if l.lastNL || l.depth > 0 || continuesAfter(l.prev) {
-				continue
-			}
-			// Look ahead past blank lines: a leading infix operator continues.
-			ahead := l.lex
-			var nt Token
-			for {
-				nt, err = ahead.Next()
-				if err != nil || nt.Kind != TNewline {
-					break
-				}
-			}
-			if err == nil && continuesBefore(nt) {
+			if l.lastNL || l.depth > 0 || continuesAfter(l.prev) || l.lineContinues() {
 				continue
 			}
 			l.lastNL = true
@@ -159,6 +201,7 @@ func (l *dslLexer) Next() (lexer.Token, error) {
 		switch t.Kind {
 		case TIdent:
 			typ = dslIdent
+			l.exprNext = t.Text == "in" || t.Text == "on"
 		case TNumber:
 			typ = dslNumber
 		case TString:
@@ -172,119 +215,129 @@ func (l *dslLexer) Next() (lexer.Token, error) {
 				if l.depth > 0 {
 					l.depth--
 				}
+			case "=", "..":
+				l.exprNext = true
 			}
 		}
 		return lexer.Token{Type: typ, Value: t.Text, Pos: l.pos(t.Off)}, nil
 	}
 }
 
-// dslExpr is an expression in the grammar: only its byte span [Start, End)
-// is recorded; the expression parser parses it when the model is built.
-// It scans tokens with a small operand/operator state machine, so an
-// expression ends at the first token that cannot continue it (a comma, an
-// equals sign, "..", a keyword after an operand, the end of the line)
-// without participle knowing the expression syntax.
+// scanExpr reads one expression as a single Expr token. It reports false
+// (consuming nothing) when no expression starts here.
+func (l *dslLexer) scanExpr() (lexer.Token, bool, error) {
+	start, end := -1, -1
+	operand := true // expecting an operand
+	depth := 0
+	var last Token
+	take := func(t Token) {
+		if start < 0 {
+			start = t.Off
+		}
+		end = t.Off + len(t.Text)
+		last = t
+	}
+	for {
+		t, err := l.raw()
+		if err != nil {
+			return lexer.Token{}, false, l.lexErr(err)
+		}
+		if t.Kind == TEOF {
+			l.unread(t)
+			break
+		}
+		if depth > 0 {
+			// Inside brackets everything belongs to the expression (the
+			// expression parser reports what is wrong there).
+			if t.Kind == TNewline {
+				continue
+			}
+			if t.Kind == TOp {
+				switch t.Text {
+				case "(", "[":
+					depth++
+				case ")", "]":
+					depth--
+				}
+			}
+			take(t)
+			if depth == 0 {
+				operand = false
+			}
+			continue
+		}
+		if t.Kind == TNewline {
+			if start < 0 || operand || l.lineContinues() {
+				continue
+			}
+			l.unread(t)
+			break
+		}
+		stop := false
+		switch t.Kind {
+		case TNumber:
+			stop = !operand
+			operand = false
+		case TIdent:
+			stop = !operand
+			operand = false
+		case TOp:
+			switch t.Text {
+			case "(":
+				if !operand && last.Kind != TIdent {
+					stop = true
+					break
+				}
+				depth = 1
+			case "[":
+				if operand || last.Kind != TIdent {
+					stop = true
+					break
+				}
+				depth = 1
+			case "+", "-":
+				operand = true
+			case "!":
+				stop = !operand
+			case "*", "/", "^", "**", "&&", "||", "<", "<=", ">", ">=", "==", "!=":
+				// After an operator this is an error the expression parser
+				// reports with its own message.
+				operand = true
+			default:
+				stop = true
+			}
+		default:
+			stop = true
+		}
+		if stop {
+			l.unread(t)
+			break
+		}
+		take(t)
+	}
+	if start < 0 {
+		return lexer.Token{}, false, nil
+	}
+	l.lastNL = false
+	l.prev = last
+	return lexer.Token{Type: dslExprTok, Value: l.lex.src[start:end], Pos: l.pos(start)}, true, nil
+}
+
+// dslExpr is an expression in the grammar: the byte span [Start, End) of
+// an Expr token, parsed by the expression parser when the model is built.
 type dslExpr struct {
 	Start, End int
 }
 
 func (e *dslExpr) Parse(lex *lexer.PeekingLexer) error {
-	first := lex.Peek()
-	if first.EOF() || first.Type == dslNL {
+	t := lex.Peek()
+	if t.Type != dslExprTok {
 		return participle.NextMatch
 	}
-	e.Start = first.Pos.Offset
-	e.End = e.Start
-	operand := true // expecting an operand
-	n := 0
-loop:
-	for {
-		t := lex.Peek()
-		if t.EOF() || t.Type == dslNL {
-			break
-		}
-		switch t.Type {
-		case dslNumber:
-			if !operand {
-				break loop
-			}
-			operand = false
-		case dslIdent:
-			if !operand {
-				break loop
-			}
-			operand = false
-			e.consume(lex)
-			n++
-			if nt := lex.Peek(); nt.Type == dslPunct && (nt.Value == "(" || nt.Value == "[") {
-				e.group(lex)
-			}
-			continue
-		case dslPunct:
-			switch t.Value {
-			case "(":
-				if !operand {
-					break loop
-				}
-				e.group(lex)
-				n++
-				operand = false
-				continue
-			case "+", "-", "!":
-				if t.Value == "!" && !operand {
-					break loop
-				}
-				operand = true
-			case "*", "/", "^", "**", "&&", "||", "<", "<=", ">", ">=", "==", "!=":
-				if operand {
-					// Let the expression parser report the missing operand.
-					e.consume(lex)
-					n++
-					continue
-				}
-				operand = true
-			default:
-				break loop
-			}
-		default:
-			break loop
-		}
-		e.consume(lex)
-		n++
-	}
-	if n == 0 {
-		return participle.NextMatch
-	}
-	return nil
-}
-
-func (e *dslExpr) consume(lex *lexer.PeekingLexer) {
-	t := lex.Next()
+	lex.Next()
+	e.Start = t.Pos.Offset
 	e.End = t.Pos.Offset + len(t.Value)
-}
-
-// group consumes a bracketed group and everything up to its matching
-// closer (or the end of the line, which the expression parser reports).
-func (e *dslExpr) group(lex *lexer.PeekingLexer) {
-	depth := 0
-	for {
-		t := lex.Peek()
-		if t.EOF() || t.Type == dslNL {
-			return
-		}
-		if t.Type == dslPunct {
-			switch t.Value {
-			case "(", "[":
-				depth++
-			case ")", "]":
-				depth--
-			}
-		}
-		e.consume(lex)
-		if depth <= 0 {
-			return
-		}
-	}
+	return nil
 }
 
 // The statement grammar.
@@ -293,14 +346,15 @@ type dslFile struct {
 	Stmts []*dslStmt `parser:"@@*"`
 }
 
+// The alternatives are ordered by how common they are: participle tries
+// them in order, and each failed try costs a branch of its parse context.
 type dslStmt struct {
-	Pos      lexer.Position
-	Model    *dslModel    `parser:"(  @@"`
+	Der      *dslDer      `parser:"(  @@"`
 	Decl     *dslDecl     `parser:" | @@"`
-	Der      *dslDer      `parser:" | @@"`
 	Grid     *dslGrid     `parser:" | @@"`
 	Field    *dslField    `parser:" | @@"`
-	Simulate *dslSimulate `parser:" | @@ ) NL"`
+	Simulate *dslSimulate `parser:" | @@"`
+	Model    *dslModel    `parser:" | @@ ) NL"`
 }
 
 type dslModel struct {
@@ -366,23 +420,63 @@ type dslOpt struct {
 	Hi  *dslExpr `parser:"('..' @@)?"`
 }
 
-var dslGrammar = participle.MustBuild[dslFile](
+var dslGrammar = participle.MustBuild[dslStmt](
 	participle.Lexer(dslLexerDef{}),
-	participle.UseLookahead(2),
 )
 
 // statementKeywords are the words that begin a statement, for hints.
 var statementKeywords = []string{"model", "const", "param", "state", "let", "der", "output", "grid", "field", "simulate"}
 
+// stmtLexer yields the tokens of one statement (through its newline),
+// then EOF. The grammar is run once per statement: participle copies all
+// tokens of a parse into one slice before parsing, and for a megabyte
+// file that slice's regrowth and zeroing cost more than the parse.
+type stmtLexer struct {
+	l    *dslLexer
+	end  lexer.Position
+	done bool
+}
+
+func (s *stmtLexer) Next() (lexer.Token, error) {
+	if s.done {
+		return lexer.EOFToken(s.end), nil
+	}
+	t, err := s.l.Next()
+	if err != nil {
+		return t, err
+	}
+	if t.Type == dslNL || t.EOF() {
+		s.done = true
+		s.end = t.Pos
+	}
+	return t, nil
+}
+
 // parseDSLSyntax parses the statement structure of an equation file.
 func parseDSLSyntax(file, src string) (*dslFile, error) {
-	f, err := dslGrammar.ParseString(file, src)
-	if err == nil {
-		return f, nil
+	lx, _ := dslLexerDef{}.LexString(file, src)
+	dl := lx.(*dslLexer)
+	f := &dslFile{}
+	for {
+		peek, err := lexer.Upgrade(&stmtLexer{l: dl})
+		if err != nil {
+			return nil, syntaxError(file, src, err)
+		}
+		if peek.Peek().EOF() {
+			return f, nil
+		}
+		st, err := dslGrammar.ParseFromLexer(peek)
+		if err != nil {
+			return nil, syntaxError(file, src, err)
+		}
+		f.Stmts = append(f.Stmts, st)
 	}
+}
+
+func syntaxError(file, src string, err error) error {
 	var pe participle.Error
 	if !errors.As(err, &pe) {
-		return nil, ErrorAt(file, src, 0, "%v", err)
+		return ErrorAt(file, src, 0, "%v", err)
 	}
 	off := pe.Position().Offset
 	msg := pe.Message()
@@ -390,7 +484,7 @@ func parseDSLSyntax(file, src string) (*dslFile, error) {
 	if errors.As(err, &ut) {
 		msg = describeUnexpected(src, ut)
 	}
-	return nil, ErrorAt(file, src, off, "%s", msg)
+	return ErrorAt(file, src, off, "%s", msg)
 }
 
 // describeUnexpected rewrites participle's "unexpected token" message in

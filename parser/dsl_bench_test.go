@@ -2,6 +2,7 @@ package parser
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -28,6 +29,84 @@ func BenchmarkBrusselatorExpand128(b *testing.B) {
 		}
 		if s.NumStates() != 2*128*128 {
 			b.Fatalf("%d states", s.NumStates())
+		}
+	}
+}
+
+// syntheticModel writes a model of n scalar states with mass-action-like
+// equations of the size a reaction network has (about 100 bytes each),
+// with comments and continuation lines, for measuring parse speed.
+func syntheticModel(n int) string {
+	var b strings.Builder
+	b.WriteString("# synthetic network for the parse-speed benchmark\nmodel synthetic\n")
+	for i := range 20 {
+		fmt.Fprintf(&b, "param k%d = %d.5e-3, km%d = 0.%d\n", i, i+1, i, i+1)
+	}
+	for i := range n {
+		fmt.Fprintf(&b, "state x%d = %d\n", i, i%7)
+	}
+	for i := range n {
+		a, c, d := (i+1)%n, (i+n-1)%n, (i*7+3)%n
+		fmt.Fprintf(&b, "der(x%d) = k%d*x%d*x%d - km%d*x%d  # reaction %d\n", i, i%20, a, c, (i+3)%20, i, i)
+		fmt.Fprintf(&b, "    + k%d*x%d^2/(1 + x%d) - 2*km%d*x%d*x%d\n", (i+5)%20, d, i, (i+7)%20, i, a)
+	}
+	return b.String()
+}
+
+// BenchmarkParseDSL parses a ~1.3 MB equation file (10,000 states); the
+// bytes/s figure is the parse speed.
+func BenchmarkParseDSL(b *testing.B) {
+	src := syntheticModel(10000)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := ParseModel(context.Background(), "synthetic.eq", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.States) != 10000 {
+			b.Fatal(len(s.States))
+		}
+	}
+}
+
+// BenchmarkParseBioNetGenBCR imports the BCR network (1,122 species,
+// 24,388 reactions, 0.9 MB).
+func BenchmarkParseBioNetGenBCR(b *testing.B) {
+	data, err := os.ReadFile("testdata/bionetgen/bcr.net")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := string(data)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := ParseBioNetGen(context.Background(), "bcr.net", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(s.States) != 1122 {
+			b.Fatal(len(s.States))
+		}
+	}
+}
+
+// BenchmarkBCRImportAndJacobian imports BCR and differentiates its
+// 31,369 structural Jacobian entries: the symbolic work the peer importer
+// (peers2/bcr_import.py) does before generating code.
+func BenchmarkBCRImportAndJacobian(b *testing.B) {
+	data, err := os.ReadFile("testdata/bionetgen/bcr.net")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := string(data)
+	for b.Loop() {
+		s, err := ParseBioNetGen(context.Background(), "bcr.net", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Jacobian(context.Background()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -119,6 +119,7 @@ type stateDef struct {
 }
 
 type letDef struct {
+	hasRefs bool // the body holds indexed state references
 	name    string
 	off     int
 	vars    []*symbolic.Expr // index variables of an indexed let
@@ -153,6 +154,7 @@ type builder struct {
 	coord    string
 	declared map[string]int // name → offset of its declaration
 	sc       scope
+	refs     int // indexed references created so far
 	model    bool
 }
 
@@ -568,6 +570,9 @@ func forEachCell(ctx context.Context, dims []*gridDim, f func(idx []int64) error
 }
 
 func (b *builder) indexScope(names []*dslName) map[string]bool {
+	if len(names) == 0 {
+		return nil
+	}
 	m := make(map[string]bool, len(names))
 	for _, n := range names {
 		m[n.Name] = true
@@ -587,11 +592,12 @@ func (b *builder) letDecl(bd *dslBind) error {
 		}
 		l.vars = append(l.vars, symbolic.Sym(ix.Name))
 	}
+	refs := b.refs
 	v, err := b.parse(bd.Value, scope{what: "a definition", params: true, states: true, time: true, idx: b.indexScope(bd.Index)})
 	if err != nil {
 		return err
 	}
-	l.body, l.defined = v, true
+	l.body, l.defined, l.hasRefs = v, true, b.refs != refs
 	b.letOrder = append(b.letOrder, l)
 	return nil
 }
@@ -619,9 +625,13 @@ func (b *builder) resolve(name string, idx []int64) (*symbolic.Expr, error) {
 // set for each cell (in row-major order) with its instantiated value.
 func (b *builder) expand(e *dslExpr, sc scope, names []*dslName, dims []*gridDim, set func(flat int, v *symbolic.Expr) error) error {
 	sc.idx = b.indexScope(names)
+	refs := b.refs
 	v, err := b.parse(e, sc)
 	if err != nil {
 		return err
+	}
+	if len(dims) == 0 && b.refs == refs {
+		return set(0, v) // nothing indexed: no template needed
 	}
 	vars := make([]*symbolic.Expr, len(names))
 	for k, n := range names {
@@ -878,6 +888,9 @@ func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 				}
 			}
 		}
+		if l.hasRefs {
+			b.refs++
+		}
 		return l.body, nil
 	}
 	if b.fields[name] {
@@ -919,6 +932,7 @@ func (b *builder) index(name string, idx []*symbolic.Expr, off int) (*symbolic.E
 		if len(idx) != sd.nIdx {
 			return nil, fmt.Errorf("%s has %d index(es), but %d are given", name, sd.nIdx, len(idx))
 		}
+		b.refs++
 		return symbolic.IndexRef(name, idx...), nil
 	}
 	if l, ok := b.lets[name]; ok {
@@ -930,6 +944,9 @@ func (b *builder) index(name string, idx []*symbolic.Expr, off int) (*symbolic.E
 		}
 		if len(idx) != len(l.vars) {
 			return nil, fmt.Errorf("%s has %d index(es), but %d are given", name, len(l.vars), len(idx))
+		}
+		if l.hasRefs {
+			b.refs++
 		}
 		m := make(map[*symbolic.Expr]*symbolic.Expr, len(idx))
 		for k, v := range l.vars {

@@ -132,7 +132,7 @@ func TestDSLLorenz(t *testing.T) {
 	assert.Equal(t, []float64{10, 28, 8.0 / 3}, p)
 	require.NotNil(t, s.Sim)
 	assert.Equal(t, symbolic.Simulation{T0: 0, T1: 100, Solver: "tsit5", RTol: 1e-8, ATol: 1e-10, SaveAt: 0.01}, *s.Sim)
-	assert.Equal(t, "sigma*(-x + y)", s.States[0].RHS.String())
+	assert.Equal(t, MustParse("sigma*(y - x)"), s.States[0].RHS)
 }
 
 func TestDSLBrusselator(t *testing.T) {
@@ -143,8 +143,8 @@ func TestDSLBrusselator(t *testing.T) {
 	assert.Equal(t, "u[1,2]", s.States[1].Name)
 	assert.Equal(t, "v[1,1]", s.States[1024].Name)
 	// Periodic wrap in both directions at the corner cell.
-	assert.Equal(t, "-4.4*u[1,1] + 961*alpha*(-4*u[1,1] + u[1,2] + u[1,32] + u[2,1] + u[32,1]) + u[1,1]^2*v[1,1] + 1",
-		s.States[0].RHS.String())
+	assert.Equal(t, MustParse("1 + 961*alpha*(u[2,1] + u[32,1] + u[1,2] + u[1,32] - 4*u[1,1]) - 4.4*u[1,1] + u[1,1]^2*v[1,1]"),
+		s.States[0].RHS)
 	// The forcing is on only inside the disc around (0.3, 0.6): xs[i] = (i-1)/31.
 	i, j := 10, 19 // xs = 9/31 ≈ 0.290, ys = 18/31 ≈ 0.581: inside
 	k, _ := s.StateIndex("u[10,19]")
@@ -178,9 +178,9 @@ func TestDSLBoundaries(t *testing.T) {
 			src := "grid i in 1..4 " + tc.rule + "\nstate u[i] = i\nder(u[i]) = u[i+1] - 2*u[i] + u[i-1]\n"
 			s, err := ParseModel(context.Background(), "b.eq", src)
 			require.NoError(t, err)
-			assert.Equal(t, tc.want[0], s.States[0].RHS.String())
-			assert.Equal(t, tc.want[1], s.States[3].RHS.String())
-			assert.Equal(t, "3", s.States[2].Init.String())
+			assert.Equal(t, MustParse(tc.want[0]), s.States[0].RHS)
+			assert.Equal(t, MustParse(tc.want[1]), s.States[3].RHS)
+			assert.Equal(t, symbolic.IntExpr(3), s.States[2].Init)
 		})
 	}
 }
@@ -193,7 +193,7 @@ func TestDSLFields(t *testing.T) {
 	assert.Equal(t, 1024, f.N)
 	assert.Equal(t, 100.0, f.X1)
 	assert.Equal(t, []symbolic.SpectralTerm{{Order: 2, Coef: symbolic.MinusOne()}, {Order: 4, Coef: symbolic.MinusOne()}}, f.Linear)
-	assert.Equal(t, "-dx(u)*u", f.Nonlinear.String())
+	assert.Equal(t, symbolic.Neg(symbolic.Mul(symbolic.Sym("u"), symbolic.FieldDerivSym("u", 1))), f.Nonlinear)
 	L, err := f.LinearSymbol(nil)
 	require.NoError(t, err)
 	k := f.Wavenumbers()[3]
@@ -214,7 +214,7 @@ func TestDSLObservedAndOutputs(t *testing.T) {
 	assert.Equal(t, []string{"beta", "infections"}, names)
 	require.Len(t, s.Outputs, 2)
 	assert.Equal(t, "prevalence", s.Outputs[0].Name)
-	assert.Equal(t, "I/N", s.Outputs[0].Expr.String())
+	assert.Equal(t, MustParse("I/N"), s.Outputs[0].Expr)
 	assert.Equal(t, s.Observed[1].Expr, s.Outputs[1].Expr)
 	// der(S) = -infections, with the definition substituted.
 	assert.Equal(t, symbolic.Neg(s.Observed[1].Expr), s.States[0].RHS)
@@ -234,5 +234,21 @@ der(x) = a*x
 `
 	s, err := ParseModel(context.Background(), "c.eq", src)
 	require.NoError(t, err)
-	assert.Equal(t, "a*x + b*(x + 1)", s.States[0].RHS.String())
+	assert.Equal(t, MustParse("a*x + b*(x + 1)"), s.States[0].RHS)
+}
+
+// A scalar equation that uses an indexed state through a let definition
+// must still have its references resolved.
+func TestDSLLetWithReferences(t *testing.T) {
+	src := `grid i in 1..3 periodic
+state u[i] = i, total = 0
+let s = u[1] + u[2] + u[3], d[i] = u[i+1] - u[i]
+der(u[i]) = d[i]
+der(total) = s + d[3]
+`
+	s, err := ParseModel(context.Background(), "l.eq", src)
+	require.NoError(t, err)
+	k, _ := s.StateIndex("total")
+	assert.Equal(t, MustParse("u[1] + u[2] + u[3] + u[1] - u[3]"), s.States[k].RHS)
+	assert.Equal(t, MustParse("u[3] - u[2]"), s.States[1].RHS)
 }
