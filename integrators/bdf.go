@@ -346,7 +346,12 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 				ncf++
 				rec.step(StepInfo{T: t, H: h, Order: k, ErrEst: math.NaN(), Stiffness: stiff})
 				if ncf >= bdfMaxNCF {
+					// Name the component that moved most in the last Newton
+					// update (or the first non-finite one).
 					comp := firstNonFinite(y)
+					if comp < 0 {
+						comp = worstComponent(dy, w)
+					}
 					return rec.fail(NewtonDiverged, t, h, comp, nil)
 				}
 				if !jCurrent {

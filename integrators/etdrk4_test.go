@@ -58,24 +58,34 @@ func TestETDRK4Validation(t *testing.T) {
 }
 
 func TestPeriodic1DDerivative(t *testing.T) {
-	g, err := NewPeriodic1D(64, 2*math.Pi)
-	require.NoError(t, err)
-	u := make([]float64, 64)
-	for i := range u {
-		x := 2 * math.Pi * float64(i) / 64
-		u[i] = math.Sin(3 * x)
-	}
-	v := make([]complex128, 33)
-	g.Forward(v, u)
-	d := g.DerivativeSymbol(1)
-	for j := range v {
-		v[j] *= d[j]
-	}
-	du := make([]float64, 64)
-	g.Inverse(du, v)
-	for i := range du {
-		x := 2 * math.Pi * float64(i) / 64
-		assert.InDelta(t, 3*math.Cos(3*x), du[i], 1e-12)
+	// 64 uses the package's own power-of-two FFT, 96 gonum's.
+	for _, n := range []int{64, 96} {
+		g, err := NewPeriodic1D(n, 2*math.Pi)
+		require.NoError(t, err)
+		u := make([]float64, n)
+		for i := range u {
+			x := 2 * math.Pi * float64(i) / float64(n)
+			u[i] = math.Sin(3 * x)
+		}
+		v := make([]complex128, n/2+1)
+		for q, want := range []func(x float64) float64{
+			func(x float64) float64 { return 3 * math.Cos(3*x) },
+			func(x float64) float64 { return -9 * math.Sin(3*x) },
+			func(x float64) float64 { return -27 * math.Cos(3*x) },
+			func(x float64) float64 { return 81 * math.Sin(3*x) },
+		} {
+			g.Forward(v, u)
+			d := g.DerivativeSymbol(q + 1)
+			for j := range v {
+				v[j] *= d[j]
+			}
+			du := make([]float64, n)
+			g.Inverse(du, v)
+			for i := range du {
+				x := 2 * math.Pi * float64(i) / float64(n)
+				assert.InDelta(t, want(x), du[i], 1e-10, "n=%d q=%d", n, q+1)
+			}
+		}
 	}
 }
 

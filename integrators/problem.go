@@ -20,7 +20,8 @@ type JVP func(Jv, v, u, p []float64, t float64)
 
 // SparseJacobian is a Jacobian with a fixed compressed-sparse-row pattern:
 // row i holds the column indices ColIdx[RowPtr[i]:RowPtr[i+1]] (sorted or
-// not, no duplicates). Fill writes the values in that same order, so a
+// not; duplicate entries are summed). Fill writes the values in that same
+// order, so a
 // generated kernel can write vals[k] for its k-th nonzero without any index
 // arithmetic. The pattern is analysed once (ordering, symbolic
 // factorisation) and reused for every factorisation of the run.

@@ -272,8 +272,7 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 	h := opt.Dt
 	if m.fixed {
 		if h <= 0 {
-			sol, err := rec.fail(StepUnderflow, t, h, -1, fmt.Errorf("fixed-step method %s needs Options.Dt > 0", tab.name))
-			return sol, nil, err
+			return nil, nil, fmt.Errorf("integrators: fixed-step method %s needs Options.Dt > 0", tab.name)
 		}
 	} else if h == 0 {
 		h = initialStep(p, tol, tab.order, st.k[0], stats, opt.DtMax)

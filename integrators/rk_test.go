@@ -186,3 +186,31 @@ func TestHeuristicsRecorded(t *testing.T) {
 		assert.False(t, math.IsNaN(s.Stiffness))
 	}
 }
+
+func TestRK4NeedsDt(t *testing.T) {
+	p, _ := exactProblem(1)
+	_, err := Solve(context.Background(), p, RK4(), nil)
+	assert.ErrorContains(t, err, "Options.Dt")
+}
+
+// An RHS that is NaN in one component: the implicit method's failure names
+// the reason, the time and that component.
+func TestBDFNotFiniteIsReported(t *testing.T) {
+	p := &Problem{
+		F: func(du, u, _ []float64, _ float64) {
+			du[0] = -1e6 * u[0] * u[0] * u[0]
+			du[1] = math.Sqrt(-1 - u[1]*u[1]) // always NaN
+		},
+		Jac: func(J, _, _ []float64, _ float64) {
+			J[0], J[1], J[2], J[3] = 1e9, 0, 0, 1e9
+		},
+		U0: []float64{1, 0}, T1: 1,
+	}
+	sol, err := Solve(context.Background(), p, BDF(), nil)
+	var se *SolveError
+	require.True(t, errors.As(err, &se), "err %v", err)
+	assert.Equal(t, NotFinite, se.Reason)
+	assert.Equal(t, 1, se.Component)
+	assert.NotNil(t, sol)
+	assert.Contains(t, err.Error(), "t=0")
+}
