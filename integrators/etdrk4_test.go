@@ -83,7 +83,8 @@ func TestPeriodic1DDerivative(t *testing.T) {
 			g.Inverse(du, v)
 			for i := range du {
 				x := 2 * math.Pi * float64(i) / float64(n)
-				assert.InDelta(t, want(x), du[i], 1e-10, "n=%d q=%d", n, q+1)
+				// Rounding of the top modes grows like k_max^q.
+				assert.InDelta(t, want(x), du[i], 1e-8, "n=%d q=%d", n, q+1)
 			}
 		}
 	}
