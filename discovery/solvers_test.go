@@ -42,6 +42,7 @@ func TestSolversSyntheticRecovery(t *testing.T) {
 	}{
 		{"ARD", ARD{}}, {"RVM", RVM{}}, {"FastRVM", FastRVM{}}, {"STLSQ", STLSQ{Threshold: 0.2}},
 		{"STLSQ-ridge", STLSQ{Threshold: 0.2, Ridge: 1e-3}},
+		{"BestSubset", BestSubset{}},
 	}
 	for seed := uint64(1); seed <= 5; seed++ {
 		X, y := synthetic(seed, 400, 15, truth, 0.1)
@@ -99,7 +100,7 @@ func TestSolversLimitsAndCancellation(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, s := range []Solver{ARD{}, RVM{}, FastRVM{}, STLSQ{Threshold: 0.1}} {
+	for _, s := range []Solver{ARD{}, RVM{}, FastRVM{}, STLSQ{Threshold: 0.1}, BestSubset{MaxTerms: 6}} {
 		_, err := s.Solve(ctx, n, nil)
 		assert.ErrorIs(t, err, context.Canceled, "%T", s)
 		f, err := s.Solve(context.Background(), n, nil)
@@ -123,7 +124,7 @@ func TestSolversLimitsAndCancellation(t *testing.T) {
 func TestSolversDegenerate(t *testing.T) {
 	X := [][]float64{{1, 2, 3, 4}, {0, 0, 0, 0}}
 	for _, y := range [][]float64{{2, 4, 6, 8.1}, {0, 0, 0, 0}} {
-		for _, s := range []Solver{ARD{}, RVM{}, FastRVM{}, STLSQ{Threshold: 0.1}} {
+		for _, s := range []Solver{ARD{}, RVM{}, FastRVM{}, STLSQ{Threshold: 0.1}, BestSubset{}} {
 			f, err := Regress(context.Background(), X, y, s)
 			require.NoError(t, err, "%T", s)
 			for _, c := range f.Coef {
@@ -217,4 +218,20 @@ func TestFastRVMManyColumns(t *testing.T) {
 			assert.InDelta(t, w, f.Coef[j], 0.02, "%T column %d", s, j)
 		}
 	}
+}
+
+// Best subset must find the same support as brute force over all supports
+// would, and honour its subset limit.
+func TestBestSubsetLimits(t *testing.T) {
+	X, y := synthetic(8, 300, 10, map[int]float64{2: 1, 7: -1}, 0.05)
+	f, err := Regress(context.Background(), X, y, BestSubset{MaxTerms: 4})
+	require.NoError(t, err)
+	assert.Equal(t, []int{2, 7}, f.Support())
+	assert.Equal(t, 10+45+120+210, f.Iterations, "supports of size ≤ 4 out of 10")
+	f, err = Regress(context.Background(), X, y, BestSubset{MaxTerms: 4, MaxSubsets: 30})
+	require.NoError(t, err)
+	assert.False(t, f.Converged)
+	assert.Contains(t, f.Stop, "subset limit 30")
+	_, err = BestSubset{MaxTerms: -1}.Solve(context.Background(), &Normal{Rows: 3, Cols: 1, XtX: []float64{1}, Xty: []float64{1}}, nil)
+	assert.Error(t, err)
 }
