@@ -209,6 +209,9 @@ func (s *state) exec(ctx context.Context, input string) (string, error) {
 		return s.truncate(name + " = " + s.format(v)), nil
 	}
 	v, err := s.value(ctx, sp)
+	if err == nil {
+		err = ctx.Err() // do not print a result nobody waits for
+	}
 	if err != nil {
 		return "", err
 	}

@@ -257,7 +257,7 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 	if cfg.saveat > 0 {
 		n := math.Floor((cfg.t1-cfg.t0)/cfg.saveat+1e-9) + 1
 		if n > 1e7 {
-			return "", fmt.Errorf(":simulate: saveat=%g gives %g output times; at most 10 million", cfg.saveat, n)
+			return "", fmt.Errorf(":simulate: saveat=%g gives %.0f output times; at most 10 million", cfg.saveat, n)
 		}
 		for i := 0; i < int(n); i++ {
 			opts.SaveAt = append(opts.SaveAt, cfg.t0+float64(i)*cfg.saveat)
