@@ -18,6 +18,8 @@ type Differentiator interface {
 	Clone() Differentiator
 	// Points is the number of grid points the differentiator expects.
 	Points() int
+	// MaxOrder is the highest derivative order it computes.
+	MaxOrder() int
 }
 
 // Spectral differentiates periodic fields exactly for band-limited data by
@@ -54,6 +56,9 @@ func NewSpectral(n int, length float64) (*Spectral, error) {
 
 // Points implements Differentiator.
 func (s *Spectral) Points() int { return s.n }
+
+// MaxOrder implements Differentiator: spectral derivatives have no limit.
+func (s *Spectral) MaxOrder() int { return math.MaxInt }
 
 // Clone implements Differentiator.
 func (s *Spectral) Clone() Differentiator {
@@ -130,6 +135,9 @@ func NewFiniteDifference(n int, length float64, order int) (*FiniteDifference, e
 // Points implements Differentiator.
 func (f *FiniteDifference) Points() int { return f.n }
 
+// MaxOrder implements Differentiator: stencils exist for orders 1–4.
+func (f *FiniteDifference) MaxOrder() int { return 4 }
+
 // Clone implements Differentiator; FiniteDifference keeps no scratch.
 func (f *FiniteDifference) Clone() Differentiator { return f }
 
@@ -149,8 +157,9 @@ var stencils = map[int][4][]float64{
 	},
 }
 
-// Derivatives implements Differentiator for q up to 4; higher orders are
-// left untouched (zero-filled) since no stencil is defined for them.
+// Derivatives implements Differentiator for q up to MaxOrder; higher
+// orders are zero-filled since no stencil is defined for them (PDELibrary
+// refuses to ask for them).
 func (f *FiniteDifference) Derivatives(dst [][]float64, u []float64) {
 	n := f.n
 	for q := 1; q <= len(dst); q++ {

@@ -136,6 +136,9 @@ func PDELibrary(ctx context.Context, snapshots [][]float64, opt PDEOptions) (*Li
 	if v == "" {
 		v = "u"
 	}
+	if opt.MaxQ > opt.Deriv.MaxOrder() {
+		return nil, fmt.Errorf("PDE library: derivatives up to order %d requested, the differentiator computes up to %d", opt.MaxQ, opt.Deriv.MaxOrder())
+	}
 	n := opt.Deriv.Points()
 	for i, s := range snapshots {
 		if len(s) != n {
