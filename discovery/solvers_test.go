@@ -235,3 +235,41 @@ func TestBestSubsetLimits(t *testing.T) {
 	_, err = BestSubset{MaxTerms: -1}.Solve(context.Background(), &Normal{Rows: 3, Cols: 1, XtX: []float64{1}, Xty: []float64{1}}, nil)
 	assert.Error(t, err)
 }
+
+// Regress works on the problem scaled to unit RMS columns and unit-variance
+// y, so rescaling a column by s divides its physical coefficient by s and
+// rescaling y by s multiplies every coefficient by s, with the same support:
+// a property that must hold for the Bayesian solvers on random problems.
+// (STLSQ and BestSubset threshold physical coefficients, a choice that is
+// deliberately not scale-free.)
+func TestRegressScaleInvariance(t *testing.T) {
+	solvers := []Solver{ARD{}, RVM{}, FastRVM{}}
+	for seed := uint64(30); seed < 34; seed++ {
+		X, y := synthetic(seed, 250, 8, map[int]float64{1: 1.5, 5: -0.8}, 0.2)
+		rng := rand.New(rand.NewPCG(seed, 9))
+		colScale := make([]float64, len(X))
+		X2 := make([][]float64, len(X))
+		for j := range X {
+			colScale[j] = math.Exp(4 * (rng.Float64() - 0.5))
+			X2[j] = make([]float64, len(X[j]))
+			for i, v := range X[j] {
+				X2[j][i] = v * colScale[j]
+			}
+		}
+		const yScale = 37.5
+		y2 := make([]float64, len(y))
+		for i, v := range y {
+			y2[i] = v * yScale
+		}
+		for _, s := range solvers {
+			a, err := Regress(context.Background(), X, y, s)
+			require.NoError(t, err)
+			b, err := Regress(context.Background(), X2, y2, s)
+			require.NoError(t, err)
+			assert.Equal(t, a.Support(), b.Support(), "%T seed %d", s, seed)
+			for j := range a.Coef {
+				assert.InDelta(t, a.Coef[j]*yScale/colScale[j], b.Coef[j], 1e-8*(1+math.Abs(b.Coef[j])), "%T seed %d column %d", s, seed, j)
+			}
+		}
+	}
+}
