@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// run invokes symcalc in process and returns stdout, stderr and the exit status.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &cmdEnv{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
+	code := runMain(context.Background(), env, args)
+	return out.String(), errb.String(), code
+}
+
+func TestAlgebraCommands(t *testing.T) {
+	tests := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"expand", "(x + y)^2"}, "", "x^2 + 2*x*y + y^2\n"},
+		{[]string{"diff", "x^2*sin(x)", "x"}, "", "x^2*cos(x) + 2*x*sin(x)\n"},
+		{[]string{"jacobian", "x*y, x + z^2", "x, y, z"}, "", "y, x, 0\n1, 0, 2*z\n"},
+		{[]string{"eval", "x^2 + y", "x=1.5", "y=2"}, "", "4.25\n"},
+		{[]string{"eval", "sin(pi/2)"}, "", "1\n"},
+		{[]string{"latex", "sqrt(x)/y"}, "", `\frac{\sqrt{x}}{y}` + "\n"},
+		{[]string{"sexp", "2*x + 1"}, "", "(+ (* 2 x) 1)\n"},
+		{[]string{"expand", "-"}, "(a+b)^2\n(x-1)*(x+1)\n", "a^2 + 2*a*b + b^2\nx^2 - 1\n"},
+		{[]string{"diff", "-", "t"}, "t^3\nexp(2*t)\n", "3*t^2\n2*exp(2*t)\n"},
+		{[]string{"jacobian", "-", "x, y"}, "x*y, x\nx^2\n", "y, x ; 1, 0\n2*x, 0\n"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, code := run(t, tc.stdin, tc.args...)
+			assert.Equal(t, 0, code, errOut)
+			assert.Equal(t, tc.want, out)
+		})
+	}
+}
+
+func TestBadInputExitsTwo(t *testing.T) {
+	out, errOut, code := run(t, "", "expand", "x + (y")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "symcalc expand: 1:7: expected \")\" to close the \"(\" at column 5, but found end of input\n    x + (y\n          ^\n", errOut)
+
+	// In batch mode a bad line keeps the output aligned and names its line.
+	out, errOut, code = run(t, "x+x\n2*\ny*y\n", "expand", "-")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "2*x\n\ny^2\n", out)
+	assert.Contains(t, errOut, "<stdin>:2:3: expected an operand")
+
+	_, errOut, code = run(t, "", "diff", "x^2", "2*x")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "is not a symbol")
+
+	_, errOut, code = run(t, "", "eval", "x + y", "x=1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `no value for symbol "y"`)
+
+	_, errOut, code = run(t, "", "expnd", "x")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `did you mean "expand"?`)
+}
+
+func TestHelp(t *testing.T) {
+	for _, c := range []string{"expand", "diff", "jacobian", "eval", "latex", "sexp"} {
+		out, _, code := run(t, "", c, "--help")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "usage: symcalc "+c)
+	}
+	out, _, code := run(t, "", "--help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "expand")
+}
