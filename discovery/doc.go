@@ -10,7 +10,9 @@
 //     package npy (NumPy .npy) or ReadCSV, split with SplitPairs.
 //  2. Target: ModelErrorTarget forms y = (u(t+Δt) − M_Δt[u(t)])/Δt with one
 //     step M_Δt of the user's model (SemilinearModel.Stepper takes one
-//     ETDRK4 step with package integrators).
+//     ETDRK4 step with package integrators); MidpointModelErrorTarget forms
+//     Δu/Δt − f(mid) from the model's right-hand side, second order in Δt
+//     and with target noise uncorrelated with the library's.
 //  3. Library: candidate terms as named columns (Column: a label, a term in
 //     symcalc syntax such as "u*dx(u, 1)", and values). PDELibrary builds
 //     u^p ∂^q u from Spectral (gonum FFT) or FiniteDifference derivatives;
@@ -20,8 +22,9 @@
 //     statistics (Normal), so a 20,480 × 24 fit costs milliseconds: ARD with
 //     scikit-learn's ARDRegression semantics, Tipping's RVM and the fast
 //     marginal-likelihood RVM of Tipping & Faul (posterior means and
-//     standard deviations), STLSQ with ridge and an unbiased refit, and
-//     Bagging for inclusion probabilities. Regress scales columns to unit
+//     standard deviations), STLSQ with ridge and an unbiased refit,
+//     BestSubset (exhaustive L0 with BIC), and Bagging for inclusion
+//     probabilities. Regress scales columns to unit
 //     RMS and y to unit variance and reports physical coefficients.
 //  5. Noisy observations: NoiseVariance, a climatological StationaryPrior
 //     (its exact Kalman analysis, or an ensemble drawn from it), and the
