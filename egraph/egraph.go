@@ -48,6 +48,29 @@ type EGraph struct {
 	nodeSlab   []Node
 	slabSize   int
 	parentSlab []Id
+
+	// order, if set, makes classes iterate in egg's hash-table order.
+	order *eggOrder
+}
+
+// eggOrder mirrors egg's class map and per-operator class sets.
+type eggOrder struct {
+	classes *hbTable
+	byOp    []*hbTable
+	all     []Id // classes in map order, as of the last Rebuild
+}
+
+// SetEggOrder chooses the order in which searches visit classes: egg's
+// hash-table order (true, the default), which makes every count,
+// including the hashcons size and so where node limits trip, follow egg;
+// or increasing id (false), which skips maintaining the mirrored tables.
+// It must be called before anything is added.
+func (g *EGraph) SetEggOrder(on bool) {
+	if on {
+		g.order = &eggOrder{classes: newHBTable(fxHash32)}
+	} else {
+		g.order = nil
+	}
 }
 
 // New returns an empty e-graph over lang with an optional analysis (nil for
@@ -55,6 +78,7 @@ type EGraph struct {
 func New(lang *Language, analysis Analysis) *EGraph {
 	g := &EGraph{lang: lang, analysis: analysis, clean: true}
 	g.memo.init(64)
+	g.SetEggOrder(true)
 	return g
 }
 
@@ -278,6 +302,9 @@ func (g *EGraph) addNew(n, orig Node) Id {
 	g.pending = append(g.pending, id)
 	g.memo.insert(&n, id)
 	g.live++
+	if g.order != nil {
+		g.order.classes.insertNew(uint32(id))
+	}
 	g.clean = false
 	if g.explain != nil {
 		g.explain.addTerm(id, orig)
@@ -314,6 +341,9 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	}
 	g.uf[id2] = id1
 	g.live--
+	if g.order != nil {
+		g.order.classes.remove(uint32(id2))
+	}
 	g.clean = false
 	c1, c2 := g.cls(id1), g.cls(id2)
 	g.pending = append(g.pending, c2.parents...)
@@ -406,12 +436,28 @@ func (g *EGraph) rebuildClasses() {
 		g.byOp = append(g.byOp, make([][]Id, len(g.lang.arity)-len(g.byOp))...)
 	}
 	ar := g.lang.arity
+	var visit []Id
+	if o := g.order; o != nil {
+		o.all = o.classes.appendKeys(o.all[:0])
+		visit = o.all
+		for len(o.byOp) < len(g.byOp) {
+			o.byOp = append(o.byOp, newHBTable(fxHash32))
+		}
+		for _, t := range o.byOp {
+			t.clear()
+		}
+	}
 	for i := 0; i < g.nIds(); i++ {
 		id := Id(i)
-		if g.uf[i] != id {
+		if visit != nil {
+			if i >= len(visit) {
+				break
+			}
+			id = visit[i]
+		} else if g.uf[i] != id {
 			continue
 		}
-		c := g.cls(Id(i))
+		c := g.cls(id)
 		nodes := c.Nodes
 		for k := range nodes {
 			n := &nodes[k]
@@ -443,9 +489,18 @@ func (g *EGraph) rebuildClasses() {
 		var prev Op
 		for k := range nodes {
 			if op := nodes[k].Op; op != prev {
-				g.byOp[op] = append(g.byOp[op], id)
+				if g.order != nil {
+					g.order.byOp[op].insertNew(uint32(id))
+				} else {
+					g.byOp[op] = append(g.byOp[op], id)
+				}
 				prev = op
 			}
+		}
+	}
+	if o := g.order; o != nil {
+		for op, t := range o.byOp {
+			g.byOp[op] = t.appendKeys(g.byOp[op][:0])
 		}
 	}
 }

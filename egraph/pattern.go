@@ -149,6 +149,7 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 	type todo struct {
 		pat, node int
 		reg       int32
+		gone      bool
 	}
 	for pi, ast := range pats {
 		freeVars := make([][]int, len(ast))
@@ -172,6 +173,8 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 			}
 		}
 		var todos []todo
+		tbl := newHBTable(nil)
+		tbl.hash = func(k uint32) uint64 { return fxHashPair(uint32(todos[k].node), uint32(todos[k].reg)) }
 		addTodo := func(node int, reg int32) {
 			pn := ast[node]
 			if pn.isVar {
@@ -182,7 +185,8 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 				}
 				return
 			}
-			todos = append(todos, todo{pi, node, reg})
+			todos = append(todos, todo{pi, node, reg, false})
+			tbl.insert(uint32(len(todos) - 1))
 		}
 		root := len(ast) - 1
 		nextOut := nextReg
@@ -207,10 +211,15 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 		if pi == 0 && !ast[root].isVar {
 			prog.rootOp = ast[root].node.Op
 		}
-		for len(todos) > 0 {
-			best := 0
+		for tbl.items > 0 {
+			// egg keeps pending pattern nodes in a hash map and takes the
+			// last maximum in its iteration order; the same order here
+			// gives the same nesting of loops, hence the same match order.
+			order := todoOrder(todos, func(t todo) (uint32, uint32) { return uint32(t.node), uint32(t.reg) }, tbl)
+			best := -1
 			bestKey := [3]int{}
-			for ti, t := range todos {
+			for _, ti := range order {
+				t := todos[ti]
 				nFree := 0
 				for _, v := range freeVars[t.node] {
 					if _, ok := v2r[v]; !ok {
@@ -222,12 +231,13 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 					g = 1
 				}
 				key := [3]int{g, nFree, -size[t.node]}
-				if ti == 0 || key[0] > bestKey[0] || (key[0] == bestKey[0] && (key[1] > bestKey[1] || (key[1] == bestKey[1] && key[2] > bestKey[2]))) {
+				if best < 0 || key[0] > bestKey[0] || (key[0] == bestKey[0] && (key[1] > bestKey[1] || (key[1] == bestKey[1] && key[2] >= bestKey[2]))) {
 					best, bestKey = ti, key
 				}
 			}
 			t := todos[best]
-			todos = append(todos[:best], todos[best+1:]...)
+			tbl.remove(uint32(best))
+			todos[best].gone = true
 			pn := ast[t.node]
 			ar := l.Arity(pn.node.Op)
 			if bestKey[0] == 1 && ar > 0 {
@@ -257,6 +267,16 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 		prog.varRegs[v] = v2r[v]
 	}
 	return prog
+}
+
+// todoOrder returns the indices of the pending todos in tbl's iteration
+// order.
+func todoOrder[T any](todos []T, _ func(T) (uint32, uint32), tbl *hbTable) []int {
+	var out []int
+	for _, k := range tbl.appendKeys(nil) {
+		out = append(out, int(k))
+	}
+	return out
 }
 
 func lookupTerm(l *Language, ast []patNode, root int, v2r map[int]int32) []lookupNode {
@@ -410,6 +430,13 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 				if !m.run(0) {
 					break
 				}
+			}
+		}
+	} else if g.order != nil {
+		for _, id := range g.order.all {
+			m.reg[0] = id
+			if !m.run(0) {
+				break
 			}
 		}
 	} else {

@@ -1,0 +1,292 @@
+package egraph
+
+import "math/bits"
+
+// This file reproduces the iteration order of egg's hash tables, so that
+// matches are found, and therefore applied, in the order egg applies them.
+// egg keeps its classes and its per-operator class sets in hashbrown
+// tables with FxHash; which rule crosses the node limit depends on the
+// number of stale hashcons entries, and that depends on the apply order.
+// hbTable follows hashbrown 0.12's RawTable (SSE2 groups of 16 control
+// bytes, triangular probing, tombstones, growth and in-place rehash) for
+// 32-bit keys. Nothing else in the engine depends on it.
+
+const (
+	hbEmpty   = 0xFF
+	hbDeleted = 0x80
+	hbWidth   = 16
+	fxSeed    = 0x517cc1b727220a95
+)
+
+// fxHash32 is FxHasher over one u32 (egg's Id).
+func fxHash32(x uint32) uint64 { return uint64(x) * fxSeed }
+
+// fxHashPair is FxHasher over two u32 (a tuple of two ids).
+func fxHashPair(a, b uint32) uint64 {
+	h := uint64(a) * fxSeed
+	return (bits.RotateLeft64(h, 5) ^ uint64(b)) * fxSeed
+}
+
+type hbTable struct {
+	ctrl       []byte // buckets + hbWidth control bytes
+	keys       []uint32
+	mask       int // buckets - 1; -1 for the empty singleton
+	items      int
+	growthLeft int
+	hash       func(uint32) uint64
+}
+
+func newHBTable(hash func(uint32) uint64) *hbTable {
+	return &hbTable{mask: -1, hash: hash}
+}
+
+func (t *hbTable) buckets() int { return t.mask + 1 }
+
+func capacityToBuckets(c int) int {
+	if c < 8 {
+		if c < 4 {
+			return 4
+		}
+		return 8
+	}
+	adj := c * 8 / 7
+	b := 1
+	for b < adj {
+		b <<= 1
+	}
+	return b
+}
+
+func bucketMaskToCapacity(mask int) int {
+	if mask < 8 {
+		if mask < 0 {
+			return 0
+		}
+		return mask
+	}
+	return (mask + 1) / 8 * 7
+}
+
+func h2(hash uint64) byte { return byte(hash>>57) & 0x7f }
+
+func (t *hbTable) setCtrl(i int, c byte) {
+	i2 := ((i - hbWidth) & t.mask) + hbWidth
+	t.ctrl[i] = c
+	t.ctrl[i2] = c
+}
+
+// findInsertSlot returns the first empty or deleted slot on hash's probe
+// sequence.
+func (t *hbTable) findInsertSlot(hash uint64) int {
+	pos := int(hash) & t.mask
+	stride := 0
+	for {
+		for j := 0; j < hbWidth; j++ {
+			if t.ctrl[pos+j]&0x80 != 0 {
+				idx := (pos + j) & t.mask
+				if t.ctrl[idx]&0x80 == 0 {
+					// A small table's phantom bytes: take the first
+					// special slot of the aligned first group.
+					for k := 0; k < hbWidth; k++ {
+						if t.ctrl[k]&0x80 != 0 {
+							return k
+						}
+					}
+				}
+				return idx
+			}
+		}
+		stride += hbWidth
+		pos = (pos + stride) & t.mask
+	}
+}
+
+func (t *hbTable) alloc(buckets int) {
+	t.mask = buckets - 1
+	t.ctrl = make([]byte, buckets+hbWidth)
+	for i := range t.ctrl {
+		t.ctrl[i] = hbEmpty
+	}
+	t.keys = make([]uint32, buckets)
+	t.items = 0
+	t.growthLeft = bucketMaskToCapacity(t.mask)
+}
+
+func (t *hbTable) resize(capacity int) {
+	oldCtrl, oldKeys, oldBuckets, items := t.ctrl, t.keys, t.buckets(), t.items
+	t.alloc(capacityToBuckets(capacity))
+	for i := 0; i < oldBuckets; i++ {
+		if oldCtrl[i]&0x80 != 0 {
+			continue
+		}
+		k := oldKeys[i]
+		h := t.hash(k)
+		idx := t.findInsertSlot(h)
+		t.setCtrl(idx, h2(h))
+		t.keys[idx] = k
+	}
+	t.items = items
+	t.growthLeft -= items
+}
+
+func (t *hbTable) rehashInPlace() {
+	n := t.buckets()
+	for i := 0; i < n; i += hbWidth {
+		for j := i; j < i+hbWidth && j < len(t.ctrl); j++ {
+			if t.ctrl[j]&0x80 == 0 {
+				t.ctrl[j] = hbDeleted
+			} else {
+				t.ctrl[j] = hbEmpty
+			}
+		}
+	}
+	if n < hbWidth {
+		copy(t.ctrl[hbWidth:hbWidth+n], t.ctrl[:n])
+	} else {
+		copy(t.ctrl[n:n+hbWidth], t.ctrl[:hbWidth])
+	}
+	for i := 0; i < n; i++ {
+		if t.ctrl[i] != hbDeleted {
+			continue
+		}
+		for {
+			h := t.hash(t.keys[i])
+			ni := t.findInsertSlot(h)
+			start := int(h) & t.mask
+			probe := func(p int) int { return ((p - start) & t.mask) / hbWidth }
+			if probe(i) == probe(ni) {
+				t.setCtrl(i, h2(h))
+				break
+			}
+			prev := t.ctrl[ni]
+			t.setCtrl(ni, h2(h))
+			if prev == hbEmpty {
+				t.setCtrl(i, hbEmpty)
+				t.keys[ni] = t.keys[i]
+				break
+			}
+			t.keys[i], t.keys[ni] = t.keys[ni], t.keys[i]
+		}
+	}
+	t.growthLeft = bucketMaskToCapacity(t.mask) - t.items
+}
+
+func (t *hbTable) reserveOne() {
+	newItems := t.items + 1
+	full := bucketMaskToCapacity(t.mask)
+	if newItems <= full/2 {
+		t.rehashInPlace()
+	} else {
+		t.resize(max(newItems, full+1))
+	}
+}
+
+// find returns the slot holding k, or -1.
+func (t *hbTable) find(k uint32) int {
+	if t.mask < 0 {
+		return -1
+	}
+	h := t.hash(k)
+	tag := h2(h)
+	pos := int(h) & t.mask
+	stride := 0
+	for {
+		empty := false
+		for j := 0; j < hbWidth; j++ {
+			c := t.ctrl[pos+j]
+			if c == tag {
+				idx := (pos + j) & t.mask
+				if t.keys[idx] == k {
+					return idx
+				}
+			}
+			if c == hbEmpty {
+				empty = true
+			}
+		}
+		if empty {
+			return -1
+		}
+		stride += hbWidth
+		pos = (pos + stride) & t.mask
+	}
+}
+
+// insert adds k if absent.
+func (t *hbTable) insert(k uint32) {
+	if t.find(k) >= 0 {
+		return
+	}
+	t.insertNew(k)
+}
+
+// insertNew adds k, which the caller knows is absent.
+func (t *hbTable) insertNew(k uint32) {
+	if t.mask < 0 {
+		t.reserveOne()
+	}
+	h := t.hash(k)
+	idx := t.findInsertSlot(h)
+	old := t.ctrl[idx]
+	if t.growthLeft == 0 && old == hbEmpty {
+		t.reserveOne()
+		idx = t.findInsertSlot(h)
+		old = t.ctrl[idx]
+	}
+	if old == hbEmpty {
+		t.growthLeft--
+	}
+	t.setCtrl(idx, h2(h))
+	t.keys[idx] = k
+	t.items++
+}
+
+// remove deletes k if present, leaving a tombstone or an empty slot as
+// hashbrown's erase does.
+func (t *hbTable) remove(k uint32) {
+	idx := t.find(k)
+	if idx < 0 {
+		return
+	}
+	before := (idx - hbWidth) & t.mask
+	emptyBefore, emptyAfter := 0, 0
+	for j := 0; j < hbWidth; j++ {
+		if t.ctrl[before+j] == hbEmpty {
+			emptyBefore |= 1 << j
+		}
+		if t.ctrl[idx+j] == hbEmpty {
+			emptyAfter |= 1 << j
+		}
+	}
+	lead := bits.LeadingZeros16(uint16(emptyBefore))
+	trail := bits.TrailingZeros16(uint16(emptyAfter))
+	if lead+trail >= hbWidth {
+		t.setCtrl(idx, hbDeleted)
+	} else {
+		t.growthLeft++
+		t.setCtrl(idx, hbEmpty)
+	}
+	t.items--
+}
+
+// clear empties the table keeping its buckets.
+func (t *hbTable) clear() {
+	if t.mask < 0 {
+		return
+	}
+	for i := range t.ctrl {
+		t.ctrl[i] = hbEmpty
+	}
+	t.items = 0
+	t.growthLeft = bucketMaskToCapacity(t.mask)
+}
+
+// appendKeys appends the keys in iteration (bucket) order.
+func (t *hbTable) appendKeys(out []Id) []Id {
+	for i := 0; i <= t.mask; i++ {
+		if t.ctrl[i]&0x80 == 0 {
+			out = append(out, Id(t.keys[i]))
+		}
+	}
+	return out
+}
