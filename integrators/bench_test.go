@@ -88,6 +88,8 @@ func BenchmarkKSStep(b *testing.B) {
 	g.Forward(v, u)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		e.Step(v, 0)
+		if err := e.Step(v, 0); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

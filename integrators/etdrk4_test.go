@@ -55,6 +55,9 @@ func TestETDRK4Validation(t *testing.T) {
 	assert.Error(t, err)
 	_, err = NewPeriodic1D(7, 1)
 	assert.Error(t, err)
+	e, err := NewETDRK4([]complex128{-1, -2}, N, 0.1)
+	require.NoError(t, err)
+	assert.Error(t, e.Step(make([]complex128, 3), 0))
 }
 
 func TestPeriodic1DDerivative(t *testing.T) {
@@ -158,14 +161,14 @@ func TestETDRK4KSTruthPairs(t *testing.T) {
 		u0 := pairs[p*2048 : p*2048+1024]
 		uNext := pairs[p*2048+1024 : p*2048+2048]
 		g.Forward(v, u0)
-		step.Step(v, 0)
+		require.NoError(t, step.Step(v, 0))
 		g.Inverse(u1, v)
 		for i := range u1 {
 			worstPair = math.Max(worstPair, math.Abs(u1[i]-uNext[i]))
 			scale = math.Max(scale, math.Abs(uNext[i]-u0[i]))
 		}
 		g.Forward(v, u0)
-		stepA.Step(v, 0)
+		require.NoError(t, stepA.Step(v, 0))
 		g.Inverse(u1, v)
 		for i := range u1 {
 			y := (uNext[i] - u1[i]) / 1e-3

@@ -85,7 +85,10 @@ func ExampleETDRK4() {
 	}
 	v := make([]complex128, 33)
 	g.Forward(v, u)
-	step.Step(v, 0)
+	if err := step.Step(v, 0); err != nil {
+		fmt.Println(err)
+		return
+	}
 	g.Inverse(u, v)
 	fmt.Printf("%.6f\n", u[0])
 	// Output:

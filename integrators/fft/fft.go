@@ -229,3 +229,51 @@ func radix4Pass(p0, p1, p2, p3, w1s, w2s []complex128, sign float64) {
 		p1[j], p3[j] = b1+t3, b1-t3
 	}
 }
+
+// SquareInSpectrum writes the coefficients of u² into dst, where u is the
+// real sequence with coefficients c: Forward(dst, Inverse(c)²), fused so
+// the real sequence is never unpacked. This is the nonlinear term of
+// Burgers-type spectral models (u u_x = ½(u²)_x), e.g. Kuramoto–Sivashinsky.
+func (r *Real) SquareInSpectrum(dst, c []complex128) {
+	m := r.m
+	if len(c) != m+1 || len(dst) != m+1 {
+		panic("fft: SquareInSpectrum length mismatch")
+	}
+	z := r.z
+	c0, cm := real(c[0]), real(c[m])
+	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
+	for k := 1; k <= m/2; k++ {
+		a, b := c[k], c[m-k]
+		cb := complex(real(b), -imag(b))
+		wk := r.w[k]
+		fe := (a + cb) * 0.5
+		fo := (a - cb) * 0.5 * complex(real(wk), -imag(wk))
+		z[k] = fe + complex(-imag(fo), real(fo))
+		if k != m-k {
+			fec := complex(real(fe), -imag(fe))
+			foc := complex(real(fo), -imag(fo))
+			z[m-k] = fec + complex(-imag(foc), real(foc))
+		}
+	}
+	r.c.transform(z, true)
+	// z_j = m·(x_{2j} + i x_{2j+1}); square each real part and repack.
+	s := 1 / float64(m)
+	s2 := s * s
+	for j, v := range z {
+		re, im := real(v), imag(v)
+		z[j] = complex(re*re*s2, im*im*s2)
+	}
+	r.c.transform(z, false)
+	z0 := z[0]
+	dst[0] = complex(real(z0)+imag(z0), 0)
+	dst[m] = complex(real(z0)-imag(z0), 0)
+	for k := 1; k <= m/2; k++ {
+		a, b := z[k], z[m-k]
+		cb := complex(real(b), -imag(b))
+		fe := (a + cb) * 0.5
+		fo := (a - cb) * complex(0, -0.5)
+		wk := r.w[k]
+		dst[k] = fe + wk*fo
+		dst[m-k] = complex(real(fe), -imag(fe)) - complex(real(wk), -imag(wk))*complex(real(fo), -imag(fo))
+	}
+}

@@ -91,3 +91,26 @@ func BenchmarkGonumForward1024(b *testing.B) {
 		g.Coefficients(dst, x)
 	}
 }
+
+func TestSquareInSpectrum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	n := 256
+	r, err := NewReal(n)
+	require.NoError(t, err)
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	c := make([]complex128, n/2+1)
+	r.Forward(c, x)
+	got := make([]complex128, n/2+1)
+	r.SquareInSpectrum(got, c)
+	for i := range x {
+		x[i] *= x[i]
+	}
+	want := make([]complex128, n/2+1)
+	r.Forward(want, x)
+	for k := range want {
+		assert.InDelta(t, 0, cmplx.Abs(got[k]-want[k]), 1e-10, "k=%d", k)
+	}
+}

@@ -239,7 +239,9 @@ func KSPairs(ctx context.Context, dt float64, npairs int, spinup, gap, dtObs flo
 		u1 := make([]float64, n)
 		g.Inverse(u0, v)
 		copy(w, v)
-		obs.Step(w, t)
+		if err := obs.Step(w, t); err != nil {
+			return out[:p], err
+		}
 		g.Inverse(u1, w)
 		out[p] = [2][]float64{u0, u1}
 	}
