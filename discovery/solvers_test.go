@@ -273,3 +273,9 @@ func TestRegressScaleInvariance(t *testing.T) {
 		}
 	}
 }
+
+func TestLogBinomial(t *testing.T) {
+	assert.InDelta(t, math.Log(276), logBinomial(24, 2), 1e-12)
+	assert.InDelta(t, 0, logBinomial(24, 0), 1e-12)
+	assert.InDelta(t, math.Log(2024), logBinomial(24, 3), 1e-12)
+}
