@@ -65,10 +65,10 @@ func TestScalingTrajectoriesSimple(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := trajectory(t, c.src, SimpleScheduler{}, c.iters)
-			// Live e-nodes and e-classes are order-independent and must
-			// equal egg's; the memo size counts stale hashcons entries,
-			// which depend on egg's hash-table iteration order, so it is
-			// logged but not compared.
+			// Live e-nodes and e-classes must equal egg's. The hashcons
+			// size (stale entries included) is within 1.5% of egg's under
+			// this scheduler but not equal (see bench/egraph/README.md),
+			// so it is logged, not compared.
 			t.Logf("ours: %s", strings.Join(got, ", "))
 			require.Equal(t, nodesClasses(c.want), nodesClasses(strings.Join(got, ", ")))
 		})
@@ -93,20 +93,32 @@ func TestScalingTrajectoryBackoff(t *testing.T) {
 	if testing.Short() {
 		t.Skip("30 iterations of sum20; run without -short")
 	}
-	want := []string{"39/39", "174/59", "494/144", "1022/211"}
+	// Under the backoff scheduler the hashcons sizes equal egg's too (the
+	// classes are visited in egg's hash-table order).
+	want := []string{"39/39/39", "174/59/174", "494/144/498", "1022/211/1045"}
 	for k := 4; k <= 6; k++ {
-		want = append(want, "1040/144")
+		want = append(want, "1040/144/1197")
 	}
-	want = append(want, "2934/997", "4674/997", "4674/997", "5544/997", "5544/997", "5544/997")
+	want = append(want, "2934/997/3494", "4674/997/5234", "4674/997/5234", "5544/997/6104", "5544/997/6104", "5544/997/6104")
 	for k := 13; k <= 19; k++ {
-		want = append(want, "7650/898")
+		want = append(want, "7650/898/8658")
 	}
 	for k := 20; k <= 26; k++ {
-		want = append(want, "61309/21557")
+		want = append(want, "61309/21557/69538")
 	}
 	for k := 27; k <= 30; k++ {
-		want = append(want, "82130/21557")
+		want = append(want, "82130/21557/90359")
 	}
 	got := trajectory(t, sum20Expr(), NewBackoffScheduler(), 30)
-	require.Equal(t, strings.Join(want, ", "), nodesClasses(strings.Join(got, ", ")))
+	require.Equal(t, strings.Join(want, ", "), strings.Join(got, ", "))
+
+	// poly8: egg's memo sizes for k = 0..35, and 17830/5053 at k = 35.
+	memo := "10, 47, 144, 361, 685, 1216, 1700, 1840, 1873, 1885, 1887, 1887, 2443, 3264, 3284, 3284, 4299, 4644, 4940, 5084, 5545, 6184, 6454, 6454, 6844, 6882, 6900, 6900, 6900, 6900, 7183, 7183, 7221, 7251, 7251, 21171"
+	got = trajectory(t, poly8Expr(), NewBackoffScheduler(), 35)
+	var memos []string
+	for _, p := range got {
+		memos = append(memos, strings.Split(p, "/")[2])
+	}
+	require.Equal(t, memo, strings.Join(memos, ", "))
+	require.Equal(t, "17830/5053/21171", got[len(got)-1])
 }
