@@ -257,7 +257,12 @@ func (g *EGraph) addExplained(orig Node) Id {
 func appendDoubling[T any](s []T, x T) []T {
 	if len(s) == cap(s) {
 		ns := make([]T, len(s), 2*cap(s)+64)
-		copy(ns, s)
+		// Copy in chunks: one huge memmove cannot be preempted, and the
+		// garbage collector then spins trying to stop this goroutine.
+		const chunk = 1 << 14
+		for i := 0; i < len(s); i += chunk {
+			copy(ns[i:min(i+chunk, len(s))], s[i:min(i+chunk, len(s))])
+		}
 		s = ns
 	}
 	return append(s, x)
