@@ -383,6 +383,21 @@ func columns(sys *symbolic.System, res *integrators.Solution, p []float64) (*sol
 // program, as NOTES-go.md advises.
 type queryEnv struct {
 	Sol map[string][]float64 `expr:"sol"`
+	// Elementary functions and pi, which expr-lang lacks.
+	Exp   func(float64) float64          `expr:"exp"`
+	Log   func(float64) float64          `expr:"log"`
+	Sqrt  func(float64) float64          `expr:"sqrt"`
+	Sin   func(float64) float64          `expr:"sin"`
+	Cos   func(float64) float64          `expr:"cos"`
+	Tan   func(float64) float64          `expr:"tan"`
+	Atan  func(float64) float64          `expr:"atan"`
+	Hypot func(float64, float64) float64 `expr:"hypot"`
+	Pi    float64                        `expr:"pi"`
+}
+
+func newQueryEnv(cols map[string][]float64) queryEnv {
+	return queryEnv{Sol: cols, Exp: math.Exp, Log: math.Log, Sqrt: math.Sqrt, Sin: math.Sin, Cos: math.Cos,
+		Tan: math.Tan, Atan: math.Atan, Hypot: math.Hypot, Pi: math.Pi}
 }
 
 var (
@@ -414,7 +429,7 @@ func (s *state) query(ctx context.Context, src string) (any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, err := expr.Run(prog, queryEnv{Sol: s.sol.cols})
+	out, err := expr.Run(prog, newQueryEnv(s.sol.cols))
 	if err != nil {
 		return nil, fmt.Errorf("query: %v", err)
 	}

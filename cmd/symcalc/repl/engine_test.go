@@ -1,0 +1,291 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts under testdata/")
+
+// run feeds lines to a new engine and returns it; every line must succeed.
+func run(t *testing.T, lines ...string) *Engine {
+	t.Helper()
+	e := New()
+	e.SetDir("testdata")
+	for _, l := range lines {
+		_, err := e.Exec(context.Background(), l)
+		require.NoError(t, err, "setup line %q", l)
+	}
+	return e
+}
+
+func TestExec(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup []string
+		in    string
+		want  string
+	}{
+		{"assignment prints", nil, "f = x^2*sin(x)", "f = x^2*sin(x)"},
+		{"diff of a name", []string{"f = x^2*sin(x)"}, "diff(f, x)", "x^2*cos(x) + 2*x*sin(x)"},
+		{"second derivative", []string{"f = x^2*sin(x)"}, "diff(f, x, 2)", "-x^2*sin(x) + 4*x*cos(x) + 2*sin(x)"},
+		{"mixed derivative", nil, "diff(x^2*y^3, x, y)", "6*x*y^2"},
+		{"diff of a list", nil, "diff([x^2, sin(x)], x)", "[2*x, cos(x)]"},
+		{"nested in an expression", []string{"f = x^3"}, "diff(f, x) + 1", "3*x^2 + 1"},
+		{"expand", nil, "expand((x + y)^3)", "x^3 + 3*x^2*y + 3*x*y^2 + y^3"},
+		{"expand a derivative", nil, "expand(diff((x+1)^3, x))", "3*x^2 + 6*x + 3"},
+		{"names substituted", []string{"a = x + 1", "b = a^2"}, "expand(b)", "x^2 + 2*x + 1"},
+		{"assignment is by value", []string{"a = x", "b = a + 1", "a = y"}, "b", "x + 1"},
+		{"jacobian", []string{"f = x^2*sin(x)", "g = x*y"}, "jacobian([f, g], [x, y])",
+			"[[x^2*cos(x) + 2*x*sin(x), 0],\n [y, x]]"},
+		{"jacobian of a named list", []string{"F = [x*y, x + y]", "X = [x, y]"}, "jacobian(F, X)", "[[y, x],\n [1, 1]]"},
+		{"latex", []string{"f = x^2*sin(x)"}, "latex(f)", `x^{2} \cdot \sin\left(x\right)`},
+		{"latex of a matrix", nil, "latex(jacobian([x*y], [x, y]))", `\begin{pmatrix}y & x\end{pmatrix}`},
+		{"eval", []string{"f = x^2*sin(x)"}, "eval(f, x=1.5)", "2.2443637198591224"},
+		{"eval with pi", nil, "eval(sin(x), x=pi/2)", "1"},
+		{"eval of a list", nil, "eval([x, x^2], x=3)", "[3, 9]"},
+		{"eval result is a number", []string{"v = eval(x^2, x=3)"}, "v + 1", "10.0"},
+		{"subs", nil, "subs(x^2, x=y+1)", "(y + 1)^2"},
+		{"simplify", nil, "simplify(sin(x)^2 + cos(x)^2)", "1"},
+		{"simplify states its condition", nil, "simplify((x^2 - 1)/(x - 1))", "x + 1    if x != 1"},
+		{"sqrt without assumption", nil, "simplify(sqrt(x^2))", "abs(x)"},
+		{"sqrt with assume", []string{"assume x >= 0"}, "simplify(sqrt(x^2))", "x"},
+		{"assume lists", []string{"assume x > 0", "assume n integer"}, "assume", "assuming x > 0, n integer"},
+		{"assume none", []string{"assume x >= 0", "assume none"}, "simplify(sqrt(x^2))", "abs(x)"},
+		{"egraph", nil, "egraph(x^3 + 2*x^2 + x)", "x^2*(x + 2) + x"},
+		{"set simplify egraph", []string{":set simplify egraph"}, "simplify(x^3 + 2*x^2 + x)", "x^2*(x + 2) + x"},
+		{"sexp", nil, "sexp(x + 1)", "(+ x 1)"},
+		{"ans", []string{"diff(x^3, x)"}, "ans + 1", "3*x^2 + 1"},
+		{"multi-line input", nil, "expand((x + 1)*\n(x - 1))", "x^2 - 1"},
+		{"user functions stay symbolic", nil, "diff(g(x), x)", "Derivative(g(x), x)"},
+		{"vars", []string{"f = x", "g = [x, y]"}, ":vars", "f = x\ng = [x, y]"},
+		{"clear", []string{"f = x"}, ":clear f", "cleared f"},
+		{"cleared name is a symbol again", []string{"f = x^2", ":clear f"}, "f + 1", "f + 1"},
+		{"help of a function", nil, ":help eval", "eval(f, x=1.5, y=2)\n  the float64 value of f at the given values (pi is bound unless given)"},
+		{"maxout", []string{":set maxout 10"}, "expand((x+y)^5)", "x^5 + 5*x^ ... (45 more characters; assign the result to a name to keep it, :set maxout 0 to print everything)"},
+		{"empty input", nil, "   ", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := run(t, tc.setup...)
+			got, err := e.Exec(context.Background(), tc.in)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestExecErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup []string
+		in    string
+		want  string // the whole message
+	}{
+		{"syntax error has a caret", nil, "1 +* 2", "1:4: expected an operand but found \"*\"\n    1 +* 2\n       ^"},
+		{"unclosed call", nil, "sin(x", "1:6: expected \",\" or \")\" in the argument list, but found end of input\n    sin(x\n         ^"},
+		{"typo of a REPL function", nil, "dif(x^2, x)", "1:1: unknown function dif (did you mean \"diff\"?)\n    dif(x^2, x)\n    ^"},
+		{"missing right-hand side", nil, "f =", "1:4: expected an expression after \"f =\"\n    f =\n       ^"},
+		{"assign to a built-in", nil, "sin = 3", "1:1: cannot assign to sin: it is a built-in function\n    sin = 3\n    ^"},
+		{"assign to a REPL function", nil, "diff = 3", "1:1: cannot assign to diff: it is a REPL function\n    diff = 3\n    ^"},
+		{"eval needs values", nil, "eval(x + y, x=1)", "1:1: eval: y has no value; give one, e.g. eval(..., y=1)\n    eval(x + y, x=1)\n    ^"},
+		{"diff by a non-symbol", nil, "diff(x^2, 2)", "1:1: diff: argument 2 must be a symbol (or a count after one), got 2\n    diff(x^2, 2)\n    ^"},
+		{"wrong arity", nil, "expand(x, y)", "1:1: expand: wrong number of arguments (2); usage: expand(f)\n    expand(x, y)\n    ^"},
+		{"binding where none is taken", nil, "diff(x^2, x=1)", "1:1: diff: argument 2 is a binding (name=value), which diff does not take; usage: diff(f, x), diff(f, x, 2), diff(f, x, y)\n    diff(x^2, x=1)\n    ^"},
+		{"matrix inside an expression", []string{"J = jacobian([x*y], [x, y])"}, "J + 1",
+			"1:1: J is a matrix, which cannot be used inside an expression (use it whole, e.g. latex(J))\n    J + 1\n    ^"},
+		{"jacobian by a non-symbol", nil, "jacobian([x], [x^2])", "1:1: jacobian: the variables must be symbols, and x^2 is not\n    jacobian([x], [x^2])\n    ^"},
+		{"ragged matrix", nil, "latex([[1, 2], [3]])", "1:7: matrix rows must all be lists of 2 elements (row 2 is not)\n    latex([[1, 2], [3]])\n          ^"},
+		{"bad assumption", nil, "assume x^2 > y", "assume: cannot assume x^2 > y: only a symbol compared with a constant is supported"},
+		{"unknown command", nil, ":lod foo.eq", "unknown command :lod (did you mean \":load\"?) (:help lists the commands)"},
+		{"load a missing file", nil, ":load nosuch.eq", "open testdata/nosuch.eq: no such file or directory"},
+		{"simulate without a model", nil, ":simulate", "no model loaded: :load FILE first"},
+		{"query without a simulation", nil, "max(sol.x)", "sol is not defined: :load a model and :simulate it first"},
+		{"query of an unknown column", []string{":load lorenz.eq", ":simulate t1=1"}, "max(sol.w)",
+			"sol has no column \"w\" (did you mean \"t\"?) (columns: t, x, y, z)"},
+		{"unknown solver", []string{":load lorenz.eq"}, ":simulate solver=euler",
+			":simulate: solver \"euler\" is not available in the REPL (available: auto, bdf, dp5, rk4, rodas4, tsit5, vern7)"},
+		{"unknown setting", []string{":load lorenz.eq"}, ":simulate sigmaa=3",
+			":simulate: sigmaa is neither a setting (t0, t1, solver, rtol, atol, saveat, dt) nor a parameter (did you mean \"sigma\"?)"},
+		{"bad character", nil, "x $ y", "1:3: unexpected character '$'\n    x $ y\n      ^"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := run(t, tc.setup...)
+			_, err := e.Exec(context.Background(), tc.in)
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
+func TestFailedInputLeavesNoTrace(t *testing.T) {
+	e := run(t, "f = x")
+	_, err := e.Exec(context.Background(), "f = eval(y)")
+	require.Error(t, err)
+	got, err := e.Exec(context.Background(), "f")
+	require.NoError(t, err)
+	assert.Equal(t, "x", got)
+}
+
+func TestCancelledInputLeavesNoTrace(t *testing.T) {
+	e := run(t, "f = x")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := e.Exec(ctx, "f = y")
+	require.ErrorIs(t, err, context.Canceled)
+	got, err := e.Exec(context.Background(), "f")
+	require.NoError(t, err)
+	assert.Equal(t, "x", got)
+}
+
+func TestCancelSimulation(t *testing.T) {
+	e := run(t, ":load lorenz.eq")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := e.Exec(ctx, ":simulate t1=1e6 saveat=1")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second, "the integrator stops on cancellation")
+	_, err = e.Exec(context.Background(), "max(sol.z)")
+	require.EqualError(t, err, "sol is not defined: :simulate the model first")
+}
+
+func TestQuit(t *testing.T) {
+	for _, in := range []string{":quit", ":q", ":exit"} {
+		_, err := New().Exec(context.Background(), in)
+		require.ErrorIs(t, err, ErrQuit, in)
+	}
+}
+
+// TestSimulateQueries checks results against the model: Robertson's
+// output total = y1 + y2 + y3 is conserved, and queries see every column.
+func TestSimulateQueries(t *testing.T) {
+	e := run(t, ":load robertson.eq")
+	out, err := e.Exec(context.Background(), ":simulate t1=100 saveat=1")
+	require.NoError(t, err)
+	require.Contains(t, out, "101 output times")
+	for _, tc := range []struct{ in, want string }{
+		{"len(sol.t)", "101"},
+		{"sol.t[0]", "0"},
+		{"sol.y1[0]", "1"},
+		{"all(sol.total, abs(# - 1) < 1e-6)", "true"},
+		{"len(filter(sol.t, # > 50))", "50"},
+		{"count(sol.y1, # < sol.y1[0])", "100"},
+	} {
+		got, err := e.Exec(context.Background(), tc.in)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+	// Parameter overrides change the result.
+	base, err := e.Exec(context.Background(), "sol.y1[100]")
+	require.NoError(t, err)
+	_, err = e.Exec(context.Background(), ":simulate t1=100 saveat=1 k1=0.4")
+	require.NoError(t, err)
+	faster, err := e.Exec(context.Background(), "sol.y1[100] < "+base)
+	require.NoError(t, err)
+	assert.Equal(t, "true", faster)
+	// A numeric query result can be named and used.
+	got, err := e.Exec(context.Background(), "m = max(sol.y3)")
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(got, "m = "), got)
+}
+
+// TestSimulateAgainstExact checks the simulation numerically against a
+// closed form: x' = -k x has x(t) = exp(-k t).
+func TestSimulateAgainstExact(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "decay.eq"), []byte("model decay\nparam k = 2\nstate x = 1\nder(x) = -k*x\n"), 0o644))
+	for _, solver := range []string{"tsit5", "dp5", "vern7", "bdf", "rodas4", "auto"} {
+		e := New()
+		e.SetDir(dir)
+		_, err := e.Exec(context.Background(), ":load decay.eq")
+		require.NoError(t, err)
+		_, err = e.Exec(context.Background(), ":simulate t1=3 saveat=0.5 rtol=1e-10 atol=1e-12 solver="+solver)
+		require.NoError(t, err, solver)
+		got, err := e.Exec(context.Background(), "max(map(0..6, abs(sol.x[#] - exp(-2*sol.t[#]))))")
+		require.NoError(t, err)
+		e2, err := parser.ParseExpr(got)
+		require.NoError(t, err)
+		v, err := symbolic.Eval(e2, nil)
+		require.NoError(t, err)
+		assert.Less(t, v, 1e-6, "%s: max error %s", solver, got)
+	}
+}
+
+// TestTranscripts replays testdata/*.session: lines starting with "> "
+// are inputs (continued by "  " lines), everything up to the next input
+// is the expected output; errors print as "error: MESSAGE".
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.session")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			inputs := parseTranscript(string(data))
+			e := New()
+			e.SetDir("testdata")
+			var b strings.Builder
+			for _, in := range inputs {
+				b.WriteString("> " + strings.ReplaceAll(in, "\n", "\n  ") + "\n")
+				out, err := e.Exec(context.Background(), in)
+				if err != nil {
+					out = "error: " + err.Error()
+				}
+				if out != "" {
+					b.WriteString(out + "\n")
+				}
+			}
+			if *update {
+				require.NoError(t, os.WriteFile(file, []byte(b.String()), 0o644))
+				return
+			}
+			assert.Equal(t, string(data), b.String(), "rerun with -update after a deliberate change")
+		})
+	}
+}
+
+func parseTranscript(s string) []string {
+	var inputs []string
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		if !strings.HasPrefix(lines[i], "> ") {
+			continue
+		}
+		in := lines[i][2:]
+		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "  ") && Incomplete(in) {
+			i++
+			in += "\n" + lines[i][2:]
+		}
+		inputs = append(inputs, in)
+	}
+	return inputs
+}
+
+func TestInternalErrorIsCaught(t *testing.T) {
+	e := New()
+	replFuncs["boom"] = &replFunc{name: "boom", usage: "boom()", maxArgs: -1,
+		run: func(context.Context, *state, []value) (value, error) { panic("kaboom") }}
+	defer delete(replFuncs, "boom")
+	_, err := e.Exec(context.Background(), "boom()")
+	var ie *InternalError
+	require.True(t, errors.As(err, &ie), "got %v", err)
+	assert.Contains(t, err.Error(), "kaboom")
+	got, err := e.Exec(context.Background(), "1 + 1")
+	require.NoError(t, err)
+	assert.Equal(t, "2", got)
+}
