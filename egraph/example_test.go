@@ -46,11 +46,14 @@ func ExampleEGraph_Explain() {
 		return
 	}
 	for _, s := range proof {
-		dir := ""
-		if s.Backward {
-			dir = " (backward)"
+		switch {
+		case s.Rule == "":
+			fmt.Println(s.Term)
+		case s.Backward:
+			fmt.Println(s.Term, s.Rule, "(backward)")
+		default:
+			fmt.Println(s.Term, s.Rule)
 		}
-		fmt.Println(s.Term, s.Rule+dir)
 	}
 	// Output:
 	// (+ a (+ b c))
