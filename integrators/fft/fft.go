@@ -48,10 +48,10 @@ func (r *Real) Forward(dst []complex128, x []float64) {
 		panic("fft: Forward length mismatch")
 	}
 	z := r.z
-	for j := 0; j < m; j++ {
-		z[j] = complex(x[2*j], x[2*j+1])
+	for j, p := range r.c.rev {
+		z[p] = complex(x[2*j], x[2*j+1])
 	}
-	r.c.transform(z, false)
+	r.c.dit(z, false)
 	// X_k = Fe_k + w^k Fo_k with Fe = (Z_k + conj Z_{m−k})/2,
 	// Fo = (Z_k − conj Z_{m−k})/(2i); pair k with m−k.
 	z0 := z[0]
@@ -96,11 +96,12 @@ func (r *Real) Inverse(x []float64, c []complex128) {
 			z[m-k] = fec + complex(-imag(foc), real(foc))
 		}
 	}
-	r.c.transform(z, true)
+	r.c.dif(z, true)
 	inv := 1 / float64(m)
-	for j := 0; j < m; j++ {
-		x[2*j] = real(z[j]) * inv
-		x[2*j+1] = imag(z[j]) * inv
+	for j, p := range r.c.rev {
+		v := z[p]
+		x[2*j] = real(v) * inv
+		x[2*j+1] = imag(v) * inv
 	}
 }
 
@@ -135,14 +136,21 @@ func newComplexFFT(n int) *complexFFT {
 	return f
 }
 
-// transform computes the unnormalised DFT (inverse: with e^{+2πi…}) in place.
+// transform computes the unnormalised DFT (inverse: with e^{+2πi…}) in
+// place, natural order in and out.
 func (f *complexFFT) transform(a []complex128, inverse bool) {
-	n := f.n
 	for i, r := range f.rev {
 		if int(r) > i {
 			a[i], a[r] = a[r], a[i]
 		}
 	}
+	f.dit(a, inverse)
+}
+
+// dit is the decimation-in-time transform of input in bit-reversed order;
+// the output is in natural order.
+func (f *complexFFT) dit(a []complex128, inverse bool) {
+	n := f.n
 	if n == 1 {
 		return
 	}
@@ -255,15 +263,17 @@ func (r *Real) SquareInSpectrum(dst, c []complex128) {
 			z[m-k] = fec + complex(-imag(foc), real(foc))
 		}
 	}
-	r.c.transform(z, true)
-	// z_j = m·(x_{2j} + i x_{2j+1}); square each real part and repack.
+	r.c.dif(z, true)
+	// z_j = m·(x_{2j} + i x_{2j+1}) in bit-reversed order; square each real
+	// part in place (order does not matter) and transform back from
+	// bit-reversed input.
 	s := 1 / float64(m)
 	s2 := s * s
 	for j, v := range z {
 		re, im := real(v), imag(v)
 		z[j] = complex(re*re*s2, im*im*s2)
 	}
-	r.c.transform(z, false)
+	r.c.dit(z, false)
 	z0 := z[0]
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[m] = complex(real(z0)-imag(z0), 0)
@@ -275,5 +285,80 @@ func (r *Real) SquareInSpectrum(dst, c []complex128) {
 		wk := r.w[k]
 		dst[k] = fe + wk*fo
 		dst[m-k] = complex(real(fe), -imag(fe)) - complex(real(wk), -imag(wk))*complex(real(fo), -imag(fo))
+	}
+}
+
+// dif is the decimation-in-frequency transform of input in natural order;
+// the output is in bit-reversed order. With dit it lets a transform pair
+// (as in a pointwise product in the other domain) skip the permutation.
+func (f *complexFFT) dif(a []complex128, inverse bool) {
+	n := f.n
+	if n == 1 {
+		return
+	}
+	if n == 2 {
+		a[0], a[1] = a[0]+a[1], a[0]-a[1]
+		return
+	}
+	tws := f.tw
+	if inverse {
+		tws = f.twi
+	}
+	sign := -1.0
+	if inverse {
+		sign = 1
+	}
+	nst := len(tws) // stages of size 8 … n; tws[s] is for size 8·2^s
+	s := nst - 1
+	for size := n; size >= 8; {
+		h := size / 2
+		if size >= 16 {
+			q := h / 2
+			w1s := tws[s][:q]
+			w2s := tws[s-1][:q]
+			for i := 0; i < n; i += size {
+				p0 := a[i : i+q]
+				p1 := a[i+q : i+h]
+				p2 := a[i+h : i+h+q]
+				p3 := a[i+h+q : i+size]
+				p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+				for j := range p0 {
+					w1, w2 := w1s[j], w2s[j]
+					x0, x1, x2, x3 := p0[j], p1[j], p2[j], p3[j]
+					b0, b2 := x0+x2, (x0-x2)*w1
+					b1 := x1 + x3
+					t := (x1 - x3) * w1
+					b3 := complex(-sign*imag(t), sign*real(t))
+					p0[j], p1[j] = b0+b1, (b0-b1)*w2
+					p2[j], p3[j] = b2+b3, (b2-b3)*w2
+				}
+			}
+			s -= 2
+			size /= 4
+			continue
+		}
+		tw := tws[s][:h]
+		for i := 0; i < n; i += size {
+			lo := a[i : i+h]
+			hi := a[i+h : i+size]
+			hi = hi[:len(lo)]
+			for j, w := range tw {
+				x, y := lo[j], hi[j]
+				lo[j] = x + y
+				hi[j] = (x - y) * w
+			}
+		}
+		s--
+		size /= 2
+	}
+	// Stages of size 4 and 2 (twiddles 1 and ∓i).
+	for i := 0; i < n; i += 4 {
+		a0, a1, a2, a3 := a[i], a[i+1], a[i+2], a[i+3]
+		b0, b2 := a0+a2, a0-a2
+		b1 := a1 + a3
+		d := a1 - a3
+		b3 := complex(-sign*imag(d), sign*real(d))
+		a[i], a[i+1] = b0+b1, b0-b1
+		a[i+2], a[i+3] = b2+b3, b2-b3
 	}
 }

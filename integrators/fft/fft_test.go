@@ -114,3 +114,32 @@ func TestSquareInSpectrum(t *testing.T) {
 		assert.InDelta(t, 0, cmplx.Abs(got[k]-want[k]), 1e-10, "k=%d", k)
 	}
 }
+
+func TestDIFAndDITOrders(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{2, 4, 8, 16, 32, 64, 128, 512} {
+		f := newComplexFFT(n)
+		a := make([]complex128, n)
+		for i := range a {
+			a[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		}
+		for _, inverse := range []bool{false, true} {
+			want := append([]complex128(nil), a...)
+			f.transform(want, inverse)
+			got := append([]complex128(nil), a...)
+			f.dif(got, inverse)
+			for i := range got {
+				assert.InDelta(t, 0, cmplx.Abs(got[f.rev[i]]-want[i]), 1e-9, "dif n=%d inv=%v i=%d", n, inverse, i)
+			}
+			// dit on bit-reversed input gives natural order.
+			br := make([]complex128, n)
+			for i := range a {
+				br[f.rev[i]] = a[i]
+			}
+			f.dit(br, inverse)
+			for i := range br {
+				assert.InDelta(t, 0, cmplx.Abs(br[i]-want[i]), 1e-9, "dit n=%d inv=%v i=%d", n, inverse, i)
+			}
+		}
+	}
+}
