@@ -97,6 +97,12 @@ func NewWeakForm(n int, length float64, centers int, radius float64, degree, max
 	return w, nil
 }
 
+// SupportWidth is the number of grid points a test function covers. With
+// N/SupportWidth test functions per snapshot their supports tile the domain
+// without overlap, which makes the weak-form rows (nearly) independent — the
+// assumption behind information criteria such as BestSubset's BIC.
+func (w *WeakForm) SupportWidth() int { return w.width }
+
 // integrate returns ∫ φ_k^{(q)} f dx for every test function k.
 func (w *WeakForm) integrate(dst []float64, f []float64, q int) {
 	d := w.dphi[q]
