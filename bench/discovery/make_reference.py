@@ -9,6 +9,7 @@ It reads ../shared/workloads/ks/ (the KS workload) and writes into
 discovery/testdata/:
   ks_truth_pairs.npy        copy of truth_pairs.npy, (20, 2, 1024)
   ks_target_{A,B,C}.npy     copies of target_{A,B,C}_clean.npy, (20, 1024)
+  ks_obs_noise0.01.npy      copy of obs_noise0.01.npy, (20, 2, 1024)
   ks_theta_pair0.npy        rows 0..1023 of theta_mid_clean.npy, (1024, 24)
   ard_synthetic.npy         random design + target for a noisy ARD problem
   ard_reference.json        scikit-learn ARDRegression results on all of them
@@ -66,6 +67,7 @@ def main():
     os.makedirs(TD, exist_ok=True)
     os.makedirs(NPYTD, exist_ok=True)
     shutil.copyfile(os.path.join(KS, "truth_pairs.npy"), os.path.join(TD, "ks_truth_pairs.npy"))
+    shutil.copyfile(os.path.join(KS, "obs_noise0.01.npy"), os.path.join(TD, "ks_obs_noise0.01.npy"))
     for c in "ABC":
         shutil.copyfile(os.path.join(KS, f"target_{c}_clean.npy"), os.path.join(TD, f"ks_target_{c}.npy"))
     theta = np.load(os.path.join(KS, "theta_mid_clean.npy"))
