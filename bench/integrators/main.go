@@ -50,6 +50,7 @@ func main() {
 	bcrRef := flag.String("bcr-ref", "../shared/workloads/peers2/bcr_ref_t10000.txt", "BCR reference state at t=10000")
 	bcrReps := flag.Int("bcr-reps", 1, "repetitions of the BCR case")
 	bcrCVODE := flag.String("bcr-cvode", "", "peers2 bcr_cvode bench JSON line")
+	bcrCVODECPU := flag.String("bcr-cvode-cpu", "", "the same, timed in process CPU time")
 	peers := flag.String("peers", "", "peers workload dir with results/ref_*.txt (default: ../shared/workloads/peers, else integrators/testdata)")
 	cvode := flag.String("cvode", "", "CVODE JSON lines (./w5_cvode bench output)")
 	cvodeCPU := flag.String("cvode-cpu", "", "CVODE JSON lines timed in process CPU time")
@@ -149,7 +150,7 @@ func main() {
 		rows = append(rows, mergeCPU(readSciPy(*scipy), *scipyCPU, readSciPy)...)
 	}
 	if *bcrCVODE != "" {
-		rows = append(rows, readBCRCVODE(*bcrCVODE)...)
+		rows = append(rows, mergeCPU(readBCRCVODE(*bcrCVODE), *bcrCVODECPU, readBCRCVODE)...)
 	}
 	if *ksNumpy != "" {
 		rows = append(rows, readKSNumpy(*ksNumpy)...)
@@ -329,15 +330,8 @@ func readKSNumpy(path string) []row {
 
 func printTable(rows []row) {
 	cases := []string{"lorenz", "rober", "bruss32", "bcr", "ks"}
-	fmt.Printf("%-8s %-42s %11s %11s %8s %6s %5s %10s %-10s %s\n", "case", "solver", "wall", "cpu", "RHS", "steps", "LU", "error", "kind", "peer / best ours (wall; cpu)")
+	fmt.Printf("%-8s %-42s %11s %11s %8s %6s %5s %10s %-10s %s\n", "case", "solver", "wall", "cpu", "RHS", "steps", "LU", "error", "kind", "peer ÷ fastest ours at ≤ its error (wall; cpu)")
 	for _, c := range cases {
-		bestW, bestC := math.Inf(1), math.Inf(1)
-		for _, r := range rows {
-			if r.Case == c && !r.Peer {
-				bestW = math.Min(bestW, r.Wall)
-				bestC = math.Min(bestC, r.CPU)
-			}
-		}
 		for _, r := range rows {
 			if r.Case != c {
 				continue
@@ -347,10 +341,31 @@ func printTable(rows []row) {
 				e = fmt.Sprintf("%.3g", r.Err)
 			}
 			ratio := ""
-			if r.Peer && !math.IsInf(bestW, 1) && bestW > 0 {
-				ratio = fmt.Sprintf("%.2fx", r.Wall/bestW)
-				if !math.IsNaN(r.CPU) && !math.IsInf(bestC, 1) && bestC > 0 {
-					ratio += fmt.Sprintf("; %.2fx", r.CPU/bestC)
+			if r.Peer {
+				// Work-precision: compare with our fastest run whose error is
+				// no larger than the peer's (any run when errors are not
+				// comparable).
+				bestW, bestC := math.Inf(1), math.Inf(1)
+				name := ""
+				for _, o := range rows {
+					if o.Case != c || o.Peer || (!math.IsNaN(r.Err) && !(o.Err <= r.Err)) {
+						continue
+					}
+					if o.Wall < bestW {
+						bestW = o.Wall
+					}
+					if o.CPU < bestC {
+						bestC, name = o.CPU, o.Solver
+					}
+				}
+				switch {
+				case math.IsInf(bestW, 1):
+					ratio = "no run of ours at ≤ this error"
+				default:
+					ratio = fmt.Sprintf("%.2fx", r.Wall/bestW)
+					if !math.IsNaN(r.CPU) && !math.IsInf(bestC, 1) {
+						ratio += fmt.Sprintf("; %.2fx (vs %s)", r.CPU/bestC, strings.TrimPrefix(name, "symcalc "))
+					}
 				}
 			}
 			fmt.Printf("%-8s %-42s %11s %11s %8d %6d %5d %10s %-10s %s\n", r.Case, r.Solver, fmtDur(r.Wall), fmtDur(r.CPU), r.RHS, r.Steps, r.LU, e, r.ErrLbl, ratio)
