@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/symcalc/symcalc/symbolic"
 )
@@ -623,7 +625,11 @@ func (b *builder) resolve(name string, idx []int64) (*symbolic.Expr, error) {
 
 // expand parses e under sc over the grid dims named by names and calls
 // set for each cell (in row-major order) with its instantiated value.
-func (b *builder) expand(e *dslExpr, sc scope, names []*dslName, dims []*gridDim, set func(flat int, v *symbolic.Expr) error) error {
+//
+// With parallel set (set may then be called from several goroutines, for
+// distinct cells), large grids are expanded by GOMAXPROCS workers, each
+// over a contiguous range of cells with its own template memo.
+func (b *builder) expand(e *dslExpr, sc scope, names []*dslName, dims []*gridDim, parallel bool, set func(flat int, v *symbolic.Expr) error) error {
 	sc.idx = b.indexScope(names)
 	refs := b.refs
 	v, err := b.parse(e, sc)
@@ -645,23 +651,73 @@ func (b *builder) expand(e *dslExpr, sc scope, names []*dslName, dims []*gridDim
 		}
 		return set(0, x)
 	}
-	flat := 0
-	return forEachCell(b.ctx, dims, func(idx []int64) error {
-		x, err := tpl.Instantiate(idx)
+	total := int64(1)
+	for _, d := range dims {
+		total *= d.size()
+	}
+	workers := int64(runtime.GOMAXPROCS(0))
+	if !parallel || total < parallelCells || workers < 2 {
+		flat := 0
+		return forEachCell(b.ctx, dims, func(idx []int64) error {
+			x, err := tpl.Instantiate(idx)
+			if err != nil {
+				return b.errAt(e.Start, "%v", err)
+			}
+			err = set(flat, x)
+			flat++
+			return err
+		})
+	}
+	chunk := (total + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min(total, (w+1)*chunk)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := tpl.Clone()
+			idx := make([]int64, len(dims))
+			for f := lo; f < hi; f++ {
+				if (f-lo)&1023 == 0 && b.ctx.Err() != nil {
+					errs[w] = b.ctx.Err()
+					return
+				}
+				r := f
+				for k := len(dims) - 1; k >= 0; k-- {
+					sz := dims[k].size()
+					idx[k] = dims[k].lo + r%sz
+					r /= sz
+				}
+				x, err := t.Instantiate(idx)
+				if err != nil {
+					errs[w] = b.errAt(e.Start, "%v", err)
+					return
+				}
+				if err := set(int(f), x); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			return b.errAt(e.Start, "%v", err)
+			return err // the first failing cell in row-major order
 		}
-		err = set(flat, x)
-		flat++
-		return err
-	})
+	}
+	return nil
 }
+
+// parallelCells is the grid size from which expansion runs in parallel.
+const parallelCells = 4096
 
 func (b *builder) stateInit(sd *stateDef) error {
 	bd := sd.bind
 	base := b.stateIndex(sd, 0)
 	states := b.sys.States
-	return b.expand(bd.Value, scope{what: "an initial value", params: true}, bd.Index, sd.dims, func(flat int, v *symbolic.Expr) error {
+	return b.expand(bd.Value, scope{what: "an initial value", params: true}, bd.Index, sd.dims, true, func(flat int, v *symbolic.Expr) error {
 		states[base+flat].Init = v
 		return nil
 	})
@@ -708,7 +764,7 @@ func (b *builder) der(d *dslDer) error {
 	sd.hasEq = true
 	base := b.stateIndex(sd, 0)
 	states := b.sys.States
-	return b.expand(d.Value, scope{what: "an equation", params: true, states: true, time: true}, d.Index, sd.dims, func(flat int, v *symbolic.Expr) error {
+	return b.expand(d.Value, scope{what: "an equation", params: true, states: true, time: true}, d.Index, sd.dims, true, func(flat int, v *symbolic.Expr) error {
 		states[base+flat].RHS = v
 		return nil
 	})
@@ -751,7 +807,7 @@ func (b *builder) output(o *dslBind) error {
 	} else {
 		names = []string{o.Name}
 	}
-	return b.expand(o.Value, scope{what: "an output", params: true, states: true, time: true}, o.Index, dims, func(flat int, v *symbolic.Expr) error {
+	return b.expand(o.Value, scope{what: "an output", params: true, states: true, time: true}, o.Index, dims, false, func(flat int, v *symbolic.Expr) error {
 		if err := b.sys.AddOutput(names[flat], v); err != nil {
 			return b.errAt(o.Pos.Offset, "%v", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -251,4 +252,22 @@ der(total) = s + d[3]
 	k, _ := s.StateIndex("total")
 	assert.Equal(t, MustParse("u[1] + u[2] + u[3] + u[1] - u[3]"), s.States[k].RHS)
 	assert.Equal(t, MustParse("u[3] - u[2]"), s.States[1].RHS)
+}
+
+// TestDSLParallelExpansion checks that a grid large enough to be expanded
+// by several workers gives the same system as one worker.
+func TestDSLParallelExpansion(t *testing.T) {
+	src := strings.Replace(readExample(t, "brusselator2d.eq"), "const N = 32", "const N = 64", 1)
+	prev := runtime.GOMAXPROCS(1)
+	one, err := ParseModel(context.Background(), "b.eq", src)
+	runtime.GOMAXPROCS(max(prev, 2))
+	require.NoError(t, err)
+	many, err := ParseModel(context.Background(), "b.eq", src)
+	runtime.GOMAXPROCS(prev)
+	require.NoError(t, err)
+	require.Len(t, many.States, 2*64*64)
+	for i := range one.States {
+		require.Same(t, one.States[i].RHS, many.States[i].RHS, one.States[i].Name)
+		require.Same(t, one.States[i].Init, many.States[i].Init, one.States[i].Name)
+	}
 }
