@@ -113,3 +113,54 @@ func ExampleSolveError() {
 	// Output:
 	// step size underflow true true
 }
+
+// Robertson's kinetics turn stiff after a short transient: AutoSwitch
+// notices it from Tsit5's own stages and hands over to BDF.
+func ExampleAutoSwitch() {
+	p := &integrators.Problem{
+		F: func(du, u, _ []float64, _ float64) {
+			du[0] = -0.04*u[0] + 1e4*u[1]*u[2]
+			du[1] = 0.04*u[0] - 1e4*u[1]*u[2] - 3e7*u[1]*u[1]
+			du[2] = 3e7 * u[1] * u[1]
+		},
+		U0: []float64{1, 0, 0}, T1: 1e5,
+	}
+	sol, err := integrators.Solve(context.Background(), p, integrators.AutoSwitch(integrators.BDF()),
+		&integrators.Options{RTol: 1e-6, ATol: 1e-10, SaveAt: []float64{1e5}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sol.Stats.Switches, sol.Stats.Accepted < 2000)
+	fmt.Printf("y1(1e5) = %.4f\n", sol.Final()[0])
+	// Output:
+	// 1 true
+	// y1(1e5) = 0.0179
+}
+
+// Dense output and per-step heuristics: evaluate the solution anywhere and
+// inspect the step sizes and error estimates the controller chose.
+func ExampleSolution_At() {
+	p := &integrators.Problem{
+		F:  func(du, u, _ []float64, _ float64) { du[0], du[1] = u[1], -u[0] },
+		U0: []float64{0, 1}, T1: 10,
+	}
+	sol, err := integrators.Solve(context.Background(), p, integrators.Vern7(),
+		&integrators.Options{RTol: 1e-10, ATol: 1e-10, Dense: true, Heuristics: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	u, _ := sol.At(2.5, nil)
+	fmt.Printf("sin(2.5) ≈ %.6f (exact %.6f)\n", u[0], math.Sin(2.5))
+	maxErr := 0.0
+	for _, s := range sol.Steps {
+		if s.Accepted && s.ErrEst > maxErr {
+			maxErr = s.ErrEst
+		}
+	}
+	fmt.Println(len(sol.Steps) > 10, maxErr <= 1)
+	// Output:
+	// sin(2.5) ≈ 0.598472 (exact 0.598472)
+	// true true
+}
