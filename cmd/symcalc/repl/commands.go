@@ -13,28 +13,33 @@ import (
 // replCommand is a ':' command.
 type replCommand struct {
 	name, args, help string
-	run              func(s *state, ctx context.Context, rest string) (string, error)
+	run              func(ctx context.Context, s *state, rest string) (string, error)
 }
 
 var commands []*replCommand
 
+// plain adapts a command that needs no context.
+func plain(f func(*state, string) (string, error)) func(context.Context, *state, string) (string, error) {
+	return func(_ context.Context, s *state, rest string) (string, error) { return f(s, rest) }
+}
+
 func init() {
 	commands = []*replCommand{
-		{name: ":help", args: "[NAME]", help: "this help, or the help of one function or command", run: (*state).help},
+		{name: ":help", args: "[NAME]", help: "this help, or the help of one function or command", run: plain((*state).help)},
 		{name: ":quit", args: "", help: "leave (Ctrl-D does too); also :q, :exit",
-			run: func(*state, context.Context, string) (string, error) { return "", ErrQuit }},
+			run: func(context.Context, *state, string) (string, error) { return "", ErrQuit }},
 		{name: ":load", args: "FILE", help: "load an equation file (.eq) or BioNetGen network (.net)",
-			run: func(s *state, ctx context.Context, rest string) (string, error) { return s.load(ctx, rest) }},
+			run: func(ctx context.Context, s *state, rest string) (string, error) { return s.load(ctx, rest) }},
 		{name: ":model", args: "", help: "show the loaded model's equations",
-			run: func(s *state, _ context.Context, _ string) (string, error) { return s.showModel() }},
+			run: func(_ context.Context, s *state, _ string) (string, error) { return s.showModel() }},
 		{name: ":simulate", args: "[t1=100 solver=bdf rtol=1e-8 saveat=0.1 PARAM=VALUE ...]",
 			help: "integrate the loaded model (settings default to its simulate line); defines sol for queries",
-			run: func(s *state, ctx context.Context, rest string) (string, error) {
+			run: func(ctx context.Context, s *state, rest string) (string, error) {
 				return s.simulate(ctx, strings.Fields(rest))
 			}},
-		{name: ":vars", args: "", help: "list the assigned names", run: (*state).listVars},
-		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: (*state).clear},
-		{name: ":set", args: "maxout N | simplify rules|egraph", help: "settings: characters printed per result (0: all); what simplify() uses", run: (*state).set},
+		{name: ":vars", args: "", help: "list the assigned names", run: plain((*state).listVars)},
+		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: plain((*state).clear)},
+		{name: ":set", args: "maxout N | simplify rules|egraph", help: "settings: characters printed per result (0: all); what simplify() uses", run: plain((*state).set)},
 	}
 }
 
@@ -69,7 +74,7 @@ func (s *state) command(ctx context.Context, src string) (string, error) {
 	if c == nil {
 		return "", fmt.Errorf("unknown command %s%s (:help lists the commands)", name, symbolic.DidYouMean(name, commandNames()))
 	}
-	return c.run(s, ctx, strings.TrimSpace(rest))
+	return c.run(ctx, s, strings.TrimSpace(rest))
 }
 
 const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
@@ -80,13 +85,14 @@ const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
   eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
   assume x > 0               a fact simplify may use ("assume" lists, "assume none" clears)
   :load FILE, :simulate      load and run a model; then query results:
-  max(sol.z), filter(sol.t, # > 50), len(sol.t)   (expr-lang expressions over sol)
+  max(sol.z), filter(sol.t, # > 50), len(sol.t), mean(map(sol.x, #^2))
+                             (expr-lang over sol, plus exp, log, sqrt, sin, cos, tan, atan, hypot, pi)
 
 Lines continue while brackets are open, after an operator or a trailing \.
 Tab completes names; Ctrl-C stops a running computation; Ctrl-D leaves.
 The last result is ans.`
 
-func (s *state) help(_ context.Context, rest string) (string, error) {
+func (s *state) help(rest string) (string, error) {
 	if rest != "" {
 		if !strings.HasPrefix(rest, ":") {
 			if f, ok := replFuncs[strings.TrimSuffix(rest, "()")]; ok {
@@ -118,7 +124,7 @@ func (s *state) help(_ context.Context, rest string) (string, error) {
 	return strings.TrimRight(b.String(), "\n"), nil
 }
 
-func (s *state) listVars(context.Context, string) (string, error) {
+func (s *state) listVars(string) (string, error) {
 	if len(s.order) == 0 {
 		return "no names assigned yet (e.g. f = x^2*sin(x))", nil
 	}
@@ -133,7 +139,7 @@ func (s *state) listVars(context.Context, string) (string, error) {
 	return strings.Join(lines, "\n"), nil
 }
 
-func (s *state) clear(_ context.Context, rest string) (string, error) {
+func (s *state) clear(rest string) (string, error) {
 	names := strings.Fields(rest)
 	if len(names) == 0 {
 		n := len(s.vars)
@@ -162,7 +168,7 @@ func (s *state) clear(_ context.Context, rest string) (string, error) {
 	return "cleared " + strings.Join(names, ", "), nil
 }
 
-func (s *state) set(_ context.Context, rest string) (string, error) {
+func (s *state) set(rest string) (string, error) {
 	f := strings.Fields(rest)
 	if len(f) != 2 {
 		return fmt.Sprintf("maxout %d\nsimplify %s", s.maxOut, map[bool]string{false: "rules", true: "egraph"}[s.useEgraph]), nil

@@ -253,6 +253,9 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 		return "", fmt.Errorf(":simulate: %w", err)
 	}
 	prob := &integrators.Problem{F: evalRHS(sys), U0: u0, P: p, T0: cfg.t0, T1: cfg.t1}
+	if len(sys.States) <= maxAnalyticJacobian {
+		prob.Jac = evalJacobian(sys)
+	}
 	opts := &integrators.Options{RTol: cfg.rtol, ATol: cfg.atol, Dt: cfg.dt}
 	if cfg.saveat > 0 {
 		n := math.Floor((cfg.t1-cfg.t0)/cfg.saveat+1e-9) + 1
@@ -322,6 +325,50 @@ func evalRHS(sys *symbolic.System) integrators.RHS {
 				v = math.NaN() // the solver stops with a non-finite state
 			}
 			du[i] = v
+		}
+	}
+}
+
+// maxAnalyticJacobian is the largest model given its symbolic Jacobian;
+// the stiff solvers difference larger ones (n extra RHS calls per
+// Jacobian, which on the sparse models of that size is no worse than n²
+// evaluations of entries that are mostly zero).
+const maxAnalyticJacobian = 64
+
+// evalJacobian evaluates the symbolic Jacobian's nonzero entries
+// (row-major, as integrators.DenseJacobian wants).
+func evalJacobian(sys *symbolic.System) integrators.DenseJacobian {
+	jac := sys.DenseJacobian()
+	n := len(jac)
+	type entry struct {
+		k int
+		e *symbolic.Expr
+	}
+	var nz []entry
+	for i, row := range jac {
+		for j, e := range row {
+			if e != symbolic.Zero() {
+				nz = append(nz, entry{i*n + j, e})
+			}
+		}
+	}
+	env := map[string]float64{"pi": math.Pi}
+	tname := sys.T.Name()
+	return func(J []float64, u, p []float64, t float64) {
+		clear(J)
+		for i, q := range sys.Params {
+			env[q.Name] = p[i]
+		}
+		for i, st := range sys.States {
+			env[st.Name] = u[i]
+		}
+		env[tname] = t
+		for _, en := range nz {
+			v, err := symbolic.Eval(en.e, env)
+			if err != nil {
+				v = math.NaN()
+			}
+			J[en.k] = v
 		}
 	}
 }

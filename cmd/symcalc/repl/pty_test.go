@@ -213,6 +213,15 @@ func TestPTYSession(t *testing.T) {
 	s.expect("x^2 - 1", waitLong)
 	s.expect("symcalc> ", waitLong)
 
+	// Ctrl-C at the continuation prompt drops the unfinished input.
+	s.send("sin(x +\r")
+	s.expect("... ", waitLong)
+	s.send("\x03")
+	s.expect("symcalc> ", waitLong)
+	s.send("f\r")
+	s.expect("x^2*sin(x)", waitLong)
+	s.expect("symcalc> ", waitLong)
+
 	// A syntax error is reported with a caret and the session goes on.
 	s.send("1 +* 2\r")
 	s.expect("expected an operand", waitLong)
