@@ -108,3 +108,51 @@ func ExampleModelErrorTarget() {
 	// Output:
 	// y/u at a crest: -8.996 (u_xx/u = -9)
 }
+
+// The weak form moves derivatives onto smooth test functions: the weak
+// column of ∂²u equals the projection of the exact second derivative.
+func ExampleWeakForm() {
+	const n, L = 256, 2 * math.Pi
+	u := make([]float64, n)
+	uxx := make([]float64, n)
+	for i := range u {
+		x := L * float64(i) / n
+		u[i] = math.Sin(2 * x)
+		uxx[i] = -4 * math.Sin(2*x)
+	}
+	w, err := discovery.NewWeakForm(n, L, 8, 1.0, 6, 2)
+	if err != nil {
+		panic(err)
+	}
+	lib, err := w.Library(context.Background(), [][]float64{u}, 1, 2)
+	if err != nil {
+		panic(err)
+	}
+	proj, err := w.Project(uxx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(lib.Names())
+	fmt.Printf("weak u_xx %.4f, projected u_xx %.4f\n", lib.Columns[2].Values[1], proj[1])
+	// Output:
+	// [u u_x u_xx]
+	// weak u_xx -2.3849, projected u_xx -2.3849
+}
+
+// An ETKF analysis pulls the ensemble toward an observation and shrinks its
+// spread, exactly as the Kalman filter would for the ensemble's statistics:
+// prior x0 mean 3, variance 20/3, observation 10 with variance 1, so the
+// gain is 20/23 and the analysis mean 3 + 7·20/23 = 9.087.
+func ExampleETKF() {
+	e := discovery.NewEnsemble(4, 2)
+	copy(e.X, []float64{0, 1, 2, 3, 4, 5, 6, 7}) // members (0,1), (2,3), (4,5), (6,7)
+	obs := discovery.Observation{Index: []int{0}, Value: []float64{10}, Var: []float64{1}}
+	before := e.Spread()[0]
+	if err := (discovery.ETKF{}).Analyze(context.Background(), e, obs); err != nil {
+		panic(err)
+	}
+	m := e.Mean()
+	fmt.Printf("mean (%.3f, %.3f), spread of x0 %.3f → %.3f\n", m[0], m[1], before, e.Spread()[0])
+	// Output:
+	// mean (9.087, 10.087), spread of x0 2.582 → 0.933
+}
