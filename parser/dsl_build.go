@@ -921,6 +921,12 @@ func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 		}
 		return symbolic.Sym(name), nil
 	}
+	if b.fields[name] {
+		if !sc.states {
+			return nil, fmt.Errorf("%s cannot depend on the field %q", sc.what, name)
+		}
+		return symbolic.Sym(name), nil
+	}
 	if sd, ok := b.states[name]; ok {
 		if sd.nIdx > 0 {
 			return nil, fmt.Errorf("state %q is indexed: write %s%s", name, name, indexSuffix(sd.bind))
@@ -948,12 +954,6 @@ func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 			b.refs++
 		}
 		return l.body, nil
-	}
-	if b.fields[name] {
-		if !sc.states {
-			return nil, fmt.Errorf("%s cannot depend on the field %q", sc.what, name)
-		}
-		return symbolic.Sym(name), nil
 	}
 	if name == b.coord && b.coord != "" {
 		if !sc.coord {

@@ -75,14 +75,11 @@ func (s *System) formatText(b *strings.Builder) {
 	}
 	for _, f := range s.Fields {
 		fmt.Fprintf(b, "der(%s) = %s\n", f.Name, exprOrNil(f.RHS))
-		var lin []string
+		lin := NewSumBuilder()
 		for _, t := range f.Linear {
-			lin = append(lin, fmt.Sprintf("%s*%s", parenthesize(t.Coef), FieldDerivSym(f.Name, t.Order)))
+			lin.Add(Mul(t.Coef, FieldDerivSym(f.Name, t.Order)))
 		}
-		if len(lin) == 0 {
-			lin = []string{"0"}
-		}
-		fmt.Fprintf(b, "# linear part of der(%s): %s\n", f.Name, strings.Join(lin, " + "))
+		fmt.Fprintf(b, "# linear part of der(%s): %s\n", f.Name, lin.Build())
 		fmt.Fprintf(b, "# nonlinear part of der(%s): %s\n", f.Name, f.Nonlinear)
 	}
 	for _, o := range s.Outputs {
@@ -109,13 +106,6 @@ func (sim *Simulation) String() string {
 		}
 	}
 	return "simulate " + strings.Join(parts, ", ")
-}
-
-func parenthesize(e *Expr) string {
-	if e.kind == KAdd {
-		return "(" + e.String() + ")"
-	}
-	return e.String()
 }
 
 func exprOrNil(e *Expr) string {
