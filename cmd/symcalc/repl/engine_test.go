@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +224,27 @@ func TestSimulateAgainstExact(t *testing.T) {
 		require.NoError(t, err)
 		assert.Less(t, v, 1e-6, "%s: max error %s", solver, got)
 	}
+}
+
+// TestLoadBioNetGen imports a BioNetGen network (birth–death: A' = kp1 -
+// km1*A, A(0) = 0) and checks the simulation of its group Atot against
+// the closed form 50*(1 - exp(-0.2 t)).
+func TestLoadBioNetGen(t *testing.T) {
+	e := run(t)
+	out, err := e.Exec(context.Background(), ":load bionetgen/birth-death.net")
+	require.NoError(t, err)
+	assert.Contains(t, out, "1 state (s1), 2 parameters (kp1, km1)")
+	out, err = e.Exec(context.Background(), ":model")
+	require.NoError(t, err)
+	assert.Contains(t, out, "state s1 = 0    # A()\n")
+	assert.Contains(t, out, "der(s1) = -km1*s1 + kp1\n")
+	_, err = e.Exec(context.Background(), ":simulate t1=10 saveat=1 rtol=1e-10 atol=1e-12")
+	require.NoError(t, err)
+	got, err := e.Exec(context.Background(), "max(map(0..10, abs(sol.Atot[#] - 50*(1 - exp(-0.2*sol.t[#])))))")
+	require.NoError(t, err)
+	v, err := strconv.ParseFloat(got, 64)
+	require.NoError(t, err)
+	assert.Less(t, v, 1e-7)
 }
 
 // TestTranscripts replays testdata/*.session: lines starting with "> "

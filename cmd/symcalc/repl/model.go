@@ -23,6 +23,14 @@ type model struct {
 	sys  *symbolic.System
 }
 
+// name is the model's name, or its file's.
+func (m *model) name() string {
+	if m.sys.Name != "" {
+		return m.sys.Name
+	}
+	return filepath.Base(m.path)
+}
+
 // solution is a simulated model, column by column: "t", then every state,
 // observed variable and output, each sampled at the same times.
 type solution struct {
@@ -49,11 +57,7 @@ func (s *state) load(ctx context.Context, path string) (string, error) {
 	s.model = &model{path: path, sys: sys}
 	s.sol = nil
 	var b strings.Builder
-	name := sys.Name
-	if name == "" {
-		name = filepath.Base(path)
-	}
-	fmt.Fprintf(&b, "loaded model %s: ", name)
+	fmt.Fprintf(&b, "loaded model %s: ", s.model.name())
 	if len(sys.Fields) > 0 {
 		fs := make([]string, len(sys.Fields))
 		for i, f := range sys.Fields {
@@ -110,12 +114,16 @@ func (s *state) showModel() (string, error) {
 	}
 	sys := s.model.sys
 	var b strings.Builder
-	fmt.Fprintf(&b, "model %s  (%s)\n", sys.Name, s.model.path)
+	fmt.Fprintf(&b, "model %s  (%s)\n", s.model.name(), s.model.path)
 	for _, p := range sys.Params {
 		fmt.Fprintf(&b, "param %s = %s\n", p.Name, p.Default)
 	}
 	for _, st := range sys.States {
-		fmt.Fprintf(&b, "state %s = %s\n", st.Name, st.Init)
+		if st.Label != "" {
+			fmt.Fprintf(&b, "state %s = %s    # %s\n", st.Name, st.Init, st.Label)
+		} else {
+			fmt.Fprintf(&b, "state %s = %s\n", st.Name, st.Init)
+		}
 	}
 	for _, f := range sys.Fields {
 		fmt.Fprintf(&b, "field %s\n", f.Name)
@@ -286,7 +294,7 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 		fmt.Fprintf(&b, "stopped early: %v\n", err)
 	}
 	fmt.Fprintf(&b, "simulated %s on [%g, %g] with %s: %d output times, %d steps (%d rejected), %d RHS evaluations",
-		orDefault(sys.Name, "model"), cfg.t0, cfg.t1, res.Method, len(res.T), res.Stats.Accepted, res.Stats.Rejected, res.Stats.RHSEvals)
+		s.model.name(), cfg.t0, cfg.t1, res.Method, len(res.T), res.Stats.Accepted, res.Stats.Rejected, res.Stats.RHSEvals)
 	fmt.Fprintf(&b, "\nsol holds %s; try max(sol.%s) or filter(sol.t, # > %g)",
 		abbreviate(sol.names, 8), sol.names[1], cfg.t0+(cfg.t1-cfg.t0)/2)
 	return b.String(), nil
