@@ -179,3 +179,44 @@ func TestETDRK4KSTruthPairs(t *testing.T) {
 	assert.Less(t, worstPair, 1e-10)
 	assert.Less(t, worstTarget, 1e-9)
 }
+
+// The three model cases of the KS workload (meta.json), built with
+// Semilinear1D: each model's one ETDRK4 step reproduces the reference
+// targets y = (u_{n+1} − M_dt(u_n))/dt of ../shared/workloads/ks (copied to
+// testdata), including case C's dispersive u_xxx term (complex L).
+func TestSemilinear1DModels(t *testing.T) {
+	g, err := NewPeriodic1D(1024, 100)
+	require.NoError(t, err)
+	LKS, _ := KuramotoSivashinsky(g)
+	L2, _ := Semilinear1D(g, []float64{0, 0, -1, 0, -1}, -1)
+	assert.Equal(t, LKS, L2)
+	_, pairs := readNPY(t, "testdata/truth_pairs.npy")
+	for _, c := range []struct {
+		name   string
+		linear []float64
+		adv    float64
+	}{
+		{"A", []float64{0, 0, -1}, -1},
+		{"B", []float64{0, 0, 0, 0, -1}, -0.5},
+		{"C", []float64{0, 0, -1, -0.5, -1}, -1},
+	} {
+		_, target := readNPY(t, "testdata/target_"+c.name+"_clean.npy")
+		L, N := Semilinear1D(g, c.linear, c.adv)
+		step, err := NewETDRK4(L, N, 1e-3)
+		require.NoError(t, err)
+		v := make([]complex128, 513)
+		u1 := make([]float64, 1024)
+		var worst float64
+		for p := 0; p < 20; p++ {
+			g.Forward(v, pairs[p*2048:p*2048+1024])
+			require.NoError(t, step.Step(v, 0))
+			g.Inverse(u1, v)
+			for i := range u1 {
+				y := (pairs[p*2048+1024+i] - u1[i]) / 1e-3
+				worst = math.Max(worst, math.Abs(y-target[p*1024+i]))
+			}
+		}
+		t.Logf("case %s: max |y − reference| = %.3g", c.name, worst)
+		assert.Less(t, worst, 1e-9, "case %s", c.name)
+	}
+}
