@@ -34,8 +34,14 @@
 //     step is stability-limited, then the stiff method.
 //   - ETDRK4 (NewETDRK4): exponential fourth-order Runge–Kutta for
 //     v' = Lv + N(v) with diagonal L, one step at a time; Periodic1D gives
-//     the real FFTs and spectral derivatives of periodic fields, and
-//     KuramotoSivashinsky builds L and N for the KS equation.
+//     the real FFTs and spectral derivatives of periodic fields (a radix-4
+//     real FFT of its own for power-of-two sizes, package integrators/fft,
+//     gonum's otherwise), and Semilinear1D / KuramotoSivashinsky build L
+//     and N for u_t = Σ c_q ∂^q u + a·u u_x — one model-error target step is
+//
+//	L, N := integrators.Semilinear1D(grid, []float64{0, 0, -1, 0, -1}, -1)
+//	step, _ := integrators.NewETDRK4(L, N, 1e-3)
+//	grid.Forward(v, u); step.Step(v, 0); grid.Inverse(uNext, v)
 //
 // # Solving and output
 //
