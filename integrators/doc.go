@@ -37,7 +37,10 @@
 //     the real FFTs and spectral derivatives of periodic fields (a radix-4
 //     real FFT of its own for power-of-two sizes, package integrators/fft,
 //     gonum's otherwise), and Semilinear1D / KuramotoSivashinsky build L
-//     and N for u_t = Σ c_q ∂^q u + a·u u_x — one model-error target step is
+//     and N for u_t = Σ c_q ∂^q u + a·u u_x.
+//
+// One ETDRK4 step of a spectral model from an observed state u (the
+// model-error target of package discovery) is
 //
 //	L, N := integrators.Semilinear1D(grid, []float64{0, 0, -1, 0, -1}, -1)
 //	step, _ := integrators.NewETDRK4(L, N, 1e-3)
