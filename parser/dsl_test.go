@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"math"
+	"math/cmplx"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/symcalc/symcalc/integrators"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -270,4 +272,39 @@ func TestDSLParallelExpansion(t *testing.T) {
 		require.Same(t, one.States[i].RHS, many.States[i].RHS, one.States[i].Name)
 		require.Same(t, one.States[i].Init, many.States[i].Init, one.States[i].Name)
 	}
+}
+
+// TestDSLFieldMatchesIntegrators checks the hand-off to the exponential
+// integrator: the linear symbol and the advection coefficient of ks.eq
+// equal those integrators.KuramotoSivashinsky builds by hand.
+func TestDSLFieldMatchesIntegrators(t *testing.T) {
+	s, err := ParseModel(context.Background(), "ks.eq", readExample(t, "ks.eq"))
+	require.NoError(t, err)
+	f := s.Fields[0]
+	g, err := integrators.NewPeriodic1D(f.N, f.X1-f.X0)
+	require.NoError(t, err)
+	want, _ := integrators.KuramotoSivashinsky(g)
+	got, err := f.LinearSymbolReal(nil)
+	require.NoError(t, err)
+	require.Len(t, got, len(want))
+	for j := range want {
+		assert.InDelta(t, 0, cmplx.Abs(got[j]-want[j]), 1e-9*(1+cmplx.Abs(want[j])), "mode %d", j)
+	}
+	cs, err := f.LinearCoefficients(nil)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 0, -1, 0, -1}, cs)
+	a, ok, err := f.Advection(nil)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, -1.0, a)
+
+	b, err := ParseModel(context.Background(), "burgers.eq", readExample(t, "burgers.eq"))
+	require.NoError(t, err)
+	a, ok, err = b.Fields[0].Advection(map[string]float64{"nu": 0.05})
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, -1.0, a)
+	cs, err = b.Fields[0].LinearCoefficients(map[string]float64{"nu": 0.05})
+	require.NoError(t, err)
+	assert.Equal(t, []float64{0, 0, 0.05}, cs)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Field is a periodic one-dimensional field u(x, t) on [X0, X1), sampled
@@ -290,4 +291,69 @@ func ipow(z complex128, q int) complex128 {
 		r *= z
 	}
 	return r
+}
+
+// LinearCoefficients returns c_q, indexed by the derivative order q, of
+// the linear part Σ c_q ∂^q u/∂x^q, evaluated at the parameter values in
+// env. It is the form integrators.Semilinear1D takes.
+func (f *Field) LinearCoefficients(env map[string]float64) ([]float64, error) {
+	maxQ := 0
+	for _, lt := range f.Linear {
+		maxQ = max(maxQ, lt.Order)
+	}
+	out := make([]float64, maxQ+1)
+	for _, lt := range f.Linear {
+		c, err := Eval(lt.Coef, env)
+		if err != nil {
+			return nil, fmt.Errorf("field %q: coefficient of dx(%s,%d): %w", f.Name, f.Name, lt.Order, err)
+		}
+		out[lt.Order] = c
+	}
+	return out, nil
+}
+
+// LinearSymbolReal returns the Fourier symbol of the linear part in the
+// layout of a real FFT: N/2+1 coefficients for k_j = 2πj/(X1-X0),
+// j = 0..N/2, the Nyquist mode zeroed for odd orders (the layout of
+// integrators.Periodic1D).
+func (f *Field) LinearSymbolReal(env map[string]float64) ([]complex128, error) {
+	cs, err := f.LinearCoefficients(env)
+	if err != nil {
+		return nil, err
+	}
+	n := f.N/2 + 1
+	out := make([]complex128, n)
+	scale := 2 * math.Pi / (f.X1 - f.X0)
+	for q, c := range cs {
+		if c == 0 {
+			continue
+		}
+		for j := range out {
+			if q%2 == 1 && j == n-1 {
+				continue
+			}
+			out[j] += complex(c, 0) * ipow(complex(0, scale*float64(j)), q)
+		}
+	}
+	return out, nil
+}
+
+// Advection reports whether the nonlinear part is a·u·dx(u) with a
+// constant a (Burgers, Kuramoto–Sivashinsky), and returns a evaluated at
+// env; the integrators evaluate such a term as a/2·dx(u²) in one FFT pair.
+func (f *Field) Advection(env map[string]float64) (a float64, ok bool, err error) {
+	if f.Nonlinear == nil {
+		return 0, false, nil
+	}
+	q := Div(f.Nonlinear, Mul(f.Sym, FieldDerivSym(f.Name, 1)))
+	for _, v := range FreeSymbols(q) {
+		if v == f.Sym || v == f.X || strings.HasPrefix(v.Name(), "dx(") || v.Name() == "t" {
+			return 0, false, nil
+		}
+	}
+	a, err = Eval(q, env)
+	if err != nil {
+		return 0, false, err
+	}
+	return a, true, nil
 }
