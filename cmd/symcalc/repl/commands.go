@@ -39,7 +39,9 @@ func init() {
 			}},
 		{name: ":vars", args: "", help: "list the assigned names", run: plain((*state).listVars)},
 		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: plain((*state).clear)},
-		{name: ":set", args: "maxout N | simplify rules|egraph", help: "settings: characters printed per result (0: all); what simplify() uses", run: plain((*state).set)},
+		{name: ":set", args: "maxout N | maxterms N | simplify rules|egraph",
+			help: "settings: characters printed per result (0: all); the term limit of expand (0: none); what simplify() uses",
+			run:  plain((*state).set)},
 	}
 }
 
@@ -171,16 +173,20 @@ func (s *state) clear(rest string) (string, error) {
 func (s *state) set(rest string) (string, error) {
 	f := strings.Fields(rest)
 	if len(f) != 2 {
-		return fmt.Sprintf("maxout %d\nsimplify %s", s.maxOut, map[bool]string{false: "rules", true: "egraph"}[s.useEgraph]), nil
+		return fmt.Sprintf("maxout %d\nmaxterms %d\nsimplify %s", s.maxOut, s.maxTerms, map[bool]string{false: "rules", true: "egraph"}[s.useEgraph]), nil
 	}
 	switch f[0] {
-	case "maxout":
+	case "maxout", "maxterms":
 		n, err := strconv.Atoi(f[1])
 		if err != nil || n < 0 {
-			return "", fmt.Errorf(":set maxout: want a character count (0: no limit), got %q", f[1])
+			return "", fmt.Errorf(":set %s: want a count (0: no limit), got %q", f[0], f[1])
 		}
-		s.maxOut = n
-		return "maxout " + f[1], nil
+		if f[0] == "maxout" {
+			s.maxOut = n
+		} else {
+			s.maxTerms = n
+		}
+		return f[0] + " " + f[1], nil
 	case "simplify":
 		switch f[1] {
 		case "rules":
@@ -192,7 +198,7 @@ func (s *state) set(rest string) (string, error) {
 		}
 		return "simplify uses " + f[1], nil
 	}
-	return "", fmt.Errorf(":set: unknown setting %q (maxout, simplify)", f[0])
+	return "", fmt.Errorf(":set: unknown setting %q (maxout, maxterms, simplify)", f[0])
 }
 
 // helpLine prints one entry of :help, the description on its own line

@@ -25,6 +25,12 @@ var ErrQuit = errors.New("quit")
 // million-term expansion should not flood the terminal by accident.
 const DefaultMaxOutput = 20000
 
+// DefaultMaxTerms bounds the terms of any sum an expansion builds (:set
+// maxterms N changes it, 0 removes it), so that a mistyped exponent stops
+// with a message instead of exhausting memory, which would end the
+// session. (1+x+y+z)^200, 1.4 million terms, is within it.
+const DefaultMaxTerms = 10_000_000
+
 // Engine is one REPL session: the names assigned so far, the assumptions,
 // the loaded model and its last simulation. Exec runs one input.
 //
@@ -47,6 +53,8 @@ type state struct {
 	assume    *rewrite.Assumptions
 	useEgraph bool // simplify() uses the e-graph
 	maxOut    int
+	maxTerms  int // expansion limit (0: none)
+	maxNodes  int // printing limit in tree nodes (0: by maxOut, see exprString)
 	model     *model
 	sol       *solution
 	dir       string // directory :load resolves relative paths against ("" = cwd)
@@ -54,7 +62,7 @@ type state struct {
 
 // New returns an empty session.
 func New() *Engine {
-	return &Engine{st: &state{vars: map[string]value{}, maxOut: DefaultMaxOutput}}
+	return &Engine{st: &state{vars: map[string]value{}, maxOut: DefaultMaxOutput, maxTerms: DefaultMaxTerms}}
 }
 
 // SetMaxOutput sets how many characters of one result are printed (0:
@@ -506,7 +514,7 @@ func isName(s string) bool {
 func (s *state) format(v value) string {
 	switch v := v.(type) {
 	case exprVal:
-		out := v.e.String()
+		out := s.exprString(v.e)
 		if len(v.conds) > 0 {
 			cs := make([]string, len(v.conds))
 			for i, c := range v.conds {
@@ -518,11 +526,11 @@ func (s *state) format(v value) string {
 	case numVal:
 		return formatFloat(float64(v))
 	case listVal:
-		return formatList(v)
+		return s.formatList(v)
 	case matrixVal:
 		rows := make([]string, len(v))
 		for i, r := range v {
-			rows[i] = formatList(r)
+			rows[i] = s.formatList(r)
 		}
 		return "[" + strings.Join(rows, ",\n ") + "]"
 	case numListVal:
@@ -537,12 +545,66 @@ func (s *state) format(v value) string {
 	return fmt.Sprint(v)
 }
 
-func formatList(l []*symbolic.Expr) string {
+func (s *state) formatList(l []*symbolic.Expr) string {
 	parts := make([]string, len(l))
 	for i, e := range l {
-		parts[i] = e.String()
+		parts[i] = s.exprString(e)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// Printing limits, in nodes of the term as a tree (shared subterms
+// counted at every use). A term built by repeated assignment
+// (a = a^2 + a, forty times) is small as a DAG but exponential as text,
+// and even a million-term polynomial takes seconds to print and is of no
+// use on a terminal: such terms are described instead.
+const (
+	maxPrintNodes    = 1 << 22 // with the default output limit
+	maxPrintNodesAll = 1 << 26 // with :set maxout 0
+)
+
+// exprString prints a term unless it is too large to print.
+func (s *state) exprString(e *symbolic.Expr) string {
+	limit := maxPrintNodes
+	if s.maxOut <= 0 {
+		limit = maxPrintNodesAll
+	}
+	if s.maxNodes > 0 {
+		limit = s.maxNodes
+	}
+	n := treeSize(e, limit)
+	if n <= limit {
+		return e.String()
+	}
+	what := "an expression"
+	if e.Kind() == symbolic.KAdd {
+		_, terms, _ := e.AddParts()
+		what = fmt.Sprintf("a sum of %d terms", len(terms))
+	}
+	return fmt.Sprintf("<%s (%d distinct subterms, over %d nodes written out): too large to print; name it and use eval, diff, ...>",
+		what, symbolic.Size(e), limit)
+}
+
+// treeSize counts the nodes of e as a tree, stopping above limit.
+func treeSize(e *symbolic.Expr, limit int) int {
+	memo := map[*symbolic.Expr]int{}
+	var walk func(*symbolic.Expr) int
+	walk = func(e *symbolic.Expr) int {
+		if n, ok := memo[e]; ok {
+			return n
+		}
+		n := 1
+		for _, c := range e.Children() {
+			n += walk(c)
+			if n > limit {
+				n = limit + 1
+				break
+			}
+		}
+		memo[e] = n
+		return n
+	}
+	return walk(e)
+}

@@ -120,6 +120,8 @@ func TestExecErrors(t *testing.T) {
 			":simulate: solver \"euler\" is not available in the REPL (available: auto, bdf, dp5, rk4, rodas4, tsit5, vern7)"},
 		{"unknown setting", []string{":load lorenz.eq"}, ":simulate sigmaa=3",
 			":simulate: sigmaa is neither a setting (t0, t1, solver, rtol, atol, saveat, dt) nor a parameter (did you mean \"sigma\"?)"},
+		{"expansion limit", []string{":set maxterms 100"}, "expand((x + y + z)^20)",
+			"1:1: expand: the expansion has more than 100 terms (:set maxterms N raises the limit)\n    expand((x + y + z)^20)\n    ^"},
 		{"bad character", nil, "x $ y", "1:3: unexpected character '$'\n    x $ y\n      ^"},
 	}
 	for _, tc := range tests {
@@ -162,6 +164,24 @@ func TestCancelSimulation(t *testing.T) {
 	assert.Less(t, time.Since(start), 5*time.Second, "the integrator stops on cancellation")
 	_, err = e.Exec(context.Background(), "max(sol.z)")
 	require.EqualError(t, err, "sol is not defined: :simulate the model first")
+}
+
+// TestHugeTermsAreDescribed: a term that is small as a DAG but
+// exponential as text is described, not printed (printing it would not
+// finish).
+func TestHugeTermsAreDescribed(t *testing.T) {
+	e := run(t, "a = x")
+	e.st.maxNodes = 10000
+	var out string
+	var err error
+	for range 30 {
+		out, err = e.Exec(context.Background(), "a = a^2 + a")
+		require.NoError(t, err)
+	}
+	assert.Equal(t, "a = <a sum of 31 terms (62 distinct subterms, over 10000 nodes written out): too large to print; name it and use eval, diff, ...>", out)
+	out, err = e.Exec(context.Background(), "eval(a, x=0)")
+	require.NoError(t, err)
+	assert.Equal(t, "0", out)
 }
 
 func TestQuit(t *testing.T) {

@@ -204,7 +204,11 @@ func runDiff(ctx context.Context, s *state, args []value) (value, error) {
 
 func runExpand(ctx context.Context, s *state, args []value) (value, error) {
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
-		return symbolic.ExpandContext(ctx, e, 0)
+		r, err := symbolic.ExpandContext(ctx, e, s.maxTerms)
+		if errors.Is(err, symbolic.ErrTooLarge) {
+			return nil, fmt.Errorf("expand: the expansion has more than %d terms (:set maxterms N raises the limit)", s.maxTerms)
+		}
+		return r, err
 	})
 }
 
