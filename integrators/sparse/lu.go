@@ -57,6 +57,14 @@ type LU struct {
 	snWork  [][]float64
 	rowPos  []int // scratch: global row → panel row
 	tmp     []float64
+	// U by supernode rows, for the backward solve: supernode s owns the
+	// row-major block uFlat[uOff[s]:] of w × (w + len(snRows[s])) — its
+	// rows' entries in its own columns, then in the columns snRows[s].
+	// uDst[q] is where the column-stored entry ux[q] goes.
+	uOff  []int
+	uFlat []float64
+	uDst  []int32
+	yR    []float64
 	colSup  []int
 	// srcSup[j]: supernodes (other than j's own) whose columns update
 	// column j, ascending.
@@ -424,6 +432,31 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 		}
 	}
 	lu.tmp = make([]float64, maxTmp)
+	lu.uOff = make([]int, ns+1)
+	maxR := 0
+	for s := 0; s < ns; s++ {
+		w := lu.snStart[s+1] - lu.snStart[s]
+		r := len(lu.snRows[s])
+		lu.uOff[s+1] = lu.uOff[s] + w*(w+r)
+		maxR = max(maxR, r)
+	}
+	lu.uFlat = make([]float64, lu.uOff[ns])
+	lu.yR = make([]float64, maxR)
+	lu.uDst = make([]int32, len(lu.ui))
+	for j := 0; j < n; j++ {
+		for q := lu.up[j]; q < lu.up[j+1]; q++ {
+			k := lu.ui[q]
+			s := lu.colSup[k]
+			f, l := lu.snStart[s], lu.snStart[s+1]-1
+			w := l - f + 1
+			W := w + len(lu.snRows[s])
+			c := j - f
+			if j > l {
+				c = w + sort.SearchInts(lu.snRows[s], j)
+			}
+			lu.uDst[q] = int32(lu.uOff[s] + (k-f)*W + c)
+		}
+	}
 	lu.srcSup = make([][]int32, n)
 	for j := 0; j < n; j++ {
 		own := lu.colSup[j]
@@ -549,7 +582,25 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 			}
 		}
 	}
+	lu.scatterU()
 	return nil
+}
+
+// scatterU copies U from column storage into the supernode row blocks the
+// backward solve reads.
+func (lu *LU) scatterU() {
+	for q, d := range lu.uDst {
+		lu.uFlat[d] = lu.ux[q]
+	}
+	ns := len(lu.snStart) - 1
+	for s := 0; s < ns; s++ {
+		f := lu.snStart[s]
+		w := lu.snStart[s+1] - f
+		W := w + len(lu.snRows[s])
+		for b := 0; b < w; b++ {
+			lu.uFlat[lu.uOff[s]+b*W+b] = lu.ud[f+b]
+		}
+	}
 }
 
 // denseMin is the supernode width from which the supernode's own
@@ -721,18 +772,23 @@ func (lu *LU) Solve(b []float64) {
 		}
 		rowsUpdate(y, lu.snRows[s], blk[w*w:], w, ys)
 	}
-	up, ui, ux := lu.up, lu.ui, lu.ux
-	for j := n - 1; j >= 0; j-- {
-		yj := y[j] / lu.ud[j]
-		y[j] = yj
-		if yj == 0 {
-			continue
+	// Backward: supernodes last to first, each as dot products over its
+	// U rows (gathered right-hand values, then the triangle).
+	for s := ns - 1; s >= 0; s-- {
+		f := lu.snStart[s]
+		w := lu.snStart[s+1] - f
+		R := lu.snRows[s]
+		W := w + len(R)
+		panel := lu.uFlat[lu.uOff[s] : lu.uOff[s+1]]
+		yR := lu.yR[:len(R)]
+		for r, i := range R {
+			yR[r] = y[i]
 		}
-		lo, hi := up[j], up[j+1]
-		rows := ui[lo:hi]
-		vals := ux[lo:hi]
-		for t, k := range rows {
-			y[k] -= vals[t] * yj
+		ys := y[f : f+w]
+		for b := w - 1; b >= 0; b-- {
+			row := panel[b*W : (b+1)*W]
+			v := ys[b] - dotf(row[w:], yR) - dotf(row[b+1:w], ys[b+1:])
+			ys[b] = v / row[b]
 		}
 	}
 	for k := 0; k < n; k++ {
