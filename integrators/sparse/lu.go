@@ -61,11 +61,11 @@ type LU struct {
 	// row-major block uFlat[uOff[s]:] of w × (w + len(snRows[s])) — its
 	// rows' entries in its own columns, then in the columns snRows[s].
 	// uDst[q] is where the column-stored entry ux[q] goes.
-	uOff  []int
-	uFlat []float64
-	uDst  []int32
-	yR    []float64
-	colSup  []int
+	uOff   []int
+	uFlat  []float64
+	uDst   []int32
+	yR     []float64
+	colSup []int
 	// srcSup[j]: supernodes (other than j's own) whose columns update
 	// column j, ascending.
 	srcSup [][]int32
@@ -779,7 +779,7 @@ func (lu *LU) Solve(b []float64) {
 		w := lu.snStart[s+1] - f
 		R := lu.snRows[s]
 		W := w + len(R)
-		panel := lu.uFlat[lu.uOff[s] : lu.uOff[s+1]]
+		panel := lu.uFlat[lu.uOff[s]:lu.uOff[s+1]]
 		yR := lu.yR[:len(R)]
 		for r, i := range R {
 			yR[r] = y[i]
