@@ -157,6 +157,8 @@ type builder struct {
 	declared map[string]int // name → offset of its declaration
 	sc       scope
 	refs     int // indexed references created so far
+	opts     *Options
+	syms     map[string]*symbolic.Expr // interned symbols of states and params
 	model    bool
 }
 
@@ -302,8 +304,10 @@ func (b *builder) each(bs []*dslBind, f func(*dslBind) error) error {
 // parse parses an expression span under scope sc.
 func (b *builder) parse(e *dslExpr, sc scope) (*symbolic.Expr, error) {
 	b.sc = sc
-	o := Options{File: b.file, Ident: b.ident, Call: b.call, Index: b.index}
-	return o.ParseRange(b.src, e.Start, e.End)
+	if b.opts == nil {
+		b.opts = &Options{File: b.file, Ident: b.ident, Call: b.call, Index: b.index}
+	}
+	return b.opts.ParseRange(b.src, e.Start, e.End)
 }
 
 func (b *builder) number(e *dslExpr, what string) (symbolic.Number, error) {
@@ -904,16 +908,32 @@ func (b *builder) allNames() []string {
 	return out
 }
 
+// sym returns the symbol of a state or parameter, interned once.
+func (b *builder) sym(name string) *symbolic.Expr {
+	if x, ok := b.syms[name]; ok {
+		return x
+	}
+	if b.syms == nil {
+		b.syms = map[string]*symbolic.Expr{}
+	}
+	x := symbolic.Sym(name)
+	b.syms[name] = x
+	return x
+}
+
 func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 	sc := &b.sc
 	if v, ok := b.consts[name]; ok {
 		return v, nil
 	}
+	if sd, ok := b.states[name]; ok && sd.nIdx == 0 && sc.states && !b.fields[name] {
+		return b.sym(name), nil // the common case first
+	}
 	if b.sys.Lookup(name) == "parameter" {
 		if !sc.params {
 			return nil, fmt.Errorf("%s cannot depend on the parameter %q", sc.what, name)
 		}
-		return symbolic.Sym(name), nil
+		return b.sym(name), nil
 	}
 	if _, ok := b.grids[name]; ok {
 		if !sc.idx[name] {
