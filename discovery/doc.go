@@ -31,6 +31,10 @@
 //     ensemble filters EnKF (stochastic) and ETKF/LETKF with inflation and
 //     Gaspari–Cohn localisation, to estimate states before step 2.
 //
+// DiscoverCorrection runs steps 2–4 and returns the Correction, printable in
+// symcalc syntax ("-1.00172*dx(u, 4)") with per-term standard deviations:
+// the numerical core of `symcalc discover`.
+//
 // Everything that iterates takes a context.Context and an iteration limit
 // and reports why it stopped (Fit.Stop).
 package discovery
