@@ -6,7 +6,23 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
+
+// cpuMetrics reports CPU time per operation (all threads, GC included)
+// and, with bytes > 0, the parse speed per CPU second, beside the wall
+// figures of the benchmark.
+func cpuMetrics(b *testing.B, start time.Duration, bytes int) {
+	cpu := processCPU() - start
+	if cpu <= 0 || b.N == 0 {
+		return
+	}
+	per := float64(cpu.Nanoseconds()) / float64(b.N)
+	b.ReportMetric(per, "cpu-ns/op")
+	if bytes > 0 {
+		b.ReportMetric(float64(bytes)/per*1e3, "cpu-MB/s")
+	}
+}
 
 func readExample(tb testing.TB, name string) string {
 	tb.Helper()
@@ -22,6 +38,7 @@ func readExample(tb testing.TB, name string) string {
 func BenchmarkBrusselatorExpand128(b *testing.B) {
 	src := strings.Replace(readExample(b, "brusselator2d.eq"), "const N = 32", "const N = 128", 1)
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		s, err := ParseModel(context.Background(), "brusselator128.eq", src)
 		if err != nil {
@@ -31,6 +48,7 @@ func BenchmarkBrusselatorExpand128(b *testing.B) {
 			b.Fatalf("%d states", s.NumStates())
 		}
 	}
+	cpuMetrics(b, cpu, 0)
 }
 
 // syntheticModel writes a model of n scalar states with mass-action-like
@@ -59,6 +77,7 @@ func BenchmarkParseDSL(b *testing.B) {
 	src := syntheticModel(10000)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		s, err := ParseModel(context.Background(), "synthetic.eq", src)
 		if err != nil {
@@ -68,6 +87,7 @@ func BenchmarkParseDSL(b *testing.B) {
 			b.Fatal(len(s.States))
 		}
 	}
+	cpuMetrics(b, cpu, len(src))
 }
 
 // BenchmarkParseBioNetGenBCR imports the BCR network (1,122 species,
@@ -80,6 +100,7 @@ func BenchmarkParseBioNetGenBCR(b *testing.B) {
 	src := string(data)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		s, err := ParseBioNetGen(context.Background(), "bcr.net", src)
 		if err != nil {
@@ -89,6 +110,7 @@ func BenchmarkParseBioNetGenBCR(b *testing.B) {
 			b.Fatal(len(s.States))
 		}
 	}
+	cpuMetrics(b, cpu, len(src))
 }
 
 // BenchmarkBCRImportAndJacobian imports BCR and differentiates its
@@ -100,6 +122,7 @@ func BenchmarkBCRImportAndJacobian(b *testing.B) {
 		b.Fatal(err)
 	}
 	src := string(data)
+	cpu := processCPU()
 	for b.Loop() {
 		s, err := ParseBioNetGen(context.Background(), "bcr.net", src)
 		if err != nil {
@@ -109,4 +132,5 @@ func BenchmarkBCRImportAndJacobian(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	cpuMetrics(b, cpu, 0)
 }
