@@ -7,7 +7,7 @@
 // object arrays, pickles — is rejected with an error naming what was found,
 // rather than silently misread.
 //
-// A general-purpose reader exists (codeberg.org/sbinet/npyio), but it brings
+// A general-purpose reader exists (sbinet's npyio module), but it brings
 // a reflection-driven decoder, a pickle dependency and a newer x/text into the
 // module for a format whose numeric subset fits in one small file.
 package npy
