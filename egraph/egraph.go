@@ -1,6 +1,7 @@
 package egraph
 
 import (
+	"math/bits"
 	"slices"
 )
 
@@ -58,6 +59,13 @@ type eggOrder struct {
 	classes *hbTable
 	byOp    []*hbTable
 	all     []Id // classes in map order, as of the last Rebuild
+	// byOpIds and allIds are the same sets in increasing id order, for
+	// searching; scratch, start and cnt serve regroup.
+	byOpIds    [][]Id
+	allIds     []Id
+	scratch    []Id
+	start, cnt []int32
+	mask       []uint64
 }
 
 // SetEggOrder chooses the order in which searches visit classes: egg's
@@ -441,25 +449,32 @@ func (g *EGraph) rebuildClasses() {
 		g.byOp = append(g.byOp, make([][]Id, len(g.lang.arity)-len(g.byOp))...)
 	}
 	ar := g.lang.arity
-	var visit []Id
-	if o := g.order; o != nil {
+	o := g.order
+	// With egg's order on and at most 64 operators, each class's set of
+	// operators is kept as a bit mask, so the passes that need egg's order
+	// do not touch the classes again.
+	useMask := o != nil && len(ar) <= 64
+	if useMask && len(o.mask) < g.nIds() {
+		o.mask = make([]uint64, g.nIds()+g.nIds()/2)
+	}
+	if o != nil {
 		o.all = o.classes.appendKeys(o.all[:0])
-		visit = o.all
 		for len(o.byOp) < len(g.byOp) {
 			o.byOp = append(o.byOp, newHBTable(fxHash32))
 		}
-		for _, t := range o.byOp {
-			t.clear()
+		for len(o.byOpIds) < len(o.byOp) {
+			o.byOpIds = append(o.byOpIds, nil)
 		}
+		for op, t := range o.byOp {
+			t.clear()
+			o.byOpIds[op] = o.byOpIds[op][:0]
+		}
+		o.allIds = o.allIds[:0]
 	}
+	// Pass 1, in id order: canonicalise, sort and deduplicate each class.
 	for i := 0; i < g.nIds(); i++ {
 		id := Id(i)
-		if visit != nil {
-			if i >= len(visit) {
-				break
-			}
-			id = visit[i]
-		} else if g.uf[i] != id {
+		if g.uf[i] != id {
 			continue
 		}
 		c := g.cls(id)
@@ -491,22 +506,59 @@ func (g *EGraph) rebuildClasses() {
 			nodes = nodes[:k]
 			c.Nodes = nodes
 		}
+		var mask uint64
 		var prev Op
 		for k := range nodes {
 			if op := nodes[k].Op; op != prev {
-				if g.order != nil {
-					g.order.byOp[op].insertNew(uint32(id))
-				} else {
+				switch {
+				case useMask:
+					mask |= 1 << op
+				case o == nil:
 					g.byOp[op] = append(g.byOp[op], id)
 				}
 				prev = op
 			}
 		}
-	}
-	if o := g.order; o != nil {
-		for op, t := range o.byOp {
-			g.byOp[op] = t.appendKeys(g.byOp[op][:0])
+		if useMask {
+			o.mask[id] = mask
+			o.allIds = append(o.allIds, id)
+			for m := mask; m != 0; m &= m - 1 {
+				op := bits.TrailingZeros64(m)
+				o.byOpIds[op] = append(o.byOpIds[op], id)
+			}
+		} else if o != nil {
+			o.allIds = append(o.allIds, id)
 		}
+	}
+	if o == nil {
+		return
+	}
+	// Pass 2, in egg's class-map order: fill the per-operator sets the
+	// way egg's rebuild does, and read their iteration order.
+	for _, id := range o.all {
+		if useMask {
+			for m := o.mask[id]; m != 0; m &= m - 1 {
+				o.byOp[bits.TrailingZeros64(m)].insertNew(uint32(id))
+			}
+			continue
+		}
+		var prev Op
+		for _, n := range g.cls(id).Nodes {
+			if n.Op != prev {
+				o.byOp[n.Op].insertNew(uint32(id))
+				o.byOpIds[n.Op] = append(o.byOpIds[n.Op], id)
+				prev = n.Op
+			}
+		}
+	}
+	for op, t := range o.byOp {
+		g.byOp[op] = t.appendKeys(g.byOp[op][:0])
+		if !useMask {
+			slices.Sort(o.byOpIds[op])
+		}
+	}
+	if len(o.cnt) < g.nIds() {
+		o.cnt = make([]int32, g.nIds()+g.nIds()/2)
 	}
 }
 

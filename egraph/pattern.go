@@ -423,23 +423,18 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 		return
 	}
 	m := machine{g: g, prog: prog, reg: make([]Id, prog.nregs+1), out: out.Data, limit: limit}
-	if prog.rootOp != 0 {
-		if int(prog.rootOp) < len(g.byOp) {
-			for _, id := range g.byOp[prog.rootOp] {
-				m.reg[0] = id
-				if !m.run(0) {
-					break
-				}
-			}
-		}
-	} else if g.order != nil {
-		for _, id := range g.order.all {
-			m.reg[0] = id
-			if !m.run(0) {
-				break
-			}
-		}
-	} else {
+	var cands, order []Id
+	switch {
+	case prog.rootOp != 0 && int(prog.rootOp) >= len(g.byOp):
+		out.Data = m.out
+		return
+	case prog.rootOp != 0 && g.order != nil:
+		cands, order = g.order.byOpIds[prog.rootOp], g.byOp[prog.rootOp]
+	case prog.rootOp != 0:
+		cands = g.byOp[prog.rootOp]
+	case g.order != nil:
+		cands, order = g.order.allIds, g.order.all
+	default:
 		for id := 0; id < g.nIds(); id++ {
 			if g.uf[id] != Id(id) {
 				continue
@@ -449,8 +444,66 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 				break
 			}
 		}
+		out.Data = m.out
+		return
+	}
+	// Candidates are visited in increasing id order, which walks the class
+	// table sequentially; with egg's order on, the matches are then
+	// regrouped into egg's class order, the order they are applied in.
+	// (A search limit only decides whether a rule is banned, so visiting
+	// order does not change which matches survive.)
+	for _, id := range cands {
+		m.reg[0] = id
+		if !m.run(0) {
+			break
+		}
+	}
+	if order != nil && len(m.out) > 0 {
+		m.out = g.order.regroup(m.out, out.Stride, order, &g.order.scratch)
 	}
 	out.Data = m.out
+}
+
+// regroup reorders flat matches (grouped by class, classes in increasing
+// id order) into the class order given by order. buf is reused scratch.
+func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
+	if o.start == nil || len(o.start) < len(o.cnt) {
+		o.start = make([]int32, len(o.cnt))
+	}
+	var touched []Id
+	for k := 0; k < len(data); k += stride {
+		id := data[k]
+		if int(id) >= len(o.cnt) {
+			grow := make([]int32, int(id)+1+len(o.cnt))
+			copy(grow, o.cnt)
+			o.cnt = grow
+			g2 := make([]int32, len(o.cnt))
+			copy(g2, o.start)
+			o.start = g2
+		}
+		if o.cnt[id] == 0 {
+			o.start[id] = int32(k)
+			touched = append(touched, id)
+		}
+		o.cnt[id]++
+	}
+	if len(touched) == 1 {
+		o.cnt[touched[0]] = 0
+		return data
+	}
+	if cap(*buf) < len(data) {
+		*buf = make([]Id, 0, len(data)+len(data)/2)
+	}
+	res := (*buf)[:0]
+	for _, id := range order {
+		if int(id) < len(o.cnt) && o.cnt[id] > 0 {
+			st := int(o.start[id])
+			res = append(res, data[st:st+int(o.cnt[id])*stride]...)
+			o.cnt[id] = 0
+		}
+	}
+	copy(data, res)
+	return data
 }
 
 // Search appends to out the matches of p in g (at most limit of them;
