@@ -31,7 +31,10 @@ func init() {
 		{name: ":load", args: "FILE", help: "load an equation file (.eq) or BioNetGen network (.net)",
 			run: func(ctx context.Context, s *state, rest string) (string, error) { return s.load(ctx, rest) }},
 		{name: ":model", args: "", help: "show the loaded model's equations",
-			run: func(_ context.Context, s *state, _ string) (string, error) { return s.showModel() }},
+			run: func(_ context.Context, s *state, _ string) (string, error) {
+				out, err := s.showModel()
+				return s.truncate(out), err
+			}},
 		{name: ":simulate", args: "[t1=100 solver=bdf rtol=1e-8 saveat=0.1 PARAM=VALUE ...]",
 			help: "integrate the loaded model (settings default to its simulate line); defines sol for queries",
 			run: func(ctx context.Context, s *state, rest string) (string, error) {

@@ -528,6 +528,9 @@ func (s *state) format(v value) string {
 	case listVal:
 		return s.formatList(v)
 	case matrixVal:
+		if sparse := s.formatSparse(v); sparse != "" {
+			return sparse
+		}
 		rows := make([]string, len(v))
 		for i, r := range v {
 			rows[i] = s.formatList(r)
@@ -543,6 +546,42 @@ func (s *state) format(v value) string {
 		return string(v)
 	}
 	return fmt.Sprint(v)
+}
+
+// formatSparse prints a large, mostly zero matrix as its nonzero entries
+// (1-based [row, column] = value); "" when the dense form is better.
+func (s *state) formatSparse(m matrixVal) string {
+	cols := 0
+	if len(m) > 0 {
+		cols = len(m[0])
+	}
+	if len(m)*cols <= 100 {
+		return ""
+	}
+	nnz := 0
+	for _, r := range m {
+		for _, e := range r {
+			if e != symbolic.Zero() {
+				nnz++
+			}
+		}
+	}
+	if 2*nnz > len(m)*cols {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d×%d matrix, %d nonzero entries:", len(m), cols, nnz)
+	for i, r := range m {
+		for j, e := range r {
+			if e != symbolic.Zero() {
+				fmt.Fprintf(&b, "\n[%d, %d] = %s", i+1, j+1, s.exprString(e))
+				if s.maxOut > 0 && b.Len() > s.maxOut {
+					return b.String() // truncate adds the note
+				}
+			}
+		}
+	}
+	return b.String()
 }
 
 func (s *state) formatList(l []*symbolic.Expr) string {

@@ -267,6 +267,28 @@ func TestLoadBioNetGen(t *testing.T) {
 	assert.Less(t, v, 1e-7)
 }
 
+// TestGridModel loads an indexed (grid) model: its Jacobian prints as a
+// sparse listing, and cells are queried by their quoted names. With
+// insulated ends the trapezoid total is conserved.
+func TestGridModel(t *testing.T) {
+	e := run(t, ":load heat1d.eq")
+	out, err := e.Exec(context.Background(), "jacobian(rhs, states)")
+	require.NoError(t, err)
+	lines := strings.Split(out, "\n")
+	assert.Equal(t, "16×16 matrix, 46 nonzero entries:", lines[0])
+	assert.Equal(t, "[1, 1] = -450*D", lines[1]) // -2*D/h^2 with h = 1/15
+	assert.Len(t, lines, 47)
+	out, err = e.Exec(context.Background(), ":simulate t1=5 saveat=1 rtol=1e-10 atol=1e-12")
+	require.NoError(t, err)
+	assert.Contains(t, out, `try max(sol["u[1]"])`)
+	got, err := e.Exec(context.Background(), `sol["u[16]"][5] > sol["u[16]"][0]`)
+	require.NoError(t, err)
+	assert.Equal(t, "true", got, "heat reaches the far end")
+	got, err = e.Exec(context.Background(), "all(sol.total, abs(# - sol.total[0]) < 1e-8)")
+	require.NoError(t, err)
+	assert.Equal(t, "true", got)
+}
+
 // TestTranscripts replays testdata/*.session: lines starting with "> "
 // are inputs (continued by "  " lines), everything up to the next input
 // is the expected output; errors print as "error: MESSAGE".

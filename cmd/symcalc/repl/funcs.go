@@ -267,7 +267,24 @@ func runJacobian(ctx context.Context, s *state, args []value) (value, error) {
 			return nil, fmt.Errorf("jacobian: the variables must be symbols, and %s is not", x)
 		}
 	}
-	return matrixVal(symbolic.Jacobian(fs, xs)), nil
+	// Only structural nonzeros are differentiated (a 2-D Brusselator's
+	// 2048×2048 Jacobian has 6 nonzeros a row), and ctx can stop it.
+	sj, err := symbolic.SparseJacobianOf(ctx, fs, xs)
+	if err != nil {
+		return nil, err
+	}
+	m := make(matrixVal, len(fs))
+	for i := range m {
+		row := make([]*symbolic.Expr, len(xs))
+		for j := range row {
+			row[j] = symbolic.Zero()
+		}
+		for k := sj.RowPtr[i]; k < sj.RowPtr[i+1]; k++ {
+			row[sj.ColIdx[k]] = sj.Values[k]
+		}
+		m[i] = row
+	}
+	return m, nil
 }
 
 func runLaTeX(ctx context.Context, s *state, args []value) (value, error) {

@@ -263,6 +263,12 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 	prob := &integrators.Problem{F: evalRHS(sys), U0: u0, P: p, T0: cfg.t0, T1: cfg.t1}
 	if len(sys.States) <= maxAnalyticJacobian {
 		prob.Jac = evalJacobian(sys)
+	} else {
+		sj, err := sys.Jacobian(ctx)
+		if err != nil {
+			return "", err
+		}
+		prob.Sparse = evalSparseJacobian(sys, sj)
 	}
 	opts := &integrators.Options{RTol: cfg.rtol, ATol: cfg.atol, Dt: cfg.dt}
 	if cfg.saveat > 0 {
@@ -295,9 +301,18 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 	}
 	fmt.Fprintf(&b, "simulated %s on [%g, %g] with %s: %d output times, %d steps (%d rejected), %d RHS evaluations",
 		s.model.name(), cfg.t0, cfg.t1, res.Method, len(res.T), res.Stats.Accepted, res.Stats.Rejected, res.Stats.RHSEvals)
-	fmt.Fprintf(&b, "\nsol holds %s; try max(sol.%s) or filter(sol.t, # > %g)",
-		abbreviate(sol.names, 8), sol.names[1], cfg.t0+(cfg.t1-cfg.t0)/2)
+	fmt.Fprintf(&b, "\nsol holds %s; try max(%s) or filter(sol.t, # > %g)",
+		abbreviate(sol.names, 8), solRef(sol.names[1]), cfg.t0+(cfg.t1-cfg.t0)/2)
 	return b.String(), nil
+}
+
+// solRef is how a query names a column: sol.x, or sol["u[1,2]"] for
+// names that are not identifiers.
+func solRef(name string) string {
+	if isName(name) {
+		return "sol." + name
+	}
+	return "sol[" + strconv.Quote(name) + "]"
 }
 
 func parseNumber(s string) (float64, error) {
@@ -337,11 +352,35 @@ func evalRHS(sys *symbolic.System) integrators.RHS {
 	}
 }
 
-// maxAnalyticJacobian is the largest model given its symbolic Jacobian;
-// the stiff solvers difference larger ones (n extra RHS calls per
-// Jacobian, which on the sparse models of that size is no worse than n²
-// evaluations of entries that are mostly zero).
+// maxAnalyticJacobian is the largest model given its Jacobian as a dense
+// matrix; larger ones get it in sparse form (for the sparse LU).
 const maxAnalyticJacobian = 64
+
+// evalSparseJacobian evaluates the structural nonzeros of the Jacobian in
+// CSR order, for integrators.SparseJacobian.
+func evalSparseJacobian(sys *symbolic.System, sj *symbolic.SparseJacobian) *integrators.SparseJacobian {
+	env := map[string]float64{"pi": math.Pi}
+	tname := sys.T.Name()
+	return &integrators.SparseJacobian{
+		RowPtr: sj.RowPtr, ColIdx: sj.ColIdx,
+		Fill: func(vals, u, p []float64, t float64) {
+			for i, q := range sys.Params {
+				env[q.Name] = p[i]
+			}
+			for i, st := range sys.States {
+				env[st.Name] = u[i]
+			}
+			env[tname] = t
+			for k, e := range sj.Values {
+				v, err := symbolic.Eval(e, env)
+				if err != nil {
+					v = math.NaN()
+				}
+				vals[k] = v
+			}
+		},
+	}
+}
 
 // evalJacobian evaluates the symbolic Jacobian's nonzero entries
 // (row-major, as integrators.DenseJacobian wants).
