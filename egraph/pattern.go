@@ -304,6 +304,7 @@ func lookupTerm(l *Language, ast []patNode, root int, v2r map[int]int32) []looku
 type Matches struct {
 	Stride int
 	Data   []Id
+	order  []Id // if set, the class order Data must be regrouped into
 }
 
 // Len returns the number of matches.
@@ -356,7 +357,17 @@ func (m *machine) run(pc int) bool {
 						continue
 					}
 				} else {
-					copy(m.reg[in.out:int(in.out)+int(in.arity)], nd.Args[:in.arity])
+					// Explicit stores: copy() of two or three ids is a
+					// memmove call.
+					r := m.reg[in.out:]
+					switch in.arity {
+					case 1:
+						r[0] = nd.Args[0]
+					case 2:
+						r[0], r[1] = nd.Args[0], nd.Args[1]
+					default:
+						r[0], r[1], r[2] = nd.Args[0], nd.Args[1], nd.Args[2]
+					}
 				}
 				if !m.run(pc + 1) {
 					return false
@@ -458,10 +469,23 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 			break
 		}
 	}
-	if order != nil && len(m.out) > 0 {
-		m.out = g.order.regroup(m.out, out.Stride, order, &g.order.scratch)
-	}
 	out.Data = m.out
+	out.order = nil
+	if order != nil && len(m.out) > 0 {
+		// Regrouping waits until the matches are applied: a backoff
+		// scheduler discards searches that exceed its threshold.
+		out.order = order
+	}
+}
+
+// inEggOrder regroups the matches into egg's class order if the search
+// left that pending.
+func (ms *Matches) inEggOrder(g *EGraph) {
+	if ms.order == nil || g.order == nil {
+		return
+	}
+	ms.Data = g.order.regroup(ms.Data, ms.Stride, ms.order, &g.order.scratch)
+	ms.order = nil
 }
 
 // regroup reorders flat matches (grouped by class, classes in increasing

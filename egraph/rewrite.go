@@ -161,6 +161,7 @@ func (r *Rewrite) String() string {
 // Apply applies the rule to every match and returns how many changed the
 // e-graph.
 func (r *Rewrite) Apply(g *EGraph, ms *Matches) int {
+	ms.inEggOrder(g)
 	n := 0
 	vars := r.Searcher.Vars()
 	for k := 0; k < ms.Len(); k++ {

@@ -127,6 +127,7 @@ func (b *BackoffScheduler) rule(r *Rewrite) *ruleStats {
 func (b *BackoffScheduler) Search(iter int, g *EGraph, r *Rewrite, out *Matches) {
 	s := b.rule(r)
 	out.Data = out.Data[:0]
+	out.order = nil
 	if iter < s.bannedUntil {
 		return
 	}
@@ -136,6 +137,7 @@ func (b *BackoffScheduler) Search(iter int, g *EGraph, r *Rewrite, out *Matches)
 		s.timesBanned++
 		s.bannedUntil = iter + s.banLength<<(s.timesBanned-1)
 		out.Data = out.Data[:0]
+		out.order = nil
 		return
 	}
 	s.timesApplied++

@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -204,9 +205,22 @@ func main() {
 	set := flag.String("set", "fixed,math", "comma-separated row sets: fixed, math, scaling, or all")
 	only := flag.String("only", "", "run only rows whose name contains this")
 	runs := flag.Int("runs", 5, "runs per row (median); rows whose egg figure exceeds 5 s run once")
+	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
 	flag.Parse()
 
 	if *rowName != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			defer pprof.StopCPUProfile()
+		}
 		for _, r := range rows {
 			if r.name == *rowName {
 				res, err := runRow(r, *runs)
@@ -215,6 +229,9 @@ func main() {
 					os.Exit(1)
 				}
 				json.NewEncoder(os.Stdout).Encode(res)
+				if *cpuProfile != "" {
+					pprof.StopCPUProfile()
+				}
 				return
 			}
 		}
