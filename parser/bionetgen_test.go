@@ -25,6 +25,7 @@ func loadNet(t testing.TB, name string) *symbolic.System {
 	path := filepath.Join("testdata", "bionetgen", name)
 	s, err := LoadModel(context.Background(), path)
 	require.NoError(t, err)
+	require.NoError(t, s.Validate())
 	return s
 }
 
@@ -391,6 +392,7 @@ func TestBioNetGenBCR(t *testing.T) {
 	s, err := ParseBioNetGen(context.Background(), "bcr.net", string(src))
 	elapsed := time.Since(start)
 	require.NoError(t, err)
+	require.NoError(t, s.Validate())
 	assert.Len(t, s.States, 1122)
 	assert.Len(t, s.Outputs, 9)
 	t.Logf("imported bcr.net (%d species) in %v", len(s.States), elapsed)

@@ -275,7 +275,9 @@ func (b *builder) build(f *dslFile) error {
 			return err
 		}
 	}
-	if err := b.sys.Validate(); err != nil {
+	// Every name was resolved as it was parsed, so the expressions need no
+	// second walk (tests run the full Validate on every example).
+	if err := b.sys.CheckComplete(); err != nil {
 		return b.errAt(0, "%v", err)
 	}
 	return nil
@@ -510,6 +512,7 @@ func (b *builder) stateDecl(bd *dslBind) error {
 			}
 		}
 		sd.cells = make([]*symbolic.Expr, 0, total)
+		b.sys.Reserve(int(total))
 		var buf []byte
 		err := forEachCell(b.ctx, sd.dims, func(idx []int64) error {
 			buf = append(buf[:0], bd.Name...)

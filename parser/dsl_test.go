@@ -33,6 +33,7 @@ func TestGoldenExamples(t *testing.T) {
 			require.NoError(t, err)
 			s, err := ParseModel(context.Background(), filepath.Base(path), string(src))
 			require.NoError(t, err)
+			require.NoError(t, s.Validate(), "every name in the expanded model is defined")
 			got := s.String()
 			golden := filepath.Join("testdata", "golden", name+".txt")
 			if *update {

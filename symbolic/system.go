@@ -468,6 +468,47 @@ func (s *System) InitialState(p []float64) ([]float64, error) {
 	return out, nil
 }
 
+// CheckComplete checks that every state and field has an initial value
+// and an equation, without looking inside the expressions. A builder that
+// resolves every name as it parses (the equation-file parser) needs no
+// more; Validate does the full check.
+func (s *System) CheckComplete() error {
+	if len(s.Fields) > 0 && len(s.States) > 0 {
+		return fmt.Errorf("a model cannot mix fields and scalar states yet")
+	}
+	for _, st := range s.States {
+		if st.Init == nil {
+			return fmt.Errorf("state %q has no initial value", st.Name)
+		}
+		if st.RHS == nil && !st.Fixed {
+			return fmt.Errorf("state %q has no equation der(%s) = ...", st.Name, st.Name)
+		}
+	}
+	for _, f := range s.Fields {
+		if f.RHS == nil {
+			return fmt.Errorf("field %q has no equation der(%s) = ...", f.Name, f.Name)
+		}
+		if f.Init == nil {
+			return fmt.Errorf("field %q has no initial value", f.Name)
+		}
+	}
+	return nil
+}
+
+// Reserve makes room for n more states, so that adding the cells of a
+// large grid does not regrow the state slice and the name table.
+func (s *System) Reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	s.States = append(make([]State, 0, len(s.States)+n), s.States...)
+	names := make(map[string]nameRef, len(s.names)+n)
+	for k, v := range s.names {
+		names[k] = v
+	}
+	s.names = names
+}
+
 // Validate checks that every state has an initial value and an equation
 // and that every equation, output and initial value uses only names the
 // system defines. It returns the first problem found.
