@@ -95,9 +95,23 @@ const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
 
 Lines continue while brackets are open, after an operator or a trailing \.
 Tab completes names; Ctrl-C stops a running computation; Ctrl-D leaves.
-The last result is ans.`
+The last result is ans. :help NAME explains a function or command, :help sol the queries.`
+
+const helpQueries = `After :simulate, an input that mentions sol is a query over the results,
+written in expr-lang. sol.NAME is the column of a state, observed variable
+or output (sol["u[1,2]"] for grid cells), sampled at the times sol.t.
+
+  max(sol.z)                       min, max, sum, mean, median, len, first, last
+  sol.z[0], sol.t[10:20]           elements and slices (from 0; negative from the end)
+  filter(sol.t, # > 50)            # is the element; also map, all, any, count, findIndex
+  map(0..len(sol.t)-1, sol.x[#]^2) index ranges
+  sqrt(sol.x[0]^2 + sol.y[0]^2)    exp, log, sqrt, sin, cos, tan, atan, hypot, pi
+  zmax = max(sol.z)                a number can be named and used in expressions`
 
 func (s *state) help(rest string) (string, error) {
+	if rest == "sol" || rest == "queries" {
+		return helpQueries, nil
+	}
 	if rest != "" {
 		if !strings.HasPrefix(rest, ":") {
 			if f, ok := replFuncs[strings.TrimSuffix(rest, "()")]; ok {

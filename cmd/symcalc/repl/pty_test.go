@@ -61,7 +61,9 @@ func TestMain(m *testing.M) {
 func openPTY(t *testing.T) (master, slave *os.File) {
 	t.Helper()
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	require.NoError(t, err)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here (%v): the terminal tests cannot run", err)
+	}
 	var n int
 	rc, err := m.SyscallConn()
 	require.NoError(t, err)
