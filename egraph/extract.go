@@ -60,9 +60,12 @@ func (c OpCost) NodeCost(g *EGraph, n Node, child func(Id) float64) float64 {
 }
 
 // Extractor holds, for every class, the cheapest node under a tree cost.
-// It is computed once by a worklist over parent lists (a class is revisited
-// only when a child's cost drops), so extraction is linear-ish in the
-// e-graph rather than egg's repeated sweeps.
+// It is computed by Knuth's generalisation of Dijkstra's algorithm: a
+// class is final when it leaves the priority queue, and a node is costed
+// once, when its last child class becomes final. That is O(n log n) in the
+// number of e-nodes, where egg sweeps all classes until nothing changes.
+// Like egg's, it assumes a monotone cost: a node costs at least as much as
+// each of its children.
 type Extractor struct {
 	g    *EGraph
 	cost CostFunction
@@ -72,55 +75,148 @@ type Extractor struct {
 
 // NewExtractor computes best costs for every class of the clean e-graph g.
 func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
-	x := &Extractor{g: g, cost: cost, best: make([]float64, g.nIds()), node: make([]Node, g.nIds())}
+	n := g.nIds()
+	x := &Extractor{g: g, cost: cost, best: make([]float64, n), node: make([]Node, n)}
 	inf := math.Inf(1)
 	for i := range x.best {
 		x.best[i] = inf
 	}
 	child := func(id Id) float64 { return x.best[g.find(id)] }
-	var work []Id
-	queued := make([]bool, g.nIds())
-	relax := func(id Id) bool {
-		changed := false
-		for _, n := range g.cls(id).Nodes {
-			c := cost.NodeCost(g, n, child)
-			if c < x.best[id] {
-				x.best[id], x.node[id] = c, n
-				changed = true
-			}
-		}
-		return changed
+	ar := g.lang.arity
+	// Number the nodes; count each node's distinct child classes and list,
+	// per class, the nodes using it (compressed rows).
+	type ref struct {
+		cls Id
+		k   int32
 	}
-	for i := 0; i < g.nIds(); i++ {
-		id := Id(i)
-		if g.uf[i] != id {
+	var nodes []ref
+	var pending []int32
+	usersCount := make([]int32, n+1)
+	for i := 0; i < n; i++ {
+		if g.uf[i] != Id(i) {
 			continue
 		}
-		if relax(id) {
-			for _, p := range g.cls(id).parents {
-				pc := g.find(p)
-				if !queued[pc] {
-					queued[pc] = true
-					work = append(work, pc)
+		for k, nd := range g.cls(Id(i)).Nodes {
+			nodes = append(nodes, ref{Id(i), int32(k)})
+			var seen [MaxArity]Id
+			cnt := int32(0)
+			for a := 0; a < int(ar[nd.Op]); a++ {
+				c := nd.Args[a]
+				dup := false
+				for b := int32(0); b < cnt; b++ {
+					if seen[b] == c {
+						dup = true
+					}
 				}
+				if !dup {
+					seen[cnt] = c
+					cnt++
+					usersCount[c+1]++
+				}
+			}
+			pending = append(pending, cnt)
+		}
+	}
+	for i := 1; i <= n; i++ {
+		usersCount[i] += usersCount[i-1]
+	}
+	users := make([]int32, usersCount[n])
+	fill := append([]int32(nil), usersCount[:n]...)
+	for u, r := range nodes {
+		nd := g.cls(r.cls).Nodes[r.k]
+		var seen [MaxArity]Id
+		cnt := 0
+		for a := 0; a < int(ar[nd.Op]); a++ {
+			c := nd.Args[a]
+			dup := false
+			for b := 0; b < cnt; b++ {
+				if seen[b] == c {
+					dup = true
+				}
+			}
+			if !dup {
+				seen[cnt] = c
+				cnt++
+				users[fill[c]] = int32(u)
+				fill[c]++
 			}
 		}
 	}
-	for len(work) > 0 {
-		id := work[len(work)-1]
-		work = work[:len(work)-1]
-		queued[id] = false
-		if relax(id) {
-			for _, p := range g.cls(id).parents {
-				pc := g.find(p)
-				if !queued[pc] {
-					queued[pc] = true
-					work = append(work, pc)
-				}
+	h := &costHeap{}
+	offer := func(u int) {
+		r := nodes[u]
+		nd := g.cls(r.cls).Nodes[r.k]
+		c := cost.NodeCost(g, nd, child)
+		if c < x.best[r.cls] {
+			x.best[r.cls], x.node[r.cls] = c, nd
+			h.push(heapItem{c, r.cls})
+		}
+	}
+	for u := range nodes {
+		if pending[u] == 0 {
+			offer(u)
+		}
+	}
+	final := make([]bool, n)
+	for h.len() > 0 {
+		it := h.pop()
+		if final[it.cls] || it.cost > x.best[it.cls] {
+			continue
+		}
+		final[it.cls] = true
+		for _, u := range users[usersCount[it.cls]:usersCount[it.cls+1]] {
+			pending[u]--
+			if pending[u] == 0 {
+				offer(int(u))
 			}
 		}
 	}
 	return x
+}
+
+type heapItem struct {
+	cost float64
+	cls  Id
+}
+
+// costHeap is a binary min-heap of (cost, class).
+type costHeap struct{ a []heapItem }
+
+func (h *costHeap) len() int { return len(h.a) }
+
+func (h *costHeap) push(it heapItem) {
+	h.a = append(h.a, it)
+	i := len(h.a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h.a[p].cost <= h.a[i].cost {
+			break
+		}
+		h.a[p], h.a[i] = h.a[i], h.a[p]
+		i = p
+	}
+}
+
+func (h *costHeap) pop() heapItem {
+	top := h.a[0]
+	last := len(h.a) - 1
+	h.a[0] = h.a[last]
+	h.a = h.a[:last]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h.a) && h.a[l].cost < h.a[m].cost {
+			m = l
+		}
+		if r < len(h.a) && h.a[r].cost < h.a[m].cost {
+			m = r
+		}
+		if m == i {
+			return top
+		}
+		h.a[i], h.a[m] = h.a[m], h.a[i]
+		i = m
+	}
 }
 
 // Cost returns the best cost of class id (+Inf if it has no finite term).
