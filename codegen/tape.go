@@ -1,0 +1,321 @@
+package codegen
+
+import (
+	"fmt"
+	"math"
+)
+
+// Tape is a Program prepared for the in-process virtual machine: its
+// temporaries are packed into as few registers as liveness allows, so the
+// register file stays small (and in cache) for large systems.
+//
+// A Tape is immutable and safe to share; the evaluation state lives in an
+// Evaluator (one point) or a BatchEvaluator (many lanes), one per goroutine.
+type Tape struct {
+	prog    *Program
+	code    []Instr // operands and destinations renumbered into registers
+	numRegs int
+}
+
+// NewTape allocates registers for p. It fails if p breaks the SSA
+// invariants (see Program.Validate).
+func NewTape(p *Program) (*Tape, error) {
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("codegen: invalid program: %w", err)
+	}
+	code, n := allocate(p)
+	return &Tape{prog: p, code: code, numRegs: n}, nil
+}
+
+// Program returns the program the tape runs.
+func (t *Tape) Program() *Program { return t.prog }
+
+// NumRegs is the size of the register file, inputs included.
+func (t *Tape) NumRegs() int { return t.numRegs }
+
+// unused marks a value that is never read.
+const unused = -2
+
+// allocate renumbers temporaries into registers by a linear scan: a
+// register is free again after the last use of the value it holds.
+// Inputs and constants keep their numbers.
+func allocate(p *Program) ([]Instr, int) {
+	base := p.TempBase()
+	last := make([]int, p.NumValues)
+	for i := range last {
+		last[i] = unused
+	}
+	for i, in := range p.Code {
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			last[args[k]] = i
+		}
+	}
+	reg := make([]int32, p.NumValues)
+	var free []int32
+	next := base
+	code := make([]Instr, len(p.Code))
+	for i, in := range p.Code {
+		out := in
+		args := [3]*int32{&out.A, &out.B, &out.C}
+		n := in.Op.Arity()
+		for k := 0; k < n; k++ {
+			if v := *args[k]; v >= base {
+				*args[k] = reg[v]
+			}
+		}
+		// Free each temporary whose last use is here (once, even if it
+		// appears twice); the destination may then reuse it, which is
+		// safe because every backend reads operands before writing.
+		for k := 0; k < n; k++ {
+			v := [3]int32{in.A, in.B, in.C}[k]
+			if v >= base && last[v] == i {
+				last[v] = -1
+				free = append(free, reg[v])
+			}
+		}
+		if in.Op != OpStore {
+			var r int32
+			if len(free) > 0 {
+				r = free[len(free)-1]
+				free = free[:len(free)-1]
+			} else {
+				r = next
+				next++
+			}
+			reg[in.Dst] = r
+			out.Dst = r
+			if last[in.Dst] == unused {
+				free = append(free, r) // dead value: its register is free at once
+			}
+		}
+		code[i] = out
+	}
+	return code, int(next)
+}
+
+// Evaluator runs a Tape at one point. It owns its register file, so it
+// must not be used from several goroutines at once.
+type Evaluator struct {
+	t    *Tape
+	regs []float64
+}
+
+// NewEvaluator returns an evaluator with its constants loaded.
+func (t *Tape) NewEvaluator() *Evaluator {
+	regs := make([]float64, t.numRegs)
+	copy(regs, t.prog.Consts)
+	return &Evaluator{t: t, regs: regs}
+}
+
+// Eval computes the outputs at (u, p, t) into out. The slices must have
+// at least NumOutputs, NumStates and NumParams elements.
+func (e *Evaluator) Eval(out, u, p []float64, t float64) {
+	pr := e.t.prog
+	regs := e.regs
+	copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
+	regs[pr.TimeReg()] = t
+	out = out[:pr.NumOutputs]
+	for _, in := range e.t.code {
+		switch in.Op {
+		case OpAdd:
+			regs[in.Dst] = regs[in.A] + regs[in.B]
+		case OpSub:
+			regs[in.Dst] = regs[in.A] - regs[in.B]
+		case OpMul:
+			regs[in.Dst] = regs[in.A] * regs[in.B]
+		case OpDiv:
+			regs[in.Dst] = regs[in.A] / regs[in.B]
+		case OpNeg:
+			regs[in.Dst] = -regs[in.A]
+		case OpFMA:
+			regs[in.Dst] = math.FMA(regs[in.A], regs[in.B], regs[in.C])
+		case OpSqrt:
+			regs[in.Dst] = math.Sqrt(regs[in.A])
+		case OpStore:
+			out[in.Dst] = regs[in.A]
+		case OpSelect:
+			if regs[in.A] != 0 {
+				regs[in.Dst] = regs[in.B]
+			} else {
+				regs[in.Dst] = regs[in.C]
+			}
+		default:
+			regs[in.Dst] = Apply(in.Op, regs[in.A], regs[in.B], regs[in.C])
+		}
+	}
+}
+
+// RHS returns Eval as a right-hand side func(du, u, p, t), the signature
+// the integrators take. The returned function owns a new Evaluator.
+func (t *Tape) RHS() func(du, u, p []float64, t float64) {
+	e := t.NewEvaluator()
+	return e.Eval
+}
+
+// BatchEvaluator runs a Tape over many lanes at once (ensemble members,
+// grid cells): each instruction is applied to a block of lanes, so the
+// dispatch cost is paid once per block instead of once per lane.
+//
+// Batched arrays are laid out per variable: u[i*lanes+l] is state i of lane
+// l, out[k*lanes+l] output k of lane l.
+type BatchEvaluator struct {
+	t     *Tape
+	block int
+	work  []float64   // temporaries and constants, block lanes each
+	views [][]float64 // views[r] = lanes of register r for the current block
+	pbuf  []float64   // broadcast parameters and time
+}
+
+// DefaultBlock is the number of lanes a BatchEvaluator processes per
+// instruction: large enough to amortise dispatch, small enough that the
+// live registers stay in the L1/L2 cache.
+const DefaultBlock = 256
+
+// NewBatchEvaluator returns an evaluator that processes block lanes per
+// instruction (DefaultBlock if block ≤ 0).
+func (t *Tape) NewBatchEvaluator(block int) *BatchEvaluator {
+	if block <= 0 {
+		block = DefaultBlock
+	}
+	pr := t.prog
+	nTemps := t.numRegs - int(pr.TempBase())
+	b := &BatchEvaluator{
+		t:     t,
+		block: block,
+		work:  make([]float64, (len(pr.Consts)+nTemps)*block),
+		views: make([][]float64, t.numRegs),
+		pbuf:  make([]float64, (pr.NumParams+1)*block),
+	}
+	for c, v := range pr.Consts {
+		s := b.work[c*block : (c+1)*block]
+		for l := range s {
+			s[l] = v
+		}
+	}
+	return b
+}
+
+// Eval computes out for lanes lanes. p holds either NumParams values
+// shared by all lanes or NumParams*lanes values laid out per variable.
+func (b *BatchEvaluator) Eval(out, u, p []float64, t float64, lanes int) error {
+	pr := b.t.prog
+	if len(u) < pr.NumStates*lanes || len(out) < pr.NumOutputs*lanes {
+		return fmt.Errorf("codegen: batch of %d lanes needs u ≥ %d and out ≥ %d values, have %d and %d",
+			lanes, pr.NumStates*lanes, pr.NumOutputs*lanes, len(u), len(out))
+	}
+	perLane := len(p) >= pr.NumParams*lanes && lanes > 1 && pr.NumParams > 0
+	if !perLane && len(p) < pr.NumParams {
+		return fmt.Errorf("codegen: need %d parameters, have %d", pr.NumParams, len(p))
+	}
+	blk := b.block
+	nConst := len(pr.Consts)
+	tempBase := int(pr.TempBase())
+	if !perLane {
+		for j := 0; j < pr.NumParams; j++ {
+			s := b.pbuf[j*blk : (j+1)*blk]
+			for l := range s {
+				s[l] = p[j]
+			}
+		}
+	}
+	ts := b.pbuf[pr.NumParams*blk : (pr.NumParams+1)*blk]
+	for l := range ts {
+		ts[l] = t
+	}
+	for lo := 0; lo < lanes; lo += blk {
+		n := min(blk, lanes-lo)
+		v := b.views
+		for c := 0; c < nConst; c++ {
+			v[c] = b.work[c*blk : c*blk+n]
+		}
+		for i := 0; i < pr.NumStates; i++ {
+			v[nConst+i] = u[i*lanes+lo : i*lanes+lo+n]
+		}
+		pb := int(pr.ParamBase())
+		for j := 0; j < pr.NumParams; j++ {
+			if perLane {
+				v[pb+j] = p[j*lanes+lo : j*lanes+lo+n]
+			} else {
+				v[pb+j] = b.pbuf[j*blk : j*blk+n]
+			}
+		}
+		v[pr.TimeReg()] = ts[:n]
+		for r := tempBase; r < len(v); r++ {
+			off := (nConst + r - tempBase) * blk
+			v[r] = b.work[off : off+n]
+		}
+		b.run(out, lanes, lo, n)
+	}
+	return nil
+}
+
+func (b *BatchEvaluator) run(out []float64, lanes, lo, n int) {
+	v := b.views
+	for _, in := range b.t.code {
+		if in.Op == OpStore {
+			copy(out[int(in.Dst)*lanes+lo:int(in.Dst)*lanes+lo+n], v[in.A])
+			continue
+		}
+		d := v[in.Dst][:n]
+		x := v[in.A][:n]
+		switch in.Op {
+		case OpAdd:
+			y := v[in.B][:n]
+			for l := range d {
+				d[l] = x[l] + y[l]
+			}
+		case OpSub:
+			y := v[in.B][:n]
+			for l := range d {
+				d[l] = x[l] - y[l]
+			}
+		case OpMul:
+			y := v[in.B][:n]
+			for l := range d {
+				d[l] = x[l] * y[l]
+			}
+		case OpDiv:
+			y := v[in.B][:n]
+			for l := range d {
+				d[l] = x[l] / y[l]
+			}
+		case OpNeg:
+			for l := range d {
+				d[l] = -x[l]
+			}
+		case OpFMA:
+			y, z := v[in.B][:n], v[in.C][:n]
+			for l := range d {
+				d[l] = math.FMA(x[l], y[l], z[l])
+			}
+		case OpSqrt:
+			for l := range d {
+				d[l] = math.Sqrt(x[l])
+			}
+		case OpSelect:
+			y, z := v[in.B][:n], v[in.C][:n]
+			for l := range d {
+				if x[l] != 0 {
+					d[l] = y[l]
+				} else {
+					d[l] = z[l]
+				}
+			}
+		default:
+			op := in.Op
+			switch op.Arity() {
+			case 1:
+				for l := range d {
+					d[l] = Apply(op, x[l], 0, 0)
+				}
+			default:
+				y := v[in.B][:n]
+				for l := range d {
+					d[l] = Apply(op, x[l], y[l], 0)
+				}
+			}
+		}
+	}
+}
