@@ -77,14 +77,30 @@ type LU struct {
 }
 
 // NewLU analyses the n×n CSR pattern (rowPtr, colIdx): it computes a
-// minimum-degree ordering of A + Aᵀ and the symbolic factors. Values are
+// fill-reducing ordering of A + Aᵀ and the symbolic factors. Values are
 // passed later, in the same order as colIdx.
+//
+// It analyses two orderings, minimum degree and nested dissection, and keeps
+// the one whose factorisation needs fewer multiply-adds: the analysis runs
+// once per pattern while the factorisation runs at every Newton-matrix
+// update, so the extra symbolic pass pays for itself.
 func NewLU(n int, rowPtr, colIdx []int) (*LU, error) {
 	perm, err := MinimumDegree(n, rowPtr, colIdx)
 	if err != nil {
 		return nil, err
 	}
-	return NewLUOrdered(n, rowPtr, colIdx, perm)
+	best, err := NewLUOrdered(n, rowPtr, colIdx, perm)
+	if err != nil {
+		return nil, err
+	}
+	if n > ndLeafSize {
+		if nd, err := NestedDissection(n, rowPtr, colIdx); err == nil {
+			if alt, err := NewLUOrdered(n, rowPtr, colIdx, nd); err == nil && alt.Flops() < best.Flops() {
+				best = alt
+			}
+		}
+	}
+	return best, nil
 }
 
 // NewLUOrdered is NewLU with a caller-chosen ordering (perm[k] = original

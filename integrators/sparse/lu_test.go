@@ -219,3 +219,60 @@ func TestWideSupernodePivots(t *testing.T) {
 	}
 	require.Error(t, lu.factorSimple(v, 0, 1), "static pivots fail on the zero diagonal")
 }
+
+func TestNestedDissectionIsAPermutationAndReducesFill(t *testing.T) {
+	// 5-point Laplacian on a 40×40 grid plus a disconnected 3-node chain.
+	m := 40
+	n := m*m + 3
+	rp := []int{0}
+	var ci []int
+	for k := 0; k < m*m; k++ {
+		i, j := k%m, k/m
+		ci = append(ci, k)
+		if i > 0 {
+			ci = append(ci, k-1)
+		}
+		if i < m-1 {
+			ci = append(ci, k+1)
+		}
+		if j > 0 {
+			ci = append(ci, k-m)
+		}
+		if j < m-1 {
+			ci = append(ci, k+m)
+		}
+		rp = append(rp, len(ci))
+	}
+	for k := m * m; k < n; k++ {
+		ci = append(ci, k)
+		if k > m*m {
+			ci = append(ci, k-1)
+		}
+		rp = append(rp, len(ci))
+	}
+	perm, err := NestedDissection(n, rp, ci)
+	require.NoError(t, err)
+	require.Len(t, perm, n)
+	seen := make([]bool, n)
+	for _, p := range perm {
+		require.False(t, seen[p], "duplicate %d", p)
+		seen[p] = true
+	}
+	id := make([]int, n)
+	for i := range id {
+		id[i] = i
+	}
+	nat, err := NewLUOrdered(n, rp, ci, id)
+	require.NoError(t, err)
+	nd, err := NewLUOrdered(n, rp, ci, perm)
+	require.NoError(t, err)
+	assert.Less(t, nd.Flops(), nat.Flops()/2, "nd %d natural %d", nd.Flops(), nat.Flops())
+	// NewLU keeps whichever of minimum degree and nested dissection is cheaper.
+	best, err := NewLU(n, rp, ci)
+	require.NoError(t, err)
+	md, err := MinimumDegree(n, rp, ci)
+	require.NoError(t, err)
+	mdLU, err := NewLUOrdered(n, rp, ci, md)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, best.Flops(), min(nd.Flops(), mdLU.Flops()))
+}
