@@ -183,8 +183,14 @@ func (l *dslLexer) Next() (lexer.Token, error) {
 		case TEOF:
 			l.done = true
 			if !l.lastNL {
+				// The statement ends with the input: report a missing
+				// piece just after its last token, on its line.
+				off := t.Off
+				if l.prev.Kind != TEOF && l.prev.Kind != TNewline {
+					off = l.prev.Off + len(l.prev.Text)
+				}
 				l.lastNL = true
-				return lexer.Token{Type: dslNL, Value: "\n", Pos: l.pos(t.Off)}, nil
+				return lexer.Token{Type: dslNL, Value: "\n", Pos: l.pos(off)}, nil
 			}
 			continue
 		case TNewline:
@@ -518,8 +524,10 @@ func describeUnexpected(src string, ut *participle.UnexpectedTokenError) string 
 	if i := strings.Index(exp, "(expected "); i >= 0 {
 		exp = strings.TrimSuffix(exp[i+len("(expected "):], ")")
 		exp = firstExpected(exp)
-		exp = strings.NewReplacer(`<ident>`, "a name", `<number>`, "a number", `<nl>`, "end of line", "Ident", "a name", "NL", "end of line",
-			"DslExpr", "an expression", "dslExpr", "an expression").Replace(exp)
+		exp = strings.NewReplacer(`<ident>`, "a name", `<number>`, "a number", `<nl>`, "end of line",
+			"DslExpr", "an expression", "dslExpr", "an expression", "DslBind", "a name = value", "DslOpt", "an option such as t = 0..10",
+			"DslGridDim", "a grid index such as i in 1..N", "DslName", "a name",
+			"Ident", "a name", "NL", "end of line", "Expr", "an expression").Replace(exp)
 		return "expected " + exp + " but found " + found
 	}
 	return "unexpected " + found

@@ -265,6 +265,15 @@ func (b *builder) build(f *dslFile) error {
 			return err
 		}
 	}
+	for _, f := range b.sys.Fields {
+		off := b.declared[f.Name]
+		if f.Init == nil {
+			return b.errAt(off, "field %q has no initial value: add state %s = ... (a function of %s)", f.Name, f.Name, b.coord)
+		}
+		if f.RHS == nil {
+			return b.errAt(off, "field %q has no equation: add der(%s) = ...", f.Name, f.Name)
+		}
+	}
 	for _, sd := range b.order {
 		if !sd.hasEq {
 			return b.errAt(sd.off, "state %q has no equation: add der(%s) = ...", sd.name, sd.name+indexSuffix(sd.bind))
