@@ -2,6 +2,7 @@ package symbolic
 
 import (
 	"sync"
+	"sync/atomic"
 	"weak"
 )
 
@@ -341,7 +342,25 @@ func strHash(s string) uint64 {
 	return h
 }
 
+// recent is a small direct-mapped cache of recently interned terms, read
+// without locks: a hit skips the shard lock and the weak-pointer lookup.
+// It holds at most recentSize terms strongly, so unreferenced terms are
+// still reclaimed once they are evicted.
+const recentSize = 1 << 13
+
+var recent [recentSize]atomic.Pointer[Expr]
+
 func newNode(e *Expr) *Expr {
 	computeHash(e)
-	return intern(e)
+	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
+	if c := slot.Load(); c != nil && c.hash == e.hash && structEqual(c, e) {
+		return c
+	}
+	r := intern(e)
+	slot.Store(r)
+	return r
 }
+
+// RecentCacheSize is the number of terms the lock-free lookup cache may
+// keep alive beyond their last use.
+const RecentCacheSize = recentSize

@@ -111,7 +111,7 @@ func TestConcurrentConstruction(t *testing.T) {
 
 func TestReclamation(t *testing.T) {
 	build := func() {
-		for i := 0; i < 20000; i++ {
+		for i := 0; i < 60000; i++ {
 			_ = Add(Sym("reclaim"), IntExpr(int64(100000+i)))
 		}
 	}
@@ -121,7 +121,8 @@ func TestReclamation(t *testing.T) {
 		runtime.GC()
 	}
 	after := TableSize()
-	assert.Less(t, after, before+1000, "unreferenced terms must be reclaimed (before %d, after %d)", before, after)
+	// 120,000 terms were built; at most the lock-free cache's worth survive.
+	assert.Less(t, after, before+RecentCacheSize+1000, "unreferenced terms must be reclaimed (before %d, after %d)", before, after)
 }
 
 func TestCanonicalMatchesRawEvaluation(t *testing.T) {
