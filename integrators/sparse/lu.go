@@ -172,7 +172,6 @@ func NewLUOrdered(n int, rowPtr, colIdx []int, perm []int) (*LU, error) {
 	for j := 0; j < n; j++ {
 		copy(lu.li[lu.lp[j]:], lstruct[j])
 	}
-	lu.lx = make([]float64, lu.lp[n])
 	// U pattern = Lᵀ pattern: column j of U holds rows k < j with j ∈ struct(L_k),
 	// in ascending k because k is visited in order.
 	ucount := make([]int, n+1)
@@ -241,6 +240,9 @@ func (lu *LU) Factor(vals []float64) error { return lu.FactorShifted(vals, 0, 1)
 // scattered updates (no supernodes), kept as the reference the supernodal
 // FactorShifted is tested against; it fills lx instead of the blocks.
 func (lu *LU) factorSimple(vals []float64, alpha, beta float64) error {
+	if lu.lx == nil {
+		lu.lx = make([]float64, lu.lp[lu.n])
+	}
 	if len(vals) != lu.nnzA {
 		return fmt.Errorf("sparse: %d values for a pattern of %d nonzeros", len(vals), lu.nnzA)
 	}

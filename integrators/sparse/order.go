@@ -1,13 +1,17 @@
 // Package sparse is the sparse direct solver behind the stiff integrators:
-// a minimum-degree fill-reducing ordering, a symbolic factorisation done
-// once per sparsity pattern, and a left-looking numeric LU that refactors
-// new values of the same pattern without any allocation.
+// fill-reducing orderings (minimum degree and nested dissection; NewLU
+// keeps the cheaper), a symbolic factorisation done once per sparsity
+// pattern, and a supernodal left-looking numeric LU that refactors new
+// values of the same pattern without allocating.
 //
-// The factorisation uses the symmetric ordering and static diagonal pivots:
-// it is meant for Newton matrices M = αI + βJ of ODE integrators, whose
-// diagonal dominates for the small step sizes where it matters; a pivot that
-// is zero or tiny relative to its column is reported as ErrSingular so that
-// the caller can shrink its step (which makes M closer to the identity).
+// Narrow supernodes use static diagonal pivots, which suit Newton matrices
+// M = αI + βJ of ODE integrators (their diagonal dominates at the small
+// steps where it matters); wide supernodes — the dense trailing blocks where
+// most of the work is — are factorised as dense panels with partial
+// pivoting inside the supernode (LAPACK's Getrf through gonum) and updated
+// with Trsm/Gemm. A pivot that is zero or tiny relative to its column is
+// reported as ErrSingular so that the caller can shrink its step (which
+// makes M closer to the identity).
 package sparse
 
 import (
