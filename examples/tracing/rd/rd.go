@@ -21,10 +21,10 @@ import "github.com/symcalc/symcalc/symbolic"
 
 // Constants of the tutorial.
 const (
-	D                              = 100.0
-	Alpha2, Alpha3                 = 1.0, 1.0
-	Beta1, Beta2, Beta3, R1, R2    = 1.0, 1.0, 1.0, 1.0, 1.0
-	T0, T1                 float64 = 0, 10
+	D                                   = 100.0
+	Alpha2, Alpha3                      = 1.0, 1.0
+	Beta1, Beta2, Beta3, R1, R2         = 1.0, 1.0, 1.0, 1.0, 1.0
+	T0, T1                      float64 = 0, 10
 )
 
 // Index is the position of (row r, column c, species s) in the state.
