@@ -3,6 +3,7 @@ package symbolic
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // Diff returns the derivative of e with respect to the symbol x.
@@ -234,16 +235,49 @@ type SparseJacobian struct {
 }
 
 // SparseJacobianOf differentiates only structurally nonzero entries; ctx
-// cancels long runs.
+// cancels long runs. A row that is a sum is differentiated term by term,
+// each term only with respect to the variables it contains, and the
+// derivative of a term shared by several rows (a reaction rate in a
+// network) is computed once.
 func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (*SparseJacobian, error) {
-	pat := Sparsity(fs, xs)
+	vs := newVarSets(xs)
+	pat := vs.pattern(fs)
 	sj := &SparseJacobian{Pattern: pat, Values: make([]*Expr, len(pat.ColIdx))}
+	type key struct{ t, x *Expr }
+	memo := map[key]*Expr{}
+	diffTerm := func(t, x *Expr) *Expr {
+		k := key{t, x}
+		if d, ok := memo[k]; ok {
+			return d
+		}
+		d := Diff(t, x)
+		memo[k] = d
+		return d
+	}
 	for i, f := range fs {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		for k := pat.RowPtr[i]; k < pat.RowPtr[i+1]; k++ {
-			sj.Values[k] = Diff(f, xs[pat.ColIdx[k]])
+		cols := pat.Cols(i)
+		base := pat.RowPtr[i]
+		if f.kind != KAdd || len(cols) < 2 {
+			for k, c := range cols {
+				sj.Values[base+k] = Diff(f, xs[c])
+			}
+			continue
+		}
+		sums := make([]adder, len(cols))
+		for k := range sums {
+			sums[k].c = Int(0)
+		}
+		for k, t := range f.args {
+			for _, c := range vs.visit(t) {
+				j, _ := slices.BinarySearch(cols, c)
+				sums[j].add(diffTerm(t, xs[c]), f.coef[k])
+			}
+		}
+		for k := range cols {
+			sj.Values[base+k] = sums[k].build()
 		}
 	}
 	return sj, nil
@@ -282,42 +316,53 @@ func (p Pattern) NNZ() int { return len(p.ColIdx) }
 
 // Sparsity returns the structural sparsity pattern of the Jacobian of fs
 // with respect to xs without differentiating: entry (i, j) is present when
-// xs[j] occurs in fs[i]. Shared subterms are visited once per row.
-func Sparsity(fs, xs []*Expr) Pattern {
+// xs[j] occurs in fs[i]. Shared subterms are visited once.
+func Sparsity(fs, xs []*Expr) Pattern { return newVarSets(xs).pattern(fs) }
+
+// varSets finds, for any term, the sorted indices of the variables it
+// contains, caching the answer for every interior node so that subterms
+// shared by many rows are visited once.
+type varSets struct {
+	col   map[*Expr]int
+	cache map[*Expr][]int
+}
+
+func newVarSets(xs []*Expr) *varSets {
 	col := make(map[*Expr]int, len(xs))
 	for j, x := range xs {
 		col[x] = j
 	}
-	p := Pattern{NRows: len(fs), NCols: len(xs), RowPtr: make([]int, len(fs)+1)}
-	// Per-node cache of the variable sets reached, for nodes shared by many rows.
-	cache := map[*Expr][]int{}
-	var visit func(e *Expr) []int
-	visit = func(e *Expr) []int {
-		if e.kind == KSym {
-			if j, ok := col[e]; ok {
-				return []int{j}
-			}
-			return nil
+	return &varSets{col: col, cache: map[*Expr][]int{}}
+}
+
+func (v *varSets) visit(e *Expr) []int {
+	if e.kind == KSym {
+		if j, ok := v.col[e]; ok {
+			return []int{j}
 		}
-		if len(e.args) == 0 {
-			return nil
-		}
-		if s, ok := cache[e]; ok {
-			return s
-		}
-		var acc []int
-		for _, a := range e.args {
-			acc = mergeSorted(acc, visit(a))
-		}
-		for _, a := range e.exps {
-			acc = mergeSorted(acc, visit(a))
-		}
-		cache[e] = acc
-		return acc
+		return nil
 	}
+	if len(e.args) == 0 {
+		return nil
+	}
+	if s, ok := v.cache[e]; ok {
+		return s
+	}
+	var acc []int
+	for _, a := range e.args {
+		acc = mergeSorted(acc, v.visit(a))
+	}
+	for _, a := range e.exps {
+		acc = mergeSorted(acc, v.visit(a))
+	}
+	v.cache[e] = acc
+	return acc
+}
+
+func (v *varSets) pattern(fs []*Expr) Pattern {
+	p := Pattern{NRows: len(fs), NCols: len(v.col), RowPtr: make([]int, len(fs)+1)}
 	for i, f := range fs {
-		s := visit(f)
-		p.ColIdx = append(p.ColIdx, s...)
+		p.ColIdx = append(p.ColIdx, v.visit(f)...)
 		p.RowPtr[i+1] = len(p.ColIdx)
 	}
 	return p

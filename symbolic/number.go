@@ -235,6 +235,11 @@ func (n Number) Mul(m Number) Number {
 		return normRat(new(big.Rat).Mul(n.rat(), m.rat()))
 	}
 	if n.k == numFloat || m.k == numFloat {
+		// An exact zero annihilates even a float, as 0*x is 0: otherwise a
+		// term that vanishes would turn exact sums inexact.
+		if (n.k == numInt && n.i == 0) || (m.k == numInt && m.i == 0) {
+			return Int(0)
+		}
 		return Float(n.Float64() * m.Float64())
 	}
 	return normRat(new(big.Rat).Mul(n.rat(), m.rat()))

@@ -1,6 +1,7 @@
 package symbolic_test
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"sync"
@@ -338,4 +339,20 @@ func TestTermInterface(t *testing.T) {
 	assert.Equal(t, OpMul, m.Head())
 	assert.Same(t, m, m.Rebuild(m.Children()))
 	assert.Same(t, Add(x, y), e.Rebuild([]*Expr{x, y}))
+}
+
+func TestSparseJacobianMatchesDiff(t *testing.T) {
+	g := symtest.New(11, "a", "b", "c", "d")
+	xs := Syms("a", "b", "c", "d")
+	var fs []*Expr
+	for i := 0; i < 200; i++ {
+		fs = append(fs, Add(g.Expr(3).Term, g.Expr(3).Term, g.Expr(2).Term))
+	}
+	sj, err := SparseJacobianOf(context.Background(), fs, xs)
+	require.NoError(t, err)
+	for i, f := range fs {
+		for k := sj.RowPtr[i]; k < sj.RowPtr[i+1]; k++ {
+			require.Same(t, Diff(f, xs[sj.ColIdx[k]]), sj.Values[k], "row %d: %s", i, f)
+		}
+	}
 }

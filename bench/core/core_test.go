@@ -197,3 +197,49 @@ func TestNetwork20Shape(t *testing.T) {
 		t.Fatalf("got %d states", len(states))
 	}
 }
+
+func loadBCR(b *testing.B) *symbolic.System {
+	path := filepath.Join(peers, "..", "bionetgen", "bcr", "bcr.net")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Skipf("BCR network not available: %v", err)
+	}
+	sys, err := parser.ParseBioNetGen(context.Background(), path, string(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sys
+}
+
+func BenchmarkImportBCR(b *testing.B) {
+	path := filepath.Join(peers, "..", "bionetgen", "bcr", "bcr.net")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Skipf("BCR network not available: %v", err)
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := parser.ParseBioNetGen(context.Background(), path, string(src)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSparsityBCR(b *testing.B) {
+	sys := loadBCR(b)
+	rhs, states := sys.RHS(), sys.StateSyms()
+	for b.Loop() {
+		p := symbolic.Sparsity(rhs, states)
+		if p.NNZ() == 0 {
+			b.Fatal("empty pattern")
+		}
+	}
+}
+
+func BenchmarkJacobianBCR(b *testing.B) {
+	sys := loadBCR(b)
+	rhs, states := sys.RHS(), sys.StateSyms()
+	for b.Loop() {
+		sparseJacobian(b, states, rhs)
+	}
+}
