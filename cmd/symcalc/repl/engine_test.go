@@ -312,6 +312,33 @@ func TestGridModel(t *testing.T) {
 	assert.Equal(t, "true", got)
 }
 
+// TestFieldModel simulates a periodic field with ETDRK4 against a closed
+// form: u' = -u^2 pointwise has u = u0/(1 + u0 t).
+func TestFieldModel(t *testing.T) {
+	dir := t.TempDir()
+	src := "model riccati\nfield u on 0..2*pi periodic, N = 16\nstate u = 1 + sin(x)/2\nder(u) = -u^2\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "riccati.eq"), []byte(src), 0o644))
+	e := New()
+	e.SetDir(dir)
+	out, err := e.Exec(context.Background(), ":load riccati.eq")
+	require.NoError(t, err)
+	assert.Contains(t, out, "1 periodic field (u)")
+	out, err = e.Exec(context.Background(), ":simulate t1=2 dt=0.01 saveat=0.5")
+	require.NoError(t, err)
+	assert.Contains(t, out, "5 output times, 200 steps")
+	// Grid point j+1 is x = 2*pi*j/16.
+	got, err := e.Exec(context.Background(),
+		`max(map(0..4, abs(sol["u[5]"][#] - 1.5/(1 + 1.5*sol.t[#])) + abs(sol["u[1]"][#] - 1/(1 + sol.t[#]))))`)
+	require.NoError(t, err)
+	v, err := strconv.ParseFloat(got, 64)
+	require.NoError(t, err)
+	assert.Less(t, v, 1e-8)
+	_, err = e.Exec(context.Background(), ":simulate solver=bdf dt=0.01")
+	require.EqualError(t, err, `:simulate: solver "bdf" cannot integrate a spectral field; use etdrk4`)
+	_, err = e.Exec(context.Background(), ":simulate t1=1")
+	require.EqualError(t, err, ":simulate: etdrk4 is a fixed-step method: give dt=...")
+}
+
 // TestTranscripts replays testdata/*.session: lines starting with "> "
 // are inputs (continued by "  " lines), everything up to the next input
 // is the expected output; errors print as "error: MESSAGE".

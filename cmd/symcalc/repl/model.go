@@ -63,9 +63,9 @@ func (s *state) load(ctx context.Context, path string) (string, error) {
 		for i, f := range sys.Fields {
 			fs[i] = f.Name
 		}
-		fmt.Fprintf(&b, "%d periodic field%s (%s), %d parameter%s",
-			len(fs), plural(len(fs)), strings.Join(fs, ", "), len(sys.Params), plural(len(sys.Params)))
-		b.WriteString("\n:model shows it; simulating field models is not available in the REPL yet (use symcalc run)")
+		fmt.Fprintf(&b, "%d periodic field%s (%s), %d parameter%s (%s)",
+			len(fs), plural(len(fs)), strings.Join(fs, ", "), len(sys.Params), plural(len(sys.Params)), abbreviate(paramNames(sys), 8))
+		b.WriteString("\n:model shows it, :simulate runs it (ETDRK4)")
 		return b.String(), nil
 	}
 	fmt.Fprintf(&b, "%d state%s (%s), %d parameter%s (%s)",
@@ -126,7 +126,15 @@ func (s *state) showModel() (string, error) {
 		}
 	}
 	for _, f := range sys.Fields {
-		fmt.Fprintf(&b, "field %s\n", f.Name)
+		fmt.Fprintf(&b, "field %s on %g..%g periodic, N = %d\n", f.Name, f.X0, f.X1, f.N)
+		fmt.Fprintf(&b, "state %s = %s\n", f.Name, f.Init)
+		fmt.Fprintf(&b, "der(%s) = %s\n", f.Name, f.RHS)
+		lin := make([]string, len(f.Linear))
+		for i, l := range f.Linear {
+			lin[i] = symbolic.Mul(l.Coef, symbolic.FieldDerivSym(f.Name, l.Order)).String()
+		}
+		fmt.Fprintf(&b, "    linear part (exact in Fourier space): %s\n", orDefault(strings.Join(lin, " + "), "0"))
+		fmt.Fprintf(&b, "    nonlinear part: %s\n", f.Nonlinear)
 	}
 	for _, st := range sys.States {
 		rhs := st.RHS
@@ -197,9 +205,6 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 		return "", errors.New("no model loaded: :load FILE first")
 	}
 	sys := s.model.sys
-	if len(sys.Fields) > 0 {
-		return "", errors.New("simulating field models (spectral PDEs) is not available in the REPL yet")
-	}
 	cfg := simSettings{t1: 10, solver: "auto", params: map[string]float64{}}
 	if sim := sys.Sim; sim != nil {
 		cfg.t0, cfg.t1, cfg.rtol, cfg.atol, cfg.saveat, cfg.dt = sim.T0, sim.T1, sim.RTol, sim.ATol, sim.SaveAt, sim.Dt
@@ -241,6 +246,9 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 			}
 			cfg.params[k] = x
 		}
+	}
+	if len(sys.Fields) > 0 {
+		return s.simulateField(ctx, cfg)
 	}
 	mk, ok := methods[cfg.solver]
 	if !ok {
@@ -304,6 +312,152 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 	fmt.Fprintf(&b, "\nsol holds %s; try max(%s) or filter(sol.t, # > %g)",
 		abbreviate(sol.names, 8), solRef(sol.names[1]), cfg.t0+(cfg.t1-cfg.t0)/2)
 	return b.String(), nil
+}
+
+// simulateField integrates a periodic field model with ETDRK4: the linear
+// constant-coefficient part exactly in Fourier space, the rest pointwise.
+func (s *state) simulateField(ctx context.Context, cfg simSettings) (string, error) {
+	sys := s.model.sys
+	if len(sys.Fields) != 1 {
+		return "", fmt.Errorf(":simulate: models with %d fields are not supported (one field is)", len(sys.Fields))
+	}
+	if cfg.solver != "auto" && cfg.solver != "etdrk4" {
+		return "", fmt.Errorf(":simulate: solver %q cannot integrate a spectral field; use etdrk4", cfg.solver)
+	}
+	if !(cfg.dt > 0) {
+		return "", errors.New(":simulate: etdrk4 is a fixed-step method: give dt=...")
+	}
+	if !(cfg.t1 > cfg.t0) {
+		return "", fmt.Errorf(":simulate: the time span %g..%g is empty", cfg.t0, cfg.t1)
+	}
+	fld := sys.Fields[0]
+	p, err := sys.ParamValues(cfg.params)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	grid, err := integrators.NewPeriodic1D(fld.N, fld.X1-fld.X0)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	Lfull, err := fld.LinearSymbol(sys.Env(p, cfg.t0))
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	nc := fld.N/2 + 1
+	// The nonlinear part is a function of u, its derivatives, x and t.
+	orders := []int{0}
+	syms := []*symbolic.Expr{fld.Sym}
+	for _, d := range fld.Derivs {
+		if d.Order != 0 {
+			orders = append(orders, d.Order)
+			syms = append(syms, d.Sym)
+		}
+	}
+	eval, err := newPointEval(ctx, sys, fld, syms)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	xs := fld.Grid()
+	dsym := make([][]complex128, len(orders))
+	fields := make([][]float64, len(orders))
+	for i, q := range orders {
+		dsym[i] = grid.DerivativeSymbol(q)
+		fields[i] = make([]float64, fld.N)
+	}
+	tmp := make([]complex128, nc)
+	nl := make([]float64, fld.N)
+	point := make([]float64, len(orders))
+	N := func(dst, v []complex128, t float64) {
+		for i := range orders {
+			for j := range tmp {
+				tmp[j] = v[j] * dsym[i][j]
+			}
+			grid.Inverse(fields[i], tmp)
+		}
+		for j := range nl {
+			for i := range orders {
+				point[i] = fields[i][j]
+			}
+			nl[j] = eval(point, p, xs[j], t)
+		}
+		grid.Forward(dst, nl)
+	}
+	stepper, err := integrators.NewETDRK4(Lfull[:nc], N, cfg.dt)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	u0, err := sys.InitialState(p)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	v := make([]complex128, nc)
+	grid.Forward(v, u0)
+	saveAt := cfg.saveat
+	if saveAt <= 0 {
+		saveAt = (cfg.t1 - cfg.t0) / 100
+	}
+	sol := &solution{cols: map[string][]float64{}, method: "ETDRK4"}
+	cols := make([][]float64, fld.N)
+	var ts []float64
+	u := make([]float64, fld.N)
+	t := cfg.t0
+	steps := 0
+	for k := 0; ; k++ {
+		target := min(cfg.t0+float64(k)*saveAt, cfg.t1)
+		if n := int(math.Round((target - t) / cfg.dt)); n > 0 {
+			t, err = stepper.Integrate(ctx, v, t, n)
+			steps += n
+			if err != nil {
+				return "", err
+			}
+		}
+		grid.Inverse(u, v)
+		for j, x := range u {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return "", fmt.Errorf(":simulate: the solution is not finite at t = %g (is dt = %g too large?)", t, cfg.dt)
+			}
+			cols[j] = append(cols[j], x)
+		}
+		ts = append(ts, t)
+		if target >= cfg.t1 {
+			break
+		}
+	}
+	sol.names = append(sol.names, "t")
+	sol.cols["t"] = ts
+	for j := range cols {
+		name := fmt.Sprintf("%s[%d]", fld.Name, j+1)
+		sol.names = append(sol.names, name)
+		sol.cols[name] = cols[j]
+	}
+	s.sol = sol
+	return fmt.Sprintf("simulated %s on [%g, %g] with ETDRK4, dt = %g: %d output times, %d steps\n"+
+		"sol holds t and the field at the %d grid points, %s; try max(%s)",
+		s.model.name(), cfg.t0, cfg.t1, cfg.dt, len(ts), steps, fld.N, abbreviate(sol.names[1:], 3), solRef(sol.names[1])), nil
+}
+
+// pointEval evaluates a field model's nonlinear part at one grid point:
+// vals are u and its derivatives (in the order newPointEval was given).
+type pointEval func(vals, p []float64, x, t float64) float64
+
+// newPointEval evaluates the nonlinear part with symbolic.Eval.
+func newPointEval(_ context.Context, sys *symbolic.System, fld symbolic.Field, syms []*symbolic.Expr) (pointEval, error) {
+	env := map[string]float64{"pi": math.Pi}
+	xname, tname := fld.X.Name(), sys.T.Name()
+	return func(vals, p []float64, x, t float64) float64 {
+		for i, q := range sys.Params {
+			env[q.Name] = p[i]
+		}
+		for i, s := range syms {
+			env[s.Name()] = vals[i]
+		}
+		env[xname], env[tname] = x, t
+		v, err := symbolic.Eval(fld.Nonlinear, env)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}, nil
 }
 
 // solRef is how a query names a column: sol.x, or sol["u[1,2]"] for
