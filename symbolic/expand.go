@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math/big"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Expand distributes products over sums and expands positive integer powers
@@ -633,22 +635,40 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(i, j int32) int {
-		return pc.cmpMono(items[i].m, items[j].m)
-	})
+	cmp := func(i, j int32) int { return pc.cmpMono(items[i].m, items[j].m) }
 	if len(items) == 1 && constant.IsZero() {
 		return withCoef(items[0].c, pc.monoExpr(items[0].m, nil))
 	}
 	terms := make([]*Expr, len(items))
 	coefs := make([]Number, len(items))
-	var slab []*Expr
-	for i, k := range order {
-		it := &items[k]
-		if len(slab) < 2*maxPolyGens {
-			slab = make([]*Expr, 4096)
+	build := func(lo, hi int) {
+		var slab []*Expr
+		for i := lo; i < hi; i++ {
+			it := &items[order[i]]
+			if len(slab) < 2*maxPolyGens {
+				slab = make([]*Expr, 4096)
+			}
+			terms[i] = pc.monoExpr(it.m, &slab)
+			coefs[i] = it.c
 		}
-		terms[i] = pc.monoExpr(it.m, &slab)
-		coefs[i] = it.c
+	}
+	// Large results are sorted and built on every core: interning is safe
+	// from several goroutines and each half writes its own slots.
+	if workers := runtime.GOMAXPROCS(0); workers > 1 && len(items) >= 1<<14 {
+		parallelSort(order, cmp, workers)
+		var wg sync.WaitGroup
+		chunk := (len(items) + workers - 1) / workers
+		for lo := 0; lo < len(items); lo += chunk {
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				build(lo, hi)
+			}(lo, min(lo+chunk, len(items)))
+		}
+		wg.Wait()
+	} else {
+		slices.SortFunc(order, cmp)
+		build(0, len(items))
 	}
 	if constant.IsZero() {
 		constant = Int(0)
@@ -721,4 +741,35 @@ func (pc *polyCtx) cmpMono(a, b mono) int {
 		i++
 		j++
 	}
+}
+
+// parallelSort sorts s by cmp, sorting pieces concurrently and merging.
+func parallelSort(s []int32, cmp func(a, b int32) int, workers int) {
+	if workers < 2 || len(s) < 1<<12 {
+		slices.SortFunc(s, cmp)
+		return
+	}
+	mid := len(s) / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		parallelSort(s[:mid], cmp, workers/2)
+	}()
+	parallelSort(s[mid:], cmp, workers-workers/2)
+	wg.Wait()
+	merged := make([]int32, 0, len(s))
+	i, j := 0, mid
+	for i < mid && j < len(s) {
+		if cmp(s[j], s[i]) < 0 {
+			merged = append(merged, s[j])
+			j++
+		} else {
+			merged = append(merged, s[i])
+			i++
+		}
+	}
+	merged = append(merged, s[i:mid]...)
+	merged = append(merged, s[j:]...)
+	copy(s, merged)
 }

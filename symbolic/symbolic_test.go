@@ -356,3 +356,12 @@ func TestSparseJacobianMatchesDiff(t *testing.T) {
 		}
 	}
 }
+
+func TestLargeExpansionIsCanonical(t *testing.T) {
+	// 17,296 terms: the parallel sort-and-build path. Rebuilding the sum
+	// from its summands with the general constructor must give the same pointer.
+	e := Expand(Pow(Add(One(), x, Mul(IntExpr(-2), y), z), IntExpr(45)))
+	_, terms, _ := e.AddParts()
+	require.Len(t, terms, 17295)
+	assert.Same(t, e, Add(e.Children()...))
+}
