@@ -21,9 +21,11 @@
 //	assume x > 0                  a fact simplify may use
 //	:load FILE, :simulate, :help, :quit ...
 //
-// After a model is loaded and simulated, inputs that mention sol are
-// queries over the numeric results, in the expr-lang language:
-// max(sol.z), filter(sol.t, # > 50), len(sol.t).
+// :load reads an equation file or a BioNetGen network and defines rhs and
+// states (so jacobian(rhs, states) works); :simulate integrates it with the
+// integrators package (ETDRK4 for periodic field models). After that,
+// inputs that mention sol are queries over the numeric results, in the
+// expr-lang language: max(sol.z), filter(sol.t, # > 50), len(sol.t).
 //
 // Calls of diff, expand, simplify, egraph and subs nest inside ordinary
 // expressions (diff(f, x) + 1); latex, jacobian and eval produce text,

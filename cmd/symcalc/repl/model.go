@@ -63,14 +63,12 @@ func (s *state) load(ctx context.Context, path string) (string, error) {
 		for i, f := range sys.Fields {
 			fs[i] = f.Name
 		}
-		fmt.Fprintf(&b, "%d periodic field%s (%s), %d parameter%s (%s)",
-			len(fs), plural(len(fs)), strings.Join(fs, ", "), len(sys.Params), plural(len(sys.Params)), abbreviate(paramNames(sys), 8))
+		fmt.Fprintf(&b, "%d periodic field%s (%s), %s",
+			len(fs), plural(len(fs)), strings.Join(fs, ", "), countNames("parameter", paramNames(sys)))
 		b.WriteString("\n:model shows it, :simulate runs it (ETDRK4)")
 		return b.String(), nil
 	}
-	fmt.Fprintf(&b, "%d state%s (%s), %d parameter%s (%s)",
-		len(sys.States), plural(len(sys.States)), abbreviate(stateNames(sys), 8),
-		len(sys.Params), plural(len(sys.Params)), abbreviate(paramNames(sys), 8))
+	fmt.Fprintf(&b, "%s, %s", countNames("state", stateNames(sys)), countNames("parameter", paramNames(sys)))
 	s.setVar("rhs", listVal(sys.RHS()))
 	s.setVar("states", listVal(sys.StateSyms()))
 	b.WriteString("\nrhs and states are defined (try jacobian(rhs, states)); :model shows the equations, :simulate runs it")
@@ -98,6 +96,14 @@ func paramNames(sys *symbolic.System) []string {
 		out[i] = p.Name
 	}
 	return out
+}
+
+// countNames says "3 states (x, y, z)", "1 parameter (k)", "no parameters".
+func countNames(what string, names []string) string {
+	if len(names) == 0 {
+		return "no " + what + "s"
+	}
+	return fmt.Sprintf("%d %s%s (%s)", len(names), what, plural(len(names)), abbreviate(names, 8))
 }
 
 func abbreviate(names []string, n int) string {
