@@ -3,7 +3,9 @@ package parser
 import (
 	"errors"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -459,24 +461,112 @@ func (s *stmtLexer) Next() (lexer.Token, error) {
 }
 
 // parseDSLSyntax parses the statement structure of an equation file.
+// A large file is cut into chunks at lines that begin a statement and the
+// chunks are parsed concurrently; if any chunk fails, or a cut turns out
+// to fall inside a statement, the whole file is parsed again in one pass,
+// so results and error messages are exactly those of the one-pass parse.
 func parseDSLSyntax(file, src string) (*dslFile, error) {
-	lx, _ := dslLexerDef{}.LexString(file, src)
-	dl := lx.(*dslLexer)
-	f := &dslFile{}
+	workers := runtime.GOMAXPROCS(0)
+	if len(src) >= parallelBytes && workers > 1 {
+		if f, ok := parseChunks(file, src, splitStatements(src, 4*workers)); ok {
+			return f, nil
+		}
+	}
+	stmts, _, err := parseRange(file, src, 0, len(src))
+	if err != nil {
+		return nil, syntaxError(file, src, err)
+	}
+	return &dslFile{Stmts: stmts}, nil
+}
+
+// parallelBytes is the file size from which statements are parsed in
+// parallel chunks.
+const parallelBytes = 64 << 10
+
+// parseRange parses the statements in src[start:end] and reports whether
+// the range ended cleanly (outside brackets, not after an operator).
+func parseRange(file, src string, start, end int) ([]*dslStmt, bool, error) {
+	dl := &dslLexer{file: file, lex: Lexer{src: src[:end], pos: start, Newlines: true, Comments: true}, line: 1, lastNL: true}
+	var stmts []*dslStmt
 	for {
 		peek, err := lexer.Upgrade(&stmtLexer{l: dl})
 		if err != nil {
-			return nil, syntaxError(file, src, err)
+			return nil, false, err
 		}
 		if peek.Peek().EOF() {
-			return f, nil
+			return stmts, dl.depth == 0 && !continuesAfter(dl.prev), nil
 		}
 		st, err := dslGrammar.ParseFromLexer(peek)
 		if err != nil {
-			return nil, syntaxError(file, src, err)
+			return nil, false, err
 		}
-		f.Stmts = append(f.Stmts, st)
+		stmts = append(stmts, st)
 	}
+}
+
+// splitStatements returns up to n+1 cut offsets (starting with 0, ending
+// with len(src)) at the starts of lines that begin with a statement
+// keyword. A cut is only a guess (a keyword could be a name inside an
+// unclosed bracket); parseChunks checks it.
+func splitStatements(src string, n int) []int {
+	cuts := []int{0}
+	step := len(src)/n + 1
+	for next := step; next < len(src); {
+		i := strings.IndexByte(src[next:], '\n')
+		for i >= 0 {
+			at := next + i + 1
+			if startsStatement(src[at:]) {
+				cuts = append(cuts, at)
+				next = at + step
+				break
+			}
+			next = at
+			i = strings.IndexByte(src[next:], '\n')
+		}
+		if i < 0 {
+			break
+		}
+	}
+	return append(cuts, len(src))
+}
+
+func startsStatement(s string) bool {
+	for _, kw := range statementKeywords {
+		if len(s) > len(kw) && s[:len(kw)] == kw && !isIdentChar(s[len(kw)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseChunks parses the chunks between cuts concurrently; ok is false
+// when any chunk fails or ends inside a statement.
+func parseChunks(file, src string, cuts []int) (*dslFile, bool) {
+	type result struct {
+		stmts []*dslStmt
+		ok    bool
+	}
+	results := make([]result, len(cuts)-1)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range results {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			stmts, clean, err := parseRange(file, src, cuts[k], cuts[k+1])
+			results[k] = result{stmts, clean && err == nil}
+		}()
+	}
+	wg.Wait()
+	f := &dslFile{}
+	for _, r := range results {
+		if !r.ok {
+			return nil, false
+		}
+		f.Stmts = append(f.Stmts, r.stmts...)
+	}
+	return f, true
 }
 
 func syntaxError(file, src string, err error) error {

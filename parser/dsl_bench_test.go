@@ -134,3 +134,23 @@ func BenchmarkBCRImportAndJacobian(b *testing.B) {
 	}
 	cpuMetrics(b, cpu, 0)
 }
+
+// BenchmarkDSLStatementsOnly runs only the statement layer (lexer adapter
+// and participle grammar) over the file of BenchmarkParseDSL, to show how
+// the parse time splits between the grammar and building the model.
+func BenchmarkDSLStatementsOnly(b *testing.B) {
+	src := syntheticModel(10000)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		f, err := parseDSLSyntax("synthetic.eq", src)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(f.Stmts) != 20000+21 { // model, 20 param lines, 10,000 states, 10,000 equations
+			b.Fatal(len(f.Stmts))
+		}
+	}
+	cpuMetrics(b, cpu, len(src))
+}

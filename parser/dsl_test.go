@@ -309,3 +309,31 @@ func TestDSLFieldMatchesIntegrators(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []float64{0, 0, 0.05}, cs)
 }
+
+// TestDSLParallelStatements checks that the chunked, concurrent parse of
+// the statement layer gives exactly the one-pass result, and that a cut
+// inside a statement is detected (so the one-pass parse is used).
+func TestDSLParallelStatements(t *testing.T) {
+	src := syntheticModel(2000) + "der(y) = f(1,\nstate) + g(\n  2)\n"
+	require.Greater(t, len(src), parallelBytes)
+	one, clean, err := parseRange("s.eq", src, 0, len(src))
+	require.NoError(t, err)
+	require.True(t, clean)
+	cuts := splitStatements(src, 8)
+	require.Greater(t, len(cuts), 4)
+	for _, c := range cuts[1 : len(cuts)-1] {
+		require.True(t, startsStatement(src[c:]), "cut at %d: %q", c, src[c:min(c+10, len(src))])
+		require.Equal(t, byte('\n'), src[c-1])
+	}
+	many, ok := parseChunks("s.eq", src, cuts)
+	require.True(t, ok)
+	require.Equal(t, one, many.Stmts)
+
+	// A cut before the "state" that is an argument inside f(...).
+	bad := strings.LastIndex(src, "state)")
+	_, ok = parseChunks("s.eq", src, []int{0, bad, len(src)})
+	assert.False(t, ok, "a cut inside brackets must be rejected")
+	f, err := parseDSLSyntax("s.eq", src)
+	require.NoError(t, err)
+	assert.Equal(t, one, f.Stmts)
+}
