@@ -100,3 +100,62 @@ func TestRuleFromGo(t *testing.T) {
 	}, symbolic.OpNum)
 	assert.Equal(t, symbolic.IntExpr(-3), neg.Apply(nil, symbolic.IntExpr(3)))
 }
+
+func TestMatcherCases(t *testing.T) {
+	tests := []struct {
+		name, rule, in, want string
+	}{
+		{"repeated slot binds once", "f(~x, ~x) => g(~x)", "f(a + b, b + a)", "g(a + b)"},
+		{"repeated slot differs", "f(~x, ~x) => g(~x)", "f(a, b)", ""},
+		{"product segment", "sin(~x)*~~rest => h(~x, ~~rest)", "2*a*b*sin(c)", "h(c, 2*a*b)"},
+		{"product segment empty", "sin(~x)*~~rest => h(~x, ~~rest)", "sin(c)", "h(c, 1)"},
+		{"sum segment", "cos(~x) + ~~r => k(~x, ~~r)", "cos(y) + a + 2*b + 3", "k(y, a + 2*b + 3)"},
+		{"absorbing slot takes rest of product", "exp(~a)*~b => q(~a, ~b)", "exp(x)*y*z", "q(x, y*z)"},
+		{"coefficient multiple", "-~x => n(~x)", "-3*y", "n(3*y)"},
+		{"coefficient not a multiple", "-~x => n(~x)", "3*y", ""},
+		{"pattern constant must match", "~x + 1 => m(~x)", "y + 2", "m(y + 1)"},
+		{"power exponent slot", "~x^~n::integer => p(~x, ~n)", "y^3", "p(y, 3)"},
+		{"power does not take a plain term", "~x^~n => p(~x, ~n)", "y", ""},
+		{"nested sum in call", "g(~x + ~y) => g2(~x, ~y)", "g(a + b)", "g2(a, b)"},
+		{"numeric predicate", "~n::number * ~x => c(~n, ~x)", "2.5*y", "c(2.5, y)"},
+		{"disjoint matches in one application", "sin(~x)^2 + cos(~x)^2 => 1",
+			"sin(a)^2 + cos(a)^2 + sin(b)^2 + cos(b)^2 + sin(c)^2", "2 + sin(c)^2"},
+		{"condition blocks", "abs(~x)/~x => sign(~x) if nonzero(~x)", "abs(w)/w", ""},
+		{"condition proved", "abs(~x)/~x => sign(~x) if nonzero(~x)", "abs(w^2 + 1)/(w^2 + 1)", "sign(w^2 + 1)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := ParseRule(tc.rule)
+			require.NoError(t, err)
+			got := r.Apply(NewEnv(context.Background(), nil, 0), mustParse(t, tc.in))
+			if tc.want == "" {
+				assert.Nil(t, got, "got %v", got)
+				return
+			}
+			require.NotNil(t, got)
+			assert.Equal(t, mustParse(t, tc.want), got, "got %v", got)
+		})
+	}
+}
+
+func TestRuleSetIndexing(t *testing.T) {
+	rs := NewRuleSet(MustParseRules("t", `
+[a] sin(~x) => s(~x)
+[b] ~x + ~y => plus(~x, ~y)
+[c] f(~x) => ff(~x)
+`)...)
+	assert.Len(t, rs.candidates(symbolic.OpSin), 1)
+	assert.Len(t, rs.candidates(symbolic.OpAdd), 1)
+	assert.Empty(t, rs.candidates(symbolic.OpCos))
+	assert.Equal(t, mustParse(t, "s(y)"), rs.Apply(nil, mustParse(t, "sin(y)")))
+	assert.Equal(t, mustParse(t, "ff(y)"), rs.Apply(nil, mustParse(t, "f(y)")))
+	assert.Nil(t, rs.Apply(nil, mustParse(t, "g(y)")))
+}
+
+func TestRuleLHSCollapses(t *testing.T) {
+	// ~x/~x is 1 once built, so the condition's slot is unbound: an error,
+	// not a rule that silently never fires.
+	_, err := ParseRule("~x/~x => 1 if nonzero(~x)")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not bound")
+}

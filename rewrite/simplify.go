@@ -191,6 +191,13 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	// Simplify inside kernels first (call arguments, symbolic exponents).
 	cur := s.inner(e)
 	cur = s.rulePass(cur)
+	if isBarePowerOfSum(cur) {
+		// (a + b)^n: simplify the base; expanding the power never helps.
+		b, x := cur.PowParts()
+		out := s.rulePass(symbolic.Pow(s.simplify(b), x))
+		s.memo[e] = out
+		return out
+	}
 	best, bestCost := cur, -1
 	var bestCond *symbolic.Expr
 	try := func(c, cond *symbolic.Expr) {
@@ -206,10 +213,6 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		}
 	}
 	f := scan(cur)
-	if f.rational && isBarePowerOfSum(cur) {
-		// (a + b)^n alone only grows when expanded.
-		f.rational = false
-	}
 	if f.rational {
 		if q, err := cancelRat(cur, nil); err == nil {
 			cond := q.condition()

@@ -123,7 +123,21 @@ func randomExpr(rng *rand.Rand, depth int) *symbolic.Expr {
 	}
 	a := randomExpr(rng, depth-1)
 	b := randomExpr(rng, depth-1)
-	switch rng.IntN(12) {
+	switch rng.IntN(19) {
+	case 12:
+		return symbolic.Abs(a)
+	case 13:
+		return symbolic.Sqrt(a)
+	case 14:
+		return symbolic.Log(a)
+	case 15:
+		return symbolic.Sinh(a)
+	case 16:
+		return symbolic.Exp(symbolic.Log(a))
+	case 17:
+		return symbolic.Max(a, b)
+	case 18:
+		return symbolic.Pow(a, symbolic.IntExpr(-int64(rng.IntN(3)+1)))
 	case 0, 1:
 		return symbolic.Add(a, b)
 	case 2:
@@ -150,9 +164,9 @@ func randomExpr(rng *rand.Rand, depth int) *symbolic.Expr {
 // is defined (and moderate), the result is defined and equal.
 func TestSimplifySoundness(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	n := 300
+	n := 600
 	if testing.Short() {
-		n = 60
+		n = 100
 	}
 	for i := 0; i < n; i++ {
 		e := randomExpr(rng, 4)

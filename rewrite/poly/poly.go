@@ -397,7 +397,7 @@ func (p *Poly) Normal() (*Poly, *big.Rat) {
 }
 
 // contentIn returns the gcd of the coefficients of p as a polynomial in v.
-func contentIn(p *Poly, v int) *Poly {
+func (g0 *gcdRun) contentIn(p *Poly, v int) *Poly {
 	d := p.Deg(v)
 	var g *Poly
 	for k := d; k >= 0; k-- {
@@ -408,9 +408,9 @@ func contentIn(p *Poly, v int) *Poly {
 		if g == nil {
 			g = c
 		} else {
-			g = GCD(g, c)
+			g = g0.gcd(g, c)
 		}
-		if g.IsConst() {
+		if g.IsConst() || g0.failed {
 			return One(p.N)
 		}
 	}
@@ -422,21 +422,26 @@ func contentIn(p *Poly, v int) *Poly {
 }
 
 // primitiveIn returns p divided by its content in v.
-func primitiveIn(p *Poly, v int) *Poly {
-	c := contentIn(p, v)
+func (g0 *gcdRun) primitiveIn(p *Poly, v int) *Poly {
+	c := g0.contentIn(p, v)
 	q, _ := p.DivExact(c)
 	n, _ := q.Normal()
 	return n
 }
 
 // prem is the pseudo-remainder of a by b in variable v.
-func prem(a, b *Poly, v int) *Poly {
+func (g0 *gcdRun) prem(a, b *Poly, v int) *Poly {
 	db := b.Deg(v)
 	lb := b.Coeff(v, db)
 	r := a
 	for !r.IsZero() && r.Deg(v) >= db {
 		dr := r.Deg(v)
 		lr := r.Coeff(v, dr)
+		g0.work += (len(lb.Terms)*len(r.Terms) + len(lr.Terms)*len(b.Terms)) * (1 + r.maxBits()/64)
+		if g0.work > g0.limit {
+			g0.failed = true
+			return nil
+		}
 		x, err1 := lb.Mul(r)
 		y, err2 := lr.Mul(b.mulVarPow(v, dr-db))
 		if err1 != nil || err2 != nil {
@@ -457,9 +462,43 @@ func firstVar(p, q *Poly) int {
 	return -1
 }
 
+// DefaultGCDWork bounds the work of one GCD, in term products weighted by
+// coefficient size (64-bit words).
+const DefaultGCDWork = 400_000
+
+// gcdRun carries the work budget of one gcd computation: pseudo-remainder
+// sequences can grow without bound on unlucky inputs, so past the budget
+// the computation gives up rather than hang.
+type gcdRun struct {
+	work, limit int
+	failed      bool
+}
+
 // GCD returns the greatest common divisor of p and q, normalised (integer
 // coprime coefficients, positive leading coefficient); GCD(0, 0) = 0.
+// When the computation exceeds DefaultGCDWork it returns 1, which divides
+// everything: callers that cancel by the gcd stay correct, only less
+// simplified. Use GCDLimited to learn whether that happened.
 func GCD(p, q *Poly) *Poly {
+	g, _ := GCDLimited(p, q, DefaultGCDWork)
+	return g
+}
+
+// GCDLimited is GCD with a work limit; ok is false (and the result 1)
+// when the limit was reached.
+func GCDLimited(p, q *Poly, limit int) (g *Poly, ok bool) {
+	r := &gcdRun{limit: limit}
+	g = r.gcd(p, q)
+	if r.failed {
+		return One(p.N), false
+	}
+	return g, true
+}
+
+func (g0 *gcdRun) gcd(p, q *Poly) *Poly {
+	if g0.failed {
+		return One(p.N)
+	}
 	switch {
 	case p.IsZero():
 		n, _ := q.Normal()
@@ -476,29 +515,33 @@ func GCD(p, q *Poly) *Poly {
 	}
 	v := firstVar(p, q)
 	if !p.Has(v) {
-		return GCD(p, contentIn(q, v))
+		return g0.gcd(p, g0.contentIn(q, v))
 	}
 	if !q.Has(v) {
-		return GCD(contentIn(p, v), q)
+		return g0.gcd(g0.contentIn(p, v), q)
 	}
-	cp, cq := contentIn(p, v), contentIn(q, v)
-	c := GCD(cp, cq)
+	cp, cq := g0.contentIn(p, v), g0.contentIn(q, v)
+	c := g0.gcd(cp, cq)
+	if g0.failed {
+		return One(p.N)
+	}
 	a, _ := p.DivExact(cp)
 	b, _ := q.DivExact(cq)
 	if a.Deg(v) < b.Deg(v) {
 		a, b = b, a
 	}
 	for !b.IsZero() {
-		r := prem(a, b, v)
-		if r == nil {
-			return One(p.N) // too large to decide: 1 is a safe divisor
+		r := g0.prem(a, b, v)
+		if r == nil || g0.failed {
+			g0.failed = true
+			return One(p.N)
 		}
 		a = b
 		if r.IsZero() {
 			b = r
 			break
 		}
-		b = primitiveIn(r, v)
+		b = g0.primitiveIn(r, v)
 		if b.Deg(v) <= 0 {
 			// A remainder free of v: the primitive parts are coprime.
 			a = One(p.N)
@@ -507,10 +550,11 @@ func GCD(p, q *Poly) *Poly {
 	}
 	g := a
 	if g.Has(v) {
-		g = primitiveIn(g, v)
+		g = g0.primitiveIn(g, v)
 	}
 	out, err := c.Mul(g)
-	if err != nil {
+	if err != nil || g0.failed {
+		g0.failed = true
 		return One(p.N)
 	}
 	n, _ := out.Normal()
@@ -539,14 +583,23 @@ type Factor struct {
 
 // SquareFree returns c and factors with p = c * Π f.P^f.Mult, where the
 // factors are square-free and pairwise coprime (Yun's algorithm, applied
-// in each variable to the primitive part, the content recursively).
+// in each variable to the primitive part, the content recursively). If a
+// gcd exceeds its work limit the factorisation is p itself, once: still a
+// true factorisation, just not a square-free one.
 func SquareFree(p *Poly) (*big.Rat, []Factor) {
 	if p.IsZero() {
 		return new(big.Rat), nil
 	}
 	q, c := p.Normal()
 	var out []Factor
-	squareFreeRec(q, &out)
+	g0 := &gcdRun{limit: DefaultGCDWork}
+	g0.squareFreeRec(q, &out)
+	if g0.failed {
+		if q.IsConst() {
+			return c, nil
+		}
+		return c, []Factor{{q, 1}}
+	}
 	// Merge equal factors (a variable can appear in several passes).
 	merged := out[:0]
 	for _, f := range out {
@@ -568,23 +621,23 @@ func SquareFree(p *Poly) (*big.Rat, []Factor) {
 	return c, merged
 }
 
-func squareFreeRec(p *Poly, out *[]Factor) {
-	if p.IsConst() {
+func (g0 *gcdRun) squareFreeRec(p *Poly, out *[]Factor) {
+	if p.IsConst() || g0.failed {
 		return
 	}
 	v := firstVar(p, p)
-	cont := contentIn(p, v)
+	cont := g0.contentIn(p, v)
 	prim, _ := p.DivExact(cont)
 	prim, _ = prim.Normal()
 	// Yun's algorithm in v.
 	d := prim.Derivative(v)
-	a := GCD(prim, d)
+	a := g0.gcd(prim, d)
 	b, _ := prim.DivExact(a)
 	c, _ := d.DivExact(a)
-	for i := 1; !b.IsConst(); i++ {
+	for i := 1; !b.IsConst() && !g0.failed; i++ {
 		db := b.Derivative(v)
 		dd := c.Sub(db)
-		g := GCD(b, dd)
+		g := g0.gcd(b, dd)
 		if !g.IsConst() {
 			gn, _ := g.Normal()
 			*out = append(*out, Factor{gn, i})
@@ -595,5 +648,14 @@ func squareFreeRec(p *Poly, out *[]Factor) {
 			break
 		}
 	}
-	squareFreeRec(cont, out)
+	g0.squareFreeRec(cont, out)
+}
+
+// maxBits is the largest numerator or denominator size in bits.
+func (p *Poly) maxBits() int {
+	m := 0
+	for _, t := range p.Terms {
+		m = max(m, t.Coef.Num().BitLen(), t.Coef.Denom().BitLen())
+	}
+	return m
 }
