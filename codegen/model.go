@@ -92,3 +92,31 @@ func (m *TapeModel) DenseJac() func(J, u, p []float64, t float64) {
 		}
 	}
 }
+
+// CompileSystem compiles an ODE system: its right-hand side and sparse
+// Jacobian (System.Jacobian, which differentiates sums term by term), with
+// the states, parameters and independent variable of sys as inputs.
+// Field systems (spectral derivatives) have no pointwise right-hand side
+// and are not supported.
+func CompileSystem(ctx context.Context, sys *symbolic.System, opts Options) (*Model, error) {
+	if len(sys.Fields) > 0 {
+		return nil, fmt.Errorf("codegen: model %q has fields with spectral derivatives; only pointwise ODE systems can be compiled", sys.Name)
+	}
+	if len(sys.States) == 0 {
+		return nil, fmt.Errorf("codegen: model %q has no states", sys.Name)
+	}
+	vars := Vars{States: sys.StateSyms(), Params: sys.ParamSyms(), Time: sys.T}
+	f, err := Lower(ctx, sys.RHS(), vars, opts)
+	if err != nil {
+		return nil, err
+	}
+	sj, err := sys.Jacobian(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("codegen: Jacobian: %w", err)
+	}
+	j, err := Lower(ctx, sj.Values, vars, opts)
+	if err != nil {
+		return nil, fmt.Errorf("codegen: Jacobian: %w", err)
+	}
+	return &Model{Vars: vars, RHS: f, Jac: j, Pattern: sj.Pattern}, nil
+}
