@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/examples/bcr/network"
 	"github.com/symcalc/symcalc/examples/tracing/autosparse"
+	"github.com/symcalc/symcalc/parser"
 )
 
 // timeCall returns the median ns per call of f over reps batches of at
@@ -81,6 +85,59 @@ func mainBCR(ctx context.Context, reps int, shared, out string) error {
 	return nil
 }
 
+// mainTerms times building the BCR equations from the .net text and their
+// sparse Jacobian, beside bcr_sympy.py's figures for SymPy (run.sh writes
+// them to out/bcr_sympy.jsonl).
 func mainTerms(ctx context.Context, reps int, shared, out string) error {
-	return fmt.Errorf("terms: not written yet")
+	path := filepath.Join(shared, "bionetgen", "bcr", "bcr.net")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var tb, tj, cb, cj []float64
+	var nnz int
+	for r := 0; r < reps; r++ {
+		runtime.GC()
+		w0, c0 := time.Now(), cpuTime()
+		sys, err := parser.ParseBioNetGen(ctx, path, string(src))
+		if err != nil {
+			return err
+		}
+		w1, c1 := time.Now(), cpuTime()
+		jac, err := sys.Jacobian(ctx)
+		if err != nil {
+			return err
+		}
+		w2, c2 := time.Now(), cpuTime()
+		nnz = jac.NNZ()
+		tb, tj = append(tb, w1.Sub(w0).Seconds()), append(tj, w2.Sub(w1).Seconds())
+		cb, cj = append(cb, c1-c0), append(cj, c2-c1)
+	}
+	fmt.Printf("symcalc: build %.3fs wall (%.3fs cpu), sparse Jacobian (%d nonzeros) %.3fs wall (%.3fs cpu)\n",
+		median(tb), median(cb), nnz, median(tj), median(cj))
+	b, err := os.ReadFile(filepath.Join(out, "bcr_sympy.jsonl"))
+	if err != nil {
+		fmt.Println("(no SymPy figures: run bench/tracing/run.sh terms)")
+		return nil
+	}
+	var sp struct {
+		Version string  `json:"sympy"`
+		Build   float64 `json:"build_s"`
+		Jac     float64 `json:"jac_s"`
+		NNZ     int     `json:"jac_nnz"`
+		BuildC  float64 `json:"build_cpu_s"`
+		JacC    float64 `json:"jac_cpu_s"`
+	}
+	if err := json.Unmarshal(b, &sp); err != nil {
+		return fmt.Errorf("bcr_sympy.jsonl: %w", err)
+	}
+	fmt.Println("\n| | build equations from .net (s) | sparse Jacobian (s) | nonzeros |")
+	fmt.Println("|---|---|---|---|")
+	fmt.Printf("| symcalc (wall) | %.3f | %.3f | %d |\n", median(tb), median(tj), nnz)
+	fmt.Printf("| SymPy %s (wall) | %.3f | %.3f | %d |\n", sp.Version, sp.Build, sp.Jac, sp.NNZ)
+	fmt.Printf("| symcalc (CPU) | %.3f | %.3f | |\n", median(cb), median(cj))
+	fmt.Printf("| SymPy %s (CPU) | %.3f | %.3f | |\n", sp.Version, sp.BuildC, sp.JacC)
+	fmt.Printf("| SymPy / symcalc, wall | %.0fx | %.0fx | |\n", sp.Build/median(tb), sp.Jac/median(tj))
+	fmt.Printf("| SymPy / symcalc, CPU | %.0fx | %.0fx | |\n", sp.BuildC/median(cb), sp.JacC/median(cj))
+	return nil
 }

@@ -8,12 +8,16 @@ package network
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/symcalc/symcalc/codegen"
 	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/examples/tracing/autosparse"
+	"github.com/symcalc/symcalc/integrators"
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/symbolic"
 )
@@ -110,4 +114,80 @@ func Optimise(ctx context.Context, rhs []*symbolic.Expr, opts egraph.SimplifyOpt
 // Compile lowers rhs with its sparse Jacobian.
 func (n *Network) Compile(ctx context.Context, rhs []*symbolic.Expr, opts autosparse.Options) (*autosparse.Model, error) {
 	return autosparse.Build(ctx, rhs, codegen.Vars{States: n.States}, opts)
+}
+
+// Simulate integrates the compiled network from u0 over [0, t1] with BDF
+// on the sparse Jacobian (sparse LU), saving only the final state.
+func Simulate(ctx context.Context, m *autosparse.Model, u0 []float64, t1, rtol, atol float64) (*integrators.Solution, error) {
+	p := m.Problem(append([]float64(nil), u0...), nil, 0, t1)
+	p.Autonomous = true
+	return integrators.Solve(ctx, p, integrators.BDF(), &integrators.Options{
+		RTol: rtol, ATol: atol, SaveAt: []float64{t1}, Linear: integrators.LinearSparse,
+	})
+}
+
+// GroupValues evaluates the groups at the state u.
+func (n *Network) GroupValues(u []float64) ([]float64, error) {
+	env := make(map[string]float64, len(u))
+	for i, s := range n.States {
+		env[s.Name()] = u[i]
+	}
+	out := make([]float64, len(n.Groups))
+	for i, g := range n.Groups {
+		v, err := symbolic.Eval(g, env)
+		if err != nil {
+			return nil, fmt.Errorf("group %s: %w", n.GroupNames[i], err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Errors measures a final state against a reference: max |u − ref| over
+// the species, the max relative error over species with |ref| ≥ 1, and
+// the max relative error over the groups (the columns of the peers'
+// RESULTS.md).
+type Errors struct{ Abs, RelSpecies, RelGroups float64 }
+
+// Compare computes the Errors of u against the reference file, which lists
+// one "name value" line per species, then one per group (peers2's
+// bcr_ref_t10000.txt).
+func (n *Network) Compare(u []float64, refPath string) (Errors, error) {
+	var e Errors
+	b, err := os.ReadFile(refPath)
+	if err != nil {
+		return e, err
+	}
+	var vals []float64
+	for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			return e, fmt.Errorf("%s:%d: want \"name value\"", refPath, i+1)
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			return e, fmt.Errorf("%s:%d: %w", refPath, i+1, err)
+		}
+		vals = append(vals, v)
+	}
+	ns := len(n.States)
+	if len(vals) != ns+len(n.Groups) {
+		return e, fmt.Errorf("%s: %d values, want %d species + %d groups", refPath, len(vals), ns, len(n.Groups))
+	}
+	for i := 0; i < ns; i++ {
+		d := math.Abs(u[i] - vals[i])
+		e.Abs = math.Max(e.Abs, d)
+		if math.Abs(vals[i]) >= 1 {
+			e.RelSpecies = math.Max(e.RelSpecies, d/math.Abs(vals[i]))
+		}
+	}
+	g, err := n.GroupValues(u)
+	if err != nil {
+		return e, err
+	}
+	for i, v := range g {
+		r := vals[ns+i]
+		e.RelGroups = math.Max(e.RelGroups, math.Abs(v-r)/math.Abs(r))
+	}
+	return e, nil
 }
