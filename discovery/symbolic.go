@@ -116,14 +116,17 @@ func compileKernel(ctx context.Context, outs []*symbolic.Expr, pv *pointVars, pa
 	return &pointKernel{pv: pv, tape: tape, nOut: len(outs)}, nil
 }
 
-// FieldTerm is a candidate term over a periodic field: a label and the term.
+// FieldTerm is a candidate term over a periodic field: a label, the term,
+// and optionally its text in equation-file syntax (as the user wrote it;
+// empty means printed from Expr by TermSyntax).
 type FieldTerm struct {
 	Name string
 	Expr *symbolic.Expr
+	Term string
 }
 
 // PDETerms returns the terms u^p·dx(u, q) of PDELibrary as symbolic terms,
-// in the same order (PDETermOrder) and with the same labels.
+// in the same order (PDETermOrder) and with the same labels and term text.
 func PDETerms(field string, maxP, maxQ int) []FieldTerm {
 	u := symbolic.Sym(field)
 	var out []FieldTerm
@@ -133,16 +136,19 @@ func PDETerms(field string, maxP, maxQ int) []FieldTerm {
 		if q > 0 {
 			e = symbolic.Mul(e, symbolic.FieldDerivSym(field, q))
 		}
-		var name string
+		var name, term string
 		switch {
 		case q == 0:
 			name = powLabel(field, p)
+			term = name
 		case p == 0:
 			name = derivLabel(field, q)
+			term = fmt.Sprintf("dx(%s, %d)", field, q)
 		default:
 			name = powLabel(field, p) + "*" + derivLabel(field, q)
+			term = fmt.Sprintf("%s*dx(%s, %d)", powLabel(field, p), field, q)
 		}
-		out = append(out, FieldTerm{Name: name, Expr: e})
+		out = append(out, FieldTerm{Name: name, Expr: e, Term: term})
 	}
 	return out
 }
@@ -249,7 +255,11 @@ func FieldLibrary(ctx context.Context, snapshots [][]float64, terms []FieldTerm,
 		if name == "" {
 			name = t.Expr.String()
 		}
-		lib.Columns[j] = Column{Name: name, Term: TermSyntax(t.Expr), Values: out[j*rows : (j+1)*rows : (j+1)*rows]}
+		term := t.Term
+		if term == "" {
+			term = TermSyntax(t.Expr)
+		}
+		lib.Columns[j] = Column{Name: name, Term: term, Values: out[j*rows : (j+1)*rows : (j+1)*rows]}
 	}
 	return lib, nil
 }
@@ -283,6 +293,7 @@ func WeakTerms(field string, maxP, maxQ int) []FieldTerm {
 			for range q {
 				e = TotalDerivative(e, field, nil)
 			}
+			e = symbolic.Expand(e)
 			out = append(out, FieldTerm{Name: e.String(), Expr: e})
 		}
 	}

@@ -54,7 +54,7 @@ sparse fit is printed in equation-file syntax with standard deviations.
   --noise MODE       none (default); enkf: estimate the states with a
                      localised stochastic EnKF first; weak: weak-form library
                      of the terms dx(u^p, q), which never differentiates data
-  --threshold T      STLSQ threshold on physical coefficients (default 0.05)
+  --threshold T      STLSQ and l0 threshold on physical coefficients (default 0.05)
   --pairs K          use only the first K pairs
   --param NAME=V     override a model parameter (repeatable)
   -o OUT             write the corrected model (its der(u) plus the
@@ -217,6 +217,9 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func discoverSolver(method string, threshold float64) (discovery.Solver, error) {
+	if !(threshold >= 0) {
+		return nil, usagef("--threshold %g must not be negative", threshold)
+	}
 	switch method {
 	case "ard":
 		return discovery.ARD{}, nil
@@ -225,12 +228,9 @@ func discoverSolver(method string, threshold float64) (discovery.Solver, error) 
 	case "fastrvm":
 		return discovery.FastRVM{}, nil
 	case "stlsq":
-		if !(threshold >= 0) {
-			return nil, usagef("--threshold %g must not be negative", threshold)
-		}
 		return discovery.STLSQ{Threshold: threshold}, nil
 	case "l0":
-		return discovery.BestSubset{MaxTerms: 3, Gamma: 1}, nil
+		return discovery.BestSubset{MaxTerms: 3, Gamma: 1, Threshold: threshold}, nil
 	}
 	return nil, usagef("--method %q: want ard, rvm, fastrvm, stlsq or l0", method)
 }
@@ -357,7 +357,7 @@ func parseUserTerms(s, field string, x *symbolic.Expr) ([]discovery.FieldTerm, e
 			}
 			return nil, usagef("--terms: %s uses %q; a term may use only %s, dx(%s, q) and %s", part, v.Name(), field, field, x)
 		}
-		out = append(out, discovery.FieldTerm{Name: part, Expr: e})
+		out = append(out, discovery.FieldTerm{Name: part, Expr: e, Term: part})
 	}
 	return out, nil
 }
@@ -538,7 +538,7 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 		}
 		e := pointwise[j].Expr
 		term := discovery.TermSyntax(e)
-		if e.Kind() == symbolic.KAdd {
+		if strings.Contains(term, " + ") || strings.Contains(term, " - ") || strings.ContainsAny(term[:1], "-0123456789") {
 			term = "(" + term + ")"
 		}
 		t := discovery.Term{Term: term, Coef: fit.Coef[j]}
