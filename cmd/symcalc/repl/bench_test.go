@@ -41,8 +41,8 @@ func BenchmarkExec(b *testing.B) {
 }
 
 // BenchmarkSimulateLorenz measures :simulate of the Lorenz model to t = 10
-// (saveat 0.01, Tsit5, rtol 1e-8), whose right-hand side the REPL
-// evaluates with symbolic.Eval.
+// (saveat 0.01, Tsit5, rtol 1e-8): lowering to the tape VM, the
+// integration, and the result columns.
 func BenchmarkSimulateLorenz(b *testing.B) {
 	e := New()
 	e.SetDir("testdata")

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/symcalc/symcalc/codegen"
 	"github.com/symcalc/symcalc/integrators"
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/symbolic"
@@ -274,15 +275,22 @@ func (s *state) simulate(ctx context.Context, args []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf(":simulate: %w", err)
 	}
-	prob := &integrators.Problem{F: evalRHS(sys), U0: u0, P: p, T0: cfg.t0, T1: cfg.t1}
-	if len(sys.States) <= maxAnalyticJacobian {
-		prob.Jac = evalJacobian(sys)
+	// The right-hand side and its sparse Jacobian run on codegen's tape VM,
+	// as in symcalc run.
+	vars := codegen.Vars{States: sys.StateSyms(), Params: sys.ParamSyms(), Time: sys.T}
+	cm, err := codegen.Compile(ctx, sys.RHS(), vars, codegen.Options{})
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	tm, err := codegen.NewTapeModel(cm)
+	if err != nil {
+		return "", fmt.Errorf(":simulate: %w", err)
+	}
+	prob := &integrators.Problem{F: tm.RHS(), U0: u0, P: p, T0: cfg.t0, T1: cfg.t1}
+	if len(sys.States) <= maxDenseJacobian {
+		prob.Jac = tm.DenseJac()
 	} else {
-		sj, err := sys.Jacobian(ctx)
-		if err != nil {
-			return "", err
-		}
-		prob.Sparse = evalSparseJacobian(sys, sj)
+		prob.Sparse = &integrators.SparseJacobian{RowPtr: tm.RowPtr(), ColIdx: tm.ColIdx(), Fill: tm.JacFill()}
 	}
 	opts := &integrators.Options{RTol: cfg.rtol, ATol: cfg.atol, Dt: cfg.dt}
 	if cfg.saveat > 0 {
@@ -446,23 +454,25 @@ func (s *state) simulateField(ctx context.Context, cfg simSettings) (string, err
 // vals are u and its derivatives (in the order newPointEval was given).
 type pointEval func(vals, p []float64, x, t float64) float64
 
-// newPointEval evaluates the nonlinear part with symbolic.Eval.
-func newPointEval(_ context.Context, sys *symbolic.System, fld symbolic.Field, syms []*symbolic.Expr) (pointEval, error) {
-	env := map[string]float64{"pi": math.Pi}
-	xname, tname := fld.X.Name(), sys.T.Name()
+// newPointEval evaluates the nonlinear part on codegen's tape VM.
+func newPointEval(ctx context.Context, sys *symbolic.System, fld symbolic.Field, syms []*symbolic.Expr) (pointEval, error) {
+	params := append(sys.ParamSyms(), fld.X)
+	prog, err := codegen.Lower(ctx, []*symbolic.Expr{fld.Nonlinear}, codegen.Vars{States: syms, Params: params, Time: sys.T}, codegen.Options{})
+	if err != nil {
+		return nil, err
+	}
+	tape, err := codegen.NewTape(prog)
+	if err != nil {
+		return nil, err
+	}
+	ev := tape.NewEvaluator()
+	pp := make([]float64, len(params))
+	out := make([]float64, 1)
 	return func(vals, p []float64, x, t float64) float64 {
-		for i, q := range sys.Params {
-			env[q.Name] = p[i]
-		}
-		for i, s := range syms {
-			env[s.Name()] = vals[i]
-		}
-		env[xname], env[tname] = x, t
-		v, err := symbolic.Eval(fld.Nonlinear, env)
-		if err != nil {
-			return math.NaN()
-		}
-		return v
+		copy(pp, p)
+		pp[len(pp)-1] = x
+		ev.Eval(out, vals, pp, t)
+		return out[0]
 	}, nil
 }
 
@@ -487,98 +497,9 @@ func parseNumber(s string) (float64, error) {
 	return symbolic.Eval(e, map[string]float64{"pi": math.Pi})
 }
 
-// evalRHS evaluates the model's right-hand side by symbolic.Eval. It is
-// the slow general path (a map lookup per symbol), fine for the small
-// models one explores at a prompt.
-func evalRHS(sys *symbolic.System) integrators.RHS {
-	rhs := sys.RHS()
-	env := map[string]float64{"pi": math.Pi}
-	tname := sys.T.Name()
-	return func(du, u, p []float64, t float64) {
-		for i, q := range sys.Params {
-			env[q.Name] = p[i]
-		}
-		for i, st := range sys.States {
-			env[st.Name] = u[i]
-		}
-		env[tname] = t
-		for i, f := range rhs {
-			v, err := symbolic.Eval(f, env)
-			if err != nil {
-				v = math.NaN() // the solver stops with a non-finite state
-			}
-			du[i] = v
-		}
-	}
-}
-
-// maxAnalyticJacobian is the largest model given its Jacobian as a dense
-// matrix; larger ones get it in sparse form (for the sparse LU).
-const maxAnalyticJacobian = 64
-
-// evalSparseJacobian evaluates the structural nonzeros of the Jacobian in
-// CSR order, for integrators.SparseJacobian.
-func evalSparseJacobian(sys *symbolic.System, sj *symbolic.SparseJacobian) *integrators.SparseJacobian {
-	env := map[string]float64{"pi": math.Pi}
-	tname := sys.T.Name()
-	return &integrators.SparseJacobian{
-		RowPtr: sj.RowPtr, ColIdx: sj.ColIdx,
-		Fill: func(vals, u, p []float64, t float64) {
-			for i, q := range sys.Params {
-				env[q.Name] = p[i]
-			}
-			for i, st := range sys.States {
-				env[st.Name] = u[i]
-			}
-			env[tname] = t
-			for k, e := range sj.Values {
-				v, err := symbolic.Eval(e, env)
-				if err != nil {
-					v = math.NaN()
-				}
-				vals[k] = v
-			}
-		},
-	}
-}
-
-// evalJacobian evaluates the symbolic Jacobian's nonzero entries
-// (row-major, as integrators.DenseJacobian wants).
-func evalJacobian(sys *symbolic.System) integrators.DenseJacobian {
-	jac := sys.DenseJacobian()
-	n := len(jac)
-	type entry struct {
-		k int
-		e *symbolic.Expr
-	}
-	var nz []entry
-	for i, row := range jac {
-		for j, e := range row {
-			if e != symbolic.Zero() {
-				nz = append(nz, entry{i*n + j, e})
-			}
-		}
-	}
-	env := map[string]float64{"pi": math.Pi}
-	tname := sys.T.Name()
-	return func(J []float64, u, p []float64, t float64) {
-		clear(J)
-		for i, q := range sys.Params {
-			env[q.Name] = p[i]
-		}
-		for i, st := range sys.States {
-			env[st.Name] = u[i]
-		}
-		env[tname] = t
-		for _, en := range nz {
-			v, err := symbolic.Eval(en.e, env)
-			if err != nil {
-				v = math.NaN()
-			}
-			J[en.k] = v
-		}
-	}
-}
+// maxDenseJacobian is the largest model whose stiff solvers get a dense
+// Jacobian (dense LU); larger ones get the sparse one (sparse LU).
+const maxDenseJacobian = 64
 
 // columns turns a Solution into named columns, evaluating the observed
 // variables and outputs at every saved time.
