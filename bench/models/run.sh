@@ -14,7 +14,7 @@ COUNT=${COUNT:-3}
 go test -c -o /tmp/symcalc-parser.test ./parser
 (cd parser && /usr/bin/time -f 'go benchmarks: user %U s, sys %S s, wall %e s' \
   /tmp/symcalc-parser.test -test.run '^$' \
-  -test.bench 'ParseDSL|ParseBioNetGenBCR|BCRImportAndJacobian|BrusselatorExpand128' \
+  -test.bench 'ParseDSL|DSLStatementsOnly|ParseBioNetGenBCR|BCRImportAndJacobian|BrusselatorExpand128' \
   -test.benchtime 5x -test.count "$COUNT" -test.benchmem)
 
 PEER=../shared/workloads/peers2/bcr_import.py
