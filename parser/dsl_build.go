@@ -29,7 +29,7 @@ func ParseModel(ctx context.Context, file, src string) (*symbolic.System, error)
 		ctx: ctx, file: file, src: blankComments(src), orig: src, sys: symbolic.NewSystem(""),
 		consts: map[string]*symbolic.Expr{}, grids: map[string]*gridDim{},
 		states: map[string]*stateDef{}, lets: map[string]*letDef{},
-		fields: map[string]bool{}, declared: map[string]int{},
+		fields: map[string]bool{}, declared: map[string]int{}, later: map[string]int{},
 	}
 	if err := b.build(ast); err != nil {
 		var pe *Error
@@ -155,6 +155,7 @@ type builder struct {
 	fields   map[string]bool
 	coord    string
 	declared map[string]int // name → offset of its declaration
+	later    map[string]int // every name declared anywhere in the file
 	sc       scope
 	refs     int // indexed references created so far
 	opts     *Options
@@ -184,6 +185,20 @@ func (b *builder) build(f *dslFile) error {
 	// Pre-pass: state names, so that let definitions may refer to states
 	// declared further down.
 	for _, st := range f.Stmts {
+		switch {
+		case st.Decl != nil:
+			for _, bd := range st.Decl.Binds {
+				if _, ok := b.later[bd.Name]; !ok {
+					b.later[bd.Name] = bd.Pos.Offset
+				}
+			}
+		case st.Grid != nil:
+			for _, d := range st.Grid.Dims {
+				if _, ok := b.later[d.Name]; !ok {
+					b.later[d.Name] = d.Pos.Offset
+				}
+			}
+		}
 		if st.Decl == nil || st.Decl.Kind != "state" {
 			continue
 		}
@@ -1004,6 +1019,9 @@ func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 	}
 	if _, ok := b.declared[name]; ok {
 		return nil, fmt.Errorf("%q cannot be used before its declaration", name)
+	}
+	if off, ok := b.later[name]; ok {
+		return nil, fmt.Errorf("%q is declared later, on line %d: move that declaration above this use", name, PosOf(b.src, off).Line)
 	}
 	return nil, fmt.Errorf("unknown name %q%s", name, symbolic.DidYouMean(name, b.allNames()))
 }
