@@ -128,7 +128,7 @@ func cpuNow() float64 {
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
-func runRow(r row, runs int) (result, error) {
+func runRow(r row, runs int, eggOrder bool) (result, error) {
 	var res result
 	// Rows far below the CPU clock's resolution are timed in batches of
 	// reps runs, and the figure is the batch time divided by reps.
@@ -206,6 +206,7 @@ func main() {
 	only := flag.String("only", "", "run only rows whose name contains this")
 	runs := flag.Int("runs", 5, "runs per row (median); rows whose egg figure exceeds 5 s run once")
 	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
+	order := flag.String("order", "egg", "class visiting order: egg (egg's hash-table order, exact hashcons sizes) or id (increasing id)")
 	flag.Parse()
 
 	if *rowName != "" {
@@ -223,7 +224,7 @@ func main() {
 		}
 		for _, r := range rows {
 			if r.name == *rowName {
-				res, err := runRow(r, *runs)
+				res, err := runRow(r, *runs, *order == "egg")
 				if err != nil {
 					fmt.Fprintln(os.Stderr, err)
 					os.Exit(1)
@@ -250,6 +251,10 @@ func main() {
 	}
 	fmt.Printf("%-22s %6s %6s | %9s %9s | %8s %8s | %9s %9s %6s | %7s %7s %6s | %s\n",
 		"row", "iters", "egg", "e-nodes", "egg", "classes", "egg", "CPU s", "egg CPU s", "ratio", "RSS MB", "egg MB", "ratio", "stop")
+	if *order != "egg" && *order != "id" {
+		fmt.Fprintf(os.Stderr, "egraph-bench: -order must be egg or id, not %q\n", *order)
+		os.Exit(2)
+	}
 	for _, r := range rows {
 		if !sets["all"] && !sets[r.set] {
 			continue
@@ -261,7 +266,7 @@ func main() {
 		if r.eggCPU > 5 {
 			n = 1
 		}
-		cmd := exec.Command(self, "-row", r.name, "-runs", fmt.Sprint(n))
+		cmd := exec.Command(self, "-row", r.name, "-runs", fmt.Sprint(n), "-order", *order)
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
