@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/symcalc/symcalc/egraph"
@@ -16,33 +18,42 @@ import (
 	"github.com/symcalc/symcalc/parser"
 )
 
-// timeCall returns the median ns per call of f over reps batches of at
-// least 100 ms each.
-func timeCall(reps int, f func()) float64 {
-	f()
+// timePair returns the median process-CPU ns per call of fa and fb,
+// measured in alternating batches of about 100 ms so that the load on a
+// shared machine affects both alike.
+func timePair(reps int, fa, fb func()) (float64, float64) {
+	fa()
+	fb()
 	n := 1
 	for {
-		t := time.Now()
+		c := cpuTime()
 		for i := 0; i < n; i++ {
-			f()
+			fa()
 		}
-		if d := time.Since(t); d > 100*time.Millisecond {
+		if cpuTime()-c > 0.1 {
 			break
 		}
 		n *= 2
 	}
-	var s []float64
+	var sa, sb []float64
 	for r := 0; r < reps; r++ {
-		t := time.Now()
-		for i := 0; i < n; i++ {
-			f()
+		for k, f := range []func(){fa, fb} {
+			c := cpuTime()
+			for i := 0; i < n; i++ {
+				f()
+			}
+			d := (cpuTime() - c) * 1e9 / float64(n)
+			if k == 0 {
+				sa = append(sa, d)
+			} else {
+				sb = append(sb, d)
+			}
 		}
-		s = append(s, float64(time.Since(t).Nanoseconds())/float64(n))
 	}
-	return median(s)
+	return median(sa), median(sb)
 }
 
-func mainBCR(ctx context.Context, reps int, shared, out string) error {
+func mainBCR(ctx context.Context, reps, chunk int, shared, out string) error {
 	path := filepath.Join(shared, "bionetgen", "bcr", "bcr.net")
 	t0 := time.Now()
 	net, err := network.Load(ctx, path)
@@ -56,12 +67,12 @@ func mainBCR(ctx context.Context, reps int, shared, out string) error {
 		return err
 	}
 	fmt.Printf("plain: Jacobian (%d nonzeros) + lowering %.3fs; %d RHS instructions\n", plain.Pattern.NNZ(), time.Since(t1).Seconds(), plain.RHSInstructions)
-	opt, rep, err := network.Optimise(ctx, net.RHS, egraph.SimplifyOptions{})
+	opt, rep, err := network.Optimise(ctx, net.RHS, chunk, egraph.SimplifyOptions{})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("e-graph: %v, %d iterations, %d nodes, %d classes, stop %v; cost %.0f -> %.0f\n", rep.Time.Round(time.Millisecond),
-		rep.Report.Iterations, rep.Report.Nodes, rep.Report.Classes, rep.Report.Stop, rep.StartCost, rep.Cost)
+	fmt.Printf("e-graph (%d equations per graph): %v, max %d iterations, %d nodes, %d classes, stops: %v; cost %.0f -> %.0f\n", chunk, rep.Time.Round(time.Millisecond),
+		rep.Report.Iterations, rep.Report.Nodes, rep.Report.Classes, stopSummary(rep.Stops), rep.StartCost, rep.Cost)
 	optm, err := net.Compile(ctx, opt, autosparse.Options{Workers: 1})
 	if err != nil {
 		return err
@@ -79,9 +90,29 @@ func mainBCR(ctx context.Context, reps int, shared, out string) error {
 			worst = math.Max(worst, d/s)
 		}
 	}
-	tp := timeCall(reps, func() { fp(dp, net.U0, nil, 0) })
-	to := timeCall(reps, func() { fo(do, net.U0, nil, 0) })
-	fmt.Printf("RHS at x0: plain %.0f ns/call, e-graph %.0f ns/call, speed-up %.2fx, max rel difference %.3g\n", tp, to, tp/to, worst)
+	tp, to := timePair(2*reps+1, func() { fp(dp, net.U0, nil, 0) }, func() { fo(do, net.U0, nil, 0) })
+	fmt.Printf("RHS at x0 (CPU time): plain %.0f ns/call, e-graph %.0f ns/call, speed-up %.2fx, max rel difference %.3g\n", tp, to, tp/to, worst)
+	refPath := filepath.Join(shared, "peers2", "bcr_ref_t10000.txt")
+	for _, c := range []struct {
+		name string
+		m    *autosparse.Model
+	}{{"plain", plain}, {"e-graph", optm}} {
+		for r := 0; r < reps; r++ {
+			w0, c0 := time.Now(), cpuTime()
+			sol, err := network.Simulate(ctx, c.m, net.U0, 10000, 1e-6, 1e-8)
+			wall, cpu := time.Since(w0).Seconds(), cpuTime()-c0
+			if err != nil {
+				return fmt.Errorf("%s simulation: %w", c.name, err)
+			}
+			e, err := net.Compare(sol.U[len(sol.U)-1], refPath)
+			if err != nil {
+				return err
+			}
+			st := sol.Stats
+			fmt.Printf("simulate t=0..10000 rtol 1e-6 atol 1e-8, %s RHS: wall %.2fs cpu %.2fs; steps %d RHS %d Jac %d LU %d; err abs %.2g rel(species>=1) %.2g rel(groups) %.2g\n",
+				c.name, wall, cpu, st.Accepted, st.RHSEvals, st.JacEvals, st.LUFactorisations, e.Abs, e.RelSpecies, e.RelGroups)
+		}
+	}
 	return nil
 }
 
@@ -140,4 +171,25 @@ func mainTerms(ctx context.Context, reps int, shared, out string) error {
 	fmt.Printf("| SymPy / symcalc, wall | %.0fx | %.0fx | |\n", sp.Build/median(tb), sp.Jac/median(tj))
 	fmt.Printf("| SymPy / symcalc, CPU | %.0fx | %.0fx | |\n", sp.BuildC/median(cb), sp.JacC/median(cj))
 	return nil
+}
+
+// stopSummary counts the e-graphs' stop reasons.
+func stopSummary(stops []string) string {
+	c := map[string]int{}
+	var keys []string
+	for _, s := range stops {
+		if c[s] == 0 {
+			keys = append(keys, s)
+		}
+		c[s]++
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d× %s", c[k], k)
+	}
+	return b.String()
 }

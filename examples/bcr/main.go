@@ -25,17 +25,18 @@ func main() {
 	net := flag.String("net", "../shared/workloads/bionetgen/bcr/bcr.net", "BioNetGen .net file")
 	ref := flag.String("ref", "", "reference final state (name value per line: species, then groups)")
 	opt := flag.Bool("egraph", false, "optimise the right-hand side with the e-graph before compiling")
+	chunk := flag.Int("chunk", 16, "equations per e-graph (0: all in one)")
 	t1 := flag.Float64("t1", 10000, "final time")
 	rtol := flag.Float64("rtol", 1e-6, "relative tolerance")
 	atol := flag.Float64("atol", 1e-8, "absolute tolerance")
 	flag.Parse()
-	if err := run(context.Background(), *net, *ref, *opt, *t1, *rtol, *atol); err != nil {
+	if err := run(context.Background(), *net, *ref, *opt, *chunk, *t1, *rtol, *atol); err != nil {
 		fmt.Fprintln(os.Stderr, "bcr:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, path, ref string, opt bool, t1, rtol, atol float64) error {
+func run(ctx context.Context, path, ref string, opt bool, chunk int, t1, rtol, atol float64) error {
 	start := time.Now()
 	n, err := network.Load(ctx, path)
 	if err != nil {
@@ -45,12 +46,12 @@ func run(ctx context.Context, path, ref string, opt bool, t1, rtol, atol float64
 	rhs := n.RHS
 	if opt {
 		var rep network.OptimiseReport
-		rhs, rep, err = network.Optimise(ctx, rhs, egraph.SimplifyOptions{})
+		rhs, rep, err = network.Optimise(ctx, rhs, chunk, egraph.SimplifyOptions{})
 		if err != nil {
 			return err
 		}
 		fmt.Printf("e-graph: %d iterations, stop %v, CPU cost %.0f -> %.0f, %v\n",
-			rep.Report.Iterations, rep.Report.Stop, rep.StartCost, rep.Cost, rep.Time.Round(time.Millisecond))
+			rep.Report.Iterations, rep.Stops, rep.StartCost, rep.Cost, rep.Time.Round(time.Millisecond))
 	}
 	start = time.Now()
 	m, err := n.Compile(ctx, rhs, autosparse.Options{})

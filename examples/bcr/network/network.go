@@ -88,27 +88,50 @@ func Parse(ctx context.Context, file, src string) (*Network, error) {
 
 // OptimiseReport says what the e-graph did.
 type OptimiseReport struct {
+	// Report sums nodes and classes over the groups and keeps the largest
+	// iteration count; Stops lists each group's stop reason.
 	Report          egraph.Report
+	Groups          int
+	Stops           []string
 	Cost, StartCost float64
 	Time            time.Duration
 }
 
-// Optimise rewrites the equations in one e-graph with egraph's default
-// rule set (factoring, Horner forms, strength reduction) and extracts the
-// cheapest system under the CPU-cost model with shared subterms counted
-// once.
-func Optimise(ctx context.Context, rhs []*symbolic.Expr, opts egraph.SimplifyOptions) ([]*symbolic.Expr, OptimiseReport, error) {
+// Optimise rewrites the equations with egraph's default rule set
+// (factoring, Horner forms, strength reduction) and extracts the cheapest
+// form under the CPU-cost model with shared subterms counted once. The
+// equations go through the e-graph in groups of chunk (all at once when
+// chunk ≤ 0): each group is one e-graph, which bounds its size, and the
+// code generator still shares equal subterms across groups because terms
+// are hash-consed.
+func Optimise(ctx context.Context, rhs []*symbolic.Expr, chunk int, opts egraph.SimplifyOptions) ([]*symbolic.Expr, OptimiseReport, error) {
 	start := time.Now()
 	opts.DAG = true
-	res, err := egraph.SimplifySystem(ctx, rhs, nil, nil, opts)
-	rep := OptimiseReport{Report: res.Report, Cost: res.Cost, StartCost: res.StartCost, Time: time.Since(start)}
-	if err != nil {
-		return nil, rep, fmt.Errorf("e-graph: %w", err)
+	if chunk <= 0 {
+		chunk = len(rhs)
 	}
-	if len(res.Terms) != len(rhs) {
-		return nil, rep, fmt.Errorf("e-graph returned %d equations for %d", len(res.Terms), len(rhs))
+	var rep OptimiseReport
+	out := make([]*symbolic.Expr, 0, len(rhs))
+	for lo := 0; lo < len(rhs); lo += chunk {
+		hi := min(lo+chunk, len(rhs))
+		res, err := egraph.SimplifySystem(ctx, rhs[lo:hi], nil, nil, opts)
+		if err != nil {
+			return nil, rep, fmt.Errorf("e-graph, equations %d-%d: %w", lo, hi-1, err)
+		}
+		if len(res.Terms) != hi-lo {
+			return nil, rep, fmt.Errorf("e-graph returned %d equations for %d", len(res.Terms), hi-lo)
+		}
+		out = append(out, res.Terms...)
+		rep.Cost += res.Cost
+		rep.StartCost += res.StartCost
+		rep.Report.Iterations = max(rep.Report.Iterations, res.Report.Iterations)
+		rep.Report.Nodes += res.Report.Nodes
+		rep.Report.Classes += res.Report.Classes
+		rep.Groups++
+		rep.Stops = append(rep.Stops, res.Report.Stop.String())
 	}
-	return res.Terms, rep, nil
+	rep.Time = time.Since(start)
+	return out, rep, nil
 }
 
 // Compile lowers rhs with its sparse Jacobian.
