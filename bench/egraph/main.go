@@ -154,7 +154,7 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 			}
 			g := egraph.New(l, an)
 			run := egraph.NewRunner(g)
-			run.IterLimit, run.NodeLimit, run.TimeLimit = r.iters, r.nodes, 200*time.Second
+			run.IterLimit, run.NodeLimit, run.TimeLimit = r.iters, r.nodes, time.Hour // egg's 120-200 s was never reached; ours must not be either under load
 			if r.sched == "simple" {
 				run.Scheduler = egraph.SimpleScheduler{}
 			}
