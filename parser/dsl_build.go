@@ -159,6 +159,7 @@ type builder struct {
 	sc       scope
 	refs     int // indexed references created so far
 	opts     *Options
+	fast     map[string]*symbolic.Expr // scalar states, params, consts: valid in any equation
 	syms     map[string]*symbolic.Expr // interned symbols of states and params
 	model    bool
 }
@@ -372,6 +373,7 @@ func (b *builder) constDecl(bd *dslBind) error {
 		return err
 	}
 	b.consts[bd.Name] = symbolic.NumExpr(n)
+	b.fastAdd(bd.Name, symbolic.NumExpr(n))
 	return b.sys.AddConst(bd.Name, symbolic.NumExpr(n))
 }
 
@@ -386,10 +388,11 @@ func (b *builder) paramDecl(bd *dslBind) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.sys.AddParam(bd.Name, v)
+	sym, err := b.sys.AddParam(bd.Name, v)
 	if err != nil {
 		return b.errAt(bd.Pos.Offset, "%v", err)
 	}
+	b.fastAdd(bd.Name, sym)
 	return nil
 }
 
@@ -527,6 +530,7 @@ func (b *builder) stateDecl(bd *dslBind) error {
 			return b.errAt(bd.Pos.Offset, "%v", err)
 		}
 		sd.cells = []*symbolic.Expr{sym}
+		b.fastAdd(bd.Name, sym)
 	} else {
 		total := int64(1)
 		for _, d := range sd.dims {
@@ -935,6 +939,13 @@ func (b *builder) allNames() []string {
 	return out
 }
 
+func (b *builder) fastAdd(name string, x *symbolic.Expr) {
+	if b.fast == nil {
+		b.fast = map[string]*symbolic.Expr{}
+	}
+	b.fast[name] = x
+}
+
 // sym returns the symbol of a state or parameter, interned once.
 func (b *builder) sym(name string) *symbolic.Expr {
 	if x, ok := b.syms[name]; ok {
@@ -953,8 +964,12 @@ func (b *builder) ident(name string, off int) (*symbolic.Expr, error) {
 	if v, ok := b.consts[name]; ok {
 		return v, nil
 	}
-	if sd, ok := b.states[name]; ok && sd.nIdx == 0 && sc.states && !b.fields[name] {
-		return b.sym(name), nil // the common case first
+	if sc.states && sc.params {
+		// The common case, one map lookup: a state, parameter or constant
+		// in an equation or definition.
+		if x, ok := b.fast[name]; ok {
+			return x, nil
+		}
 	}
 	if b.sys.Lookup(name) == "parameter" {
 		if !sc.params {
