@@ -28,8 +28,10 @@ import (
 // for exponential integrators.
 //
 // Build one with NewSystem and the Add methods, which reject duplicate
-// names; then call Validate. The exported slices may be read freely but
-// should be changed only through the methods.
+// names and keep the name index; then call Validate. A builder may set the
+// Init, RHS, Label and Fixed fields of States in place (the parsers do, to
+// fill 32,768 cells without a name lookup each), but must add, remove or
+// rename states, parameters and outputs only through the methods.
 type System struct {
 	// Name is the model's name ("" when it has none).
 	Name string
