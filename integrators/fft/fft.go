@@ -52,21 +52,7 @@ func (r *Real) Forward(dst []complex128, x []float64) {
 		z[p] = complex(x[2*j], x[2*j+1])
 	}
 	r.c.dit(z, false)
-	// X_k = Fe_k + w^k Fo_k with Fe = (Z_k + conj Z_{m−k})/2,
-	// Fo = (Z_k − conj Z_{m−k})/(2i); pair k with m−k.
-	z0 := z[0]
-	dst[0] = complex(real(z0)+imag(z0), 0)
-	dst[m] = complex(real(z0)-imag(z0), 0)
-	for k := 1; k <= m/2; k++ {
-		a, b := z[k], z[m-k]
-		cb := complex(real(b), -imag(b))
-		fe := (a + cb) * 0.5
-		fo := (a - cb) * complex(0, -0.5)
-		dst[k] = fe + r.w[k]*fo
-		// X_{m−k} = conj(Fe_k) + w^{m−k} conj(Fo_k) and w^{m−k} = −conj(w^k).
-		wk := r.w[k]
-		dst[m-k] = complex(real(fe), -imag(fe)) - complex(real(wk), -imag(wk))*complex(real(fo), -imag(fo))
-	}
+	unpackSpectrum(dst, z, r.w)
 }
 
 // Inverse writes the real sequence of the n/2+1 coefficients c into x
@@ -77,25 +63,7 @@ func (r *Real) Inverse(x []float64, c []complex128) {
 		panic("fft: Inverse length mismatch")
 	}
 	z := r.z
-	// Z_k = Fe_k + i Fo_k with Fe = (X_k + conj X_{m−k})/2 and
-	// Fo = (X_k − conj X_{m−k})/(2 w^k).
-	c0, cm := real(c[0]), real(c[m])
-	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
-	for k := 1; k <= m/2; k++ {
-		a, b := c[k], c[m-k]
-		cb := complex(real(b), -imag(b))
-		wk := r.w[k]
-		fe := (a + cb) * 0.5
-		// 1/w^k = conj(w^k).
-		fo := (a - cb) * 0.5 * complex(real(wk), -imag(wk))
-		z[k] = fe + complex(-imag(fo), real(fo))
-		if k != m-k {
-			// The pair (m−k, k): Fe_{m−k} = conj(Fe_k), Fo_{m−k} = conj(Fo_k).
-			fec := complex(real(fe), -imag(fe))
-			foc := complex(real(fo), -imag(fo))
-			z[m-k] = fec + complex(-imag(foc), real(foc))
-		}
-	}
+	packSpectrum(z, c, r.w)
 	r.c.dif(z, true)
 	inv := 1 / float64(m)
 	for j, p := range r.c.rev {
@@ -248,21 +216,7 @@ func (r *Real) SquareInSpectrum(dst, c []complex128) {
 		panic("fft: SquareInSpectrum length mismatch")
 	}
 	z := r.z
-	c0, cm := real(c[0]), real(c[m])
-	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
-	for k := 1; k <= m/2; k++ {
-		a, b := c[k], c[m-k]
-		cb := complex(real(b), -imag(b))
-		wk := r.w[k]
-		fe := (a + cb) * 0.5
-		fo := (a - cb) * 0.5 * complex(real(wk), -imag(wk))
-		z[k] = fe + complex(-imag(fo), real(fo))
-		if k != m-k {
-			fec := complex(real(fe), -imag(fe))
-			foc := complex(real(fo), -imag(fo))
-			z[m-k] = fec + complex(-imag(foc), real(foc))
-		}
-	}
+	packSpectrum(z, c, r.w)
 	r.c.dif(z, true)
 	// z_j = m·(x_{2j} + i x_{2j+1}) in bit-reversed order; square each real
 	// part in place (order does not matter) and transform back from
@@ -274,17 +228,49 @@ func (r *Real) SquareInSpectrum(dst, c []complex128) {
 		z[j] = complex(re*re*s2, im*im*s2)
 	}
 	r.c.dit(z, false)
+	unpackSpectrum(dst, z, r.w)
+}
+
+// unpackSpectrum turns the length-m transform Z of the packed sequence
+// x_{2j} + i x_{2j+1} into the m+1 coefficients of x:
+// X_k = Fe_k + w^k Fo_k, X_{m−k} = conj(Fe_k − w^k Fo_k), with
+// Fe = (Z_k + conj Z_{m−k})/2 and Fo = (Z_k − conj Z_{m−k})/(2i).
+func unpackSpectrum(dst, z, w []complex128) {
+	m := len(z)
 	z0 := z[0]
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[m] = complex(real(z0)-imag(z0), 0)
 	for k := 1; k <= m/2; k++ {
-		a, b := z[k], z[m-k]
-		cb := complex(real(b), -imag(b))
-		fe := (a + cb) * 0.5
-		fo := (a - cb) * complex(0, -0.5)
-		wk := r.w[k]
-		dst[k] = fe + wk*fo
-		dst[m-k] = complex(real(fe), -imag(fe)) - complex(real(wk), -imag(wk))*complex(real(fo), -imag(fo))
+		ar, ai := real(z[k]), imag(z[k])
+		br, bi := real(z[m-k]), imag(z[m-k])
+		fer, fei := 0.5*(ar+br), 0.5*(ai-bi)
+		forr, foi := 0.5*(ai+bi), -0.5*(ar-br)
+		wr, wi := real(w[k]), imag(w[k])
+		tr, ti := wr*forr-wi*foi, wr*foi+wi*forr
+		dst[k] = complex(fer+tr, fei+ti)
+		dst[m-k] = complex(fer-tr, ti-fei)
+	}
+}
+
+// packSpectrum is the inverse of unpackSpectrum: from the m+1 coefficients
+// c of a real sequence it builds Z_k = Fe_k + i Fo_k with
+// Fe = (c_k + conj c_{m−k})/2, Fo = (c_k − conj c_{m−k})/(2 w^k), whose
+// inverse length-m transform is m·(x_{2j} + i x_{2j+1}).
+func packSpectrum(z, c, w []complex128) {
+	m := len(z)
+	c0, cm := real(c[0]), real(c[m])
+	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
+	for k := 1; k <= m/2; k++ {
+		ar, ai := real(c[k]), imag(c[k])
+		br, bi := real(c[m-k]), imag(c[m-k])
+		fer, fei := 0.5*(ar+br), 0.5*(ai-bi)
+		dr, di := 0.5*(ar-br), 0.5*(ai+bi)
+		wr, wi := real(w[k]), imag(w[k])
+		forr, foi := dr*wr+di*wi, di*wr-dr*wi
+		z[k] = complex(fer-foi, fei+forr)
+		if k != m-k {
+			z[m-k] = complex(fer+foi, forr-fei)
+		}
 	}
 }
 
@@ -321,16 +307,10 @@ func (f *complexFFT) dif(a []complex128, inverse bool) {
 				p1 := a[i+q : i+h]
 				p2 := a[i+h : i+h+q]
 				p3 := a[i+h+q : i+size]
-				p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
-				for j := range p0 {
-					w1, w2 := w1s[j], w2s[j]
-					x0, x1, x2, x3 := p0[j], p1[j], p2[j], p3[j]
-					b0, b2 := x0+x2, (x0-x2)*w1
-					b1 := x1 + x3
-					t := (x1 - x3) * w1
-					b3 := complex(-sign*imag(t), sign*real(t))
-					p0[j], p1[j] = b0+b1, (b0-b1)*w2
-					p2[j], p3[j] = b2+b3, (b2-b3)*w2
+				if inverse {
+					difRadix4Pass(p0, p1, p2, p3, w1s, w2s, 1)
+				} else {
+					difRadix4Pass(p0, p1, p2, p3, w1s, w2s, -1)
 				}
 			}
 			s -= 2
@@ -360,5 +340,22 @@ func (f *complexFFT) dif(a []complex128, inverse bool) {
 		b3 := complex(-sign*imag(d), sign*real(d))
 		a[i], a[i+1] = b0+b1, b0-b1
 		a[i+2], a[i+3] = b2+b3, b2-b3
+	}
+}
+
+// difRadix4Pass is two decimation-in-frequency stages fused (the mirror of
+// radix4Pass); sign = −1 forward, +1 inverse.
+func difRadix4Pass(p0, p1, p2, p3, w1s, w2s []complex128, sign float64) {
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	w1s, w2s = w1s[:len(p0)], w2s[:len(p0)]
+	for j := range p0 {
+		w1, w2 := w1s[j], w2s[j]
+		x0, x1, x2, x3 := p0[j], p1[j], p2[j], p3[j]
+		b0, b2 := x0+x2, (x0-x2)*w1
+		b1 := x1 + x3
+		t := (x1 - x3) * w1
+		b3 := complex(-sign*imag(t), sign*real(t))
+		p0[j], p1[j] = b0+b1, (b0-b1)*w2
+		p2[j], p3[j] = b2+b3, (b2-b3)*w2
 	}
 }
