@@ -85,6 +85,7 @@ func (s *state) command(ctx context.Context, src string) (string, error) {
 const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
 
   f = x^2*sin(x)             assign a name (used names are replaced by their values)
+  g(x, y) = x*exp(-y)        define a function; g(2, t) substitutes the arguments
   diff(f, x)                 derivative; expand(...), simplify(...), egraph(...)
   jacobian([f, g], [x, y])   matrix of derivatives; latex(...) prints LaTeX
   eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
@@ -150,6 +151,9 @@ func (s *state) listVars(string) (string, error) {
 	lines := make([]string, 0, len(s.order))
 	for _, n := range s.order {
 		line := n + " = " + s.format(s.vars[n])
+		if fv, ok := s.vars[n].(funcVal); ok {
+			line = n + "(" + strings.Join(fv.params, ", ") + ") = " + s.exprString(fv.body)
+		}
 		if len(line) > 200 {
 			line = line[:200] + " ..."
 		}

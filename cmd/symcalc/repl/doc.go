@@ -10,6 +10,7 @@
 // # Inputs
 //
 //	f = x^2*sin(x)                assign; later uses of f are replaced by its value
+//	g(x, y) = x*exp(-y)           define a function; g(2, t) substitutes the arguments
 //	diff(f, x)                    derivative (diff(f, x, 2), diff(f, x, y) too)
 //	expand((x + y)^3)             distribute products and integer powers
 //	simplify(f)                   rule-based simplification under the assumptions

@@ -199,6 +199,29 @@ func (s *state) exec(ctx context.Context, input string) (string, error) {
 		}
 		return "", err
 	}
+	if params, body, ok := splitDefinition(sp); ok {
+		name := sp.tok(0).Text
+		if err := checkAssignable(name); err != nil {
+			return "", parser.ErrorAt("", src, sp.tok(0).Off, "%v", err)
+		}
+		if body.len() == 0 {
+			return "", parser.ErrorAt("", src, len(src), "expected the function's body after \"=\"")
+		}
+		local := map[string]bool{}
+		for _, p := range params {
+			if local[p] {
+				return "", parser.ErrorAt("", src, sp.tok(0).Off, "%s: parameter %s appears twice", name, p)
+			}
+			local[p] = true
+		}
+		e, err := s.parseLocal(ctx, body, local)
+		if err != nil {
+			return "", err
+		}
+		fv := funcVal{params: params, body: e}
+		s.setVar(name, fv)
+		return s.truncate(name + "(" + strings.Join(params, ", ") + ") = " + s.exprString(e)), nil
+	}
 	if sp.len() >= 2 && sp.tok(0).Kind == parser.TIdent && sp.isOp(1, "=") {
 		name := sp.tok(0).Text
 		if err := checkAssignable(name); err != nil {
@@ -228,6 +251,31 @@ func (s *state) exec(ctx context.Context, input string) (string, error) {
 		s.setVar("ans", v)
 	}
 	return s.truncate(s.format(v)), nil
+}
+
+// splitDefinition recognises a function definition "NAME(A, B) = body"
+// and returns the parameter names and the body's span.
+func splitDefinition(sp span) (params []string, body span, ok bool) {
+	if sp.len() < 4 || sp.tok(0).Kind != parser.TIdent || !sp.isOp(1, "(") {
+		return nil, span{}, false
+	}
+	closeAt := sp.matching(1)
+	if closeAt < 0 || !sp.isOp(closeAt+1, "=") {
+		return nil, span{}, false
+	}
+	for i := 2; i < closeAt; i++ {
+		t := sp.tok(i)
+		if (i-2)%2 == 0 && t.Kind != parser.TIdent || (i-2)%2 == 1 && !sp.isOp(i, ",") {
+			return nil, span{}, false
+		}
+		if t.Kind == parser.TIdent {
+			params = append(params, t.Text)
+		}
+	}
+	if len(params) == 0 || sp.isOp(closeAt-1, ",") {
+		return nil, span{}, false
+	}
+	return params, sp.sub(closeAt+2, sp.len()), true
 }
 
 // splitAssignment recognises "NAME = rest" (not "NAME == rest").
@@ -337,15 +385,24 @@ func (s *state) value(ctx context.Context, sp span) (value, error) {
 // parse parses a span as an expression, substituting assigned names and
 // running nested REPL function calls.
 func (s *state) parse(ctx context.Context, sp span) (*symbolic.Expr, error) {
+	return s.parseLocal(ctx, sp, nil)
+}
+
+// parseLocal is parse with some names kept as symbols (the parameters of
+// a function being defined).
+func (s *state) parseLocal(ctx context.Context, sp span, local map[string]bool) (*symbolic.Expr, error) {
 	opts := parser.Options{
 		Ident: func(name string, off int) (*symbolic.Expr, error) {
 			v, ok := s.vars[name]
-			if !ok {
+			if !ok || local[name] {
 				return symbolic.Sym(name), nil
 			}
 			return v.asExpr(name)
 		},
 		Call: func(name string, args []*symbolic.Expr, off int) (*symbolic.Expr, error) {
+			if fv, ok := s.vars[name].(funcVal); ok && !local[name] {
+				return fv.apply(args)
+			}
 			f, ok := replFuncs[name]
 			if !ok {
 				if hint := symbolic.DidYouMean(name, replFuncNames()); hint != "" {
@@ -544,6 +601,8 @@ func (s *state) format(v value) string {
 		return "[" + strings.Join(parts, ", ") + "]"
 	case textVal:
 		return string(v)
+	case funcVal:
+		return "(" + strings.Join(v.params, ", ") + ") -> " + s.exprString(v.body)
 	}
 	return fmt.Sprint(v)
 }

@@ -75,6 +75,13 @@ func TestExec(t *testing.T) {
 		{"help of a function", nil, ":help eval", "eval(f, x=1.5, y=2)\n  the float64 value of f at the given values (pi is bound unless given)"},
 		{"maxout", []string{":set maxout 10"}, "expand((x+y)^5)", "x^5 + 5*x^ ... (45 more characters; assign the result to a name to keep it, :set maxout 0 to print everything)"},
 		{"empty input", nil, "   ", ""},
+		{"function definition", nil, "g(x, y) = x*exp(-y)", "g(x, y) = x*exp(-y)"},
+		{"function call", []string{"g(x, y) = x*exp(-y)"}, "g(2, t)", "2*exp(-t)"},
+		{"arguments substituted at once", []string{"g(x, y) = x - y"}, "g(y, x)", "-x + y"},
+		{"parameters are local", []string{"x = 5", "g(x) = x^2"}, "g(a + 1)", "(a + 1)^2"},
+		{"other names are substituted", []string{"k = 3", "g(x) = k*x"}, "g(2)", "6"},
+		{"function in diff", []string{"g(x) = sin(x)^2"}, "diff(g(t), t)", "2*sin(t)*cos(t)"},
+		{"function in vars", []string{"g(x) = x + 1"}, ":vars", "g(x) = x + 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,6 +152,10 @@ func TestExecErrors(t *testing.T) {
 			":simulate: sigmaa is neither a setting (t0, t1, solver, rtol, atol, saveat, dt) nor a parameter (did you mean \"sigma\"?)"},
 		{"expansion limit", []string{":set maxterms 100"}, "expand((x + y + z)^20)",
 			"1:1: expand: the expansion has more than 100 terms (:set maxterms N raises the limit)\n    expand((x + y + z)^20)\n    ^"},
+		{"function arity", []string{"g(x, y) = x*y"}, "g(1)",
+			"1:1: the function takes 2 arguments (x, y), got 1\n    g(1)\n    ^"},
+		{"function used bare", []string{"g(x) = x"}, "g + 1",
+			"1:1: g is a function of (x): call it, e.g. g(x)\n    g + 1\n    ^"},
 		{"bad character", nil, "x $ y", "1:3: unexpected character '$'\n    x $ y\n      ^"},
 	}
 	for _, tc := range tests {

@@ -43,6 +43,30 @@ type numListVal []float64
 // textVal is text to print (LaTeX, s-expressions).
 type textVal string
 
+// funcVal is a function the user defined: f(x, y) = body.
+type funcVal struct {
+	params []string
+	body   *symbolic.Expr
+}
+
+func (funcVal) kind() string { return "a function" }
+
+func (v funcVal) asExpr(what string) (*symbolic.Expr, error) {
+	return nil, fmt.Errorf("%s is a function of (%s): call it, e.g. %s(%s)", what, strings.Join(v.params, ", "), what, strings.Join(v.params, ", "))
+}
+
+// apply substitutes the arguments for the parameters, all at once.
+func (v funcVal) apply(args []*symbolic.Expr) (*symbolic.Expr, error) {
+	if len(args) != len(v.params) {
+		return nil, fmt.Errorf("the function takes %d argument%s (%s), got %d", len(v.params), plural(len(v.params)), strings.Join(v.params, ", "), len(args))
+	}
+	m := make(map[string]*symbolic.Expr, len(args))
+	for i, p := range v.params {
+		m[p] = args[i]
+	}
+	return symbolic.SubstituteNames(v.body, m), nil
+}
+
 // bindingVal is a name=value argument (eval, subs).
 type bindingVal struct {
 	name string
