@@ -411,7 +411,7 @@ func (b *builder) gridDecl(d *dslGridDim) error {
 	if hi < lo {
 		return b.errAt(d.Hi.Start, "grid %s is empty: %d..%d", d.Name, lo, hi)
 	}
-	if hi-lo >= 1<<24 {
+	if hi-lo >= maxCells {
 		return b.errAt(d.Hi.Start, "grid %s has %d points, more than this tool expands", d.Name, hi-lo+1)
 	}
 	if d.Boundary == "neumann" && hi-lo < 1 {
@@ -535,8 +535,8 @@ func (b *builder) stateDecl(bd *dslBind) error {
 		total := int64(1)
 		for _, d := range sd.dims {
 			total *= d.size()
-			if total > 1<<24 {
-				return b.errAt(bd.Pos.Offset, "state %s has more than %d cells", bd.Name, 1<<24)
+			if total+int64(len(b.sys.States)) > maxCells {
+				return b.errAt(bd.Pos.Offset, "state %s would bring the model past %d scalar states, more than this tool expands", bd.Name, maxCells)
 			}
 		}
 		sd.cells = make([]*symbolic.Expr, 0, total)
@@ -744,6 +744,11 @@ func (b *builder) expand(e *dslExpr, sc scope, names []*dslName, dims []*gridDim
 	}
 	return nil
 }
+
+// maxCells bounds the number of scalar states a model expands to (about
+// 4 million: a few GB of terms), so a typo in a grid size is an error,
+// not an exhausted machine.
+const maxCells = 1 << 22
 
 // parallelCells is the grid size from which expansion runs in parallel.
 const parallelCells = 4096
