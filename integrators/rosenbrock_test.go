@@ -54,3 +54,22 @@ func TestStiffLinear(t *testing.T) {
 		assert.Less(t, sol.Stats.Accepted, 1500, m.Name())
 	}
 }
+
+// BDF changes order and step together, so a fixed-step order test does not
+// apply; what must hold instead is tolerance proportionality: the global
+// error follows the tolerance over decades, and stays within a modest
+// multiple of it.
+func TestBDFToleranceProportionality(t *testing.T) {
+	p, exact := exactProblem(2)
+	var prev float64
+	for i, tol := range []float64{1e-4, 1e-6, 1e-8, 1e-10} {
+		sol, err := Solve(context.Background(), p, BDF(), &Options{RTol: tol, ATol: tol, SaveAt: []float64{2}})
+		require.NoError(t, err)
+		e := maxErr(sol.Final(), exact(2))
+		assert.Less(t, e, 100*tol, "tol %g", tol)
+		if i > 0 {
+			assert.Greater(t, prev/e, 10.0, "error must drop with the tolerance: %g → %g at tol %g", prev, e, tol)
+		}
+		prev = e
+	}
+}
