@@ -1,9 +1,13 @@
 package rewrite
 
 import (
+	"context"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
 )
 
 // FuzzParseRules checks that rule text never panics the parser and that
@@ -36,6 +40,45 @@ func FuzzParseRules(f *testing.F) {
 				}
 				r.Apply(NewEnv(nil, nil, 100), e)
 			}
+		}
+	})
+}
+
+// FuzzSimplify checks that Simplify never panics, stops under its limits,
+// and returns a term equal to its input wherever the input is defined.
+func FuzzSimplify(f *testing.F) {
+	for _, s := range []string{
+		"sin(x)^2 + cos(x)^2", "(x^2 - 1)/(x - 1)", "1/(1/x + 1/y)", "exp(x + log(y))",
+		"(tan(y + z) + exp(cos(x)))^3", "sqrt(x^2)/abs(x)", "0^-1 + x", "max(x, 2) - min(x, 2)",
+		"(x + 1)^-2 - 1/(x^2 + 2*x + 1)", "log(2.5*x)/0.5", "ifelse(x > 0, x, 0)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 200 {
+			return
+		}
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		r, _ := SimplifyContext(ctx, e, Options{MaxSteps: 2000})
+		if r.Expr == nil {
+			t.Fatalf("nil result for %q", src)
+		}
+		vals := map[string]float64{}
+		for i, s := range symbolic.FreeSymbols(e) {
+			vals[s.Name()] = 0.37 + 0.61*float64(i)
+		}
+		a, err1 := symbolic.Eval(e, vals)
+		b, err2 := symbolic.Eval(r.Expr, vals)
+		if err1 != nil || err2 != nil || !finite(a) || math.Abs(a) > 1e6 {
+			return
+		}
+		if math.Abs(a-b) > 1e-6*math.Max(1, math.Abs(a)) {
+			t.Fatalf("%s => %s: %v vs %v at %v", e, r.Expr, a, b, vals)
 		}
 	})
 }

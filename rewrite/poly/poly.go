@@ -525,6 +525,10 @@ func (g0 *gcdRun) gcd(p, q *Poly) *Poly {
 	if g0.failed {
 		return One(p.N)
 	}
+	if coprimeIn(p, q, v) {
+		// No common factor involves v: the gcd is that of the contents.
+		return c
+	}
 	a, _ := p.DivExact(cp)
 	b, _ := q.DivExact(cq)
 	if a.Deg(v) < b.Deg(v) {
