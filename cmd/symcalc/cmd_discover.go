@@ -46,7 +46,8 @@ sparse fit is printed in equation-file syntax with standard deviations.
                      alternating u(t), u(t+dt); N must be the field's N
   --dt H             time between the states of a pair (default 1e-3)
   --method M         ard (default; scikit-learn ARDRegression semantics), rvm,
-                     fastrvm, stlsq, l0 (best subset of up to 3 terms, EBIC)
+                     fastrvm, stlsq, l0 (best subset of up to 3 terms by the
+                     extended BIC), bic (the same by the plain BIC)
   --library SPEC     pde:p=P,q=Q[,deriv=spectral|fd] — the terms u^p*dx(u, q)
                      (default pde:p=4,q=4), or none (only --terms)
   --terms LIST       more candidate terms, comma-separated, in the model's
@@ -54,7 +55,10 @@ sparse fit is printed in equation-file syntax with standard deviations.
   --noise MODE       none (default); enkf: estimate the states with a
                      localised stochastic EnKF first; weak: weak-form library
                      of the terms dx(u^p, q), which never differentiates data
-  --threshold T      STLSQ and l0 threshold on physical coefficients (default 0.05)
+                     (N/4 overlapping test functions as wide as the data's
+                     correlation length); weak-tiled: the same test functions
+                     tiled without overlap
+  --threshold T      STLSQ, l0 and bic threshold on physical coefficients (default 0.05)
   --pairs K          use only the first K pairs
   --param NAME=V     override a model parameter (repeatable)
   -o OUT             write the corrected model (its der(u) plus the
@@ -123,9 +127,9 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	switch f.noise {
-	case "none", "enkf", "weak":
+	case "none", "enkf", "weak", "weak-tiled":
 	default:
-		return usagef("--noise %q: want none, enkf or weak", f.noise)
+		return usagef("--noise %q: want none, enkf, weak or weak-tiled", f.noise)
 	}
 	over, err := overrides(f.params)
 	if err != nil {
@@ -163,11 +167,11 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	var corr *discovery.Correction
 	var note string
 	switch f.noise {
-	case "weak":
+	case "weak", "weak-tiled":
 		if len(user) > 0 {
 			return usagef("--terms cannot be used with --noise weak: the weak form needs terms of the form dx(u^p, q)")
 		}
-		corr, note, err = discoverWeak(ctx, before, after, f.dt, step, model, lib, solver)
+		corr, note, err = discoverWeak(ctx, before, after, f.dt, step, model, lib, solver, f.noise == "weak-tiled")
 	default:
 		if f.noise == "enkf" {
 			before, after, note, err = enkfStates(ctx, before, after, fld.N)
@@ -231,8 +235,10 @@ func discoverSolver(method string, threshold float64) (discovery.Solver, error) 
 		return discovery.STLSQ{Threshold: threshold}, nil
 	case "l0":
 		return discovery.BestSubset{MaxTerms: 3, Gamma: 1, Threshold: threshold}, nil
+	case "bic":
+		return discovery.BestSubset{MaxTerms: 3, Threshold: threshold}, nil
 	}
-	return nil, usagef("--method %q: want ard, rvm, fastrvm, stlsq or l0", method)
+	return nil, usagef("--method %q: want ard, rvm, fastrvm, stlsq, l0 or bic", method)
 }
 
 // librarySpec is a parsed --library: the PDE terms u^p*dx(u, q) up to
@@ -492,7 +498,7 @@ func enkfStates(ctx context.Context, before, after [][]float64, n int) ([][]floa
 // library ∂^q(u^p), with test functions as wide as the data's correlation
 // length, and reports the result in pointwise terms.
 func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, step discovery.Stepper,
-	m *discovery.FieldModel, spec librarySpec, solver discovery.Solver) (*discovery.Correction, string, error) {
+	m *discovery.FieldModel, spec librarySpec, solver discovery.Solver, tiled bool) (*discovery.Correction, string, error) {
 	if spec.none {
 		return nil, "", usagef("--noise weak needs a pde library")
 	}
@@ -506,9 +512,18 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 	}
 	cl := prior.CorrelationLength()
 	radius := math.Max(float64(cl)*length/float64(n), 2*length/float64(n))
+	// Test functions as wide as the correlation length: wide enough to
+	// average the noise, narrow enough to resolve the field. Tiled, they do
+	// not overlap, so the noise of one row is independent of the next.
 	w, err := discovery.NewWeakForm(n, length, max(n/4, 1), radius, spec.maxQ+4, spec.maxQ)
 	if err != nil {
 		return nil, "", usagef("%v", err)
+	}
+	if tiled {
+		w, err = discovery.NewWeakForm(n, length, max(n/w.SupportWidth(), 1), radius, spec.maxQ+4, spec.maxQ)
+		if err != nil {
+			return nil, "", usagef("%v", err)
+		}
 	}
 	y, err := discovery.ModelErrorTarget(ctx, before, after, dt, step)
 	if err != nil {
@@ -547,7 +562,11 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 		}
 		c.Terms = append(c.Terms, t)
 	}
-	note := fmt.Sprintf("weak form, %d test functions of half-width %.3g; estimated noise sd %.3g", w.Centers, radius, math.Sqrt(nv))
+	kind := "weak form"
+	if tiled {
+		kind = "tiled weak form"
+	}
+	note := fmt.Sprintf("%s, %d test functions of half-width %.3g; estimated noise sd %.3g", kind, w.Centers, radius, math.Sqrt(nv))
 	return c, note, nil
 }
 
