@@ -64,8 +64,9 @@ type eggOrder struct {
 	byOpIds    [][]Id
 	allIds     []Id
 	scratch    []Id
-	start, cnt []int32
-	mask       []uint64
+	start, cnt []int32  // by class slot
+	mask       []uint64 // by class slot
+	slot       []uint32 // the e-graph's id -> slot map
 }
 
 // SetEggOrder chooses the order in which searches visit classes: egg's
@@ -454,8 +455,8 @@ func (g *EGraph) rebuildClasses() {
 	// operators is kept as a bit mask, so the passes that need egg's order
 	// do not touch the classes again.
 	useMask := o != nil && len(ar) <= 64
-	if useMask && len(o.mask) < g.nIds() {
-		o.mask = make([]uint64, g.nIds()+g.nIds()/2)
+	if useMask && len(o.mask) < g.classes.n {
+		o.mask = make([]uint64, g.classes.n+g.classes.n/2)
 	}
 	if o != nil {
 		o.all = o.classes.appendKeys(o.all[:0])
@@ -520,7 +521,7 @@ func (g *EGraph) rebuildClasses() {
 			}
 		}
 		if useMask {
-			o.mask[id] = mask
+			o.mask[g.slot[id]] = mask
 			o.allIds = append(o.allIds, id)
 			for m := mask; m != 0; m &= m - 1 {
 				op := bits.TrailingZeros64(m)
@@ -537,7 +538,7 @@ func (g *EGraph) rebuildClasses() {
 	// way egg's rebuild does, and read their iteration order.
 	for _, id := range o.all {
 		if useMask {
-			for m := o.mask[id]; m != 0; m &= m - 1 {
+			for m := o.mask[g.slot[id]]; m != 0; m &= m - 1 {
 				o.byOp[bits.TrailingZeros64(m)].insertNew(uint32(id))
 			}
 			continue
@@ -557,9 +558,11 @@ func (g *EGraph) rebuildClasses() {
 			slices.Sort(o.byOpIds[op])
 		}
 	}
-	if len(o.cnt) < g.nIds() {
-		o.cnt = make([]int32, g.nIds()+g.nIds()/2)
+	if len(o.cnt) < g.classes.n {
+		o.cnt = make([]int32, g.classes.n+g.classes.n/2)
+		o.start = make([]int32, len(o.cnt))
 	}
+	o.slot = g.slot
 }
 
 func cmpNode(a, b Node) int {

@@ -74,14 +74,17 @@ type Extractor struct {
 }
 
 // NewExtractor computes best costs for every class of the clean e-graph g.
+// Its tables are indexed by class slot (dense over live classes), not by
+// id.
 func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
-	n := g.nIds()
+	n := g.classes.n
 	x := &Extractor{g: g, cost: cost, best: make([]float64, n), node: make([]Node, n)}
 	inf := math.Inf(1)
 	for i := range x.best {
 		x.best[i] = inf
 	}
-	child := func(id Id) float64 { return x.best[g.find(id)] }
+	slot := func(id Id) uint32 { return g.slot[id] }
+	child := func(id Id) float64 { return x.best[slot(g.find(id))] }
 	ar := g.lang.arity
 	// Number the nodes; count each node's distinct child classes and list,
 	// per class, the nodes using it (compressed rows).
@@ -92,29 +95,32 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 	var nodes []ref
 	var pending []int32
 	usersCount := make([]int32, n+1)
-	for i := 0; i < n; i++ {
+	distinct := func(nd Node, f func(c Id)) int32 {
+		var seen [MaxArity]Id
+		cnt := int32(0)
+		for a := 0; a < int(ar[nd.Op]); a++ {
+			c := nd.Args[a]
+			dup := false
+			for b := int32(0); b < cnt; b++ {
+				if seen[b] == c {
+					dup = true
+				}
+			}
+			if !dup {
+				seen[cnt] = c
+				cnt++
+				f(c)
+			}
+		}
+		return cnt
+	}
+	for i := 0; i < g.nIds(); i++ {
 		if g.uf[i] != Id(i) {
 			continue
 		}
 		for k, nd := range g.cls(Id(i)).Nodes {
 			nodes = append(nodes, ref{Id(i), int32(k)})
-			var seen [MaxArity]Id
-			cnt := int32(0)
-			for a := 0; a < int(ar[nd.Op]); a++ {
-				c := nd.Args[a]
-				dup := false
-				for b := int32(0); b < cnt; b++ {
-					if seen[b] == c {
-						dup = true
-					}
-				}
-				if !dup {
-					seen[cnt] = c
-					cnt++
-					usersCount[c+1]++
-				}
-			}
-			pending = append(pending, cnt)
+			pending = append(pending, distinct(nd, func(c Id) { usersCount[slot(c)+1]++ }))
 		}
 	}
 	for i := 1; i <= n; i++ {
@@ -123,33 +129,20 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 	users := make([]int32, usersCount[n])
 	fill := append([]int32(nil), usersCount[:n]...)
 	for u, r := range nodes {
-		nd := g.cls(r.cls).Nodes[r.k]
-		var seen [MaxArity]Id
-		cnt := 0
-		for a := 0; a < int(ar[nd.Op]); a++ {
-			c := nd.Args[a]
-			dup := false
-			for b := 0; b < cnt; b++ {
-				if seen[b] == c {
-					dup = true
-				}
-			}
-			if !dup {
-				seen[cnt] = c
-				cnt++
-				users[fill[c]] = int32(u)
-				fill[c]++
-			}
-		}
+		distinct(g.cls(r.cls).Nodes[r.k], func(c Id) {
+			users[fill[slot(c)]] = int32(u)
+			fill[slot(c)]++
+		})
 	}
+	fill = nil
 	h := &costHeap{}
 	offer := func(u int) {
 		r := nodes[u]
 		nd := g.cls(r.cls).Nodes[r.k]
 		c := cost.NodeCost(g, nd, child)
-		if c < x.best[r.cls] {
-			x.best[r.cls], x.node[r.cls] = c, nd
-			h.push(heapItem{c, r.cls})
+		if s := slot(r.cls); c < x.best[s] {
+			x.best[s], x.node[s] = c, nd
+			h.push(heapItem{c, Id(s)})
 		}
 	}
 	for u := range nodes {
@@ -220,7 +213,7 @@ func (h *costHeap) pop() heapItem {
 }
 
 // Cost returns the best cost of class id (+Inf if it has no finite term).
-func (x *Extractor) Cost(id Id) float64 { return x.best[x.g.Find(id)] }
+func (x *Extractor) Cost(id Id) float64 { return x.best[x.g.slot[x.g.Find(id)]] }
 
 // Best returns the cheapest term of class id and its cost.
 func (x *Extractor) Best(id Id) (Expr, float64) {
@@ -232,7 +225,7 @@ func (x *Extractor) Best(id Id) (Expr, float64) {
 		if k, ok := memo[id]; ok {
 			return k
 		}
-		n := x.node[id]
+		n := x.node[x.g.slot[id]]
 		for k := 0; k < x.g.lang.Arity(n.Op); k++ {
 			n.Args[k] = build(n.Args[k])
 		}
@@ -241,11 +234,11 @@ func (x *Extractor) Best(id Id) (Expr, float64) {
 		return memo[id]
 	}
 	id = x.g.Find(id)
-	if math.IsInf(x.best[id], 1) {
-		return Expr{}, x.best[id]
+	if b := x.best[x.g.slot[id]]; math.IsInf(b, 1) {
+		return Expr{}, b
 	}
 	build(id)
-	return e, x.best[id]
+	return e, x.best[x.g.slot[id]]
 }
 
 // DagCost is a cost per operator for DAG extraction: a shared subterm is
@@ -313,10 +306,10 @@ func ExtractDAGMulti(g *EGraph, roots []Id, cost DagCost, maxRounds int) (e Expr
 	var seed func(id Id)
 	seed = func(id Id) {
 		id = g.Find(id)
-		if ch[id] != nil || math.IsInf(tree.best[id], 1) {
+		if ch[id] != nil || math.IsInf(tree.best[g.slot[id]], 1) {
 			return
 		}
-		n := tree.node[id]
+		n := tree.node[g.slot[id]]
 		for k := 0; k < g.lang.Arity(n.Op); k++ {
 			seed(n.Args[k])
 		}

@@ -491,28 +491,19 @@ func (ms *Matches) inEggOrder(g *EGraph) {
 // regroup reorders flat matches (grouped by class, classes in increasing
 // id order) into the class order given by order. buf is reused scratch.
 func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
-	if o.start == nil || len(o.start) < len(o.cnt) {
-		o.start = make([]int32, len(o.cnt))
-	}
-	var touched []Id
+	// Per class (by slot, which every root has and which is dense):
+	// where its group starts and how many matches it has.
+	groups := 0
 	for k := 0; k < len(data); k += stride {
-		id := data[k]
-		if int(id) >= len(o.cnt) {
-			grow := make([]int32, int(id)+1+len(o.cnt))
-			copy(grow, o.cnt)
-			o.cnt = grow
-			g2 := make([]int32, len(o.cnt))
-			copy(g2, o.start)
-			o.start = g2
+		sl := o.slot[data[k]]
+		if o.cnt[sl] == 0 {
+			o.start[sl] = int32(k)
+			groups++
 		}
-		if o.cnt[id] == 0 {
-			o.start[id] = int32(k)
-			touched = append(touched, id)
-		}
-		o.cnt[id]++
+		o.cnt[sl]++
 	}
-	if len(touched) == 1 {
-		o.cnt[touched[0]] = 0
+	if groups == 1 {
+		o.cnt[o.slot[data[0]]] = 0
 		return data
 	}
 	if cap(*buf) < len(data) {
@@ -520,10 +511,11 @@ func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
 	}
 	res := (*buf)[:0]
 	for _, id := range order {
-		if int(id) < len(o.cnt) && o.cnt[id] > 0 {
-			st := int(o.start[id])
-			res = append(res, data[st:st+int(o.cnt[id])*stride]...)
-			o.cnt[id] = 0
+		sl := o.slot[id]
+		if c := o.cnt[sl]; c > 0 {
+			st := int(o.start[sl])
+			res = append(res, data[st:st+int(c)*stride]...)
+			o.cnt[sl] = 0
 		}
 	}
 	copy(data, res)
