@@ -581,7 +581,7 @@ var (
 )
 
 // mentionsSol reports whether an input is a query over simulation
-// results: it names sol, or uses expr-lang's # placeholder.
+// results: it names sol.
 func mentionsSol(src string) bool { return solWord.MatchString(src) }
 
 // query runs an expr-lang program over the last simulation.
