@@ -203,7 +203,12 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	fmt.Fprintf(env.stderr, "discover: %.3g s\n", elapsed.Seconds())
 	if f.out != "" {
-		text, err := correctedModel(ctx, string(src), sys, fld.Name, corr, f.method)
+		how := f.method
+		if len(f.params) > 0 {
+			// The correction holds for these values, not the file's defaults.
+			how += "; with " + strings.Join(f.params, ", ")
+		}
+		text, err := correctedModel(ctx, string(src), sys, fld.Name, corr, how)
 		if err != nil {
 			return err
 		}
@@ -616,7 +621,7 @@ func lastByte(s string) string {
 // result is parsed back and checked to be the model's right-hand side plus
 // the correction; if the text cannot be edited so (an unusual layout), the
 // model is written in symcalc's canonical form instead.
-func correctedModel(ctx context.Context, src string, sys *symbolic.System, field string, corr *discovery.Correction, method string) (string, error) {
+func correctedModel(ctx context.Context, src string, sys *symbolic.System, field string, corr *discovery.Correction, how string) (string, error) {
 	var fld *symbolic.Field
 	for i := range sys.Fields {
 		if sys.Fields[i].Name == field {
@@ -639,7 +644,7 @@ func correctedModel(ctx context.Context, src string, sys *symbolic.System, field
 	for _, t := range corr.Terms {
 		sd = append(sd, fmt.Sprintf("%s ± %.3g", t.Term, t.Std))
 	}
-	comment := fmt.Sprintf("# symcalc discover (%s): added %s", method, cs)
+	comment := fmt.Sprintf("# symcalc discover (%s): added %s", how, cs)
 	if len(sd) > 0 {
 		comment += "   [sd: " + strings.Join(sd, "; ") + "]"
 	}

@@ -190,6 +190,40 @@ func TestDiscoverWeakCorrectedModel(t *testing.T) {
 	assert.Same(t, symbolic.Add(orig.Fields[0].RHS, corr), sys.Fields[0].RHS)
 }
 
+// A model with parameters and a der(u) over two lines with a trailing
+// comment: the correction goes to the end of the statement, before the
+// comment, and the comment records the --param values it holds for.
+func TestDiscoverParamsAndMultilineModel(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.eq")
+	require.NoError(t, os.WriteFile(model, []byte(`model ks_param
+param a = 2, nu = 1
+field u on 0..100 periodic, N = 1024
+state u = sin(2*pi*x/100)
+der(u) = -a*u*dx(u)
+         - nu*dx(u, 2)   # anti-diffusion
+simulate t = 0..1, solver = etdrk4, dt = 0.001
+`), 0o644))
+	outEq := filepath.Join(dir, "out.eq")
+	out, errOut, code := run(t, "", "discover", "--model", model, "--data", ksPairs, "--pairs", "2", "--param", "a=1", "-o", outEq)
+	require.Equal(t, 0, code, errOut)
+	assertCorrection(t, out, map[string]float64{"dx(u, 4)": -1}, 0.01)
+	text, err := os.ReadFile(outEq)
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "# symcalc discover (ard; with a=1): added -1.00168*dx(u, 4)")
+	assert.Contains(t, string(text), "der(u) = -a*u*dx(u)\n         - nu*dx(u, 2) - 1.00168*dx(u, 4)  # anti-diffusion\n")
+	sys, err := parser.LoadModel(context.Background(), outEq)
+	require.NoError(t, err)
+	lin, err := sys.Fields[0].LinearCoefficients(map[string]float64{"nu": 1})
+	require.NoError(t, err)
+	assert.InEpsilon(t, -1.0, lin[4], 0.01)
+
+	// Without the override the model (a = 2) is far off and the fit says so.
+	out, errOut, code = run(t, "", "discover", "--model", model, "--data", ksPairs, "--pairs", "2")
+	require.Equal(t, 0, code, errOut)
+	assert.InEpsilon(t, 1.0, discovered(t, out)["u*dx(u, 1)"], 0.02, out)
+}
+
 func TestDiscoverBadInput(t *testing.T) {
 	dir := t.TempDir()
 	short := filepath.Join(dir, "short.csv")
