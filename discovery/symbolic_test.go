@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -296,4 +297,35 @@ func TestNewFieldModelErrors(t *testing.T) {
 	assert.ErrorContains(t, step(make([]float64, 16), make([]float64, 8)), "8 points")
 	_, err = m.Stepper(ctx, -1)
 	assert.Error(t, err)
+}
+
+// On the full workload (when ../shared is present): the symbolic library
+// from truth_pairs.npy equals theta_mid_clean.npy to 1e-10 relative per
+// column, as the numeric one does.
+func TestFieldLibraryWorkloadParity(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "workloads", "ks")
+	if _, err := os.Stat(filepath.Join(dir, "theta_mid_clean.npy")); err != nil {
+		t.Skipf("KS workload not present at %s (the committed first pair is checked by TestFieldLibraryMatchesNumericLibrary)", dir)
+	}
+	pairs, err := npy.ReadFile(filepath.Join(dir, "truth_pairs.npy"))
+	require.NoError(t, err)
+	u0, u1, err := discovery.SplitPairs(pairs)
+	require.NoError(t, err)
+	mid, err := discovery.Midpoints(u0, u1)
+	require.NoError(t, err)
+	sp, _ := discovery.NewSpectral(tN, tL)
+	lib, err := discovery.FieldLibrary(context.Background(), mid, discovery.PDETerms("u", 4, 4), discovery.FieldLibraryOptions{Deriv: sp})
+	require.NoError(t, err)
+	ref, err := npy.ReadFile(filepath.Join(dir, "theta_mid_clean.npy"))
+	require.NoError(t, err)
+	require.Equal(t, []int{lib.Rows, 24}, ref.Shape)
+	for j, c := range lib.Columns {
+		var num, den float64
+		for i, v := range c.Values {
+			r := ref.Data[i*24+j]
+			num += (v - r) * (v - r)
+			den += r * r
+		}
+		assert.Less(t, math.Sqrt(num/den), 1e-10, c.Name)
+	}
 }
