@@ -12,7 +12,7 @@ type denseKind int
 const (
 	denseStagePoly denseKind = iota // u0 + h Σ b_i(θ) k_i with polynomial weights (Tsit5, RK4)
 	denseDP5                        // Dormand–Prince / Shampine quartic (Hairer's CONTD5)
-	denseHermite                    // cubic Hermite from u0, u1, f(u0), f(u1)
+	denseVern7                      // Verner's 7th-order interpolant: six extra stages, computed lazily
 )
 
 // erk is an explicit Runge–Kutta tableau with an embedded error estimate.
@@ -50,10 +50,11 @@ func Tsit5() Method { return &explicitRK{tab: tsit5Tab} }
 // ode45) with Shampine's dense output and PI step control.
 func DP5() Method { return &explicitRK{tab: dp5Tab} }
 
-// Vern7 is Verner's "most efficient" 7(6) pair, for tight tolerances. Its
-// dense output is a cubic Hermite interpolant from the step's endpoint values
-// and derivatives (Verner's own 7th-order interpolant needs six extra stages
-// and is not implemented).
+// Vern7 is Verner's "most efficient" 7(6) pair, for tight tolerances, with
+// Verner's own 7th-order continuous extension. The extension needs six more
+// stages, one of which is the next step's first: the other five are
+// evaluated only for steps that contain a SaveAt time, or for every step
+// with Options.Dense.
 func Vern7() Method { return &explicitRK{tab: vern7Tab} }
 
 // RK4 is the classical fixed-step fourth-order method with its third-order
@@ -86,17 +87,17 @@ type rkStep struct {
 
 // rkInterp is the dense output of one explicit RK step.
 type rkInterp struct {
-	tab    *erk
-	t0, h  float64
-	u0, u1 []float64
-	k      [][]float64 // stages (stage polynomial) or [f0, f1] (Hermite)
-	rc     [][]float64 // DP5: rcont1..5
+	tab   *erk
+	t0, h float64
+	u0    []float64
+	k     [][]float64 // stages (stage polynomial)
+	rc    [][]float64 // DP5: rcont1..5
 }
 
 func (in *rkInterp) span() (float64, float64) { return in.t0, in.t0 + in.h }
 
 func (in *rkInterp) clone() interpolant {
-	c := &rkInterp{tab: in.tab, t0: in.t0, h: in.h, u0: append([]float64(nil), in.u0...), u1: append([]float64(nil), in.u1...)}
+	c := &rkInterp{tab: in.tab, t0: in.t0, h: in.h, u0: append([]float64(nil), in.u0...)}
 	for _, k := range in.k {
 		c.k = append(c.k, append([]float64(nil), k...))
 	}
@@ -115,19 +116,13 @@ func (in *rkInterp) eval(dst []float64, t float64) {
 		for i := range dst {
 			dst[i] = r1[i] + th*(r2[i]+th1*(r3[i]+th*(r4[i]+th1*r5[i])))
 		}
-	case in.tab.dense == denseHermite:
-		f0, f1 := in.k[0], in.k[1]
-		h := in.h
-		h00 := (1 + 2*th) * (1 - th) * (1 - th)
-		h10 := th * (1 - th) * (1 - th)
-		h01 := th * th * (3 - 2*th)
-		h11 := th * th * (th - 1)
-		for i := range dst {
-			dst[i] = h00*in.u0[i] + h*h10*f0[i] + h01*in.u1[i] + h*h11*f1[i]
-		}
 	default:
 		copy(dst, in.u0)
-		for s, ri := range in.tab.r {
+		r := in.tab.r
+		if in.tab.dense == denseVern7 {
+			r = vern7Interp
+		}
+		for s, ri := range r {
 			var w, p float64 = 0, th
 			for _, c := range ri {
 				w += c * p
@@ -257,11 +252,14 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 				interp.rc[i] = make([]float64, n)
 			}
 		}
-		if tab.dense == denseHermite {
-			interp.u0 = make([]float64, n)
-			interp.k = [][]float64{make([]float64, n), make([]float64, n)}
+		if tab.dense == denseVern7 {
+			interp.k = make([][]float64, 16)
+			for i := 10; i < 16; i++ {
+				interp.k[i] = make([]float64, n)
+			}
 		}
 	}
+	xarg := make([]float64, n)
 	t := p.T0
 	p.F(st.k[0], st.u, p.P, t)
 	stats.RHSEvals++
@@ -296,18 +294,9 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 		}
 		nsteps++
 		last := false
-		hitT := math.NaN()
 		if t+h >= p.T1 || (m.fixed && t+h*(1+1e-12) >= p.T1) {
 			h = p.T1 - t
 			last = true
-		}
-		// Methods whose interpolant is of lower order than the method
-		// (Vern7's Hermite) step onto SaveAt times instead of interpolating.
-		if tab.dense == denseHermite && !last && rec.next < len(rec.saveAt) {
-			if ts := rec.saveAt[rec.next]; ts > t && t+h > ts {
-				h = ts - t
-				hitT = ts
-			}
 		}
 		hmin := opt.DtMin
 		if hmin == 0 {
@@ -345,11 +334,9 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 			tNew := t + h
 			if last {
 				tNew = p.T1
-			} else if !math.IsNaN(hitT) {
-				tNew = hitT
 			}
 			// Next first stage: FSAL reuses the last stage; otherwise one
-			// evaluation at the new point, which the Hermite output also uses.
+			// evaluation at the new point, which Vern7's output also uses.
 			var fNew []float64
 			if tab.fsal {
 				fNew = st.k[tab.s-1]
@@ -378,11 +365,17 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 						}
 						r[4][x] = h * acc
 					}
-				case denseHermite:
-					copy(interp.u0, st.u)
-					copy(interp.k[0], st.k[0])
-					copy(interp.k[1], fNew)
-					interp.u1 = st.u1
+				case denseVern7:
+					// Only steps that hold an output point (or all of them
+					// for Dense) pay the five extra evaluations.
+					need := rec.dense || (rec.next < len(rec.saveAt) && rec.saveAt[rec.next] <= tNew)
+					interp.u0 = st.u
+					copy(interp.k[:10], st.k)
+					copy(interp.k[10], fNew)
+					if need {
+						vern7Extra(p, st, interp.k, xarg, t, h)
+						stats.RHSEvals += 5
+					}
 				default:
 					interp.u0 = st.u
 					interp.k = st.k
@@ -431,4 +424,50 @@ func (m *explicitRK) run(ctx context.Context, p *Problem, opt *Options, tol *tol
 	}
 	rec.sol.Reason = Finished
 	return rec.sol, nil, nil
+}
+
+// Verner's extra stages 12–16 of the 7(6) pair for its 7th-order
+// interpolant (stage 11 is f(t+h, u1), the next step's first stage).
+// Stage indices are 0-based; row entries pair a stage with its coefficient.
+var (
+	vern7ExtraC = [5]float64{0.29, 0.125, 0.25, 0.53, 0.79}
+	vern7ExtraA = [5][][2]float64{
+		{{0, 0.0523222769159969}, {3, 0.22495861826705715}, {4, 0.017443709248776376}, {5, -0.007669379876829393}, {6, 0.03435896044073285}, {7, -0.0410209723009395}, {8, 0.025651133005205617}, {10, -0.0160443457}},
+		{{0, 0.053053341257859085}, {3, 0.12195301011401886}, {4, 0.017746840737602496}, {5, -0.0005928372667681495}, {6, 0.008381833970853752}, {7, -0.01293369259698612}, {8, 0.009412056815253861}, {10, -0.005353253107275676}, {11, -0.06666729992455811}},
+		{{0, 0.03887903257436304}, {3, -0.0024403203308301317}, {4, -0.0013928917214672623}, {5, -0.00047446291558680135}, {6, 0.00039207932413159514}, {7, -0.00040554733285128004}, {8, 0.00019897093147716726}, {10, -0.00010278198793179169}, {11, 0.03385661513870267}, {12, 0.1814893063199928}},
+		{{0, 0.05723681204690013}, {3, 0.22265948066761182}, {4, 0.12344864200186899}, {5, 0.04006332526666491}, {6, -0.05269894848581452}, {7, 0.04765971214244523}, {8, -0.02138895885042213}, {10, 0.015193891064036402}, {11, 0.12060546716289655}, {12, -0.022779423016187374}},
+		{{0, 0.051372038802756814}, {3, 0.5414214473439406}, {4, 0.350399806692184}, {5, 0.14193112269692182}, {6, 0.10527377478429423}, {7, -0.031081847805874016}, {8, -0.007401883149519145}, {10, -0.006377932504865363}, {11, -0.17325495908361865}, {12, -0.18228156777622026}},
+	}
+	// vern7Interp[i][p] is the coefficient of θ^(p+1) in b_i(θ).
+	vern7Interp = [][]float64{
+		{1, -8.413387198332767, 33.675508884490895, -70.80159089484886, 80.64695108301298, -47.19413969837522, 11.133813442539243},
+		nil, nil,
+		{0, 8.754921980674396, -88.4596828699771, 346.9017638429916, -629.2580030059837, 529.6773755604193, -167.35886986514018},
+		{0, 8.913387586637922, -90.06081846893218, 353.1807459217058, -640.6476819744374, 539.2646279047156, -170.38809442991547},
+		{0, 5.1733120298478, -52.271115900055385, 204.9853867374073, -371.8306118563603, 312.9880934374529, -98.89290352172495},
+		{0, 16.79537744079696, -169.70040000059728, 665.4937727009246, -1207.1638892336007, 1016.1291515818546, -321.06001557237494},
+		{0, -10.005997536098665, 101.1005433052275, -396.47391512378437, 719.1787707014183, -605.3681033918824, 191.27439892797935},
+		{0, 2.764708833638599, -27.934602637390462, 109.54779186137893, -198.7128113064482, 167.26633571640318, -52.85010499525706},
+		nil,
+		{0, -2.1696320280163506, 22.016696037569876, -86.90152427798948, 159.22388973861476, -135.9618306534588, 43.792401183280006},
+		{0, -4.890070188793804, 22.75407737425176, -30.78034218537731, -2.797194317207249, 31.369456637508403, -15.655927320381801},
+		{0, 10.862170929551967, -50.542971417827104, 68.37148040407511, 6.213326521632409, -69.68006323194157, 34.776056794509195},
+		{0, -11.37286691922923, 130.79058078246717, -488.65113677785604, 832.2148793276441, -664.7743368554426, 201.79288044241662},
+		{0, -5.919778732715007, 63.27679965889219, -265.432682088738, 520.1009254140611, -467.412109533902, 155.3868452824017},
+		{0, -10.492146197961823, 105.35538525188011, -409.43975011988937, 732.831448907654, -606.3044574733512, 188.0495196316683},
+	}
+)
+
+// vern7Extra fills k[11..15] (stages 12–16) given k[0..10].
+func vern7Extra(p *Problem, st *rkStep, k [][]float64, xarg []float64, t, h float64) {
+	for e := 0; e < 5; e++ {
+		for x := range xarg {
+			var acc float64
+			for _, ij := range vern7ExtraA[e] {
+				acc += ij[1] * k[int(ij[0])][x]
+			}
+			xarg[x] = st.u[x] + h*acc
+		}
+		p.F(k[11+e], xarg, p.P, t+vern7ExtraC[e]*h)
+	}
 }

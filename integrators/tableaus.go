@@ -89,7 +89,7 @@ var vern7Tab = func() *erk {
 		e[i] = b[i] - d[i]
 	}
 	return &erk{name: "Vern7", s: 10, c: c, a: a, b: b, btilde: e, order: 7, errOrder: 7,
-		stiffA: 8, stiffB: 9, stabBound: 4.6, dense: denseHermite}
+		stiffA: 8, stiffB: 9, stabBound: 4.6, dense: denseVern7}
 }()
 
 var rk4Tab = &erk{
