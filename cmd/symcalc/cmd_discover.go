@@ -51,7 +51,8 @@ sparse fit is printed in equation-file syntax with standard deviations.
   --library SPEC     pde:p=P,q=Q[,deriv=spectral|fd] — the terms u^p*dx(u, q)
                      (default pde:p=4,q=4), or none (only --terms)
   --terms LIST       more candidate terms, comma-separated, in the model's
-                     syntax: 'u^2*dx(u), sin(u)'
+                     syntax: 'u^2*dx(u), sin(u)'; @FILE reads them from a
+                     file (one or more a line, # comments)
   --noise MODE       none (default); enkf: estimate the states with a
                      localised stochastic EnKF first; weak: weak-form library
                      of the terms dx(u^p, q), which never differentiates data
@@ -148,6 +149,22 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 		return usagef("%s: %v", f.model, err)
 	}
 	fld := model.Field
+	if path, ok := strings.CutPrefix(f.terms, "@"); ok {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return &inputError{fmt.Errorf("--terms: %w", err)}
+		}
+		var lines []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if k := strings.IndexByte(l, '#'); k >= 0 {
+				l = l[:k]
+			}
+			if l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(l), ",")); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		f.terms = strings.Join(lines, ", ")
+	}
 	user, err := parseUserTerms(f.terms, fld.Name, fld.X)
 	if err != nil {
 		return err

@@ -136,8 +136,10 @@ func TestDiscoverUserTermsAndCSV(t *testing.T) {
 	assert.Contains(t, out, "library:    5 terms, 1024 rows")
 	assertCorrection(t, out, map[string]float64{"dx(u, 4)": -1}, 0.01)
 
+	termsFile := filepath.Join(t.TempDir(), "terms.txt")
+	require.NoError(t, os.WriteFile(termsFile, []byte("# extra candidates\ndx(u)^2,\nu*dx(u, 3)  # dispersion times u\n"), 0o644))
 	out, errOut, code = run(t, "", "discover", "--model", ksCase("C"), "--data", ksPairs, "--pairs", "2",
-		"--library", "pde:p=2,q=4,deriv=spectral", "--terms", "dx(u)^2, u*dx(u, 3)")
+		"--library", "pde:p=2,q=4,deriv=spectral", "--terms", "@"+termsFile)
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "library:    16 terms, 2048 rows")
 	assertCorrection(t, out, map[string]float64{"dx(u, 3)": 0.5}, 0.01)
@@ -252,6 +254,7 @@ func TestDiscoverBadInput(t *testing.T) {
 		{"bad term", []string{"--model", ksCase("A"), "--data", ksPairs, "--terms", "u*(dx(u)"}, "--terms"},
 		{"unknown function", []string{"--model", ksCase("A"), "--data", ksPairs, "--terms", "sinn(u)"}, `unknown function "sinn"`},
 		{"foreign symbol", []string{"--model", ksCase("A"), "--data", ksPairs, "--terms", "u*v"}, `uses "v"`},
+		{"missing terms file", []string{"--model", ksCase("A"), "--data", ksPairs, "--terms", "@nope.txt"}, "nope.txt"},
 		{"no terms", []string{"--model", ksCase("A"), "--data", ksPairs, "--library", "none"}, "no candidate terms"},
 		{"weak with terms", []string{"--model", ksCase("A"), "--data", ksPairs, "--noise", "weak", "--terms", "u"}, "--noise weak"},
 		{"plot not png", []string{"--model", ksCase("A"), "--data", ksPairs, "--plot", "c.svg"}, "PNG"},
