@@ -1,6 +1,3 @@
-// Package rewritebench holds the benchmarks of rule-based simplification:
-// rule-matching throughput on a 10,000-term sum, Simplify on a term that
-// is already simple, and Simplify on the peer workload list.
 package rewritebench
 
 import (
@@ -18,6 +15,29 @@ import (
 
 // pythagoreanSum builds Σ_i c_i*(sin(x_i)^2 + cos(x_i)^2) + Σ_i y_i*z_i over
 // n terms in all: half of them pair up into matches of the rule.
+// cpuTimer reports CPU time per operation (cpu-ns/op) beside the wall
+// time that testing.B measures.
+type cpuTimer struct{ start int64 }
+
+func startCPU(b *testing.B) *cpuTimer {
+	b.ResetTimer()
+	return &cpuTimer{processCPU()}
+}
+
+func (c *cpuTimer) report(b *testing.B) {
+	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/op")
+}
+
+// reportMatches reports matches per second of wall time and of CPU time.
+func (c *cpuTimer) reportMatches(b *testing.B, perOp float64) {
+	cpu := float64(processCPU()-c.start) / 1e9
+	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(perOp*float64(b.N)/b.Elapsed().Seconds(), "matches/s")
+	if cpu > 0 {
+		b.ReportMetric(perOp*float64(b.N)/cpu, "matches/cpu-s")
+	}
+}
+
 func pythagoreanSum(n int) *symbolic.Expr {
 	sb := symbolic.NewSumBuilder()
 	for i := 0; i < n/4; i++ {
@@ -42,15 +62,15 @@ func BenchmarkRuleMatch10k(b *testing.B) {
 	}
 	env := rewrite.NewEnv(context.Background(), nil, 0)
 	var out *symbolic.Expr
-	b.ResetTimer()
+	ct := startCPU(b)
 	for b.Loop() {
 		out = r.Apply(env, e)
 	}
+	ct.reportMatches(b, 2500)
 	_, terms, _ := out.AddParts()
 	if len(terms) != 5000 {
 		b.Fatalf("expected 5000 terms left, got %d", len(terms))
 	}
-	b.ReportMetric(2500*float64(b.N)/b.Elapsed().Seconds(), "matches/s")
 }
 
 // BenchmarkRuleSetPostwalk10k walks a 10,000-term sum whose every term is
@@ -63,14 +83,14 @@ func BenchmarkRuleSetPostwalk10k(b *testing.B) {
 	}
 	e := sb.Build()
 	s := rewrite.Postwalk(rewrite.DefaultRules().Strategy())
-	b.ResetTimer()
+	ct := startCPU(b)
 	for b.Loop() {
 		env := rewrite.NewEnv(context.Background(), nil, 0)
 		if s(env, e) == nil || env.Steps() != 10000 {
 			b.Fatalf("expected 10000 rewrites, got %d", env.Steps())
 		}
 	}
-	b.ReportMetric(10000*float64(b.N)/b.Elapsed().Seconds(), "matches/s")
+	ct.reportMatches(b, 10000)
 }
 
 // noopTerm is already simplified: Simplify must return it unchanged.
@@ -85,10 +105,11 @@ func BenchmarkSimplifyNoop20(b *testing.B) {
 	if out := rewrite.Simplify(e); out != e {
 		b.Fatalf("not a no-op: %v", out)
 	}
-	b.ResetTimer()
+	ct := startCPU(b)
 	for b.Loop() {
 		rewrite.Simplify(e)
 	}
+	ct.report(b)
 }
 
 // workload reads the peer expression list; the benchmark skips when
@@ -119,10 +140,11 @@ func workload(b *testing.B) []*symbolic.Expr {
 func BenchmarkSimplifyWorkload(b *testing.B) {
 	es := workload(b)
 	rewrite.DefaultRules()
-	b.ResetTimer()
+	ct := startCPU(b)
 	for b.Loop() {
 		for _, e := range es {
 			rewrite.Simplify(e)
 		}
 	}
+	ct.report(b)
 }

@@ -58,14 +58,16 @@ def to_symcalc_syntax(src):
 
 
 def timeit(fn, repeats):
+    """Median wall time and mean CPU time (process_time) of fn()."""
     from sympy.core.cache import clear_cache
-    samples, out = [], None
+    samples, cpu, out = [], 0.0, None
     for _ in range(repeats):
         clear_cache()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         samples.append(time.perf_counter() - t0)
-    return statistics.median(samples), out
+        cpu += time.process_time() - c0
+    return statistics.median(samples), cpu / repeats, out
 
 
 def values_equal(sp, a, b, syms, rng, points=8):
@@ -115,14 +117,16 @@ def main():
 
     rng = random.Random(42)
     rows = []
-    tot_sympy = tot_ours = 0.0
+    tot_sympy = tot_ours = cpu_sympy = cpu_ours = 0.0
     n_le = n_eq = 0
     print(f"{'#':>2} {'sympy':>9} {'ours':>9} {'ops sp/us':>9}  value  result (ours)")
     for i, (src, o) in enumerate(zip(lines, ours), 1):
         e = parse_expr(src, transformations=tr, evaluate=True)
-        med, r = timeit(lambda: sp.simplify(e), 3 if quick else 5)
+        med, cpu, r = timeit(lambda: sp.simplify(e), 3 if quick else 5)
         tot_sympy += med
         tot_ours += o["median_ns"] * 1e-9
+        cpu_sympy += cpu
+        cpu_ours += o["cpu_ns"] * 1e-9
         if o.get("error"):
             print(f"{i:2d} symcalc error: {o['error']}")
         mine = parse_expr(to_sympy_syntax(o["result"]), transformations=tr, evaluate=False)
@@ -148,10 +152,14 @@ def main():
     print()
     print(f"size : ours <= SymPy on {n_le}/{n} = {100*n_le/n:.0f} %  (target >= 90 %)  {'HIT' if size_ok else 'MISS'}")
     print(f"value: equal at random points on {n_eq}/{n}  (target all)  {'HIT' if value_ok else 'MISS'}")
+    cpu_ratio = cpu_sympy / cpu_ours if cpu_ours > 0 else float("inf")
     print(f"time : SymPy {tot_sympy*1e3:.1f} ms, ours {tot_ours*1e3:.3f} ms, ratio {ratio:.0f}x  (target >= 20x)  "
-          f"{'HIT' if time_ok else 'MISS'}")
+          f"{'HIT' if time_ok else 'MISS'}   [wall: sums of per-expression medians]")
+    print(f"cpu  : SymPy {cpu_sympy*1e3:.1f} ms, ours {cpu_ours*1e3:.3f} ms, ratio {cpu_ratio:.0f}x  "
+          f"[process CPU time per call; load average {os.getloadavg()[0]:.1f}]")
     with open(os.path.join(OUT, "simplify_vs_sympy.json"), "w") as f:
         json.dump({"rows": rows, "total_sympy_s": tot_sympy, "total_ours_s": tot_ours, "ratio": ratio,
+                   "cpu_sympy_s": cpu_sympy, "cpu_ours_s": cpu_ours, "cpu_ratio": cpu_ratio,
                    "n": n, "n_size_ok": n_le, "n_value_ok": n_eq, "sympy": sp.__version__,
                    "python": sys.version.split()[0], "when": time.strftime("%Y-%m-%d %H:%M:%S"),
                    "load_avg": os.getloadavg()}, f, indent=1)

@@ -3,6 +3,9 @@
 // result, the conditions it needs, and the median time of one call. It is
 // the symcalc side of bench/rewrite/simplify_vs_sympy.py.
 //
+// It also reports the mean CPU time per call (user + system, all threads),
+// which a loaded machine inflates less than wall time.
+//
 // Each sample repeats the call until at least -min-time has passed and
 // reports the time per call; the median over -samples samples is printed.
 // The rule files are loaded once before timing (their one-off parse cost is
@@ -18,6 +21,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/symcalc/symcalc/parser"
@@ -29,6 +33,7 @@ type row struct {
 	Result     string    `json:"result"`
 	Conditions []string  `json:"conditions"`
 	MedianNS   float64   `json:"median_ns"`
+	CPUNS      float64   `json:"cpu_ns"`
 	Samples    []float64 `json:"samples_ns"`
 	Ops        int       `json:"ops"`
 	Error      string    `json:"error,omitempty"`
@@ -66,18 +71,21 @@ func main() {
 		for _, c := range res.Conditions {
 			r.Conditions = append(r.Conditions, c.String())
 		}
+		cpu0, calls := processCPU(), 0
 		for s := 0; s < *samples; s++ {
 			n := 0
 			start := time.Now()
 			for {
 				rewrite.Simplify(e)
 				n++
+				calls++
 				if el := time.Since(start); el >= *minTime {
 					r.Samples = append(r.Samples, float64(el.Nanoseconds())/float64(n))
 					break
 				}
 			}
 		}
+		r.CPUNS = float64(processCPU()-cpu0) / float64(calls)
 		sorted := slices.Clone(r.Samples)
 		slices.Sort(sorted)
 		r.MedianNS = sorted[len(sorted)/2]
@@ -90,4 +98,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// processCPU returns the process's CPU time (user + system) in nanoseconds.
+func processCPU() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
