@@ -429,3 +429,90 @@ func TestSystemJacobianMatchesCore(t *testing.T) {
 		}
 	}
 }
+
+// TestBioNetGenBCRTrajectory integrates the imported BCR network from the
+// .net amounts to t = 10,000 (BDF, sparse LU on the symbolic Jacobian) and
+// compares with the CVODE reference of peers2 (rtol 1e-12): the 9 groups,
+// and every species of magnitude ≥ 1 (the peers' criterion), to a
+// relative error of 1e-4. It takes about a minute on a shared 2-vCPU
+// machine (the closure evaluator here is a test helper, not codegen), so
+// it runs only when SYMCALC_LONG_TESTS=1.
+func TestBioNetGenBCRTrajectory(t *testing.T) {
+	if os.Getenv("SYMCALC_LONG_TESTS") == "" {
+		t.Skip("about a minute: run with SYMCALC_LONG_TESTS=1")
+	}
+	s := loadNet(t, "bcr.net")
+	ref := map[string]float64{}
+	data, err := os.ReadFile(filepath.Join("testdata", "bionetgen", "bcr_ref_t10000.txt"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		name, val, ok := strings.Cut(line, " ")
+		require.True(t, ok)
+		v, err := strconv.ParseFloat(val, 64)
+		require.NoError(t, err)
+		ref[name] = v
+	}
+	n := len(s.States)
+	slot := map[*symbolic.Expr]int{}
+	for i, st := range s.States {
+		slot[st.Sym] = i
+	}
+	for i, p := range s.Params {
+		slot[p.Sym] = n + i
+	}
+	slot[s.T] = n + len(s.Params)
+	rhs := compileAll(t, s.RHS(), slot)
+	J, err := s.Jacobian(context.Background())
+	require.NoError(t, err)
+	jac := compileAll(t, J.Values, slot)
+	p, err := s.ParamValues(nil)
+	require.NoError(t, err)
+	u0, err := s.InitialState(p)
+	require.NoError(t, err)
+	env := make([]float64, n+len(p)+1)
+	copy(env[n:], p)
+	prob := &integrators.Problem{
+		F: func(du, u, _ []float64, tt float64) {
+			copy(env, u)
+			for i, f := range rhs {
+				du[i] = f(env)
+			}
+		},
+		Sparse: &integrators.SparseJacobian{RowPtr: J.RowPtr, ColIdx: J.ColIdx,
+			Fill: func(vals, u, _ []float64, tt float64) {
+				copy(env, u)
+				for k, f := range jac {
+					vals[k] = f(env)
+				}
+			}},
+		U0: u0, T0: 0, T1: 10000, Autonomous: true,
+	}
+	start := time.Now()
+	sol, err := integrators.Solve(context.Background(), prob, integrators.BDF(),
+		&integrators.Options{RTol: 1e-8, ATol: 1e-8, SaveAt: []float64{10000}, Linear: integrators.LinearSparse})
+	require.NoError(t, err)
+	u := sol.U[len(sol.U)-1]
+	copy(env, u)
+	worst, compared := 0.0, 0
+	for i, st := range s.States {
+		want, ok := ref[st.Label]
+		require.True(t, ok, "species %s", st.Label)
+		if math.Abs(want) < 1 {
+			continue
+		}
+		rel := math.Abs(u[i]-want) / math.Abs(want)
+		worst = max(worst, rel)
+		compared++
+		assert.LessOrEqual(t, rel, 1e-4, "species %s: got %g, reference %g", st.Label, u[i], want)
+	}
+	for _, o := range s.Outputs {
+		f := compileAll(t, []*symbolic.Expr{o.Expr}, slot)[0]
+		want := ref[o.Name]
+		rel := math.Abs(f(env)-want) / math.Abs(want)
+		worst = max(worst, rel)
+		compared++
+		assert.LessOrEqual(t, rel, 1e-4, "group %s", o.Name)
+	}
+	t.Logf("%d values compared at t = 10000, worst rel. error %.2g; %d steps, %d Jacobians, %v",
+		compared, worst, sol.Stats.Accepted, sol.Stats.JacEvals, time.Since(start))
+}
