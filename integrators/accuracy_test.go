@@ -144,3 +144,34 @@ func TestAutoSwitch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, sol.Stats.Switches)
 }
+
+// Van der Pol with μ = 1000 (relaxation oscillations, stiff): BDF and
+// Rodas4 are independent methods; at tight tolerance they must agree, and
+// each must stay close to the tight answer at a loose tolerance.
+func TestVanDerPolStiffMethodsAgree(t *testing.T) {
+	mu := 1000.0
+	p := &integrators.Problem{
+		F: func(du, u, _ []float64, _ float64) {
+			du[0] = u[1]
+			du[1] = mu*(1-u[0]*u[0])*u[1] - u[0]
+		},
+		Jac: func(J, u, _ []float64, _ float64) {
+			J[0], J[1] = 0, 1
+			J[2], J[3] = -2*mu*u[0]*u[1]-1, mu*(1-u[0]*u[0])
+		},
+		U0: []float64{2, 0}, T1: 1500, Autonomous: true,
+	}
+	final := func(m integrators.Method, tol float64) []float64 {
+		sol, err := integrators.Solve(context.Background(), p, m, &integrators.Options{RTol: tol, ATol: tol, SaveAt: []float64{1500}})
+		require.NoError(t, err, "%s %g", m.Name(), tol)
+		return sol.Final()
+	}
+	bdf := final(integrators.BDF(), 1e-9)
+	ros := final(integrators.Rodas4(), 1e-9)
+	t.Logf("u(1500): BDF %v, Rodas4 %v", bdf, ros)
+	assert.InDelta(t, bdf[0], ros[0], 1e-4)
+	for _, m := range []integrators.Method{integrators.BDF(), integrators.Rodas4(), integrators.AutoSwitch(nil)} {
+		u := final(m, 1e-6)
+		assert.InDelta(t, ros[0], u[0], 1e-2, m.Name())
+	}
+}
