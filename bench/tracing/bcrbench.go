@@ -53,7 +53,7 @@ func timePair(reps int, fa, fb func()) (float64, float64) {
 	return median(sa), median(sb)
 }
 
-func mainBCR(ctx context.Context, reps, chunk int, shared, out string) error {
+func mainBCR(ctx context.Context, reps, chunk, egIters, egNodes int, shared, out string) error {
 	path := filepath.Join(shared, "bionetgen", "bcr", "bcr.net")
 	t0 := time.Now()
 	net, err := network.Load(ctx, path)
@@ -67,7 +67,7 @@ func mainBCR(ctx context.Context, reps, chunk int, shared, out string) error {
 		return err
 	}
 	fmt.Printf("plain: Jacobian (%d nonzeros) + lowering %.3fs; %d RHS instructions\n", plain.Pattern.NNZ(), time.Since(t1).Seconds(), plain.RHSInstructions)
-	opt, rep, err := network.Optimise(ctx, net.RHS, chunk, egraph.SimplifyOptions{})
+	opt, rep, err := network.Optimise(ctx, net.RHS, chunk, egraph.SimplifyOptions{IterLimit: egIters, NodeLimit: egNodes, TimeLimit: 10 * time.Minute})
 	if err != nil {
 		return err
 	}

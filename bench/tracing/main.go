@@ -25,7 +25,9 @@ func main() {
 	ns := flag.String("n", "32,64,128", "grid sizes for -set rd")
 	reps := flag.Int("reps", 3, "repetitions (the median is reported)")
 	workers := flag.Int("workers", 0, "goroutines for the RHS and Jacobian (0: GOMAXPROCS)")
-	chunk := flag.Int("chunk", 16, "equations per e-graph for -set bcr (0: all in one)")
+	chunk := flag.Int("chunk", 4, "equations per e-graph for -set bcr (0: all in one)")
+	egIters := flag.Int("egraph-iters", 4, "e-graph iteration limit per group")
+	egNodes := flag.Int("egraph-nodes", 20000, "e-graph node (hashcons) limit per group")
 	dense := flag.Bool("dense", false, "also run the dense finite-difference baseline at N = 32 (minutes)")
 	flag.Parse()
 	if _, err := os.Stat(*shared); err != nil {
@@ -38,7 +40,7 @@ func main() {
 	case "rd":
 		err = mainRD(ctx, *ns, *reps, *workers, *dense, *shared, *out)
 	case "bcr":
-		err = mainBCR(ctx, *reps, *chunk, *shared, *out)
+		err = mainBCR(ctx, *reps, *chunk, *egIters, *egNodes, *shared, *out)
 	case "terms":
 		err = mainTerms(ctx, *reps, *shared, *out)
 	default:

@@ -25,7 +25,7 @@ func main() {
 	net := flag.String("net", "../shared/workloads/bionetgen/bcr/bcr.net", "BioNetGen .net file")
 	ref := flag.String("ref", "", "reference final state (name value per line: species, then groups)")
 	opt := flag.Bool("egraph", false, "optimise the right-hand side with the e-graph before compiling")
-	chunk := flag.Int("chunk", 16, "equations per e-graph (0: all in one)")
+	chunk := flag.Int("chunk", 4, "equations per e-graph (0: all in one)")
 	t1 := flag.Float64("t1", 10000, "final time")
 	rtol := flag.Float64("rtol", 1e-6, "relative tolerance")
 	atol := flag.Float64("atol", 1e-8, "absolute tolerance")
@@ -46,7 +46,7 @@ func run(ctx context.Context, path, ref string, opt bool, chunk int, t1, rtol, a
 	rhs := n.RHS
 	if opt {
 		var rep network.OptimiseReport
-		rhs, rep, err = network.Optimise(ctx, rhs, chunk, egraph.SimplifyOptions{})
+		rhs, rep, err = network.Optimise(ctx, rhs, chunk, egraph.SimplifyOptions{IterLimit: 4, NodeLimit: 20000, TimeLimit: 10 * time.Minute})
 		if err != nil {
 			return err
 		}
