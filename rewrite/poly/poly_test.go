@@ -77,3 +77,33 @@ func TestDivExact(t *testing.T) {
 	_, ok = a.DivExact(x.Add(c(n, 1)))
 	assert.False(t, ok)
 }
+
+func TestCoprimeModular(t *testing.T) {
+	const n = 3
+	x, y, z := Var(n, 0), Var(n, 1), Var(n, 2)
+	one := c(n, 1)
+	// Coprime in x: proved by the modular image.
+	assert.True(t, coprimeIn(x.Add(y), x.Sub(z), 0))
+	// A common factor in x is never "proved" coprime.
+	assert.False(t, coprimeIn(mul(t, x.Add(y), x.Add(one)), mul(t, x.Add(y), z), 0))
+	// A common factor free of x (y) leaves the x-parts coprime; GCD still finds y.
+	g := GCD(mul(t, y, x.Add(one)), mul(t, y, x.Sub(one)))
+	assert.True(t, g.Equal(y), "gcd = %v", g.Terms)
+}
+
+func TestGCDLimited(t *testing.T) {
+	const n = 2
+	x, y := Var(n, 0), Var(n, 1)
+	a, err := x.Add(y).Add(c(n, 1)).Pow(12)
+	require.NoError(t, err)
+	b, err := x.Sub(y).Add(c(n, 2)).Pow(12)
+	require.NoError(t, err)
+	p := mul(t, a, x.Add(c(n, 3)))
+	q := mul(t, b, x.Add(c(n, 3)))
+	g, ok := GCDLimited(p, q, 10)
+	assert.False(t, ok, "a tiny budget must give up")
+	assert.True(t, g.Equal(One(n)))
+	g, ok = GCDLimited(p, q, DefaultGCDWork*100)
+	require.True(t, ok)
+	assert.True(t, g.Equal(x.Add(c(n, 3))), "gcd = %v", g.Terms)
+}
