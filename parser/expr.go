@@ -79,7 +79,25 @@ func (o *Options) ParseRange(src string, start, end int) (*symbolic.Expr, error)
 	if p.tok.Kind != TEOF {
 		return nil, p.errorf(p.tok.Off, "unexpected %s after the expression", p.tok)
 	}
-	return e, nil
+	return e.expr(), nil
+}
+
+// val is an operand during parsing: a term, or a number not yet made into
+// a term (most literals end up as coefficients, and building a term for
+// each would cost a hash-consing lookup for nothing).
+type val struct {
+	e   *symbolic.Expr
+	n   symbolic.Number
+	num bool
+}
+
+func term(e *symbolic.Expr) val { return val{e: e} }
+
+func (v val) expr() *symbolic.Expr {
+	if v.num {
+		return symbolic.NumExpr(v.n)
+	}
+	return v.e
 }
 
 type exprParser struct {
@@ -122,50 +140,50 @@ func (p *exprParser) enter(off int) error {
 	return nil
 }
 
-func (p *exprParser) expr() (*symbolic.Expr, error) { return p.or() }
+func (p *exprParser) expr() (val, error) { return p.or() }
 
-func (p *exprParser) or() (*symbolic.Expr, error) {
+func (p *exprParser) or() (val, error) {
 	l, err := p.and()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if !p.isOp("||") {
 		return l, nil
 	}
-	args := []*symbolic.Expr{l}
+	args := []*symbolic.Expr{l.expr()}
 	for p.isOp("||") {
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		r, err := p.and()
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
-		args = append(args, r)
+		args = append(args, r.expr())
 	}
-	return symbolic.Or(args...), nil
+	return term(symbolic.Or(args...)), nil
 }
 
-func (p *exprParser) and() (*symbolic.Expr, error) {
+func (p *exprParser) and() (val, error) {
 	l, err := p.cmp()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if !p.isOp("&&") {
 		return l, nil
 	}
-	args := []*symbolic.Expr{l}
+	args := []*symbolic.Expr{l.expr()}
 	for p.isOp("&&") {
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		r, err := p.cmp()
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
-		args = append(args, r)
+		args = append(args, r.expr())
 	}
-	return symbolic.And(args...), nil
+	return term(symbolic.And(args...)), nil
 }
 
 var cmpOps = map[string]symbolic.Op{
@@ -173,10 +191,10 @@ var cmpOps = map[string]symbolic.Op{
 	"==": symbolic.OpEq, "!=": symbolic.OpNe,
 }
 
-func (p *exprParser) cmp() (*symbolic.Expr, error) {
+func (p *exprParser) cmp() (val, error) {
 	l, err := p.add()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if p.tok.Kind != TOp {
 		return l, nil
@@ -186,175 +204,222 @@ func (p *exprParser) cmp() (*symbolic.Expr, error) {
 		return l, nil
 	}
 	if err := p.advance(); err != nil {
-		return nil, err
+		return val{}, err
 	}
 	r, err := p.add()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if p.tok.Kind == TOp {
 		if _, ok := cmpOps[p.tok.Text]; ok {
-			return nil, p.errorf(p.tok.Off, "comparisons do not chain: write a < b && b < c")
+			return val{}, p.errorf(p.tok.Off, "comparisons do not chain: write a < b && b < c")
 		}
 	}
-	return symbolic.Compare2(op, l, r), nil
+	return term(symbolic.Compare2(op, l.expr(), r.expr())), nil
 }
 
-func (p *exprParser) add() (*symbolic.Expr, error) {
+func (p *exprParser) add() (val, error) {
 	l, err := p.mul()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if !p.isOp("+") && !p.isOp("-") {
 		return l, nil
 	}
 	sb := symbolic.NewSumBuilder()
-	sb.Add(l)
+	addVal := func(v val, c symbolic.Number) {
+		if v.num {
+			sb.AddScaled(v.n.Mul(c), symbolic.One())
+		} else {
+			sb.AddScaled(c, v.e)
+		}
+	}
+	one, minusOne := symbolic.Int(1), symbolic.Int(-1)
+	addVal(l, one)
 	for p.isOp("+") || p.isOp("-") {
 		neg := p.tok.Text == "-"
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		r, err := p.mul()
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
 		if neg {
-			sb.AddScaled(symbolic.Int(-1), r)
+			addVal(r, minusOne)
 		} else {
-			sb.Add(r)
+			addVal(r, one)
 		}
 	}
-	return sb.Build(), nil
+	return term(sb.Build()), nil
 }
 
-func (p *exprParser) mul() (*symbolic.Expr, error) {
+func (p *exprParser) mul() (val, error) {
 	l, err := p.unary()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if !p.isOp("*") && !p.isOp("/") {
 		return l, nil
 	}
-	args := []*symbolic.Expr{l}
+	type factor struct {
+		v   val
+		div bool
+	}
+	fs := []factor{{l, false}}
+	inexact := hasFloat(l)
 	for p.isOp("*") || p.isOp("/") {
 		div := p.tok.Text == "/"
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		r, err := p.unary()
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
-		if div {
-			if n, ok := r.IsNumber(); ok && len(args) == 1 && !(n.IsExact() && n.IsZero()) {
-				if ln, ok := args[0].IsNumber(); ok {
-					if q, ok := ln.Div(n); ok {
-						args[0] = symbolic.NumExpr(q)
-						continue
-					}
-				}
-			}
-			r = symbolic.Inv(r)
-		}
-		args = append(args, r)
+		fs = append(fs, factor{r, div})
+		inexact = inexact || hasFloat(r)
 	}
-	return symbolic.Mul(args...), nil
+	// Exact numeric factors fold into one coefficient without building
+	// terms (exact arithmetic does not depend on order). With floats the
+	// factors are multiplied in the order written, as float products
+	// depend on it. A division by an exact zero stays symbolic as 1/0.
+	coef := symbolic.Int(1)
+	args := make([]*symbolic.Expr, 0, len(fs))
+	for _, f := range fs {
+		switch {
+		case !inexact && f.v.num && !f.div:
+			coef = coef.Mul(f.v.n)
+		case !inexact && f.v.num && !f.v.n.IsZero():
+			coef, _ = coef.Div(f.v.n)
+		case f.div:
+			args = append(args, symbolic.Inv(f.v.expr()))
+		default:
+			args = append(args, f.v.expr())
+		}
+	}
+	if len(args) == 0 {
+		return val{n: coef, num: true}, nil
+	}
+	return term(symbolic.MulScaled(coef, args...)), nil
 }
 
-func (p *exprParser) unary() (*symbolic.Expr, error) {
+// hasFloat reports whether v carries an inexact constant at its top
+// level (a float literal, or a term with a float coefficient).
+func hasFloat(v val) bool {
+	if v.num {
+		return v.n.IsFloat()
+	}
+	if n, ok := v.e.IsNumber(); ok {
+		return n.IsFloat()
+	}
+	if v.e.Kind() == symbolic.KMul {
+		c, _, _ := v.e.MulParts()
+		return c.IsFloat()
+	}
+	return false
+}
+
+func (p *exprParser) unary() (val, error) {
 	if p.isOp("-") || p.isOp("+") || p.isOp("!") {
 		op := p.tok.Text
 		if err := p.enter(p.tok.Off); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		defer func() { p.depth-- }()
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		x, err := p.unary()
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
 		switch op {
 		case "-":
-			return symbolic.Neg(x), nil
+			if x.num {
+				return val{n: x.n.Neg(), num: true}, nil
+			}
+			return term(symbolic.Neg(x.e)), nil
 		case "!":
-			return symbolic.Not(x), nil
+			return term(symbolic.Not(x.expr())), nil
 		}
 		return x, nil
 	}
 	return p.pow()
 }
 
-func (p *exprParser) pow() (*symbolic.Expr, error) {
+func (p *exprParser) pow() (val, error) {
 	b, err := p.primary()
 	if err != nil {
-		return nil, err
+		return val{}, err
 	}
 	if p.isOp("^") || p.isOp("**") {
 		if err := p.enter(p.tok.Off); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		defer func() { p.depth-- }()
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
 		x, err := p.unary() // right-associative; allows x^-2
 		if err != nil {
-			return nil, err
+			return val{}, err
 		}
-		return symbolic.Pow(b, x), nil
+		return term(symbolic.Pow(b.expr(), x.expr())), nil
 	}
 	return b, nil
 }
 
-func (p *exprParser) primary() (*symbolic.Expr, error) {
+func (p *exprParser) primary() (val, error) {
 	t := p.tok
 	switch t.Kind {
 	case TNumber:
 		n, err := symbolic.ParseNumber(t.Text)
 		if err != nil {
-			return nil, p.errorf(t.Off, "%v", err)
+			return val{}, p.errorf(t.Off, "%v", err)
 		}
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
-		return symbolic.NumExpr(n), nil
+		return val{n: n, num: true}, nil
 	case TIdent:
 		if err := p.advance(); err != nil {
-			return nil, err
+			return val{}, err
 		}
+		var e *symbolic.Expr
+		var err error
 		switch {
 		case p.isOp("("):
-			return p.call(t)
+			e, err = p.call(t)
 		case p.isOp("["):
-			return p.index(t)
+			e, err = p.index(t)
+		default:
+			e, err = p.ident(t)
 		}
-		return p.ident(t)
+		return term(e), err
 	case TOp:
 		if t.Text == "(" {
 			if err := p.enter(t.Off); err != nil {
-				return nil, err
+				return val{}, err
 			}
 			defer func() { p.depth-- }()
 			if err := p.advance(); err != nil {
-				return nil, err
+				return val{}, err
 			}
 			e, err := p.expr()
 			if err != nil {
-				return nil, err
+				return val{}, err
 			}
 			if !p.isOp(")") {
-				return nil, p.errorf(p.tok.Off, "expected \")\" to close the \"(\" at column %d, but found %s", PosOf(p.src, t.Off).Col, p.tok)
+				return val{}, p.errorf(p.tok.Off, "expected \")\" to close the \"(\" at column %d, but found %s", PosOf(p.src, t.Off).Col, p.tok)
 			}
 			return e, p.advance()
 		}
 	}
 	if t.Kind == TEOF {
-		return nil, p.errorf(t.Off, "expected an operand but found end of input")
+		return val{}, p.errorf(t.Off, "expected an operand but found end of input")
 	}
-	return nil, p.errorf(t.Off, "expected an operand but found %s", t)
+	return val{}, p.errorf(t.Off, "expected an operand but found %s", t)
 }
 
 func (p *exprParser) ident(t Token) (*symbolic.Expr, error) {
@@ -400,7 +465,7 @@ func (p *exprParser) args(closer string) ([]*symbolic.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		args = append(args, a)
+		args = append(args, a.expr())
 		if p.isOp(",") {
 			if err := p.advance(); err != nil {
 				return nil, err

@@ -400,6 +400,25 @@ func Mul(args ...*Expr) *Expr {
 	return m.build()
 }
 
+// MulScaled returns c times the product of args; it saves building a
+// constant term for c (parsers and builders with a numeric factor use it).
+func MulScaled(c Number, args ...*Expr) *Expr {
+	if c.IsExact() && c.IsZero() {
+		return Zero()
+	}
+	if len(args) == 0 {
+		return NumExpr(c)
+	}
+	m := muler{c: c}
+	for _, e := range args {
+		if e.IsZero() {
+			return Zero()
+		}
+		m.mul(e)
+	}
+	return m.build()
+}
+
 // Div returns a / b.
 func Div(a, b *Expr) *Expr {
 	if b.kind == KNum && a.kind == KNum && !(b.num.IsExact() && b.num.IsZero()) {
