@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"errors"
+	"math"
 	"math/big"
 
 	"github.com/symcalc/symcalc/rewrite/poly"
@@ -24,6 +25,8 @@ const maxIntPow = 64
 type ratCtx struct {
 	gens  []*symbolic.Expr
 	index map[*symbolic.Expr]int
+	// inexact is set when the term has float constants.
+	inexact bool
 	// reduce, when set, rewrites each polynomial before the gcd (the
 	// trigonometric reduction sin^2 -> 1 - cos^2 plugs in here).
 	reduce func(*poly.Poly) (*poly.Poly, error)
@@ -56,20 +59,18 @@ func kernelOf(b, x *symbolic.Expr) (kernel *symbolic.Expr, p int64, expand bool)
 func (rc *ratCtx) collect(e *symbolic.Expr) error {
 	switch e.Kind() {
 	case symbolic.KNum:
-		if n, _ := e.IsNumber(); !n.IsExact() {
-			return errNotRational
-		}
-		return nil
+		n, _ := e.IsNumber()
+		return rc.number(n)
 	case symbolic.KBool:
 		return errNotRational
 	case symbolic.KAdd:
 		c, terms, coefs := e.AddParts()
-		if !c.IsExact() {
-			return errNotRational
+		if err := rc.number(c); err != nil {
+			return err
 		}
 		for i, t := range terms {
-			if !coefs[i].IsExact() {
-				return errNotRational
+			if err := rc.number(coefs[i]); err != nil {
+				return err
 			}
 			if err := rc.collect(t); err != nil {
 				return err
@@ -78,8 +79,8 @@ func (rc *ratCtx) collect(e *symbolic.Expr) error {
 		return nil
 	case symbolic.KMul:
 		c, bases, exps := e.MulParts()
-		if !c.IsExact() {
-			return errNotRational
+		if err := rc.number(c); err != nil {
+			return err
 		}
 		for i := range bases {
 			if err := rc.collectFactor(bases[i], exps[i]); err != nil {
@@ -93,6 +94,31 @@ func (rc *ratCtx) collect(e *symbolic.Expr) error {
 	}
 	rc.addGen(e)
 	return nil
+}
+
+// number admits a constant: exact ones as they are, finite floats by
+// their exact binary value (the result then prints its non-integer
+// constants as floats again: inexact input stays inexact).
+func (rc *ratCtx) number(n symbolic.Number) error {
+	if n.IsExact() {
+		return nil
+	}
+	f := n.Float64()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return errNotRational
+	}
+	rc.inexact = true
+	return nil
+}
+
+// numExpr writes a coefficient back: exact, or as a float for inexact
+// input when it is not an integer.
+func (rc *ratCtx) numExpr(r *big.Rat) *symbolic.Expr {
+	if rc.inexact && !r.IsInt() {
+		f, _ := r.Float64()
+		return symbolic.FloatExpr(f)
+	}
+	return symbolic.NumExpr(symbolic.BigRat(r))
 }
 
 func (rc *ratCtx) collectFactor(b, x *symbolic.Expr) error {
@@ -117,6 +143,9 @@ func (rc *ratCtx) n() int { return len(rc.gens) }
 
 func ratOf(c symbolic.Number) *big.Rat {
 	r := new(big.Rat)
+	if c.IsFloat() {
+		return r.SetFloat64(c.Float64())
+	}
 	if i, ok := c.IsSmallInt(); ok {
 		return r.SetInt64(i)
 	}
@@ -248,7 +277,7 @@ func (rc *ratCtx) fromPoly(p *poly.Poly) *symbolic.Expr {
 	sb := symbolic.NewSumBuilder()
 	for _, t := range p.Terms {
 		args := make([]*symbolic.Expr, 0, 4)
-		args = append(args, symbolic.NumExpr(symbolic.BigRat(t.Coef)))
+		args = append(args, rc.numExpr(t.Coef))
 		for i, e := range t.Exp {
 			if e != 0 {
 				args = append(args, symbolic.Pow(rc.gens[i], symbolic.IntExpr(int64(e))))
@@ -324,12 +353,17 @@ func (q *cancelled) expanded(flip bool) *symbolic.Expr {
 		// Move the sign into the denominator: -(x+y)/(x-y) = (x+y)/(y-x).
 		den, c = den.Neg(), new(big.Rat).Neg(c)
 	}
+	if q.rc.inexact {
+		// Distribute the factor exactly before coefficients become floats,
+		// so 0.25*(4*x + 5) is written x + 1.25, not 1.0*x + 1.25.
+		num, c = num.Scale(c), big.NewRat(1, 1)
+	}
 	n := q.rc.fromPoly(num)
 	if den.IsConst() {
 		c = new(big.Rat).Quo(c, den.ConstValue())
-		return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), n)
+		return symbolic.Mul(q.rc.numExpr(c), n)
 	}
-	return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), n, symbolic.Inv(q.rc.fromPoly(den)))
+	return symbolic.Mul(q.rc.numExpr(c), n, symbolic.Inv(q.rc.fromPoly(den)))
 }
 
 // small reports whether square-free factorisation is cheap enough to try
@@ -345,7 +379,7 @@ func (q *cancelled) factored() *symbolic.Expr {
 	cd, fd := poly.SquareFree(q.den)
 	c := new(big.Rat).Mul(q.c, cn)
 	c.Quo(c, cd)
-	return symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(c)), q.rc.fromFactors(fn),
+	return symbolic.Mul(q.rc.numExpr(c), q.rc.fromFactors(fn),
 		symbolic.Inv(q.rc.fromFactors(fd)))
 }
 
@@ -532,7 +566,7 @@ func Together(e *symbolic.Expr) *symbolic.Expr {
 		return e
 	}
 	if r.den.IsConst() {
-		return symbolic.Scale(symbolic.BigRat(new(big.Rat).Inv(r.den.ConstValue())), rc.fromPoly(r.num))
+		return symbolic.Mul(rc.numExpr(new(big.Rat).Inv(r.den.ConstValue())), rc.fromPoly(r.num))
 	}
 	return symbolic.Div(rc.fromPoly(r.num), rc.fromPoly(r.den))
 }

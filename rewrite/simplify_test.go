@@ -219,3 +219,17 @@ func TestSimplifyStepLimit(t *testing.T) {
 		assert.ErrorIs(t, err, context.Canceled)
 	}
 }
+
+func TestSimplifyFloats(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"(0.5*x^2 - 0.5)/(x + 1)", "0.5*x - 0.5"},
+		{"(x^2-1)/(x-1) + 0.25", "x + 1.25"},
+		{"1.5/(x+1) + 0.5/(x+1)", "2.0/(x + 1)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got := Simplify(mustParse(t, tc.in))
+			assert.Equal(t, mustParse(t, tc.want).String(), got.String())
+		})
+	}
+}
