@@ -31,6 +31,19 @@
 //     ensemble filters EnKF (stochastic) and ETKF/LETKF with inflation and
 //     Gaspari–Cohn localisation, to estimate states before step 2.
 //
+// The symbolic side: candidate terms and models are symbolic terms in the
+// field u, its derivative symbols dx(u, q) (symbolic.FieldDerivSym) and x.
+// FieldLibrary lowers a list of terms (PDETerms, WeakTerms, or anything a
+// user writes, such as exp(-u^2)*dx(u, 2)) to one tape (package codegen)
+// and evaluates it batched over every grid point, after computing the
+// derivatives once per snapshot. FieldModel takes a field equation from an
+// equation file (a symbolic.System) and steps it with ETDRK4: the linear
+// constant-coefficient part as a Fourier symbol, the rest on the tape; the
+// three KS case models of examples/ks-discovery reproduce the workload's
+// targets to 1e-12 this way. TotalDerivative applies the chain rule in
+// these variables, which turns the weak form's ∂^q(u^p) back into
+// pointwise terms.
+//
 // DiscoverCorrection runs steps 2–4 and returns the Correction, printable in
 // symcalc syntax ("-1.00172*dx(u, 4)") with per-term standard deviations:
 // the numerical core of `symcalc discover`.
