@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/rewrite"
 )
@@ -31,7 +32,8 @@ flags:
   --conditions      also print the conditions the result needs, e.g.
                     (x^2-1)/(x-1) gives "x + 1    if x != 1"
   --max-steps N     bound the rule applications (default 100000)
-  --egraph          use the e-graph simplifier (when built in)
+  --egraph          use the e-graph simplifier (equality saturation with
+                    the egraph package's default rules and CPU cost model)
 
 examples:
   symcalc simplify 'sin(x)^2 + cos(x)^2'
@@ -66,9 +68,6 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see symcalc simplify --help)", err)
 	}
-	if *useEgraph {
-		return errors.New("the e-graph simplifier (--egraph) is not available in this build yet")
-	}
 	rest := fs.Args()
 	if len(rest) != 1 {
 		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
@@ -82,6 +81,16 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		e, err := parser.ParseExpr(src)
 		if err != nil {
 			return "", &inputError{err}
+		}
+		if *useEgraph {
+			if assume != nil {
+				return "", usagef("--assume is not supported with --egraph")
+			}
+			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{})
+			if err != nil {
+				return "", err
+			}
+			return r.Term.String(), nil
 		}
 		r, err := rewrite.SimplifyContext(ctx, e, opts)
 		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
