@@ -216,6 +216,10 @@ func TestHugeTermsAreDescribed(t *testing.T) {
 	out, err = e.Exec(context.Background(), "eval(a, x=0)")
 	require.NoError(t, err)
 	assert.Equal(t, "0", out)
+	for _, f := range []string{"latex", "sexp"} {
+		_, err = e.Exec(context.Background(), f+"(a)")
+		require.EqualError(t, err, "1:1: "+f+": the result would have more than 10000 nodes written out: too large to print\n    "+f+"(a)\n    ^")
+	}
 }
 
 func TestQuit(t *testing.T) {

@@ -311,7 +311,38 @@ func runJacobian(ctx context.Context, s *state, args []value) (value, error) {
 	return m, nil
 }
 
+// printable refuses terms whose written-out form would be too large (see
+// exprString).
+func (s *state) printable(fn string, es ...*symbolic.Expr) error {
+	limit := maxPrintNodesAll
+	if s.maxNodes > 0 {
+		limit = s.maxNodes
+	}
+	total := 0
+	for _, e := range es {
+		total += treeSize(e, limit)
+		if total > limit {
+			return fmt.Errorf("%s: the result would have more than %d nodes written out: too large to print", fn, limit)
+		}
+	}
+	return nil
+}
+
 func runLaTeX(ctx context.Context, s *state, args []value) (value, error) {
+	var terms []*symbolic.Expr
+	switch v := args[0].(type) {
+	case exprVal:
+		terms = []*symbolic.Expr{v.e}
+	case listVal:
+		terms = v
+	case matrixVal:
+		for _, r := range v {
+			terms = append(terms, r...)
+		}
+	}
+	if err := s.printable("latex", terms...); err != nil {
+		return nil, err
+	}
 	switch v := args[0].(type) {
 	case exprVal:
 		return textVal(symbolic.LaTeX(v.e)), nil
@@ -340,6 +371,9 @@ func runLaTeX(ctx context.Context, s *state, args []value) (value, error) {
 func runSExp(ctx context.Context, s *state, args []value) (value, error) {
 	e, err := argExpr("sexp", 0, args[0])
 	if err != nil {
+		return nil, err
+	}
+	if err := s.printable("sexp", e); err != nil {
 		return nil, err
 	}
 	return textVal(symbolic.SExpr(e)), nil
