@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"image/color"
@@ -66,6 +65,7 @@ sparse fit is printed in equation-file syntax with standard deviations.
                      what the model plus the correction still misses (removes
                      the one-step estimator's O(dt) bias; default 0)
   --param NAME=V     override a model parameter (repeatable)
+  --field NAME       the field to correct when the model has several
   -o OUT             write the corrected model (its der(u) plus the
                      correction) to OUT, atomically
   --plot out.png     draw the coefficients with their error bars (±2 sd)
@@ -207,11 +207,7 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 		corr, err = discoverPointwise(ctx, before, after, f.dt, step, model, lib, user, solver)
 	}
 	if err != nil {
-		var ue *usageError
-		if errors.As(err, &ue) {
-			return err
-		}
-		return fmt.Errorf("%w", err)
+		return err
 	}
 	var refined string
 	if f.refine > 0 && len(corr.Terms) > 0 {
