@@ -40,6 +40,8 @@ func init() {
 			run: func(ctx context.Context, s *state, rest string) (string, error) {
 				return s.simulate(ctx, strings.Fields(rest))
 			}},
+		{name: ":write", args: "FILE.csv", help: "write the last simulation's columns (sol) as CSV",
+			run: plain((*state).write)},
 		{name: ":vars", args: "", help: "list the assigned names", run: plain((*state).listVars)},
 		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: plain((*state).clear)},
 		{name: ":set", args: "maxout N | maxterms N | simplify rules|egraph",

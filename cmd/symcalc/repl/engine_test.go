@@ -222,6 +222,24 @@ func TestHugeTermsAreDescribed(t *testing.T) {
 	}
 }
 
+func TestWriteCSV(t *testing.T) {
+	dir := t.TempDir()
+	e := run(t, ":load robertson.eq", ":simulate t1=10 saveat=5")
+	e.SetDir(dir)
+	out, err := e.Exec(context.Background(), ":write out.csv")
+	require.NoError(t, err)
+	assert.Equal(t, "wrote 3 rows of 5 columns to "+filepath.Join(dir, "out.csv"), out)
+	data, err := os.ReadFile(filepath.Join(dir, "out.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	require.Len(t, lines, 4)
+	assert.Equal(t, "t,y1,y2,y3,total", lines[0])
+	assert.Equal(t, "0,1,0,0,1", lines[1])
+	assert.True(t, strings.HasPrefix(lines[3], "10,"), lines[3])
+	_, err = New().Exec(context.Background(), ":write x.csv")
+	require.EqualError(t, err, "nothing to write: :simulate a model first")
+}
+
 func TestQuit(t *testing.T) {
 	for _, in := range []string{":quit", ":q", ":exit"} {
 		_, err := New().Exec(context.Background(), in)

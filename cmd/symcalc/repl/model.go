@@ -2,9 +2,11 @@ package repl
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -474,6 +476,53 @@ func newPointEval(ctx context.Context, sys *symbolic.System, fld symbolic.Field,
 		ev.Eval(out, vals, pp, t)
 		return out[0]
 	}, nil
+}
+
+// write saves the last simulation as CSV: a header of column names, then
+// one row per output time. The file is written whole or not at all.
+func (s *state) write(path string) (string, error) {
+	if path == "" {
+		return "", errors.New(":write needs a file name, e.g. :write out.csv")
+	}
+	if s.sol == nil {
+		return "", errors.New("nothing to write: :simulate a model first")
+	}
+	if s.dir != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(s.dir, path)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	if err := w.Write(s.sol.names); err != nil {
+		return "", err
+	}
+	n := len(s.sol.cols[s.sol.names[0]])
+	row := make([]string, len(s.sol.names))
+	for k := 0; k < n; k++ {
+		for j, name := range s.sol.names {
+			row[j] = formatFloat(s.sol.cols[name][k])
+		}
+		if err := w.Write(row); err != nil {
+			return "", err
+		}
+	}
+	w.Flush()
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return "", fmt.Errorf(":write: %w", err)
+	}
+	_, werr := tmp.WriteString(b.String())
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf(":write: %w", werr)
+	}
+	return fmt.Sprintf("wrote %d rows of %d columns to %s", n, len(s.sol.names), path), nil
 }
 
 // solRef is how a query names a column: sol.x, or sol["u[1,2]"] for
