@@ -20,7 +20,8 @@ An interactive session. Assign names and work with them:
   diff(f, x)        expand(...)       simplify(...)     egraph(...)
   jacobian([f, x*y], [x, y])          latex(...)        eval(f, x=1.5)
   assume x > 0
-  :load examples/lorenz.eq, :simulate, then max(sol.z), filter(sol.t, # > 50)
+  :load examples/lorenz.eq, :simulate, then max(sol.z), filter(sol.t, # > 50),
+  :write out.csv
 
 :help lists everything. Lines continue while brackets are open, after an
 operator or a trailing backslash. Tab completes names, Ctrl-C stops a

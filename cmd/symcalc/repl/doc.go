@@ -20,7 +20,7 @@
 //	eval(f, x=1.5)                a float64 value
 //	subs(f, x=y+1)                substitution
 //	assume x > 0                  a fact simplify may use
-//	:load FILE, :simulate, :help, :quit ...
+//	:load FILE, :simulate, :write FILE.csv, :help, :quit ...
 //
 // :load reads an equation file or a BioNetGen network and defines rhs and
 // states (so jacobian(rhs, states) works); :simulate integrates it with the
