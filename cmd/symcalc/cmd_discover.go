@@ -190,13 +190,14 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	var corr *discovery.Correction
 	var note string
-	project := func(y []float64) ([]float64, error) { return y, nil }
+	var project func([]float64) ([]float64, error)
+	var exprs []*symbolic.Expr // the library columns' terms, pointwise
 	switch f.noise {
 	case "weak", "weak-tiled":
 		if len(user) > 0 {
 			return usagef("--terms cannot be used with --noise weak: the weak form needs terms of the form dx(u^p, q)")
 		}
-		corr, note, project, err = discoverWeak(ctx, before, after, f.dt, step, model, lib, solver, f.noise == "weak-tiled")
+		corr, note, project, exprs, err = discoverWeak(ctx, before, after, f.dt, step, model, lib, solver, f.noise == "weak-tiled")
 	default:
 		if f.noise == "enkf" {
 			before, after, note, err = enkfStates(ctx, before, after, fld.N)
@@ -204,14 +205,14 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 				return err
 			}
 		}
-		corr, err = discoverPointwise(ctx, before, after, f.dt, step, model, lib, user, solver)
+		corr, exprs, err = discoverPointwise(ctx, before, after, f.dt, step, model, lib, user, solver)
 	}
 	if err != nil {
 		return err
 	}
 	var refined string
 	if f.refine > 0 && len(corr.Terms) > 0 {
-		change, err := refine(ctx, string(src), f.model, sys, model, over, corr, before, after, f.dt, project, f.refine)
+		change, err := refineTerms(ctx, model, corr, exprs, before, after, f.dt, project, f.refine)
 		if err != nil {
 			return err
 		}
@@ -459,14 +460,14 @@ func (s librarySpec) differentiator(n int, length float64) (discovery.Differenti
 
 // discoverPointwise is the model-error pipeline on a pointwise library.
 func discoverPointwise(ctx context.Context, before, after [][]float64, dt float64, step discovery.Stepper,
-	m *discovery.FieldModel, spec librarySpec, user []discovery.FieldTerm, solver discovery.Solver) (*discovery.Correction, error) {
+	m *discovery.FieldModel, spec librarySpec, user []discovery.FieldTerm, solver discovery.Solver) (*discovery.Correction, []*symbolic.Expr, error) {
 	var terms []discovery.FieldTerm
 	if !spec.none {
 		terms = discovery.PDETerms(m.Field.Name, spec.maxP, spec.maxQ)
 	}
 	terms = append(terms, user...)
 	if len(terms) == 0 {
-		return nil, usagef("no candidate terms: --library none needs --terms")
+		return nil, nil, usagef("no candidate terms: --library none needs --terms")
 	}
 	maxQ := 0
 	for _, t := range terms {
@@ -481,17 +482,25 @@ func discoverPointwise(ctx context.Context, before, after [][]float64, dt float6
 		}
 	}
 	if spec.fd && maxQ > 4 {
-		return nil, usagef("finite differences compute derivatives up to order 4; a term needs order %d", maxQ)
+		return nil, nil, usagef("finite differences compute derivatives up to order 4; a term needs order %d", maxQ)
 	}
 	deriv, err := spec.differentiator(m.Field.N, m.Length())
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, nil, usagef("%v", err)
 	}
 	build := func(ctx context.Context, mid [][]float64) (*discovery.Library, error) {
 		return discovery.FieldLibrary(ctx, mid, terms, discovery.FieldLibraryOptions{
 			Field: m.Field.Name, Deriv: deriv, X: m.Field.X, Grid: m.Field.Grid()})
 	}
-	return discovery.DiscoverCorrection(ctx, before, after, dt, step, build, solver)
+	corr, err := discovery.DiscoverCorrection(ctx, before, after, dt, step, build, solver)
+	if err != nil {
+		return nil, nil, err
+	}
+	exprs := make([]*symbolic.Expr, len(terms))
+	for i, t := range terms {
+		exprs[i] = t.Expr
+	}
+	return corr, exprs, nil
 }
 
 // noiseModel estimates the observation noise and a climatological prior of
@@ -535,17 +544,17 @@ func enkfStates(ctx context.Context, before, after [][]float64, n int) ([][]floa
 // library ∂^q(u^p), with test functions as wide as the data's correlation
 // length, and reports the result in pointwise terms.
 func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, step discovery.Stepper,
-	m *discovery.FieldModel, spec librarySpec, solver discovery.Solver, tiled bool) (*discovery.Correction, string, func([]float64) ([]float64, error), error) {
+	m *discovery.FieldModel, spec librarySpec, solver discovery.Solver, tiled bool) (*discovery.Correction, string, func([]float64) ([]float64, error), []*symbolic.Expr, error) {
 	if spec.none {
-		return nil, "", nil, usagef("--noise weak needs a pde library")
+		return nil, "", nil, nil, usagef("--noise weak needs a pde library")
 	}
 	if spec.maxP < 1 {
-		return nil, "", nil, usagef("--noise weak needs p ≥ 1")
+		return nil, "", nil, nil, usagef("--noise weak needs p ≥ 1")
 	}
 	n, length := m.Field.N, m.Length()
 	prior, nv, err := noiseModel(before, after)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	cl := prior.CorrelationLength()
 	radius := math.Max(float64(cl)*length/float64(n), 2*length/float64(n))
@@ -554,33 +563,33 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 	// not overlap, so the noise of one row is independent of the next.
 	w, err := discovery.NewWeakForm(n, length, max(n/4, 1), radius, spec.maxQ+4, spec.maxQ)
 	if err != nil {
-		return nil, "", nil, usagef("%v", err)
+		return nil, "", nil, nil, usagef("%v", err)
 	}
 	if tiled {
 		w, err = discovery.NewWeakForm(n, length, max(n/w.SupportWidth(), 1), radius, spec.maxQ+4, spec.maxQ)
 		if err != nil {
-			return nil, "", nil, usagef("%v", err)
+			return nil, "", nil, nil, usagef("%v", err)
 		}
 	}
 	y, err := discovery.ModelErrorTarget(ctx, before, after, dt, step)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	wy, err := w.Project(y)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	mid, err := discovery.Midpoints(before, after)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	lib, err := w.Library(ctx, mid, spec.maxP, spec.maxQ)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	fit, err := discovery.Regress(ctx, lib.Matrix(), wy, solver)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	pointwise := discovery.WeakTerms(m.Field.Name, spec.maxP, spec.maxQ)
 	c := &discovery.Correction{Fit: fit, Library: lib}
@@ -604,20 +613,17 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 		kind = "tiled weak form"
 	}
 	note := fmt.Sprintf("%s, %d test functions of half-width %.3g; estimated noise sd %.3g", kind, w.Centers, radius, math.Sqrt(nv))
-	return c, note, w.Project, nil
+	exprs := make([]*symbolic.Expr, len(pointwise))
+	for i, t := range pointwise {
+		exprs[i] = t.Expr
+	}
+	return c, note, w.Project, exprs, nil
 }
 
-// refine re-estimates the coefficients of the discovered terms by a
-// fixed-point iteration: the model plus the current correction is stepped
-// from each observed state, and least squares on the discovered terms'
-// columns fits what the corrected model still misses, which is added to the
-// correction. The one-step target evaluates the library at the midpoint, so
-// a single fit is biased by O(dt) terms of the step (0.2–1 % on the KS
-// cases); at the fixed point the corrected model's own step reproduces the
-// observations. It returns the last pass's largest relative change.
-func refine(ctx context.Context, src, file string, sys *symbolic.System, m *discovery.FieldModel, over map[string]float64,
-	corr *discovery.Correction, before, after [][]float64, dt float64, project func([]float64) ([]float64, error), passes int) (float64, error) {
-	field := m.Field.Name
+// refineTerms runs discovery.RefineCorrection on the correction's terms
+// and updates their coefficients (and the fit's) in place.
+func refineTerms(ctx context.Context, m *discovery.FieldModel, corr *discovery.Correction, exprs []*symbolic.Expr,
+	before, after [][]float64, dt float64, project func([]float64) ([]float64, error), passes int) (float64, error) {
 	var idx []int
 	for _, j := range corr.Fit.Support() {
 		if corr.Fit.Coef[j] != 0 {
@@ -627,46 +633,19 @@ func refine(ctx context.Context, src, file string, sys *symbolic.System, m *disc
 	if len(idx) != len(corr.Terms) {
 		return 0, fmt.Errorf("refine: %d terms but %d nonzero coefficients", len(corr.Terms), len(idx))
 	}
-	X := make([][]float64, len(idx))
+	terms := make([]*symbolic.Expr, len(idx))
+	coef := make([]float64, len(idx))
+	cols := make([][]float64, len(idx))
 	for i, j := range idx {
-		X[i] = corr.Library.Columns[j].Values
+		terms[i], coef[i], cols[i] = exprs[j], corr.Fit.Coef[j], corr.Library.Columns[j].Values
 	}
-	var change float64
-	for pass := range passes {
-		text, err := correctedModel(ctx, src, sys, field, corr, "refine")
-		if err != nil {
-			return 0, err
-		}
-		cs, err := parser.ParseModel(ctx, file, text)
-		if err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		cm, err := discovery.NewFieldModel(cs, field, over)
-		if err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		step, err := cm.Stepper(ctx, dt)
-		if err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		y, err := discovery.ModelErrorTarget(ctx, before, after, dt, step)
-		if err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		if y, err = project(y); err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		fit, err := discovery.Regress(ctx, X, y, discovery.STLSQ{})
-		if err != nil {
-			return 0, fmt.Errorf("refine: pass %d: %w", pass+1, err)
-		}
-		change = 0
-		for i, j := range idx {
-			c := corr.Terms[i].Coef + fit.Coef[i]
-			change = math.Max(change, math.Abs(fit.Coef[i])/math.Max(math.Abs(c), 1e-300))
-			corr.Terms[i].Coef = c
-			corr.Fit.Coef[j] = c
-		}
+	change, err := discovery.RefineCorrection(ctx, m, terms, coef, cols, before, after, dt, project, passes)
+	if err != nil {
+		return 0, err
+	}
+	for i, j := range idx {
+		corr.Terms[i].Coef = coef[i]
+		corr.Fit.Coef[j] = coef[i]
 	}
 	return change, nil
 }
