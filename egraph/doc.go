@@ -34,8 +34,12 @@
 // 1000, ban length 5).
 //
 // MathLanguage and MathRules are egg's math test suite; its e-class and
-// e-node counts, per-iteration trajectories and stop iterations are tested
-// against egg 0.9.5's (math_test.go, scaling_test.go).
+// e-node counts, per-iteration trajectories, hashcons sizes and stop
+// points are tested against egg 0.9.5's (math_test.go, scaling_test.go).
+// egg applies matches in the iteration order of its hash tables, and the
+// number of stale hashcons entries (which the node limit measures)
+// depends on that order; hashorder.go reproduces it, and EGraph.SetEggOrder
+// turns it off.
 //
 // # Extraction and simplification
 //
