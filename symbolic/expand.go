@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Expand distributes products over sums and expands positive integer powers
@@ -135,7 +136,7 @@ func (x *expander) product(fs []*Expr) *Expr {
 		for _, s := range sums {
 			acc = pc.mul(acc, pc.fromExpr(s), x)
 		}
-		return pc.toExpr(acc)
+		return pc.toExpr(acc, x)
 	}
 	acc := mono
 	for _, s := range sums {
@@ -178,7 +179,7 @@ func sumParts(e *Expr) parts {
 // powSum expands s^n for a sum s.
 func (x *expander) powSum(s *Expr, n int64) *Expr {
 	if pc, ok := newPolyCtx([]*Expr{s}); ok && n <= 1<<15 {
-		return pc.toExpr(pc.pow(pc.fromExpr(s), int(n), x))
+		return pc.toExpr(pc.pow(pc.fromExpr(s), int(n), x), x)
 	}
 	acc := s
 	for i := int64(1); i < n; i++ {
@@ -541,6 +542,7 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 	if !distinct {
 		acc = make(map[mono]Number)
 	}
+	leaves := 0
 	var rec func(i, r int, coef *big.Int, cnum Number, cur mono)
 	rec = func(i, r int, coef *big.Int, cnum Number, cur mono) {
 		if i == m-1 {
@@ -548,6 +550,10 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 			var mm mono
 			for g := 0; g < ng; g++ {
 				mm[g] = cur[g] + uint16(r)*p.monos[i][g]
+			}
+			leaves++
+			if leaves%4096 == 0 {
+				x.check(len(out.monos) + len(acc))
 			}
 			c := BigInt(coef)
 			if !allOne {
@@ -564,9 +570,6 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 				acc[mm] = c
 			}
 			return
-		}
-		if len(out.monos)%4096 == 0 {
-			x.check(len(out.monos) + len(acc))
 		}
 		// C(r, k) for k = 0..r, updated incrementally.
 		binom := big.NewInt(1)
@@ -595,11 +598,14 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 }
 
 // toExpr builds the canonical sum of a polynomial.
-func (pc *polyCtx) toExpr(p poly) *Expr {
+func (pc *polyCtx) toExpr(p poly, x *expander) *Expr {
 	ng := len(pc.gens)
 	if !pc.clean {
 		sb := NewSumBuilder()
 		for i, m := range p.monos {
+			if i%4096 == 0 {
+				x.check(0)
+			}
 			fs := make([]*Expr, 0, ng)
 			for g := 0; g < ng; g++ {
 				if m[g] != 0 {
@@ -641,9 +647,14 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 	}
 	terms := make([]*Expr, len(items))
 	coefs := make([]Number, len(items))
+	var cancelled atomic.Bool
 	build := func(lo, hi int) {
 		var slab []*Expr
 		for i := lo; i < hi; i++ {
+			if i%4096 == 0 && x.ctx.Err() != nil {
+				cancelled.Store(true)
+				return
+			}
 			it := &items[order[i]]
 			if len(slab) < 2*maxPolyGens {
 				slab = make([]*Expr, 4096)
@@ -669,6 +680,9 @@ func (pc *polyCtx) toExpr(p poly) *Expr {
 	} else {
 		slices.SortFunc(order, cmp)
 		build(0, len(items))
+	}
+	if cancelled.Load() {
+		panic(expandStop{x.ctx.Err()})
 	}
 	if constant.IsZero() {
 		constant = Int(0)

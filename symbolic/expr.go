@@ -1,6 +1,7 @@
 package symbolic
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"weak"
@@ -188,16 +189,44 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 
 // ---- hash-consing -------------------------------------------------------
 
-// The intern table maps structural hashes to weak pointers, so terms that
+// The intern table maps structural hashes to weak references, so terms that
 // nobody references are reclaimed by the garbage collector; dead entries
 // are swept when a shard has grown enough since its last sweep.
-const shardCount = 64
+//
+// Nodes live in slabs of slabSize, and the table holds one weak pointer
+// per slab rather than one per node: a weak handle costs about as much as
+// the node itself, so this makes term construction markedly cheaper. The
+// price is granularity: a slab, and the table entries of all its nodes,
+// stays alive while any one of its nodes is referenced.
+const (
+	shardCount = 64
+	slabSize   = 32
+)
+
+type slab [slabSize]Expr
+
+// entry locates an interned node: slot idx of a weakly held slab.
+type entry struct {
+	wp  weak.Pointer[slab]
+	idx int32
+}
+
+func (en entry) value() *Expr {
+	sl := en.wp.Value()
+	if sl == nil {
+		return nil
+	}
+	return &sl[en.idx]
+}
 
 type shard struct {
 	mu        sync.Mutex
-	m         map[uint64]weak.Pointer[Expr]
-	overflow  map[uint64][]weak.Pointer[Expr] // hash collisions (rare)
+	m         map[uint64]entry
+	overflow  map[uint64][]entry // hash collisions (rare)
 	lastSweep int
+	cur       *slab // the slab being filled (held strongly until full)
+	curWeak   weak.Pointer[slab]
+	next      int
 }
 
 var table = newTable()
@@ -205,56 +234,73 @@ var table = newTable()
 func newTable() *[shardCount]shard {
 	var t [shardCount]shard
 	for i := range t {
-		t[i].m = make(map[uint64]weak.Pointer[Expr], 1024)
+		t[i].m = make(map[uint64]entry, 1024)
 		t[i].lastSweep = 1024
 	}
 	return &t
 }
 
-// intern returns the canonical pointer for the structure of e.
+// place copies the candidate into the shard's current slab. Caller holds s.mu.
+func (s *shard) place(e *Expr) (*Expr, entry) {
+	if s.cur == nil || s.next == slabSize {
+		s.cur = new(slab)
+		s.curWeak = weak.Make(s.cur)
+		s.next = 0
+	}
+	p := &s.cur[s.next]
+	*p = *e
+	en := entry{s.curWeak, int32(s.next)}
+	s.next++
+	return p, en
+}
+
+// intern returns the canonical pointer for the structure of e. The
+// candidate e itself is never retained (it may live on the caller's stack).
 func intern(e *Expr) *Expr {
 	s := &table[e.hash%shardCount]
 	s.mu.Lock()
-	if wp, ok := s.m[e.hash]; ok {
-		if v := wp.Value(); v != nil {
+	if en, ok := s.m[e.hash]; ok {
+		if v := en.value(); v != nil {
 			if structEqual(v, e) {
 				s.mu.Unlock()
 				return v
 			}
 			// True collision: look in the overflow list.
 			for _, w := range s.overflow[e.hash] {
-				if v := w.Value(); v != nil && structEqual(v, e) {
+				if v := w.value(); v != nil && structEqual(v, e) {
 					s.mu.Unlock()
 					return v
 				}
 			}
 			if s.overflow == nil {
-				s.overflow = make(map[uint64][]weak.Pointer[Expr])
+				s.overflow = make(map[uint64][]entry)
 			}
-			s.overflow[e.hash] = append(s.overflow[e.hash], weak.Make(e))
+			p, en := s.place(e)
+			s.overflow[e.hash] = append(s.overflow[e.hash], en)
 			s.mu.Unlock()
-			return e
+			return p
 		}
 	}
-	s.m[e.hash] = weak.Make(e)
+	p, en := s.place(e)
+	s.m[e.hash] = en
 	if len(s.m) > 2*s.lastSweep {
 		s.sweep()
 	}
 	s.mu.Unlock()
-	return e
+	return p
 }
 
-// sweep drops entries whose terms have been collected. Caller holds s.mu.
+// sweep drops entries whose slabs have been collected. Caller holds s.mu.
 func (s *shard) sweep() {
-	for h, wp := range s.m {
-		if wp.Value() == nil {
+	for h, en := range s.m {
+		if en.wp.Value() == nil {
 			delete(s.m, h)
 		}
 	}
 	for h, ws := range s.overflow {
 		live := ws[:0]
 		for _, w := range ws {
-			if w.Value() != nil {
+			if w.wp.Value() != nil {
 				live = append(live, w)
 			}
 		}
@@ -264,7 +310,7 @@ func (s *shard) sweep() {
 			s.overflow[h] = live
 		}
 	}
-	s.lastSweep = max(len(s.m), 256)
+	s.lastSweep = max(len(s.m), 1024)
 }
 
 // TableSize returns the number of live entries in the intern table (for
@@ -346,9 +392,26 @@ func strHash(s string) uint64 {
 // without locks: a hit skips the shard lock and the weak-pointer lookup.
 // It holds at most recentSize terms strongly, so unreferenced terms are
 // still reclaimed once they are evicted.
-const recentSize = 1 << 13
+const recentSize = 1 << 12
 
 var recent [recentSize]atomic.Pointer[Expr]
+
+// The cache is emptied after every garbage collection (a cleanup on a
+// sentinel object re-arms itself each cycle), so its strong references
+// delay the reclamation of a term, and of its slab, by one cycle at most.
+type gcSentinel struct{ _ [16]byte }
+
+func armRecentClearing() {
+	s := new(gcSentinel)
+	runtime.AddCleanup(s, func(struct{}) {
+		for i := range recent {
+			recent[i].Store(nil)
+		}
+		armRecentClearing()
+	}, struct{}{})
+}
+
+func init() { armRecentClearing() }
 
 func newNode(e *Expr) *Expr {
 	computeHash(e)
