@@ -84,7 +84,7 @@ func splitFlags(args []string, known ...string) (flags map[string]bool, rest []s
 				}
 			}
 			if !ok {
-				return nil, nil, usagef("unknown flag %s%s", a, suggest(name, known))
+				return nil, nil, usagef("unknown flag %s%s", a, symbolic.DidYouMean(name, known))
 			}
 			flags[name] = true
 			continue

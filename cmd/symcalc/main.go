@@ -20,7 +20,8 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
+
+	"github.com/symcalc/symcalc/symbolic"
 )
 
 // command is one subcommand. Each lives in its own file and registers
@@ -86,7 +87,7 @@ func runMain(ctx context.Context, env *cmdEnv, args []string) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.stderr, "symcalc: unknown command %q%s\n", args[0], suggest(args[0], commandNames()))
+		fmt.Fprintf(env.stderr, "symcalc: unknown command %q%s\n", args[0], symbolic.DidYouMean(args[0], commandNames()))
 		printCommands(env.stderr)
 		return 2
 	}
@@ -127,38 +128,4 @@ func printCommands(w io.Writer) {
 	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-}
-
-// suggest returns a "did you mean" hint for a mistyped name.
-func suggest(name string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
