@@ -18,6 +18,13 @@ import (
 // we can handle exactly (floats, booleans, huge exponents).
 var errNotRational = errors.New("rewrite: not a rational function")
 
+// maxKernels bounds the number of polynomial variables: dense exponent
+// vectors over thousands of kernels would cost more than they could save.
+const maxKernels = 48
+
+// errTooManyKernels marks terms with more kernels than maxKernels.
+var errTooManyKernels = errors.New("rewrite: too many kernels for rational simplification")
+
 // maxIntPow bounds integer exponents expanded as polynomial powers.
 const maxIntPow = 64
 
@@ -311,6 +318,9 @@ func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Po
 	rc := newRatCtx()
 	if err := rc.collect(e); err != nil {
 		return nil, err
+	}
+	if len(rc.gens) > maxKernels {
+		return nil, errTooManyKernels
 	}
 	if reduce != nil {
 		rc.reduce = reduce(rc)

@@ -120,6 +120,10 @@ func SimplifyContext(ctx context.Context, e *symbolic.Expr, opts Options) (Resul
 	return Result{Expr: out, Conditions: s.conds, Steps: s.env.Steps()}, s.env.Err()
 }
 
+// maxCandidateSize is the largest term (in distinct nodes) on which the
+// candidate normal forms are tried.
+const maxCandidateSize = 2000
+
 type simplifier struct {
 	env   *Env
 	rules *RuleSet
@@ -213,6 +217,11 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		}
 	}
 	f := scan(cur)
+	if (f.rational || f.trig || f.exp) && symbolic.Size(cur) > maxCandidateSize {
+		// Normal forms of a huge term cost more than they can save; its
+		// kernels were simplified one by one above.
+		f = features{}
+	}
 	if f.rational {
 		if q, err := cancelRat(cur, nil); err == nil {
 			cond := q.condition()

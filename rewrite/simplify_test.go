@@ -233,3 +233,19 @@ func TestSimplifyFloats(t *testing.T) {
 		})
 	}
 }
+
+// TestSimplifyLargeSum: a wide sum gets its rules applied (every disjoint
+// match at once) without trying normal forms that would expand it.
+func TestSimplifyLargeSum(t *testing.T) {
+	sb := symbolic.NewSumBuilder()
+	for i := 0; i < 500; i++ {
+		x := symbolic.Sym(fmt.Sprintf("x%d", i))
+		sb.Add(symbolic.Pow(symbolic.Sin(x), symbolic.IntExpr(2)))
+		sb.Add(symbolic.Pow(symbolic.Cos(x), symbolic.IntExpr(2)))
+		sb.Add(symbolic.Div(symbolic.Sym(fmt.Sprintf("y%d", i)), symbolic.Sym(fmt.Sprintf("w%d", i))))
+	}
+	r := Simplify(sb.Build())
+	c, terms, _ := r.AddParts()
+	assert.Len(t, terms, 500)
+	assert.Equal(t, "500", c.String())
+}
