@@ -222,3 +222,10 @@ func (p *StationaryPrior) CorrelationLength() int {
 	}
 	return p.N / 2
 }
+
+// Clone returns a prior with the same statistics and its own transform
+// scratch space, for use from another goroutine (Sample and Analyze are
+// not safe for concurrent use on one prior).
+func (p *StationaryPrior) Clone() *StationaryPrior {
+	return &StationaryPrior{N: p.N, Mean: p.Mean, Power: append([]float64(nil), p.Power...), fft: fourier.NewFFT(p.N)}
+}

@@ -95,3 +95,25 @@ func TestStationaryPriorSample(t *testing.T) {
 	_, err = EstimateStationaryPrior(nil, 1, 2)
 	assert.Error(t, err)
 }
+
+// A clone gives the same analysis and can be used beside the original.
+func TestStationaryPriorClone(t *testing.T) {
+	a := loadNPY(t, "testdata/ks_obs_noise0.01.npy")
+	u0, _, err := SplitPairs(a)
+	require.NoError(t, err)
+	p, err := EstimateStationaryPrior(u0[:4], 1e-4, 2)
+	require.NoError(t, err)
+	c := p.Clone()
+	want, err := p.Analyze(u0[0], 1e-4)
+	require.NoError(t, err)
+	done := make(chan []float64)
+	go func() {
+		v, _ := c.Analyze(u0[0], 1e-4)
+		done <- v
+	}()
+	_, err = p.Analyze(u0[1], 1e-4)
+	require.NoError(t, err)
+	assert.Equal(t, want, <-done)
+	c.Power[0] = -1
+	assert.NotEqual(t, -1.0, p.Power[0], "the clone shares Power")
+}

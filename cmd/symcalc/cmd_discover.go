@@ -528,13 +528,22 @@ func enkfStates(ctx context.Context, before, after [][]float64, n int) ([][]floa
 	}
 	cl := prior.CorrelationLength()
 	f := discovery.EnKF{Localize: discovery.PeriodicGaspariCohn(n, float64(cl)), Seed: 7}
+	// The states before and after the step are filtered independently:
+	// one goroutine each, each with its own copy of the prior.
+	var a [][]float64
+	var errA error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a, errA = discovery.EnsembleDenoise(ctx, after, prior.Clone(), nv, 64, f, 2)
+	}()
 	b, err := discovery.EnsembleDenoise(ctx, before, prior, nv, 64, f, 1)
+	<-done
 	if err != nil {
 		return nil, nil, "", err
 	}
-	a, err := discovery.EnsembleDenoise(ctx, after, prior, nv, 64, f, 2)
-	if err != nil {
-		return nil, nil, "", err
+	if errA != nil {
+		return nil, nil, "", errA
 	}
 	note := fmt.Sprintf("EnKF (64 members, localisation %d points) on the states; estimated noise sd %.3g", cl, math.Sqrt(nv))
 	return b, a, note, nil
