@@ -186,8 +186,21 @@ func (a *Assumptions) Assume(fact *symbolic.Expr) error {
 	return nil
 }
 
-// Sign returns the set of signs e may take under the assumptions.
-func (a *Assumptions) Sign(e *symbolic.Expr) signSet {
+// IsPositive reports whether e > 0 is provable from the assumptions and
+// the form of e (wherever e is defined).
+func (a *Assumptions) IsPositive(e *symbolic.Expr) bool { return a.signOf(e).positive() }
+
+// IsNonnegative reports whether e >= 0 is provable.
+func (a *Assumptions) IsNonnegative(e *symbolic.Expr) bool { return a.signOf(e).nonnegative() }
+
+// IsNegative reports whether e < 0 is provable.
+func (a *Assumptions) IsNegative(e *symbolic.Expr) bool { return a.signOf(e).negative() }
+
+// IsNonzero reports whether e != 0 is provable.
+func (a *Assumptions) IsNonzero(e *symbolic.Expr) bool { return a.signOf(e).nonzero() }
+
+// signOf returns the set of signs e may take under the assumptions.
+func (a *Assumptions) signOf(e *symbolic.Expr) signSet {
 	switch e.Kind() {
 	case symbolic.KNum:
 		n, _ := e.IsNumber()
@@ -203,7 +216,7 @@ func (a *Assumptions) Sign(e *symbolic.Expr) signSet {
 		c, terms, coefs := e.AddParts()
 		s := numSign(c)
 		for i, t := range terms {
-			s = addSigns(s, mulSigns(numSign(coefs[i]), a.Sign(t)))
+			s = addSigns(s, mulSigns(numSign(coefs[i]), a.signOf(t)))
 			if s == sAny {
 				return s
 			}
@@ -225,13 +238,13 @@ func (a *Assumptions) Sign(e *symbolic.Expr) signSet {
 		case symbolic.OpExp, symbolic.OpCosh:
 			return sPos
 		case symbolic.OpAbs:
-			if a.Sign(args[0]).nonzero() {
+			if a.signOf(args[0]).nonzero() {
 				return sPos
 			}
 			return sPos | sZero
 		case symbolic.OpSinh, symbolic.OpTanh, symbolic.OpAtan, symbolic.OpCbrt, symbolic.OpSign,
 			symbolic.OpAsin:
-			return a.Sign(args[0])
+			return a.signOf(args[0])
 		case symbolic.OpAcos:
 			return sPos | sZero
 		}
@@ -241,7 +254,7 @@ func (a *Assumptions) Sign(e *symbolic.Expr) signSet {
 
 // powSign is the set of signs of b^x.
 func (a *Assumptions) powSign(b, x *symbolic.Expr) signSet {
-	bs := a.Sign(b)
+	bs := a.signOf(b)
 	n, isNum := x.IsNumber()
 	if isNum && n.IsExact() && n.IsInt() {
 		if n.Sign() < 0 {

@@ -252,9 +252,9 @@ func MustRule(name string, lhs, rhs, cond *symbolic.Expr) *Rule {
 }
 
 // FuncRule wraps a Go function as a rule. f returns the rewritten term, or
-// nil (or e itself) when it does not apply; head restricts the terms it is
-// tried on (use OpSym, OpAdd, ...; a negative value would be meaningless,
-// so pass heads explicitly, none meaning any term).
+// nil (or e itself) when it does not apply. heads lists the operations of
+// the terms it is tried on (none: every term); domain says in words where
+// the rewrite holds.
 func FuncRule(name, domain string, f func(a *Assumptions, e *symbolic.Expr) *symbolic.Expr, heads ...symbolic.Op) *Rule {
 	return &Rule{Name: name, Domain: domain, fn: f, heads: heads}
 }
@@ -489,7 +489,7 @@ func evalCond(a *Assumptions, c *symbolic.Expr) bool {
 		}
 		return false
 	case symbolic.OpLt, symbolic.OpLe, symbolic.OpGt, symbolic.OpGe, symbolic.OpEq, symbolic.OpNe:
-		s := a.Sign(symbolic.Sub(args[0], args[1]))
+		s := a.signOf(symbolic.Sub(args[0], args[1]))
 		switch c.Op() {
 		case symbolic.OpLt:
 			return s.negative()
@@ -535,15 +535,15 @@ func negCond(a *Assumptions, c *symbolic.Expr) bool {
 	case symbolic.OpFunc:
 		switch c.Name() {
 		case "positive":
-			return a.Sign(args[0]).nonpositive()
+			return a.signOf(args[0]).nonpositive()
 		case "negative":
-			return a.Sign(args[0]).nonnegative()
+			return a.signOf(args[0]).nonnegative()
 		case "nonzero":
-			return a.Sign(args[0]) == sZero
+			return a.signOf(args[0]) == sZero
 		case "nonnegative":
-			return a.Sign(args[0]).negative()
+			return a.signOf(args[0]).negative()
 		case "nonpositive":
-			return a.Sign(args[0]).positive()
+			return a.signOf(args[0]).positive()
 		}
 	}
 	return false

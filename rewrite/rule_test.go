@@ -159,3 +159,37 @@ func TestRuleLHSCollapses(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not bound")
 }
+
+func TestAssumptionQueries(t *testing.T) {
+	a := NewAssumptions().Positive("p").Nonnegative("q").Negative("n").Integer("k")
+	tests := []struct {
+		expr                      string
+		pos, nonneg, neg, nonzero bool
+	}{
+		{"p", true, true, false, true},
+		{"q", false, true, false, false},
+		{"n", false, false, true, true},
+		{"p + q", true, true, false, true},
+		{"p*n", false, false, true, true},
+		{"n^2", true, true, false, true},
+		{"x^2", false, true, false, false},
+		{"x^2 + 1", true, true, false, true},
+		{"exp(x)", true, true, false, true},
+		{"sqrt(x)", false, true, false, false},
+		{"abs(x)", false, true, false, false},
+		{"p - 1", false, false, false, false},
+		{"-p", false, false, true, true},
+	}
+	for _, tc := range tests {
+		e := mustParse(t, tc.expr)
+		assert.Equal(t, tc.pos, a.IsPositive(e), "%s positive", tc.expr)
+		assert.Equal(t, tc.nonneg, a.IsNonnegative(e), "%s nonnegative", tc.expr)
+		assert.Equal(t, tc.neg, a.IsNegative(e), "%s negative", tc.expr)
+		assert.Equal(t, tc.nonzero, a.IsNonzero(e), "%s nonzero", tc.expr)
+	}
+	assert.True(t, a.IsInteger(mustParse(t, "2*k + 1")))
+	assert.False(t, a.IsInteger(mustParse(t, "k/2")))
+	require.Error(t, a.Assume(mustParse(t, "x + y > 0")))
+	require.NoError(t, a.Assume(mustParse(t, "0 < z")))
+	assert.True(t, a.IsPositive(mustParse(t, "z")))
+}
