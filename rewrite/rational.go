@@ -420,14 +420,18 @@ func (rc *ratCtx) nonzeroConds(f *poly.Poly) []*symbolic.Expr {
 			v = i
 		}
 	}
-	if v < 0 || rc.gens[v].Kind() != symbolic.KSym {
+	if v < 0 {
 		return []*symbolic.Expr{nonzeroCond(rc.fromPoly(f))}
 	}
 	x := rc.gens[v]
 	var conds []*symbolic.Expr
 	rest := f
 	for _, r := range rationalRoots(f, v) {
-		conds = append(conds, symbolic.Ne(x, symbolic.NumExpr(symbolic.BigRat(r))))
+		// A kernel that cannot take the value needs no condition:
+		// exp(u) != 0 and exp(u) != -1 always hold.
+		if c := symbolic.Ne(x, symbolic.NumExpr(symbolic.BigRat(r))); !evalCond(nil, c) {
+			conds = append(conds, c)
+		}
 		lin := poly.Var(f.N, v).Sub(poly.Const(f.N, r))
 		for {
 			q, ok := rest.DivExact(lin)
