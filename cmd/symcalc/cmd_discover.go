@@ -66,6 +66,8 @@ sparse fit is printed in equation-file syntax with standard deviations.
                      the one-step estimator's O(dt) bias; default 0)
   --param NAME=V     override a model parameter (repeatable)
   --field NAME       the field to correct when the model has several
+  --bags K           also fit K random halves of the data and print each
+                     term's inclusion probability and coefficient spread
   -o OUT             write the corrected model (its der(u) plus the
                      correction) to OUT, atomically
   --plot out.png     draw the coefficients with their error bars (±2 sd)
@@ -84,7 +86,7 @@ type discoverFlags struct {
 	model, data, method, library, terms, noise string
 	out, plot, field                           string
 	dt, threshold                              float64
-	pairs, refine                              int
+	pairs, refine, bags                        int
 	params                                     multiFlag
 }
 
@@ -105,6 +107,7 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.Float64Var(&f.threshold, "threshold", 0.05, "")
 	fs.IntVar(&f.pairs, "pairs", 0, "")
 	fs.IntVar(&f.refine, "refine", 0, "")
+	fs.IntVar(&f.bags, "bags", 0, "")
 	fs.Var(&f.params, "param", "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -123,6 +126,8 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 		return usagef("--pairs %d must not be negative", f.pairs)
 	case f.refine < 0 || f.refine > 100:
 		return usagef("--refine %d: want 0 to 100 passes", f.refine)
+	case f.bags < 0 || f.bags > 10000:
+		return usagef("--bags %d: want 0 to 10000 bags", f.bags)
 	case f.plot != "" && !strings.EqualFold(filepath.Ext(f.plot), ".png"):
 		return usagef("--plot writes PNG: give a file name ending in .png")
 	}
@@ -210,6 +215,14 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	var bagged *discovery.BaggingResult
+	if f.bags > 0 {
+		// Before refinement, which changes the coefficients but not the
+		// support the bags judge.
+		if bagged, err = bag(ctx, corr, before, after, f.dt, step, project, solver, f.bags); err != nil {
+			return err
+		}
+	}
 	var refined string
 	if f.refine > 0 && len(corr.Terms) > 0 {
 		change, err := refineTerms(ctx, model, corr, exprs, before, after, f.dt, project, f.refine)
@@ -233,6 +246,19 @@ func runDiscover(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(corr.Terms) > 0 {
 		fmt.Fprintf(env.stdout, "\n%-24s %12s   %s\n", "term", "coefficient", "std")
 		fmt.Fprint(env.stdout, corr.Uncertainties())
+	}
+	if bagged != nil {
+		fmt.Fprintf(env.stdout, "\ninclusion over %d bags of half the rows (whole pairs when there are 4 or more):\n", f.bags)
+		fmt.Fprintf(env.stdout, "%-24s %9s   %s\n", "term", "inclusion", "coefficient over the bags")
+		for j, p := range bagged.Inclusion {
+			if p >= 0.1 {
+				label := corr.Library.Columns[j].Term
+				if project != nil { // weak form: name the column by its pointwise term
+					label = discovery.TermSyntax(exprs[j])
+				}
+				fmt.Fprintf(env.stdout, "%-24s %9.2f   %.6g ± %.3g\n", label, p, bagged.Mean[j], bagged.Std[j])
+			}
+		}
 	}
 	fmt.Fprintf(env.stderr, "discover: %.3g s\n", elapsed.Seconds())
 	if f.out != "" {
@@ -627,6 +653,28 @@ func discoverWeak(ctx context.Context, before, after [][]float64, dt float64, st
 		exprs[i] = t.Expr
 	}
 	return c, note, w.Project, exprs, nil
+}
+
+// bag refits the problem on random halves of the rows (whole pairs, or
+// sixteenths of a pair's rows when there are fewer than 4 pairs) and
+// reports how often each term is selected.
+func bag(ctx context.Context, corr *discovery.Correction, before, after [][]float64, dt float64, step discovery.Stepper,
+	project func([]float64) ([]float64, error), solver discovery.Solver, bags int) (*discovery.BaggingResult, error) {
+	y, err := discovery.ModelErrorTarget(ctx, before, after, dt, step)
+	if err != nil {
+		return nil, err
+	}
+	if project != nil {
+		if y, err = project(y); err != nil {
+			return nil, err
+		}
+	}
+	block := corr.Library.Rows / len(before)
+	if len(before) < 4 {
+		block = max(block/16, 1)
+	}
+	b := discovery.Bagging{Solver: solver, Bags: bags, Block: block, Workers: 2}
+	return b.Run(ctx, corr.Library.Matrix(), y)
 }
 
 // refineTerms runs discovery.RefineCorrection on the correction's terms

@@ -133,6 +133,20 @@ func TestDiscoverRefine(t *testing.T) {
 	}
 }
 
+// --bags reports inclusion probabilities: the true terms of case B in every
+// bag of half the pairs.
+func TestDiscoverBags(t *testing.T) {
+	out, errOut, code := run(t, "", "discover", "--model", ksCase("B"), "--data", ksPairs, "--bags", "10")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "inclusion over 10 bags")
+	assert.Regexp(t, `(?m)^u\*dx\(u, 1\)\s+1\.00\s+-0\.49`, out)
+	assert.Regexp(t, `(?m)^dx\(u, 2\)\s+1\.00\s+-0\.99`, out)
+	// One pair: the bags are halves of the grid's sixteenths.
+	out, errOut, code = run(t, "", "discover", "--model", ksCase("C"), "--data", ksPairs, "--pairs", "1", "--bags", "10", "--noise", "weak")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "inclusion over 10 bags")
+}
+
 // User-written terms alone (--library none), and added to the PDE library;
 // the data given as CSV, one state per row.
 func TestDiscoverUserTermsAndCSV(t *testing.T) {
@@ -274,6 +288,7 @@ func TestDiscoverBadInput(t *testing.T) {
 		{"bad library option", []string{"--model", ksCase("A"), "--data", ksPairs, "--library", "pde:p=x"}, "p=\"x\""},
 		{"fd order", []string{"--model", ksCase("A"), "--data", ksPairs, "--library", "pde:q=5,deriv=fd"}, "up to order 4"},
 		{"bad noise", []string{"--model", ksCase("A"), "--data", ksPairs, "--noise", "kalman"}, `--noise "kalman"`},
+		{"bad bags", []string{"--model", ksCase("A"), "--data", ksPairs, "--bags", "-2"}, "--bags"},
 		{"bad refine", []string{"--model", ksCase("A"), "--data", ksPairs, "--refine", "-1"}, "--refine"},
 		{"bad dt", []string{"--model", ksCase("A"), "--data", ksPairs, "--dt", "-1"}, "--dt"},
 		{"bad term", []string{"--model", ksCase("A"), "--data", ksPairs, "--terms", "u*(dx(u)"}, "--terms"},
