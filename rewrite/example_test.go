@@ -6,6 +6,7 @@ import (
 
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/rewrite"
+	"github.com/symcalc/symcalc/symbolic"
 )
 
 func ExampleSimplify() {
@@ -70,4 +71,36 @@ func ExampleCancel() {
 func ExampleFactorSquareFree() {
 	fmt.Println(rewrite.FactorSquareFree(parser.MustParse("x^3 - x^2 - x + 1")))
 	// Output: (x - 1)^2*(x + 1)
+}
+
+func ExampleNewRule() {
+	// Rules built from terms: symbols named ~x are slots.
+	x, n := symbolic.Sym("~x"), symbolic.Sym("~n")
+	lhs := symbolic.Pow(symbolic.Abs(x), n)
+	rhs := symbolic.Pow(x, n)
+	even, _ := rewrite.LookupPredicate("even")
+	r, err := rewrite.NewRule("abs-even", lhs, rhs, nil, map[string][]rewrite.Predicate{"~n": {even}})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Apply(nil, parser.MustParse("abs(y)^4")))
+	fmt.Println(r.Apply(nil, parser.MustParse("abs(y)^3")))
+	// Output:
+	// y^4
+	// <nil>
+}
+
+func ExampleFuncRule() {
+	// A rewrite written in Go, tried only on calls of floor.
+	floorOfInt := rewrite.FuncRule("floor-int", "integer arguments",
+		func(a *rewrite.Assumptions, e *symbolic.Expr) *symbolic.Expr {
+			if arg := e.CallArgs()[0]; a.IsInteger(arg) {
+				return arg
+			}
+			return nil
+		}, symbolic.OpFloor)
+	a := rewrite.NewAssumptions().Integer("k")
+	env := rewrite.NewEnv(context.Background(), a, 0)
+	fmt.Println(floorOfInt.Apply(env, parser.MustParse("floor(2*k + 1)")))
+	// Output: 2*k + 1
 }
