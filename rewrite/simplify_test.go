@@ -9,11 +9,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -248,4 +250,37 @@ func TestSimplifyLargeSum(t *testing.T) {
 	c, terms, _ := r.AddParts()
 	assert.Len(t, terms, 500)
 	assert.Equal(t, "500", c.String())
+}
+
+// TestSimplifyConcurrent: rule sets are read-only once built, so Simplify
+// may run from several goroutines (run with -race).
+func TestSimplifyConcurrent(t *testing.T) {
+	srcs := readLines(t, "testdata/sympy_simplify_exprs.txt")
+	want := make([]*symbolic.Expr, len(srcs))
+	for i, s := range srcs {
+		want[i] = Simplify(mustParse(t, s))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(srcs))
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, s := range srcs {
+				e, err := parser.ParseExpr(s)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				if got := Simplify(e); got != want[i] {
+					errs <- fmt.Sprintf("%s: %v != %v", s, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
