@@ -7,16 +7,15 @@ set -e
 PEERS=../shared/workloads/peers
 OUT=$(mktemp -d)
 if [ -d "$PEERS" ] && command -v gcc >/dev/null; then
-  gcc -O3 -march=native -o "$OUT/w4" "$PEERS/w4_rhs.c" -I"$PEERS" -lm
-  gcc -O3 -march=native -o "$OUT/netjac" bench/codegen/c/net20_jac.c -I"$PEERS" -lm
+  gcc -O3 -march=native -o "$OUT/ref" bench/codegen/c/ref.c -I"$PEERS" -lm
   echo "== C reference (gcc -O3 -march=native), ns per evaluation"
-  "$OUT/w4" 2>/dev/null | sed 's/, "samples".*//'
-  "$OUT/netjac" 2>/dev/null
+  "$OUT/ref" 2>/dev/null
 else
   echo "== C reference skipped: $PEERS or gcc missing"
 fi
 echo "== symcalc (go test -bench), ns per evaluation"
-go test ./bench/codegen -run XXX -bench 'Net20|Bruss32' -benchtime 1s -count 1 | grep Benchmark
+go test ./bench/codegen -run XXX -bench 'Net20|Bruss32' -benchtime 1s -count 1 |
+  awk '/^Benchmark/ {print $1, $(NF-3), $(NF-2), $(NF-1), $NF}'
 if [ -f ../shared/workloads/bionetgen/bcr/bcr.net ]; then
   echo "== BCR: Jacobian + lowering + Go generation (s per op)"
   go test ./bench/codegen -run XXX -bench BCR -benchtime 3x -v | grep -E 'Benchmark|import'
