@@ -290,25 +290,24 @@ func (m *matcher) newSumState(p, s *symbolic.Expr, top bool) *sumState {
 		return nil
 	}
 	st := &sumState{m: m, pl: pl, sel: sel, used: make([]bool, len(sel)), top: top, sc: sc}
-	if len(sel) >= 8 {
-		st.index = make(map[*symbolic.Expr]int, len(sel))
-		for i, e := range sel {
-			st.index[e.t] = i
-		}
-	}
+	st.indexed = len(sel) >= 8
 	return st
 }
 
 type sumState struct {
-	m     *matcher
-	pl    *sumPlan
-	sel   []addElem
-	used  []bool
-	top   bool
-	sc    symbolic.Number
-	index map[*symbolic.Expr]int
-	fin   func([]bool, symbolic.Number) bool
-	from  int // first subject element worth trying for the first pattern element
+	m    *matcher
+	pl   *sumPlan
+	sel  []addElem
+	used []bool
+	top  bool
+	sc   symbolic.Number
+	// With indexed set (large sums), elements are found by lookup: index
+	// by term and keys by shallow key, each built on first use.
+	indexed bool
+	index   map[*symbolic.Expr]int
+	keys    map[elemKey]int
+	fin     func([]bool, symbolic.Number) bool
+	from    int // first subject element worth trying for the first pattern element
 }
 
 func (st *sumState) run(i int) bool {
@@ -349,9 +348,37 @@ func (st *sumState) run(i int) bool {
 		}
 		return false
 	}
-	// A pattern element whose slots are all bound is looked up directly.
-	if st.index != nil {
+	// A pattern element whose slots are all bound is looked up directly:
+	// by a shallow key when it is a call (or a power of one) with bound or
+	// ground arguments, which builds nothing, else by instantiating it.
+	if st.indexed && !isPlain {
+		if k, ok := m.patternKey(pe.t); ok {
+			if st.keys == nil {
+				st.keys = make(map[elemKey]int, len(st.sel))
+				for j, e := range st.sel {
+					if sk, ok := subjectKey(e.t); ok {
+						st.keys[sk] = j
+					}
+				}
+			}
+			j, found := st.keys[k]
+			if !found || st.used[j] || !st.sel[j].c.Equal(pe.c) {
+				return false
+			}
+			st.used[j] = true
+			if st.run(i + 1) {
+				return true
+			}
+			st.used[j] = false
+			return false
+		}
 		if v := m.inst(pe.t); v != nil {
+			if st.index == nil {
+				st.index = make(map[*symbolic.Expr]int, len(st.sel))
+				for j, e := range st.sel {
+					st.index[e.t] = j
+				}
+			}
 			c, t := splitCoef(scaled(pe.c, v))
 			j, ok := st.index[t]
 			if !ok || st.used[j] || !st.sel[j].c.Equal(c) {
@@ -642,4 +669,107 @@ func (m *matcher) inst(p *symbolic.Expr) *symbolic.Expr {
 		}
 	}
 	return symbolic.Make(p.Op(), p.Name(), out)
+}
+
+// elemKey identifies a call with at most two arguments, or such a call
+// raised to a power, by its operation and operand pointers: with
+// hash-consing these determine the term.
+type elemKey struct {
+	pow    bool
+	op     symbolic.Op
+	name   string
+	a0, a1 *symbolic.Expr
+	x      *symbolic.Expr
+}
+
+func callKey(c *symbolic.Expr) (elemKey, bool) {
+	if c.Kind() != symbolic.KCall {
+		return elemKey{}, false
+	}
+	args := c.CallArgs()
+	if len(args) == 0 || len(args) > 2 {
+		return elemKey{}, false
+	}
+	k := elemKey{op: c.Op(), name: c.Name(), a0: args[0]}
+	if len(args) == 2 {
+		k.a1 = args[1]
+	}
+	return k, true
+}
+
+// subjectKey is the key of a subject sum element's term.
+func subjectKey(t *symbolic.Expr) (elemKey, bool) {
+	if t.Kind() == symbolic.KPow {
+		b, x := t.PowParts()
+		k, ok := callKey(b)
+		k.pow, k.x = true, x
+		return k, ok
+	}
+	return callKey(t)
+}
+
+// bound returns the value of a pattern operand without building anything:
+// itself when ground, its binding when a bound slot; ok is false otherwise.
+func (m *matcher) bound(p *symbolic.Expr) (*symbolic.Expr, bool) {
+	if !m.pat.open[p] {
+		return p, true
+	}
+	if sl := m.slotOf(p); sl != nil && sl.kind == slotOne {
+		v := m.b[sl.index]
+		return v, v != nil
+	}
+	return nil, false
+}
+
+// patternKey is the key the pattern term p would have once instantiated,
+// when that is known without building it.
+func (m *matcher) patternKey(p *symbolic.Expr) (elemKey, bool) {
+	var x *symbolic.Expr
+	pow := false
+	if p.Kind() == symbolic.KPow {
+		var b *symbolic.Expr
+		b, px := p.PowParts()
+		v, ok := m.bound(px)
+		if !ok {
+			return elemKey{}, false
+		}
+		if n, isNum := v.IsNumber(); isNum && (n.IsOne() || n.IsZero()) {
+			return elemKey{}, false // would not stay a power
+		}
+		p, x, pow = b, v, true
+	}
+	if p.Kind() != symbolic.KCall || (p.Op() != symbolic.OpFunc && !keyStableOp(p.Op())) {
+		return elemKey{}, false
+	}
+	args := p.CallArgs()
+	if len(args) == 0 || len(args) > 2 {
+		return elemKey{}, false
+	}
+	k := elemKey{pow: pow, op: p.Op(), name: p.Name(), x: x}
+	var ok bool
+	if k.a0, ok = m.bound(args[0]); !ok {
+		return elemKey{}, false
+	}
+	if len(args) == 2 {
+		if k.a1, ok = m.bound(args[1]); !ok {
+			return elemKey{}, false
+		}
+	}
+	if k.a0.Kind() == symbolic.KNum || (k.a1 != nil && k.a1.Kind() == symbolic.KNum) {
+		return elemKey{}, false // constructors may fold numeric arguments
+	}
+	return k, true
+}
+
+// keyStableOp reports whether a call of op with non-numeric arguments is
+// built as written (no folding that would change its operation or
+// operands), so its key can be predicted without building it.
+func keyStableOp(op symbolic.Op) bool {
+	switch op {
+	case symbolic.OpSin, symbolic.OpCos, symbolic.OpTan, symbolic.OpAsin, symbolic.OpAcos,
+		symbolic.OpAtan, symbolic.OpSinh, symbolic.OpCosh, symbolic.OpTanh, symbolic.OpExp,
+		symbolic.OpLog, symbolic.OpLog1p, symbolic.OpCbrt:
+		return true
+	}
+	return false
 }
