@@ -44,11 +44,11 @@ examples:
 	})
 }
 
-// assumeFlags collects repeated --assume values.
-type assumeFlags []string
+// simplifyAssumeFlags collects repeated --assume values.
+type simplifyAssumeFlags []string
 
-func (a *assumeFlags) String() string { return strings.Join(*a, ", ") }
-func (a *assumeFlags) Set(s string) error {
+func (a *simplifyAssumeFlags) String() string { return strings.Join(*a, ", ") }
+func (a *simplifyAssumeFlags) Set(s string) error {
 	for _, part := range strings.Split(s, ",") {
 		if p := strings.TrimSpace(part); p != "" {
 			*a = append(*a, p)
@@ -60,7 +60,7 @@ func (a *assumeFlags) Set(s string) error {
 func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flag.NewFlagSet("simplify", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var facts assumeFlags
+	var facts simplifyAssumeFlags
 	fs.Var(&facts, "assume", "")
 	conds := fs.Bool("conditions", false, "")
 	maxSteps := fs.Int("max-steps", 0, "")
@@ -72,7 +72,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(rest) != 1 {
 		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
 	}
-	assume, err := parseFacts(facts)
+	assume, err := parseSimplifyFacts(facts)
 	if err != nil {
 		return err
 	}
@@ -117,9 +117,9 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	return simplifyLines(ctx, env, simplifyOne)
 }
 
-// parseFacts reads --assume values: comparisons of a symbol with a
+// parseSimplifyFacts reads --assume values: comparisons of a symbol with a
 // constant, or "NAME integer".
-func parseFacts(facts []string) (*rewrite.Assumptions, error) {
+func parseSimplifyFacts(facts []string) (*rewrite.Assumptions, error) {
 	if len(facts) == 0 {
 		return nil, nil
 	}
