@@ -24,6 +24,18 @@
 // and PassThrough build traversals; every run has an Env with a
 // context.Context and a step limit, so nothing runs forever.
 //
+// # Simplify
+//
+// Simplify applies the default rules (files by topic under rules/:
+// trig, hyperbolic, explog, powers, piecewise, rational) to a normal form,
+// then tries candidate forms and keeps the one with the fewest operations
+// (CountOps, SymPy's measure): the rational function cancelled by the
+// multivariate polynomial gcd (Cancel, Together, FactorSquareFree; the
+// arithmetic is in rewrite/poly), a trigonometric form (ExpandTrig, then
+// sin^2 = 1 - cos^2 during cancellation) and an exponential form
+// (ExpandExp). SimplifyContext also returns the conditions a cancellation
+// needs: (x^2 - 1)/(x - 1) simplifies to x + 1 with x != 1.
+//
 // # Soundness
 //
 // Symbols are real-valued. Every rule states its domain: either it holds
