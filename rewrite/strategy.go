@@ -246,8 +246,9 @@ func (w *walker) pre(e *symbolic.Expr) *symbolic.Expr {
 }
 
 // mapChildren rebuilds e with f applied to each operand, keeping the
-// polynomial form: sum coefficients and product exponents are kept as
-// they are and only terms and bases (and symbolic exponents) are visited.
+// polynomial form: sum coefficients are kept and the coefficient-free
+// terms visited; a product's factors are visited as the powers they are;
+// a power's base and symbolic exponent are visited.
 func mapChildren(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr) *symbolic.Expr {
 	switch e.Kind() {
 	case symbolic.KNum, symbolic.KBool, symbolic.KSym:
@@ -273,14 +274,22 @@ func mapChildren(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr) *symbo
 		}
 		return sb.Build()
 	case symbolic.KMul:
+		// A factor b^x (x != 1) is visited as the power node it stands
+		// for, so rules on powers (sqrt(~x^2)) see it inside products.
 		c, bases, exps := e.MulParts()
 		var args []*symbolic.Expr
 		for i := range bases {
-			nb, nx := f(bases[i]), exps[i]
-			if _, isNum := nx.IsNumber(); !isNum {
-				nx = f(nx)
+			var nf *symbolic.Expr
+			changed := false
+			if exps[i].IsOne() {
+				nf = f(bases[i])
+				changed = nf != bases[i]
+			} else {
+				pw := symbolic.Pow(bases[i], exps[i])
+				nf = f(pw)
+				changed = nf != pw
 			}
-			if (nb != bases[i] || nx != exps[i]) && args == nil {
+			if changed && args == nil {
 				args = make([]*symbolic.Expr, 0, len(bases)+1)
 				args = append(args, symbolic.NumExpr(c))
 				for k := 0; k < i; k++ {
@@ -288,7 +297,11 @@ func mapChildren(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr) *symbo
 				}
 			}
 			if args != nil {
-				args = append(args, symbolic.Pow(nb, nx))
+				if changed {
+					args = append(args, nf)
+				} else {
+					args = append(args, symbolic.Pow(bases[i], exps[i]))
+				}
 			}
 		}
 		if args == nil {
