@@ -77,6 +77,12 @@ func TestSimplifyTable(t *testing.T) {
 		{"f(x^2/x)", "f(x)", nil},
 		{"g((a*x + a*y)/(x + y))", "g(a)", []string{"x + y != 0"}},
 		{"2.5*x + x", "3.5*x", nil},
+		{"sqrt(a^2*x^2)", "abs(a*x)", nil},
+		{"y*sqrt(x^2)", "y*abs(x)", nil},
+		{"tanh(x)*cosh(x)", "sinh(x)", nil},
+		{"max(x^2, 0)", "x^2", nil},
+		{"1 - 2*sin(x)^2", "cos(2*x)", nil},
+		{"x/(x^2 + x)", "1/(x + 1)", []string{"x != 0"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
