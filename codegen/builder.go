@@ -106,6 +106,9 @@ func (b *builder) op(op Opcode, x, y, z int32) int32 {
 		if d, ok := b.def(y); ok && d.Op == OpNeg {
 			return b.op(OpSub, x, d.A, 0)
 		}
+		if d, ok := b.def(x); ok && d.Op == OpNeg {
+			return b.op(OpSub, y, d.A, 0)
+		}
 	case OpSub:
 		if yk && yc == 0 {
 			return x

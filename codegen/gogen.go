@@ -274,12 +274,29 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 	if outSlice != "" && maxOut >= 0 {
 		fmt.Fprintf(w, "\t_ = %s\n", store(maxOut))
 	}
-	// Highest index first: one bounds check then covers the lower loads.
-	sortInt32(loads)
-	for i, j := 0, len(loads)-1; i < j; i, j = i+1, j-1 {
-		loads[i], loads[j] = loads[j], loads[i]
-	}
+	// One bounds check on the highest index covers every load; each input
+	// is then loaded just before its first use, which keeps register
+	// pressure low in long functions.
+	maxU, maxP := int32(-1), int32(-1)
 	for _, v := range loads {
+		if v < prog.ParamBase() {
+			maxU = max(maxU, v-prog.StateBase())
+		} else {
+			maxP = max(maxP, v-prog.ParamBase())
+		}
+	}
+	if maxU >= 0 {
+		fmt.Fprintf(w, "\t_ = %s\n", acc.state(int(maxU)))
+	}
+	if maxP >= 0 {
+		fmt.Fprintf(w, "\t_ = %s\n", acc.param(int(maxP)))
+	}
+	loaded := map[int32]bool{}
+	load := func(v int32) {
+		if v < prog.StateBase() || v >= prog.TimeReg() || loaded[v] {
+			return
+		}
+		loaded[v] = true
 		if v < prog.ParamBase() {
 			fmt.Fprintf(w, "\tu%d := %s\n", v-prog.StateBase(), acc.state(int(v-prog.StateBase())))
 		} else {
@@ -315,6 +332,10 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 		return "r" + strconv.Itoa(int(v-tb))
 	}
 	for _, in := range code {
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			load(args[k])
+		}
 		if in.Op == OpStore {
 			fmt.Fprintf(w, "\t%s = %s\n", store(int(in.Dst)), name(in.A))
 			continue
@@ -322,14 +343,6 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 		fmt.Fprintf(w, "\tr%d := %s\n", in.Dst-tb, goExpr(in, name))
 		if slot[in.Dst] >= 0 {
 			fmt.Fprintf(w, "\tw[%d] = r%d\n", slot[in.Dst], in.Dst-tb)
-		}
-	}
-}
-
-func sortInt32(xs []int32) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
 		}
 	}
 }

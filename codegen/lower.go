@@ -55,16 +55,14 @@ func Lower(ctx context.Context, outs []*symbolic.Expr, vars Vars, opts Options) 
 	for _, o := range outs {
 		l.countUses(o)
 	}
-	vals := make([]int32, len(outs))
 	for i, o := range outs {
 		l.output = i
 		v, err := l.lower(ctx, o)
 		if err != nil {
 			return nil, err
 		}
-		vals[i] = v
-	}
-	for i, v := range vals {
+		// Store at once: the value need not stay live (in a register, or
+		// in a scratch slot across generated functions) until the end.
 		l.b.code = append(l.b.code, Instr{Op: OpStore, Dst: int32(i), A: v})
 	}
 	p := l.b.finish(len(vars.States), len(vars.Params), len(outs))
@@ -219,18 +217,30 @@ func (l *lowerer) lowerAdd(ctx context.Context, e *symbolic.Expr) (int32, error)
 	if !c0.IsZero() {
 		acc = b.constant(c0.Float64())
 	}
+	// Terms that cannot fuse (symbols, powers, calls, shared products)
+	// start the chain, so every single-use product can fuse into it.
+	order := make([]int, 0, len(terms))
 	for i, t := range terms {
+		if !l.fusable(t) {
+			order = append(order, i)
+		}
+	}
+	for i, t := range terms {
+		if l.fusable(t) {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		t := terms[i]
 		c := coefs[i].Float64()
-		if acc != noValue && !l.opts.NoFMA && t.Kind() == symbolic.KMul && l.uses[t] == 1 {
-			if _, seen := l.memo[t]; !seen {
-				tc, bases, exps := t.MulParts()
-				v, err := l.lowerProduct(ctx, c*tc.Float64(), bases, exps, acc)
-				if err != nil {
-					return 0, err
-				}
-				acc = v
-				continue
+		if acc != noValue && l.fusable(t) {
+			tc, bases, exps := t.MulParts()
+			v, err := l.lowerProduct(ctx, c*tc.Float64(), bases, exps, acc)
+			if err != nil {
+				return 0, err
 			}
+			acc = v
+			continue
 		}
 		v, err := l.lower(ctx, t)
 		if err != nil {
@@ -255,6 +265,16 @@ func (l *lowerer) lowerAdd(ctx context.Context, e *symbolic.Expr) (int32, error)
 		return b.constant(0), nil
 	}
 	return acc, nil
+}
+
+// fusable reports whether a sum term is a product used only there, whose
+// last multiplication can fuse with the sum's accumulator.
+func (l *lowerer) fusable(t *symbolic.Expr) bool {
+	if l.opts.NoFMA || t.Kind() != symbolic.KMul || l.uses[t] != 1 {
+		return false
+	}
+	_, seen := l.memo[t]
+	return !seen
 }
 
 // lowerProduct lowers coef * Π bases[i]^exps[i], plus acc unless it is noValue
