@@ -176,21 +176,31 @@ func TestSimplifySoundness(t *testing.T) {
 	if testing.Short() {
 		n = 100
 	}
+	checked, changed := 0, 0
 	for i := 0; i < n; i++ {
 		e := randomExpr(rng, 4)
 		r, err := SimplifyContext(context.Background(), e, Options{})
 		require.NoError(t, err)
-		checkEqualAt(t, rng, e, r.Expr)
+		checked += checkEqualAt(t, rng, e, r.Expr)
+		if r.Expr != e {
+			changed++
+		}
 	}
+	// The check must have compared many points, on terms Simplify changed.
+	assert.Greater(t, checked, 20*n/4, "too few defined points were compared")
+	assert.Greater(t, changed, n/10, "Simplify changed too few random terms for the test to mean much")
 	// And the workload list.
 	for _, src := range readLines(t, "testdata/sympy_simplify_exprs.txt") {
 		e := mustParse(t, src)
-		checkEqualAt(t, rng, e, Simplify(e))
+		assert.Positive(t, checkEqualAt(t, rng, e, Simplify(e)), src)
 	}
 }
 
-func checkEqualAt(t *testing.T, rng *rand.Rand, in, out *symbolic.Expr) {
+// checkEqualAt compares in and out at 20 random points and returns how
+// many points were compared (those where in is defined and moderate).
+func checkEqualAt(t *testing.T, rng *rand.Rand, in, out *symbolic.Expr) int {
 	t.Helper()
+	n := 0
 	names := []string{}
 	for _, s := range symbolic.FreeSymbols(in) {
 		names = append(names, s.Name())
@@ -207,10 +217,12 @@ func checkEqualAt(t *testing.T, rng *rand.Rand, in, out *symbolic.Expr) {
 		}
 		b, err := symbolic.Eval(out, vals)
 		require.NoError(t, err)
+		n++
 		if !assert.True(t, math.Abs(a-b) <= 1e-7*math.Max(1, math.Abs(a)), "%v => %v at %v: %v vs %v", in, out, vals, a, b) {
-			return
+			return n
 		}
 	}
+	return n
 }
 
 func TestSimplifyStepLimit(t *testing.T) {
