@@ -1,0 +1,34 @@
+package rewrite
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRationalAPI(t *testing.T) {
+	tests := []struct {
+		name string
+		f    func(string) string
+		in   string
+		want string
+	}{
+		{"together", func(s string) string { return Together(mustParse(t, s)).String() }, "1/x + 1/y", "(x + y)/(x*y)"},
+		{"together keeps common factors", func(s string) string { return Together(mustParse(t, s)).String() }, "x/(x*y + x)", "x/(x*y + x)"},
+		{"cancel", func(s string) string { r, _ := Cancel(mustParse(t, s)); return r.String() }, "x/(x*y + x)", "1/(y + 1)"},
+		{"cancel multivariate", func(s string) string { r, _ := Cancel(mustParse(t, s)); return r.String() },
+			"(x^2*y - y^3)/(x*y + y^2)", "x - y"},
+		{"cancel condition", func(s string) string { _, c := Cancel(mustParse(t, s)); return c.String() },
+			"(x^2*y - y^3)/(x*y + y^2)", "x + y != 0 && y != 0"},
+		{"cancel of floats leaves them", func(s string) string { r, _ := Cancel(mustParse(t, s)); return r.String() }, "(0.5*x + 0.5)/(x + 1)", "0.5"},
+		{"expand", func(s string) string { return ExpandRational(mustParse(t, s)).String() }, "(x + 1)^2 - 1", "x^2 + 2*x"},
+		{"square-free", func(s string) string { return FactorSquareFree(mustParse(t, s)).String() }, "x^4 - 2*x^2 + 1", "(x^2 - 1)^2"},
+		{"square-free multivariate", func(s string) string { return FactorSquareFree(mustParse(t, s)).String() },
+			"x^2*y^2 + 2*x*y^2 + y^2", "(x + 1)^2*y^2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, mustParse(t, tc.want).String(), mustParse(t, tc.f(tc.in)).String())
+		})
+	}
+}
