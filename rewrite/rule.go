@@ -648,6 +648,22 @@ func (rs *RuleSet) Apply(env *Env, e *symbolic.Expr) *symbolic.Expr {
 	return nil
 }
 
+// mayMatchPow reports whether some rule of the set might match the power
+// b^x, judged without building it (conservatively: true when unsure).
+func (rs *RuleSet) mayMatchPow(b, x *symbolic.Expr) bool {
+	for _, r := range rs.candidates(symbolic.OpPow) {
+		if r.fn != nil || r.pat.root.Kind() != symbolic.KPow {
+			return true
+		}
+		pb, px := r.pat.root.PowParts()
+		q := matcher{pat: r.pat}
+		if q.mayMatch(pb, b) && q.mayMatch(px, x) {
+			return true
+		}
+	}
+	return false
+}
+
 // Strategy returns the rule set as a Strategy (rules tried at the root).
 func (rs *RuleSet) Strategy() Strategy { return rs.Apply }
 

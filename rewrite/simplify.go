@@ -166,7 +166,7 @@ func (s *simplifier) rulePass(e *symbolic.Expr) *symbolic.Expr {
 	if r, ok := s.rw[e]; ok {
 		return r
 	}
-	cur := mapChildren(e, s.rulePass)
+	cur := mapChildrenPow(e, s.rulePass, s.rules.mayMatchPow)
 	if cur != e {
 		if r, ok := s.rw[cur]; ok {
 			s.rw[e] = r

@@ -250,6 +250,13 @@ func (w *walker) pre(e *symbolic.Expr) *symbolic.Expr {
 // terms visited; a product's factors are visited as the powers they are;
 // a power's base and symbolic exponent are visited.
 func mapChildren(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr) *symbolic.Expr {
+	return mapChildrenPow(e, f, nil)
+}
+
+// mapChildrenPow is mapChildren where asPower decides which product
+// factors b^x are visited as power nodes (nil: all); the others have
+// their base (and symbolic exponent) visited, which builds nothing.
+func mapChildrenPow(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr, asPower func(b, x *symbolic.Expr) bool) *symbolic.Expr {
 	switch e.Kind() {
 	case symbolic.KNum, symbolic.KBool, symbolic.KSym:
 		return e
@@ -284,6 +291,15 @@ func mapChildren(e *symbolic.Expr, f func(*symbolic.Expr) *symbolic.Expr) *symbo
 			if exps[i].IsOne() {
 				nf = f(bases[i])
 				changed = nf != bases[i]
+			} else if asPower != nil && !asPower(bases[i], exps[i]) {
+				nb, nx := f(bases[i]), exps[i]
+				if _, isNum := nx.IsNumber(); !isNum {
+					nx = f(nx)
+				}
+				changed = nb != bases[i] || nx != exps[i]
+				if changed {
+					nf = symbolic.Pow(nb, nx)
+				}
 			} else {
 				pw := symbolic.Pow(bases[i], exps[i])
 				nf = f(pw)
