@@ -27,6 +27,7 @@ type genExpr struct {
 // terms share structure the way real models do. Domains are kept safe
 // (log and sqrt of positive arguments, no division by zero).
 type exprGen struct {
+	arith  bool // only + - * / integer powers and square roots
 	r      *rand.Rand
 	leaves []genExpr
 	pool   []genExpr
@@ -67,7 +68,11 @@ func (g *exprGen) gen(depth int) genExpr {
 	}
 	a := g.gen(depth - 1)
 	var e genExpr
-	switch g.r.IntN(17) {
+	n := 17
+	if g.arith {
+		n = 11
+	}
+	switch g.r.IntN(n) {
 	case 0, 1, 2:
 		b := g.gen(depth - 1)
 		e = genExpr{"(" + a.src + " + " + b.src + ")", symbolic.Add(a.sym, b.sym)}

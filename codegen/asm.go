@@ -1,0 +1,154 @@
+package codegen
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// asmSupported reports whether every instruction of p has an AVX2/FMA
+// lowering in GenerateAsm (arithmetic only: no calls, comparisons or
+// selects yet).
+func asmSupported(p *Program) bool {
+	for _, in := range p.Code {
+		switch in.Op {
+		case OpAdd, OpSub, OpMul, OpDiv, OpNeg, OpFMA, OpSqrt, OpStore:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// asmRegs is the number of YMM registers given to values; Y13, Y14 and
+// Y15 are scratch for operands that live in memory and for results.
+const asmRegs = 13
+
+// generateAsm returns Go assembly (amd64, AVX2+FMA) for a batched kernel
+//
+//	func name(du, u, p, c *float64, t float64, lanes, blocks int)
+//
+// that evaluates prog on 4 lanes per instruction for blocks blocks of
+// lanes laid out per variable (u[i*lanes+l]), parameters shared by all
+// lanes and constants c (prog.Consts followed by -0.0, for negation).
+// Values get YMM registers by a linear scan; when none is free a value is
+// spilled to a 32-byte stack slot for its whole life.
+func generateAsm(prog *Program, name string) []byte {
+	var b bytes.Buffer
+	tb := prog.TempBase()
+	last := make([]int, prog.NumValues)
+	for i, in := range prog.Code {
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			last[args[k]] = i
+		}
+	}
+	type loc struct {
+		reg   int // YMM register, or -1
+		spill int // stack slot when reg < 0
+	}
+	locs := make([]loc, prog.NumValues)
+	var free []int
+	for r := asmRegs - 1; r >= 0; r-- {
+		free = append(free, r)
+	}
+	var freeSlots []int
+	nSlots := 0
+	var body bytes.Buffer
+	// operand returns a register holding value v, loading it into the
+	// scratch register scratch if it is an input or spilled.
+	operand := func(v int32, scratch int) string {
+		switch {
+		case v < prog.StateBase():
+			fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, scratch)
+		case v < prog.ParamBase():
+			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), scratch)
+		case v < prog.TimeReg():
+			fmt.Fprintf(&body, "\tVBROADCASTSD %d(DX), Y%d\n", 8*(v-prog.ParamBase()), scratch)
+		case v == prog.TimeReg():
+			fmt.Fprintf(&body, "\tVBROADCASTSD t+32(FP), Y%d\n", scratch)
+		default:
+			l := locs[v]
+			if l.reg >= 0 {
+				return "Y" + strconv.Itoa(l.reg)
+			}
+			fmt.Fprintf(&body, "\tVMOVUPD %d(SP), Y%d\n", 32*l.spill, scratch)
+		}
+		return "Y" + strconv.Itoa(scratch)
+	}
+	negConst := len(prog.Consts)
+	for i, in := range prog.Code {
+		if in.Op == OpStore {
+			r := operand(in.A, 15)
+			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
+		} else {
+			// Operands live in registers or are loaded into the scratch
+			// registers Y14 (a) and Y13 (b); the result is built in Y15.
+			if in.Op == OpFMA {
+				if c := operand(in.C, 15); c != "Y15" {
+					fmt.Fprintf(&body, "\tVMOVAPD %s, Y15\n", c)
+				}
+			}
+			a := operand(in.A, 14)
+			var bb string
+			if in.Op.Arity() >= 2 {
+				bb = operand(in.B, 13)
+			}
+			switch in.Op {
+			case OpAdd:
+				fmt.Fprintf(&body, "\tVADDPD %s, %s, Y15\n", bb, a)
+			case OpSub:
+				fmt.Fprintf(&body, "\tVSUBPD %s, %s, Y15\n", bb, a)
+			case OpMul:
+				fmt.Fprintf(&body, "\tVMULPD %s, %s, Y15\n", bb, a)
+			case OpDiv:
+				fmt.Fprintf(&body, "\tVDIVPD %s, %s, Y15\n", bb, a)
+			case OpNeg:
+				fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y15\n\tVXORPD Y15, %s, Y15\n", 8*negConst, a)
+			case OpSqrt:
+				fmt.Fprintf(&body, "\tVSQRTPD %s, Y15\n", a)
+			case OpFMA:
+				fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, Y15\n", bb, a)
+			}
+			// Free operands whose last use is here, then place the result.
+			args := [3]int32{in.A, in.B, in.C}
+			for k := 0; k < in.Op.Arity(); k++ {
+				v := args[k]
+				if v >= tb && last[v] == i {
+					last[v] = -1
+					if locs[v].reg >= 0 {
+						free = append(free, locs[v].reg)
+					} else {
+						freeSlots = append(freeSlots, locs[v].spill)
+					}
+				}
+			}
+			if len(free) > 0 {
+				r := free[len(free)-1]
+				free = free[:len(free)-1]
+				locs[in.Dst] = loc{reg: r}
+				fmt.Fprintf(&body, "\tVMOVAPD Y15, Y%d\n", r)
+			} else {
+				var s int
+				if len(freeSlots) > 0 {
+					s = freeSlots[len(freeSlots)-1]
+					freeSlots = freeSlots[:len(freeSlots)-1]
+				} else {
+					s = nSlots
+					nSlots++
+				}
+				locs[in.Dst] = loc{reg: -1, spill: s}
+				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", 32*s)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
+	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int)\n", name)
+	fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $%d-56\n", name, 32*nSlots)
+	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
+	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
+	b.WriteString("loop:\n")
+	b.Write(body.Bytes())
+	b.WriteString("\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ loop\ndone:\n\tVZEROUPPER\n\tRET\n")
+	return b.Bytes()
+}
