@@ -83,34 +83,18 @@ func generateAsm(prog *Program, name string) []byte {
 			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
 		} else {
 			// Operands live in registers or are loaded into the scratch
-			// registers Y14 (a) and Y13 (b); the result is built in Y15.
+			// registers Y15 (c), Y14 (a) and Y13 (b).
+			var c string
 			if in.Op == OpFMA {
-				if c := operand(in.C, 15); c != "Y15" {
-					fmt.Fprintf(&body, "\tVMOVAPD %s, Y15\n", c)
-				}
+				c = operand(in.C, 15)
 			}
 			a := operand(in.A, 14)
 			var bb string
 			if in.Op.Arity() >= 2 {
 				bb = operand(in.B, 13)
 			}
-			switch in.Op {
-			case OpAdd:
-				fmt.Fprintf(&body, "\tVADDPD %s, %s, Y15\n", bb, a)
-			case OpSub:
-				fmt.Fprintf(&body, "\tVSUBPD %s, %s, Y15\n", bb, a)
-			case OpMul:
-				fmt.Fprintf(&body, "\tVMULPD %s, %s, Y15\n", bb, a)
-			case OpDiv:
-				fmt.Fprintf(&body, "\tVDIVPD %s, %s, Y15\n", bb, a)
-			case OpNeg:
-				fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y15\n\tVXORPD Y15, %s, Y15\n", 8*negConst, a)
-			case OpSqrt:
-				fmt.Fprintf(&body, "\tVSQRTPD %s, Y15\n", a)
-			case OpFMA:
-				fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, Y15\n", bb, a)
-			}
-			// Free operands whose last use is here, then place the result.
+			// Free operands whose last use is here, then place the result:
+			// straight into its register when it has one, else via Y15.
 			args := [3]int32{in.A, in.B, in.C}
 			for k := 0; k < in.Op.Arity(); k++ {
 				v := args[k]
@@ -123,11 +107,12 @@ func generateAsm(prog *Program, name string) []byte {
 					}
 				}
 			}
+			dst := "Y15"
 			if len(free) > 0 {
 				r := free[len(free)-1]
 				free = free[:len(free)-1]
 				locs[in.Dst] = loc{reg: r}
-				fmt.Fprintf(&body, "\tVMOVAPD Y15, Y%d\n", r)
+				dst = "Y" + strconv.Itoa(r)
 			} else {
 				var s int
 				if len(freeSlots) > 0 {
@@ -138,7 +123,38 @@ func generateAsm(prog *Program, name string) []byte {
 					nSlots++
 				}
 				locs[in.Dst] = loc{reg: -1, spill: s}
-				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", 32*s)
+			}
+			switch in.Op {
+			case OpAdd:
+				fmt.Fprintf(&body, "\tVADDPD %s, %s, %s\n", bb, a, dst)
+			case OpSub:
+				fmt.Fprintf(&body, "\tVSUBPD %s, %s, %s\n", bb, a, dst)
+			case OpMul:
+				fmt.Fprintf(&body, "\tVMULPD %s, %s, %s\n", bb, a, dst)
+			case OpDiv:
+				fmt.Fprintf(&body, "\tVDIVPD %s, %s, %s\n", bb, a, dst)
+			case OpNeg:
+				fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y13\n\tVXORPD Y13, %s, %s\n", 8*negConst, a, dst)
+			case OpSqrt:
+				fmt.Fprintf(&body, "\tVSQRTPD %s, %s\n", a, dst)
+			case OpFMA:
+				// dst = a*b + c with one rounding. VFMADD231PD accumulates
+				// into its destination, which must hold c first; if dst is
+				// a's or b's register, accumulate in Y15 instead.
+				if dst != c && (dst == a || dst == bb) {
+					if c != "Y15" {
+						fmt.Fprintf(&body, "\tVMOVAPD %s, Y15\n", c)
+					}
+					fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, Y15\n\tVMOVAPD Y15, %s\n", bb, a, dst)
+				} else {
+					if dst != c {
+						fmt.Fprintf(&body, "\tVMOVAPD %s, %s\n", c, dst)
+					}
+					fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, %s\n", bb, a, dst)
+				}
+			}
+			if locs[in.Dst].reg < 0 {
+				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", 32*locs[in.Dst].spill)
 			}
 		}
 	}

@@ -32,11 +32,13 @@ func TestRegenerate(t *testing.T) {
 		opt codegen.GoOptions
 	}{
 		{"bruss32", bm, codegen.GoOptions{Package: "bruss32", Source: "examples/brusselator2d.eq", NoDense: true}},
-		{"net20", nm, codegen.GoOptions{Package: "net20", Source: "peers/network20.txt"}},
+		{"net20", nm, codegen.GoOptions{Package: "net20", Source: "peers/network20.txt", Asm: true}},
 	} {
-		src, err := codegen.GenerateGo(g.m, g.opt)
+		files, err := codegen.GenerateGoFiles(g.m, g.opt)
 		require.NoError(t, err)
 		require.NoError(t, os.MkdirAll(g.dir, 0o755))
-		require.NoError(t, codegen.WriteFileAtomic(filepath.Join(g.dir, "model.go"), src))
+		for name, src := range files {
+			require.NoError(t, codegen.WriteFileAtomic(filepath.Join(g.dir, name), src))
+		}
 	}
 }
