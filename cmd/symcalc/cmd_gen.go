@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/symcalc/symcalc/codegen"
@@ -18,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "gen",
 		summary: "generate a Go package evaluating a model's RHS and Jacobian",
-		usage: `usage: symcalc gen FILE -o DIR [-pkg NAME] [--max-func N] [--no-dense] [--no-batch] [--no-fma]
+		usage: `usage: symcalc gen FILE -o DIR [-pkg NAME] [--max-func N] [--no-dense] [--no-batch] [--no-fma] [--asm]
 
 Compiles the model in FILE (an equation file, or a BioNetGen .net file)
 and writes DIR/model.go, a Go package with
@@ -43,6 +44,12 @@ Flags:
   --no-dense      omit JacDense (n² entries) for large systems
   --no-batch      omit RHSBatch (halves the build time of large systems)
   --no-fma        multiply and add separately instead of fused multiply-add
+  --asm           also write model_amd64.s, an AVX2/FMA kernel behind RHSBatch
+                  (4 lanes per instruction, bit-identical to the Go loop), with
+                  model_amd64.go and model_other.go (purego / other CPUs); the
+                  package then imports golang.org/x/sys/cpu. Only for models
+                  whose RHS is arithmetic (+ - * / powers, sqrt); otherwise
+                  only model.go is written.
 `,
 		run: runGen,
 	})
@@ -57,6 +64,7 @@ func runGen(ctx context.Context, env *cmdEnv, args []string) error {
 	noDense := fs.Bool("no-dense", false, "")
 	noBatch := fs.Bool("no-batch", false, "")
 	noFMA := fs.Bool("no-fma", false, "")
+	asm := fs.Bool("asm", false, "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("%v (see symcalc gen --help)", err)
@@ -85,8 +93,9 @@ func runGen(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := codegen.GenerateGo(m, codegen.GoOptions{
-		Package: *pkg, MaxFuncInstrs: *maxFunc, Source: filepath.Base(pos[0]), NoDense: *noDense, NoBatch: *noBatch,
+	files, err := codegen.GenerateGoFiles(m, codegen.GoOptions{
+		Package: *pkg, MaxFuncInstrs: *maxFunc, Source: filepath.Base(pos[0]),
+		NoDense: *noDense, NoBatch: *noBatch, Asm: *asm,
 	})
 	if err != nil {
 		return err
@@ -94,13 +103,32 @@ func runGen(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", *out, err)
 	}
-	path := filepath.Join(*out, "model.go")
-	if err := codegen.WriteFileAtomic(path, src); err != nil {
-		if errors.Is(err, codegen.ErrNotGenerated) {
-			return usagef("%v (move it away or choose another -o)", err)
-		}
-		return err
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := codegen.WriteFileAtomic(filepath.Join(*out, name), files[name]); err != nil {
+			if errors.Is(err, codegen.ErrNotGenerated) {
+				return usagef("%v (move it away or choose another -o)", err)
+			}
+			return err
+		}
+	}
+	// A kernel written by an earlier --asm run would no longer match.
+	for _, stale := range []string{"model_amd64.s", "model_amd64.go", "model_other.go"} {
+		if _, ok := files[stale]; ok {
+			continue
+		}
+		p := filepath.Join(*out, stale)
+		if b, err := os.ReadFile(p); err == nil && strings.HasPrefix(string(b), codegen.Header) {
+			if err := os.Remove(p); err != nil {
+				return fmt.Errorf("removing stale %s: %w", p, err)
+			}
+		}
+	}
+	path := filepath.Join(*out, strings.Join(names, ", "))
 	fmt.Fprintf(env.stdout, "wrote %s: %d states, %d params, %d Jacobian nonzeros, %d + %d instructions\n",
 		path, m.RHS.NumStates, m.RHS.NumParams, m.Pattern.NNZ(), len(m.RHS.Code), len(m.Jac.Code))
 	return nil
