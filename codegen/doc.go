@@ -33,6 +33,16 @@
 // systems; WriteFileAtomic writes it without ever overwriting a file that
 // lacks the generated-code header.
 //
+// GenerateGoFiles adds, for systems whose right-hand side is arithmetic
+// (+ − × ÷, integer powers, square roots), an AVX2/FMA assembly kernel
+// behind RHSBatch on amd64: 4 lanes per YMM instruction, values in YMM
+// registers by a linear scan with stack spills, the CPU checked once at
+// init (golang.org/x/sys/cpu), and the pure-Go lane loop under the purego
+// tag or on other CPUs. Both use the same operations in the same order
+// (math.FMA for fused multiply-adds), so they agree bit for bit. Not yet
+// done: vector exp, log, sin, cos and pow, comparisons and ifelse in the
+// kernel (systems that use them get the pure-Go RHSBatch only).
+//
 // Apply is the reference semantics of every opcode: constant folding uses
 // it, and the backends agree with it bit for bit on the arithmetic
 // opcodes (fused multiply-adds are math.FMA everywhere).
