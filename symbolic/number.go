@@ -336,6 +336,17 @@ func (n Number) Cmp(m Number) int {
 		}
 		return 0
 	}
+	switch {
+	case n.k == numRat && m.k == numRat:
+		if n.r.IsInt() && m.r.IsInt() {
+			return n.r.Num().Cmp(m.r.Num())
+		}
+		return n.r.Cmp(m.r)
+	case n.k == numRat && n.r.IsInt():
+		return n.r.Num().Cmp(big.NewInt(m.i))
+	case m.k == numRat && m.r.IsInt():
+		return big.NewInt(n.i).Cmp(m.r.Num())
+	}
 	return n.rat().Cmp(m.rat())
 }
 
@@ -354,7 +365,8 @@ func (n Number) Equal(m Number) bool {
 	if n.k != m.k {
 		return false
 	}
-	return n.r.Cmp(m.r) == 0
+	// Both are normalised big rationals: equal parts, no arithmetic.
+	return n.r.Num().Cmp(m.r.Num()) == 0 && n.r.Denom().Cmp(m.r.Denom()) == 0
 }
 
 // order is a total order on constants used for canonical sorting: exact
