@@ -266,7 +266,8 @@ func (p *exprParser) mul() (val, error) {
 		v   val
 		div bool
 	}
-	fs := []factor{{l, false}}
+	var buf [6]factor
+	fs := append(buf[:0], factor{l, false})
 	inexact := hasFloat(l)
 	for p.isOp("*") || p.isOp("/") {
 		div := p.tok.Text == "/"

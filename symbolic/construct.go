@@ -99,6 +99,10 @@ func (a *adder) addTerm(t *Expr, c Number) {
 			}
 		}
 	}
+	if a.terms == nil {
+		a.terms = make([]*Expr, 0, 4)
+		a.coefs = make([]Number, 0, 4)
+	}
 	a.terms = append(a.terms, t)
 	a.coefs = append(a.coefs, c)
 }
