@@ -55,32 +55,55 @@ func generateAsm(prog *Program, name string) []byte {
 	var freeSlots []int
 	nSlots := 0
 	var body bytes.Buffer
-	// operand returns a register holding value v, loading it into the
-	// scratch register scratch if it is an input or spilled.
+	assigned := make([]bool, prog.NumValues)
+	// curInstr is the index of the instruction being emitted.
+	curInstr := 0
+	// operand returns a register holding value v. An input (constant,
+	// state, parameter, t) used again later is loaded once into a free
+	// register and kept until its last use; otherwise it, like a spilled
+	// value, is loaded into the scratch register.
 	operand := func(v int32, scratch int) string {
-		switch {
-		case v < prog.StateBase():
-			fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, scratch)
-		case v < prog.ParamBase():
-			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), scratch)
-		case v < prog.TimeReg():
-			fmt.Fprintf(&body, "\tVBROADCASTSD %d(DX), Y%d\n", 8*(v-prog.ParamBase()), scratch)
-		case v == prog.TimeReg():
-			fmt.Fprintf(&body, "\tVBROADCASTSD t+32(FP), Y%d\n", scratch)
-		default:
+		if assigned[v] {
 			l := locs[v]
 			if l.reg >= 0 {
 				return "Y" + strconv.Itoa(l.reg)
 			}
 			fmt.Fprintf(&body, "\tVMOVUPD %d(SP), Y%d\n", 32*l.spill, scratch)
+			return "Y" + strconv.Itoa(scratch)
 		}
-		return "Y" + strconv.Itoa(scratch)
+		target := scratch
+		if v < tb && last[v] > curInstr && len(free) > 0 {
+			target = free[len(free)-1]
+			free = free[:len(free)-1]
+			locs[v] = loc{reg: target}
+			assigned[v] = true
+		}
+		switch {
+		case v < prog.StateBase():
+			fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, target)
+		case v < prog.ParamBase():
+			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), target)
+		case v < prog.TimeReg():
+			fmt.Fprintf(&body, "\tVBROADCASTSD %d(DX), Y%d\n", 8*(v-prog.ParamBase()), target)
+		default:
+			fmt.Fprintf(&body, "\tVBROADCASTSD t+32(FP), Y%d\n", target)
+		}
+		return "Y" + strconv.Itoa(target)
 	}
 	negConst := len(prog.Consts)
 	for i, in := range prog.Code {
+		curInstr = i
 		if in.Op == OpStore {
 			r := operand(in.A, 15)
 			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
+			if v := in.A; assigned[v] && last[v] == i {
+				last[v] = -1
+				if locs[v].reg >= 0 {
+					free = append(free, locs[v].reg)
+				} else {
+					freeSlots = append(freeSlots, locs[v].spill)
+				}
+			}
 		} else {
 			// Operands live in registers or are loaded into the scratch
 			// registers Y15 (c), Y14 (a) and Y13 (b).
@@ -98,7 +121,7 @@ func generateAsm(prog *Program, name string) []byte {
 			args := [3]int32{in.A, in.B, in.C}
 			for k := 0; k < in.Op.Arity(); k++ {
 				v := args[k]
-				if v >= tb && last[v] == i {
+				if assigned[v] && last[v] == i {
 					last[v] = -1
 					if locs[v].reg >= 0 {
 						free = append(free, locs[v].reg)
@@ -113,6 +136,7 @@ func generateAsm(prog *Program, name string) []byte {
 				free = free[:len(free)-1]
 				locs[in.Dst] = loc{reg: r}
 				dst = "Y" + strconv.Itoa(r)
+				assigned[in.Dst] = true
 			} else {
 				var s int
 				if len(freeSlots) > 0 {
@@ -123,6 +147,7 @@ func generateAsm(prog *Program, name string) []byte {
 					nSlots++
 				}
 				locs[in.Dst] = loc{reg: -1, spill: s}
+				assigned[in.Dst] = true
 			}
 			switch in.Op {
 			case OpAdd:
