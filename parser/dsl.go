@@ -203,13 +203,14 @@ func (l *dslLexer) Next() (lexer.Token, error) {
 			l.prev = t
 			return lexer.Token{Type: dslNL, Value: "\n", Pos: l.pos(t.Off)}, nil
 		}
+		atStart := l.prev.Kind == TEOF || l.prev.Kind == TNewline
 		l.lastNL = false
 		l.prev = t
 		var typ lexer.TokenType
 		switch t.Kind {
 		case TIdent:
 			typ = dslIdent
-			l.exprNext = t.Text == "in" || t.Text == "on"
+			l.exprNext = t.Text == "in" || t.Text == "on" || (atStart && t.Text == "assume")
 		case TNumber:
 			typ = dslNumber
 		case TString:
@@ -362,7 +363,15 @@ type dslStmt struct {
 	Grid     *dslGrid     `parser:" | @@"`
 	Field    *dslField    `parser:" | @@"`
 	Simulate *dslSimulate `parser:" | @@"`
+	Assume   *dslAssume   `parser:" | @@"`
 	Model    *dslModel    `parser:" | @@ ) NL"`
+}
+
+// dslAssume is a fact about the model's symbols (assume k > 0), which
+// simplification may use.
+type dslAssume struct {
+	Pos   lexer.Position
+	Value *dslExpr `parser:"'assume' @@"`
 }
 
 type dslModel struct {
@@ -433,7 +442,7 @@ var dslGrammar = participle.MustBuild[dslStmt](
 )
 
 // statementKeywords are the words that begin a statement, for hints.
-var statementKeywords = []string{"model", "const", "param", "state", "let", "der", "output", "grid", "field", "simulate"}
+var statementKeywords = []string{"model", "const", "param", "state", "let", "der", "output", "grid", "field", "simulate", "assume"}
 
 // stmtLexer yields the tokens of one statement (through its newline),
 // then EOF. The grammar is run once per statement: participle copies all

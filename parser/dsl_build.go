@@ -76,7 +76,7 @@ func LoadModel(ctx context.Context, path string) (*symbolic.System, error) {
 }
 
 // Solvers lists the solver names a simulate statement accepts.
-var Solvers = []string{"auto", "bdf", "dp5", "etdrk4", "rk4", "rodas4", "rodas5", "rosenbrock23", "tsit5", "vern7"}
+var Solvers = []string{"auto", "bdf", "dp5", "etdrk4", "rk4", "rodas4", "tsit5", "vern7"}
 
 type gridDim struct {
 	name     string
@@ -212,6 +212,7 @@ func (b *builder) build(f *dslFile) error {
 	}
 	var ders []*dslDer
 	var outputs []*dslBind
+	var assumes []*dslAssume
 	for _, st := range f.Stmts {
 		if err := b.ctx.Err(); err != nil {
 			return err
@@ -249,6 +250,8 @@ func (b *builder) build(f *dslFile) error {
 			err = b.fieldDecl(st.Field)
 		case st.Simulate != nil:
 			err = b.simulate(st.Simulate)
+		case st.Assume != nil:
+			assumes = append(assumes, st.Assume)
 		}
 		if err != nil {
 			return err
@@ -297,6 +300,18 @@ func (b *builder) build(f *dslFile) error {
 	}
 	for _, o := range outputs {
 		if err := b.output(o); err != nil {
+			return err
+		}
+	}
+	for _, a := range assumes {
+		err := b.expand(a.Value, scope{what: "an assumption", params: true, states: true, time: true}, nil, nil, false, func(_ int, v *symbolic.Expr) error {
+			if v.Op() < symbolic.OpLt || v.Op() > symbolic.OpNe {
+				return b.errAt(a.Pos.Offset, "an assumption is a comparison such as k > 0 or x != 1, not %s", v)
+			}
+			b.sys.Assumptions = append(b.sys.Assumptions, v)
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

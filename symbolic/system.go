@@ -56,6 +56,9 @@ type System struct {
 	Fields []Field
 	// Sim holds the simulation settings written in the model, if any.
 	Sim *Simulation
+	// Assumptions are facts the model states about its symbols (assume
+	// k > 0): comparisons that simplification may rely on.
+	Assumptions []*Expr
 
 	names map[string]nameRef
 }

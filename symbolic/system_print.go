@@ -47,6 +47,9 @@ func (s *System) formatText(b *strings.Builder) {
 			fmt.Fprintf(b, "param %s\n", p.Name)
 		}
 	}
+	for _, a := range s.Assumptions {
+		fmt.Fprintf(b, "assume %s\n", a)
+	}
 	for _, f := range s.Fields {
 		fmt.Fprintf(b, "field %s on %s..%s periodic, N = %d\n", f.Name, fmtFloat(f.X0), fmtFloat(f.X1), f.N)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/rewrite"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -36,17 +37,20 @@ example:
 	register(&command{
 		name:    "show",
 		summary: "print a model file's expanded equations",
-		usage: `usage: symcalc show [--latex] FILE
+		usage: `usage: symcalc show [--latex] [--simplify] FILE
 
 Prints the model with every grid expanded to scalar equations: parameters,
 states with their initial values, definitions kept as observed variables,
 one der(x) = ... line per state, outputs and the simulate settings. For a
 spectral field the linear and nonlinear parts are shown as well. With
---latex the equations are printed as a LaTeX aligned block.
+--latex the equations are printed as a LaTeX aligned block. With
+--simplify each equation is simplified first, using the model's assume
+statements (assume k > 0).
 
 example:
   symcalc show examples/lorenz.eq
   symcalc show --latex examples/lorenz.eq
+  symcalc show --simplify model.eq   (equations simplified under the model's assume statements)
 `,
 		run: runShow,
 	})
@@ -177,7 +181,7 @@ func plural(n int, what string) string {
 }
 
 func runShow(ctx context.Context, env *cmdEnv, args []string) error {
-	flags, files, err := splitFlags(args, "latex")
+	flags, files, err := splitFlags(args, "latex", "simplify")
 	if err != nil {
 		return err
 	}
@@ -188,7 +192,49 @@ func runShow(ctx context.Context, env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if flags["simplify"] {
+		if err := simplifySystem(ctx, s); err != nil {
+			return err
+		}
+	}
 	return s.Format(env.stdout, flags["latex"])
+}
+
+// simplifySystem simplifies every equation and output of s with the rule
+// simplifier, under the model's own assume statements.
+func simplifySystem(ctx context.Context, s *symbolic.System) error {
+	as := rewrite.NewAssumptions()
+	for _, a := range s.Assumptions {
+		if err := as.Assume(a); err != nil {
+			return fmt.Errorf("assume %s: %w", a, err)
+		}
+	}
+	opts := rewrite.Options{Assume: as}
+	simp := func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		r, err := rewrite.SimplifyContext(ctx, e, opts)
+		if err != nil && ctx.Err() != nil {
+			return nil, err
+		}
+		return r.Expr, nil
+	}
+	for i := range s.States {
+		if s.States[i].RHS == nil {
+			continue
+		}
+		r, err := simp(s.States[i].RHS)
+		if err != nil {
+			return err
+		}
+		s.States[i].RHS = r
+	}
+	for i := range s.Outputs {
+		r, err := simp(s.Outputs[i].Expr)
+		if err != nil {
+			return err
+		}
+		s.Outputs[i].Expr = r
+	}
+	return nil
 }
 
 // maxPatternDraw is the largest system whose sparsity pattern is drawn

@@ -39,3 +39,24 @@ func TestModelErrors(t *testing.T) {
 	assert.Contains(t, errOut, "bad.eq:3:11: unknown name \"k\"")
 	assert.Contains(t, errOut, "    der(x) = -k*x\n              ^")
 }
+
+func TestShowSimplifyUsesAssumptions(t *testing.T) {
+	dir := t.TempDir()
+	with := filepath.Join(dir, "with.eq")
+	without := filepath.Join(dir, "without.eq")
+	body := "param k = 2\nstate x = 1\nder(x) = sqrt(k^2)*x - log(exp(x))\n"
+	assert.NoError(t, os.WriteFile(with, []byte("model m\nassume k > 0\n"+body), 0o644))
+	assert.NoError(t, os.WriteFile(without, []byte("model m\n"+body), 0o644))
+	out, errOut, code := run(t, "", "show", "--simplify", with)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "assume k > 0\n")
+	assert.Contains(t, out, "der(x) = k*x - x\n")
+	out, errOut, code = run(t, "", "show", "--simplify", without)
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "der(x) = x*abs(k) - x\n", "without the assumption sqrt(k^2) is |k|")
+	bad := filepath.Join(dir, "bad.eq")
+	assert.NoError(t, os.WriteFile(bad, []byte("model m\nparam k = 2\nassume k + 1\nstate x = 1\nder(x) = x\n"), 0o644))
+	_, errOut, code = run(t, "", "check", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "bad.eq:3:1: an assumption is a comparison")
+}
