@@ -10,7 +10,7 @@ if ! "$PY" -c 'import sympy' 2>/dev/null; then
   echo "installing python3-sympy (Debian)" >&2
   (apt-get install -y python3-sympy || sudo apt-get install -y python3-sympy) >/dev/null
 fi
-go test -run xxx -bench . -benchtime 5x -count 1 . | tee /tmp/symcalc-core-bench.txt
+go test -run xxx -bench . -benchtime 5x -count 1 -cpu 2 . | tee /tmp/symcalc-core-bench.txt
 (cd "$PEERS" && "$PY" "$OLDPWD/sympy_peer.py" "$PEERS" "$@") | tee /tmp/symcalc-core-sympy.txt
 echo
 echo "side by side (ours vs SymPy, same machine, same run):"
