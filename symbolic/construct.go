@@ -596,33 +596,32 @@ func Func(name string, args ...*Expr) *Expr {
 }
 
 // Convenience constructors for the built-in functions.
-func Sin(x *Expr) *Expr           { return Call(OpSin, x) }
-func Cos(x *Expr) *Expr           { return Call(OpCos, x) }
-func Tan(x *Expr) *Expr           { return Call(OpTan, x) }
-func Asin(x *Expr) *Expr          { return Call(OpAsin, x) }
-func Acos(x *Expr) *Expr          { return Call(OpAcos, x) }
-func Atan(x *Expr) *Expr          { return Call(OpAtan, x) }
-func Atan2(y, x *Expr) *Expr      { return Call(OpAtan2, y, x) }
-func Sinh(x *Expr) *Expr          { return Call(OpSinh, x) }
-func Cosh(x *Expr) *Expr          { return Call(OpCosh, x) }
-func Tanh(x *Expr) *Expr          { return Call(OpTanh, x) }
-func Exp(x *Expr) *Expr           { return Call(OpExp, x) }
-func Log(x *Expr) *Expr           { return Call(OpLog, x) }
-func Log1p(x *Expr) *Expr         { return Call(OpLog1p, x) }
-func Cbrt(x *Expr) *Expr          { return Call(OpCbrt, x) }
-func Abs(x *Expr) *Expr           { return Call(OpAbs, x) }
-func Sign(x *Expr) *Expr          { return Call(OpSign, x) }
-func Floor(x *Expr) *Expr         { return Call(OpFloor, x) }
-func Ceil(x *Expr) *Expr          { return Call(OpCeil, x) }
-func Min(args ...*Expr) *Expr     { return minMax(OpMin, args) }
-func Max(args ...*Expr) *Expr     { return minMax(OpMax, args) }
-func Lt(a, b *Expr) *Expr         { return Compare2(OpLt, a, b) }
-func Le(a, b *Expr) *Expr         { return Compare2(OpLe, a, b) }
-func Gt(a, b *Expr) *Expr         { return Compare2(OpGt, a, b) }
-func Ge(a, b *Expr) *Expr         { return Compare2(OpGe, a, b) }
-func Eq(a, b *Expr) *Expr         { return Compare2(OpEq, a, b) }
-func Ne(a, b *Expr) *Expr         { return Compare2(OpNe, a, b) }
-func IfElseE(c, a, b *Expr) *Expr { return IfElse(c, a, b) }
+func Sin(x *Expr) *Expr       { return Call(OpSin, x) }
+func Cos(x *Expr) *Expr       { return Call(OpCos, x) }
+func Tan(x *Expr) *Expr       { return Call(OpTan, x) }
+func Asin(x *Expr) *Expr      { return Call(OpAsin, x) }
+func Acos(x *Expr) *Expr      { return Call(OpAcos, x) }
+func Atan(x *Expr) *Expr      { return Call(OpAtan, x) }
+func Atan2(y, x *Expr) *Expr  { return Call(OpAtan2, y, x) }
+func Sinh(x *Expr) *Expr      { return Call(OpSinh, x) }
+func Cosh(x *Expr) *Expr      { return Call(OpCosh, x) }
+func Tanh(x *Expr) *Expr      { return Call(OpTanh, x) }
+func Exp(x *Expr) *Expr       { return Call(OpExp, x) }
+func Log(x *Expr) *Expr       { return Call(OpLog, x) }
+func Log1p(x *Expr) *Expr     { return Call(OpLog1p, x) }
+func Cbrt(x *Expr) *Expr      { return Call(OpCbrt, x) }
+func Abs(x *Expr) *Expr       { return Call(OpAbs, x) }
+func Sign(x *Expr) *Expr      { return Call(OpSign, x) }
+func Floor(x *Expr) *Expr     { return Call(OpFloor, x) }
+func Ceil(x *Expr) *Expr      { return Call(OpCeil, x) }
+func Min(args ...*Expr) *Expr { return minMax(OpMin, args) }
+func Max(args ...*Expr) *Expr { return minMax(OpMax, args) }
+func Lt(a, b *Expr) *Expr     { return Compare2(OpLt, a, b) }
+func Le(a, b *Expr) *Expr     { return Compare2(OpLe, a, b) }
+func Gt(a, b *Expr) *Expr     { return Compare2(OpGt, a, b) }
+func Ge(a, b *Expr) *Expr     { return Compare2(OpGe, a, b) }
+func Eq(a, b *Expr) *Expr     { return Compare2(OpEq, a, b) }
+func Ne(a, b *Expr) *Expr     { return Compare2(OpNe, a, b) }
 
 // foldCall evaluates a one-argument function at exact special points and
 // at float arguments; nil means no folding.

@@ -425,6 +425,3 @@ func newNode(e *Expr) *Expr {
 	return r
 }
 
-// RecentCacheSize is the number of terms the lock-free lookup cache may
-// keep alive beyond their last use.
-const RecentCacheSize = recentSize

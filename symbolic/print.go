@@ -201,9 +201,9 @@ func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 		}
 		if isNegNum(ex) {
 			pos := NumExpr(ex.num.Neg())
-			den = append(den, func() { writePowFactor(b, base, pos, len(den) > 0) })
+			den = append(den, func() { writePowFactor(b, base, pos) })
 		} else {
-			num = append(num, func() { writePowFactor(b, base, ex, false) })
+			num = append(num, func() { writePowFactor(b, base, ex) })
 		}
 	}
 	if len(num) == 0 {
@@ -255,7 +255,7 @@ func denAddOnly(bases, exps []*Expr) bool {
 }
 
 // writePowFactor writes base^exp as a factor of a product.
-func writePowFactor(b *strings.Builder, base, ex *Expr, _ bool) {
+func writePowFactor(b *strings.Builder, base, ex *Expr) {
 	if ex.IsOne() {
 		writeInfix(b, base, precNeg+1)
 		return
