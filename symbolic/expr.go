@@ -424,4 +424,3 @@ func newNode(e *Expr) *Expr {
 	slot.Store(r)
 	return r
 }
-
