@@ -31,7 +31,7 @@ func TestAlgebraCommands(t *testing.T) {
 		{[]string{"eval", "sin(pi/2)"}, "", "1\n"},
 		{[]string{"latex", "sqrt(x)/y"}, "", `\frac{\sqrt{x}}{y}` + "\n"},
 		{[]string{"sexp", "2*x + 1"}, "", "(+ (* 2 x) 1)\n"},
-		{[]string{"expand", "-"}, "(a+b)^2\n(x-1)*(x+1)\n", "a^2 + 2*a*b + b^2\nx^2 - 1\n"},
+		{[]string{"expand", "-"}, "(a+b)^2\n\n(x-1)*(x+1)\n", "a^2 + 2*a*b + b^2\n\nx^2 - 1\n"},
 		{[]string{"diff", "-", "t"}, "t^3\nexp(2*t)\n", "3*t^2\n2*exp(2*t)\n"},
 		{[]string{"jacobian", "-", "x, y"}, "x*y, x\nx^2\n", "y, x ; 1, 0\n2*x, 0\n"},
 	}

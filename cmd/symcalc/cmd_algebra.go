@@ -167,7 +167,7 @@ func unaryCommand(ctx context.Context, env *cmdEnv, args []string, f func(contex
 }
 
 // eachLine applies f to every stdin line and writes one output line per
-// input line, in order. A failing line writes an empty output line (so
+// input line, in order; a blank line gives a blank line. A failing line writes an empty output line (so
 // outputs stay aligned with inputs), its error goes to stderr with the line
 // number, and the command exits with status 2 at the end.
 func eachLine(ctx context.Context, env *cmdEnv, f func(string) (string, error)) error {
@@ -180,6 +180,10 @@ func eachLine(ctx context.Context, env *cmdEnv, f func(string) (string, error)) 
 	for n := 1; sc.Scan(); n++ {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if strings.TrimSpace(sc.Text()) == "" {
+			w.WriteByte('\n') // a blank line stays blank: outputs stay aligned
+			continue
 		}
 		out, err := f(sc.Text())
 		if err != nil {
