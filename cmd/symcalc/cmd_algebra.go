@@ -207,10 +207,15 @@ func eachLine(ctx context.Context, env *cmdEnv, f func(string) (string, error)) 
 	if err := sc.Err(); err != nil {
 		return err
 	}
-	if failed > 0 {
+	if failed == 0 {
+		return nil
+	}
+	var ie *inputError
+	var ue *usageError
+	if errors.As(firstErr, &ie) || errors.As(firstErr, &ue) {
 		return &inputError{fmt.Errorf("%d input line(s) failed", failed)}
 	}
-	return nil
+	return firstErr
 }
 
 func runEval(ctx context.Context, env *cmdEnv, args []string) error {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -114,7 +113,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		_, err = fmt.Fprintln(env.stdout, out)
 		return err
 	}
-	return simplifyLines(ctx, env, simplifyOne)
+	return eachLine(ctx, env, simplifyOne)
 }
 
 // parseSimplifyFacts reads --assume values: comparisons of a symbol with a
@@ -138,53 +137,4 @@ func parseSimplifyFacts(facts []string) (*rewrite.Assumptions, error) {
 		}
 	}
 	return a, nil
-}
-
-// simplifyLines simplifies stdin line by line, one output line per input
-// line; a bad line leaves an empty output line, reports its error with the
-// line number, and makes the command exit with status 2 at the end.
-func simplifyLines(ctx context.Context, env *cmdEnv, f func(string) (string, error)) error {
-	sc := bufio.NewScanner(env.stdin)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	w := bufio.NewWriter(env.stdout)
-	defer w.Flush()
-	var firstErr error
-	for n := 1; sc.Scan(); n++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" {
-			w.WriteByte('\n')
-			continue
-		}
-		out, err := f(line)
-		if err != nil {
-			var pe *parser.Error
-			if errors.As(err, &pe) {
-				pe.File = "<stdin>"
-				pe.Pos.Line = n
-			} else {
-				err = fmt.Errorf("<stdin>:%d: %w", n, err)
-			}
-			fmt.Fprintf(env.stderr, "%v\n", err)
-			if firstErr == nil {
-				firstErr = err
-			}
-			out = ""
-		}
-		w.WriteString(out)
-		w.WriteByte('\n')
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	if firstErr != nil {
-		var ie *inputError
-		if errors.As(firstErr, &ie) {
-			return &inputError{errors.New("some input lines could not be parsed (see above)")}
-		}
-		return firstErr
-	}
-	return nil
 }
