@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -20,6 +19,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/symcalc/symcalc/cmd/symcalc/internal/atomicfile"
 	"github.com/symcalc/symcalc/codegen"
 	"github.com/symcalc/symcalc/integrators"
 	"github.com/symcalc/symcalc/symbolic"
@@ -640,31 +640,5 @@ func writeJSON(w *bufio.Writer, res *result) error {
 	return enc.Encode(doc)
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so a reader never sees a half-written file.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
-}
+// writeFileAtomic writes data so that a reader never sees a half-written file.
+func writeFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -14,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/symcalc/symcalc/cmd/symcalc/internal/atomicfile"
 	"github.com/symcalc/symcalc/codegen"
 	"github.com/symcalc/symcalc/integrators"
 	"github.com/symcalc/symcalc/parser"
@@ -506,21 +506,8 @@ func (s *state) write(path string) (string, error) {
 		}
 	}
 	w.Flush()
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	if err := atomicfile.Write(path, []byte(b.String())); err != nil {
 		return "", fmt.Errorf(":write: %w", err)
-	}
-	_, werr := tmp.WriteString(b.String())
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf(":write: %w", werr)
 	}
 	return fmt.Sprintf("wrote %d rows of %d columns to %s", n, len(s.sol.names), path), nil
 }
