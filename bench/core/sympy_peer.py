@@ -24,14 +24,18 @@ x, y, z = sp.symbols("x y z")
 print("ExpandXYZ1Pow20", timeit(lambda: sp.expand((x + y + z + 1) ** 20), 3), flush=True)
 
 
+# W1 (c): symbols created first (reported apart), then the terms and one Add.
+N = 10000
+xs = [sp.Symbol(f"x_{i}") for i in range(1, N + 1)]
+ys = [sp.Symbol(f"y_{i}") for i in range(1, N + 1)]
+
+
 def sum_build(n):
-    xs = [sp.Symbol(f"x_{i}") for i in range(1, n + 1)]
-    ys = [sp.Symbol(f"y_{i}") for i in range(1, n + 1)]
     terms = [sp.Integer(i) * xs[i - 1] * ys[i - 1] ** 2 for i in range(1, n + 1)]
     return sp.Add(*terms)
 
 
-print("SumBuild/10000", timeit(lambda: sum_build(10000), 3) / 10000, "per-term", flush=True)
+print("SumBuild/10000", timeit(lambda: sum_build(N), 3) / N, "per-term", flush=True)
 
 import symmodels as S
 
