@@ -47,6 +47,7 @@ func DefaultRules() []*Rewrite {
 		r("log-mul", "(+ (log ?a) (log ?b))", "(log (* ?a ?b))", And(Positive("?a"), Positive("?b"))),
 		r("log-pow", "(log (pow ?x ?n))", "(* ?n (log ?x))", Positive("?x")),
 		r("sqrt-sq", "(* (sqrt ?x) (sqrt ?x))", "?x", NonNegative("?x")),
+		r("pythagoras", "(+ (pow (sin ?x) 2) (pow (cos ?x) 2))", "1", nil),
 	}
 	// Strength reduction: x^n = x * x^(n-1) for small integer n, so
 	// extraction can share the powers of x that Horner forms need.

@@ -79,3 +79,9 @@ func TestHelp(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "expand")
 }
+
+func TestSimplifyEgraph(t *testing.T) {
+	out, errOut, code := run(t, "", "simplify", "--egraph", "y*sin(x)^2 + y*cos(x)^2 + 1")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, "y + 1\n", out)
+}
