@@ -505,12 +505,68 @@ func parseRange(file, src string, start, end int) ([]*dslStmt, bool, error) {
 		if peek.Peek().EOF() {
 			return stmts, dl.depth == 0 && !continuesAfter(dl.prev), nil
 		}
+		if st := fastDer(peek); st != nil {
+			stmts = append(stmts, st)
+			continue
+		}
 		st, err := dslGrammar.ParseFromLexer(peek)
 		if err != nil {
 			return nil, false, err
 		}
 		stmts = append(stmts, st)
 	}
+}
+
+// fastDer recognises the commonest statement, der(x) = EXPR or
+// der(u[i,j]) = EXPR, and builds it without running the grammar (which
+// would build the same node); anything else, malformed input included,
+// is left to the grammar, so its errors are unchanged. It consumes
+// nothing unless it succeeds.
+func fastDer(peek *lexer.PeekingLexer) *dslStmt {
+	cp := peek.MakeCheckpoint()
+	fail := func() *dslStmt {
+		peek.LoadCheckpoint(cp)
+		return nil
+	}
+	is := func(t *lexer.Token, typ lexer.TokenType, val string) bool {
+		return t.Type == typ && (val == "" || t.Value == val)
+	}
+	head := peek.Next()
+	if !is(head, dslIdent, "der") || !is(peek.Next(), dslPunct, "(") {
+		return fail()
+	}
+	name := peek.Next()
+	if !is(name, dslIdent, "") {
+		return fail()
+	}
+	d := &dslDer{Pos: head.Pos, Name: name.Value}
+	t := peek.Next()
+	if is(t, dslPunct, "[") {
+		for {
+			ix := peek.Next()
+			if !is(ix, dslIdent, "") {
+				return fail()
+			}
+			d.Index = append(d.Index, &dslName{Pos: ix.Pos, Name: ix.Value})
+			t = peek.Next()
+			if is(t, dslPunct, "]") {
+				t = peek.Next()
+				break
+			}
+			if !is(t, dslPunct, ",") {
+				return fail()
+			}
+		}
+	}
+	if !is(t, dslPunct, ")") || !is(peek.Next(), dslPunct, "=") {
+		return fail()
+	}
+	e := peek.Next()
+	if !is(e, dslExprTok, "") || !is(peek.Next(), dslNL, "") || !peek.Peek().EOF() {
+		return fail()
+	}
+	d.Value = &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}
+	return &dslStmt{Der: d}
 }
 
 // splitStatements returns up to n+1 cut offsets (starting with 0, ending
