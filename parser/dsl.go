@@ -509,6 +509,10 @@ func parseRange(file, src string, start, end int) ([]*dslStmt, bool, error) {
 			stmts = append(stmts, st)
 			continue
 		}
+		if st := fastDecl(peek); st != nil {
+			stmts = append(stmts, st)
+			continue
+		}
 		st, err := dslGrammar.ParseFromLexer(peek)
 		if err != nil {
 			return nil, false, err
@@ -567,6 +571,76 @@ func fastDer(peek *lexer.PeekingLexer) *dslStmt {
 	}
 	d.Value = &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}
 	return &dslStmt{Der: d}
+}
+
+// fastDecl recognises declarations, KIND name = EXPR (, name = EXPR)* with
+// KIND one of const, param, state, let, output and optional indices
+// name[i,j], and builds the grammar's node directly; like fastDer it
+// leaves everything else, malformed input included, to the grammar.
+func fastDecl(peek *lexer.PeekingLexer) *dslStmt {
+	cp := peek.MakeCheckpoint()
+	fail := func() *dslStmt {
+		peek.LoadCheckpoint(cp)
+		return nil
+	}
+	is := func(t *lexer.Token, typ lexer.TokenType, val string) bool {
+		return t.Type == typ && (val == "" || t.Value == val)
+	}
+	head := peek.Next()
+	if head.Type != dslIdent {
+		return fail()
+	}
+	switch head.Value {
+	case "const", "param", "state", "let", "output":
+	default:
+		return fail()
+	}
+	d := &dslDecl{Pos: head.Pos, Kind: head.Value}
+	for {
+		name := peek.Next()
+		if !is(name, dslIdent, "") {
+			return fail()
+		}
+		bd := &dslBind{Pos: name.Pos, Name: name.Value}
+		t := peek.Next()
+		if is(t, dslPunct, "[") {
+			for {
+				ix := peek.Next()
+				if !is(ix, dslIdent, "") {
+					return fail()
+				}
+				bd.Index = append(bd.Index, &dslName{Pos: ix.Pos, Name: ix.Value})
+				t = peek.Next()
+				if is(t, dslPunct, "]") {
+					t = peek.Next()
+					break
+				}
+				if !is(t, dslPunct, ",") {
+					return fail()
+				}
+			}
+		}
+		if !is(t, dslPunct, "=") {
+			return fail()
+		}
+		e := peek.Next()
+		if !is(e, dslExprTok, "") {
+			return fail()
+		}
+		bd.Value = &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}
+		d.Binds = append(d.Binds, bd)
+		t = peek.Next()
+		if is(t, dslNL, "") {
+			break
+		}
+		if !is(t, dslPunct, ",") {
+			return fail()
+		}
+	}
+	if !peek.Peek().EOF() {
+		return fail()
+	}
+	return &dslStmt{Decl: d}
 }
 
 // splitStatements returns up to n+1 cut offsets (starting with 0, ending

@@ -28,6 +28,24 @@ func TestFastDerMatchesGrammar(t *testing.T) {
 		require.NoError(t, err, src)
 		assert.Equal(t, slow, fast, src)
 	}
+	for _, src := range []string{
+		"state x = 1, y = a\n",
+		"param a = 1\n",
+		"let xs[i] = (i-1)*h, ys[j] = j\n",
+		"output total = x + y\n",
+	} {
+		fast := fastDecl(upgrade(src))
+		require.NotNil(t, fast, src)
+		slow, err := dslGrammar.ParseFromLexer(upgrade(src))
+		require.NoError(t, err, src)
+		assert.Equal(t, slow, fast, src)
+	}
+	for _, src := range []string{"state x = \n", "param a 1\n", "state x = 1,\n", "grid i in 1..N\n", "model m\n"} {
+		peek := upgrade(src)
+		first := *peek.Peek()
+		assert.Nil(t, fastDecl(peek), src)
+		assert.Equal(t, first, *peek.Peek(), "a declined statement is not consumed: %q", src)
+	}
 	for _, src := range []string{"der(x) = \n", "der x = 1\n", "der(x[) = 1\n", "param a = 1\n", "der(x) 1\n"} {
 		peek := upgrade(src)
 		first := *peek.Peek()
