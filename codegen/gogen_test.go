@@ -44,10 +44,7 @@ func TestGeneratedGo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles generated packages with the go tool")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool on PATH")
-	}
+	goTool := goToolPath(t)
 	const n, lanes = 12, 5
 	es, vars := randomSystem(t, 11, n)
 	outs := make([]*symbolic.Expr, n)
@@ -176,4 +173,16 @@ func TestWriteFileAtomicRefusesHandWritten(t *testing.T) {
 	require.Error(t, WriteFileAtomic(filepath.Join(dir, "x.go"), []byte("package m\n")), "data without header")
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 1, "temporary files left behind")
+}
+
+// goToolPath finds the go command. `go test` puts its own toolchain's bin
+// directory on the PATH of the tests it runs, so a missing go tool is a
+// broken environment: the test fails rather than skipping.
+func goToolPath(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is not on PATH (go test puts it there): %v", err)
+	}
+	return p
 }

@@ -25,7 +25,7 @@ const sharedBCR = "../../../shared/workloads/bionetgen/bcr/bcr.net"
 // are current: they must agree bit for bit with the tape on the same model.
 func TestGeneratedMatchesTape(t *testing.T) {
 	ctx := context.Background()
-	nm, err := Network20(ctx, "testdata/network20.txt")
+	nm, err := Network20(ctx, "../core/testdata/network20.txt")
 	require.NoError(t, err)
 	tm, err := codegen.NewTapeModel(nm)
 	require.NoError(t, err)
@@ -73,7 +73,7 @@ func perVariable(u []float64, n int) []float64 {
 
 func BenchmarkNet20RHS(b *testing.B) {
 	ctx := context.Background()
-	nm, err := Network20(ctx, "testdata/network20.txt")
+	nm, err := Network20(ctx, "../core/testdata/network20.txt")
 	require.NoError(b, err)
 	tm, err := codegen.NewTapeModel(nm)
 	require.NoError(b, err)
@@ -98,7 +98,7 @@ func BenchmarkNet20RHS(b *testing.B) {
 
 func BenchmarkNet20Jac(b *testing.B) {
 	ctx := context.Background()
-	nm, err := Network20(ctx, "testdata/network20.txt")
+	nm, err := Network20(ctx, "../core/testdata/network20.txt")
 	require.NoError(b, err)
 	tm, err := codegen.NewTapeModel(nm)
 	require.NoError(b, err)

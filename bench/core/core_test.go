@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -207,17 +208,33 @@ func TestBrusselatorShape(t *testing.T) {
 	}
 }
 
+// TestNetwork20Shape reads the committed copy of the peer network
+// (testdata/network20.txt, identical to ../shared's peers/network20.txt).
 func TestNetwork20Shape(t *testing.T) {
-	path := filepath.Join(peers, "network20.txt")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("peer workload not present (it lives in ../shared, beside the repository)")
-	}
-	states, rhs, err := Network20(path)
+	states, rhs, err := Network20("testdata/network20.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(states) != 20 || len(rhs) != 20 {
 		t.Fatalf("got %d states", len(states))
+	}
+	// Mass is conserved, so the sum of the species' rates weighted by mass
+	// (1 for S0..S9, 2 above) vanishes, up to the rounding of the float
+	// rate constants (at most 1e3).
+	mass := symbolic.NewSumBuilder()
+	for i, f := range rhs {
+		w := int64(1)
+		if i >= 10 {
+			w = 2
+		}
+		mass.AddScaled(symbolic.Int(w), f)
+	}
+	m := mass.Build()
+	c, _, coefs := m.AddParts()
+	for _, k := range append(coefs, c) {
+		if math.Abs(k.Float64()) > 1e-12 {
+			t.Fatalf("mass is not conserved: %s", m)
+		}
 	}
 }
 

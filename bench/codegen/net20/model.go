@@ -13,7 +13,7 @@ const (
 )
 
 // StateNames names the states, in the order of u.
-var StateNames = []string{"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19"}
+var StateNames = []string{"S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "S11", "S12", "S13", "S14", "S15", "S16", "S17", "S18", "S19"}
 
 // ParamNames names the parameters, in the order of p.
 var ParamNames = []string{}
