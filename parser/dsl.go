@@ -521,124 +521,116 @@ func parseRange(file, src string, start, end int) ([]*dslStmt, bool, error) {
 	}
 }
 
-// fastDer recognises the commonest statement, der(x) = EXPR or
-// der(u[i,j]) = EXPR, and builds it without running the grammar (which
-// would build the same node); anything else, malformed input included,
-// is left to the grammar, so its errors are unchanged. It consumes
-// nothing unless it succeeds.
+// The fast paths below recognise the commonest statements straight from
+// the token stream and build the node the participle grammar would build
+// (dsl_fast_test.go checks they are identical). Anything else, malformed
+// input included, is left to the grammar, so its errors are unchanged;
+// a fast path consumes nothing unless it succeeds.
+
+func tokIs(t *lexer.Token, typ lexer.TokenType, val string) bool {
+	return t.Type == typ && (val == "" || t.Value == val)
+}
+
+// fastIndex reads an optional index list [i, j, ...] given the token after
+// a name; it returns the names and the token after the list.
+func fastIndex(peek *lexer.PeekingLexer, t *lexer.Token) ([]*dslName, *lexer.Token, bool) {
+	if !tokIs(t, dslPunct, "[") {
+		return nil, t, true
+	}
+	var names []*dslName
+	for {
+		ix := peek.Next()
+		if !tokIs(ix, dslIdent, "") {
+			return nil, nil, false
+		}
+		names = append(names, &dslName{Pos: ix.Pos, Name: ix.Value})
+		t = peek.Next()
+		if tokIs(t, dslPunct, "]") {
+			return names, peek.Next(), true
+		}
+		if !tokIs(t, dslPunct, ",") {
+			return nil, nil, false
+		}
+	}
+}
+
+// fastExpr reads an Expr token.
+func fastExpr(peek *lexer.PeekingLexer) (*dslExpr, bool) {
+	e := peek.Next()
+	if !tokIs(e, dslExprTok, "") {
+		return nil, false
+	}
+	return &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}, true
+}
+
+// fastDer recognises der(x) = EXPR and der(u[i,j]) = EXPR.
 func fastDer(peek *lexer.PeekingLexer) *dslStmt {
 	cp := peek.MakeCheckpoint()
-	fail := func() *dslStmt {
-		peek.LoadCheckpoint(cp)
-		return nil
-	}
-	is := func(t *lexer.Token, typ lexer.TokenType, val string) bool {
-		return t.Type == typ && (val == "" || t.Value == val)
-	}
 	head := peek.Next()
-	if !is(head, dslIdent, "der") || !is(peek.Next(), dslPunct, "(") {
-		return fail()
-	}
-	name := peek.Next()
-	if !is(name, dslIdent, "") {
-		return fail()
-	}
-	d := &dslDer{Pos: head.Pos, Name: name.Value}
-	t := peek.Next()
-	if is(t, dslPunct, "[") {
-		for {
-			ix := peek.Next()
-			if !is(ix, dslIdent, "") {
-				return fail()
-			}
-			d.Index = append(d.Index, &dslName{Pos: ix.Pos, Name: ix.Value})
-			t = peek.Next()
-			if is(t, dslPunct, "]") {
-				t = peek.Next()
-				break
-			}
-			if !is(t, dslPunct, ",") {
-				return fail()
+	if tokIs(head, dslIdent, "der") && tokIs(peek.Next(), dslPunct, "(") {
+		if name := peek.Next(); tokIs(name, dslIdent, "") {
+			d := &dslDer{Pos: head.Pos, Name: name.Value}
+			var t *lexer.Token
+			var ok bool
+			if d.Index, t, ok = fastIndex(peek, peek.Next()); ok &&
+				tokIs(t, dslPunct, ")") && tokIs(peek.Next(), dslPunct, "=") {
+				if d.Value, ok = fastExpr(peek); ok && tokIs(peek.Next(), dslNL, "") && peek.Peek().EOF() {
+					return &dslStmt{Der: d}
+				}
 			}
 		}
 	}
-	if !is(t, dslPunct, ")") || !is(peek.Next(), dslPunct, "=") {
-		return fail()
-	}
-	e := peek.Next()
-	if !is(e, dslExprTok, "") || !is(peek.Next(), dslNL, "") || !peek.Peek().EOF() {
-		return fail()
-	}
-	d.Value = &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}
-	return &dslStmt{Der: d}
+	peek.LoadCheckpoint(cp)
+	return nil
 }
 
-// fastDecl recognises declarations, KIND name = EXPR (, name = EXPR)* with
-// KIND one of const, param, state, let, output and optional indices
-// name[i,j], and builds the grammar's node directly; like fastDer it
-// leaves everything else, malformed input included, to the grammar.
+// fastDecl recognises KIND name = EXPR (, name = EXPR)* with KIND one of
+// const, param, state, let, output and optional indices name[i,j].
 func fastDecl(peek *lexer.PeekingLexer) *dslStmt {
 	cp := peek.MakeCheckpoint()
-	fail := func() *dslStmt {
-		peek.LoadCheckpoint(cp)
-		return nil
+	if st := fastDeclBody(peek); st != nil {
+		return st
 	}
-	is := func(t *lexer.Token, typ lexer.TokenType, val string) bool {
-		return t.Type == typ && (val == "" || t.Value == val)
-	}
+	peek.LoadCheckpoint(cp)
+	return nil
+}
+
+func fastDeclBody(peek *lexer.PeekingLexer) *dslStmt {
 	head := peek.Next()
 	if head.Type != dslIdent {
-		return fail()
+		return nil
 	}
 	switch head.Value {
 	case "const", "param", "state", "let", "output":
 	default:
-		return fail()
+		return nil
 	}
 	d := &dslDecl{Pos: head.Pos, Kind: head.Value}
 	for {
 		name := peek.Next()
-		if !is(name, dslIdent, "") {
-			return fail()
+		if !tokIs(name, dslIdent, "") {
+			return nil
 		}
 		bd := &dslBind{Pos: name.Pos, Name: name.Value}
-		t := peek.Next()
-		if is(t, dslPunct, "[") {
-			for {
-				ix := peek.Next()
-				if !is(ix, dslIdent, "") {
-					return fail()
-				}
-				bd.Index = append(bd.Index, &dslName{Pos: ix.Pos, Name: ix.Value})
-				t = peek.Next()
-				if is(t, dslPunct, "]") {
-					t = peek.Next()
-					break
-				}
-				if !is(t, dslPunct, ",") {
-					return fail()
-				}
-			}
+		var t *lexer.Token
+		var ok bool
+		if bd.Index, t, ok = fastIndex(peek, peek.Next()); !ok || !tokIs(t, dslPunct, "=") {
+			return nil
 		}
-		if !is(t, dslPunct, "=") {
-			return fail()
+		if bd.Value, ok = fastExpr(peek); !ok {
+			return nil
 		}
-		e := peek.Next()
-		if !is(e, dslExprTok, "") {
-			return fail()
-		}
-		bd.Value = &dslExpr{Start: e.Pos.Offset, End: e.Pos.Offset + len(e.Value)}
 		d.Binds = append(d.Binds, bd)
 		t = peek.Next()
-		if is(t, dslNL, "") {
+		if tokIs(t, dslNL, "") {
 			break
 		}
-		if !is(t, dslPunct, ",") {
-			return fail()
+		if !tokIs(t, dslPunct, ",") {
+			return nil
 		}
 	}
 	if !peek.Peek().EOF() {
-		return fail()
+		return nil
 	}
 	return &dslStmt{Decl: d}
 }

@@ -312,76 +312,11 @@ func (s *System) RHS() []*Expr {
 // Sparsity returns the structural pattern of ∂f/∂u without differentiating.
 func (s *System) Sparsity() Pattern { return Sparsity(s.RHS(), s.StateSyms()) }
 
-// Jacobian returns the sparse Jacobian ∂f/∂u; only the structurally
-// nonzero entries are differentiated, with the same pattern and values as
-// SparseJacobianOf. ctx cancels a long run.
-//
-// A reaction network's equation is a sum of hundreds of flux terms, each
-// with two or three states; differentiating the whole sum once per
-// nonzero costs O(nnz·|f|). Here each term of a sum is differentiated
-// only by the states it contains, and the pieces are summed per column.
+// Jacobian returns the sparse Jacobian ∂f/∂u (SparseJacobianOf of the
+// right-hand side: only structurally nonzero entries are differentiated,
+// a sum term by term); ctx cancels a long run.
 func (s *System) Jacobian(ctx context.Context) (*SparseJacobian, error) {
-	fs, xs := s.RHS(), s.StateSyms()
-	pat := Sparsity(fs, xs)
-	sj := &SparseJacobian{Pattern: pat, Values: make([]*Expr, len(pat.ColIdx))}
-	col := make(map[*Expr]int, len(xs))
-	for j, x := range xs {
-		col[x] = j
-	}
-	vars := map[*Expr][]int{} // symbols of each term, cached across rows
-	var termVars func(e *Expr) []int
-	termVars = func(e *Expr) []int {
-		if e.kind == KSym {
-			if j, ok := col[e]; ok {
-				return []int{j}
-			}
-			return nil
-		}
-		if v, ok := vars[e]; ok {
-			return v
-		}
-		var acc []int
-		for _, a := range e.args {
-			acc = mergeSorted(acc, termVars(a))
-		}
-		for _, a := range e.exps {
-			acc = mergeSorted(acc, termVars(a))
-		}
-		vars[e] = acc
-		return acc
-	}
-	sums := map[int]*SumBuilder{}
-	for i, f := range fs {
-		if i%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		lo, hi := pat.RowPtr[i], pat.RowPtr[i+1]
-		if f.kind != KAdd || hi-lo < 4 {
-			for k := lo; k < hi; k++ {
-				sj.Values[k] = Diff(f, xs[pat.ColIdx[k]])
-			}
-			continue
-		}
-		clear(sums)
-		for t, term := range f.args {
-			for _, j := range termVars(term) {
-				sb := sums[j]
-				if sb == nil {
-					sb = NewSumBuilder()
-					sums[j] = sb
-				}
-				sb.AddScaled(f.coef[t], Diff(term, xs[j]))
-			}
-		}
-		for k := lo; k < hi; k++ {
-			if sb := sums[pat.ColIdx[k]]; sb != nil {
-				sj.Values[k] = sb.Build()
-			} else {
-				sj.Values[k] = Zero()
-			}
-		}
-	}
-	return sj, nil
+	return SparseJacobianOf(ctx, s.RHS(), s.StateSyms())
 }
 
 // DenseJacobian returns ∂f/∂u as a dense matrix; for small systems.
