@@ -65,7 +65,7 @@ func TestRealMatchesGonum(t *testing.T) {
 }
 
 func TestBadLength(t *testing.T) {
-	for _, n := range []int{0, 2, 6, 1000} {
+	for _, n := range []int{-4, 0, 1, 3, 6, 1000} {
 		_, err := NewReal(n)
 		assert.Error(t, err, "n=%d", n)
 	}

@@ -1,0 +1,175 @@
+package fft
+
+import "math"
+
+// The complex transform is split into passes, each one sweep over the
+// array, so that every pass is a plain loop a SIMD kernel can replace:
+//
+//   - a radix-4 pass of quarter length q (q ≥ 2, a power of two) combines
+//     two radix-2 stages on blocks of 4q points with the twiddles W^j,
+//     W^{2j}, W^{3j}, W = e^{∓2πi/(4q)} (three complex products per four
+//     points instead of four);
+//   - a radix-2 pass of half length h (h ≥ 2) is one stage on blocks of 2h
+//     points, used once when the stage count calls for it;
+//   - the size-2 stage (no twiddles) is a codelet on adjacent pairs, which
+//     SquareInSpectrum fuses with the pointwise square between the inverse
+//     and the forward transform.
+//
+// Decimation in frequency (natural order in, bit-reversed out) runs the
+// passes from the largest block down; decimation in time (bit-reversed in,
+// natural out) runs them from the smallest block up, with the same tables.
+//
+// Twiddle tables are stored in the order the kernels read them: for each
+// pair of consecutive j, the real parts and then the imaginary parts, each
+// duplicated ([w_j, w_j, w_{j+1}, w_{j+1}]), which is what a 256-bit
+// complex multiply wants without shuffles.
+
+const (
+	radix4PairFloats = 24 // W1r, W1i, W2r, W2i, W3r, W3i, four float64 each
+	radix2PairFloats = 8  // Wr, Wi
+)
+
+// radix4Table is the table of a radix-4 pass of quarter length q; sign is
+// −1 for the forward transform, +1 for the inverse.
+func radix4Table(q int, sign float64) []float64 {
+	tw := make([]float64, q/2*radix4PairFloats)
+	for j := 0; j < q; j++ {
+		base := (j>>1)*radix4PairFloats + (j&1)*2
+		for r := 1; r <= 3; r++ {
+			s, c := math.Sincos(sign * 2 * math.Pi * float64(r*j) / float64(4*q))
+			o := base + (r-1)*8
+			tw[o], tw[o+1] = c, c
+			tw[o+4], tw[o+5] = s, s
+		}
+	}
+	return tw
+}
+
+// radix2Table is the table of a radix-2 pass of half length h.
+func radix2Table(h int, sign float64) []float64 {
+	tw := make([]float64, h/2*radix2PairFloats)
+	for j := 0; j < h; j++ {
+		base := (j>>1)*radix2PairFloats + (j&1)*2
+		s, c := math.Sincos(sign * 2 * math.Pi * float64(j) / float64(2*h))
+		tw[base], tw[base+1] = c, c
+		tw[base+4], tw[base+5] = s, s
+	}
+	return tw
+}
+
+// rot multiplies by sign·i: −i for the forward transform, +i for the inverse.
+func rot(d complex128, sign float64) complex128 {
+	return complex(-sign*imag(d), sign*real(d))
+}
+
+// difRadix4Go is the pure-Go radix-4 decimation-in-frequency pass:
+// for each block and j < q, with x0..x3 = a[j], a[j+q], a[j+2q], a[j+3q],
+//
+//	y0, y1 = x0+x2, x0−x2;  y2, y3 = x1+x3, rot(x1−x3)
+//	a[j] = y0+y2;  a[j+q] = (y0−y2)W^{2j};  a[j+2q] = (y1+y3)W^j;  a[j+3q] = (y1−y3)W^{3j}.
+func difRadix4Go(a []complex128, q int, tw []float64, sign float64) {
+	tw = tw[:q/2*radix4PairFloats]
+	for i := 0; i+4*q <= len(a); i += 4 * q {
+		p0 := a[i : i+q]
+		p1 := a[i+q : i+2*q][:len(p0)]
+		p2 := a[i+2*q : i+3*q][:len(p0)]
+		p3 := a[i+3*q : i+4*q][:len(p0)]
+		for j := range p0 {
+			t := tw[(j>>1)*radix4PairFloats+(j&1)*2:]
+			t = t[:21]
+			w1 := complex(t[0], t[4])
+			w2 := complex(t[8], t[12])
+			w3 := complex(t[16], t[20])
+			x0, x1, x2, x3 := p0[j], p1[j], p2[j], p3[j]
+			y0, y1 := x0+x2, x0-x2
+			y2, y3 := x1+x3, rot(x1-x3, sign)
+			p0[j] = y0 + y2
+			p1[j] = (y0 - y2) * w2
+			p2[j] = (y1 + y3) * w1
+			p3[j] = (y1 - y3) * w3
+		}
+	}
+}
+
+// ditRadix4Go is the pure-Go radix-4 decimation-in-time pass, the mirror
+// of difRadix4Go:
+//
+//	u0, u1, u2, u3 = a[j], a[j+q]W^{2j}, a[j+2q]W^j, a[j+3q]W^{3j}
+//	b0, b1 = u0+u1, u0−u1;  t2, t3 = u2+u3, rot(u2−u3)
+//	a[j], a[j+2q] = b0+t2, b0−t2;  a[j+q], a[j+3q] = b1+t3, b1−t3.
+func ditRadix4Go(a []complex128, q int, tw []float64, sign float64) {
+	tw = tw[:q/2*radix4PairFloats]
+	for i := 0; i+4*q <= len(a); i += 4 * q {
+		p0 := a[i : i+q]
+		p1 := a[i+q : i+2*q][:len(p0)]
+		p2 := a[i+2*q : i+3*q][:len(p0)]
+		p3 := a[i+3*q : i+4*q][:len(p0)]
+		for j := range p0 {
+			t := tw[(j>>1)*radix4PairFloats+(j&1)*2:]
+			t = t[:21]
+			w1 := complex(t[0], t[4])
+			w2 := complex(t[8], t[12])
+			w3 := complex(t[16], t[20])
+			u0, u1, u2, u3 := p0[j], p1[j]*w2, p2[j]*w1, p3[j]*w3
+			b0, b1 := u0+u1, u0-u1
+			t2, t3 := u2+u3, rot(u2-u3, sign)
+			p0[j], p2[j] = b0+t2, b0-t2
+			p1[j], p3[j] = b1+t3, b1-t3
+		}
+	}
+}
+
+// difRadix2Go is one decimation-in-frequency stage on blocks of 2h:
+// a[j], a[j+h] = a[j]+a[j+h], (a[j]−a[j+h])·w^j.
+func difRadix2Go(a []complex128, h int, tw []float64) {
+	tw = tw[:h/2*radix2PairFloats]
+	for i := 0; i+2*h <= len(a); i += 2 * h {
+		lo := a[i : i+h]
+		hi := a[i+h : i+2*h][:len(lo)]
+		for j := range lo {
+			t := tw[(j>>1)*radix2PairFloats+(j&1)*2:]
+			t = t[:5]
+			w := complex(t[0], t[4])
+			x, y := lo[j], hi[j]
+			lo[j], hi[j] = x+y, (x-y)*w
+		}
+	}
+}
+
+// ditRadix2Go is one decimation-in-time stage on blocks of 2h:
+// a[j], a[j+h] = a[j]+a[j+h]·w^j, a[j]−a[j+h]·w^j.
+func ditRadix2Go(a []complex128, h int, tw []float64) {
+	tw = tw[:h/2*radix2PairFloats]
+	for i := 0; i+2*h <= len(a); i += 2 * h {
+		lo := a[i : i+h]
+		hi := a[i+h : i+2*h][:len(lo)]
+		for j := range lo {
+			t := tw[(j>>1)*radix2PairFloats+(j&1)*2:]
+			t = t[:5]
+			w := complex(t[0], t[4])
+			x, y := lo[j], hi[j]*w
+			lo[j], hi[j] = x+y, x-y
+		}
+	}
+}
+
+// stage2Go is the size-2 stage: a[2i], a[2i+1] = a[2i]+a[2i+1], a[2i]−a[2i+1].
+func stage2Go(a []complex128) {
+	for i := 0; i+1 < len(a); i += 2 {
+		x, y := a[i], a[i+1]
+		a[i], a[i+1] = x+y, x-y
+	}
+}
+
+// squareStage2Go is the last inverse stage, the pointwise square of the
+// real and imaginary parts scaled by s2, and the first forward stage, in
+// one sweep: the middle of SquareInSpectrum.
+func squareStage2Go(a []complex128, s2 float64) {
+	for i := 0; i+1 < len(a); i += 2 {
+		x, y := a[i], a[i+1]
+		u, v := x+y, x-y
+		u = complex(real(u)*real(u)*s2, imag(u)*imag(u)*s2)
+		v = complex(real(v)*real(v)*s2, imag(v)*imag(v)*s2)
+		a[i], a[i+1] = u+v, u-v
+	}
+}

@@ -1,0 +1,105 @@
+//go:build amd64 && !purego
+
+package fft
+
+import "golang.org/x/sys/cpu"
+
+// useAVX selects the AVX2/FMA kernels of kernels_amd64.s, checked once;
+// the tests turn it off to run the pure-Go twins on the same inputs.
+var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// rotMask holds the sign bits that turn a swapped (im, re) pair into
+// −i·z (forward: negate the odd lanes) or +i·z (inverse: the even lanes).
+var rotMask = [2][4]uint64{
+	{0, 1 << 63, 0, 1 << 63},
+	{1 << 63, 0, 1 << 63, 0},
+}
+
+func maskFor(sign float64) *[4]uint64 {
+	if sign < 0 {
+		return &rotMask[0]
+	}
+	return &rotMask[1]
+}
+
+// difRadix4AVX is difRadix4Go on n points (n a multiple of 4q, q ≥ 2).
+//
+//go:noescape
+func difRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+
+// ditRadix4AVX is ditRadix4Go on n points (n a multiple of 4q, q ≥ 2).
+//
+//go:noescape
+func ditRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+
+// difRadix2AVX is difRadix2Go on n points (n a multiple of 2h, h ≥ 2).
+//
+//go:noescape
+func difRadix2AVX(a *complex128, n, h int, tw *float64)
+
+// ditRadix2AVX is ditRadix2Go on n points (n a multiple of 2h, h ≥ 2).
+//
+//go:noescape
+func ditRadix2AVX(a *complex128, n, h int, tw *float64)
+
+// stage2AVX is stage2Go on n points (n even, ≥ 2).
+//
+//go:noescape
+func stage2AVX(a *complex128, n int)
+
+// squareStage2AVX is squareStage2Go on n points (n even, ≥ 2).
+//
+//go:noescape
+func squareStage2AVX(a *complex128, n int, s2 float64)
+
+func difRadix4(a []complex128, q int, tw []float64, sign float64) {
+	if useAVX {
+		_ = tw[q/2*radix4PairFloats-1]
+		difRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], maskFor(sign))
+		return
+	}
+	difRadix4Go(a, q, tw, sign)
+}
+
+func ditRadix4(a []complex128, q int, tw []float64, sign float64) {
+	if useAVX {
+		_ = tw[q/2*radix4PairFloats-1]
+		ditRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], maskFor(sign))
+		return
+	}
+	ditRadix4Go(a, q, tw, sign)
+}
+
+func difRadix2(a []complex128, h int, tw []float64) {
+	if useAVX {
+		_ = tw[h/2*radix2PairFloats-1]
+		difRadix2AVX(&a[0], len(a)/(2*h)*(2*h), h, &tw[0])
+		return
+	}
+	difRadix2Go(a, h, tw)
+}
+
+func ditRadix2(a []complex128, h int, tw []float64) {
+	if useAVX {
+		_ = tw[h/2*radix2PairFloats-1]
+		ditRadix2AVX(&a[0], len(a)/(2*h)*(2*h), h, &tw[0])
+		return
+	}
+	ditRadix2Go(a, h, tw)
+}
+
+func stage2(a []complex128) {
+	if useAVX && len(a) >= 2 {
+		stage2AVX(&a[0], len(a)&^1)
+		return
+	}
+	stage2Go(a)
+}
+
+func squareStage2(a []complex128, s2 float64) {
+	if useAVX && len(a) >= 2 {
+		squareStage2AVX(&a[0], len(a)&^1, s2)
+		return
+	}
+	squareStage2Go(a, s2)
+}

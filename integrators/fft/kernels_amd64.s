@@ -1,0 +1,275 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Complex products z·w use the duplicated twiddle layout of kernels.go:
+// with Wr = [wr, wr, wr', wr'] and Wi likewise,
+//	z·w = fmaddsub(z, Wr, swap(z)·Wi)
+// (even lanes subtract, odd lanes add).
+
+// func difRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+TEXT ·difRadix4AVX(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), DX
+	MOVQ q+16(FP), R8
+	MOVQ tw+24(FP), R11
+	MOVQ mask+32(FP), AX
+	VMOVUPD (AX), Y15
+	MOVQ R8, R12
+	SHRQ $1, R12          // pairs of j per block
+	SHLQ $4, R8           // stride: q complex128 in bytes
+	LEAQ (R8)(R8*1), R9   // 2 strides
+	LEAQ (R9)(R8*1), R10  // 3 strides
+	SHLQ $4, DX
+	ADDQ SI, DX           // end of a
+	CMPQ SI, DX
+	JAE  dif4done
+
+dif4block:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+dif4pair:
+	VMOVUPD (DI), Y0
+	VMOVUPD (DI)(R8*1), Y1
+	VMOVUPD (DI)(R9*1), Y2
+	VMOVUPD (DI)(R10*1), Y3
+	VADDPD  Y2, Y0, Y4     // y0 = x0 + x2
+	VSUBPD  Y2, Y0, Y5     // y1 = x0 - x2
+	VADDPD  Y3, Y1, Y6     // y2 = x1 + x3
+	VSUBPD  Y3, Y1, Y7     // x1 - x3
+	VPERMILPD $5, Y7, Y7
+	VXORPD  Y15, Y7, Y7    // y3 = rot(x1 - x3)
+	VADDPD  Y6, Y4, Y0     // y0 + y2
+	VSUBPD  Y6, Y4, Y1     // y0 - y2
+	VADDPD  Y7, Y5, Y2     // y1 + y3
+	VSUBPD  Y7, Y5, Y3     // y1 - y3
+	VMOVUPD Y0, (DI)
+	VPERMILPD $5, Y1, Y8
+	VMULPD  96(BX), Y8, Y8
+	VFMADDSUB231PD 64(BX), Y1, Y8   // (y0 - y2) W^2j
+	VMOVUPD Y8, (DI)(R8*1)
+	VPERMILPD $5, Y2, Y9
+	VMULPD  32(BX), Y9, Y9
+	VFMADDSUB231PD (BX), Y2, Y9     // (y1 + y3) W^j
+	VMOVUPD Y9, (DI)(R9*1)
+	VPERMILPD $5, Y3, Y10
+	VMULPD  160(BX), Y10, Y10
+	VFMADDSUB231PD 128(BX), Y3, Y10 // (y1 - y3) W^3j
+	VMOVUPD Y10, (DI)(R10*1)
+	ADDQ $32, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  dif4pair
+
+	LEAQ (SI)(R8*4), SI
+	CMPQ SI, DX
+	JB   dif4block
+
+dif4done:
+	VZEROUPPER
+	RET
+
+// func ditRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+TEXT ·ditRadix4AVX(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), DX
+	MOVQ q+16(FP), R8
+	MOVQ tw+24(FP), R11
+	MOVQ mask+32(FP), AX
+	VMOVUPD (AX), Y15
+	MOVQ R8, R12
+	SHRQ $1, R12
+	SHLQ $4, R8
+	LEAQ (R8)(R8*1), R9
+	LEAQ (R9)(R8*1), R10
+	SHLQ $4, DX
+	ADDQ SI, DX
+	CMPQ SI, DX
+	JAE  dit4done
+
+dit4block:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+dit4pair:
+	VMOVUPD (DI)(R8*1), Y1
+	VMOVUPD (DI)(R9*1), Y2
+	VMOVUPD (DI)(R10*1), Y3
+	VPERMILPD $5, Y1, Y4
+	VMULPD  96(BX), Y4, Y4
+	VFMADDSUB231PD 64(BX), Y1, Y4   // u1 = a[j+q] W^2j
+	VPERMILPD $5, Y2, Y5
+	VMULPD  32(BX), Y5, Y5
+	VFMADDSUB231PD (BX), Y2, Y5     // u2 = a[j+2q] W^j
+	VPERMILPD $5, Y3, Y6
+	VMULPD  160(BX), Y6, Y6
+	VFMADDSUB231PD 128(BX), Y3, Y6  // u3 = a[j+3q] W^3j
+	VMOVUPD (DI), Y0                // u0
+	VADDPD  Y4, Y0, Y7     // b0
+	VSUBPD  Y4, Y0, Y8     // b1
+	VADDPD  Y6, Y5, Y9     // t2
+	VSUBPD  Y6, Y5, Y10
+	VPERMILPD $5, Y10, Y10
+	VXORPD  Y15, Y10, Y10  // t3 = rot(u2 - u3)
+	VADDPD  Y9, Y7, Y0
+	VSUBPD  Y9, Y7, Y1
+	VADDPD  Y10, Y8, Y2
+	VSUBPD  Y10, Y8, Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, (DI)(R8*1)
+	VMOVUPD Y1, (DI)(R9*1)
+	VMOVUPD Y3, (DI)(R10*1)
+	ADDQ $32, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  dit4pair
+
+	LEAQ (SI)(R8*4), SI
+	CMPQ SI, DX
+	JB   dit4block
+
+dit4done:
+	VZEROUPPER
+	RET
+
+// func difRadix2AVX(a *complex128, n, h int, tw *float64)
+TEXT ·difRadix2AVX(SB), NOSPLIT, $0-32
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), DX
+	MOVQ h+16(FP), R8
+	MOVQ tw+24(FP), R11
+	MOVQ R8, R12
+	SHRQ $1, R12
+	SHLQ $4, R8
+	SHLQ $4, DX
+	ADDQ SI, DX
+	CMPQ SI, DX
+	JAE  dif2done
+
+dif2block:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+dif2pair:
+	VMOVUPD (DI), Y0
+	VMOVUPD (DI)(R8*1), Y1
+	VADDPD  Y1, Y0, Y2
+	VSUBPD  Y1, Y0, Y3
+	VMOVUPD Y2, (DI)
+	VPERMILPD $5, Y3, Y4
+	VMULPD  32(BX), Y4, Y4
+	VFMADDSUB231PD (BX), Y3, Y4
+	VMOVUPD Y4, (DI)(R8*1)
+	ADDQ $32, DI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  dif2pair
+
+	LEAQ (SI)(R8*2), SI
+	CMPQ SI, DX
+	JB   dif2block
+
+dif2done:
+	VZEROUPPER
+	RET
+
+// func ditRadix2AVX(a *complex128, n, h int, tw *float64)
+TEXT ·ditRadix2AVX(SB), NOSPLIT, $0-32
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), DX
+	MOVQ h+16(FP), R8
+	MOVQ tw+24(FP), R11
+	MOVQ R8, R12
+	SHRQ $1, R12
+	SHLQ $4, R8
+	SHLQ $4, DX
+	ADDQ SI, DX
+	CMPQ SI, DX
+	JAE  dit2done
+
+dit2block:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+dit2pair:
+	VMOVUPD (DI)(R8*1), Y1
+	VPERMILPD $5, Y1, Y4
+	VMULPD  32(BX), Y4, Y4
+	VFMADDSUB231PD (BX), Y1, Y4
+	VMOVUPD (DI), Y0
+	VADDPD  Y4, Y0, Y2
+	VSUBPD  Y4, Y0, Y3
+	VMOVUPD Y2, (DI)
+	VMOVUPD Y3, (DI)(R8*1)
+	ADDQ $32, DI
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  dit2pair
+
+	LEAQ (SI)(R8*2), SI
+	CMPQ SI, DX
+	JB   dit2block
+
+dit2done:
+	VZEROUPPER
+	RET
+
+// Lane signs of the size-2 butterfly on [z0, z1]: [z0, z1]·[1, 1, −1, −1]
+// + [z1, z0] = [z0 + z1, z0 − z1].
+DATA stage2sign<>+0(SB)/8, $1.0
+DATA stage2sign<>+8(SB)/8, $1.0
+DATA stage2sign<>+16(SB)/8, $-1.0
+DATA stage2sign<>+24(SB)/8, $-1.0
+GLOBL stage2sign<>(SB), RODATA|NOPTR, $32
+
+// func stage2AVX(a *complex128, n int)
+TEXT ·stage2AVX(SB), NOSPLIT, $0-16
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $1, CX
+	JZ   s2done
+	VMOVUPD stage2sign<>(SB), Y15
+
+s2loop:
+	VMOVUPD (SI), Y0
+	VPERM2F128 $1, Y0, Y0, Y1
+	VFMADD231PD Y15, Y0, Y1
+	VMOVUPD Y1, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  s2loop
+
+s2done:
+	VZEROUPPER
+	RET
+
+// func squareStage2AVX(a *complex128, n int, s2 float64)
+TEXT ·squareStage2AVX(SB), NOSPLIT, $0-24
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), CX
+	SHRQ $1, CX
+	JZ   sqdone
+	VBROADCASTSD s2+16(FP), Y14
+	VMOVUPD stage2sign<>(SB), Y15
+
+sqloop:
+	VMOVUPD (SI), Y0
+	VPERM2F128 $1, Y0, Y0, Y1
+	VFMADD231PD Y15, Y0, Y1      // last inverse stage
+	VMULPD  Y1, Y1, Y1
+	VMULPD  Y14, Y1, Y1          // squares, scaled
+	VPERM2F128 $1, Y1, Y1, Y2
+	VFMADD231PD Y15, Y1, Y2      // first forward stage
+	VMOVUPD Y2, (SI)
+	ADDQ $32, SI
+	DECQ CX
+	JNZ  sqloop
+
+sqdone:
+	VZEROUPPER
+	RET

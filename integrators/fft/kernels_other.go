@@ -1,0 +1,14 @@
+//go:build !amd64 || purego
+
+package fft
+
+// useAVX is false off amd64 and under the purego tag: the pure-Go kernels
+// are the only ones.
+var useAVX = false
+
+func difRadix4(a []complex128, q int, tw []float64, sign float64) { difRadix4Go(a, q, tw, sign) }
+func ditRadix4(a []complex128, q int, tw []float64, sign float64) { ditRadix4Go(a, q, tw, sign) }
+func difRadix2(a []complex128, h int, tw []float64)               { difRadix2Go(a, h, tw) }
+func ditRadix2(a []complex128, h int, tw []float64)               { ditRadix2Go(a, h, tw) }
+func stage2(a []complex128)                                       { stage2Go(a) }
+func squareStage2(a []complex128, s2 float64)                     { squareStage2Go(a, s2) }
