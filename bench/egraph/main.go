@@ -175,6 +175,11 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 				continue
 			}
 			res.CPU = append(res.CPU, (cpuNow()-c0)/float64(reps))
+			if memProfile != "" && k == runs-1 {
+				if err := writeHeapProfile(memProfile); err != nil {
+					return res, err
+				}
+			}
 			rep := run.Report()
 			res.Iters, res.Nodes, res.Classes, res.Memo, res.Stop = rep.Iterations, rep.Nodes, rep.Classes, rep.Memo, stop.String()
 			if r.extract && k == runs-1 {
@@ -186,6 +191,23 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 		}
 	}
 	return res, nil
+}
+
+// memProfile, if set, names the file that receives a heap profile taken
+// at the end of a row's last run, while its e-graph is still live.
+var memProfile string
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func median(xs []float64) float64 {
@@ -207,6 +229,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per row (median); rows whose egg figure exceeds 5 s run once")
 	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
 	order := flag.String("order", "egg", "class visiting order: egg (egg's hash-table order, exact hashcons sizes) or id (increasing id)")
+	flag.StringVar(&memProfile, "memprofile", "", "with -row: write a heap profile at the end of the row's last run to this file")
 	flag.Parse()
 
 	if *rowName != "" {
