@@ -26,10 +26,11 @@ import (
 // numpy.fft.rfft); Inverse is its exact inverse (numpy.fft.irfft). A Real
 // holds scratch space: it is not safe for concurrent use.
 type Real struct {
-	n, m int          // real length, complex length n/2
-	c    *complexFFT  // length-m complex FFT
-	w    []complex128 // e^{−2πik/n}, k = 0..m/2
-	z    []complex128
+	n, m     int         // real length, complex length n/2
+	c        *complexFFT // length-m complex FFT
+	unpackTw []float64   // mirror tables (kernels.go) of unpacking and packing
+	packTw   []float64
+	z        []complex128
 }
 
 // NewReal prepares transforms of length n.
@@ -38,11 +39,17 @@ func NewReal(n int) (*Real, error) {
 		return nil, fmt.Errorf("fft: length %d is not a power of two ≥ 2", n)
 	}
 	m := n / 2
-	r := &Real{n: n, m: m, c: newComplexFFT(m), w: make([]complex128, m/2+1), z: make([]complex128, m)}
-	for k := range r.w {
+	r := &Real{n: n, m: m, c: newComplexFFT(m), z: make([]complex128, m)}
+	// w^k = e^{−2πik/n} = (c, s): unpacking uses w^k/(2i) = (s, −c)/2,
+	// packing i·conj(w^k)/2 = (s, c)/2.
+	r.unpackTw = mirrorTable(m, func(k int) complex128 {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
-		r.w[k] = complex(c, s)
-	}
+		return complex(s/2, -c/2)
+	})
+	r.packTw = mirrorTable(m, func(k int) complex128 {
+		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		return complex(s/2, c/2)
+	})
 	return r, nil
 }
 
@@ -62,7 +69,7 @@ func (r *Real) Forward(dst []complex128, x []float64) {
 		z[p] = complex(x[2*j], x[2*j+1])
 	}
 	r.c.dit(z, false)
-	unpackSpectrum(dst, z, r.w)
+	r.unpackSpectrum(dst, z)
 }
 
 // Inverse writes the real sequence of the n/2+1 coefficients c into x
@@ -73,7 +80,7 @@ func (r *Real) Inverse(x []float64, c []complex128) {
 		panic("fft: Inverse length mismatch")
 	}
 	z := r.z
-	packSpectrum(z, c, r.w)
+	r.packSpectrum(z, c)
 	r.c.dif(z, true)
 	inv := 1 / float64(m)
 	x = x[:2*len(r.c.rev)]
@@ -93,7 +100,7 @@ func (r *Real) SquareInSpectrum(dst, c []complex128) {
 		panic("fft: SquareInSpectrum length mismatch")
 	}
 	r.square(c)
-	unpackSpectrum(dst, r.z, r.w)
+	r.unpackSpectrum(dst, r.z)
 }
 
 // SquareDerivative writes i·g_k·F[u²]_k into dst, where u is the real
@@ -106,14 +113,14 @@ func (r *Real) SquareDerivative(dst, c []complex128, g []float64) {
 		panic("fft: SquareDerivative length mismatch")
 	}
 	r.square(c)
-	unpackSpectrumTimesI(dst, r.z, r.w, g)
+	r.unpackSpectrumTimesI(dst, r.z, g)
 }
 
 // square leaves in r.z the packed length-m transform of u², u the real
 // sequence of the coefficients c.
 func (r *Real) square(c []complex128) {
 	z := r.z
-	packSpectrum(z, c, r.w)
+	r.packSpectrum(z, c)
 	r.c.difHead(z, true)
 	// z_j = m·(x_{2j} + i x_{2j+1}) in bit-reversed order, one stage short;
 	// the sweep finishes it, squares each part (order does not matter) and
@@ -226,70 +233,37 @@ func (f *complexFFT) ditTail(a []complex128, inverse bool) {
 // unpackSpectrum turns the length-m transform Z of the packed sequence
 // x_{2j} + i x_{2j+1} into the m+1 coefficients of x:
 // X_k = Fe_k + w^k Fo_k, X_{m−k} = conj(Fe_k − w^k Fo_k), with
-// Fe = (Z_k + conj Z_{m−k})/2 and Fo = (Z_k − conj Z_{m−k})/(2i).
-func unpackSpectrum(dst, z, w []complex128) {
-	m := len(z)
+// Fe = (Z_k + conj Z_{m−k})/2 and Fo = (Z_k − conj Z_{m−k})/(2i): the
+// mirror sweep with t_k = w^k/(2i).
+func (r *Real) unpackSpectrum(dst, z []complex128) {
+	m := r.m
 	dst = dst[:m+1]
-	w = w[:m/2+1]
 	z0 := z[0]
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[m] = complex(real(z0)-imag(z0), 0)
-	for k := 1; k <= m/2; k++ {
-		ar, ai := real(z[k]), imag(z[k])
-		br, bi := real(z[m-k]), imag(z[m-k])
-		fer, fei := 0.5*(ar+br), 0.5*(ai-bi)
-		forr, foi := 0.5*(ai+bi), -0.5*(ar-br)
-		wr, wi := real(w[k]), imag(w[k])
-		tr, ti := wr*forr-wi*foi, wr*foi+wi*forr
-		dst[k] = complex(fer+tr, fei+ti)
-		dst[m-k] = complex(fer-tr, ti-fei)
-	}
+	mirror(dst, z, m, r.unpackTw)
 }
 
 // unpackSpectrumTimesI is unpackSpectrum followed by dst_k *= i·g_k, in
 // the same sweep.
-func unpackSpectrumTimesI(dst, z, w []complex128, g []float64) {
-	m := len(z)
-	dst = dst[:m+1]
-	g = g[:m+1]
-	w = w[:m/2+1]
+func (r *Real) unpackSpectrumTimesI(dst, z []complex128, g []float64) {
+	m := r.m
+	dst, g = dst[:m+1], g[:m+1]
 	z0 := z[0]
 	dst[0] = complex(0, g[0]*(real(z0)+imag(z0)))
 	dst[m] = complex(0, g[m]*(real(z0)-imag(z0)))
-	for k := 1; k <= m/2; k++ {
-		ar, ai := real(z[k]), imag(z[k])
-		br, bi := real(z[m-k]), imag(z[m-k])
-		fer, fei := 0.5*(ar+br), 0.5*(ai-bi)
-		forr, foi := 0.5*(ai+bi), -0.5*(ar-br)
-		wr, wi := real(w[k]), imag(w[k])
-		tr, ti := wr*forr-wi*foi, wr*foi+wi*forr
-		gk, gm := g[k], g[m-k]
-		// i·g·(x + iy) = (−g y, g x)
-		dst[k] = complex(-gk*(fei+ti), gk*(fer+tr))
-		dst[m-k] = complex(-gm*(ti-fei), gm*(fer-tr))
-	}
+	mirrorIG(dst, z, m, r.unpackTw, g)
 }
 
 // packSpectrum is the inverse of unpackSpectrum: from the m+1 coefficients
 // c of a real sequence it builds Z_k = Fe_k + i Fo_k with
 // Fe = (c_k + conj c_{m−k})/2, Fo = (c_k − conj c_{m−k})/(2 w^k), whose
-// inverse length-m transform is m·(x_{2j} + i x_{2j+1}).
-func packSpectrum(z, c, w []complex128) {
-	m := len(z)
+// inverse length-m transform is m·(x_{2j} + i x_{2j+1}): the mirror sweep
+// with t_k = i·conj(w^k)/2, since Z_{m−k} = conj(Fe_k − i Fo_k).
+func (r *Real) packSpectrum(z, c []complex128) {
+	m := r.m
 	c = c[:m+1]
-	w = w[:m/2+1]
 	c0, cm := real(c[0]), real(c[m])
 	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
-	for k := 1; k <= m/2; k++ {
-		ar, ai := real(c[k]), imag(c[k])
-		br, bi := real(c[m-k]), imag(c[m-k])
-		fer, fei := 0.5*(ar+br), 0.5*(ai-bi)
-		dr, di := 0.5*(ar-br), 0.5*(ai+bi)
-		wr, wi := real(w[k]), imag(w[k])
-		forr, foi := dr*wr+di*wi, di*wr-dr*wi
-		z[k] = complex(fer-foi, fei+forr)
-		if k != m-k {
-			z[m-k] = complex(fer+foi, forr-fei)
-		}
-	}
+	mirror(z, c, m, r.packTw)
 }

@@ -173,3 +173,66 @@ func squareStage2Go(a []complex128, s2 float64) {
 		a[i], a[i+1] = u+v, u-v
 	}
 }
+
+// mirrorTable is the table of a mirror pass (pack or unpack) of complex
+// length m: t_k for k = 1..m/2 in the duplicated layout, pairs (1, 2),
+// (3, 4), … For unpack t_k = w^k/(2i), for pack t_k = i·conj(w^k)/2, with
+// w = e^{−2πi/(2m)}; t(k) returns the complex value for k.
+func mirrorTable(m int, t func(k int) complex128) []float64 {
+	if m < 2 {
+		return nil
+	}
+	tw := make([]float64, (m/2+1)/2*radix2PairFloats+radix2PairFloats)
+	for k := 1; k <= m/2; k++ {
+		j := k - 1
+		base := (j>>1)*radix2PairFloats + (j&1)*2
+		v := t(k)
+		tw[base], tw[base+1] = real(v), real(v)
+		tw[base+4], tw[base+5] = imag(v), imag(v)
+	}
+	return tw
+}
+
+// mirrorGo is the sweep shared by packing and unpacking a real spectrum:
+// for k = 1..m/2, with A = src[k], B = src[m−k], P = A + conj B,
+// M = A − conj B and T = t_k·M,
+//
+//	dst[k] = P/2 + T,  dst[m−k] = conj(P/2 − T).
+//
+// (For k = m/2 both assignments give the same value.)
+func mirrorGo(dst, src []complex128, m int, tw []float64) {
+	dst, src = dst[:m], src[:m]
+	for k := 1; k <= m/2; k++ {
+		j := k - 1
+		t := tw[(j>>1)*radix2PairFloats+(j&1)*2:]
+		t = t[:5]
+		a, b := src[k], src[m-k]
+		cb := complex(real(b), -imag(b))
+		p, mm := a+cb, a-cb
+		tm := complex(t[0], t[4]) * mm
+		lo := complex(0.5*real(p), 0.5*imag(p)) + tm
+		hi := complex(0.5*real(p), 0.5*imag(p)) - tm
+		dst[k] = lo
+		dst[m-k] = complex(real(hi), -imag(hi))
+	}
+}
+
+// mirrorIGGo is mirrorGo followed by dst_k *= i·g_k in the same sweep.
+func mirrorIGGo(dst, src []complex128, m int, tw, g []float64) {
+	dst, src, g = dst[:m], src[:m], g[:m]
+	for k := 1; k <= m/2; k++ {
+		j := k - 1
+		t := tw[(j>>1)*radix2PairFloats+(j&1)*2:]
+		t = t[:5]
+		a, b := src[k], src[m-k]
+		cb := complex(real(b), -imag(b))
+		p, mm := a+cb, a-cb
+		tm := complex(t[0], t[4]) * mm
+		lo := complex(0.5*real(p), 0.5*imag(p)) + tm
+		hi := complex(0.5*real(p), 0.5*imag(p)) - tm
+		gk, gm := g[k], g[m-k]
+		// i·g·conj(hi) = i·g·(hr − i hi) = (g·hi, g·hr)
+		dst[k] = complex(-gk*imag(lo), gk*real(lo))
+		dst[m-k] = complex(gm*imag(hi), gm*real(hi))
+	}
+}

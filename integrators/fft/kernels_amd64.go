@@ -103,3 +103,47 @@ func squareStage2(a []complex128, s2 float64) {
 	}
 	squareStage2Go(a, s2)
 }
+
+// mirrorAVX is mirrorGo for m ≥ 4.
+//
+//go:noescape
+func mirrorAVX(dst, src *complex128, m int, tw *float64)
+
+// mirrorIGAVX is mirrorIGGo for m ≥ 4.
+//
+//go:noescape
+func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
+
+func mirror(dst, src []complex128, m int, tw []float64) {
+	if useAVX && m >= 4 {
+		_, _, _ = dst[m-1], src[m-1], tw[m/4*radix2PairFloats-1]
+		mirrorAVX(&dst[0], &src[0], m, &tw[0])
+		return
+	}
+	mirrorGo(dst, src, m, tw)
+}
+
+func mirrorIG(dst, src []complex128, m int, tw, g []float64) {
+	if useAVX && m >= 4 {
+		_, _, _, _ = dst[m-1], src[m-1], tw[m/4*radix2PairFloats-1], g[m]
+		mirrorIGAVX(&dst[0], &src[0], m, &tw[0], &g[0])
+		return
+	}
+	mirrorIGGo(dst, src, m, tw, g)
+}
+
+// combineAVX is Combine on n elements (a multiple of 4) with nt terms.
+//
+//go:noescape
+func combineAVX(dst *complex128, n int, terms *termPtr, nt int)
+
+// combine does the largest multiple of 4 elements of Combine and returns
+// how many it did.
+func combine(dst []complex128, terms []termPtr) int {
+	n := len(dst) &^ 3
+	if !useAVX || n == 0 {
+		return 0
+	}
+	combineAVX(&dst[0], n, &terms[0], len(terms))
+	return n
+}

@@ -273,3 +273,159 @@ sqloop:
 sqdone:
 	VZEROUPPER
 	RET
+
+// Sign masks: conjugate (negate odd lanes) and multiply a swapped pair by
+// i (negate even lanes); one half in every lane.
+DATA conjmask<>+0(SB)/8, $0
+DATA conjmask<>+8(SB)/8, $0x8000000000000000
+DATA conjmask<>+16(SB)/8, $0
+DATA conjmask<>+24(SB)/8, $0x8000000000000000
+GLOBL conjmask<>(SB), RODATA|NOPTR, $32
+DATA evenmask<>+0(SB)/8, $0x8000000000000000
+DATA evenmask<>+8(SB)/8, $0
+DATA evenmask<>+16(SB)/8, $0x8000000000000000
+DATA evenmask<>+24(SB)/8, $0
+GLOBL evenmask<>(SB), RODATA|NOPTR, $32
+DATA halves<>+0(SB)/8, $0.5
+DATA halves<>+8(SB)/8, $0.5
+DATA halves<>+16(SB)/8, $0.5
+DATA halves<>+24(SB)/8, $0.5
+GLOBL halves<>(SB), RODATA|NOPTR, $32
+
+// MIRROR computes, for the pair k, k+1 at (SI) and the pair m−k−1, m−k at
+// (DI) with the table at (BX): Y4 = P/2 + T in the order [k, k+1] and
+// Y5 = conj(P/2 − T) in the order [m−k, m−k−1].
+#define MIRROR \
+	VMOVUPD (SI), Y0 \
+	VMOVUPD (DI), Y1 \
+	VPERM2F128 $1, Y1, Y1, Y1 \
+	VXORPD  Y15, Y1, Y1 \
+	VADDPD  Y1, Y0, Y2 \
+	VSUBPD  Y1, Y0, Y3 \
+	VPERMILPD $5, Y3, Y4 \
+	VMULPD  32(BX), Y4, Y4 \
+	VFMADDSUB231PD (BX), Y3, Y4 \
+	VMOVAPD Y4, Y5 \
+	VFMADD231PD Y14, Y2, Y4 \
+	VFMSUB231PD Y14, Y2, Y5 \
+	VXORPD  Y15, Y5, Y5
+
+// func mirrorAVX(dst, src *complex128, m int, tw *float64)
+TEXT ·mirrorAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), R8
+	MOVQ src+8(FP), SI
+	MOVQ m+16(FP), CX
+	MOVQ tw+24(FP), BX
+	VMOVUPD conjmask<>(SB), Y15
+	VMOVUPD halves<>(SB), Y14
+	LEAQ -32(SI)(CX*8), DI
+	LEAQ (DI)(CX*8), DI   // src + (m−2)·16
+	LEAQ -32(R8)(CX*8), R9
+	LEAQ (R9)(CX*8), R9   // dst + (m−2)·16
+	ADDQ $16, SI
+	ADDQ $16, R8
+	SHRQ $2, CX           // m/4 pairs of k
+
+mirrorloop:
+	MIRROR
+	VPERM2F128 $1, Y5, Y5, Y5
+	VMOVUPD Y4, (R8)
+	VMOVUPD Y5, (R9)
+	ADDQ $32, SI
+	SUBQ $32, DI
+	ADDQ $32, R8
+	SUBQ $32, R9
+	ADDQ $64, BX
+	DECQ CX
+	JNZ  mirrorloop
+	VZEROUPPER
+	RET
+
+// func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
+TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), R8
+	MOVQ src+8(FP), SI
+	MOVQ m+16(FP), CX
+	MOVQ tw+24(FP), BX
+	MOVQ gs+32(FP), R10
+	VMOVUPD conjmask<>(SB), Y15
+	VMOVUPD halves<>(SB), Y14
+	VMOVUPD evenmask<>(SB), Y13
+	LEAQ -16(R10)(CX*8), R11  // g + (m−2)·8: g[m−k−1] for k = 1
+	ADDQ $8, R10              // g + 8: g[k] for k = 1
+	LEAQ -32(SI)(CX*8), DI
+	LEAQ (DI)(CX*8), DI
+	LEAQ -32(R8)(CX*8), R9
+	LEAQ (R9)(CX*8), R9
+	ADDQ $16, SI
+	ADDQ $16, R8
+	SHRQ $2, CX
+
+mirrorigloop:
+	MIRROR
+	VBROADCASTF128 (R10), Y6
+	VPERMILPD $12, Y6, Y6     // [g_k, g_k, g_k+1, g_k+1]
+	VBROADCASTF128 (R11), Y7
+	VPERMILPD $3, Y7, Y7      // [g_m−k, g_m−k, g_m−k−1, g_m−k−1]
+	VPERMILPD $5, Y4, Y4
+	VXORPD  Y13, Y4, Y4
+	VMULPD  Y6, Y4, Y4        // i·g·lo
+	VPERMILPD $5, Y5, Y5
+	VXORPD  Y13, Y5, Y5
+	VMULPD  Y7, Y5, Y5        // i·g·hi
+	VPERM2F128 $1, Y5, Y5, Y5
+	VMOVUPD Y4, (R8)
+	VMOVUPD Y5, (R9)
+	ADDQ $32, SI
+	SUBQ $32, DI
+	ADDQ $32, R8
+	SUBQ $32, R9
+	ADDQ $64, BX
+	ADDQ $16, R10
+	SUBQ $16, R11
+	DECQ CX
+	JNZ  mirrorigloop
+	VZEROUPPER
+	RET
+
+// func combineAVX(dst *complex128, n int, terms *termPtr, nt int)
+// For each chunk of four elements, accumulate A_t·X_t over the terms
+// (A duplicated per complex lane with VPERMPD), then store.
+TEXT ·combineAVX(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ n+8(FP), CX
+	MOVQ terms+16(FP), SI
+	MOVQ nt+24(FP), DX
+	SHRQ $2, CX
+	JZ   combdone
+	XORQ R9, R9           // byte offset into the complex arrays
+	XORQ R10, R10         // byte offset into the real arrays
+
+combchunk:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	MOVQ SI, BX
+	MOVQ DX, R11
+
+combterm:
+	MOVQ 0(BX), AX        // X_t
+	MOVQ 8(BX), R8        // A_t
+	VMOVUPD (R8)(R10*1), Y2
+	VPERMPD $0x50, Y2, Y3 // [a0, a0, a1, a1]
+	VPERMPD $0xFA, Y2, Y4 // [a2, a2, a3, a3]
+	VFMADD231PD (AX)(R9*1), Y3, Y0
+	VFMADD231PD 32(AX)(R9*1), Y4, Y1
+	ADDQ $16, BX
+	DECQ R11
+	JNZ  combterm
+
+	VMOVUPD Y0, (DI)(R9*1)
+	VMOVUPD Y1, 32(DI)(R9*1)
+	ADDQ $64, R9
+	ADDQ $32, R10
+	DECQ CX
+	JNZ  combchunk
+
+combdone:
+	VZEROUPPER
+	RET

@@ -12,3 +12,8 @@ func difRadix2(a []complex128, h int, tw []float64)               { difRadix2Go(
 func ditRadix2(a []complex128, h int, tw []float64)               { ditRadix2Go(a, h, tw) }
 func stage2(a []complex128)                                       { stage2Go(a) }
 func squareStage2(a []complex128, s2 float64)                     { squareStage2Go(a, s2) }
+func mirror(dst, src []complex128, m int, tw []float64)           { mirrorGo(dst, src, m, tw) }
+func mirrorIG(dst, src []complex128, m int, tw, g []float64)      { mirrorIGGo(dst, src, m, tw, g) }
+
+// combine leaves all of Combine to combineGo.
+func combine(dst []complex128, terms []termPtr) int { return 0 }
