@@ -1,8 +1,9 @@
 // Package sparse is the sparse direct solver behind the stiff integrators:
-// fill-reducing orderings (minimum degree and nested dissection; NewLU
-// keeps the cheaper), a symbolic factorisation done once per sparsity
-// pattern, and a supernodal left-looking numeric LU that refactors new
-// values of the same pattern without allocating.
+// fill-reducing orderings (approximate minimum degree, which NewLU uses;
+// exact minimum degree and nested dissection for NewLUOrdered), a symbolic
+// factorisation done once per sparsity pattern, and a supernodal
+// left-looking numeric LU that refactors new values of the same pattern
+// without allocating.
 //
 // Narrow supernodes use static diagonal pivots, which suit Newton matrices
 // M = αI + βJ of ODE integrators (their diagonal dominates at the small
