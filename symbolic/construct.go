@@ -207,7 +207,7 @@ func withCoef(c Number, t *Expr) *Expr {
 	if t.kind == KPow {
 		b, e = t.args[0], t.args[1]
 	}
-	return newNode(&Expr{kind: KMul, op: OpMul, num: c, args: []*Expr{b}, exps: []*Expr{e}})
+	return newNodeCopy(KMul, OpMul, c, []*Expr{b}, []*Expr{e})
 }
 
 // Add returns the sum of its arguments in canonical polynomial form.
@@ -272,6 +272,9 @@ func Scale(c Number, a *Expr) *Expr {
 // ---- products ------------------------------------------------------------
 
 type factor struct{ base, exp *Expr }
+
+// mulBuf is the number of factors a product builds in stack scratch space.
+const mulBuf = 8
 
 // muler accumulates a product in polynomial form.
 type muler struct {
@@ -378,6 +381,16 @@ func (m *muler) build() *Expr {
 		}
 	}
 	slices.SortFunc(fs, func(a, b factor) int { return cmpBase(a.base, b.base) })
+	if len(fs) <= mulBuf {
+		// The usual short product: scratch slices on the stack, copied
+		// only if the node is new.
+		var buf [2 * mulBuf]*Expr
+		args, exps := buf[:len(fs)], buf[mulBuf:mulBuf+len(fs)]
+		for i, f := range fs {
+			args[i], exps[i] = f.base, f.exp
+		}
+		return newNodeCopy(KMul, OpMul, m.c, args, exps)
+	}
 	args := make([]*Expr, len(fs))
 	exps := make([]*Expr, len(fs))
 	for i, f := range fs {
@@ -394,7 +407,10 @@ func Mul(args ...*Expr) *Expr {
 	case 1:
 		return args[0]
 	}
-	m := muler{c: Int(1)}
+	// One allocation for the usual case (a product's own factors would
+	// leave the stack anyway: escape analysis does not tell the fields of
+	// a muler apart, and its coefficient reaches the heap).
+	m := muler{c: Int(1), factors: make([]factor, 0, len(args)+2)}
 	for _, e := range args {
 		if e.IsZero() {
 			return Zero()
@@ -413,7 +429,7 @@ func MulScaled(c Number, args ...*Expr) *Expr {
 	if len(args) == 0 {
 		return NumExpr(c)
 	}
-	m := muler{c: c}
+	m := muler{c: c, factors: make([]factor, 0, len(args)+2)}
 	for _, e := range args {
 		if e.IsZero() {
 			return Zero()
@@ -447,7 +463,7 @@ func powNode(b, e *Expr) *Expr {
 	if e.IsZero() {
 		return One()
 	}
-	return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+	return newNodeCopy(KPow, OpPow, Number{}, []*Expr{b, e}, nil)
 }
 
 // Pow returns b^e with exact folding and the sound power rules:
@@ -470,7 +486,7 @@ func Pow(b, e *Expr) *Expr {
 				// infinity 1/0, kept unevaluated.
 				e = MinusOne()
 			}
-			return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+			return newNodeCopy(KPow, OpPow, Number{}, []*Expr{b, e}, nil)
 		}
 		if b.IsOne() {
 			return b
@@ -496,12 +512,12 @@ func Pow(b, e *Expr) *Expr {
 				return m.build()
 			}
 		}
-		return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+		return newNodeCopy(KPow, OpPow, Number{}, []*Expr{b, e}, nil)
 	}
 	if b.IsOne() {
 		return b
 	}
-	return newNode(&Expr{kind: KPow, op: OpPow, args: []*Expr{b, e}})
+	return newNodeCopy(KPow, OpPow, Number{}, []*Expr{b, e}, nil)
 }
 
 // numPow folds b^e for constants when the result is a constant of the

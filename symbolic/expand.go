@@ -543,48 +543,57 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 		acc = make(map[mono]Number)
 	}
 	leaves := 0
+	var nums bigNumbers
+	// leaf records the term of the composition whose last exponent is r.
+	leaf := func(r int, coef *big.Int, cnum Number, cur mono) {
+		i := m - 1
+		var mm mono
+		for g := 0; g < ng; g++ {
+			mm[g] = cur[g] + uint16(r)*p.monos[i][g]
+		}
+		leaves++
+		if leaves%4096 == 0 {
+			x.check(len(out.monos) + len(acc))
+		}
+		c := nums.of(coef)
+		if !allOne {
+			c = c.Mul(cnum).Mul(cp[i][r])
+		}
+		if distinct {
+			out.monos = append(out.monos, mm)
+			out.coefs = append(out.coefs, c)
+			return
+		}
+		if old, ok := acc[mm]; ok {
+			acc[mm] = old.Add(c)
+		} else {
+			acc[mm] = c
+		}
+	}
 	var rec func(i, r int, coef *big.Int, cnum Number, cur mono)
 	rec = func(i, r int, coef *big.Int, cnum Number, cur mono) {
 		if i == m-1 {
-			// The last term takes the remainder r.
-			var mm mono
-			for g := 0; g < ng; g++ {
-				mm[g] = cur[g] + uint16(r)*p.monos[i][g]
-			}
-			leaves++
-			if leaves%4096 == 0 {
-				x.check(len(out.monos) + len(acc))
-			}
-			c := BigInt(coef)
-			if !allOne {
-				c = c.Mul(cnum).Mul(cp[i][r])
-			}
-			if distinct {
-				out.monos = append(out.monos, mm)
-				out.coefs = append(out.coefs, c)
-				return
-			}
-			if old, ok := acc[mm]; ok {
-				acc[mm] = old.Add(c)
-			} else {
-				acc[mm] = c
-			}
+			leaf(r, coef, cnum, cur)
 			return
 		}
 		// C(r, k) for k = 0..r, updated incrementally.
 		binom := big.NewInt(1)
 		next := new(big.Int)
+		var scratch big.Int // the coefficient handed to a leaf is not kept
 		for k := 0; k <= r; k++ {
 			var mm mono
 			for g := 0; g < ng; g++ {
 				mm[g] = cur[g] + uint16(k)*p.monos[i][g]
 			}
-			c := new(big.Int).Mul(coef, binom)
 			cn := cnum
 			if !allOne {
 				cn = cnum.Mul(cp[i][k])
 			}
-			rec(i+1, r-k, c, cn, mm)
+			if i+1 == m-1 {
+				leaf(r-k, scratch.Mul(coef, binom), cn, mm)
+			} else {
+				rec(i+1, r-k, new(big.Int).Mul(coef, binom), cn, mm)
+			}
 			// C(r, k+1) = C(r, k) * (r-k) / (k+1)
 			next.Mul(binom, big.NewInt(int64(r-k)))
 			binom.Quo(next, big.NewInt(int64(k+1)))
@@ -595,6 +604,42 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 		return out
 	}
 	return fromMap(acc)
+}
+
+// bigNumbers makes exact integer Numbers from big.Ints with few
+// allocations: the rationals and their words are carved from chunks, so a
+// multinomial expansion with 10^5 large coefficients allocates a few
+// hundred chunks instead of two objects per coefficient. A chunk stays
+// alive while any Number carved from it does.
+type bigNumbers struct {
+	rats  []big.Rat
+	words []big.Word
+}
+
+// of returns the exact integer x as a Number, copying its value.
+func (b *bigNumbers) of(x *big.Int) Number {
+	if x.IsInt64() {
+		return Int(x.Int64())
+	}
+	src := x.Bits()
+	if len(b.rats) == 0 {
+		b.rats = make([]big.Rat, 1024)
+	}
+	if len(b.words) < len(src) {
+		b.words = make([]big.Word, max(4096, len(src)))
+	}
+	w := b.words[:len(src):len(src)]
+	b.words = b.words[len(src):]
+	copy(w, src)
+	r := &b.rats[0]
+	b.rats = b.rats[1:]
+	// A Rat whose denominator was never set is an integer; its numerator
+	// takes the copied words without another copy.
+	r.Num().SetBits(w)
+	if x.Sign() < 0 {
+		r.Num().Neg(r.Num())
+	}
+	return Number{k: numRat, r: r}
 }
 
 // toExpr builds the canonical sum of a polynomial.

@@ -2,6 +2,7 @@ package symbolic
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"weak"
@@ -189,45 +190,49 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 
 // ---- hash-consing -------------------------------------------------------
 
-// The intern table maps structural hashes to weak references, so terms that
-// nobody references are reclaimed by the garbage collector; dead entries
-// are swept when a shard has grown enough since its last sweep.
+// The intern table maps structural hashes to nodes held weakly, so terms
+// that nobody references are reclaimed by the garbage collector; entries
+// of dead nodes are dropped when a shard's table is rebuilt.
 //
 // Nodes live in slabs of slabSize (8: measured best for construction;
-// larger slabs cost more per allocation), and the table holds one weak pointer
-// per slab rather than one per node: a weak handle costs about as much as
-// the node itself, so this makes term construction markedly cheaper. The
-// price is granularity: a slab, and the table entries of all its nodes,
-// stays alive while any one of its nodes is referenced.
+// larger slabs cost more per allocation), and a shard holds one weak
+// pointer per slab rather than one per node: a weak handle costs about as
+// much as the node itself, so this makes term construction markedly
+// cheaper. The price is granularity: a slab, and the table entries of all
+// its nodes, stays alive while any one of its nodes is referenced.
+//
+// Each shard's table is open addressing with linear probing over 16-byte
+// entries (hash, slab number and slot). It replaced a Go map of weak
+// entries: the map's larger slots and its growth churn doubled the memory
+// the table touched, and on this project's machines fresh memory costs
+// more than the probing.
 const (
 	shardCount = 64
+	shardBits  = 6 // log2(shardCount): the shard takes the hash's low bits
 	slabSize   = 8
+	slabShift  = 3 // log2(slabSize)
+	minTable   = 1 << 10
 )
 
 type slab [slabSize]Expr
 
-// entry locates an interned node: slot idx of a weakly held slab.
-type entry struct {
-	wp  weak.Pointer[slab]
-	idx int32
-}
-
-func (en entry) value() *Expr {
-	sl := en.wp.Value()
-	if sl == nil {
-		return nil
-	}
-	return &sl[en.idx]
+// tabEntry locates an interned node: ref is (slab number << slabShift |
+// slot) + 1, and 0 marks an empty entry.
+type tabEntry struct {
+	hash uint64
+	ref  uint32
 }
 
 type shard struct {
-	mu        sync.Mutex
-	m         map[uint64]entry
-	overflow  map[uint64][]entry // hash collisions (rare)
-	lastSweep int
-	cur       *slab // the slab being filled (held strongly until full)
-	curWeak   weak.Pointer[slab]
-	next      int
+	mu    sync.Mutex
+	tab   []tabEntry // power-of-two length
+	used  int        // non-empty entries, live or dead
+	slabs []weak.Pointer[slab]
+	free  []uint32 // slab numbers whose slabs were collected and whose entries are gone
+	cur   *slab    // the slab being filled (held strongly until full)
+	curNo uint32
+	next  int
+	arena []*Expr // backing store for the slices of copied candidates
 }
 
 var table = newTable()
@@ -235,97 +240,178 @@ var table = newTable()
 func newTable() *[shardCount]shard {
 	var t [shardCount]shard
 	for i := range t {
-		t[i].m = make(map[uint64]entry, 1024)
-		t[i].lastSweep = 1024
+		t[i].tab = make([]tabEntry, minTable)
 	}
 	return &t
 }
 
-// place copies the candidate into the shard's current slab. Caller holds s.mu.
-func (s *shard) place(e *Expr) (*Expr, entry) {
+// node returns the node of a table entry, or nil if its slab was collected.
+func (s *shard) node(ref uint32) *Expr {
+	ref--
+	sl := s.slabs[ref>>slabShift].Value()
+	if sl == nil {
+		return nil
+	}
+	return &sl[ref&(slabSize-1)]
+}
+
+// slot returns a fresh node slot in the shard's current slab and its
+// table reference. Caller holds s.mu.
+func (s *shard) slot() (*Expr, uint32) {
 	if s.cur == nil || s.next == slabSize {
 		s.cur = new(slab)
-		s.curWeak = weak.Make(s.cur)
+		wp := weak.Make(s.cur)
+		if n := len(s.free); n > 0 {
+			s.curNo = s.free[n-1]
+			s.free = s.free[:n-1]
+			s.slabs[s.curNo] = wp
+		} else {
+			s.curNo = uint32(len(s.slabs))
+			s.slabs = append(s.slabs, wp)
+		}
 		s.next = 0
 	}
 	p := &s.cur[s.next]
-	*p = *e
-	en := entry{s.curWeak, int32(s.next)}
+	ref := s.curNo<<slabShift | uint32(s.next) + 1
 	s.next++
-	return p, en
+	return p, ref
 }
 
-// intern returns the canonical pointer for the structure of e. The
-// candidate e itself is never retained (it may live on the caller's stack).
-func intern(e *Expr) *Expr {
-	s := &table[e.hash%shardCount]
-	s.mu.Lock()
-	if en, ok := s.m[e.hash]; ok {
-		if v := en.value(); v != nil {
-			if structEqual(v, e) {
-				s.mu.Unlock()
-				return v
-			}
-			// True collision: look in the overflow list.
-			for _, w := range s.overflow[e.hash] {
-				if v := w.value(); v != nil && structEqual(v, e) {
-					s.mu.Unlock()
-					return v
-				}
-			}
-			if s.overflow == nil {
-				s.overflow = make(map[uint64][]entry)
-			}
-			p, en := s.place(e)
-			s.overflow[e.hash] = append(s.overflow[e.hash], en)
-			s.mu.Unlock()
-			return p
-		}
+// copyPtrs copies a candidate's short slice into the shard's arena (long
+// ones get their own array). Caller holds s.mu.
+func (s *shard) copyPtrs(src []*Expr) []*Expr {
+	n := len(src)
+	if src == nil {
+		return nil
 	}
-	p, en := s.place(e)
-	s.m[e.hash] = en
-	if len(s.m) > 2*s.lastSweep {
-		s.sweep()
+	if n > 64 {
+		return slices.Clone(src)
+	}
+	if len(s.arena) < n {
+		s.arena = make([]*Expr, 1024)
+	}
+	dst := s.arena[:n:n]
+	s.arena = s.arena[n:]
+	copy(dst, src)
+	return dst
+}
+
+// find locks the shard of e and looks e up. It returns the node, or nil
+// and the empty table index where e belongs; the shard stays locked
+// only in the second case. It only reads e.
+func find(e *Expr) (*Expr, *shard, uint64) {
+	s := &table[e.hash&(shardCount-1)]
+	s.mu.Lock()
+	mask := uint64(len(s.tab) - 1)
+	i := (e.hash >> shardBits) & mask
+	for {
+		en := s.tab[i]
+		if en.ref == 0 {
+			return nil, s, i
+		}
+		if en.hash == e.hash {
+			if v := s.node(en.ref); v != nil && structEqual(v, e) {
+				s.mu.Unlock()
+				return v, nil, 0
+			}
+		}
+		i = (i + 1) & mask
+	}
+}
+
+// add records node p at table index i and unlocks the shard.
+func (s *shard) add(i uint64, hash uint64, ref uint32) {
+	s.tab[i] = tabEntry{hash, ref}
+	s.used++
+	if s.used*4 > len(s.tab)*3 {
+		s.rebuild()
 	}
 	s.mu.Unlock()
+}
+
+// intern returns the canonical pointer for the structure of e; a new
+// node takes e's slices. The candidate e itself is never retained (it may
+// live on the caller's stack).
+func intern(e *Expr) *Expr {
+	v, s, i := find(e)
+	if v != nil {
+		return v
+	}
+	p, ref := s.slot()
+	*p = *e
+	s.add(i, e.hash, ref)
 	return p
 }
 
-// sweep drops entries whose slabs have been collected. Caller holds s.mu.
-func (s *shard) sweep() {
-	for h, en := range s.m {
-		if en.wp.Value() == nil {
-			delete(s.m, h)
+// internCopy is intern for a candidate (without a name or coefficients)
+// whose slices are scratch space: a new node gets copies of them, so
+// nothing of e is retained. The number and slices come as arguments, not
+// through e, so that the compiler can keep the candidate and its slices on
+// the caller's stack (escape analysis does not tell the fields of e apart).
+func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
+	v, s, i := find(e)
+	if v != nil {
+		return v
+	}
+	p, ref := s.slot()
+	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
+	p.args = s.copyPtrs(args)
+	p.exps = s.copyPtrs(exps)
+	s.add(i, e.hash, ref)
+	return p
+}
+
+// rebuild drops the entries of collected slabs and resizes the table so
+// that it is at most half full. Caller holds s.mu.
+func (s *shard) rebuild() {
+	alive := make([]bool, len(s.slabs))
+	live := 0
+	for no, wp := range s.slabs {
+		if wp.Value() != nil || (s.cur != nil && uint32(no) == s.curNo) {
+			alive[no] = true
 		}
 	}
-	for h, ws := range s.overflow {
-		live := ws[:0]
-		for _, w := range ws {
-			if w.wp.Value() != nil {
-				live = append(live, w)
-			}
-		}
-		if len(live) == 0 {
-			delete(s.overflow, h)
-		} else {
-			s.overflow[h] = live
+	for _, en := range s.tab {
+		if en.ref != 0 && alive[(en.ref-1)>>slabShift] {
+			live++
 		}
 	}
-	s.lastSweep = max(len(s.m), 1024)
+	size := minTable
+	for size < 2*live {
+		size *= 2
+	}
+	old := s.tab
+	s.tab = make([]tabEntry, size)
+	mask := uint64(size - 1)
+	for _, en := range old {
+		if en.ref == 0 || !alive[(en.ref-1)>>slabShift] {
+			continue
+		}
+		i := (en.hash >> shardBits) & mask
+		for s.tab[i].ref != 0 {
+			i = (i + 1) & mask
+		}
+		s.tab[i] = en
+	}
+	s.used = live
+	s.free = s.free[:0]
+	for no, ok := range alive {
+		if !ok {
+			s.slabs[no] = weak.Pointer[slab]{}
+			s.free = append(s.free, uint32(no))
+		}
+	}
 }
 
 // TableSize returns the number of live entries in the intern table (for
-// tests of reclamation and for diagnostics). It sweeps dead entries first.
+// tests of reclamation and for diagnostics). It drops dead entries first.
 func TableSize() int {
 	n := 0
 	for i := range table {
 		s := &table[i]
 		s.mu.Lock()
-		s.sweep()
-		n += len(s.m)
-		for _, ws := range s.overflow {
-			n += len(ws)
-		}
+		s.rebuild()
+		n += s.used
 		s.mu.Unlock()
 	}
 	return n
@@ -414,6 +500,8 @@ func armRecentClearing() {
 
 func init() { armRecentClearing() }
 
+// newNode returns the canonical node for the candidate e, whose slices
+// become the node's if it is new.
 func newNode(e *Expr) *Expr {
 	computeHash(e)
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
@@ -421,6 +509,21 @@ func newNode(e *Expr) *Expr {
 		return c
 	}
 	r := intern(e)
+	slot.Store(r)
+	return r
+}
+
+// newNodeCopy returns the canonical node of that kind, operation, number
+// and slices (no name, no coefficients), where args and exps are scratch
+// space (often on the caller's stack): a new node gets copies of them.
+func newNodeCopy(kind Kind, op Op, num Number, args, exps []*Expr) *Expr {
+	e := Expr{kind: kind, op: op, num: num, args: args, exps: exps}
+	computeHash(&e)
+	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
+	if c := slot.Load(); c != nil && c.hash == e.hash && structEqual(c, &e) {
+		return c
+	}
+	r := internCopy(&e, num, args, exps)
 	slot.Store(r)
 	return r
 }

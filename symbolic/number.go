@@ -366,7 +366,14 @@ func (n Number) Equal(m Number) bool {
 		return false
 	}
 	// Both are normalised big rationals: equal parts, no arithmetic.
-	return n.r.Num().Cmp(m.r.Num()) == 0 && n.r.Denom().Cmp(m.r.Denom()) == 0
+	if n.r.Num().Cmp(m.r.Num()) != 0 {
+		return false
+	}
+	ni, mi := n.r.IsInt(), m.r.IsInt()
+	if ni || mi {
+		return ni == mi
+	}
+	return n.r.Denom().Cmp(m.r.Denom()) == 0
 }
 
 // order is a total order on constants used for canonical sorting: exact
@@ -422,8 +429,13 @@ func (n Number) hash() uint64 {
 		if n.r.Num().Sign() < 0 {
 			h = mix(h ^ 0xff)
 		}
-		for _, w := range n.r.Denom().Bits() {
-			h = mix(h ^ uint64(w) ^ 0xabcdef)
+		// Integers hash without their denominator: Denom allocates for a
+		// Rat whose denominator was never set, and the expander makes
+		// those by the hundred thousand.
+		if !n.r.IsInt() {
+			for _, w := range n.r.Denom().Bits() {
+				h = mix(h ^ uint64(w) ^ 0xabcdef)
+			}
 		}
 		return h
 	}
