@@ -252,16 +252,20 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 			tNew = t + h
 			alpha := bdfGamma[k]
 			c := h / alpha
-			for x := 0; x < n; x++ {
-				var s, ps float64
-				for i := 0; i <= k; i++ {
-					s += D[i][x]
+			// y_pred = Σ_{i≤k} D_i and ψ = Σ_{1≤i≤k} γ_i D_i / α, one
+			// difference at a time (unit-stride passes over whole vectors).
+			copy(ypred, D[0])
+			for x := range psi {
+				psi[x] = 0
+			}
+			for i := 1; i <= k; i++ {
+				Di := D[i][:n]
+				g := bdfGamma[i] / alpha
+				yp, ps := ypred[:n], psi[:n]
+				for x, v := range Di {
+					yp[x] += v
+					ps[x] += g * v
 				}
-				for i := 1; i <= k; i++ {
-					ps += bdfGamma[i] * D[i][x]
-				}
-				ypred[x] = s
-				psi[x] = ps / alpha
 			}
 			// Newton on d: d = c·f(t_new, y_pred + d) − ψ.
 			p.F(f, ypred, p.P, tNew)

@@ -59,8 +59,8 @@ type LU struct {
 	tmp     []float64
 	// U by supernode rows, for the backward solve: supernode s owns the
 	// row-major block uFlat[uOff[s]:] of w × (w + len(snRows[s])) — its
-	// rows' entries in its own columns, then in the columns snRows[s].
-	// uDst[q] is where the column-stored entry ux[q] goes.
+	// rows' entries in its own columns, then in the columns snRows[s]; the
+	// diagonal entries hold 1/u_jj. uDst[q] is where the column-stored entry ux[q] goes.
 	uOff   []int
 	uFlat  []float64
 	uDst   []int32
@@ -489,6 +489,31 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 				sf, sl := lu.snStart[ss], lu.snStart[ss+1]-1
 				sw := sl - sf + 1
 				sb := lu.snBlk[ss]
+				// Sources one or two columns wide (static pivots): the
+				// common case on grids, without the general loops' calls.
+				switch sw {
+				case 1:
+					if v := x[sf]; v != 0 {
+						rows := lu.snRows[ss]
+						lb := sb[1 : 1+len(rows)]
+						for r, i := range rows {
+							x[i] -= lb[r] * v
+						}
+					}
+					continue
+				case 2:
+					if lu.snPiv[ss] == nil {
+						rows := lu.snRows[ss]
+						x0 := x[sf]
+						x1 := x[sf+1] - sb[2]*x0
+						x[sf+1] = x1
+						lb := sb[4 : 4+2*len(rows)]
+						for r, i := range rows {
+							x[i] -= lb[2*r]*x0 + lb[2*r+1]*x1
+						}
+						continue
+					}
+				}
 				xs := x[sf : sl+1]
 				for a, p := range lu.snPiv[ss] {
 					if p != a {
@@ -511,12 +536,19 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 			}
 			d := x[j]
 			x[j] = 0
+			// Largest magnitude in the column, for the pivot test (plain
+			// comparisons: math.Max's NaN and signed-zero rules cost more
+			// than the loop, and a NaN pivot is caught below).
 			colMax := math.Abs(d)
 			for b := a + 1; b < w; b++ {
-				colMax = math.Max(colMax, math.Abs(x[f+b]))
+				if v := math.Abs(x[f+b]); v > colMax {
+					colMax = v
+				}
 			}
 			for _, i := range R {
-				colMax = math.Max(colMax, math.Abs(x[i]))
+				if v := math.Abs(x[i]); v > colMax {
+					colMax = v
+				}
 			}
 			if d == 0 || math.Abs(d) <= lu.PivotTol*colMax || math.IsNaN(d) {
 				for b := a + 1; b < w; b++ {
@@ -563,7 +595,8 @@ func (lu *LU) scatterU() {
 		w := lu.snStart[s+1] - f
 		W := w + len(lu.snRows[s])
 		for b := 0; b < w; b++ {
-			lu.uFlat[lu.uOff[s]+b*W+b] = lu.ud[f+b]
+			// The reciprocal: Solve multiplies instead of dividing.
+			lu.uFlat[lu.uOff[s]+b*W+b] = 1 / lu.ud[f+b]
 		}
 	}
 }
@@ -572,7 +605,7 @@ func (lu *LU) scatterU() {
 // factorisation runs as a dense LU with partial pivoting inside the
 // supernode (LAPACK's blocked Getrf, then a triangular solve for the rows
 // below), instead of column by column.
-var denseMin = 16
+const denseMin = 16
 
 // factorWide computes the factors of wide supernode s as dense blocks:
 // scatter its columns of the shifted matrix into the panel (rows above,
@@ -726,6 +759,30 @@ func (lu *LU) Solve(b []float64) {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		w := l - f + 1
 		blk := lu.snBlk[s]
+		R := lu.snRows[s]
+		// Narrow supernodes (most of them on PDE grids) without the
+		// general loops' call overhead.
+		switch w {
+		case 1:
+			if v := y[f]; v != 0 {
+				lb := blk[1 : 1+len(R)]
+				for r, i := range R {
+					y[i] -= lb[r] * v
+				}
+			}
+			continue
+		case 2:
+			if lu.snPiv[s] == nil {
+				y0 := y[f]
+				y1 := y[f+1] - blk[2]*y0
+				y[f+1] = y1
+				lb := blk[4 : 4+2*len(R)]
+				for r, i := range R {
+					y[i] -= lb[2*r]*y0 + lb[2*r+1]*y1
+				}
+				continue
+			}
+		}
 		ys := y[f : l+1]
 		for a, p := range lu.snPiv[s] {
 			if p != a {
@@ -735,7 +792,7 @@ func (lu *LU) Solve(b []float64) {
 		for a := 1; a < w; a++ {
 			ys[a] -= dotf(blk[a*w:a*w+a], ys)
 		}
-		rowsUpdate(y, lu.snRows[s], blk[w*w:], w, ys)
+		rowsUpdate(y, R, blk[w*w:], w, ys)
 	}
 	// Backward: supernodes last to first, each as dot products over its
 	// U rows (gathered right-hand values, then the triangle).
@@ -745,6 +802,28 @@ func (lu *LU) Solve(b []float64) {
 		R := lu.snRows[s]
 		W := w + len(R)
 		panel := lu.uFlat[lu.uOff[s]:lu.uOff[s+1]]
+		switch w {
+		case 1:
+			v := y[f]
+			for r, i := range R {
+				v -= panel[1+r] * y[i]
+			}
+			y[f] = v * panel[0]
+			continue
+		case 2:
+			// Rows f+1 then f of the 2 × W block.
+			p0, p1 := panel[2:W], panel[W+2:2*W]
+			v0, v1 := y[f], y[f+1]
+			for r, i := range R {
+				yi := y[i]
+				v0 -= p0[r] * yi
+				v1 -= p1[r] * yi
+			}
+			v1 *= panel[W+1]
+			y[f+1] = v1
+			y[f] = (v0 - panel[1]*v1) * panel[0]
+			continue
+		}
 		yR := lu.yR[:len(R)]
 		for r, i := range R {
 			yR[r] = y[i]
@@ -753,7 +832,7 @@ func (lu *LU) Solve(b []float64) {
 		for b := w - 1; b >= 0; b-- {
 			row := panel[b*W : (b+1)*W]
 			v := ys[b] - dotf(row[w:], yR) - dotf(row[b+1:w], ys[b+1:])
-			ys[b] = v / row[b]
+			ys[b] = v * row[b]
 		}
 	}
 	for k := 0; k < n; k++ {
