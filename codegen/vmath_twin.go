@@ -1,0 +1,203 @@
+package codegen
+
+import "math"
+
+// This file is the scalar twin of the AVX2/FMA vector math that
+// vmath_asm.go emits: every function performs, lane by lane, exactly the
+// operations of the assembly in the same order (math.FMA where the
+// assembly fuses, float64(…) around every product so the Go compiler
+// cannot fuse it), so both give the same bits. GenerateGoFiles copies the
+// text after the import line into generated packages; keep it
+// self-contained (package math only, no other identifiers of codegen).
+//
+// Each function has a range where the polynomial path is used and is
+// accurate; outside it (NaN, infinities, overflow, underflow to
+// subnormals, huge trigonometric arguments, logarithms of non-positive or
+// subnormal numbers) it calls the math package, and the assembly hands the
+// whole block of 4 lanes to this Go code, so no lane is ever silently
+// wrong. The maximum error measured against the math package is printed by
+// TestVMathULP and documented in doc.go.
+
+const (
+	// vmExpMax bounds |x| for the polynomial exp: exp(±708) and the scale
+	// 2^k stay normal.
+	vmExpMax = 708.0
+	// vmTrigMax bounds |x| for the polynomial sin and cos: up to it the
+	// reduction x − k·π/2 (π/2 in three parts) keeps r to about 2^-100
+	// absolute, below an ulp of r even where r is smallest.
+	vmTrigMax = 0x1p19
+
+	vmLog2E     = 0x1.71547652b82fep+00 // 1/ln 2
+	vmLn2Hi     = 0x1.62e42feep-01      // ln 2 to 32 bits: k·vmLn2Hi is exact
+	vmLn2Lo     = 0x1.a39ef35793c76p-33 // ln 2 − vmLn2Hi
+	vmTwoOverPi = 0x1.45f306dc9c883p-01 // 2/π
+	vmPio2A     = 0x1.921fb54442d18p+00 // π/2 = A + B + C to 160 bits
+	vmPio2B     = 0x1.1a62633145c07p-54
+	vmPio2C     = -0x1.f1976b7ed8fbcp-110
+	vmSqrt2     = 0x1.6a09e667f3bcdp+00
+	vmExpScale  = 0x1p52 + 1023 // k + this has bits 2^52 | (k+1023)
+	vmTwo52     = 0x1p52        // 2^52 | e as bits is the float 2^52 + e
+	vmTwo52Bias = 0x1p52 + 1023 // subtracted from it gives e − 1023
+	vmRoundInt  = 0x1.8p52      // k + this has k's low bits as its low bits
+	vmMinNormal = 0x1p-1022
+
+	vmMantMask = 0x000fffffffffffff
+	vmOneBits  = 0x3ff0000000000000
+	vmSignBit  = 0x8000000000000000
+)
+
+// vmExpPoly are the Taylor coefficients 1/n! of exp(r), r in
+// [−ln2/2, ln2/2], highest first: truncation after r^13 is below 2^-60.
+var vmExpPoly = [...]float64{
+	1.0 / 6227020800, 1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800,
+	1.0 / 362880, 1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24,
+	1.0 / 6, 1.0 / 2, 1, 1,
+}
+
+// vmLogPoly are 2/(2k+1), k = 10…1: log(1+f) = 2s + s·z·P(z) with
+// s = f/(2+f), z = s², |s| ≤ 0.1716; truncation is below 2^-62.
+var vmLogPoly = [...]float64{
+	2.0 / 21, 2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11, 2.0 / 9,
+	2.0 / 7, 2.0 / 5, 2.0 / 3,
+}
+
+// vmSinPoly and vmCosPoly are the Taylor series of sin(r)/r − 1 and
+// cos(r) − 1 + r²/2 in z = r², |r| ≤ π/4, highest first (truncation
+// below 2^-62 relative).
+var vmSinPoly = [...]float64{
+	1.0 / 355687428096000, -1.0 / 1307674368000, 1.0 / 6227020800,
+	-1.0 / 39916800, 1.0 / 362880, -1.0 / 5040, 1.0 / 120, -1.0 / 6,
+}
+
+var vmCosPoly = [...]float64{
+	1.0 / 20922789888000, -1.0 / 87178291200, 1.0 / 479001600,
+	-1.0 / 3628800, 1.0 / 40320, -1.0 / 720, 1.0 / 24,
+}
+
+// vexp is exp(x): x = k·ln2 + r, exp(x) = 2^k·exp(r).
+func vexp(x float64) float64 {
+	if !(math.Abs(x) <= vmExpMax) {
+		return math.Exp(x)
+	}
+	return vexpCore(x)
+}
+
+func vexpCore(x float64) float64 {
+	k := math.RoundToEven(float64(x * vmLog2E))
+	r := math.FMA(-k, vmLn2Hi, x)
+	r = math.FMA(-k, vmLn2Lo, r)
+	p := vmExpPoly[0]
+	for _, c := range vmExpPoly[1:] {
+		p = math.FMA(p, r, c)
+	}
+	scale := math.Float64frombits(math.Float64bits(k+vmExpScale) << 52)
+	return float64(p * scale)
+}
+
+// vlog is log(x): x = 2^e·m with m in [√2/2, √2), f = m − 1,
+// log(x) = e·ln2 + f − (f²/2 − s·(f²/2 + R)), the small correction last
+// so that the leading term f is exact.
+func vlog(x float64) float64 {
+	if !(x >= vmMinNormal && x <= math.MaxFloat64) {
+		return math.Log(x)
+	}
+	return vlogCore(x)
+}
+
+func vlogCore(x float64) float64 {
+	b := math.Float64bits(x)
+	m := math.Float64frombits(b&vmMantMask | vmOneBits)
+	e := math.Float64frombits(b>>52|math.Float64bits(vmTwo52)) - vmTwo52Bias
+	var inc float64
+	if m > vmSqrt2 {
+		inc = 1
+		m = float64(m * 0.5)
+	}
+	e += inc
+	f := m - 1
+	s := f / (f + 2)
+	z := float64(s * s)
+	p := vmLogPoly[0]
+	for _, c := range vmLogPoly[1:] {
+		p = math.FMA(p, z, c)
+	}
+	p = float64(p * z)
+	h := float64(float64(f*f) * 0.5)
+	d := p + h
+	d = float64(d * s)
+	d = math.FMA(e, vmLn2Lo, d)
+	d = h - d
+	d = f - d
+	return math.FMA(e, vmLn2Hi, d)
+}
+
+// vsin is sin(x) and vcos is cos(x): x = k·π/2 + r with |r| ≤ π/4; the
+// quadrant k mod 4 picks ±sin(r) or ±cos(r).
+func vsin(x float64) float64 {
+	if !(math.Abs(x) <= vmTrigMax) {
+		return math.Sin(x)
+	}
+	return vtrig(x, 0)
+}
+
+func vcos(x float64) float64 {
+	if !(math.Abs(x) <= vmTrigMax) {
+		return math.Cos(x)
+	}
+	return vtrig(x, 1)
+}
+
+// vtrig computes sin(x + shift·π/2). The reduced argument is r + e:
+// x − k·A is exact (Sterbenz) and the product's rounding error, k·B and
+// k·C are gathered in t, so only r = fl(r0 + t) rounds and e keeps what
+// it lost; sin adds e back last, cos computes 1 − r²/2 with r² split
+// into z + zl.
+func vtrig(x float64, shift uint64) float64 {
+	k := math.RoundToEven(float64(x*vmTwoOverPi)) + 0 // −0 becomes +0
+	ph := float64(k * vmPio2A)
+	pl := math.FMA(k, vmPio2A, -ph)
+	r0 := x - ph
+	t := math.FMA(-k, vmPio2B, -pl)
+	t = math.FMA(-k, vmPio2C, t)
+	r := r0 + t
+	e := (r0 - r) + t
+	q := math.Float64bits(k+vmRoundInt) + shift
+	z := float64(r * r)
+	p := vmSinPoly[0]
+	for _, c := range vmSinPoly[1:] {
+		p = math.FMA(p, z, c)
+	}
+	s := math.FMA(float64(r*z), p, e)
+	s = r + s
+	s = math.Float64frombits(math.Float64bits(s)&^vmSignBit | math.Float64bits(r)&vmSignBit)
+	zl := math.FMA(r, r, -z)
+	c := vmCosPoly[0]
+	for _, a := range vmCosPoly[1:] {
+		c = math.FMA(c, z, a)
+	}
+	c = float64(float64(z*z) * c)
+	c = math.FMA(-zl, 0.5, c)
+	h := float64(z * 0.5)
+	w := 1 - h
+	c = ((1 - w) - h) + c
+	c = w + c
+	res := s
+	if q&1 != 0 {
+		res = c
+	}
+	return math.Float64frombits(math.Float64bits(res) ^ (q>>1)<<63)
+}
+
+// vpow is x^y = exp(y·log x) for normal positive x; everything else
+// (x ≤ 0, subnormal, infinite or NaN operands, results that overflow or
+// underflow) is math.Pow's.
+func vpow(x, y float64) float64 {
+	if !(x >= vmMinNormal && x <= math.MaxFloat64) {
+		return math.Pow(x, y)
+	}
+	t := float64(vlogCore(x) * y)
+	if !(math.Abs(t) <= vmExpMax) {
+		return math.Pow(x, y)
+	}
+	return vexpCore(t)
+}
