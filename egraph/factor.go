@@ -138,9 +138,17 @@ func (f *factorer) mono(t *symbolic.Expr) int32 {
 	case symbolic.KSym:
 		fs = []int32{f.sym(t)}
 	case symbolic.KMul:
+		// Only a monomial (symbols to powers) is divided: a product with a
+		// sum in it, such as a shared sum from an earlier pass, stays one
+		// opaque term, or dividing it would flatten the sum back into the
+		// equation.
 		_, bases, exps := t.MulParts()
 		for k, b := range bases {
-			if b.IsSymbol() && positiveInt(exps[k]) {
+			if !b.IsSymbol() {
+				fs = nil
+				break
+			}
+			if positiveInt(exps[k]) {
 				fs = append(fs, f.sym(b))
 			}
 		}

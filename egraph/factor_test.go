@@ -230,6 +230,15 @@ func TestFactorSumsRandomNetworks(t *testing.T) {
 		require.NoError(t, err)
 		shared += rep.Shared
 		checkSameValues(t, x, eqs, out, rng, 3)
+		// A second pass finds nothing more and leaves the shared sums
+		// intact (it must not divide them back into the equations).
+		again, rep2, err := FactorSums(context.Background(), out, FactorOptions{})
+		require.NoError(t, err)
+		assert.Zero(t, rep2.Shared)
+		assert.Zero(t, rep2.RowGroups)
+		for i := range out {
+			assert.Same(t, out[i], again[i], "trial %d equation %d", trial, i)
+		}
 	}
 	// The generator's families must have exercised the sharing.
 	assert.Greater(t, shared, 10)
