@@ -534,6 +534,18 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 	}
 	var out poly
 	if distinct {
+		// Enumerated with the terms in generator order (the constant
+		// last) and each exponent descending, the monomials come out in
+		// the canonical order of cmpMono (lexicographic, descending), so
+		// toExpr need not sort them.
+		p = sortByGenerator(p, ng)
+		for i, c := range p.coefs {
+			cp[i] = cp[i][:0]
+			cp[i] = append(cp[i], Int(1))
+			for k := 1; k <= n; k++ {
+				cp[i] = append(cp[i], cp[i][k-1].Mul(c))
+			}
+		}
 		c := binomialCapped(n+m-1, m-1, 1<<24)
 		out.monos = make([]mono, 0, c)
 		out.coefs = make([]Number, 0, c)
@@ -580,7 +592,10 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 		binom := big.NewInt(1)
 		next := new(big.Int)
 		var scratch big.Int // the coefficient handed to a leaf is not kept
-		for k := 0; k <= r; k++ {
+		for kk := 0; kk <= r; kk++ {
+			// k runs down from r; C(r, k) = C(r, kk), so the binomial
+			// recurrence in kk below is unchanged.
+			k := r - kk
 			var mm mono
 			for g := 0; g < ng; g++ {
 				mm[g] = cur[g] + uint16(k)*p.monos[i][g]
@@ -594,9 +609,9 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 			} else {
 				rec(i+1, r-k, new(big.Int).Mul(coef, binom), cn, mm)
 			}
-			// C(r, k+1) = C(r, k) * (r-k) / (k+1)
-			next.Mul(binom, big.NewInt(int64(r-k)))
-			binom.Quo(next, big.NewInt(int64(k+1)))
+			// C(r, kk+1) = C(r, kk) * (r-kk) / (kk+1)
+			next.Mul(binom, big.NewInt(int64(r-kk)))
+			binom.Quo(next, big.NewInt(int64(kk+1)))
 		}
 	}
 	rec(0, n, big.NewInt(1), Int(1), mono{})
@@ -604,6 +619,29 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 		return out
 	}
 	return fromMap(acc)
+}
+
+// sortByGenerator returns p with its terms ordered by the generator each
+// involves (each involves at most one), the constant last.
+func sortByGenerator(p poly, ng int) poly {
+	key := func(m mono) int {
+		for g := 0; g < ng; g++ {
+			if m[g] != 0 {
+				return g
+			}
+		}
+		return ng
+	}
+	idx := make([]int, len(p.monos))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmpInt(key(p.monos[a]), key(p.monos[b])) })
+	q := poly{monos: make([]mono, len(idx)), coefs: make([]Number, len(idx))}
+	for j, i := range idx {
+		q.monos[j], q.coefs[j] = p.monos[i], p.coefs[i]
+	}
+	return q
 }
 
 // bigNumbers makes exact integer Numbers from big.Ints with few
@@ -662,69 +700,91 @@ func (pc *polyCtx) toExpr(p poly, x *expander) *Expr {
 		return sb.Build()
 	}
 	// Direct construction: generators are distinct symbols or calls, so
-	// each monomial is already canonical; sort by the canonical order.
+	// each monomial is already canonical. p is ours (every caller passes a
+	// fresh polynomial): drop zero terms and the constant in place.
 	constant := Int(0)
-	type item struct {
-		m mono
-		c Number
-	}
-	items := make([]item, 0, len(p.monos))
+	n := 0
 	for i, m := range p.monos {
-		if p.coefs[i].IsZero() {
+		c := p.coefs[i]
+		if c.IsZero() {
 			continue
 		}
 		if m == (mono{}) {
-			constant = constant.Add(p.coefs[i])
+			constant = constant.Add(c)
 			continue
 		}
-		items = append(items, item{m, p.coefs[i]})
+		p.monos[n], p.coefs[n] = m, c
+		n++
 	}
-	if len(items) == 0 {
+	monos, pcoefs := p.monos[:n], p.coefs[:n]
+	if n == 0 {
 		return NumExpr(constant)
 	}
-	order := make([]int32, len(items))
-	for i := range order {
-		order[i] = int32(i)
+	if n == 1 && constant.IsZero() {
+		return withCoef(pcoefs[0], pc.monoExpr(monos[0], nil))
 	}
-	cmp := func(i, j int32) int { return pc.cmpMono(items[i].m, items[j].m) }
-	if len(items) == 1 && constant.IsZero() {
-		return withCoef(items[0].c, pc.monoExpr(items[0].m, nil))
+	// Sort by the canonical order unless the monomials already are in it
+	// (the multinomial expansion produces them so): then the coefficients
+	// become the sum's own without a copy.
+	var order []int32
+	sorted := true
+	for i := 1; i < n; i++ {
+		if pc.cmpMono(monos[i-1], monos[i]) > 0 {
+			sorted = false
+			break
+		}
 	}
-	terms := make([]*Expr, len(items))
-	coefs := make([]Number, len(items))
+	terms := make([]*Expr, n)
+	coefs := pcoefs
+	if !sorted {
+		order = make([]int32, n)
+		for i := range order {
+			order[i] = int32(i)
+		}
+		cmp := func(i, j int32) int { return pc.cmpMono(monos[i], monos[j]) }
+		if workers := runtime.GOMAXPROCS(0); workers > 1 && n >= 1<<14 {
+			parallelSort(order, cmp, workers)
+		} else {
+			slices.SortFunc(order, cmp)
+		}
+		coefs = make([]Number, n)
+		for k, i := range order {
+			coefs[k] = pcoefs[i]
+		}
+	}
 	var cancelled atomic.Bool
 	build := func(lo, hi int) {
 		var slab []*Expr
-		for i := lo; i < hi; i++ {
-			if i%4096 == 0 && x.ctx.Err() != nil {
+		for k := lo; k < hi; k++ {
+			if k%4096 == 0 && x.ctx.Err() != nil {
 				cancelled.Store(true)
 				return
 			}
-			it := &items[order[i]]
+			i := k
+			if order != nil {
+				i = int(order[k])
+			}
 			if len(slab) < 2*maxPolyGens {
 				slab = make([]*Expr, 4096)
 			}
-			terms[i] = pc.monoExpr(it.m, &slab)
-			coefs[i] = it.c
+			terms[k] = pc.monoExpr(monos[i], &slab)
 		}
 	}
-	// Large results are sorted and built on every core: interning is safe
-	// from several goroutines and each half writes its own slots.
-	if workers := runtime.GOMAXPROCS(0); workers > 1 && len(items) >= 1<<14 {
-		parallelSort(order, cmp, workers)
+	// Large results are built on every core: interning is safe from
+	// several goroutines and each part writes its own slots.
+	if workers := runtime.GOMAXPROCS(0); workers > 1 && n >= 1<<14 {
 		var wg sync.WaitGroup
-		chunk := (len(items) + workers - 1) / workers
-		for lo := 0; lo < len(items); lo += chunk {
+		chunk := (n + workers - 1) / workers
+		for lo := 0; lo < n; lo += chunk {
 			wg.Add(1)
 			go func(lo, hi int) {
 				defer wg.Done()
 				build(lo, hi)
-			}(lo, min(lo+chunk, len(items)))
+			}(lo, min(lo+chunk, n))
 		}
 		wg.Wait()
 	} else {
-		slices.SortFunc(order, cmp)
-		build(0, len(items))
+		build(0, n)
 	}
 	if cancelled.Load() {
 		panic(expandStop{x.ctx.Err()})
