@@ -498,19 +498,6 @@ func binomialCapped(n, k int, cap int64) int64 {
 func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 	m := len(p.monos)
 	ng := len(pc.gens)
-	// Powers of each coefficient: cp[i][k] = c_i^k.
-	cp := make([][]Number, m)
-	allOne := true
-	for i, c := range p.coefs {
-		if !c.IsOne() {
-			allOne = false
-		}
-		cp[i] = make([]Number, n+1)
-		cp[i][0] = Int(1)
-		for k := 1; k <= n; k++ {
-			cp[i][k] = cp[i][k-1].Mul(c)
-		}
-	}
 	// When every term of p is the constant or a power of its own generator,
 	// distinct compositions give distinct monomials: no accumulation needed.
 	distinct := true
@@ -532,93 +519,158 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 			used[nz] = true
 		}
 	}
-	var out poly
 	if distinct {
 		// Enumerated with the terms in generator order (the constant
 		// last) and each exponent descending, the monomials come out in
 		// the canonical order of cmpMono (lexicographic, descending), so
 		// toExpr need not sort them.
 		p = sortByGenerator(p, ng)
-		for i, c := range p.coefs {
-			cp[i] = cp[i][:0]
-			cp[i] = append(cp[i], Int(1))
-			for k := 1; k <= n; k++ {
-				cp[i] = append(cp[i], cp[i][k-1].Mul(c))
-			}
-		}
-		c := binomialCapped(n+m-1, m-1, 1<<24)
-		out.monos = make([]mono, 0, c)
-		out.coefs = make([]Number, 0, c)
 	}
-	var acc map[mono]Number
+	// Powers of each coefficient: cp[i][k] = c_i^k.
+	cp := make([][]Number, m)
+	allOne := true
+	for i, c := range p.coefs {
+		if !c.IsOne() {
+			allOne = false
+		}
+		cp[i] = make([]Number, n+1)
+		cp[i][0] = Int(1)
+		for k := 1; k <= n; k++ {
+			cp[i][k] = cp[i][k-1].Mul(c)
+		}
+	}
+	mw := multiWork{p: p, m: m, ng: ng, allOne: allOne, cp: cp, ctx: x.ctx}
 	if !distinct {
-		acc = make(map[mono]Number)
+		w := &multiWorker{multiWork: &mw, acc: make(map[mono]Number), check: x.check}
+		w.level0(n, 0, n)
+		return fromMap(w.acc)
 	}
-	leaves := 0
-	var nums bigNumbers
-	// leaf records the term of the composition whose last exponent is r.
-	leaf := func(r int, coef *big.Int, cnum Number, cur mono) {
-		i := m - 1
+	total := int(binomialCapped(n+m-1, m-1, 1<<24))
+	mw.out = poly{monos: make([]mono, total), coefs: make([]Number, total)}
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || m < 2 || total < 1<<14 {
+		w := &multiWorker{multiWork: &mw, check: x.check}
+		w.level0(n, 0, n)
+		return mw.out
+	}
+	// Split the first term's exponents among the cores: the first term at
+	// exponent n-kk leaves C(kk+m-2, m-2) compositions of the rest, so the
+	// output offset of each range is known before it is enumerated.
+	var wg sync.WaitGroup
+	var stopped atomic.Bool
+	per := (total + workers - 1) / workers
+	lo, pos, acc := 0, 0, 0
+	for kk := 0; kk <= n; kk++ {
+		acc += int(binomialCapped(kk+m-2, m-2, 1<<24))
+		if acc-pos >= per || kk == n {
+			w := &multiWorker{multiWork: &mw, pos: pos, stopped: &stopped}
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				w.level0(n, lo, hi)
+			}(lo, kk)
+			lo, pos = kk+1, acc
+		}
+	}
+	wg.Wait()
+	if stopped.Load() {
+		panic(expandStop{x.ctx.Err()})
+	}
+	return mw.out
+}
+
+// multiWork is what the workers of one multinomial expansion share.
+type multiWork struct {
+	p      poly
+	m, ng  int
+	allOne bool
+	cp     [][]Number
+	out    poly // distinct monomials: each worker writes its own range
+	ctx    context.Context
+}
+
+// multiWorker enumerates a range of compositions of a multinomial.
+type multiWorker struct {
+	*multiWork
+	pos     int             // next output slot (distinct monomials)
+	acc     map[mono]Number // accumulated monomials (not distinct)
+	check   func(n int)     // the expander's check, on the calling goroutine only
+	stopped *atomic.Bool    // set by a worker goroutine on cancellation
+	nums    bigNumbers
+	leaves  int
+}
+
+// level0 enumerates the compositions whose first exponent is n-kk for kk
+// in [lo, hi].
+func (w *multiWorker) level0(n, lo, hi int) {
+	binom := new(big.Int).Binomial(int64(n), int64(lo))
+	w.loop(0, n, big.NewInt(1), Int(1), mono{}, binom, lo, hi)
+}
+
+// loop runs term i's exponent k = r-kk for kk in [lo, hi], starting from
+// binom = C(r, lo).
+func (w *multiWorker) loop(i, r int, coef *big.Int, cnum Number, cur mono, binom *big.Int, lo, hi int) {
+	if w.m == 1 {
+		w.leaf(r, coef, cnum, cur)
+		return
+	}
+	next := new(big.Int)
+	var scratch big.Int // the coefficient handed to a leaf is not kept
+	for kk := lo; kk <= hi; kk++ {
+		if w.stopped != nil && w.stopped.Load() {
+			return
+		}
+		// k runs down from r; C(r, k) = C(r, kk), so the binomial
+		// recurrence in kk below is the usual one.
+		k := r - kk
 		var mm mono
-		for g := 0; g < ng; g++ {
-			mm[g] = cur[g] + uint16(r)*p.monos[i][g]
+		for g := 0; g < w.ng; g++ {
+			mm[g] = cur[g] + uint16(k)*w.p.monos[i][g]
 		}
-		leaves++
-		if leaves%4096 == 0 {
-			x.check(len(out.monos) + len(acc))
+		cn := cnum
+		if !w.allOne {
+			cn = cnum.Mul(w.cp[i][k])
 		}
-		c := nums.of(coef)
-		if !allOne {
-			c = c.Mul(cnum).Mul(cp[i][r])
-		}
-		if distinct {
-			out.monos = append(out.monos, mm)
-			out.coefs = append(out.coefs, c)
-			return
-		}
-		if old, ok := acc[mm]; ok {
-			acc[mm] = old.Add(c)
+		if i+1 == w.m-1 {
+			w.leaf(r-k, scratch.Mul(coef, binom), cn, mm)
 		} else {
-			acc[mm] = c
+			w.loop(i+1, r-k, new(big.Int).Mul(coef, binom), cn, mm, big.NewInt(1), 0, r-k)
+		}
+		// C(r, kk+1) = C(r, kk) * (r-kk) / (kk+1)
+		next.Mul(binom, big.NewInt(int64(r-kk)))
+		binom.Quo(next, big.NewInt(int64(kk+1)))
+	}
+}
+
+// leaf records the term of the composition whose last exponent is r.
+func (w *multiWorker) leaf(r int, coef *big.Int, cnum Number, cur mono) {
+	i := w.m - 1
+	var mm mono
+	for g := 0; g < w.ng; g++ {
+		mm[g] = cur[g] + uint16(r)*w.p.monos[i][g]
+	}
+	w.leaves++
+	if w.leaves%4096 == 0 {
+		if w.check != nil {
+			w.check(w.pos + len(w.acc))
+		} else if w.ctx.Err() != nil {
+			w.stopped.Store(true)
 		}
 	}
-	var rec func(i, r int, coef *big.Int, cnum Number, cur mono)
-	rec = func(i, r int, coef *big.Int, cnum Number, cur mono) {
-		if i == m-1 {
-			leaf(r, coef, cnum, cur)
-			return
-		}
-		// C(r, k) for k = 0..r, updated incrementally.
-		binom := big.NewInt(1)
-		next := new(big.Int)
-		var scratch big.Int // the coefficient handed to a leaf is not kept
-		for kk := 0; kk <= r; kk++ {
-			// k runs down from r; C(r, k) = C(r, kk), so the binomial
-			// recurrence in kk below is unchanged.
-			k := r - kk
-			var mm mono
-			for g := 0; g < ng; g++ {
-				mm[g] = cur[g] + uint16(k)*p.monos[i][g]
-			}
-			cn := cnum
-			if !allOne {
-				cn = cnum.Mul(cp[i][k])
-			}
-			if i+1 == m-1 {
-				leaf(r-k, scratch.Mul(coef, binom), cn, mm)
-			} else {
-				rec(i+1, r-k, new(big.Int).Mul(coef, binom), cn, mm)
-			}
-			// C(r, kk+1) = C(r, kk) * (r-kk) / (kk+1)
-			next.Mul(binom, big.NewInt(int64(r-kk)))
-			binom.Quo(next, big.NewInt(int64(kk+1)))
-		}
+	c := w.nums.of(coef)
+	if !w.allOne {
+		c = c.Mul(cnum).Mul(w.cp[i][r])
 	}
-	rec(0, n, big.NewInt(1), Int(1), mono{})
-	if distinct {
-		return out
+	if w.acc == nil {
+		w.out.monos[w.pos], w.out.coefs[w.pos] = mm, c
+		w.pos++
+		return
 	}
-	return fromMap(acc)
+	if old, ok := w.acc[mm]; ok {
+		w.acc[mm] = old.Add(c)
+	} else {
+		w.acc[mm] = c
+	}
 }
 
 // sortByGenerator returns p with its terms ordered by the generator each

@@ -259,6 +259,32 @@ func TestExpandFastPathIsCanonical(t *testing.T) {
 	assert.Len(t, terms, 55)
 }
 
+func TestExpandParallelMatchesSequential(t *testing.T) {
+	// Large multinomials are enumerated on every core, each writing its own
+	// range of the result; the sum must be the one a single core builds,
+	// and canonical (rebuilding it from its terms gives the same pointer).
+	cases := []*Expr{
+		Pow(Add(One(), x, y, z), IntExpr(50)),
+		Pow(Add(Mul(IntExpr(2), x), Mul(IntExpr(-3), y), Mul(RatExpr(1, 2), z), IntExpr(5)), IntExpr(45)),
+		Pow(Add(x, y), IntExpr(20000)),
+	}
+	for _, c := range cases {
+		par := Expand(c)
+		old := runtime.GOMAXPROCS(1)
+		seq := Expand(c)
+		runtime.GOMAXPROCS(old)
+		require.Same(t, seq, par, "expand %v", c)
+		k, ts, cs := par.AddParts()
+		require.Greater(t, len(ts), 1<<14, "too small to take the parallel path")
+		sb := NewSumBuilder()
+		sb.Add(NumExpr(k))
+		for i := range ts {
+			sb.AddScaled(cs[i], ts[i])
+		}
+		assert.Same(t, par, sb.Build(), "canonical %v", c)
+	}
+}
+
 func TestExpandSizes(t *testing.T) {
 	s := Add(One(), x, y, z)
 	e := Expand(Pow(s, IntExpr(20)))
