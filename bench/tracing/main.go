@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,7 +30,23 @@ func main() {
 	egIters := flag.Int("egraph-iters", 4, "e-graph iteration limit per group")
 	egNodes := flag.Int("egraph-nodes", 20000, "e-graph node (hashcons) limit per group")
 	dense := flag.Bool("dense", false, "also run the dense finite-difference baseline at N = 32 (minutes)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (pprof -focus integrators.Solve isolates the solves)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tracing:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "tracing:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	if _, err := os.Stat(*shared); err != nil {
 		fmt.Printf("skip: %s not found (the shared workloads hold the references)\n", *shared)
 		return
@@ -47,6 +64,7 @@ func main() {
 		err = fmt.Errorf("unknown set %q", *set)
 	}
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "tracing:", err)
 		os.Exit(1)
 	}

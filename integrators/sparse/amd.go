@@ -61,6 +61,7 @@ type amdState struct {
 	hash   []int
 	byHash []int
 	perm   []int
+	arena  []int // backing store of the element lists
 }
 
 func newAMD(n int, adj [][]int) *amdState {
@@ -76,6 +77,14 @@ func newAMD(n int, adj [][]int) *amdState {
 	}
 	// Insert in decreasing index order so that each list starts with its
 	// lowest index: ties go to the lowest original index.
+	// Element lists start with room for a few elements each, carved from
+	// one array (a list that outgrows its room is copied by append).
+	const room = 4
+	ebuf := make([]int, room*n)
+	for i := range a.adjE {
+		a.adjE[i] = ebuf[room*i : room*i : room*(i+1)]
+	}
+	a.arena = make([]int, 0, 2*n+16)
 	for i := n - 1; i >= 0; i-- {
 		a.nv[i] = 1
 		a.deg[i] = len(adj[i])
@@ -279,7 +288,14 @@ func (a *amdState) run() []int {
 			a.deg[i] = max(min(a.deg[i], remaining-a.nv[i]), 0)
 			a.insert(i)
 		}
-		a.elem[p] = append([]int(nil), lp[:w]...)
+		// Element lists live in an arena; when it is full a new one is
+		// started (the old lists stay valid where they are).
+		if len(a.arena)+w > cap(a.arena) {
+			a.arena = make([]int, 0, max(2*cap(a.arena), w))
+		}
+		start := len(a.arena)
+		a.arena = append(a.arena, lp[:w]...)
+		a.elem[p] = a.arena[start:len(a.arena):len(a.arena)]
 		a.esize[p] = size
 		if a.minDeg > 0 {
 			for _, i := range lp[:w] {

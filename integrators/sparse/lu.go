@@ -60,7 +60,7 @@ type LU struct {
 	// U by supernode rows, for the backward solve: supernode s owns the
 	// row-major block uFlat[uOff[s]:] of w × (w + len(snRows[s])) — its
 	// rows' entries in its own columns, then in the columns snRows[s]; the
-	// diagonal entries hold 1/u_jj. uDst[q] is where the column-stored entry ux[q] goes.
+	// diagonal entries hold 1/u_jj. uDst[q] is where the q-th entry of U in column storage (up, ui) goes.
 	uOff   []int
 	uFlat  []float64
 	uDst   []int32
@@ -124,16 +124,13 @@ func NewLUOrdered(n int, rowPtr, colIdx []int, perm []int) (*LU, error) {
 		inv[v] = k
 	}
 	lu := &LU{n: n, perm: perm, inv: inv, nnzA: len(colIdx), PivotTol: 1e-13}
-	lstruct := lowerStructure(n, adj, perm, inv)
+	lstruct, lbuf := lowerStructure(n, adj, perm, inv)
 	lu.snStart = supernodes(n, lstruct)
 	lu.lp = make([]int, n+1)
 	for j := 0; j < n; j++ {
 		lu.lp[j+1] = lu.lp[j] + len(lstruct[j])
 	}
-	lu.li = make([]int, lu.lp[n])
-	for j := 0; j < n; j++ {
-		copy(lu.li[lu.lp[j]:], lstruct[j])
-	}
+	lu.li = lbuf
 	// U pattern = Lᵀ pattern: column j of U holds rows k < j with j ∈ struct(L_k),
 	// in ascending k because k is visited in order.
 	ucount := make([]int, n+1)
@@ -154,7 +151,6 @@ func NewLUOrdered(n int, rowPtr, colIdx []int, perm []int) (*LU, error) {
 			fillp[j]++
 		}
 	}
-	lu.ux = make([]float64, lu.up[n])
 	lu.ud = make([]float64, n)
 	lu.buildSupernodes(lstruct)
 	// Input scatter by permuted column.
@@ -204,6 +200,7 @@ func (lu *LU) Factor(vals []float64) error { return lu.FactorShifted(vals, 0, 1)
 func (lu *LU) factorSimple(vals []float64, alpha, beta float64) error {
 	if lu.lx == nil {
 		lu.lx = make([]float64, lu.lp[lu.n])
+		lu.ux = make([]float64, lu.up[lu.n])
 	}
 	if len(vals) != lu.nnzA {
 		return fmt.Errorf("sparse: %d values for a pattern of %d nonzeros", len(vals), lu.nnzA)
@@ -330,9 +327,11 @@ func (lu *LU) Flops() int {
 	return f
 }
 
-// buildSupernodes partitions the columns into fundamental supernodes
-// (column j+1 joins j's when it is j's only elimination-tree child and
-// struct(L_j) = {j+1} ∪ struct(L_{j+1})) and allocates their blocks.
+// buildSupernodes allocates the blocks of the supernodes lu.snStart and
+// the index maps the factorisation and the solves use. Storage is carved
+// from a few flat arrays: the analysis runs at the start of every
+// integration, and thousands of small allocations cost more than the
+// arithmetic.
 func (lu *LU) buildSupernodes(lstruct [][]int) {
 	n := lu.n
 	lu.colSup = make([]int, n)
@@ -344,6 +343,21 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 	lu.snRows = make([][]int, ns)
 	lu.snBlk = make([][]float64, ns)
 	lu.snPiv = make([][]int, ns)
+	lu.snAbove = make([][]int, ns)
+	lu.snSrc = make([][]int32, ns)
+	lu.snWork = make([][]float64, ns)
+	lu.rowPos = make([]int, n)
+	// Rows above each wide supernode (U entries in its columns) and the
+	// supernodes that own them, found with stamps instead of sets.
+	mark := make([]int, n)
+	supMark := make([]int, ns)
+	for i := range mark {
+		mark[i] = -1
+	}
+	for i := range supMark {
+		supMark[i] = -1
+	}
+	blkSize, pivSize := 0, 0
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		for j := f; j <= l; j++ {
@@ -351,45 +365,49 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 		}
 		lu.snRows[s] = lstruct[l]
 		w := l - f + 1
-		lu.snBlk[s] = make([]float64, (w+len(lstruct[l]))*w)
-		if w >= denseMin {
-			lu.snPiv[s] = make([]int, w)
+		if w < denseMin {
+			blkSize += (w + len(lstruct[l])) * w
+			continue
 		}
+		pivSize += w
+		var above []int
+		for j := f; j <= l; j++ {
+			for q := lu.up[j]; q < lu.up[j+1]; q++ {
+				if k := lu.ui[q]; k < f && mark[k] != s {
+					mark[k] = s
+					above = append(above, k)
+				}
+			}
+		}
+		sortInts(above)
+		lu.snAbove[s] = above
+		for _, k := range above {
+			if ss := lu.colSup[k]; supMark[ss] != s {
+				supMark[ss] = s
+				lu.snSrc[s] = append(lu.snSrc[s], int32(ss))
+			}
+		}
+		// above is ascending and supernodes are contiguous, so snSrc is
+		// ascending too.
+		blkSize += (len(above) + w + len(lstruct[l])) * w
 	}
-	lu.snAbove = make([][]int, ns)
-	lu.snSrc = make([][]int32, ns)
-	lu.snWork = make([][]float64, ns)
-	lu.rowPos = make([]int, n)
+	blkBuf := make([]float64, blkSize)
+	pivBuf := make([]int, pivSize)
 	maxTmp := 0
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		w := l - f + 1
 		if w < denseMin {
+			sz := (w + len(lstruct[l])) * w
+			lu.snBlk[s], blkBuf = blkBuf[:sz:sz], blkBuf[sz:]
 			continue
 		}
-		seen := map[int]bool{}
-		var above []int
-		for j := f; j <= l; j++ {
-			for q := lu.up[j]; q < lu.up[j+1]; q++ {
-				if k := lu.ui[q]; k < f && !seen[k] {
-					seen[k] = true
-					above = append(above, k)
-				}
-			}
-		}
-		sort.Ints(above)
-		lu.snAbove[s] = above
-		srcSeen := map[int]bool{}
-		for _, k := range above {
-			if ss := lu.colSup[k]; !srcSeen[ss] {
-				srcSeen[ss] = true
-				lu.snSrc[s] = append(lu.snSrc[s], int32(ss))
-			}
-		}
-		sort.Slice(lu.snSrc[s], func(a, b int) bool { return lu.snSrc[s][a] < lu.snSrc[s][b] })
-		work := make([]float64, (len(above)+w+len(lstruct[l]))*w)
+		lu.snPiv[s], pivBuf = pivBuf[:w:w], pivBuf[w:]
+		sz := (len(lu.snAbove[s]) + w + len(lstruct[l])) * w
+		work := blkBuf[:sz:sz]
+		blkBuf = blkBuf[sz:]
 		lu.snWork[s] = work
-		lu.snBlk[s] = work[len(above)*w:]
+		lu.snBlk[s] = work[len(lu.snAbove[s])*w:]
 		for _, ss := range lu.snSrc[s] {
 			if r := len(lu.snRows[ss]) * w; r > maxTmp {
 				maxTmp = r
@@ -407,30 +425,48 @@ func (lu *LU) buildSupernodes(lstruct [][]int) {
 	}
 	lu.uFlat = make([]float64, lu.uOff[ns])
 	lu.yR = make([]float64, maxR)
+	// uDst: row k of U holds the columns struct(L_k) in ascending order,
+	// and the columns j are visited in ascending order, so the t-th entry
+	// met in row k is struct(L_k)[t]: block column (k−f+1)+t of k's
+	// supernode row.
 	lu.uDst = make([]int32, len(lu.ui))
+	seenInRow := make([]int, n)
 	for j := 0; j < n; j++ {
 		for q := lu.up[j]; q < lu.up[j+1]; q++ {
 			k := lu.ui[q]
 			s := lu.colSup[k]
-			f, l := lu.snStart[s], lu.snStart[s+1]-1
-			w := l - f + 1
-			W := w + len(lu.snRows[s])
-			c := j - f
-			if j > l {
-				c = w + sort.SearchInts(lu.snRows[s], j)
-			}
-			lu.uDst[q] = int32(lu.uOff[s] + (k-f)*W + c)
+			f := lu.snStart[s]
+			W := lu.snStart[s+1] - f + len(lu.snRows[s])
+			lu.uDst[q] = int32(lu.uOff[s] + (k-f)*W + (k - f + 1) + seenInRow[k])
+			seenInRow[k]++
 		}
 	}
-	lu.srcSup = make([][]int32, n)
-	for j := 0; j < n; j++ {
-		own := lu.colSup[j]
-		last := -1
-		for q := lu.up[j]; q < lu.up[j+1]; q++ {
-			sup := lu.colSup[lu.ui[q]]
-			if sup != own && sup != last {
-				lu.srcSup[j] = append(lu.srcSup[j], int32(sup))
-				last = sup
+	// srcSup[j]: the supernodes other than j's own whose columns update
+	// column j, in one flat array.
+	cnt := 0
+	for pass := 0; pass < 2; pass++ {
+		var buf []int32
+		if pass == 1 {
+			buf = make([]int32, 0, cnt)
+			lu.srcSup = make([][]int32, n)
+		}
+		for j := 0; j < n; j++ {
+			own := lu.colSup[j]
+			last := -1
+			start := len(buf)
+			for q := lu.up[j]; q < lu.up[j+1]; q++ {
+				sup := lu.colSup[lu.ui[q]]
+				if sup != own && sup != last {
+					if pass == 0 {
+						cnt++
+					} else {
+						buf = append(buf, int32(sup))
+					}
+					last = sup
+				}
+			}
+			if pass == 1 {
+				lu.srcSup[j] = buf[start:len(buf):len(buf)]
 			}
 		}
 	}
@@ -467,7 +503,8 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 		return fmt.Errorf("sparse: %d values for a pattern of %d nonzeros", len(vals), lu.nnzA)
 	}
 	x := lu.x
-	up, ui, ux := lu.up, lu.ui, lu.ux
+	up, ui := lu.up, lu.ui
+	uf, dst := lu.uFlat, lu.uDst
 	ns := len(lu.snStart) - 1
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
@@ -574,7 +611,7 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 			}
 			for q := up[j]; q < up[j+1]; q++ {
 				k := ui[q]
-				ux[q] = x[k]
+				uf[dst[q]] = x[k]
 				x[k] = 0
 			}
 		}
@@ -583,12 +620,10 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 	return nil
 }
 
-// scatterU copies U from column storage into the supernode row blocks the
-// backward solve reads.
+// scatterU stores the reciprocal pivots on the diagonal of the supernode
+// row blocks of U that the backward solve reads (the off-diagonal entries
+// were written there during the factorisation).
 func (lu *LU) scatterU() {
-	for q, d := range lu.uDst {
-		lu.uFlat[d] = lu.ux[q]
-	}
 	ns := len(lu.snStart) - 1
 	for s := 0; s < ns; s++ {
 		f := lu.snStart[s]
@@ -706,7 +741,7 @@ func (lu *LU) factorWide(s, f, w int, vals []float64, alpha, beta float64) error
 			if k >= f {
 				break
 			}
-			lu.ux[q] = work[pos[k]*w+c]
+			lu.uFlat[lu.uDst[q]] = work[pos[k]*w+c]
 		}
 	}
 	return lu.factorPanel(s, f, w, len(R), lu.snBlk[s])
@@ -736,7 +771,7 @@ func (lu *LU) factorPanel(s, f, w, r int, blk []float64) error {
 		// U(f..j-1, j) sit at the end of column j's sorted pattern.
 		base := lu.up[j+1] - c
 		for b := 0; b < c; b++ {
-			lu.ux[base+b] = blk[b*w+c]
+			lu.uFlat[lu.uDst[base+b]] = blk[b*w+c]
 		}
 	}
 	if r > 0 {

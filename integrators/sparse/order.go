@@ -18,7 +18,6 @@ package sparse
 import (
 	"errors"
 	"fmt"
-	"sort"
 )
 
 // MinimumDegree returns a fill-reducing permutation of the symmetric pattern
@@ -148,28 +147,45 @@ func checkPattern(n int, rowPtr, colIdx []int) error {
 }
 
 // symmetricAdjacency returns the off-diagonal adjacency lists of A + Aᵀ,
-// each sorted and without duplicates.
+// each sorted and without duplicates. The lists share one backing array
+// (each is capped at its length, so appending to one copies it).
 func symmetricAdjacency(n int, rowPtr, colIdx []int) [][]int {
-	adj := make([][]int, n)
+	deg := make([]int, n+1)
 	for i := 0; i < n; i++ {
 		for k := rowPtr[i]; k < rowPtr[i+1]; k++ {
-			j := colIdx[k]
-			if i != j {
-				adj[i] = append(adj[i], j)
-				adj[j] = append(adj[j], i)
+			if j := colIdx[k]; j != i {
+				deg[i+1]++
+				deg[j+1]++
 			}
 		}
 	}
+	for i := 0; i < n; i++ {
+		deg[i+1] += deg[i]
+	}
+	buf := make([]int, deg[n])
+	fill := append([]int(nil), deg[:n]...)
+	for i := 0; i < n; i++ {
+		for k := rowPtr[i]; k < rowPtr[i+1]; k++ {
+			if j := colIdx[k]; j != i {
+				buf[fill[i]] = j
+				fill[i]++
+				buf[fill[j]] = i
+				fill[j]++
+			}
+		}
+	}
+	adj := make([][]int, n)
 	for i := range adj {
-		sort.Ints(adj[i])
+		a := buf[deg[i]:deg[i+1]]
+		sortInts(a)
 		w := 0
-		for k, v := range adj[i] {
-			if k == 0 || v != adj[i][k-1] {
-				adj[i][w] = v
+		for k, v := range a {
+			if k == 0 || v != a[k-1] {
+				a[w] = v
 				w++
 			}
 		}
-		adj[i] = adj[i][:w]
+		adj[i] = a[:w:w]
 	}
 	return adj
 }

@@ -64,9 +64,11 @@ func postorder(n int, adj [][]int, perm, inv []int) []int {
 
 // lowerStructure returns struct(L_j) = {i > j : l_ij ≠ 0} for every column
 // of the symbolic Cholesky factor of the permuted pattern (inv[orig] =
-// pivot position), each sorted ascending, stored in one backing array:
+// pivot position), each sorted ascending:
 // struct(L_j) = {i > j : a_ij ≠ 0} ∪ ⋃_{children c} struct(L_c) \ {j}.
-func lowerStructure(n int, adj [][]int, perm, inv []int) [][]int {
+// The columns are consecutive in one backing array, also returned: it is
+// the row-index array of L in compressed-column form.
+func lowerStructure(n int, adj [][]int, perm, inv []int) ([][]int, []int) {
 	lstruct := make([][]int, n)
 	mark := make([]int, n)
 	for i := range mark {
@@ -106,7 +108,7 @@ func lowerStructure(n int, adj [][]int, perm, inv []int) [][]int {
 			head[p] = j
 		}
 	}
-	return lstruct
+	return lstruct, buf
 }
 
 // supernodes partitions the columns into fundamental supernodes: runs of
