@@ -7,35 +7,91 @@ import (
 )
 
 // asmSupported reports whether every instruction of p has an AVX2/FMA
-// lowering in GenerateAsm (arithmetic only: no calls, comparisons or
-// selects yet).
+// lowering in generateAsm: arithmetic, square roots, exp, log, sin, cos,
+// pow, abs, floor, ceil, comparisons, logic and selects. (Not yet: tan,
+// the inverse and hyperbolic functions, log1p, cbrt, sign, min, max.)
 func asmSupported(p *Program) bool {
 	for _, in := range p.Code {
-		switch in.Op {
-		case OpAdd, OpSub, OpMul, OpDiv, OpNeg, OpFMA, OpSqrt, OpStore:
-		default:
+		if !asmBasic(in.Op) && !asmExtended(in.Op) {
 			return false
 		}
 	}
 	return true
 }
 
+func asmBasic(op Opcode) bool {
+	switch op {
+	case OpAdd, OpSub, OpMul, OpDiv, OpNeg, OpFMA, OpSqrt, OpStore:
+		return true
+	}
+	return false
+}
+
+// asmExtended are the opcodes that need the scratch registers Y8–Y12
+// (and, for the vector math, the constant table).
+func asmExtended(op Opcode) bool {
+	switch op {
+	case OpExp, OpLog, OpSin, OpCos, OpPow, OpAbs, OpFloor, OpCeil,
+		OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr, OpNot, OpSelect:
+		return true
+	}
+	return false
+}
+
+// asmVMath reports whether the opcode is computed by the vector math of
+// vmath_asm.go, whose scalar twins (not the math package) the Go lane
+// code must then call to give the same bits.
+func asmVMath(op Opcode) bool {
+	switch op {
+	case OpExp, OpLog, OpSin, OpCos, OpPow:
+		return true
+	}
+	return false
+}
+
+// usesVMath reports whether p has an instruction computed by the vector
+// math.
+func usesVMath(p *Program) bool {
+	for _, in := range p.Code {
+		if asmVMath(in.Op) {
+			return true
+		}
+	}
+	return false
+}
+
 // asmRegs is the number of YMM registers given to values; Y13, Y14 and
 // Y15 are scratch for operands that live in memory and for results.
-const asmRegs = 13
+// Programs with extended opcodes get asmRegsExt: Y8 collects the lanes
+// whose vector-math argument is out of range, Y9–Y12 are scratch.
+const (
+	asmRegs    = 13
+	asmRegsExt = 8
+)
 
 // generateAsm returns Go assembly (amd64, AVX2+FMA) for a batched kernel
 //
-//	func name(du, u, p, c *float64, t float64, lanes, blocks int)
+//	func name(du, u, p, c *float64, t float64, lanes, blocks int) int
 //
 // that evaluates prog on 4 lanes per instruction for blocks blocks of
 // lanes laid out per variable (u[i*lanes+l]), parameters shared by all
 // lanes and constants c (prog.Consts followed by -0.0, for negation).
 // Values get YMM registers by a linear scan; when none is free a value is
-// spilled to a 32-byte stack slot for its whole life.
+// spilled to a 32-byte stack slot for its whole life. It returns the
+// number of blocks done: it stops after a block in which a vector-math
+// argument was out of range (that block's outputs are then to be
+// recomputed by the caller with the scalar twins).
 func generateAsm(prog *Program, name string) []byte {
 	var b bytes.Buffer
 	tb := prog.TempBase()
+	ext := false
+	for _, in := range prog.Code {
+		ext = ext || asmExtended(in.Op)
+	}
+	nRegs := asmRegs
+	if ext {
+		nRegs = asmRegsExt
+	}
 	last := make([]int, prog.NumValues)
 	for i, in := range prog.Code {
 		args := [3]int32{in.A, in.B, in.C}
@@ -49,7 +105,7 @@ func generateAsm(prog *Program, name string) []byte {
 	}
 	locs := make([]loc, prog.NumValues)
 	var free []int
-	for r := asmRegs - 1; r >= 0; r-- {
+	for r := nRegs - 1; r >= 0; r-- {
 		free = append(free, r)
 	}
 	var freeSlots []int
@@ -108,7 +164,7 @@ func generateAsm(prog *Program, name string) []byte {
 			// Operands live in registers or are loaded into the scratch
 			// registers Y15 (c), Y14 (a) and Y13 (b).
 			var c string
-			if in.Op == OpFMA {
+			if in.Op.Arity() == 3 {
 				c = operand(in.C, 15)
 			}
 			a := operand(in.A, 14)
@@ -177,6 +233,8 @@ func generateAsm(prog *Program, name string) []byte {
 					}
 					fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, %s\n", bb, a, dst)
 				}
+			default:
+				emitAsmExtended(&body, in.Op, a, bb, c, dst)
 			}
 			if locs[in.Dst].reg < 0 {
 				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", 32*locs[in.Dst].spill)
@@ -184,12 +242,86 @@ func generateAsm(prog *Program, name string) []byte {
 		}
 	}
 	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
-	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int)\n", name)
-	fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $%d-56\n", name, 32*nSlots)
+	if ext {
+		vmConstData(&b)
+	}
+	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int) int\n", name)
+	// NOSPLIT frames are limited to a few hundred bytes; a larger one
+	// takes the ordinary stack check.
+	flags := "NOSPLIT"
+	if 32*nSlots > 512 {
+		flags = "0"
+	}
+	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, flags, 32*nSlots)
 	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
 	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
 	b.WriteString("loop:\n")
+	if ext {
+		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
+	}
 	b.Write(body.Bytes())
-	b.WriteString("\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ loop\ndone:\n\tVZEROUPPER\n\tRET\n")
+	if ext {
+		// A lane out of range: report this block as not done.
+		b.WriteString("\tVMOVMSKPD Y8, AX\n\tTESTQ AX, AX\n\tJNZ done\n")
+	}
+	b.WriteString("\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ loop\ndone:\n")
+	b.WriteString("\tMOVQ blocks+48(FP), AX\n\tSUBQ R9, AX\n\tMOVQ AX, ret+56(FP)\n\tVZEROUPPER\n\tRET\n")
 	return b.Bytes()
+}
+
+// emitAsmExtended writes dst = op(a, b, c) for the extended opcodes.
+// Comparisons give 1.0 or 0.0 (mask AND 1.0); a condition is true when it
+// is not zero (NaN included, as in Go's c != 0). dst may be any operand's
+// register: every sequence reads its operands before writing dst.
+func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string) {
+	as := asmWriter{w}
+	cmp := func(pred int) {
+		as.f("VCMPPD $0x%02x, %s, %s, Y9", pred, b, a)
+		as.f("VANDPD %s, Y9, %s", vc("one"), dst)
+	}
+	switch op {
+	case OpExp:
+		emitExp(w, a, dst, [3]string{"Y9", "Y10", "Y11"}, "Y8")
+	case OpLog:
+		emitLog(w, a, dst, [4]string{"Y9", "Y10", "Y11", "Y12"}, "Y8")
+	case OpSin, OpCos:
+		emitTrig(w, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8", op == OpCos)
+	case OpPow:
+		emitPow(w, a, b, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y15"}, "Y8")
+	case OpAbs:
+		as.f("VANDPD %s, %s, %s", vc("absmask"), a, dst)
+	case OpFloor:
+		as.f("VROUNDPD $9, %s, %s", a, dst)
+	case OpCeil:
+		as.f("VROUNDPD $10, %s, %s", a, dst)
+	case OpLt:
+		cmp(cmpLT)
+	case OpLe:
+		cmp(cmpLE)
+	case OpGt:
+		cmp(cmpGT)
+	case OpGe:
+		cmp(cmpGE)
+	case OpEq:
+		cmp(cmpEQ)
+	case OpNe:
+		cmp(cmpNEU)
+	case OpAnd, OpOr:
+		as.f("VCMPPD $0x%02x, %s, %s, Y9", cmpNEU, vc("zero"), a)
+		as.f("VCMPPD $0x%02x, %s, %s, Y10", cmpNEU, vc("zero"), b)
+		if op == OpAnd {
+			as.f("VANDPD Y10, Y9, Y9")
+		} else {
+			as.f("VORPD Y10, Y9, Y9")
+		}
+		as.f("VANDPD %s, Y9, %s", vc("one"), dst)
+	case OpNot:
+		as.f("VCMPPD $0x%02x, %s, %s, Y9", cmpEQ, vc("zero"), a)
+		as.f("VANDPD %s, Y9, %s", vc("one"), dst)
+	case OpSelect:
+		as.f("VCMPPD $0x%02x, %s, %s, Y9", cmpNEU, vc("zero"), a)
+		as.f("VBLENDVPD Y9, %s, %s, %s", b, c, dst)
+	default:
+		panic("codegen: no assembly for " + op.String()) // asmSupported admitted it: a bug
+	}
 }

@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"go/token"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // Header is the first line of every file symcalc generates. A file that
@@ -106,6 +108,12 @@ func (g *goGen) batch(m *Model) {
 	} else {
 		fmt.Fprintf(w, "func RHSBatch(du, u, p []float64, t float64, lanes int) {\n\tfor l := 0; l < lanes; l++ {\n\t\trhsLane(du, u, p, t, lanes, l)\n\t}\n}\n\n")
 	}
+	if g.asm && usesVMath(m.RHS) {
+		// The kernel's exp, log, sin, cos and pow are polynomials; the
+		// lane code calls their scalar twins (vmath.go) to round alike.
+		g.override = map[Opcode]string{OpExp: "vexp", OpLog: "vlog", OpSin: "vsin", OpCos: "vcos", OpPow: "vpow"}
+		defer func() { g.override = nil }()
+	}
 	g.function(m.RHS, "rhsLane", "", "du, u, p []float64, t float64, lanes, l int", "du, u, p, t, lanes, l", batch,
 		func(k int) string { return "du[" + strconv.Itoa(k) + "*lanes+l]" }, "")
 }
@@ -134,6 +142,7 @@ type access struct {
 
 type goGen struct {
 	asm      bool
+	override map[Opcode]string // function names replacing goFuncs
 	opts     GoOptions
 	buf      bytes.Buffer
 	usesSync bool
@@ -349,7 +358,7 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 			fmt.Fprintf(w, "\t%s = %s\n", store(int(in.Dst)), name(in.A))
 			continue
 		}
-		fmt.Fprintf(w, "\tr%d := %s\n", in.Dst-tb, goExpr(in, name))
+		fmt.Fprintf(w, "\tr%d := %s\n", in.Dst-tb, goExpr(in, name, g.override))
 		if slot[in.Dst] >= 0 {
 			fmt.Fprintf(w, "\tw[%d] = r%d\n", slot[in.Dst], in.Dst-tb)
 		}
@@ -370,7 +379,7 @@ var goCmp = map[Opcode]string{OpLt: "<", OpLe: "<=", OpGt: ">", OpGe: ">=", OpEq
 // goExpr renders one instruction. Products are wrapped in float64(…),
 // which forbids the compiler from fusing them into a later addition, so
 // the generated code rounds exactly as the tape does on every platform.
-func goExpr(in Instr, name func(int32) string) string {
+func goExpr(in Instr, name func(int32) string, override map[Opcode]string) string {
 	a, b, c := name(in.A), name(in.B), name(in.C)
 	switch in.Op {
 	case OpAdd:
@@ -394,6 +403,9 @@ func goExpr(in Instr, name func(int32) string) string {
 		return "b2f(" + a + " " + s + " " + b + ")"
 	}
 	f := goFuncs[in.Op]
+	if o, ok := override[in.Op]; ok {
+		f = o
+	}
 	switch in.Op.Arity() {
 	case 1:
 		return f + "(" + a + ")"
@@ -477,11 +489,13 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // GenerateGoFiles returns the files of the generated package by name:
-// model.go (see GenerateGo) and, when opts.Asm is set and the RHS uses
-// arithmetic only, model_amd64.s with the AVX2/FMA kernel behind RHSBatch,
-// model_amd64.go with its stub and the CPU check (golang.org/x/sys/cpu),
-// and model_other.go for other architectures and the purego tag, where
-// RHSBatch runs the pure-Go lane loop. Both paths round identically.
+// model.go (see GenerateGo) and, when opts.Asm is set and every opcode of
+// the RHS has an assembly lowering (see asmSupported), model_amd64.s with
+// the AVX2/FMA kernel behind RHSBatch, model_amd64.go with its stub and
+// the CPU check (golang.org/x/sys/cpu), and model_other.go for other
+// architectures and the purego tag, where RHSBatch runs the pure-Go lane
+// loop; vmath.go holds the scalar twins of the vector exp, log, sin, cos
+// and pow when the RHS uses them. Both paths round identically.
 func GenerateGoFiles(m *Model, opts GoOptions) (map[string][]byte, error) {
 	src, err := GenerateGo(m, opts)
 	if err != nil {
@@ -492,6 +506,9 @@ func GenerateGoFiles(m *Model, opts GoOptions) (map[string][]byte, error) {
 		return files, nil
 	}
 	files["model_amd64.s"] = generateAsm(m.RHS, "rhsKernel")
+	if usesVMath(m.RHS) {
+		files["vmath.go"] = vmathTwinFile(opts.Package)
+	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\npackage %s\n\n", Header, opts.Package)
 	b.WriteString("import (\n\t\"math\"\n\n\t\"golang.org/x/sys/cpu\"\n)\n\n")
@@ -509,9 +526,12 @@ func GenerateGoFiles(m *Model, opts GoOptions) (map[string][]byte, error) {
 //
 // with c = &asmConsts[0]; it applies the same operations in the same
 // order (fused multiply-adds included), so the results are bit-identical.
+// It returns the number of blocks of 4 lanes done: it stops after a
+// block where an argument of exp, log, sin, cos or pow is outside the
+// range of its polynomial, and that block is redone in Go.
 //
 //go:noescape
-func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int)
+func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int) int
 
 // BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.
 func BatchUsesAsm() bool { return useAVX2 }
@@ -527,8 +547,19 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	if NumParams > 0 {
 		pp = &p[0]
 	}
-	rhsKernel(&du[0], &u[0], pp, &asmConsts[0], t, lanes, lanes/4)
-	return lanes / 4 * 4
+	nb := lanes / 4
+	for b := 0; b < nb; {
+		b += rhsKernel(&du[4*b], &u[4*b], pp, &asmConsts[0], t, lanes, nb-b)
+		if b < nb {
+			// An argument out of the vector range: these 4 lanes in Go,
+			// where the twins call the math package for it.
+			for l := 4 * b; l < 4*b+4; l++ {
+				rhsLane(du, u, p, t, lanes, l)
+			}
+			b++
+		}
+	}
+	return nb * 4
 }
 `)
 	files["model_amd64.go"] = b.Bytes()
@@ -538,4 +569,15 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	o.WriteString("// BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.\nfunc BatchUsesAsm() bool { return false }\n")
 	files["model_other.go"] = o.Bytes()
 	return files, nil
+}
+
+//go:embed vmath_twin.go
+var vmathTwinSource string
+
+// vmathTwinFile returns vmath_twin.go as a file of package pkg: the
+// scalar twins that generated lane code calls.
+func vmathTwinFile(pkg string) []byte {
+	const imp = "import \"math\"\n"
+	body := vmathTwinSource[strings.Index(vmathTwinSource, imp)+len(imp):]
+	return []byte(Header + "\n\npackage " + pkg + "\n\n" + imp + body)
 }

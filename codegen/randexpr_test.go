@@ -28,6 +28,7 @@ type genExpr struct {
 // (log and sqrt of positive arguments, no division by zero).
 type exprGen struct {
 	arith  bool // only + - * / integer powers and square roots
+	kernel bool // only what the assembly kernel lowers (see asmSupported)
 	r      *rand.Rand
 	leaves []genExpr
 	pool   []genExpr
@@ -71,6 +72,12 @@ func (g *exprGen) gen(depth int) genExpr {
 	n := 17
 	if g.arith {
 		n = 11
+	}
+	if g.kernel {
+		if k := g.r.IntN(20); k >= 15 {
+			return g.kernelOp(a, depth)
+		}
+		n = 15
 	}
 	switch g.r.IntN(n) {
 	case 0, 1, 2:
@@ -119,6 +126,65 @@ func (g *exprGen) gen(depth int) genExpr {
 	}
 	g.pool = append(g.pool, e)
 	return e
+}
+
+// kernelOp builds the operations only the kernel mode draws: pow with a
+// non-integer (or any) exponent, abs, floor, ceil, every comparison and
+// selects on conditions combined with && || !.
+func (g *exprGen) kernelOp(a genExpr, depth int) genExpr {
+	var e genExpr
+	switch g.r.IntN(4) {
+	case 0:
+		b := g.gen(depth - 1)
+		d := symbolic.Add(symbolic.Mul(a.sym, a.sym), symbolic.RatExpr(1, 2))
+		e = genExpr{"((" + a.src + " * " + a.src + " + 0.5) ** " + b.src + ")", symbolic.Pow(d, b.sym)}
+	case 1:
+		switch g.r.IntN(3) {
+		case 0:
+			e = genExpr{"abs(" + a.src + ")", symbolic.Abs(a.sym)}
+		case 1:
+			e = genExpr{"floor(" + a.src + ")", symbolic.Floor(a.sym)}
+		default:
+			e = genExpr{"ceil(" + a.src + ")", symbolic.Ceil(a.sym)}
+		}
+	default:
+		cond := g.cond(depth - 1)
+		b, c := g.gen(depth-1), g.gen(depth-1)
+		e = genExpr{"(" + cond.src + " ? " + b.src + " : " + c.src + ")", symbolic.IfElse(cond.sym, b.sym, c.sym)}
+	}
+	g.pool = append(g.pool, e)
+	return e
+}
+
+// cond builds a random condition: a comparison, or two combined by && or
+// ||, or a negation.
+func (g *exprGen) cond(depth int) genExpr {
+	cmp := func() genExpr {
+		a, b := g.gen(depth), g.gen(depth)
+		ops := []struct {
+			src string
+			f   func(a, b *symbolic.Expr) *symbolic.Expr
+		}{{"<", symbolic.Lt}, {"<=", symbolic.Le}, {">", symbolic.Gt}, {">=", symbolic.Ge}, {"==", symbolic.Eq}, {"!=", symbolic.Ne}}
+		o := ops[g.r.IntN(len(ops))]
+		if o.src == "==" || o.src == "!=" {
+			// Equality of random reals is rarely true: compare floors.
+			a = genExpr{"floor(" + a.src + ")", symbolic.Floor(a.sym)}
+			b = genExpr{"floor(" + b.src + ")", symbolic.Floor(b.sym)}
+		}
+		return genExpr{"(" + a.src + " " + o.src + " " + b.src + ")", o.f(a.sym, b.sym)}
+	}
+	switch g.r.IntN(4) {
+	case 0:
+		x, y := cmp(), cmp()
+		return genExpr{"(" + x.src + " && " + y.src + ")", symbolic.And(x.sym, y.sym)}
+	case 1:
+		x, y := cmp(), cmp()
+		return genExpr{"(" + x.src + " || " + y.src + ")", symbolic.Or(x.sym, y.sym)}
+	case 2:
+		x := cmp()
+		return genExpr{"(!" + x.src + ")", symbolic.Not(x.sym)}
+	}
+	return cmp()
 }
 
 // oracleEnv is the expr-lang environment: variables and math functions.

@@ -92,11 +92,11 @@ func vmInputs(seed uint64, n int) []float64 {
 }
 
 type vmFunc struct {
-	name   string
-	vec    func(dst, x []float64)
-	twin   func(float64) float64
-	ref    func(float64) float64
-	maxULP float64 // the target of issue 6
+	name    string
+	vec     func(dst, x []float64)
+	twin    func(float64) float64
+	ref     func(float64) float64
+	maxULP  float64 // the target of issue 6
 	inRange func(float64) bool
 }
 
