@@ -51,6 +51,18 @@ func TestGeneratedMatchesTape(t *testing.T) {
 	bt.RHS()(wb, u0, p, 2.0)
 	bruss32.RHS(gb, u0, p, 2.0)
 	require.Equal(t, wb, gb, "bruss32 RHS: regenerate with go test -run TestRegenerate -regen")
+
+	// The batched RHS (the AVX2 kernel with its ifelse where the CPU has
+	// it) against the batched tape, bit for bit, before and after the
+	// forcing switches on at t = 1.1.
+	const bl = 7
+	ub := perVariable(u0, bl)
+	for _, tt := range []float64{0.5, 2.0} {
+		wb, gb := make([]float64, len(ub)), make([]float64, len(ub))
+		require.NoError(t, bt.RHSTape.NewBatchEvaluator(0).Eval(wb, ub, p, tt, bl))
+		bruss32.RHSBatch(gb, ub, p, tt, bl)
+		require.Equal(t, wb, gb, "bruss32 RHSBatch at t=%v (assembly: %v)", tt, bruss32.BatchUsesAsm())
+	}
 }
 
 func net20Point() []float64 {

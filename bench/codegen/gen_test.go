@@ -30,7 +30,7 @@ func TestRegenerate(t *testing.T) {
 		m   *codegen.Model
 		opt codegen.GoOptions
 	}{
-		{"bruss32", bm, codegen.GoOptions{Package: "bruss32", Source: "examples/brusselator2d.eq", NoDense: true}},
+		{"bruss32", bm, codegen.GoOptions{Package: "bruss32", Source: "examples/brusselator2d.eq", NoDense: true, Asm: true}},
 		{"net20", nm, codegen.GoOptions{Package: "net20", Source: "peers/network20.txt", Asm: true}},
 	} {
 		files, err := codegen.GenerateGoFiles(g.m, g.opt)

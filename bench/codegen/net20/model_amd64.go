@@ -24,9 +24,12 @@ var asmConsts = [...]float64{(-0.3287372927459971), (-452.300417188789), (-244.9
 //
 // with c = &asmConsts[0]; it applies the same operations in the same
 // order (fused multiply-adds included), so the results are bit-identical.
+// It returns the number of blocks of 4 lanes done: it stops after a
+// block where an argument of exp, log, sin, cos or pow is outside the
+// range of its polynomial, and that block is redone in Go.
 //
 //go:noescape
-func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int)
+func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int) int
 
 // BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.
 func BatchUsesAsm() bool { return useAVX2 }
@@ -42,6 +45,17 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	if NumParams > 0 {
 		pp = &p[0]
 	}
-	rhsKernel(&du[0], &u[0], pp, &asmConsts[0], t, lanes, lanes/4)
-	return lanes / 4 * 4
+	nb := lanes / 4
+	for b := 0; b < nb; {
+		b += rhsKernel(&du[4*b], &u[4*b], pp, &asmConsts[0], t, lanes, nb-b)
+		if b < nb {
+			// An argument out of the vector range: these 4 lanes in Go,
+			// where the twins call the math package for it.
+			for l := 4 * b; l < 4*b+4; l++ {
+				rhsLane(du, u, p, t, lanes, l)
+			}
+			b++
+		}
+	}
+	return nb * 4
 }

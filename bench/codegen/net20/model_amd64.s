@@ -4,8 +4,8 @@
 
 #include "textflag.h"
 
-// func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int)
-TEXT ·rhsKernel(SB), NOSPLIT, $544-56
+// func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int) int
+TEXT ·rhsKernel(SB), 0, $544-64
 	MOVQ du+0(FP), DI
 	MOVQ u+8(FP), SI
 	MOVQ p+16(FP), DX
@@ -551,5 +551,8 @@ loop:
 	DECQ R9
 	JNZ loop
 done:
+	MOVQ blocks+48(FP), AX
+	SUBQ R9, AX
+	MOVQ AX, ret+56(FP)
 	VZEROUPPER
 	RET
