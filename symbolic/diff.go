@@ -17,10 +17,36 @@ func Diff(e, x *Expr) *Expr {
 	return d.diff(e)
 }
 
+// DiffContext is Diff that ctx can cancel: it returns ctx's error if ctx
+// is done before the derivative is complete. Differentiating a term of
+// millions of nodes (an expanded polynomial, a large network's rate law)
+// takes long enough to want that.
+func DiffContext(ctx context.Context, e, x *Expr) (r *Expr, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d := differ{x: x, memo: map[*Expr]*Expr{}, ctx: ctx}
+	defer func() {
+		if p := recover(); p != nil {
+			stop, ok := p.(diffStop)
+			if !ok {
+				panic(p)
+			}
+			r, err = nil, stop.err
+		}
+	}()
+	return d.diff(e), nil
+}
+
+// diffStop carries a cancellation out of the recursion of DiffContext.
+type diffStop struct{ err error }
+
 type differ struct {
-	x    *Expr
-	memo map[*Expr]*Expr
-	has  map[*Expr]bool
+	x     *Expr
+	memo  map[*Expr]*Expr
+	has   map[*Expr]bool
+	ctx   context.Context // nil: not cancellable
+	steps int
 }
 
 // contains reports whether x occurs in e, memoised across the differentiation.
@@ -65,6 +91,11 @@ func (d *differ) diff(e *Expr) *Expr {
 	}
 	if r, ok := d.memo[e]; ok {
 		return r
+	}
+	if d.ctx != nil {
+		if d.steps++; d.steps%1024 == 0 && d.ctx.Err() != nil {
+			panic(diffStop{d.ctx.Err()})
+		}
 	}
 	var r *Expr
 	switch e.kind {
@@ -239,18 +270,38 @@ type SparseJacobian struct {
 // each term only with respect to the variables it contains, and the
 // derivative of a term shared by several rows (a reaction rate in a
 // network) is computed once.
-func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (*SparseJacobian, error) {
+func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (sj *SparseJacobian, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			stop, ok := p.(diffStop)
+			if !ok {
+				panic(p)
+			}
+			sj, err = nil, stop.err
+		}
+	}()
 	vs := newVarSets(xs)
 	pat := vs.pattern(fs)
-	sj := &SparseJacobian{Pattern: pat, Values: make([]*Expr, len(pat.ColIdx))}
+	sj = &SparseJacobian{Pattern: pat, Values: make([]*Expr, len(pat.ColIdx))}
 	type key struct{ t, x *Expr }
 	memo := map[key]*Expr{}
+	// One differ per variable keeps the memo of shared subterms (and the
+	// cancellation check) across the rows.
+	differs := map[*Expr]*differ{}
+	diff := func(t, x *Expr) *Expr {
+		d := differs[x]
+		if d == nil {
+			d = &differ{x: x, memo: map[*Expr]*Expr{}, ctx: ctx}
+			differs[x] = d
+		}
+		return d.diff(t)
+	}
 	diffTerm := func(t, x *Expr) *Expr {
 		k := key{t, x}
 		if d, ok := memo[k]; ok {
 			return d
 		}
-		d := Diff(t, x)
+		d := diff(t, x)
 		memo[k] = d
 		return d
 	}
@@ -262,7 +313,7 @@ func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (*SparseJacobian, err
 		base := pat.RowPtr[i]
 		if f.kind != KAdd || len(cols) < 2 {
 			for k, c := range cols {
-				sj.Values[base+k] = Diff(f, xs[c])
+				sj.Values[base+k] = diff(f, xs[c])
 			}
 			continue
 		}

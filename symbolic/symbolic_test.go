@@ -398,6 +398,46 @@ func TestLargeExpansionIsCanonical(t *testing.T) {
 	assert.Same(t, e, Add(e.Children()...))
 }
 
+// countdownCtx reports cancellation after its Err has been asked n times,
+// so a test can stop a computation in its middle deterministically.
+type countdownCtx struct {
+	context.Context
+	n int
+}
+
+func (c *countdownCtx) Err() error {
+	if c.n--; c.n < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+func TestDiffContext(t *testing.T) {
+	// A derivative with tens of thousands of distinct subterms.
+	big := Mul(Expand(Pow(Add(One(), x, y, z), IntExpr(30))), Sin(Mul(x, y)))
+	want := Diff(big, x)
+	got, err := DiffContext(context.Background(), big, x)
+	require.NoError(t, err)
+	assert.Same(t, want, got)
+
+	got, err = DiffContext(&countdownCtx{context.Background(), 3}, big, x)
+	assert.ErrorIs(t, err, context.Canceled, "cancelled in the middle")
+	assert.Nil(t, got)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = DiffContext(ctx, big, x)
+	assert.ErrorIs(t, err, context.Canceled, "cancelled before it starts")
+
+	// A Jacobian of one huge row stops inside the row, not only between rows.
+	sj, err := SparseJacobianOf(&countdownCtx{context.Background(), 2}, []*Expr{Sin(big)}, []*Expr{x, y, z})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, sj)
+	sj, err = SparseJacobianOf(context.Background(), []*Expr{Sin(big)}, []*Expr{x, y, z})
+	require.NoError(t, err)
+	assert.Same(t, Diff(Sin(big), y), sj.Values[1])
+}
+
 func TestExpandCancellation(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
