@@ -38,7 +38,8 @@ type ETDRK4 struct {
 	// case): the same numbers as float64, for half the multiplications.
 	realL                      bool
 	re, re2, rq, rf1, rf2, rf3 []float64
-	rq2, rqm, r2f2             []float64 // 2Q, −Q, 2f2: the stage weights as fft.Combine takes them
+	// The weights as fft.Combine takes them: E, E2, Q, 2Q, −Q, f1, 2f2, f3.
+	dE, dE2, dQ, dQ2, dQm, dF1, d2F2, dF3 fft.Diagonal
 	// NEvals counts evaluations of N.
 	NEvals int
 }
@@ -115,10 +116,15 @@ func NewETDRK4(L []complex128, N Nonlinear, dt float64) (*ETDRK4, error) {
 			return out
 		}
 		e.re, e.re2, e.rq, e.rf1, e.rf2, e.rf3 = re(e.e), re(e.e2), re(e.q), re(e.f1), re(e.f2), re(e.f3)
-		e.rq2, e.rqm, e.r2f2 = make([]float64, n), make([]float64, n), make([]float64, n)
-		for i := range e.rq {
-			e.rq2[i], e.rqm[i], e.r2f2[i] = 2*e.rq[i], -e.rq[i], 2*e.rf2[i]
+		scaled := func(s float64, a []float64) fft.Diagonal {
+			b := make([]float64, len(a))
+			for i, v := range a {
+				b[i] = s * v
+			}
+			return fft.NewDiagonal(b)
 		}
+		e.dE, e.dE2, e.dQ, e.dF1, e.dF3 = fft.NewDiagonal(e.re), fft.NewDiagonal(e.re2), fft.NewDiagonal(e.rq), fft.NewDiagonal(e.rf1), fft.NewDiagonal(e.rf3)
+		e.dQ2, e.dQm, e.d2F2 = scaled(2, e.rq), scaled(-1, e.rq), scaled(2, e.rf2)
 	}
 	return e, nil
 }
@@ -134,14 +140,14 @@ func (e *ETDRK4) stepReal(v []complex128, t float64) {
 	nv, na, nb, nc := e.nv[:n], e.na[:n], e.nb[:n], e.nc[:n]
 	a, b, c := e.a[:n], e.b[:n], e.c[:n]
 	e.nl(nv, v, t)
-	fft.Combine(a, fft.Term{A: e.re2, X: v}, fft.Term{A: e.rq, X: nv})
+	fft.Combine(a, fft.Term{A: e.dE2, X: v}, fft.Term{A: e.dQ, X: nv})
 	e.nl(na, a, t+h/2)
-	fft.Combine(b, fft.Term{A: e.re2, X: v}, fft.Term{A: e.rq, X: na})
+	fft.Combine(b, fft.Term{A: e.dE2, X: v}, fft.Term{A: e.dQ, X: na})
 	e.nl(nb, b, t+h/2)
-	fft.Combine(c, fft.Term{A: e.re2, X: a}, fft.Term{A: e.rq2, X: nb}, fft.Term{A: e.rqm, X: nv})
+	fft.Combine(c, fft.Term{A: e.dE2, X: a}, fft.Term{A: e.dQ2, X: nb}, fft.Term{A: e.dQm, X: nv})
 	e.nl(nc, c, t+h)
-	fft.Combine(v, fft.Term{A: e.re, X: v}, fft.Term{A: e.rf1, X: nv}, fft.Term{A: e.r2f2, X: na},
-		fft.Term{A: e.r2f2, X: nb}, fft.Term{A: e.rf3, X: nc})
+	fft.Combine(v, fft.Term{A: e.dE, X: v}, fft.Term{A: e.dF1, X: nv}, fft.Term{A: e.d2F2, X: na},
+		fft.Term{A: e.d2F2, X: nb}, fft.Term{A: e.dF3, X: nc})
 	e.NEvals += 4
 }
 
@@ -322,10 +328,11 @@ func Semilinear1D(g *Periodic1D, linear []float64, a float64) ([]complex128, Non
 		half[j] = 0.5 * a * imag(d)
 	}
 	u := make([]float64, g.n)
+	halfD := fft.NewDiagonal(half)
 	N := func(dst, v []complex128, _ float64) {
 		if g.rfft != nil {
 			// Inverse, square, forward and the i·half multiply in one call.
-			g.rfft.SquareDerivative(dst, v, half)
+			g.rfft.SquareDerivative(dst, v, halfD)
 			return
 		}
 		g.Inverse(u, v)

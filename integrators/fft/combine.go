@@ -2,10 +2,35 @@ package fft
 
 import "fmt"
 
-// Term is one product A⊙X of a Combine: a real diagonal operator (or
-// coefficient vector) A applied to a complex spectrum X.
+// Diagonal is a real diagonal operator on spectra, one real factor per
+// coefficient (the ETDRK4 weights e^{hL}, Q, f1…f3 of a real L, or the
+// symbol of a derivative without its i). It is stored with each factor
+// twice, once for the real and once for the imaginary part, which is how
+// the SIMD kernels read it without shuffling: build it once, use it every
+// step.
+type Diagonal struct {
+	d []float64 // d[2k] = d[2k+1] = a_k
+}
+
+// NewDiagonal copies the factors a into a Diagonal.
+func NewDiagonal(a []float64) Diagonal {
+	d := make([]float64, 2*len(a))
+	for k, v := range a {
+		d[2*k], d[2*k+1] = v, v
+	}
+	return Diagonal{d: d}
+}
+
+// Len is the number of factors.
+func (d Diagonal) Len() int { return len(d.d) / 2 }
+
+// At is the k-th factor.
+func (d Diagonal) At(k int) float64 { return d.d[2*k] }
+
+// Term is one product A⊙X of a Combine: a real diagonal operator A applied
+// to a complex spectrum X.
 type Term struct {
-	A []float64
+	A Diagonal
 	X []complex128
 }
 
@@ -26,11 +51,11 @@ func Combine(dst []complex128, terms ...Term) {
 	}
 	var tab [maxTerms]termPtr
 	for i, t := range terms {
-		if len(t.A) < n || len(t.X) < n {
-			panic(fmt.Sprintf("fft: Combine term %d has lengths %d and %d, shorter than dst (%d)", i, len(t.A), len(t.X), n))
+		if t.A.Len() < n || len(t.X) < n {
+			panic(fmt.Sprintf("fft: Combine term %d has lengths %d and %d, shorter than dst (%d)", i, t.A.Len(), len(t.X), n))
 		}
 		if n > 0 {
-			tab[i] = termPtr{x: &t.X[0], a: &t.A[0]}
+			tab[i] = termPtr{x: &t.X[0], a: &t.A.d[0]}
 		}
 	}
 	done := combine(dst, tab[:len(terms)])
@@ -48,7 +73,7 @@ func combineGo(dst []complex128, terms []Term, off int) {
 	for k := range dst {
 		var re, im float64
 		for _, t := range terms {
-			a, x := t.A[off+k], t.X[off+k]
+			a, x := t.A.d[2*(off+k)], t.X[off+k]
 			re += a * real(x)
 			im += a * imag(x)
 		}

@@ -51,7 +51,7 @@ func ExampleReal_SquareDerivative() {
 	}
 	g[n/2] = 0 // odd derivative: Nyquist mode zeroed
 	d := make([]complex128, n/2+1)
-	r.SquareDerivative(d, c, g)
+	r.SquareDerivative(d, c, fft.NewDiagonal(g))
 	re := math.Round(real(d[2])*1e9)/1e9 + 0 // + 0 turns −0 into 0
 	fmt.Printf("k=2: %.3f%+.3fi\n", re, imag(d[2]))
 	// Output:
@@ -64,7 +64,7 @@ func ExampleCombine() {
 	w := []complex128{1, 1, 1}
 	e := []float64{0.5, 0.5, 0.5}
 	q := []float64{1, 2, 3}
-	fft.Combine(v, fft.Term{A: e, X: v}, fft.Term{A: q, X: w})
+	fft.Combine(v, fft.Term{A: fft.NewDiagonal(e), X: v}, fft.Term{A: fft.NewDiagonal(q), X: w})
 	fmt.Println(v)
 	// Output:
 	// [(1.5+0i) (2+0.5i) (4+0i)]

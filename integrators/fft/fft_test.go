@@ -171,7 +171,7 @@ func TestSquareAgainstNaiveDFT(t *testing.T) {
 			for k := range want {
 				want[k] *= complex(0, g[k])
 			}
-			r.SquareDerivative(got, c, g)
+			r.SquareDerivative(got, c, NewDiagonal(g))
 			assert.Less(t, relErr(got, want), tol, "square derivative n=%d", n)
 		}
 	})
@@ -281,7 +281,9 @@ func TestBadLength(t *testing.T) {
 	assert.Panics(t, func() { r.Forward(make([]complex128, 4), make([]float64, 8)) })
 	assert.Panics(t, func() { r.Inverse(make([]float64, 7), make([]complex128, 5)) })
 	assert.Panics(t, func() { r.SquareInSpectrum(make([]complex128, 5), make([]complex128, 4)) })
-	assert.Panics(t, func() { r.SquareDerivative(make([]complex128, 5), make([]complex128, 5), make([]float64, 4)) })
+	assert.Panics(t, func() {
+		r.SquareDerivative(make([]complex128, 5), make([]complex128, 5), NewDiagonal(make([]float64, 4)))
+	})
 }
 
 // guarded returns a slice of length k inside NaN guard cells, and a check
@@ -319,7 +321,7 @@ func TestKernelsGuardCells(t *testing.T) {
 			g := randReal(rng, n/2+1)
 			for _, op := range []func(){
 				func() { r.SquareInSpectrum(d, c) },
-				func() { r.SquareDerivative(d, c, g) },
+				func() { r.SquareDerivative(d, c, NewDiagonal(g)) },
 				func() { r.Forward(d, randReal(rng, n)) },
 			} {
 				for k := range d {
@@ -345,16 +347,16 @@ func TestCombine(t *testing.T) {
 			for nt := 1; nt <= maxTerms; nt++ {
 				terms := make([]Term, nt)
 				for i := range terms {
-					terms[i] = Term{A: make([]float64, n+1), X: make([]complex128, n+1)}
+					a := randReal(rng, n+1)
+					terms[i] = Term{A: NewDiagonal(a), X: make([]complex128, n+1)}
 					for k := 0; k <= n; k++ {
-						terms[i].A[k] = rng.NormFloat64()
 						terms[i].X[k] = complex(rng.NormFloat64(), rng.NormFloat64())
 					}
 				}
 				want := make([]complex128, n)
 				for k := range want {
 					for _, tm := range terms {
-						want[k] += complex(tm.A[k], 0) * tm.X[k]
+						want[k] += complex(tm.A.At(k), 0) * tm.X[k]
 					}
 				}
 				// A guard cell after dst must survive.
@@ -376,7 +378,7 @@ func TestCombine(t *testing.T) {
 		}
 		assert.Panics(t, func() { Combine(make([]complex128, 4)) })
 		assert.Panics(t, func() {
-			Combine(make([]complex128, 4), Term{A: make([]float64, 3), X: make([]complex128, 4)})
+			Combine(make([]complex128, 4), Term{A: NewDiagonal(make([]float64, 3)), X: make([]complex128, 4)})
 		})
 	})
 }
@@ -388,9 +390,9 @@ func TestNoAllocations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
 	c := randSpectrum(rng, n)
 	d := make([]complex128, n/2+1)
-	g := make([]float64, n/2+1)
+	g := NewDiagonal(make([]float64, n/2+1))
 	x := make([]float64, n)
-	e := make([]float64, n/2+1)
+	e := NewDiagonal(make([]float64, n/2+1))
 	allocs := testing.AllocsPerRun(20, func() {
 		r.SquareDerivative(d, c, g)
 		r.SquareInSpectrum(d, c)
@@ -401,7 +403,7 @@ func TestNoAllocations(t *testing.T) {
 	assert.Zero(t, allocs)
 }
 
-func benchReal(b *testing.B, name string, f func(r *Real, c, d []complex128, x, g []float64)) {
+func benchReal(b *testing.B, name string, f func(r *Real, c, d []complex128, x []float64, g Diagonal)) {
 	for _, n := range []int{256, 1024, 4096} {
 		b.Run(fmt.Sprintf("%s/n=%d", name, n), func(b *testing.B) {
 			r, _ := NewReal(n)
@@ -409,7 +411,7 @@ func benchReal(b *testing.B, name string, f func(r *Real, c, d []complex128, x, 
 			c := randSpectrum(rng, n)
 			d := make([]complex128, n/2+1)
 			x := randReal(rng, n)
-			g := make([]float64, n/2+1)
+			g := NewDiagonal(make([]float64, n/2+1))
 			for b.Loop() {
 				f(r, c, d, x, g)
 			}
@@ -418,9 +420,9 @@ func benchReal(b *testing.B, name string, f func(r *Real, c, d []complex128, x, 
 }
 
 func BenchmarkReal(b *testing.B) {
-	benchReal(b, "Forward", func(r *Real, c, d []complex128, x, g []float64) { r.Forward(d, x) })
-	benchReal(b, "Inverse", func(r *Real, c, d []complex128, x, g []float64) { r.Inverse(x, c) })
-	benchReal(b, "SquareDerivative", func(r *Real, c, d []complex128, x, g []float64) { r.SquareDerivative(d, c, g) })
+	benchReal(b, "Forward", func(r *Real, c, d []complex128, x []float64, g Diagonal) { r.Forward(d, x) })
+	benchReal(b, "Inverse", func(r *Real, c, d []complex128, x []float64, g Diagonal) { r.Inverse(x, c) })
+	benchReal(b, "SquareDerivative", func(r *Real, c, d []complex128, x []float64, g Diagonal) { r.SquareDerivative(d, c, g) })
 }
 
 func BenchmarkGonumForward1024(b *testing.B) {
@@ -435,7 +437,7 @@ func BenchmarkGonumForward1024(b *testing.B) {
 func BenchmarkCombine513x5(b *testing.B) {
 	const n = 513
 	d := make([]complex128, n)
-	a := make([]float64, n)
+	a := NewDiagonal(make([]float64, n))
 	for b.Loop() {
 		Combine(d, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d})
 	}

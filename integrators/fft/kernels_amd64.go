@@ -109,7 +109,7 @@ func squareStage2(a []complex128, s2 float64) {
 //go:noescape
 func mirrorAVX(dst, src *complex128, m int, tw *float64)
 
-// mirrorIGAVX is mirrorIGGo for m ≥ 4.
+// mirrorIGAVX is mirrorIGGo for m ≥ 4 (gs: a Diagonal's storage).
 //
 //go:noescape
 func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
@@ -132,7 +132,7 @@ func mirrorIG(dst, src []complex128, m int, tw, g []float64) {
 	mirrorIGGo(dst, src, m, tw, g)
 }
 
-// combineAVX is Combine on n elements (a multiple of 4) with nt terms.
+// combineAVX is Combine on n elements (a multiple of 8) with nt terms.
 //
 //go:noescape
 func combineAVX(dst *complex128, n int, terms *termPtr, nt int)
@@ -140,10 +140,11 @@ func combineAVX(dst *complex128, n int, terms *termPtr, nt int)
 // combine does the largest multiple of 4 elements of Combine and returns
 // how many it did.
 func combine(dst []complex128, terms []termPtr) int {
-	n := len(dst) &^ 3
+	n := len(dst) &^ 7
 	if !useAVX || n == 0 {
 		return 0
 	}
 	combineAVX(&dst[0], n, &terms[0], len(terms))
 	return n
 }
+

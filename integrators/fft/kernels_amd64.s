@@ -342,6 +342,7 @@ mirrorloop:
 	RET
 
 // func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
+// gs is a Diagonal's duplicated storage.
 TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), R8
 	MOVQ src+8(FP), SI
@@ -351,8 +352,9 @@ TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	VMOVUPD conjmask<>(SB), Y15
 	VMOVUPD halves<>(SB), Y14
 	VMOVUPD evenmask<>(SB), Y13
-	LEAQ -16(R10)(CX*8), R11  // g + (m−2)·8: g[m−k−1] for k = 1
-	ADDQ $8, R10              // g + 8: g[k] for k = 1
+	LEAQ -32(R10)(CX*8), R11
+	LEAQ (R11)(CX*8), R11     // g pairs m−k−1, m−k for k = 1
+	ADDQ $16, R10             // g pairs k, k+1 for k = 1
 	LEAQ -32(SI)(CX*8), DI
 	LEAQ (DI)(CX*8), DI
 	LEAQ -32(R8)(CX*8), R9
@@ -363,17 +365,13 @@ TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 
 mirrorigloop:
 	MIRROR
-	VBROADCASTF128 (R10), Y6
-	VPERMILPD $12, Y6, Y6     // [g_k, g_k, g_k+1, g_k+1]
-	VBROADCASTF128 (R11), Y7
-	VPERMILPD $3, Y7, Y7      // [g_m−k, g_m−k, g_m−k−1, g_m−k−1]
+	VPERM2F128 $1, Y5, Y5, Y5 // [m−k−1, m−k], the order of memory
 	VPERMILPD $5, Y4, Y4
 	VXORPD  Y13, Y4, Y4
-	VMULPD  Y6, Y4, Y4        // i·g·lo
+	VMULPD  (R10), Y4, Y4     // i·g·lo
 	VPERMILPD $5, Y5, Y5
 	VXORPD  Y13, Y5, Y5
-	VMULPD  Y7, Y5, Y5        // i·g·hi
-	VPERM2F128 $1, Y5, Y5, Y5
+	VMULPD  (R11), Y5, Y5     // i·g·hi
 	VMOVUPD Y4, (R8)
 	VMOVUPD Y5, (R9)
 	ADDQ $32, SI
@@ -381,51 +379,57 @@ mirrorigloop:
 	ADDQ $32, R8
 	SUBQ $32, R9
 	ADDQ $64, BX
-	ADDQ $16, R10
-	SUBQ $16, R11
+	ADDQ $32, R10
+	SUBQ $32, R11
 	DECQ CX
 	JNZ  mirrorigloop
 	VZEROUPPER
 	RET
 
 // func combineAVX(dst *complex128, n int, terms *termPtr, nt int)
-// For each chunk of four elements, accumulate A_t·X_t over the terms
-// (A duplicated per complex lane with VPERMPD), then store.
+// For each chunk of eight elements, accumulate A_t·X_t over the terms
+// (A duplicated per part, so it lines up with X byte for byte), then store.
 TEXT ·combineAVX(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ n+8(FP), CX
 	MOVQ terms+16(FP), SI
 	MOVQ nt+24(FP), DX
-	SHRQ $2, CX
+	SHRQ $3, CX
 	JZ   combdone
-	XORQ R9, R9           // byte offset into the complex arrays
-	XORQ R10, R10         // byte offset into the real arrays
+	XORQ R9, R9           // byte offset, the same into X, A and dst
 
 combchunk:
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
 	MOVQ SI, BX
 	MOVQ DX, R11
 
 combterm:
 	MOVQ 0(BX), AX        // X_t
 	MOVQ 8(BX), R8        // A_t
-	VMOVUPD (R8)(R10*1), Y2
-	VPERMPD $0x50, Y2, Y3 // [a0, a0, a1, a1]
-	VPERMPD $0xFA, Y2, Y4 // [a2, a2, a3, a3]
-	VFMADD231PD (AX)(R9*1), Y3, Y0
-	VFMADD231PD 32(AX)(R9*1), Y4, Y1
+	VMOVUPD (R8)(R9*1), Y2
+	VMOVUPD 32(R8)(R9*1), Y3
+	VMOVUPD 64(R8)(R9*1), Y6
+	VMOVUPD 96(R8)(R9*1), Y7
+	VFMADD231PD (AX)(R9*1), Y2, Y0
+	VFMADD231PD 32(AX)(R9*1), Y3, Y1
+	VFMADD231PD 64(AX)(R9*1), Y6, Y4
+	VFMADD231PD 96(AX)(R9*1), Y7, Y5
 	ADDQ $16, BX
 	DECQ R11
 	JNZ  combterm
 
 	VMOVUPD Y0, (DI)(R9*1)
 	VMOVUPD Y1, 32(DI)(R9*1)
-	ADDQ $64, R9
-	ADDQ $32, R10
+	VMOVUPD Y4, 64(DI)(R9*1)
+	VMOVUPD Y5, 96(DI)(R9*1)
+	ADDQ $128, R9
 	DECQ CX
 	JNZ  combchunk
 
 combdone:
 	VZEROUPPER
 	RET
+
