@@ -202,35 +202,33 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 // its nodes, stays alive while any one of its nodes is referenced.
 //
 // Each shard's table is open addressing with linear probing over 16-byte
-// entries (hash, slab number and slot). It replaced a Go map of weak
-// entries: the map's larger slots and its growth churn doubled the memory
-// the table touched, and on this project's machines fresh memory costs
-// more than the probing.
+// entries: the hash (its low bits, which every entry of a shard shares,
+// replaced by the node's slot in its slab) and the slab's weak pointer.
+// It replaced a Go map of weak entries: the map's larger slots and its
+// growth churn doubled the memory the table touched, and a lookup now
+// touches three cache lines (entry, weak handle, node).
 const (
 	shardCount = 64
 	shardBits  = 6 // log2(shardCount): the shard takes the hash's low bits
 	slabSize   = 8
-	slabShift  = 3 // log2(slabSize)
 	minTable   = 1 << 10
+	keyMask    = ^uint64(shardCount - 1)
 )
 
 type slab [slabSize]Expr
 
-// tabEntry locates an interned node: ref is (slab number << slabShift |
-// slot) + 1, and 0 marks an empty entry.
+// tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
-	hash uint64
-	ref  uint32
+	key uint64 // hash&keyMask | slot in the slab
+	wp  weak.Pointer[slab]
 }
 
 type shard struct {
 	mu    sync.Mutex
 	tab   []tabEntry // power-of-two length
 	used  int        // non-empty entries, live or dead
-	slabs []weak.Pointer[slab]
-	free  []uint32 // slab numbers whose slabs were collected and whose entries are gone
-	cur   *slab    // the slab being filled (held strongly until full)
-	curNo uint32
+	cur   *slab      // the slab being filled (held strongly until full)
+	curWP weak.Pointer[slab]
 	next  int
 	arena []*Expr // backing store for the slices of copied candidates
 }
@@ -246,35 +244,26 @@ func newTable() *[shardCount]shard {
 }
 
 // node returns the node of a table entry, or nil if its slab was collected.
-func (s *shard) node(ref uint32) *Expr {
-	ref--
-	sl := s.slabs[ref>>slabShift].Value()
+func (en tabEntry) node() *Expr {
+	sl := en.wp.Value()
 	if sl == nil {
 		return nil
 	}
-	return &sl[ref&(slabSize-1)]
+	return &sl[en.key&^keyMask]
 }
 
 // slot returns a fresh node slot in the shard's current slab and its
-// table reference. Caller holds s.mu.
-func (s *shard) slot() (*Expr, uint32) {
+// table entry. Caller holds s.mu.
+func (s *shard) slot(hash uint64) (*Expr, tabEntry) {
 	if s.cur == nil || s.next == slabSize {
 		s.cur = new(slab)
-		wp := weak.Make(s.cur)
-		if n := len(s.free); n > 0 {
-			s.curNo = s.free[n-1]
-			s.free = s.free[:n-1]
-			s.slabs[s.curNo] = wp
-		} else {
-			s.curNo = uint32(len(s.slabs))
-			s.slabs = append(s.slabs, wp)
-		}
+		s.curWP = weak.Make(s.cur)
 		s.next = 0
 	}
 	p := &s.cur[s.next]
-	ref := s.curNo<<slabShift | uint32(s.next) + 1
+	en := tabEntry{hash&keyMask | uint64(s.next), s.curWP}
 	s.next++
-	return p, ref
+	return p, en
 }
 
 // copyPtrs copies a candidate's short slice into the shard's arena (long
@@ -303,14 +292,15 @@ func find(e *Expr) (*Expr, *shard, uint64) {
 	s := &table[e.hash&(shardCount-1)]
 	s.mu.Lock()
 	mask := uint64(len(s.tab) - 1)
+	key := e.hash & keyMask
 	i := (e.hash >> shardBits) & mask
 	for {
 		en := s.tab[i]
-		if en.ref == 0 {
+		if en.wp == (weak.Pointer[slab]{}) {
 			return nil, s, i
 		}
-		if en.hash == e.hash {
-			if v := s.node(en.ref); v != nil && structEqual(v, e) {
+		if en.key&keyMask == key {
+			if v := en.node(); v != nil && structEqual(v, e) {
 				s.mu.Unlock()
 				return v, nil, 0
 			}
@@ -319,9 +309,9 @@ func find(e *Expr) (*Expr, *shard, uint64) {
 	}
 }
 
-// add records node p at table index i and unlocks the shard.
-func (s *shard) add(i uint64, hash uint64, ref uint32) {
-	s.tab[i] = tabEntry{hash, ref}
+// add records entry en at table index i and unlocks the shard.
+func (s *shard) add(i uint64, en tabEntry) {
+	s.tab[i] = en
 	s.used++
 	if s.used*4 > len(s.tab)*3 {
 		s.rebuild()
@@ -337,9 +327,9 @@ func intern(e *Expr) *Expr {
 	if v != nil {
 		return v
 	}
-	p, ref := s.slot()
+	p, en := s.slot(e.hash)
 	*p = *e
-	s.add(i, e.hash, ref)
+	s.add(i, en)
 	return p
 }
 
@@ -353,28 +343,27 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 	if v != nil {
 		return v
 	}
-	p, ref := s.slot()
+	p, en := s.slot(e.hash)
 	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
 	p.args = s.copyPtrs(args)
 	p.exps = s.copyPtrs(exps)
-	s.add(i, e.hash, ref)
+	s.add(i, en)
 	return p
 }
 
 // rebuild drops the entries of collected slabs and resizes the table so
 // that it is at most half full. Caller holds s.mu.
 func (s *shard) rebuild() {
-	alive := make([]bool, len(s.slabs))
 	live := 0
-	for no, wp := range s.slabs {
-		if wp.Value() != nil || (s.cur != nil && uint32(no) == s.curNo) {
-			alive[no] = true
+	for k, en := range s.tab {
+		if en.wp == (weak.Pointer[slab]{}) {
+			continue
 		}
-	}
-	for _, en := range s.tab {
-		if en.ref != 0 && alive[(en.ref-1)>>slabShift] {
-			live++
+		if en.wp.Value() == nil {
+			s.tab[k] = tabEntry{}
+			continue
 		}
+		live++
 	}
 	size := minTable
 	for size < 2*live {
@@ -384,23 +373,16 @@ func (s *shard) rebuild() {
 	s.tab = make([]tabEntry, size)
 	mask := uint64(size - 1)
 	for _, en := range old {
-		if en.ref == 0 || !alive[(en.ref-1)>>slabShift] {
+		if en.wp == (weak.Pointer[slab]{}) {
 			continue
 		}
-		i := (en.hash >> shardBits) & mask
-		for s.tab[i].ref != 0 {
+		i := (en.key >> shardBits) & mask
+		for s.tab[i].wp != (weak.Pointer[slab]{}) {
 			i = (i + 1) & mask
 		}
 		s.tab[i] = en
 	}
 	s.used = live
-	s.free = s.free[:0]
-	for no, ok := range alive {
-		if !ok {
-			s.slabs[no] = weak.Pointer[slab]{}
-			s.free = append(s.free, uint32(no))
-		}
-	}
 }
 
 // TableSize returns the number of live entries in the intern table (for
