@@ -237,4 +237,3 @@ func mirrorIGGo(dst, src []complex128, m int, tw, g []float64) {
 		dst[m-k] = complex(gm*imag(hi), gm*real(hi))
 	}
 }
-

@@ -147,4 +147,3 @@ func combine(dst []complex128, terms []termPtr) int {
 	combineAVX(&dst[0], n, &terms[0], len(terms))
 	return n
 }
-
