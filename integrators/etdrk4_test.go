@@ -220,3 +220,86 @@ func TestSemilinear1DModels(t *testing.T) {
 		assert.Less(t, worst, 1e-9, "case %s", c.name)
 	}
 }
+
+// The real-L fast path (fft.Combine sweeps over real weights) and the
+// general complex path take the same step on Kuramoto–Sivashinsky.
+func TestETDRK4RealPathMatchesComplexPath(t *testing.T) {
+	g, err := NewPeriodic1D(1024, 100)
+	require.NoError(t, err)
+	L, N := KuramotoSivashinsky(g)
+	fast, err := NewETDRK4(L, N, 0.025)
+	require.NoError(t, err)
+	general, err := NewETDRK4(L, N, 0.025)
+	require.NoError(t, err)
+	require.True(t, fast.realL)
+	general.realL = false
+	u := make([]float64, 1024)
+	for i := range u {
+		x := 100 * float64(i) / 1024
+		u[i] = -math.Cos(2*math.Pi*x/100) * (1 + math.Sin(-2*math.Pi*x/100))
+	}
+	v := make([]complex128, 513)
+	g.Forward(v, u)
+	w := append([]complex128(nil), v...)
+	for s := 0; s < 400; s++ { // t = 10: the solution has left the initial state
+		require.NoError(t, fast.Step(v, float64(s)*0.025))
+		require.NoError(t, general.Step(w, float64(s)*0.025))
+	}
+	var diff, norm float64
+	for k := range v {
+		diff = math.Max(diff, cmplx.Abs(v[k]-w[k]))
+		norm = math.Max(norm, cmplx.Abs(w[k]))
+	}
+	assert.Less(t, diff/norm, 1e-11, "max difference %.3g of max coefficient %.3g", diff, norm)
+	assert.Equal(t, 1600, fast.NEvals)
+}
+
+// Semilinear1D's fused nonlinear term (fft.SquareDerivative) equals the
+// plain one: inverse transform, square, forward transform, times ½·a·ik
+// with the Nyquist mode zeroed.
+func TestSemilinear1DFusedNonlinearTerm(t *testing.T) {
+	// 256 takes the fused path of the package's own FFT, 96 gonum's.
+	for _, n := range []int{256, 96} {
+		g, err := NewPeriodic1D(n, 22)
+		require.NoError(t, err)
+		_, N := Semilinear1D(g, []float64{0, 0, -1, 0, -1}, -1.5)
+		u := make([]float64, n)
+		for i := range u {
+			x := 22 * float64(i) / float64(n)
+			u[i] = math.Sin(2*math.Pi*x/22) + 0.3*math.Cos(6*math.Pi*x/22) + 0.1
+		}
+		v := make([]complex128, n/2+1)
+		g.Forward(v, u)
+		got := make([]complex128, n/2+1)
+		N(got, v, 0)
+		for i := range u {
+			u[i] *= u[i]
+		}
+		want := make([]complex128, n/2+1)
+		g.Forward(want, u)
+		k := g.Wavenumbers()
+		for j := range want {
+			want[j] *= complex(0, -0.75*k[j])
+		}
+		want[n/2] = 0
+		var worst float64
+		for j := range want {
+			worst = math.Max(worst, cmplx.Abs(got[j]-want[j]))
+		}
+		assert.Less(t, worst, 1e-12*float64(n), "n=%d", n)
+		assert.Greater(t, cmplx.Abs(want[2]), 1.0, "n=%d: the test term is not trivial", n)
+	}
+}
+
+// A KS step allocates nothing.
+func TestETDRK4StepNoAllocations(t *testing.T) {
+	g, err := NewPeriodic1D(1024, 100)
+	require.NoError(t, err)
+	L, N := KuramotoSivashinsky(g)
+	e, err := NewETDRK4(L, N, 0.025)
+	require.NoError(t, err)
+	v := make([]complex128, 513)
+	v[1] = 100
+	allocs := testing.AllocsPerRun(10, func() { _ = e.Step(v, 0) })
+	assert.Zero(t, allocs)
+}
