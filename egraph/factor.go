@@ -41,6 +41,10 @@ type FactorOptions struct {
 	// NoRowFactoring skips the second step, which factors the most common
 	// species out of the terms each equation keeps to itself.
 	NoRowFactoring bool
+	// Cost rates a candidate system (lower is better); FactorSums returns
+	// the cheapest of its variants. Nil means an estimate of the
+	// instructions the code generator emits (EstimateInstructions).
+	Cost func(eqs []*symbolic.Expr) float64
 }
 
 // FactorReport says what FactorSums did.
@@ -108,14 +112,38 @@ func FactorSums(ctx context.Context, eqs []*symbolic.Expr, opts FactorOptions) (
 	if err := f.shareSums(ctx); err != nil {
 		return nil, f.rep, err
 	}
-	out := make([]*symbolic.Expr, len(eqs))
-	for i := range f.rows {
-		if i%256 == 0 && ctx.Err() != nil {
-			return nil, f.rep, ctx.Err()
-		}
-		out[i] = f.build(int32(i))
+	// The second step is judged on the whole system: every group, the
+	// groups that free monomial products, or none, whichever the cost
+	// model finds cheapest (the code generator's sharing makes a local
+	// decision unreliable).
+	cost := opts.Cost
+	if cost == nil {
+		cost = estimateInstrs
 	}
-	return out, f.rep, nil
+	var best []*symbolic.Expr
+	var bestRep FactorReport
+	bestCost := math.Inf(1)
+	for _, minFreed := range []int{0, 2, -1} {
+		if minFreed < 0 || f.opts.NoRowFactoring {
+			f.opts.NoRowFactoring = true
+		}
+		plan := f.planRows(minFreed)
+		out := make([]*symbolic.Expr, len(eqs))
+		rep := f.rep
+		for i := range f.rows {
+			if i%256 == 0 && ctx.Err() != nil {
+				return nil, f.rep, ctx.Err()
+			}
+			out[i] = f.build(int32(i), plan[i], &rep)
+		}
+		if c := cost(out); c < bestCost {
+			best, bestRep, bestCost = out, rep, c
+		}
+		if f.opts.NoRowFactoring {
+			break
+		}
+	}
+	return best, bestRep, nil
 }
 
 func (f *factorer) sym(s *symbolic.Expr) int32 {
@@ -431,59 +459,280 @@ func (f *factorer) apply(c *candidate, lamJ symbolic.Number) {
 	}
 }
 
-// build returns row i as a term: its constant, its shared sums, and its
-// own terms with the most common species factored out greedily.
-func (f *factorer) build(i int32) *symbolic.Expr {
-	r := &f.rows[i]
-	sb := symbolic.NewSumBuilder()
-	sb.AddScaled(r.c0, symbolic.One())
-	var own []int32
-	for _, m := range r.order {
-		c, ok := r.coef[m]
-		if !ok || c.IsZero() {
-			continue
-		}
-		if f.monos[m].shared || f.opts.NoRowFactoring || len(f.monos[m].factors) == 0 {
-			sb.AddScaled(c, f.monos[m].term)
-			continue
-		}
-		own = append(own, m)
+// rowGroup is a set of an equation's own terms with a common species s,
+// to be written s·(Σ c·m/s).
+type rowGroup struct {
+	s     int32
+	monos []int32
+	keep  bool
+}
+
+// planRows chooses, for every row, groups of its own terms (those not in
+// a shared sum) with a common species, greedily by the most common
+// species, and then keeps only the groups that pay. The code generator
+// computes each distinct monomial product once and folds each term into
+// one fused multiply-add, so a group of g terms costs g + 1 instructions
+// (its inner sum and one multiply-add) against g unfactored, and pays
+// only by making monomial products unnecessary: a product is gone when
+// every equation that holds the monomial has it in a group or a shared
+// sum. Groups that free fewer than two products are dropped, which can
+// make other groups' products necessary again, until nothing changes.
+func (f *factorer) planRows(minFreed int) [][]rowGroup {
+	plan := make([][]rowGroup, len(f.rows))
+	if f.opts.NoRowFactoring {
+		return plan
 	}
-	for len(own) > 0 {
-		count := map[int32]int{}
-		for _, m := range own {
-			for _, s := range f.monos[m].factors {
-				count[s]++
+	for i := range f.rows {
+		r := &f.rows[i]
+		var own []int32
+		for _, m := range r.order {
+			if c, ok := r.coef[m]; ok && !c.IsZero() && !f.monos[m].shared && len(f.monos[m].factors) > 0 {
+				own = append(own, m)
 			}
 		}
-		best, bc := int32(-1), 1
-		for _, m := range own {
-			for _, s := range f.monos[m].factors {
-				if n := count[s]; n > bc || (n == bc && best >= 0 && s < best) {
-					best, bc = s, n
+		for len(own) > 1 {
+			count := map[int32]int{}
+			for _, m := range own {
+				for _, s := range f.monos[m].factors {
+					count[s]++
+				}
+			}
+			best, bc := int32(-1), 1
+			for _, m := range own {
+				for _, s := range f.monos[m].factors {
+					if n := count[s]; n > bc || (n == bc && best >= 0 && s < best) {
+						best, bc = s, n
+					}
+				}
+			}
+			if best < 0 {
+				break
+			}
+			g := rowGroup{s: best, keep: true}
+			rest := own[:0]
+			for _, m := range own {
+				if slices.Contains(f.monos[m].factors, best) {
+					g.monos = append(g.monos, m)
+				} else {
+					rest = append(rest, m)
+				}
+			}
+			plan[i] = append(plan[i], g)
+			own = rest
+		}
+	}
+	// needed[m] counts the rows that hold monomial m outside any kept
+	// group or shared sum, and so need its product.
+	needed := make([]int32, len(f.monos))
+	for i := range f.rows {
+		for _, m := range f.rows[i].order {
+			if _, ok := f.rows[i].coef[m]; ok {
+				needed[m]++
+			}
+		}
+		for _, g := range plan[i] {
+			for _, m := range g.monos {
+				needed[m]--
+			}
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := range plan {
+			for k := range plan[i] {
+				g := &plan[i][k]
+				if !g.keep {
+					continue
+				}
+				freed := 0
+				for _, m := range g.monos {
+					if f.monos[m].isProduct() && needed[m] == 0 {
+						freed++
+					}
+				}
+				if freed < minFreed {
+					g.keep = false
+					changed = true
+					for _, m := range g.monos {
+						needed[m]++
+					}
 				}
 			}
 		}
-		if best < 0 {
-			for _, m := range own {
-				sb.AddScaled(r.coef[m], f.monos[m].term)
-			}
-			break
+	}
+	return plan
+}
+
+// isProduct reports whether the code generator computes the term as a
+// product (a monomial of degree two or more).
+func (m *factorMono) isProduct() bool {
+	switch m.term.Kind() {
+	case symbolic.KMul, symbolic.KPow:
+		return !m.shared
+	}
+	return false
+}
+
+// build returns row i as a term: its constant, its shared sums, its kept
+// groups as products, and its other terms as they were.
+func (f *factorer) build(i int32, groups []rowGroup, rep *FactorReport) *symbolic.Expr {
+	r := &f.rows[i]
+	sb := symbolic.NewSumBuilder()
+	sb.AddScaled(r.c0, symbolic.One())
+	grouped := map[int32]bool{}
+	for _, g := range groups {
+		if !g.keep {
+			continue
 		}
-		s := f.syms[best]
+		s := f.syms[g.s]
 		inv := symbolic.Pow(s, symbolic.MinusOne())
 		inner := symbolic.NewSumBuilder()
-		rest := own[:0]
-		for _, m := range own {
-			if slices.Contains(f.monos[m].factors, best) {
-				inner.AddScaled(r.coef[m], symbolic.Mul(f.monos[m].term, inv))
-			} else {
-				rest = append(rest, m)
-			}
+		for _, m := range g.monos {
+			inner.AddScaled(r.coef[m], symbolic.Mul(f.monos[m].term, inv))
+			grouped[m] = true
 		}
 		sb.Add(symbolic.Mul(s, inner.Build()))
-		f.rep.RowGroups++
-		own = rest
+		rep.RowGroups++
+	}
+	for _, m := range r.order {
+		c, ok := r.coef[m]
+		if !ok || c.IsZero() || grouped[m] {
+			continue
+		}
+		sb.AddScaled(c, f.monos[m].term)
 	}
 	return sb.Build()
+}
+
+// EstimateInstructions estimates how many instructions the code generator
+// emits for a system of terms, following its lowering: each distinct term
+// once (terms are hash-consed); a sum as one fused multiply-add per term;
+// a product used only as a term of one sum fused into that sum's chain
+// (c·x·y + acc is fma(c·x, y, acc), the c·x shared with every other use);
+// other products once, as a chain of multiplications. It is a model for
+// choosing between rewritings, not a count: integer powers, divisions and
+// calls are charged one instruction each.
+func EstimateInstructions(eqs []*symbolic.Expr) float64 { return estimateInstrs(eqs) }
+
+func estimateInstrs(eqs []*symbolic.Expr) float64 {
+	uses := map[*symbolic.Expr]int{}
+	var count func(e *symbolic.Expr)
+	count = func(e *symbolic.Expr) {
+		uses[e]++
+		if uses[e] > 1 {
+			return
+		}
+		switch e.Kind() {
+		case symbolic.KAdd:
+			_, terms, _ := e.AddParts()
+			for _, t := range terms {
+				count(t)
+			}
+		case symbolic.KMul:
+			_, bases, _ := e.MulParts()
+			for _, b := range bases {
+				count(b)
+			}
+		case symbolic.KPow:
+			b, _ := e.PowParts()
+			count(b)
+		case symbolic.KCall:
+			for _, a := range e.CallArgs() {
+				count(a)
+			}
+		}
+	}
+	for _, e := range eqs {
+		count(e)
+	}
+	type scaled struct {
+		c float64
+		x *symbolic.Expr
+	}
+	coefProducts := map[scaled]bool{}
+	done := map[*symbolic.Expr]bool{}
+	total := 0.0
+	var cost func(e *symbolic.Expr)
+	cost = func(e *symbolic.Expr) {
+		if done[e] {
+			return
+		}
+		done[e] = true
+		switch e.Kind() {
+		case symbolic.KAdd:
+			c0, terms, coefs := e.AddParts()
+			acc := !c0.IsZero()
+			fusable := func(t *symbolic.Expr) bool {
+				return t.Kind() == symbolic.KMul && uses[t] == 1 && !done[t]
+			}
+			// As the code generator does: terms that cannot fuse first.
+			order := make([]int, 0, len(terms))
+			for k, t := range terms {
+				if !fusable(t) {
+					order = append(order, k)
+				}
+			}
+			for k, t := range terms {
+				if fusable(t) {
+					order = append(order, k)
+				}
+			}
+			for _, k := range order {
+				t := terms[k]
+				if acc && fusable(t) {
+					done[t] = true
+					tc, bases, _ := t.MulParts()
+					for _, b := range bases {
+						cost(b)
+					}
+					// The factors (the coefficient unless it is ±1, then
+					// the bases) but the last are multiplied together, and
+					// the last is fused with the accumulator.
+					c := math.Abs(coefs[k].Float64() * tc.Float64())
+					f := len(bases)
+					if c != 1 {
+						f++
+					}
+					n := max(f-2, 0)
+					if c != 1 && len(bases) >= 2 {
+						sp := scaled{c, bases[0]}
+						if coefProducts[sp] {
+							n-- // c·x is value-numbered with an earlier use
+						}
+						coefProducts[sp] = true
+					}
+					total += float64(n) + 1
+					continue
+				}
+				cost(t)
+				if acc || !coefs[k].IsOne() {
+					total++
+				}
+				acc = true
+			}
+		case symbolic.KMul:
+			c, bases, _ := e.MulParts()
+			for _, b := range bases {
+				cost(b)
+			}
+			total += float64(len(bases) - 1)
+			if !c.IsOne() {
+				total++
+			}
+		case symbolic.KPow:
+			b, _ := e.PowParts()
+			cost(b)
+			total++
+		case symbolic.KCall:
+			for _, a := range e.CallArgs() {
+				cost(a)
+			}
+			total++
+		}
+	}
+	for _, e := range eqs {
+		cost(e)
+		total++ // the store
+	}
+	return total
 }

@@ -269,3 +269,30 @@ func ExampleFactorSums() {
 	// dL = L*(-0.5*R1 - 0.25*R2 - 2.0*R3)
 	// dP = -L*(-0.5*R1 - 0.25*R2 - 2.0*R3) - 0.1*P
 }
+
+func TestEstimateInstructions(t *testing.T) {
+	x, y, z, w := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z"), symbolic.Sym("w")
+	two, three := symbolic.IntExpr(2), symbolic.IntExpr(3)
+	xy := symbolic.Mul(x, y)
+	tests := []struct {
+		name string
+		eqs  []*symbolic.Expr
+		want float64 // instructions codegen.Lower emits (checked with it), stores included
+	}{
+		{"x + y: add", []*symbolic.Expr{symbolic.Add(x, y)}, 2},
+		{"2x + 3y: mul, fma", []*symbolic.Expr{symbolic.Add(symbolic.Mul(two, x), symbolic.Mul(three, y))}, 3},
+		{"xyz + w: mul, fma", []*symbolic.Expr{symbolic.Add(symbolic.Mul(x, y, z), w)}, 3},
+		// xy is computed once; the first sum starts its chain with 2·xy
+		// (a multiply) and adds z, the second is fma(3, xy, w).
+		{"2xy + z and 3xy + w: shared xy",
+			[]*symbolic.Expr{symbolic.Add(symbolic.Mul(two, xy), z), symbolic.Add(symbolic.Mul(three, xy), w)}, 6},
+		{"x·(y + 2z) + w: fma inside, fma outside",
+			[]*symbolic.Expr{symbolic.Add(symbolic.Mul(x, symbolic.Add(y, symbolic.Mul(two, z))), w)}, 3},
+		{"sin(x): one call", []*symbolic.Expr{symbolic.Sin(x)}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, EstimateInstructions(tc.eqs))
+		})
+	}
+}

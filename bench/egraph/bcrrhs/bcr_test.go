@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/symcalc/symcalc/codegen"
+	"github.com/symcalc/symcalc/egraph"
+	"github.com/symcalc/symcalc/symbolic"
 )
 
 func testNetwork(tb testing.TB) *network {
@@ -38,6 +40,18 @@ func TestBCRFactored(t *testing.T) {
 	require.NoError(t, err)
 	t.Logf("instructions: plain %d, factored %d; %v", len(pp.Code), len(pf.Code), net.report)
 	assert.LessOrEqual(t, 2*len(pf.Code), len(pp.Code))
+	// FactorSums picks its variant with an estimate of the code
+	// generator's output; judged by the real instruction count it must
+	// pick the same one.
+	byCodegen, _, err := egraph.FactorSums(ctx, net.plain, egraph.FactorOptions{Cost: func(eqs []*symbolic.Expr) float64 {
+		p, err := net.lower(ctx, eqs)
+		require.NoError(t, err)
+		return float64(len(p.Code))
+	}})
+	require.NoError(t, err)
+	pc, err := net.lower(ctx, byCodegen)
+	require.NoError(t, err)
+	assert.Equal(t, len(pc.Code), len(pf.Code))
 
 	tp, err := codegen.NewTape(pp)
 	require.NoError(t, err)
