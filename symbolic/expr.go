@@ -286,35 +286,48 @@ func (s *shard) copyPtrs(src []*Expr) []*Expr {
 }
 
 // find locks the shard of e and looks e up. It returns the node, or nil
-// and the empty table index where e belongs; the shard stays locked
-// only in the second case. It only reads e.
-func find(e *Expr) (*Expr, *shard, uint64) {
+// and the table index where e belongs; the shard stays locked only in
+// the second case. The index is that of a dead entry with e's hash when
+// there is one (a term rebuilt after its predecessor was collected takes
+// its old entry back), else the empty entry ending the probe. It only
+// reads e.
+func find(e *Expr) (*Expr, *shard, uint64, bool) {
 	s := &table[e.hash&(shardCount-1)]
 	s.mu.Lock()
 	mask := uint64(len(s.tab) - 1)
 	key := e.hash & keyMask
 	i := (e.hash >> shardBits) & mask
+	dead, reuse := uint64(0), false
 	for {
 		en := s.tab[i]
 		if en.wp == (weak.Pointer[slab]{}) {
-			return nil, s, i
+			if reuse {
+				return nil, s, dead, true
+			}
+			return nil, s, i, false
 		}
 		if en.key&keyMask == key {
-			if v := en.node(); v != nil && structEqual(v, e) {
+			v := en.node()
+			if v == nil && !reuse {
+				dead, reuse = i, true
+			} else if v != nil && structEqual(v, e) {
 				s.mu.Unlock()
-				return v, nil, 0
+				return v, nil, 0, false
 			}
 		}
 		i = (i + 1) & mask
 	}
 }
 
-// add records entry en at table index i and unlocks the shard.
-func (s *shard) add(i uint64, en tabEntry) {
+// add records entry en at table index i (replacing a dead entry if
+// reuse) and unlocks the shard.
+func (s *shard) add(i uint64, en tabEntry, reuse bool) {
 	s.tab[i] = en
-	s.used++
-	if s.used*4 > len(s.tab)*3 {
-		s.rebuild()
+	if !reuse {
+		s.used++
+		if s.used*4 > len(s.tab)*3 {
+			s.rebuild()
+		}
 	}
 	s.mu.Unlock()
 }
@@ -323,13 +336,13 @@ func (s *shard) add(i uint64, en tabEntry) {
 // node takes e's slices. The candidate e itself is never retained (it may
 // live on the caller's stack).
 func intern(e *Expr) *Expr {
-	v, s, i := find(e)
+	v, s, i, reuse := find(e)
 	if v != nil {
 		return v
 	}
 	p, en := s.slot(e.hash)
 	*p = *e
-	s.add(i, en)
+	s.add(i, en, reuse)
 	return p
 }
 
@@ -339,7 +352,7 @@ func intern(e *Expr) *Expr {
 // through e, so that the compiler can keep the candidate and its slices on
 // the caller's stack (escape analysis does not tell the fields of e apart).
 func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
-	v, s, i := find(e)
+	v, s, i, reuse := find(e)
 	if v != nil {
 		return v
 	}
@@ -347,7 +360,7 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
 	p.args = s.copyPtrs(args)
 	p.exps = s.copyPtrs(exps)
-	s.add(i, en)
+	s.add(i, en, reuse)
 	return p
 }
 
