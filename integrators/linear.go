@@ -170,12 +170,14 @@ func (s *sparseLinear) jac(u []float64, t float64, _, _ []float64, st *Stats) er
 	if math.IsNaN(s.norm) || math.IsInf(s.norm, 0) {
 		return fmt.Errorf("Jacobian is not finite")
 	}
-	return nil
+	// Gathered into the factorisation's order once per Jacobian; BDF
+	// refactors I − γJ for several γ with the same J.
+	return s.lu.Load(s.vals)
 }
 
 func (s *sparseLinear) factor(gamma float64, st *Stats) error {
 	st.LUFactorisations++
-	return s.lu.FactorShifted(s.vals, 1, -gamma)
+	return s.lu.Refactor(1, -gamma)
 }
 
 func (s *sparseLinear) solve(b, _ []float64, st *Stats) error {

@@ -28,8 +28,11 @@ type LU struct {
 	ud     []float64
 
 	// Input scatter: for permuted column j, entries aRow[aPtr[j]:aPtr[j+1]]
-	// (permuted rows) take value vals[aSrc[..]].
+	// (permuted rows) take value vals[aSrc[..]]; pv holds those values in
+	// this order after Load.
 	aPtr, aRow, aSrc []int
+	pv               []float64
+	loaded           bool
 	// diagHas[j] says the pattern holds the diagonal of column j (so the
 	// shift α adds to an existing entry; it is added either way).
 	x    []float64
@@ -166,6 +169,7 @@ func NewLUOrdered(n int, rowPtr, colIdx []int, perm []int) (*LU, error) {
 	}
 	lu.aRow = make([]int, len(colIdx))
 	lu.aSrc = make([]int, len(colIdx))
+	lu.pv = make([]float64, len(colIdx))
 	pos := append([]int(nil), lu.aPtr[:n]...)
 	for i := 0; i < n; i++ {
 		for k := rowPtr[i]; k < rowPtr[i+1]; k++ {
@@ -493,15 +497,43 @@ func dotf(a, b []float64) float64 {
 }
 
 // FactorShifted factorises α·I + β·A where A has values vals. With α = 1,
-// β = -γ this is the Newton matrix I - γJ of an implicit integrator.
+// β = -γ this is the Newton matrix I - γJ of an implicit integrator. It is
+// Load followed by Refactor.
+func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
+	if err := lu.Load(vals); err != nil {
+		return err
+	}
+	return lu.Refactor(alpha, beta)
+}
+
+// Load stores the values of A (in the order of the pattern's colIdx) in the
+// factorisation's own column order. An integrator that keeps a Jacobian
+// over several factorisations of I − γJ with different γ (CVODE
+// refactors whenever γ moves by 30 %, re-evaluating J far less often)
+// loads it once: the gather through the permutation is a random access
+// per nonzero, the largest single cost of a refactorisation at n ≈ 50,000.
+func (lu *LU) Load(vals []float64) error {
+	if len(vals) != lu.nnzA {
+		return fmt.Errorf("sparse: %d values for a pattern of %d nonzeros", len(vals), lu.nnzA)
+	}
+	for q, k := range lu.aSrc {
+		lu.pv[q] = vals[k]
+	}
+	lu.loaded = true
+	return nil
+}
+
+// Refactor factorises α·I + β·A with the values of the last Load.
 //
 // It is left-looking, one column at a time, but every update comes from a
 // whole supernode: a small triangular solve on the supernode's contiguous
 // entries of the work column, then one dot product per row below it.
-func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
-	if len(vals) != lu.nnzA {
-		return fmt.Errorf("sparse: %d values for a pattern of %d nonzeros", len(vals), lu.nnzA)
+// Wide supernodes are gathered into dense panels (factorWide).
+func (lu *LU) Refactor(alpha, beta float64) error {
+	if !lu.loaded {
+		return fmt.Errorf("sparse: Refactor before Load")
 	}
+	pv := lu.pv
 	x := lu.x
 	up, ui := lu.up, lu.ui
 	uf, dst := lu.uFlat, lu.uDst
@@ -512,7 +544,7 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 		R := lu.snRows[s]
 		blk := lu.snBlk[s]
 		if w >= denseMin {
-			if err := lu.factorWide(s, f, w, vals, alpha, beta); err != nil {
+			if err := lu.factorWide(s, f, w, alpha, beta); err != nil {
 				return err
 			}
 			continue
@@ -520,7 +552,7 @@ func (lu *LU) FactorShifted(vals []float64, alpha, beta float64) error {
 		for j := f; j <= l; j++ {
 			x[j] = alpha
 			for q := lu.aPtr[j]; q < lu.aPtr[j+1]; q++ {
-				x[lu.aRow[q]] += beta * vals[lu.aSrc[q]]
+				x[lu.aRow[q]] += beta * pv[q]
 			}
 			for _, ss := range lu.srcSup[j] {
 				sf, sl := lu.snStart[ss], lu.snStart[ss+1]-1
@@ -648,7 +680,7 @@ const denseMin = 16
 // a triangular solve on that supernode's rows of the panel followed by one
 // matrix product for the rows below it (gonum's Trsm and Gemm), store the U
 // entries of the rows above, and factorise the remaining panel densely.
-func (lu *LU) factorWide(s, f, w int, vals []float64, alpha, beta float64) error {
+func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 	above := lu.snAbove[s]
 	R := lu.snRows[s]
 	work := lu.snWork[s]
@@ -670,7 +702,7 @@ func (lu *LU) factorWide(s, f, w int, vals []float64, alpha, beta float64) error
 		j := f + c
 		work[pos[j]*w+c] += alpha
 		for q := lu.aPtr[j]; q < lu.aPtr[j+1]; q++ {
-			work[pos[lu.aRow[q]]*w+c] += beta * vals[lu.aSrc[q]]
+			work[pos[lu.aRow[q]]*w+c] += beta * lu.pv[q]
 		}
 	}
 	for _, ss := range lu.snSrc[s] {
@@ -717,21 +749,11 @@ func (lu *LU) factorWide(s, f, w int, vals []float64, alpha, beta float64) error
 		}
 		// Small source: row operations on the panel, no call overhead.
 		for a := 1; a < sw; a++ {
-			dst := X[a*w : a*w+wc]
-			for b, lab := range sb[a*sw : a*sw+a] {
-				if lab != 0 {
-					axpyNeg(dst, lab, X[b*w:b*w+wc])
-				}
-			}
+			rowCombine(X[a*w:a*w+wc], sb[a*sw:a*sw+a], X, w)
 		}
 		lb := sb[sw*sw:]
 		for r, i := range rows {
-			dst := work[pos[i]*w+c0 : pos[i]*w+w]
-			for a, lra := range lb[r*sw : r*sw+sw] {
-				if lra != 0 {
-					axpyNeg(dst, lra, X[a*w:a*w+wc])
-				}
-			}
+			rowCombine(work[pos[i]*w+c0:pos[i]*w+w], lb[r*sw:r*sw+sw], X, w)
 		}
 	}
 	for c := 0; c < w; c++ {
@@ -900,6 +922,38 @@ func rowsUpdate(x []float64, rows []int, blk []float64, stride int, xs []float64
 	}
 	for ; r < len(rows); r++ {
 		x[rows[r]] -= dotf(blk[r*stride:r*stride+m], xs)
+	}
+}
+
+// rowCombine does dst -= Σ_a l[a]·X[a·stride : a·stride+len(dst)], four
+// source rows per pass over dst so that dst is loaded and stored once per
+// four multiply-adds (these rows are a few dozen entries long: a BLAS call
+// per row cost more than its arithmetic).
+func rowCombine(dst, l, X []float64, stride int) {
+	m := len(dst)
+	a := 0
+	for ; a+4 <= len(l); a += 4 {
+		l0, l1, l2, l3 := l[a], l[a+1], l[a+2], l[a+3]
+		if l0 == 0 && l1 == 0 && l2 == 0 && l3 == 0 {
+			continue
+		}
+		x0 := X[a*stride : a*stride+m]
+		x1 := X[(a+1)*stride : (a+1)*stride+m]
+		x2 := X[(a+2)*stride : (a+2)*stride+m]
+		x3 := X[(a+3)*stride : (a+3)*stride+m]
+		for c := range dst {
+			dst[c] -= l0*x0[c] + l1*x1[c] + l2*x2[c] + l3*x3[c]
+		}
+	}
+	for ; a < len(l); a++ {
+		la := l[a]
+		if la == 0 {
+			continue
+		}
+		x0 := X[a*stride : a*stride+m]
+		for c := range dst {
+			dst[c] -= la * x0[c]
+		}
 	}
 }
 
