@@ -267,12 +267,14 @@ func TestNestedDissectionIsAPermutationAndReducesFill(t *testing.T) {
 	nd, err := NewLUOrdered(n, rp, ci, perm)
 	require.NoError(t, err)
 	assert.Less(t, nd.Flops(), nat.Flops()/2, "nd %d natural %d", nd.Flops(), nat.Flops())
-	// NewLU keeps whichever of minimum degree and nested dissection is cheaper.
+	// NewLU's AMD ordering stays within 30 % of the cheaper of exact
+	// minimum degree and nested dissection.
 	best, err := NewLU(n, rp, ci)
 	require.NoError(t, err)
 	md, err := MinimumDegree(n, rp, ci)
 	require.NoError(t, err)
 	mdLU, err := NewLUOrdered(n, rp, ci, md)
 	require.NoError(t, err)
-	assert.LessOrEqual(t, best.Flops(), min(nd.Flops(), mdLU.Flops()))
+	t.Logf("flops: AMD %d, MD %d, ND %d", best.Flops(), mdLU.Flops(), nd.Flops())
+	assert.LessOrEqual(t, float64(best.Flops()), 1.3*float64(min(nd.Flops(), mdLU.Flops())))
 }
