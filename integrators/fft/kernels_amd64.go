@@ -8,29 +8,16 @@ import "golang.org/x/sys/cpu"
 // the tests turn it off to run the pure-Go twins on the same inputs.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// rotMask holds the sign bits that turn a swapped (im, re) pair into
-// −i·z (forward: negate the odd lanes) or +i·z (inverse: the even lanes).
-var rotMask = [2][4]uint64{
-	{0, 1 << 63, 0, 1 << 63},
-	{1 << 63, 0, 1 << 63, 0},
-}
-
-func maskFor(sign float64) *[4]uint64 {
-	if sign < 0 {
-		return &rotMask[0]
-	}
-	return &rotMask[1]
-}
 
 // difRadix4AVX is difRadix4Go on n points (n a multiple of 4q, q ≥ 2).
 //
 //go:noescape
-func difRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+func difRadix4AVX(a *complex128, n, q int, tw *float64, inverse bool)
 
 // ditRadix4AVX is ditRadix4Go on n points (n a multiple of 4q, q ≥ 2).
 //
 //go:noescape
-func ditRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
+func ditRadix4AVX(a *complex128, n, q int, tw *float64, inverse bool)
 
 // difRadix2AVX is difRadix2Go on n points (n a multiple of 2h, h ≥ 2).
 //
@@ -55,7 +42,7 @@ func squareStage2AVX(a *complex128, n int, s2 float64)
 func difRadix4(a []complex128, q int, tw []float64, sign float64) {
 	if useAVX {
 		_ = tw[q/2*radix4PairFloats-1]
-		difRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], maskFor(sign))
+		difRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], sign > 0)
 		return
 	}
 	difRadix4Go(a, q, tw, sign)
@@ -64,7 +51,7 @@ func difRadix4(a []complex128, q int, tw []float64, sign float64) {
 func ditRadix4(a []complex128, q int, tw []float64, sign float64) {
 	if useAVX {
 		_ = tw[q/2*radix4PairFloats-1]
-		ditRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], maskFor(sign))
+		ditRadix4AVX(&a[0], len(a)/(4*q)*(4*q), q, &tw[0], sign > 0)
 		return
 	}
 	ditRadix4Go(a, q, tw, sign)

@@ -7,14 +7,18 @@
 //	z·w = fmaddsub(z, Wr, swap(z)·Wi)
 // (even lanes subtract, odd lanes add).
 
-// func difRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
-TEXT ·difRadix4AVX(SB), NOSPLIT, $0-40
+// The radix-4 passes rotate by −i (forward) or +i (inverse) without a
+// sign mask: with s = swap(d), y ± (−i)d = fmsubadd(y, 1, s) and
+// addsub(y, s), and the other way round for +i; the two directions are
+// two copies of the loop that store those results in swapped places.
+
+// func difRadix4AVX(a *complex128, n, q int, tw *float64, inverse bool)
+TEXT ·difRadix4AVX(SB), NOSPLIT, $0-33
 	MOVQ a+0(FP), SI
 	MOVQ n+8(FP), DX
 	MOVQ q+16(FP), R8
 	MOVQ tw+24(FP), R11
-	MOVQ mask+32(FP), AX
-	VMOVUPD (AX), Y15
+	VMOVUPD ones<>(SB), Y15
 	MOVQ R8, R12
 	SHRQ $1, R12          // pairs of j per block
 	SHLQ $4, R8           // stride: q complex128 in bytes
@@ -23,14 +27,18 @@ TEXT ·difRadix4AVX(SB), NOSPLIT, $0-40
 	SHLQ $4, DX
 	ADDQ SI, DX           // end of a
 	CMPQ SI, DX
-	JAE  dif4done
+	JAE  done
+	MOVBLZX inverse+32(FP), AX
+	TESTQ AX, AX
+	JNZ  invblock
+	// forward: rotation by −i
 
-dif4block:
+fwdblock:
 	MOVQ SI, DI
 	MOVQ R11, BX
 	MOVQ R12, CX
 
-dif4pair:
+fwdpair:
 	VMOVUPD (DI), Y0
 	VMOVUPD (DI)(R8*1), Y1
 	VMOVUPD (DI)(R9*1), Y2
@@ -38,13 +46,55 @@ dif4pair:
 	VADDPD  Y2, Y0, Y4     // y0 = x0 + x2
 	VSUBPD  Y2, Y0, Y5     // y1 = x0 - x2
 	VADDPD  Y3, Y1, Y6     // y2 = x1 + x3
-	VSUBPD  Y3, Y1, Y7     // x1 - x3
-	VPERMILPD $5, Y7, Y7
-	VXORPD  Y15, Y7, Y7    // y3 = rot(x1 - x3)
+	VSUBPD  Y3, Y1, Y7     // d = x1 - x3
+	VPERMILPD $5, Y7, Y7   // swap(d)
 	VADDPD  Y6, Y4, Y0     // y0 + y2
 	VSUBPD  Y6, Y4, Y1     // y0 - y2
-	VADDPD  Y7, Y5, Y2     // y1 + y3
-	VSUBPD  Y7, Y5, Y3     // y1 - y3
+	VADDSUBPD Y7, Y5, Y2            // y1 -+ rot(d): (y1r - di, y1i + dr)
+	VFMSUBADD231PD Y15, Y5, Y7      // y1 +- rot(d): (y1r + di, y1i - dr)
+	VMOVUPD Y0, (DI)
+	VPERMILPD $5, Y1, Y8
+	VMULPD  96(BX), Y8, Y8
+	VFMADDSUB231PD 64(BX), Y1, Y8   // (y0 - y2) W^2j
+	VMOVUPD Y8, (DI)(R8*1)
+	VPERMILPD $5, Y7, Y9
+	VMULPD  32(BX), Y9, Y9
+	VFMADDSUB231PD (BX), Y7, Y9     // (y1 + y3) W^j
+	VMOVUPD Y9, (DI)(R9*1)
+	VPERMILPD $5, Y2, Y10
+	VMULPD  160(BX), Y10, Y10
+	VFMADDSUB231PD 128(BX), Y2, Y10 // (y1 - y3) W^3j
+	VMOVUPD Y10, (DI)(R10*1)
+	ADDQ $32, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  fwdpair
+
+	LEAQ (SI)(R8*4), SI
+	CMPQ SI, DX
+	JB   fwdblock
+	JMP  done
+	// inverse: rotation by +i
+
+invblock:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+invpair:
+	VMOVUPD (DI), Y0
+	VMOVUPD (DI)(R8*1), Y1
+	VMOVUPD (DI)(R9*1), Y2
+	VMOVUPD (DI)(R10*1), Y3
+	VADDPD  Y2, Y0, Y4     // y0 = x0 + x2
+	VSUBPD  Y2, Y0, Y5     // y1 = x0 - x2
+	VADDPD  Y3, Y1, Y6     // y2 = x1 + x3
+	VSUBPD  Y3, Y1, Y7     // d = x1 - x3
+	VPERMILPD $5, Y7, Y7   // swap(d)
+	VADDPD  Y6, Y4, Y0     // y0 + y2
+	VSUBPD  Y6, Y4, Y1     // y0 - y2
+	VADDSUBPD Y7, Y5, Y2            // y1 -+ rot(d): (y1r - di, y1i + dr)
+	VFMSUBADD231PD Y15, Y5, Y7      // y1 +- rot(d): (y1r + di, y1i - dr)
 	VMOVUPD Y0, (DI)
 	VPERMILPD $5, Y1, Y8
 	VMULPD  96(BX), Y8, Y8
@@ -54,47 +104,50 @@ dif4pair:
 	VMULPD  32(BX), Y9, Y9
 	VFMADDSUB231PD (BX), Y2, Y9     // (y1 + y3) W^j
 	VMOVUPD Y9, (DI)(R9*1)
-	VPERMILPD $5, Y3, Y10
+	VPERMILPD $5, Y7, Y10
 	VMULPD  160(BX), Y10, Y10
-	VFMADDSUB231PD 128(BX), Y3, Y10 // (y1 - y3) W^3j
+	VFMADDSUB231PD 128(BX), Y7, Y10 // (y1 - y3) W^3j
 	VMOVUPD Y10, (DI)(R10*1)
 	ADDQ $32, DI
 	ADDQ $192, BX
 	DECQ CX
-	JNZ  dif4pair
+	JNZ  invpair
 
 	LEAQ (SI)(R8*4), SI
 	CMPQ SI, DX
-	JB   dif4block
+	JB   invblock
 
-dif4done:
+done:
 	VZEROUPPER
 	RET
 
-// func ditRadix4AVX(a *complex128, n, q int, tw *float64, mask *[4]uint64)
-TEXT ·ditRadix4AVX(SB), NOSPLIT, $0-40
+// func ditRadix4AVX(a *complex128, n, q int, tw *float64, inverse bool)
+TEXT ·ditRadix4AVX(SB), NOSPLIT, $0-33
 	MOVQ a+0(FP), SI
 	MOVQ n+8(FP), DX
 	MOVQ q+16(FP), R8
 	MOVQ tw+24(FP), R11
-	MOVQ mask+32(FP), AX
-	VMOVUPD (AX), Y15
+	VMOVUPD ones<>(SB), Y15
 	MOVQ R8, R12
-	SHRQ $1, R12
-	SHLQ $4, R8
-	LEAQ (R8)(R8*1), R9
-	LEAQ (R9)(R8*1), R10
+	SHRQ $1, R12          // pairs of j per block
+	SHLQ $4, R8           // stride: q complex128 in bytes
+	LEAQ (R8)(R8*1), R9   // 2 strides
+	LEAQ (R9)(R8*1), R10  // 3 strides
 	SHLQ $4, DX
-	ADDQ SI, DX
+	ADDQ SI, DX           // end of a
 	CMPQ SI, DX
-	JAE  dit4done
+	JAE  done
+	MOVBLZX inverse+32(FP), AX
+	TESTQ AX, AX
+	JNZ  invblock
+	// forward: rotation by −i
 
-dit4block:
+fwdblock:
 	MOVQ SI, DI
 	MOVQ R11, BX
 	MOVQ R12, CX
 
-dit4pair:
+fwdpair:
 	VMOVUPD (DI)(R8*1), Y1
 	VMOVUPD (DI)(R9*1), Y2
 	VMOVUPD (DI)(R10*1), Y3
@@ -111,27 +164,69 @@ dit4pair:
 	VADDPD  Y4, Y0, Y7     // b0
 	VSUBPD  Y4, Y0, Y8     // b1
 	VADDPD  Y6, Y5, Y9     // t2
-	VSUBPD  Y6, Y5, Y10
-	VPERMILPD $5, Y10, Y10
-	VXORPD  Y15, Y10, Y10  // t3 = rot(u2 - u3)
+	VSUBPD  Y6, Y5, Y10    // e = u2 - u3
+	VPERMILPD $5, Y10, Y10 // swap(e)
 	VADDPD  Y9, Y7, Y0
 	VSUBPD  Y9, Y7, Y1
-	VADDPD  Y10, Y8, Y2
-	VSUBPD  Y10, Y8, Y3
+	VADDSUBPD Y10, Y8, Y2           // b1 -+ rot(e)
+	VFMSUBADD231PD Y15, Y8, Y10     // b1 +- rot(e)
 	VMOVUPD Y0, (DI)
-	VMOVUPD Y2, (DI)(R8*1)
+	VMOVUPD Y10, (DI)(R8*1)
 	VMOVUPD Y1, (DI)(R9*1)
-	VMOVUPD Y3, (DI)(R10*1)
+	VMOVUPD Y2, (DI)(R10*1)
 	ADDQ $32, DI
 	ADDQ $192, BX
 	DECQ CX
-	JNZ  dit4pair
+	JNZ  fwdpair
 
 	LEAQ (SI)(R8*4), SI
 	CMPQ SI, DX
-	JB   dit4block
+	JB   fwdblock
+	JMP  done
+	// inverse: rotation by +i
 
-dit4done:
+invblock:
+	MOVQ SI, DI
+	MOVQ R11, BX
+	MOVQ R12, CX
+
+invpair:
+	VMOVUPD (DI)(R8*1), Y1
+	VMOVUPD (DI)(R9*1), Y2
+	VMOVUPD (DI)(R10*1), Y3
+	VPERMILPD $5, Y1, Y4
+	VMULPD  96(BX), Y4, Y4
+	VFMADDSUB231PD 64(BX), Y1, Y4   // u1 = a[j+q] W^2j
+	VPERMILPD $5, Y2, Y5
+	VMULPD  32(BX), Y5, Y5
+	VFMADDSUB231PD (BX), Y2, Y5     // u2 = a[j+2q] W^j
+	VPERMILPD $5, Y3, Y6
+	VMULPD  160(BX), Y6, Y6
+	VFMADDSUB231PD 128(BX), Y3, Y6  // u3 = a[j+3q] W^3j
+	VMOVUPD (DI), Y0                // u0
+	VADDPD  Y4, Y0, Y7     // b0
+	VSUBPD  Y4, Y0, Y8     // b1
+	VADDPD  Y6, Y5, Y9     // t2
+	VSUBPD  Y6, Y5, Y10    // e = u2 - u3
+	VPERMILPD $5, Y10, Y10 // swap(e)
+	VADDPD  Y9, Y7, Y0
+	VSUBPD  Y9, Y7, Y1
+	VADDSUBPD Y10, Y8, Y2           // b1 -+ rot(e)
+	VFMSUBADD231PD Y15, Y8, Y10     // b1 +- rot(e)
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, (DI)(R8*1)
+	VMOVUPD Y1, (DI)(R9*1)
+	VMOVUPD Y10, (DI)(R10*1)
+	ADDQ $32, DI
+	ADDQ $192, BX
+	DECQ CX
+	JNZ  invpair
+
+	LEAQ (SI)(R8*4), SI
+	CMPQ SI, DX
+	JB   invblock
+
+done:
 	VZEROUPPER
 	RET
 
@@ -286,6 +381,11 @@ DATA evenmask<>+8(SB)/8, $0
 DATA evenmask<>+16(SB)/8, $0x8000000000000000
 DATA evenmask<>+24(SB)/8, $0
 GLOBL evenmask<>(SB), RODATA|NOPTR, $32
+DATA ones<>+0(SB)/8, $1.0
+DATA ones<>+8(SB)/8, $1.0
+DATA ones<>+16(SB)/8, $1.0
+DATA ones<>+24(SB)/8, $1.0
+GLOBL ones<>(SB), RODATA|NOPTR, $32
 DATA halves<>+0(SB)/8, $0.5
 DATA halves<>+8(SB)/8, $0.5
 DATA halves<>+16(SB)/8, $0.5
