@@ -8,7 +8,6 @@ import "golang.org/x/sys/cpu"
 // the tests turn it off to run the pure-Go twins on the same inputs.
 var useAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-
 // difRadix4AVX is difRadix4Go on n points (n a multiple of 4q, q ≥ 2).
 //
 //go:noescape
