@@ -49,6 +49,7 @@ type EGraph struct {
 	nodeSlab   []Node
 	slabSize   int
 	parentSlab []Id
+	searchRegs []Id // e-matching registers, reused by every search
 
 	// order, if set, makes classes iterate in egg's hash-table order.
 	order *eggOrder

@@ -20,7 +20,6 @@ func (l *Language) ParseInfixPattern(src string) (*Pattern, error) {
 	if _, err := p.build(s); err != nil {
 		return nil, err
 	}
-	p.prog = compile(l, [][]patNode{p.ast}, nil, &p.vars)
 	return p, nil
 }
 

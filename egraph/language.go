@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -165,8 +166,12 @@ func (l *Language) leafFromAtom(a string) Node {
 	if op, ok := l.byName[a]; ok && l.arity[op] == 0 {
 		return Node{Op: op}
 	}
-	if c, err := strconv.ParseFloat(a, 64); err == nil && !math.IsNaN(c) {
-		return ConstNode(c)
+	// Only text that can start a number is tried as one (a failed
+	// ParseFloat allocates its error).
+	if a != "" && strings.IndexByte("0123456789+-.iInN", a[0]) >= 0 {
+		if c, err := strconv.ParseFloat(a, 64); err == nil && !math.IsNaN(c) {
+			return ConstNode(c)
+		}
 	}
 	return l.Symbol(a)
 }

@@ -2,8 +2,10 @@ package egraph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // patNode is one node of a pattern AST in post-order: either a variable
@@ -23,21 +25,120 @@ type Pattern struct {
 	src  string
 	ast  []patNode
 	vars []string // variable names by index
-	prog program
+	// prog is compiled on first use as a searcher: most right-hand sides
+	// are only instantiated, and compiling every pattern of a rule set was
+	// the larger part of building one (a third of a small run's time).
+	progOnce sync.Once
+	prog     program
+}
+
+// program returns the pattern's e-matching program, compiling it once.
+func (p *Pattern) program() *program {
+	p.progOnce.Do(func() { p.prog = compile(p.lang, [][]patNode{p.ast}, nil, &p.vars) })
+	return &p.prog
 }
 
 // ParsePattern parses and compiles a pattern.
 func (l *Language) ParsePattern(src string) (*Pattern, error) {
+	p := &Pattern{lang: l, src: src}
+	if p.parseFast() {
+		return p, nil
+	}
+	// The general path builds an s-expression first and reports errors.
+	p.ast, p.vars = nil, nil
 	s, err := parseSexp(src)
 	if err != nil {
 		return nil, err
 	}
-	p := &Pattern{lang: l, src: src}
 	if _, err := p.build(s); err != nil {
 		return nil, err
 	}
-	p.prog = compile(l, [][]patNode{p.ast}, nil, &p.vars)
 	return p, nil
+}
+
+// parseFast parses a well-formed pattern straight into p.ast, without the
+// intermediate s-expression (building the 36 math rules spent most of its
+// time allocating those). It gives up, returning false, at anything
+// irregular, and ParsePattern then takes the general path, which reports
+// the error.
+func (p *Pattern) parseFast() bool {
+	src := p.src
+	i := 0
+	skip := func() {
+		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n') {
+			i++
+		}
+	}
+	atom := func() string {
+		start := i
+		for i < len(src) {
+			switch src[i] {
+			case ' ', '\t', '\r', '\n', '(', ')':
+				return src[start:i]
+			}
+			i++
+		}
+		return src[start:i]
+	}
+	p.ast = make([]patNode, 0, len(src)/3+1)
+	var parse func(depth int) bool
+	parse = func(depth int) bool {
+		if depth > 64 {
+			return false
+		}
+		skip()
+		if i >= len(src) || src[i] == ')' {
+			return false
+		}
+		if src[i] != '(' {
+			a := atom()
+			if a[0] == '?' {
+				if len(a) == 1 {
+					return false
+				}
+				p.ast = append(p.ast, patNode{isVar: true, v: p.varIndex(a)})
+			} else {
+				p.ast = append(p.ast, patNode{node: p.lang.leafFromAtom(a)})
+			}
+			return true
+		}
+		i++
+		skip()
+		if i >= len(src) || src[i] == '(' || src[i] == ')' {
+			return false
+		}
+		op, ok := p.lang.byName[atom()]
+		if !ok {
+			return false
+		}
+		n := Node{Op: op}
+		k := 0
+		for {
+			skip()
+			if i >= len(src) {
+				return false
+			}
+			if src[i] == ')' {
+				i++
+				break
+			}
+			if k == MaxArity || !parse(depth+1) {
+				return false
+			}
+			n.Args[k] = Id(len(p.ast) - 1)
+			k++
+		}
+		if k != p.lang.Arity(op) {
+			return false
+		}
+		p.ast = append(p.ast, patNode{node: n})
+		return true
+	}
+	if !parse(0) {
+		return false
+	}
+	skip()
+	return i == len(src)
 }
 
 // MustParsePattern is ParsePattern for patterns known at compile time; it
@@ -144,8 +245,13 @@ type program struct {
 // non-leaf subterms whose variables are all bound become hashcons lookups.
 func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) program {
 	var prog program
-	v2r := map[int]int32{}
+	// v2r is the register bound to each variable, -1 while unbound.
+	v2r := make([]int32, len(*vars))
+	for v := range v2r {
+		v2r[v] = -1
+	}
 	nextReg := int32(0)
+	var order []Id // pending todos in egg's iteration order
 	type todo struct {
 		pat, node int
 		reg       int32
@@ -160,12 +266,10 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 				continue
 			}
 			size[i] = 1
-			seen := map[int]bool{}
 			for k := 0; k < l.Arity(pn.node.Op); k++ {
 				c := pn.node.Args[k]
 				for _, v := range freeVars[c] {
-					if !seen[v] {
-						seen[v] = true
+					if !slices.Contains(freeVars[i], v) {
 						freeVars[i] = append(freeVars[i], v)
 					}
 				}
@@ -178,7 +282,7 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 		addTodo := func(node int, reg int32) {
 			pn := ast[node]
 			if pn.isVar {
-				if j, ok := v2r[pn.v]; ok {
+				if j := v2r[pn.v]; j >= 0 {
 					prog.instrs = append(prog.instrs, instr{kind: iCompare, i: reg, j: j})
 				} else {
 					v2r[pn.v] = reg
@@ -192,7 +296,7 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 		nextOut := nextReg
 		bound := -1
 		if binders != nil && binders[pi] >= 0 {
-			if r, ok := v2r[binders[pi]]; ok {
+			if r := v2r[binders[pi]]; r >= 0 {
 				bound = int(r)
 			}
 		}
@@ -215,14 +319,15 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 			// egg keeps pending pattern nodes in a hash map and takes the
 			// last maximum in its iteration order; the same order here
 			// gives the same nesting of loops, hence the same match order.
-			order := todoOrder(todos, func(t todo) (uint32, uint32) { return uint32(t.node), uint32(t.reg) }, tbl)
+			order = tbl.appendKeys(order[:0])
 			best := -1
 			bestKey := [3]int{}
-			for _, ti := range order {
+			for _, k := range order {
+				ti := int(k)
 				t := todos[ti]
 				nFree := 0
 				for _, v := range freeVars[t.node] {
-					if _, ok := v2r[v]; !ok {
+					if v2r[v] < 0 {
 						nFree++
 					}
 				}
@@ -264,22 +369,12 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 	prog.nregs = int(nextReg)
 	prog.varRegs = make([]int32, len(*vars))
 	for v := range *vars {
-		prog.varRegs[v] = v2r[v]
+		prog.varRegs[v] = max(v2r[v], 0)
 	}
 	return prog
 }
 
-// todoOrder returns the indices of the pending todos in tbl's iteration
-// order.
-func todoOrder[T any](todos []T, _ func(T) (uint32, uint32), tbl *hbTable) []int {
-	var out []int
-	for _, k := range tbl.appendKeys(nil) {
-		out = append(out, int(k))
-	}
-	return out
-}
-
-func lookupTerm(l *Language, ast []patNode, root int, v2r map[int]int32) []lookupNode {
+func lookupTerm(l *Language, ast []patNode, root int, v2r []int32) []lookupNode {
 	var out []lookupNode
 	var rec func(i int) int
 	rec = func(i int) int {
@@ -433,7 +528,13 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	if limit <= 0 {
 		return
 	}
-	m := machine{g: g, prog: prog, reg: make([]Id, prog.nregs+1), out: out.Data, limit: limit}
+	// The registers are scratch space kept on the e-graph: a run searches
+	// every rule every iteration, and a fresh slice each time was a fifth
+	// of a small run's allocations.
+	if cap(g.searchRegs) < prog.nregs+1 {
+		g.searchRegs = make([]Id, prog.nregs+1+8)
+	}
+	m := machine{g: g, prog: prog, reg: g.searchRegs[:prog.nregs+1], out: out.Data, limit: limit}
 	var cands, order []Id
 	switch {
 	case prog.rootOp != 0 && int(prog.rootOp) >= len(g.byOp):
@@ -528,17 +629,18 @@ func (p *Pattern) Search(g *EGraph, limit int, out *Matches) {
 	if limit <= 0 {
 		limit = int(^uint(0) >> 1)
 	}
-	searchProgram(g, &p.prog, limit, out)
+	searchProgram(g, p.program(), limit, out)
 }
 
 // SearchClass returns the substitutions (one []Id of variable ids each)
 // under which p matches class id.
 func (p *Pattern) SearchClass(g *EGraph, id Id) [][]Id {
-	m := machine{g: g, prog: &p.prog, reg: make([]Id, p.prog.nregs+1), limit: int(^uint(0) >> 1)}
+	prog := p.program()
+	m := machine{g: g, prog: prog, reg: make([]Id, prog.nregs+1), limit: int(^uint(0) >> 1)}
 	m.reg[0] = g.Find(id)
 	m.run(0)
 	var res [][]Id
-	stride := 1 + len(p.prog.varRegs)
+	stride := 1 + len(prog.varRegs)
 	for k := 0; k+stride <= len(m.out); k += stride {
 		res = append(res, m.out[k+1:k+stride])
 	}

@@ -98,6 +98,7 @@ func (p *Pattern) applyOne(g *EGraph, r *Rewrite, class Id, ids []Id, conditiona
 func NewRewrite(name string, lhs Searcher, rhs applier, cond Condition) (*Rewrite, error) {
 	r := &Rewrite{Name: name, Searcher: lhs, Applier: rhs, Cond: cond}
 	lv := lhs.Vars()
+	r.varMap = make([]int, 0, len(rhs.Vars()))
 	for _, v := range rhs.Vars() {
 		idx := -1
 		for i, w := range lv {
