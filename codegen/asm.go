@@ -83,6 +83,72 @@ const (
 // recomputed by the caller with the scalar twins).
 func generateAsm(prog *Program, name string) []byte {
 	var b bytes.Buffer
+	body, nSlots, ext := asmBody(prog, false)
+	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
+	if ext {
+		vmConstData(&b)
+	}
+	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int) int\n", name)
+	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, asmFrameFlags(nSlots), 32*nSlots)
+	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
+	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
+	b.WriteString("loop:\n")
+	if ext {
+		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
+	}
+	b.Write(body)
+	if ext {
+		// A lane out of range: report this block as not done.
+		b.WriteString("\tVMOVMSKPD Y8, AX\n\tTESTQ AX, AX\n\tJNZ done\n")
+	}
+	b.WriteString("\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ loop\ndone:\n")
+	b.WriteString("\tMOVQ blocks+48(FP), AX\n\tSUBQ R9, AX\n\tMOVQ AX, ret+56(FP)\n\tVZEROUPPER\n\tRET\n")
+	return b.Bytes()
+}
+
+// asmFrameFlags: NOSPLIT frames are limited to a few hundred bytes; a
+// larger one takes the ordinary stack check.
+func asmFrameFlags(nSlots int) string {
+	if 32*nSlots > 512 {
+		return "0"
+	}
+	return "NOSPLIT"
+}
+
+// generateTemplateAsm returns Go assembly for a re-rolled template
+// (see planReroll):
+//
+//	func name(du, u, q, c *float64, t float64, runs *int64, nruns int)
+//
+// runs holds nruns records of 1 + NumStates + NumOutputs int64s: a
+// number of blocks, then the state and output indices of the run's first
+// instance; instance b of a run reads and writes each index + b. The
+// template's parameters are q, its constants c (then -0.0). The template
+// must not use the vector math (no block is ever handed back).
+func generateTemplateAsm(prog *Program, name string) []byte {
+	var b bytes.Buffer
+	body, nSlots, ext := asmBody(prog, true)
+	fmt.Fprintf(&b, "// func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n", name)
+	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-56\n", name, asmFrameFlags(nSlots), 32*nSlots)
+	b.WriteString("\tMOVQ q+16(FP), DX\n\tMOVQ c+24(FP), CX\n\tMOVQ runs+40(FP), BX\n\tMOVQ nruns+48(FP), R11\n")
+	fmt.Fprintf(&b, "\tTESTQ R11, R11\n\tJZ %s_done\n%s_run:\n", name, name)
+	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ (BX), R9\n")
+	fmt.Fprintf(&b, "%s_loop:\n", name)
+	if ext {
+		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
+	}
+	b.Write(body)
+	fmt.Fprintf(&b, "\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ %s_loop\n", name)
+	fmt.Fprintf(&b, "\tADDQ $%d, BX\n\tDECQ R11\n\tJNZ %s_run\n%s_done:\n\tVZEROUPPER\n\tRET\n\n", 8*(1+prog.NumStates+prog.NumOutputs), name, name)
+	return b.Bytes()
+}
+
+// asmBody returns the kernel body for one block of 4 lanes, the number
+// of 32-byte spill slots it uses and whether it has extended opcodes.
+// State i of the block is at SI + i·R8 and output k at DI + k·R8 (lanes
+// laid out per variable), or, with table, at SI + 8·idx and DI + 8·idx
+// for the indices of the run record at BX.
+func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 	tb := prog.TempBase()
 	ext := false
 	for _, in := range prog.Code {
@@ -138,7 +204,11 @@ func generateAsm(prog *Program, name string) []byte {
 		case v < prog.StateBase():
 			fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, target)
 		case v < prog.ParamBase():
-			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), target)
+			if table {
+				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD (SI)(R10*8), Y%d\n", 8*(1+v-prog.StateBase()), target)
+			} else {
+				fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), target)
+			}
 		case v < prog.TimeReg():
 			fmt.Fprintf(&body, "\tVBROADCASTSD %d(DX), Y%d\n", 8*(v-prog.ParamBase()), target)
 		default:
@@ -151,7 +221,11 @@ func generateAsm(prog *Program, name string) []byte {
 		curInstr = i
 		if in.Op == OpStore {
 			r := operand(in.A, 15)
-			fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
+			if table {
+				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD %s, (DI)(R10*8)\n", 8*(1+prog.NumStates+int(in.Dst)), r)
+			} else {
+				fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
+			}
 			if v := in.A; assigned[v] && last[v] == i {
 				last[v] = -1
 				if locs[v].reg >= 0 {
@@ -241,32 +315,7 @@ func generateAsm(prog *Program, name string) []byte {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
-	if ext {
-		vmConstData(&b)
-	}
-	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int) int\n", name)
-	// NOSPLIT frames are limited to a few hundred bytes; a larger one
-	// takes the ordinary stack check.
-	flags := "NOSPLIT"
-	if 32*nSlots > 512 {
-		flags = "0"
-	}
-	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, flags, 32*nSlots)
-	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
-	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
-	b.WriteString("loop:\n")
-	if ext {
-		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
-	}
-	b.Write(body.Bytes())
-	if ext {
-		// A lane out of range: report this block as not done.
-		b.WriteString("\tVMOVMSKPD Y8, AX\n\tTESTQ AX, AX\n\tJNZ done\n")
-	}
-	b.WriteString("\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ loop\ndone:\n")
-	b.WriteString("\tMOVQ blocks+48(FP), AX\n\tSUBQ R9, AX\n\tMOVQ AX, ret+56(FP)\n\tVZEROUPPER\n\tRET\n")
-	return b.Bytes()
+	return body.Bytes(), nSlots, ext
 }
 
 // emitAsmExtended writes dst = op(a, b, c) for the extended opcodes.

@@ -35,8 +35,13 @@ type GoOptions struct {
 	// doubles the build time of large systems.
 	NoBatch bool
 	// Asm adds an AVX2/FMA assembly kernel for RHSBatch on amd64 (see
-	// GenerateGoFiles), when the RHS uses arithmetic only.
+	// GenerateGoFiles), when every opcode of the RHS has a lowering.
 	Asm bool
+	// NoReroll keeps the RHS straight-line. By default, equations that
+	// repeat one template over many states (grids) become a loop over
+	// an index table (see planReroll): the same operations on the same
+	// values, so the same bits, in far less code.
+	NoReroll bool
 }
 
 // GenerateGo returns the Go source of a package that evaluates m:
@@ -71,8 +76,16 @@ func GenerateGo(m *Model, opts GoOptions) ([]byte, error) {
 		state: func(i int) string { return "u[" + strconv.Itoa(i) + "]" },
 		param: func(i int) string { return "p[" + strconv.Itoa(i) + "]" },
 	}
-	g.function(m.RHS, "RHS", "RHS computes du = f(u, p, t).", "du, u, p []float64, t float64", "du, u, p, t", scalar,
-		func(k int) string { return "du[" + strconv.Itoa(k) + "]" }, "du")
+	var plan *rerollPlan
+	if !opts.NoReroll {
+		plan = planReroll(m.RHS)
+	}
+	if plan != nil {
+		g.rerolledRHS(m.RHS, plan)
+	} else {
+		g.function(m.RHS, "RHS", "RHS computes du = f(u, p, t).", "du, u, p []float64, t float64", "du, u, p, t", scalar,
+			func(k int) string { return "du[" + strconv.Itoa(k) + "]" }, "du")
+	}
 	g.function(m.Jac, "JacSparse", "JacSparse writes the Jacobian entries in the order of JacColIdx.",
 		"vals, u, p []float64, t float64", "vals, u, p, t", scalar,
 		func(k int) string { return "vals[" + strconv.Itoa(k) + "]" }, "vals")
@@ -138,6 +151,7 @@ func (g *goGen) finish() []byte {
 
 type access struct {
 	state, param func(int) string
+	noHint       bool // no bounds-check hints (indices are not constants)
 }
 
 type goGen struct {
@@ -289,7 +303,7 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 			defined[in.Dst] = true
 		}
 	}
-	if outSlice != "" && maxOut >= 0 {
+	if outSlice != "" && maxOut >= 0 && !acc.noHint {
 		fmt.Fprintf(w, "\t_ = %s\n", store(maxOut))
 	}
 	// One bounds check on the highest index covers every load; each input
@@ -303,10 +317,10 @@ func (g *goGen) body(prog *Program, code []Instr, first int, acc access, store f
 			maxP = max(maxP, v-prog.ParamBase())
 		}
 	}
-	if maxU >= 0 {
+	if maxU >= 0 && !acc.noHint {
 		fmt.Fprintf(w, "\t_ = %s\n", acc.state(int(maxU)))
 	}
-	if maxP >= 0 {
+	if maxP >= 0 && !acc.noHint {
 		fmt.Fprintf(w, "\t_ = %s\n", acc.param(int(maxP)))
 	}
 	loaded := map[int32]bool{}
@@ -562,11 +576,18 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	return nb * 4
 }
 `)
-	files["model_amd64.go"] = b.Bytes()
 	var o bytes.Buffer
 	fmt.Fprintf(&o, "%s\n\n//go:build !amd64 || purego\n\npackage %s\n\n", Header, opts.Package)
 	o.WriteString("// rhsBatchAsm does no lanes here: RHSBatch runs the pure-Go lane loop.\nfunc rhsBatchAsm(du, u, p []float64, t float64, lanes int) int { return 0 }\n\n")
 	o.WriteString("// BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.\nfunc BatchUsesAsm() bool { return false }\n")
+	if !opts.NoReroll {
+		if plan := planReroll(m.RHS); plan != nil && (&goGen{asm: true}).asmTemplates(plan) {
+			var a bytes.Buffer
+			templateFiles(plan, &a, &b, &o)
+			files["model_amd64.s"] = append(files["model_amd64.s"], a.Bytes()...)
+		}
+	}
+	files["model_amd64.go"] = b.Bytes()
 	files["model_other.go"] = o.Bytes()
 	return files, nil
 }
@@ -580,4 +601,174 @@ func vmathTwinFile(pkg string) []byte {
 	const imp = "import \"math\"\n"
 	body := vmathTwinSource[strings.Index(vmathTwinSource, imp)+len(imp):]
 	return []byte(Header + "\n\npackage " + pkg + "\n\n" + imp + body)
+}
+
+// rerolledRHS emits RHS as the invariant and straight-line code of plan
+// (rhsRest, which also fills q with the values the templates read) and
+// one loop per template (rhsLoopK over the index table rhsIdxK).
+func (g *goGen) rerolledRHS(p *Program, plan *rerollPlan) {
+	w := &g.buf
+	nq := max1(len(plan.inputs))
+	insts := 0
+	for _, tg := range plan.groups {
+		insts += tg.instances()
+	}
+	fmt.Fprintf(w, "// RHS computes du = f(u, p, t).\n//\n// %d of its %d equations are instances of %d templates, evaluated by\n// loops over index tables; rhsRest does the rest and the values that do\n// not depend on u.\n",
+		p.NumOutputs-countStores(plan.rest), p.NumOutputs, len(plan.groups))
+	_ = insts
+	fmt.Fprintf(w, "func RHS(du, u, p []float64, t float64) {\n\tvar q [%d]float64\n\trhsRest(du, u, p, t, q[:])\n", nq)
+	if g.asmTemplates(plan) {
+		// model_amd64.go runs them in assembly where it can.
+		w.WriteString("\trhsLoops(du, u, q[:], t)\n")
+	} else {
+		for k := range plan.groups {
+			fmt.Fprintf(w, "\trhsLoop%d(du, u, q[:], t, rhsIdx%d[:])\n", k, k)
+		}
+	}
+	w.WriteString("}\n\n")
+	rest := &Program{Consts: p.Consts, NumStates: p.NumStates, NumParams: p.NumParams,
+		NumOutputs: p.NumOutputs + len(plan.inputs), NumValues: p.NumValues,
+		StateNames: p.StateNames, ParamNames: p.ParamNames}
+	rest.Code = append(rest.Code, plan.rest...)
+	for j, v := range plan.inputs {
+		rest.Code = append(rest.Code, Instr{Op: OpStore, Dst: int32(p.NumOutputs + j), A: v})
+	}
+	scalar := access{
+		state: func(i int) string { return "u[" + strconv.Itoa(i) + "]" },
+		param: func(i int) string { return "p[" + strconv.Itoa(i) + "]" },
+	}
+	g.function(rest, "rhsRest", "", "du, u, p []float64, t float64, q []float64", "du, u, p, t, q", scalar,
+		func(k int) string {
+			if k < p.NumOutputs {
+				return "du[" + strconv.Itoa(k) + "]"
+			}
+			return "q[" + strconv.Itoa(k-p.NumOutputs) + "]"
+		}, "")
+	for k, tg := range plan.groups {
+		tp := tg.prog
+		wd := tg.width()
+		fmt.Fprintf(w, "// rhsLoop%d evaluates a template of %d instructions for the instances in\n// idx: per instance, the %d states it reads and the %d outputs it writes\n// (rhsIdx%d lists all %d).\n",
+			k, len(tp.Code), tp.NumStates, tp.NumOutputs, k, tg.instances())
+		fmt.Fprintf(w, "func rhsLoop%d(du, u, q []float64, t float64, idx []int32) {\n", k)
+		fmt.Fprintf(w, "\tfor ; len(idx) >= %d; idx = idx[%d:] {\n\t\tx := idx[:%d:%d]\n", wd, wd, wd, wd)
+		acc := access{
+			state:  func(i int) string { return "u[x[" + strconv.Itoa(i) + "]]" },
+			param:  func(i int) string { return "q[" + strconv.Itoa(i) + "]" },
+			noHint: true,
+		}
+		slot := make([]int32, tp.NumValues)
+		for i := range slot {
+			slot[i] = -1
+		}
+		// The body goes one level deeper than body() indents.
+		start := w.Len()
+		g.body(tp, tp.Code, 0, acc, func(o int) string { return "du[x[" + strconv.Itoa(tp.NumStates+o) + "]]" }, slot, "")
+		inner := strings.ReplaceAll(string(w.Bytes()[start:]), "\n\t", "\n\t\t")
+		w.Truncate(start)
+		w.WriteString("\t" + inner)
+		w.WriteString("\t}\n}\n\n")
+		g.int32List("rhsIdx"+strconv.Itoa(k), tg.idx)
+	}
+}
+
+// asmTemplates reports whether some template of plan gets an assembly
+// kernel (see templateGroup.asmTemplate).
+func (g *goGen) asmTemplates(plan *rerollPlan) bool {
+	if !g.asm {
+		return false
+	}
+	for _, tg := range plan.groups {
+		if tg.asmTemplate() {
+			return true
+		}
+	}
+	return false
+}
+
+// templateFiles adds the template kernels of plan to the assembly a and
+// the dispatch rhsLoops to the amd64 Go file b and the other file o.
+func templateFiles(plan *rerollPlan, a, b, o *bytes.Buffer) {
+	b.WriteString("\n// rhsLoops runs the equation templates of RHS: runs of 4 consecutive\n// instances in AVX2 kernels, the others in Go, with the same bits.\n")
+	b.WriteString("func rhsLoops(du, u, q []float64, t float64) {\n\tif !useAVX2 || len(u) < NumStates || len(du) < NumStates {\n")
+	for k := range plan.groups {
+		fmt.Fprintf(b, "\t\trhsLoop%d(du, u, q, t, rhsIdx%d[:])\n", k, k)
+	}
+	b.WriteString("\t\treturn\n\t}\n")
+	var decls bytes.Buffer
+	for k, tg := range plan.groups {
+		if !tg.asmTemplate() {
+			fmt.Fprintf(b, "\trhsLoop%d(du, u, q, t, rhsIdx%d[:])\n", k, k)
+			continue
+		}
+		runs, left := tg.runs()
+		name := "rhsTmpl" + strconv.Itoa(k)
+		rec := 1 + tg.width()
+		fmt.Fprintf(b, "\t%s(&du[0], &u[0], &q[0], &%sConsts[0], t, &%sRuns[0], %d)\n", name, name, name, len(runs)/rec)
+		if len(left) > 0 {
+			fmt.Fprintf(b, "\trhsLoop%d(du, u, q, t, %sLeft[:])\n", k, name)
+		}
+		a.Write(generateTemplateAsm(tg.prog, name))
+		fmt.Fprintf(&decls, "\n// %s is, on 4 instances per AVX2 instruction, rhsLoop%d over the runs\n// %sRuns: per run, a number of blocks of 4 and the indices of its first\n// instance; the instances of a run are consecutive in every index.\n//\n//go:noescape\n", name, k, name)
+		fmt.Fprintf(&decls, "func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n\n", name)
+		fmt.Fprintf(&decls, "var %sConsts = [...]float64{", name)
+		for _, c := range tg.prog.Consts {
+			decls.WriteString(goFloat(c) + ", ")
+		}
+		decls.WriteString("math.Copysign(0, -1)}\n\n")
+		fmt.Fprintf(&decls, "var %sRuns = [...]int64{", name)
+		for i, x := range runs {
+			if i%16 == 0 {
+				decls.WriteString("\n\t")
+			} else {
+				decls.WriteString(" ")
+			}
+			decls.WriteString(strconv.FormatInt(x, 10) + ",")
+		}
+		decls.WriteString("\n}\n")
+		if len(left) > 0 {
+			fmt.Fprintf(&decls, "\nvar %sLeft = [...]int32{", name)
+			for i, x := range left {
+				if i%16 == 0 {
+					decls.WriteString("\n\t")
+				} else {
+					decls.WriteString(" ")
+				}
+				decls.WriteString(strconv.Itoa(int(x)) + ",")
+			}
+			decls.WriteString("\n}\n")
+		}
+	}
+	b.WriteString("}\n")
+	b.Write(decls.Bytes())
+	o.WriteString("\n// rhsLoops runs the equation templates of RHS in Go.\nfunc rhsLoops(du, u, q []float64, t float64) {\n")
+	for k := range plan.groups {
+		fmt.Fprintf(o, "\trhsLoop%d(du, u, q, t, rhsIdx%d[:])\n", k, k)
+	}
+	o.WriteString("}\n")
+}
+
+func countStores(code []Instr) int {
+	n := 0
+	for _, in := range code {
+		if in.Op == OpStore {
+			n++
+		}
+	}
+	return n
+}
+
+func (g *goGen) int32List(name string, xs []int32) {
+	fmt.Fprintf(&g.buf, "var %s = [...]int32{", name)
+	for i, x := range xs {
+		switch {
+		case i > 0 && i%16 == 0:
+			g.buf.WriteString(",\n\t")
+		case i > 0:
+			g.buf.WriteString(", ")
+		default:
+			g.buf.WriteString("\n\t")
+		}
+		g.buf.WriteString(strconv.Itoa(int(x)))
+	}
+	g.buf.WriteString(",\n}\n\n")
 }

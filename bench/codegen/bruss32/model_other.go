@@ -9,3 +9,11 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int { return 0 }
 
 // BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.
 func BatchUsesAsm() bool { return false }
+
+// rhsLoops runs the equation templates of RHS in Go.
+func rhsLoops(du, u, q []float64, t float64) {
+	rhsLoop0(du, u, q, t, rhsIdx0[:])
+	rhsLoop1(du, u, q, t, rhsIdx1[:])
+	rhsLoop2(du, u, q, t, rhsIdx2[:])
+	rhsLoop3(du, u, q, t, rhsIdx3[:])
+}

@@ -1,0 +1,387 @@
+package codegen
+
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+)
+
+// Re-rolling: a semi-discretised PDE's right-hand side is one equation
+// template repeated over the grid, but lowering flattens it into
+// straight-line code (the 2-D Brusselator at N = 32 is 18,000
+// instructions for 1,024 cells), which is slow to compile and slower to
+// run than a loop: every instruction is fetched once per evaluation and
+// nothing stays in the instruction cache. rerollPlan finds the repeats
+// again in the IR, so that code generation can emit a loop over an index
+// table instead.
+//
+// The unit of repetition is a component: the instructions that depend on
+// the states, grouped by the values they share (the u and v equations of
+// one Brusselator cell share u²v, so they form one component with two
+// stores). Values that depend only on constants, parameters and t are
+// invariant: computed once, before the loops, and read by every instance.
+// Two components are instances of one template when their instructions
+// are the same sequence of opcodes with the same constants and the same
+// invariant operands, and differ only in which states they read and which
+// outputs they write.
+
+// rerollPlan splits a program into invariant code, template groups and
+// the straight-line rest.
+type rerollPlan struct {
+	// rest is the program without the instructions and stores of the
+	// grouped components, in program order: the invariant values, the
+	// components too rare to be worth a loop, the stores of inputs and
+	// invariant values.
+	rest   []Instr
+	groups []*templateGroup
+	// inputs are the value numbers (of the original program) that some
+	// template reads as a parameter: parameters, t-dependent and other
+	// invariant values. Templates read them from this list by index.
+	inputs []int32
+}
+
+// templateGroup is one equation template and its instances.
+type templateGroup struct {
+	// prog is the template: its states are the instance's slots, its
+	// parameters all the plan's inputs, and its outputs the instance's
+	// outputs.
+	prog *Program
+	// idx holds, per instance, prog.NumStates state indices and then
+	// prog.NumOutputs output indices (width() entries per instance),
+	// instances sorted so that neighbours in the grid are adjacent.
+	idx []int32
+}
+
+func (g *templateGroup) width() int { return g.prog.NumStates + g.prog.NumOutputs }
+
+func (g *templateGroup) instances() int { return len(g.idx) / g.width() }
+
+// minInstances is the fewest instances for which a loop pays.
+const minInstances = 8
+
+// planReroll analyses p; it returns nil when no template has at least
+// minInstances instances.
+func planReroll(p *Program) *rerollPlan {
+	tb := p.TempBase()
+	stateDep := make([]bool, p.NumValues)
+	for v := p.StateBase(); v < p.ParamBase(); v++ {
+		stateDep[v] = true
+	}
+	// Union-find over temporaries and outputs (node NumValues+k).
+	parent := make([]int32, p.NumValues+p.NumOutputs)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	var find func(int32) int32
+	find = func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	union := func(a, b int32) { parent[find(a)] = find(b) }
+	for _, in := range p.Code {
+		args := [3]int32{in.A, in.B, in.C}
+		if in.Op == OpStore {
+			if in.A >= tb && stateDep[in.A] {
+				union(int32(p.NumValues)+in.Dst, in.A)
+			}
+			continue
+		}
+		for k := 0; k < in.Op.Arity(); k++ {
+			if stateDep[args[k]] {
+				stateDep[in.Dst] = true
+				if args[k] >= tb {
+					union(in.Dst, args[k])
+				}
+			}
+		}
+	}
+	// Components in program order of their first instruction.
+	plan := &rerollPlan{}
+	compOf := map[int32]int{}
+	var comps [][]int // instruction indices
+	for i, in := range p.Code {
+		var node int32
+		switch {
+		case in.Op == OpStore && in.A >= tb && stateDep[in.A]:
+			node = int32(p.NumValues) + in.Dst
+		case in.Op != OpStore && stateDep[in.Dst]:
+			node = in.Dst
+		default:
+			continue // invariant, or the store of an input or invariant
+		}
+		r := find(node)
+		c, ok := compOf[r]
+		if !ok {
+			c = len(comps)
+			compOf[r] = c
+			comps = append(comps, nil)
+		}
+		comps[c] = append(comps[c], i)
+	}
+	// Group components by signature.
+	type group struct {
+		comps []int
+		insts [][]int32
+	}
+	bySig := map[string]*group{}
+	var order []string
+	for c, ins := range comps {
+		sig, inst := signature(p, ins)
+		g, ok := bySig[sig]
+		if !ok {
+			g = &group{}
+			bySig[sig] = g
+			order = append(order, sig)
+		}
+		g.comps = append(g.comps, c)
+		g.insts = append(g.insts, inst)
+	}
+	// The inputs of all templates first: a template's parameter k is
+	// input k, so that every template reads the one array q.
+	inputIdx := map[int32]int{}
+	restComps := []int{}
+	var kept []*group
+	for _, sig := range order {
+		g := bySig[sig]
+		if len(g.comps) < minInstances || len(comps[g.comps[0]]) < 2 {
+			restComps = append(restComps, g.comps...)
+			continue
+		}
+		kept = append(kept, g)
+		ins := comps[g.comps[0]]
+		defs := map[int32]bool{}
+		for _, i := range ins {
+			if p.Code[i].Op != OpStore {
+				defs[p.Code[i].Dst] = true
+			}
+		}
+		for _, i := range ins {
+			in := p.Code[i]
+			args := [3]int32{in.A, in.B, in.C}
+			for k := 0; k < in.Op.Arity(); k++ {
+				v := args[k]
+				if v >= p.ParamBase() && v != p.TimeReg() && !defs[v] {
+					if _, ok := inputIdx[v]; !ok {
+						inputIdx[v] = len(plan.inputs)
+						plan.inputs = append(plan.inputs, v)
+					}
+				}
+			}
+		}
+	}
+	for _, g := range kept {
+		tg := buildTemplate(p, comps[g.comps[0]], plan, inputIdx)
+		slices.SortFunc(g.insts, slices.Compare)
+		for _, inst := range g.insts {
+			tg.idx = append(tg.idx, inst...)
+		}
+		plan.groups = append(plan.groups, tg)
+	}
+	if len(plan.groups) == 0 {
+		return nil
+	}
+	grouped := make([]bool, len(p.Code))
+	for _, c := range comps {
+		for _, i := range c {
+			grouped[i] = true
+		}
+	}
+	for _, c := range restComps {
+		for _, i := range comps[c] {
+			grouped[i] = false
+		}
+	}
+	for i, in := range p.Code {
+		if !grouped[i] {
+			plan.rest = append(plan.rest, in)
+		}
+	}
+	return plan
+}
+
+// signature encodes a component's instructions with states and outputs
+// replaced by slots numbered in order of first use, and returns the
+// instance's state indices followed by its output indices.
+func signature(p *Program, ins []int) (string, []int32) {
+	tb := p.TempBase()
+	local := map[int32]int{}
+	slot := map[int32]int{}
+	var states, outs []int32
+	var b []byte
+	put := func(kind byte, x uint64) {
+		b = append(b, kind)
+		b = binary.AppendUvarint(b, x)
+	}
+	for n, i := range ins {
+		in := p.Code[i]
+		b = append(b, byte(in.Op))
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			v := args[k]
+			switch {
+			case v < p.StateBase():
+				put('c', math.Float64bits(p.Consts[v]))
+			case v < p.ParamBase():
+				s, ok := slot[v]
+				if !ok {
+					s = len(states)
+					slot[v] = s
+					states = append(states, v-p.StateBase())
+				}
+				put('s', uint64(s))
+			case v < tb:
+				put('v', uint64(v)) // a parameter or t
+			default:
+				if l, ok := local[v]; ok {
+					put('l', uint64(l))
+				} else {
+					put('v', uint64(v)) // an invariant temporary
+				}
+			}
+		}
+		if in.Op == OpStore {
+			put('o', uint64(len(outs)))
+			outs = append(outs, in.Dst)
+		} else {
+			local[in.Dst] = n
+		}
+	}
+	return string(b), append(states, outs...)
+}
+
+// buildTemplate makes the template program of one instance (the
+// component ins); its invariant operands are plan.inputs, numbered by
+// inputIdx.
+func buildTemplate(p *Program, ins []int, plan *rerollPlan, inputIdx map[int32]int) *templateGroup {
+	// First pass: count constants and slots.
+	constIdx := map[uint64]int32{}
+	var consts []float64
+	slot := map[int32]int32{}
+	tg := &templateGroup{}
+	nOut := 0
+	for _, i := range ins {
+		in := p.Code[i]
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			v := args[k]
+			switch {
+			case v < p.StateBase():
+				bits := math.Float64bits(p.Consts[v])
+				if _, ok := constIdx[bits]; !ok {
+					constIdx[bits] = int32(len(consts))
+					consts = append(consts, p.Consts[v])
+				}
+			case v < p.ParamBase():
+				if _, ok := slot[v]; !ok {
+					slot[v] = int32(len(slot))
+				}
+			}
+		}
+		if in.Op == OpStore {
+			nOut++
+		}
+	}
+	tp := &Program{Consts: consts, NumStates: len(slot), NumParams: len(plan.inputs), NumOutputs: nOut}
+	for i := range tp.NumStates {
+		tp.StateNames = append(tp.StateNames, "s"+itoa(i))
+	}
+	for i := range tp.NumParams {
+		tp.ParamNames = append(tp.ParamNames, "q"+itoa(i))
+	}
+	local := map[int32]int32{}
+	next := tp.TempBase()
+	out := int32(0)
+	mapv := func(v int32) int32 {
+		switch {
+		case v < p.StateBase():
+			return constIdx[math.Float64bits(p.Consts[v])]
+		case v < p.ParamBase():
+			return tp.StateBase() + slot[v]
+		case v == p.TimeReg():
+			return tp.TimeReg()
+		}
+		if l, ok := local[v]; ok {
+			return l
+		}
+		return tp.ParamBase() + int32(inputIdx[v])
+	}
+	for _, i := range ins {
+		in := p.Code[i]
+		t := Instr{Op: in.Op}
+		args := [3]*int32{&t.A, &t.B, &t.C}
+		src := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			*args[k] = mapv(src[k])
+		}
+		if in.Op == OpStore {
+			t.Dst = out
+			out++
+		} else {
+			t.Dst = next
+			local[in.Dst] = next
+			next++
+		}
+		tp.Code = append(tp.Code, t)
+	}
+	tp.NumValues = int(next)
+	tg.prog = tp
+	return tg
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// runs splits the instances into runs of consecutive ones (each index
+// one more than the previous instance's) for the assembly, which does 4
+// instances per block: it returns the run records (blocks, then the
+// first instance's indices) and the index table of the instances left
+// over (runs shorter than 4 and the ends of longer runs).
+func (g *templateGroup) runs() (records []int64, left []int32) {
+	wd := g.width()
+	n := g.instances()
+	inst := func(i int) []int32 { return g.idx[i*wd : (i+1)*wd] }
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && next(inst(j-1), inst(j)) {
+			j++
+		}
+		blocks := (j - i) / 4
+		if blocks > 0 {
+			records = append(records, int64(blocks))
+			for _, x := range inst(i) {
+				records = append(records, int64(x))
+			}
+		}
+		for k := i + 4*blocks; k < j; k++ {
+			left = append(left, inst(k)...)
+		}
+		i = j
+	}
+	return records, left
+}
+
+func next(a, b []int32) bool {
+	for k := range a {
+		if b[k] != a[k]+1 {
+			return false
+		}
+	}
+	return true
+}
+
+// asmTemplate reports whether the template gets an assembly kernel: it
+// must have a lowering, no vector math, and a run of 4 instances.
+func (g *templateGroup) asmTemplate() bool {
+	if !asmSupported(g.prog) || usesVMath(g.prog) {
+		return false
+	}
+	r, _ := g.runs()
+	return len(r) > 0
+}
