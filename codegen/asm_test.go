@@ -97,20 +97,7 @@ func asmKernelCase(t *testing.T, es []genExpr, extended bool) {
 	require.Contains(t, string(files["model_amd64.s"]), "(SP)", "kernel should spill on this system")
 
 	dir := t.TempDir()
-	sum, err := os.ReadFile("../go.sum")
-	require.NoError(t, err)
-	var sysSum []string
-	for _, line := range strings.Split(string(sum), "\n") {
-		if strings.HasPrefix(line, "golang.org/x/sys v0.50.0") {
-			sysSum = append(sysSum, line)
-		}
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module kerntest\n\ngo 1.26\n\nrequire golang.org/x/sys v0.50.0\n"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), []byte(strings.Join(sysSum, "\n")+"\n"), 0o644))
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "kern"), 0o755))
-	for name, src := range files {
-		require.NoError(t, WriteFileAtomic(filepath.Join(dir, "kern", name), src))
-	}
+	writeKernelModule(t, dir, "kern", files)
 	main := fmt.Sprintf(`package main
 
 import (
@@ -151,18 +138,7 @@ func main() {
 }
 `, n, extended)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644))
-	run := func(tags string) []string {
-		args := []string{"run"}
-		if tags != "" {
-			args = append(args, "-tags", tags)
-		}
-		cmd := exec.Command(goTool, append(args, ".")...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s", out)
-		return strings.Split(strings.TrimSpace(string(out)), "\n")
-	}
+	run := func(tags string) []string { return runKernelModule(t, goTool, dir, tags) }
 	asm, pure := run(""), run("purego")
 	assert.Equal(t, "false", pure[0], "purego build must not use the kernel")
 	assert.Equal(t, strconv.FormatBool(cpu.X86.HasAVX2 && cpu.X86.HasFMA), asm[0], "default build uses the kernel exactly when the CPU has AVX2 and FMA")
@@ -226,3 +202,40 @@ func main() {
 }
 
 func mathSin(x float64) float64 { return math.Sin(x) }
+
+// writeKernelModule writes a module kerntest in dir (requiring only
+// golang.org/x/sys, with the sums of the repository's go.sum) and the
+// generated files as its package pkg.
+func writeKernelModule(t *testing.T, dir, pkg string, files map[string][]byte) {
+	t.Helper()
+	sum, err := os.ReadFile("../go.sum")
+	require.NoError(t, err)
+	var sysSum []string
+	for _, line := range strings.Split(string(sum), "\n") {
+		if strings.HasPrefix(line, "golang.org/x/sys v0.50.0") {
+			sysSum = append(sysSum, line)
+		}
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module kerntest\n\ngo 1.26\n\nrequire golang.org/x/sys v0.50.0\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), []byte(strings.Join(sysSum, "\n")+"\n"), 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, pkg), 0o755))
+	for name, src := range files {
+		require.NoError(t, WriteFileAtomic(filepath.Join(dir, pkg, name), src))
+	}
+}
+
+// runKernelModule runs the module's main package with the build tags and
+// returns its output lines.
+func runKernelModule(t *testing.T, goTool, dir, tags string) []string {
+	t.Helper()
+	args := []string{"run"}
+	if tags != "" {
+		args = append(args, "-tags", tags)
+	}
+	cmd := exec.Command(goTool, append(args, ".")...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
+}

@@ -3,8 +3,12 @@ package codegen
 import (
 	"context"
 	"fmt"
+	"go/format"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -172,4 +176,78 @@ func TestRerollNone(t *testing.T) {
 	p, err := Lower(context.Background(), outs, vars, Options{})
 	require.NoError(t, err)
 	assert.Nil(t, planReroll(p))
+}
+
+// TestRerollGenerated generates the package of a 12×12 grid system with
+// the assembly (whose re-rolled RHS runs templates in AVX2 kernels over
+// runs of instances), builds it in a temporary module by default and with
+// -tags purego, and checks that RHS gives the tape's bits in both, before
+// and after the forcing switches on (the kernels are only entered with full-length slices).
+func TestRerollGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles generated packages with the go tool")
+	}
+	goTool := goToolPath(t)
+	rhs, vars := gridSystem(12)
+	m, err := Compile(context.Background(), rhs, vars, Options{})
+	require.NoError(t, err)
+	files, err := GenerateGoFiles(m, GoOptions{Package: "grid", Asm: true, NoDense: true})
+	require.NoError(t, err)
+	require.Contains(t, string(files["model.go"]), "rhsLoops(du, u, q[:], t)")
+	require.Contains(t, string(files["model_amd64.s"]), "rhsTmpl")
+	formatted, err := format.Source(files["model.go"])
+	require.NoError(t, err)
+	require.Equal(t, string(formatted), string(files["model.go"]), "model.go is not gofmt-formatted")
+
+	dir := t.TempDir()
+	writeKernelModule(t, dir, "grid", files)
+	n := m.RHS.NumStates
+	main := fmt.Sprintf(`package main
+
+import (
+	"fmt"
+	"math"
+
+	"kerntest/grid"
+)
+
+func main() {
+	u := make([]float64, %d)
+	for i := range u {
+		u[i] = 1 + math.Sin(float64(i)*0.71)
+	}
+	p := []float64{0.02}
+	for _, t := range []float64{0.5, 2.0} {
+		du := make([]float64, len(u))
+		grid.RHS(du, u, p, t)
+		for _, v := range du {
+			fmt.Printf("%%x\n", v)
+		}
+	}
+}
+`, n)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644))
+	tape, err := NewTape(m.RHS)
+	require.NoError(t, err)
+	u := make([]float64, n)
+	for i := range u {
+		u[i] = 1 + math.Sin(float64(i)*0.71)
+	}
+	var want []string
+	for _, tt := range []float64{0.5, 2.0} {
+		du := make([]float64, n)
+		tape.NewEvaluator().Eval(du, u, []float64{0.02}, tt)
+		for _, v := range du {
+			want = append(want, strconv.FormatFloat(v, 'x', -1, 64))
+		}
+	}
+	for _, tags := range []string{"", "purego"} {
+		got := runKernelModule(t, goTool, dir, tags)
+		require.Len(t, got, len(want))
+		for i := range want {
+			g, err := strconv.ParseFloat(got[i], 64)
+			require.NoError(t, err)
+			require.Equal(t, want[i], strconv.FormatFloat(g, 'x', -1, 64), "tags %q value %d", tags, i)
+		}
+	}
 }
