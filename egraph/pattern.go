@@ -62,83 +62,96 @@ func (l *Language) ParsePattern(src string) (*Pattern, error) {
 // irregular, and ParsePattern then takes the general path, which reports
 // the error.
 func (p *Pattern) parseFast() bool {
-	src := p.src
-	i := 0
-	skip := func() {
-		for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' || src[i] == '\n') {
-			i++
-		}
-	}
-	atom := func() string {
-		start := i
-		for i < len(src) {
-			switch src[i] {
-			case ' ', '\t', '\r', '\n', '(', ')':
-				return src[start:i]
-			}
-			i++
-		}
-		return src[start:i]
-	}
-	p.ast = make([]patNode, 0, len(src)/3+1)
-	var parse func(depth int) bool
-	parse = func(depth int) bool {
-		if depth > 64 {
-			return false
-		}
-		skip()
-		if i >= len(src) || src[i] == ')' {
-			return false
-		}
-		if src[i] != '(' {
-			a := atom()
-			if a[0] == '?' {
-				if len(a) == 1 {
-					return false
-				}
-				p.ast = append(p.ast, patNode{isVar: true, v: p.varIndex(a)})
-			} else {
-				p.ast = append(p.ast, patNode{node: p.lang.leafFromAtom(a)})
-			}
-			return true
-		}
-		i++
-		skip()
-		if i >= len(src) || src[i] == '(' || src[i] == ')' {
-			return false
-		}
-		op, ok := p.lang.byName[atom()]
-		if !ok {
-			return false
-		}
-		n := Node{Op: op}
-		k := 0
-		for {
-			skip()
-			if i >= len(src) {
-				return false
-			}
-			if src[i] == ')' {
-				i++
-				break
-			}
-			if k == MaxArity || !parse(depth+1) {
-				return false
-			}
-			n.Args[k] = Id(len(p.ast) - 1)
-			k++
-		}
-		if k != p.lang.Arity(op) {
-			return false
-		}
-		p.ast = append(p.ast, patNode{node: n})
-		return true
-	}
-	if !parse(0) {
+	p.ast = make([]patNode, 0, len(p.src)/3+1)
+	p.vars = make([]string, 0, 4)
+	fp := fastParser{p: p}
+	if !fp.parse(0) {
 		return false
 	}
-	skip()
-	return i == len(src)
+	fp.skip()
+	if len(p.vars) == 0 {
+		p.vars = nil // as the general path leaves a ground pattern
+	}
+	return fp.i == len(p.src)
+}
+
+type fastParser struct {
+	p *Pattern
+	i int
+}
+
+func (f *fastParser) skip() {
+	src := f.p.src
+	for f.i < len(src) && (src[f.i] == ' ' || src[f.i] == '\t' || src[f.i] == '\r' || src[f.i] == '\n') {
+		f.i++
+	}
+}
+
+func (f *fastParser) atom() string {
+	src := f.p.src
+	start := f.i
+	for f.i < len(src) {
+		switch src[f.i] {
+		case ' ', '\t', '\r', '\n', '(', ')':
+			return src[start:f.i]
+		}
+		f.i++
+	}
+	return src[start:f.i]
+}
+
+func (f *fastParser) parse(depth int) bool {
+	p, src := f.p, f.p.src
+	if depth > 64 {
+		return false
+	}
+	f.skip()
+	if f.i >= len(src) || src[f.i] == ')' {
+		return false
+	}
+	if src[f.i] != '(' {
+		a := f.atom()
+		if a[0] == '?' {
+			if len(a) == 1 {
+				return false
+			}
+			p.ast = append(p.ast, patNode{isVar: true, v: p.varIndex(a)})
+		} else {
+			p.ast = append(p.ast, patNode{node: p.lang.leafFromAtom(a)})
+		}
+		return true
+	}
+	f.i++
+	f.skip()
+	if f.i >= len(src) || src[f.i] == '(' || src[f.i] == ')' {
+		return false
+	}
+	op, ok := p.lang.byName[f.atom()]
+	if !ok {
+		return false
+	}
+	n := Node{Op: op}
+	k := 0
+	for {
+		f.skip()
+		if f.i >= len(src) {
+			return false
+		}
+		if src[f.i] == ')' {
+			f.i++
+			break
+		}
+		if k == MaxArity || !f.parse(depth+1) {
+			return false
+		}
+		n.Args[k] = Id(len(p.ast) - 1)
+		k++
+	}
+	if k != p.lang.Arity(op) {
+		return false
+	}
+	p.ast = append(p.ast, patNode{node: n})
+	return true
 }
 
 // MustParsePattern is ParsePattern for patterns known at compile time; it
@@ -259,10 +272,16 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 	}
 	for pi, ast := range pats {
 		freeVars := make([][]int, len(ast))
+		// One backing array holds every node's variable list (a node has
+		// at most all of the pattern's variables).
+		nv := len(*vars)
+		backing := make([]int, 0, len(ast)*nv)
 		size := make([]int, len(ast))
 		for i, pn := range ast {
+			freeVars[i] = backing[len(backing) : len(backing) : len(backing)+nv]
+			backing = backing[:len(backing)+nv]
 			if pn.isVar {
-				freeVars[i] = []int{pn.v}
+				freeVars[i] = append(freeVars[i], pn.v)
 				continue
 			}
 			size[i] = 1
