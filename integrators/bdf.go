@@ -113,17 +113,15 @@ func changeD(D [][]float64, k int, factor float64, tmp [][]float64, ws *bdfWork)
 	n := len(D[0])
 	for j := 0; j < m; j++ {
 		t := tmp[j]
-		for x := 0; x < n; x++ {
-			t[x] = 0
-		}
+		t = t[:n]
+		clear(t)
 		for i := 0; i < m; i++ {
 			c := RU[i*m+j]
 			if c == 0 {
 				continue
 			}
-			Di := D[i]
-			for x := 0; x < n; x++ {
-				t[x] += c * Di[x]
+			for x, v := range D[i][:n] {
+				t[x] += c * v
 			}
 		}
 	}
@@ -313,8 +311,9 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 					p.F(f, y, p.P, tNew)
 					st.RHSEvals++
 				}
-				for x := 0; x < n; x++ {
-					dy[x] = c*f[x] - psi[x] - d[x]
+				fx, px, dx := f[:n], psi[:n], d[:n]
+				for x := range dy[:n] {
+					dy[x] = c*fx[x] - px[x] - dx[x]
 				}
 				if err := lin.solve(dy, w, st); err != nil {
 					break
@@ -328,9 +327,10 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 				if math.IsNaN(del) || math.IsInf(del, 0) {
 					break
 				}
-				for x := 0; x < n; x++ {
-					y[x] += dy[x]
-					d[x] += dy[x]
+				yx, dx := y[:n], d[:n]
+				for x, v := range dy[:n] {
+					yx[x] += v
+					dx[x] += v
 				}
 				if m > 0 {
 					crate = math.Max(bdfCRDown*crate, del/delp)
@@ -405,14 +405,17 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 		nst++
 		st.Accepted++
 		rec.step(StepInfo{T: t, H: h, Order: k, ErrEst: dsm, Stiffness: stiff, Accepted: true})
-		for x := 0; x < n; x++ {
-			D[k+2][x] = d[x] - D[k+1][x]
-			D[k+1][x] = d[x]
+		// Slices resliced to one length so the compiler drops the bounds
+		// checks of these whole-vector passes.
+		Dk1, Dk2 := D[k+1][:n], D[k+2][:n]
+		for x, dx := range d[:n] {
+			Dk2[x] = dx - Dk1[x]
+			Dk1[x] = dx
 		}
 		for i := k; i >= 0; i-- {
-			Di, Di1 := D[i], D[i+1]
-			for x := 0; x < n; x++ {
-				Di[x] += Di1[x]
+			Di, Di1 := D[i][:n], D[i+1][:n]
+			for x, v := range Di1 {
+				Di[x] += v
 			}
 		}
 		tOld := t

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/symcalc/symcalc/bench/tracing/rdgen"
 	"github.com/symcalc/symcalc/examples/tracing/autosparse"
 	"github.com/symcalc/symcalc/examples/tracing/rd"
 	"github.com/symcalc/symcalc/integrators"
@@ -67,6 +68,26 @@ func runRD(ctx context.Context, Ns []int, reps, workers int, dense bool, refDir 
 			rows = append(rows, row)
 			printRD(row)
 		}
+		// The same traced equations with the right-hand side compiled to Go
+		// ahead of time (bench/tracing/rdgen, from the same trace through
+		// codegen's Go backend; bit-identical to the tape), the Jacobian
+		// still on the tape: CVODE's driver likewise runs compiled C.
+		if gen := rdgen.RHS(N); gen != nil {
+			for _, tl := range rdTols {
+				row, err := timeRD(ctx, reps, func() *integrators.Problem {
+					p := m.Problem(make([]float64, rd.Size(N)), nil, rd.T0, rd.T1)
+					p.F = gen
+					p.Autonomous = true
+					return p
+				}, integrators.LinearSparse, tl, ref)
+				if err != nil {
+					return nil, err
+				}
+				row.N, row.Solver = N, "symcalc traced, generated Go RHS, BDF sparse LU"
+				rows = append(rows, row)
+				printRD(row)
+			}
+		}
 		if dense && N == 32 {
 			for _, tl := range rdTols {
 				row, err := timeRD(ctx, 1, func() *integrators.Problem {
@@ -85,7 +106,7 @@ func runRD(ctx context.Context, Ns []int, reps, workers int, dense bool, refDir 
 }
 
 func printRD(r rdRow) {
-	fmt.Printf("  %-52s rtol %-6g wall %8.4fs cpu %8.4fs  steps %4d RHS %5d J %2d LU %3d err %.2g\n",
+	fmt.Printf("  %-48s rtol %-6g wall %8.4fs cpu %8.4fs  steps %4d RHS %5d J %2d LU %3d err %.2g\n",
 		r.Solver, r.RTol, r.Wall, r.CPU, r.Steps, r.RHS, r.Jac, r.LU, r.Err)
 }
 
