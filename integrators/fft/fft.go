@@ -28,8 +28,9 @@ import (
 type Real struct {
 	n, m     int         // real length, complex length n/2
 	c        *complexFFT // length-m complex FFT
-	unpackTw []float64   // mirror tables (kernels.go) of unpacking and packing
-	packTw   []float64
+	unpackTw []float64   // mirror tables (kernels.go) of unpacking and packing,
+	packTw   []float64   // and of packing scaled by 1/m (for the square)
+	packTwS  []float64
 	z        []complex128
 }
 
@@ -49,6 +50,10 @@ func NewReal(n int) (*Real, error) {
 	r.packTw = mirrorTable(m, func(k int) complex128 {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		return complex(s/2, c/2)
+	})
+	r.packTwS = mirrorTable(m, func(k int) complex128 {
+		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		return complex(s/2/float64(m), c/2/float64(m))
 	})
 	return r, nil
 }
@@ -80,7 +85,7 @@ func (r *Real) Inverse(x []float64, c []complex128) {
 		panic("fft: Inverse length mismatch")
 	}
 	z := r.z
-	r.packSpectrum(z, c)
+	r.packSpectrum(z, c, false)
 	r.c.dif(z, true)
 	inv := 1 / float64(m)
 	x = x[:2*len(r.c.rev)]
@@ -120,8 +125,8 @@ func (r *Real) SquareDerivative(dst, c []complex128, g Diagonal) {
 // sequence of the coefficients c.
 func (r *Real) square(c []complex128) {
 	z := r.z
-	r.packSpectrum(z, c)
-	// The inverse transform leaves z_j = m·(x_{2j} + i x_{2j+1}) in
+	r.packSpectrum(z, c, true)
+	// The inverse transform leaves z_j = x_{2j} + i x_{2j+1} in
 	// bit-reversed order, one stage short; the sweep finishes it, squares
 	// each part (order does not matter) and starts the forward transform,
 	// which continues from bit-reversed input. (Fusing the neighbouring
@@ -133,10 +138,9 @@ func (r *Real) square(c []complex128) {
 		z[0] = complex(real(v)*real(v), imag(v)*imag(v))
 		return
 	}
-	s := 1 / float64(r.m)
 	f := r.c
 	f.difPasses(z, true, len(f.qs))
-	squareStage2(z, s*s)
+	squareStage2(z)
 	f.ditPasses(z, false, len(f.qs))
 }
 
@@ -251,7 +255,7 @@ func (r *Real) unpackSpectrum(dst, z []complex128) {
 	z0 := z[0]
 	dst[0] = complex(real(z0)+imag(z0), 0)
 	dst[m] = complex(real(z0)-imag(z0), 0)
-	mirror(dst, z, m, r.unpackTw)
+	mirror(dst, z, m, r.unpackTw, 0.5)
 }
 
 // unpackSpectrumTimesI is unpackSpectrum followed by dst_k *= i·g_k, in
@@ -269,11 +273,17 @@ func (r *Real) unpackSpectrumTimesI(dst, z []complex128, g Diagonal) {
 // c of a real sequence it builds Z_k = Fe_k + i Fo_k with
 // Fe = (c_k + conj c_{m−k})/2, Fo = (c_k − conj c_{m−k})/(2 w^k), whose
 // inverse length-m transform is m·(x_{2j} + i x_{2j+1}): the mirror sweep
-// with t_k = i·conj(w^k)/2, since Z_{m−k} = conj(Fe_k − i Fo_k).
-func (r *Real) packSpectrum(z, c []complex128) {
+// with t_k = i·conj(w^k)/2, since Z_{m−k} = conj(Fe_k − i Fo_k). With
+// scaled, Z is divided by m (exactly: m is a power of two), so the inverse
+// transform gives x itself.
+func (r *Real) packSpectrum(z, c []complex128, scaled bool) {
 	m := r.m
 	c = c[:m+1]
+	h, tw := 0.5, r.packTw
+	if scaled {
+		h, tw = 0.5/float64(m), r.packTwS
+	}
 	c0, cm := real(c[0]), real(c[m])
-	z[0] = complex((c0+cm)*0.5, (c0-cm)*0.5)
-	mirror(z, c, m, r.packTw)
+	z[0] = complex((c0+cm)*h, (c0-cm)*h)
+	mirror(z, c, m, tw, h)
 }

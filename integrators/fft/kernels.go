@@ -162,14 +162,14 @@ func stage2Go(a []complex128) {
 }
 
 // squareStage2Go is the last inverse stage, the pointwise square of the
-// real and imaginary parts scaled by s2, and the first forward stage, in
-// one sweep: the middle of SquareInSpectrum.
-func squareStage2Go(a []complex128, s2 float64) {
+// real and imaginary parts, and the first forward stage, in one sweep: the
+// middle of SquareInSpectrum (the packing pre-scales, so no scale here).
+func squareStage2Go(a []complex128) {
 	for i := 0; i+1 < len(a); i += 2 {
 		x, y := a[i], a[i+1]
 		u, v := x+y, x-y
-		u = complex(real(u)*real(u)*s2, imag(u)*imag(u)*s2)
-		v = complex(real(v)*real(v)*s2, imag(v)*imag(v)*s2)
+		u = complex(real(u)*real(u), imag(u)*imag(u))
+		v = complex(real(v)*real(v), imag(v)*imag(v))
 		a[i], a[i+1] = u+v, u-v
 	}
 }
@@ -197,10 +197,11 @@ func mirrorTable(m int, t func(k int) complex128) []float64 {
 // for k = 1..m/2, with A = src[k], B = src[m−k], P = A + conj B,
 // M = A − conj B and T = t_k·M,
 //
-//	dst[k] = P/2 + T,  dst[m−k] = conj(P/2 − T).
+//	dst[k] = hP + T,  dst[m−k] = conj(hP − T),
 //
-// (For k = m/2 both assignments give the same value.)
-func mirrorGo(dst, src []complex128, m int, tw []float64) {
+// with h = 1/2 (or 1/(2m) when the table is pre-scaled by 1/m too). (For
+// k = m/2 both assignments give the same value.)
+func mirrorGo(dst, src []complex128, m int, tw []float64, h float64) {
 	dst, src = dst[:m], src[:m]
 	for k := 1; k <= m/2; k++ {
 		j := k - 1
@@ -210,8 +211,8 @@ func mirrorGo(dst, src []complex128, m int, tw []float64) {
 		cb := complex(real(b), -imag(b))
 		p, mm := a+cb, a-cb
 		tm := complex(t[0], t[4]) * mm
-		lo := complex(0.5*real(p), 0.5*imag(p)) + tm
-		hi := complex(0.5*real(p), 0.5*imag(p)) - tm
+		lo := complex(h*real(p), h*imag(p)) + tm
+		hi := complex(h*real(p), h*imag(p)) - tm
 		dst[k] = lo
 		dst[m-k] = complex(real(hi), -imag(hi))
 	}

@@ -36,7 +36,7 @@ func stage2AVX(a *complex128, n int)
 // squareStage2AVX is squareStage2Go on n points (n even, ≥ 2).
 //
 //go:noescape
-func squareStage2AVX(a *complex128, n int, s2 float64)
+func squareStage2AVX(a *complex128, n int)
 
 func difRadix4(a []complex128, q int, tw []float64, sign float64) {
 	if useAVX {
@@ -82,31 +82,31 @@ func stage2(a []complex128) {
 	stage2Go(a)
 }
 
-func squareStage2(a []complex128, s2 float64) {
+func squareStage2(a []complex128) {
 	if useAVX && len(a) >= 2 {
-		squareStage2AVX(&a[0], len(a)&^1, s2)
+		squareStage2AVX(&a[0], len(a)&^1)
 		return
 	}
-	squareStage2Go(a, s2)
+	squareStage2Go(a)
 }
 
 // mirrorAVX is mirrorGo for m ≥ 4.
 //
 //go:noescape
-func mirrorAVX(dst, src *complex128, m int, tw *float64)
+func mirrorAVX(dst, src *complex128, m int, tw *float64, half float64)
 
 // mirrorIGAVX is mirrorIGGo for m ≥ 4 (gs: a Diagonal's storage).
 //
 //go:noescape
 func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
 
-func mirror(dst, src []complex128, m int, tw []float64) {
+func mirror(dst, src []complex128, m int, tw []float64, half float64) {
 	if useAVX && m >= 4 {
 		_, _, _ = dst[m-1], src[m-1], tw[m/4*radix2PairFloats-1]
-		mirrorAVX(&dst[0], &src[0], m, &tw[0])
+		mirrorAVX(&dst[0], &src[0], m, &tw[0], half)
 		return
 	}
-	mirrorGo(dst, src, m, tw)
+	mirrorGo(dst, src, m, tw, half)
 }
 
 func mirrorIG(dst, src []complex128, m int, tw, g []float64) {

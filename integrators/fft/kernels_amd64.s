@@ -343,21 +343,19 @@ s2done:
 	VZEROUPPER
 	RET
 
-// func squareStage2AVX(a *complex128, n int, s2 float64)
-TEXT ·squareStage2AVX(SB), NOSPLIT, $0-24
+// func squareStage2AVX(a *complex128, n int)
+TEXT ·squareStage2AVX(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $1, CX
 	JZ   sqdone
-	VBROADCASTSD s2+16(FP), Y14
 	VMOVUPD stage2sign<>(SB), Y15
 
 sqloop:
 	VMOVUPD (SI), Y0
 	VPERM2F128 $1, Y0, Y0, Y1
 	VFMADD231PD Y15, Y0, Y1      // last inverse stage
-	VMULPD  Y1, Y1, Y1
-	VMULPD  Y14, Y1, Y1          // squares, scaled
+	VMULPD  Y1, Y1, Y1           // squares
 	VPERM2F128 $1, Y1, Y1, Y2
 	VFMADD231PD Y15, Y1, Y2      // first forward stage
 	VMOVUPD Y2, (SI)
@@ -370,7 +368,7 @@ sqdone:
 	RET
 
 // Sign masks: conjugate (negate odd lanes) and multiply a swapped pair by
-// i (negate even lanes); one half in every lane.
+// i (negate even lanes); ones and halves in every lane.
 DATA conjmask<>+0(SB)/8, $0
 DATA conjmask<>+8(SB)/8, $0x8000000000000000
 DATA conjmask<>+16(SB)/8, $0
@@ -393,8 +391,9 @@ DATA halves<>+24(SB)/8, $0.5
 GLOBL halves<>(SB), RODATA|NOPTR, $32
 
 // MIRROR computes, for the pair k, k+1 at (SI) and the pair m−k−1, m−k at
-// (DI) with the table at (BX): Y4 = P/2 + T in the order [k, k+1] and
-// Y5 = conj(P/2 − T) in the order [m−k, m−k−1].
+// (DI) with the table at (BX) and h = Y14 (one half, or 1/(2m) when
+// packing pre-scales): Y4 = hP + T in the order [k, k+1] and
+// Y5 = conj(hP − T) in the order [m−k, m−k−1].
 #define MIRROR \
 	VMOVUPD (SI), Y0 \
 	VMOVUPD (DI), Y1 \
@@ -410,14 +409,14 @@ GLOBL halves<>(SB), RODATA|NOPTR, $32
 	VFMSUB231PD Y14, Y2, Y5 \
 	VXORPD  Y15, Y5, Y5
 
-// func mirrorAVX(dst, src *complex128, m int, tw *float64)
-TEXT ·mirrorAVX(SB), NOSPLIT, $0-32
+// func mirrorAVX(dst, src *complex128, m int, tw *float64, half float64)
+TEXT ·mirrorAVX(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), R8
 	MOVQ src+8(FP), SI
 	MOVQ m+16(FP), CX
 	MOVQ tw+24(FP), BX
 	VMOVUPD conjmask<>(SB), Y15
-	VMOVUPD halves<>(SB), Y14
+	VBROADCASTSD half+32(FP), Y14
 	LEAQ -32(SI)(CX*8), DI
 	LEAQ (DI)(CX*8), DI   // src + (m−2)·16
 	LEAQ -32(R8)(CX*8), R9
@@ -442,7 +441,7 @@ mirrorloop:
 	RET
 
 // func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
-// gs is a Diagonal's duplicated storage.
+// gs is a Diagonal's duplicated storage; the factor of P is one half.
 TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), R8
 	MOVQ src+8(FP), SI

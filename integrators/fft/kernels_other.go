@@ -11,9 +11,11 @@ func ditRadix4(a []complex128, q int, tw []float64, sign float64) { ditRadix4Go(
 func difRadix2(a []complex128, h int, tw []float64)               { difRadix2Go(a, h, tw) }
 func ditRadix2(a []complex128, h int, tw []float64)               { ditRadix2Go(a, h, tw) }
 func stage2(a []complex128)                                       { stage2Go(a) }
-func squareStage2(a []complex128, s2 float64)                     { squareStage2Go(a, s2) }
-func mirror(dst, src []complex128, m int, tw []float64)           { mirrorGo(dst, src, m, tw) }
-func mirrorIG(dst, src []complex128, m int, tw, g []float64)      { mirrorIGGo(dst, src, m, tw, g) }
+func squareStage2(a []complex128)                                 { squareStage2Go(a) }
+func mirror(dst, src []complex128, m int, tw []float64, half float64) {
+	mirrorGo(dst, src, m, tw, half)
+}
+func mirrorIG(dst, src []complex128, m int, tw, g []float64) { mirrorIGGo(dst, src, m, tw, g) }
 
 // combine leaves all of Combine to combineGo.
 func combine(dst []complex128, terms []termPtr) int { return 0 }
