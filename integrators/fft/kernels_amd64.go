@@ -130,6 +130,33 @@ func combine(dst []complex128, terms []termPtr) int {
 	if !useAVX || n == 0 {
 		return 0
 	}
-	combineAVX(&dst[0], n, &terms[0], len(terms))
+	t := terms
+	switch len(t) {
+	case 2:
+		combine2AVX(&dst[0], 16*n, t[0].x, t[1].x, t[0].a, t[1].a)
+	case 3:
+		combine3AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[0].a, t[1].a, t[2].a)
+	case 4:
+		combine4AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[3].x, t[0].a, t[1].a, t[2].a, t[3].a)
+	case 5:
+		combine5AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[3].x, t[4].x, t[0].a, t[1].a, t[2].a, t[3].a, t[4].a)
+	default:
+		combineAVX(&dst[0], n, &t[0], len(t))
+	}
 	return n
 }
+
+// combine2AVX … combine5AVX are combineAVX for 2 … 5 terms, with nb the
+// length of dst in bytes (a multiple of 128).
+//
+//go:noescape
+func combine2AVX(dst *complex128, nb int, x0, x1 *complex128, a0, a1 *float64)
+
+//go:noescape
+func combine3AVX(dst *complex128, nb int, x0, x1, x2 *complex128, a0, a1, a2 *float64)
+
+//go:noescape
+func combine4AVX(dst *complex128, nb int, x0, x1, x2, x3 *complex128, a0, a1, a2, a3 *float64)
+
+//go:noescape
+func combine5AVX(dst *complex128, nb int, x0, x1, x2, x3, x4 *complex128, a0, a1, a2, a3, a4 *float64)
