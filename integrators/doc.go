@@ -26,9 +26,11 @@
 //     pairs with PI step control and continuous output; RK4 at fixed step.
 //   - BDF: variable order 1–5 with CVODE's order/step selection, Jacobian
 //     and factorisation reuse. Options.Linear picks dense LU (gonum/LAPACK),
-//     sparse LU (package integrators/sparse: minimum-degree ordering and a
-//     symbolic analysis done once per run), or GMRES with a preconditioner
-//     hook (Options.Preconditioner).
+//     sparse LU (package integrators/sparse: approximate-minimum-degree
+//     ordering and a symbolic analysis done once per run; the Jacobian's
+//     values are loaded once per evaluation and refactored numerically for
+//     each new γ), or GMRES with a preconditioner hook
+//     (Options.Preconditioner).
 //   - Rodas4: L-stable Rosenbrock method of order 4 with dense output.
 //   - AutoSwitch(stiff): Tsit5 until its free stiffness estimate says the
 //     step is stability-limited, then the stiff method.
