@@ -3,6 +3,8 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 )
 
@@ -67,6 +69,7 @@ func usesVMath(p *Program) bool {
 const (
 	asmRegs    = 13
 	asmRegsExt = 8
+	asmPinned  = 5
 )
 
 // generateAsm returns Go assembly (amd64, AVX2+FMA) for a batched kernel
@@ -83,7 +86,7 @@ const (
 // recomputed by the caller with the scalar twins).
 func generateAsm(prog *Program, name string) []byte {
 	var b bytes.Buffer
-	body, nSlots, ext := asmBody(prog, false)
+	body, nSlots, ext, _ := asmBody(prog, nil)
 	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
 	if ext {
 		vmConstData(&b)
@@ -120,35 +123,72 @@ func asmFrameFlags(nSlots int) string {
 //
 //	func name(du, u, q, c *float64, t float64, runs *int64, nruns int)
 //
-// runs holds nruns records of 1 + NumStates + NumOutputs int64s: a
-// number of blocks, then the state and output indices of the run's first
-// instance; instance b of a run reads and writes each index + b. The
-// template's parameters are q, its constants c (then -0.0). The template
-// must not use the vector math (no block is ever handed back).
-func generateTemplateAsm(prog *Program, name string) []byte {
+// runs holds nruns records: a number of blocks of 4 instances, the index
+// idx0 of the first state of the run's first instance, then, for each
+// entry k ≥ 1 of the instance (states, then outputs) whose disp[k] is
+// asmTableDisp, its index minus idx0; the other entries are at the fixed
+// offset disp[k] from idx0 in every run. Instance b of a run reads and
+// writes each index + b. The template's parameters are q, its constants
+// c (then -0.0). The template must not use the vector math (no block is
+// ever handed back).
+func generateTemplateAsm(prog *Program, name string, disp []int64) []byte {
 	var b bytes.Buffer
-	body, nSlots, ext := asmBody(prog, true)
+	body, nSlots, ext, pre := asmBody(prog, disp)
 	fmt.Fprintf(&b, "// func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n", name)
 	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-56\n", name, asmFrameFlags(nSlots), 32*nSlots)
 	b.WriteString("\tMOVQ q+16(FP), DX\n\tMOVQ c+24(FP), CX\n\tMOVQ runs+40(FP), BX\n\tMOVQ nruns+48(FP), R11\n")
+	b.Write(pre)
 	fmt.Fprintf(&b, "\tTESTQ R11, R11\n\tJZ %s_done\n%s_run:\n", name, name)
-	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ (BX), R9\n")
+	b.WriteString("\tMOVQ 8(BX), R10\n\tMOVQ du+0(FP), DI\n\tLEAQ (DI)(R10*8), DI\n\tMOVQ u+8(FP), SI\n\tLEAQ (SI)(R10*8), SI\n\tMOVQ (BX), R9\n")
 	fmt.Fprintf(&b, "%s_loop:\n", name)
 	if ext {
 		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
 	}
 	b.Write(body)
 	fmt.Fprintf(&b, "\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ %s_loop\n", name)
-	fmt.Fprintf(&b, "\tADDQ $%d, BX\n\tDECQ R11\n\tJNZ %s_run\n%s_done:\n\tVZEROUPPER\n\tRET\n\n", 8*(1+prog.NumStates+prog.NumOutputs), name, name)
+	fmt.Fprintf(&b, "\tADDQ $%d, BX\n\tDECQ R11\n\tJNZ %s_run\n%s_done:\n\tVZEROUPPER\n\tRET\n\n", 8*asmRecordLen(disp), name, name)
 	return b.Bytes()
 }
 
+// asmTableDisp marks an entry of a template kernel that is read from the
+// run record rather than at a fixed offset.
+const asmTableDisp = math.MinInt64
+
+// asmRecordLen is the number of int64s in a run record of a template
+// kernel with these displacements, and asmRecordSlot the record slot of
+// entry k (for entries read from the record).
+func asmRecordLen(disp []int64) int {
+	n := 2
+	for k := 1; k < len(disp); k++ {
+		if disp[k] == asmTableDisp {
+			n++
+		}
+	}
+	return n
+}
+
+func asmRecordSlot(disp []int64, k int) int {
+	n := 2
+	for j := 1; j < k; j++ {
+		if disp[j] == asmTableDisp {
+			n++
+		}
+	}
+	return n
+}
+
 // asmBody returns the kernel body for one block of 4 lanes, the number
-// of 32-byte spill slots it uses and whether it has extended opcodes.
-// State i of the block is at SI + i·R8 and output k at DI + k·R8 (lanes
-// laid out per variable), or, with table, at SI + 8·idx and DI + 8·idx
-// for the indices of the run record at BX.
-func asmBody(prog *Program, table bool) ([]byte, int, bool) {
+// of 32-byte spill slots it uses, whether it has extended opcodes, and a
+// preamble to run once before the loop. State i of the block is at
+// SI + i·R8 and output k at DI + k·R8 (lanes laid out per variable), or,
+// for a template kernel (disp not nil), at SI + 8·disp[k] and
+// DI + 8·disp[k] for entry k, or at the offset read from the run record
+// at BX when disp[k] is asmTableDisp (see generateTemplateAsm); then the
+// constants, parameters and t that the body uses most are broadcast into
+// registers of their own by the preamble (up to asmPinned of them), out
+// of the loop.
+func asmBody(prog *Program, disp []int64) ([]byte, int, bool, []byte) {
+	table := disp != nil
 	tb := prog.TempBase()
 	ext := false
 	for _, in := range prog.Code {
@@ -174,6 +214,42 @@ func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 	for r := nRegs - 1; r >= 0; r-- {
 		free = append(free, r)
 	}
+	var pre bytes.Buffer
+	pinned := map[int32]int{}
+	if table {
+		uses := map[int32]int{}
+		for _, in := range prog.Code {
+			args := [3]int32{in.A, in.B, in.C}
+			for k := 0; k < in.Op.Arity(); k++ {
+				if v := args[k]; v < prog.StateBase() || (v >= prog.ParamBase() && v < tb) {
+					uses[v]++
+				}
+			}
+		}
+		var cands []int32
+		for v := range uses {
+			cands = append(cands, v)
+		}
+		slices.SortFunc(cands, func(a, b int32) int {
+			if uses[a] != uses[b] {
+				return uses[b] - uses[a]
+			}
+			return int(a - b)
+		})
+		for _, v := range cands[:min(len(cands), asmPinned)] {
+			r := free[0] // the highest free register
+			free = free[1:]
+			pinned[v] = r
+			switch {
+			case v < prog.StateBase():
+				fmt.Fprintf(&pre, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, r)
+			case v < prog.TimeReg():
+				fmt.Fprintf(&pre, "\tVBROADCASTSD %d(DX), Y%d\n", 8*(v-prog.ParamBase()), r)
+			default:
+				fmt.Fprintf(&pre, "\tVBROADCASTSD t+32(FP), Y%d\n", r)
+			}
+		}
+	}
 	var freeSlots []int
 	nSlots := 0
 	var body bytes.Buffer
@@ -185,6 +261,9 @@ func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 	// register and kept until its last use; otherwise it, like a spilled
 	// value, is loaded into the scratch register.
 	operand := func(v int32, scratch int) string {
+		if r, ok := pinned[v]; ok {
+			return "Y" + strconv.Itoa(r)
+		}
 		if assigned[v] {
 			l := locs[v]
 			if l.reg >= 0 {
@@ -204,8 +283,10 @@ func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 		case v < prog.StateBase():
 			fmt.Fprintf(&body, "\tVBROADCASTSD %d(CX), Y%d\n", 8*v, target)
 		case v < prog.ParamBase():
-			if table {
-				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD (SI)(R10*8), Y%d\n", 8*(1+v-prog.StateBase()), target)
+			if k := int(v - prog.StateBase()); table && disp[k] == asmTableDisp {
+				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD (SI)(R10*8), Y%d\n", 8*asmRecordSlot(disp, k), target)
+			} else if table {
+				fmt.Fprintf(&body, "\tVMOVUPD %d(SI), Y%d\n", 8*disp[k], target)
 			} else {
 				fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD (SI)(R10*1), Y%d\n", v-prog.StateBase(), target)
 			}
@@ -221,8 +302,10 @@ func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 		curInstr = i
 		if in.Op == OpStore {
 			r := operand(in.A, 15)
-			if table {
-				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD %s, (DI)(R10*8)\n", 8*(1+prog.NumStates+int(in.Dst)), r)
+			if k := prog.NumStates + int(in.Dst); table && disp[k] == asmTableDisp {
+				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD %s, (DI)(R10*8)\n", 8*asmRecordSlot(disp, k), r)
+			} else if table {
+				fmt.Fprintf(&body, "\tVMOVUPD %s, %d(DI)\n", r, 8*disp[k])
 			} else {
 				fmt.Fprintf(&body, "\tIMUL3Q $%d, R8, R10\n\tVMOVUPD %s, (DI)(R10*1)\n", in.Dst, r)
 			}
@@ -315,7 +398,7 @@ func asmBody(prog *Program, table bool) ([]byte, int, bool) {
 			}
 		}
 	}
-	return body.Bytes(), nSlots, ext
+	return body.Bytes(), nSlots, ext, pre.Bytes()
 }
 
 // emitAsmExtended writes dst = op(a, b, c) for the extended opcodes.

@@ -702,29 +702,33 @@ func templateFiles(plan *rerollPlan, a, b, o *bytes.Buffer) {
 		}
 		runs, left := tg.runs()
 		name := "rhsTmpl" + strconv.Itoa(k)
-		rec := 1 + tg.width()
-		fmt.Fprintf(b, "\t%s(&du[0], &u[0], &q[0], &%sConsts[0], t, &%sRuns[0], %d)\n", name, name, name, len(runs)/rec)
+		disps, records := tg.kernels(runs)
+		for v, disp := range disps {
+			kn := name + "_" + strconv.Itoa(v)
+			rec := records[v]
+			fmt.Fprintf(b, "\t%s(&du[0], &u[0], &q[0], &%sConsts[0], t, &%sRuns[0], %d)\n", kn, name, kn, len(rec)/asmRecordLen(disp))
+			a.Write(generateTemplateAsm(tg.prog, kn, disp))
+			fmt.Fprintf(&decls, "\n// %s is, on 4 instances per AVX2 instruction, rhsLoop%d over the runs\n// %sRuns: per run, a number of blocks of 4, the first index of its first\n// instance and the offsets from it that are not fixed; the instances of\n// a run are consecutive in every index.\n//\n//go:noescape\n", kn, k, kn)
+			fmt.Fprintf(&decls, "func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n\n", kn)
+			fmt.Fprintf(&decls, "var %sRuns = [...]int64{", kn)
+			for i, x := range rec {
+				if i%16 == 0 {
+					decls.WriteString("\n\t")
+				} else {
+					decls.WriteString(" ")
+				}
+				decls.WriteString(strconv.FormatInt(x, 10) + ",")
+			}
+			decls.WriteString("\n}\n\n")
+		}
 		if len(left) > 0 {
 			fmt.Fprintf(b, "\trhsLoop%d(du, u, q, t, %sLeft[:])\n", k, name)
 		}
-		a.Write(generateTemplateAsm(tg.prog, name))
-		fmt.Fprintf(&decls, "\n// %s is, on 4 instances per AVX2 instruction, rhsLoop%d over the runs\n// %sRuns: per run, a number of blocks of 4 and the indices of its first\n// instance; the instances of a run are consecutive in every index.\n//\n//go:noescape\n", name, k, name)
-		fmt.Fprintf(&decls, "func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n\n", name)
 		fmt.Fprintf(&decls, "var %sConsts = [...]float64{", name)
 		for _, c := range tg.prog.Consts {
 			decls.WriteString(goFloat(c) + ", ")
 		}
-		decls.WriteString("math.Copysign(0, -1)}\n\n")
-		fmt.Fprintf(&decls, "var %sRuns = [...]int64{", name)
-		for i, x := range runs {
-			if i%16 == 0 {
-				decls.WriteString("\n\t")
-			} else {
-				decls.WriteString(" ")
-			}
-			decls.WriteString(strconv.FormatInt(x, 10) + ",")
-		}
-		decls.WriteString("\n}\n")
+		decls.WriteString("math.Copysign(0, -1)}\n")
 		if len(left) > 0 {
 			fmt.Fprintf(&decls, "\nvar %sLeft = [...]int32{", name)
 			for i, x := range left {

@@ -338,33 +338,118 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
-// runs splits the instances into runs of consecutive ones (each index
-// one more than the previous instance's) for the assembly, which does 4
-// instances per block: it returns the run records (blocks, then the
-// first instance's indices) and the index table of the instances left
-// over (runs shorter than 4 and the ends of longer runs).
-func (g *templateGroup) runs() (records []int64, left []int32) {
+// asmRun is a run of consecutive instances (each index one more than
+// the previous instance's): first is the first instance, blocks the
+// number of blocks of 4.
+type asmRun struct{ first, blocks int }
+
+// runs splits the instances into runs of consecutive ones for the
+// assembly, which does 4 instances per block, and returns the instances
+// left over (in runs shorter than 4) as an index table. A run whose
+// length is not a multiple of 4 ends with a block that overlaps the one
+// before: writing an output twice with the same value is harmless as
+// long as du and u do not overlap, which RHS requires anyway.
+func (g *templateGroup) runs() (runs []asmRun, left []int32) {
 	wd := g.width()
 	n := g.instances()
-	inst := func(i int) []int32 { return g.idx[i*wd : (i+1)*wd] }
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && next(inst(j-1), inst(j)) {
+		for j < n && next(g.instance(j-1), g.instance(j)) {
 			j++
 		}
-		blocks := (j - i) / 4
-		if blocks > 0 {
-			records = append(records, int64(blocks))
-			for _, x := range inst(i) {
-				records = append(records, int64(x))
+		if blocks := (j - i) / 4; blocks > 0 {
+			runs = append(runs, asmRun{i, blocks})
+			if (j-i)%4 != 0 {
+				runs = append(runs, asmRun{j - 4, 1})
 			}
-		}
-		for k := i + 4*blocks; k < j; k++ {
-			left = append(left, inst(k)...)
+		} else {
+			left = append(left, g.idx[i*wd:j*wd]...)
 		}
 		i = j
 	}
-	return records, left
+	return runs, left
+}
+
+func (g *templateGroup) instance(i int) []int32 {
+	wd := g.width()
+	return g.idx[i*wd : (i+1)*wd]
+}
+
+// kernels partitions the runs by their displacements (each entry's index
+// minus the first's): a set of runs that share them, with at least
+// minBlocks blocks in all, gets a kernel with every offset fixed; the
+// others share one kernel that reads the differing offsets from the run
+// records. It returns each kernel's displacements and records.
+func (g *templateGroup) kernels(runs []asmRun) (disps [][]int64, records [][]int64) {
+	const minBlocks = 8
+	wd := g.width()
+	key := func(r asmRun) string {
+		x := g.instance(r.first)
+		b := make([]byte, 0, 4*wd)
+		for _, v := range x {
+			b = binary.AppendVarint(b, int64(v-x[0]))
+		}
+		return string(b)
+	}
+	byKey := map[string][]asmRun{}
+	var keys []string
+	for _, r := range runs {
+		k := key(r)
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], r)
+	}
+	var generic []asmRun
+	for _, k := range keys {
+		rs := byKey[k]
+		blocks := 0
+		for _, r := range rs {
+			blocks += r.blocks
+		}
+		if blocks < minBlocks {
+			generic = append(generic, rs...)
+			continue
+		}
+		x := g.instance(rs[0].first)
+		disp := make([]int64, wd)
+		for i := range disp {
+			disp[i] = int64(x[i] - x[0])
+		}
+		var rec []int64
+		for _, r := range rs {
+			rec = append(rec, int64(r.blocks), int64(g.instance(r.first)[0]))
+		}
+		disps = append(disps, disp)
+		records = append(records, rec)
+	}
+	if len(generic) > 0 {
+		// Entries whose displacement is the same in every run stay fixed.
+		x0 := g.instance(generic[0].first)
+		disp := make([]int64, wd)
+		for i := range disp {
+			disp[i] = int64(x0[i] - x0[0])
+			for _, r := range generic {
+				if x := g.instance(r.first); int64(x[i]-x[0]) != disp[i] {
+					disp[i] = asmTableDisp
+					break
+				}
+			}
+		}
+		var rec []int64
+		for _, r := range generic {
+			x := g.instance(r.first)
+			rec = append(rec, int64(r.blocks), int64(x[0]))
+			for i := 1; i < wd; i++ {
+				if disp[i] == asmTableDisp {
+					rec = append(rec, int64(x[i]-x[0]))
+				}
+			}
+		}
+		disps = append(disps, disp)
+		records = append(records, rec)
+	}
+	return disps, records
 }
 
 func next(a, b []int32) bool {

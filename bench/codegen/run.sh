@@ -15,7 +15,7 @@ else
 fi
 echo "== symcalc (go test -bench), ns per evaluation"
 go test ./bench/codegen -run XXX -bench 'Net20|Bruss32' -benchtime 1s -count 1 |
-  awk '/^Benchmark/ {print $1, $(NF-3), $(NF-2), $(NF-1), $NF}'
+  awk '/^Benchmark/ {print $1, $(NF-5), $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF}'
 if [ -f ../shared/workloads/bionetgen/bcr/bcr.net ]; then
   echo "== BCR: Jacobian + lowering + Go generation (ns per op)"
   go test ./bench/codegen -run XXX -bench BCR -benchtime 3x -v | grep -E 'Benchmark|import|sparse Jacobian'
