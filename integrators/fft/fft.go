@@ -138,22 +138,23 @@ func (r *Real) square(c []complex128) {
 		z[0] = complex(real(v)*real(v), imag(v)*imag(v))
 		return
 	}
-	f := r.c
-	f.difPasses(z, true, len(f.qs))
+	r.c.difPasses(z, true)
 	squareStage2(z)
-	f.ditPasses(z, false, len(f.qs))
+	r.c.ditPasses(z, false)
 }
 
 // complexFFT is an in-place power-of-two complex FFT built from the passes
-// of kernels.go: an optional radix-2 pass at the full length (when the
-// stage count needs it), radix-4 passes, and the size-2 stage.
+// of kernels.go and the size-2 stage.
 type complexFFT struct {
-	n        int
-	rev      []int32
-	top      int // half length of the radix-2 pass, 0 if there is none
-	topTw    [2][]float64
-	qs       []int       // radix-4 quarter lengths, largest first
-	fwd, inv [][]float64 // their tables, forward and inverse
+	n      int
+	rev    []int32
+	passes []pass // in decimation-in-frequency order: largest blocks first
+}
+
+// pass is one sweep of radix 2, 4 or 8 on blocks of radix·q points.
+type pass struct {
+	radix, q int
+	fwd, inv []float64 // twiddle tables, forward and inverse
 }
 
 func newComplexFFT(n int) *complexFFT {
@@ -164,29 +165,46 @@ func newComplexFFT(n int) *complexFFT {
 			f.rev[i] = int32(bits.Reverse32(uint32(i)) >> (32 - lg))
 		}
 	}
-	if n < 4 {
+	// Besides the size-2 stage, the stages of size n … 4 (lg−1 of them)
+	// are covered by passes: radix-4 with q = 2 at the bottom (the
+	// smallest q a two-lane kernel takes), radix-8 above it (three stages
+	// per sweep of the data), and one radix-2 or radix-4 pass at the top
+	// for what is left over.
+	stages := lg - 1
+	if stages <= 0 {
 		return f
 	}
-	size := n // stages of size n … 4 remain besides the size-2 stage
-	if (lg-1)%2 == 1 {
-		f.top = n / 2
-		f.topTw = [2][]float64{radix2Table(n/2, -1), radix2Table(n/2, 1)}
-		size = n / 2
+	add := func(radix, size int) {
+		q := size / radix
+		p := pass{radix: radix, q: q}
+		switch radix {
+		case 2:
+			p.fwd, p.inv = radix2Table(q, -1), radix2Table(q, 1)
+		case 4:
+			p.fwd, p.inv = radix4Table(q, -1), radix4Table(q, 1)
+		case 8:
+			p.fwd, p.inv = radix8Table(q, -1), radix8Table(q, 1)
+		}
+		f.passes = append(f.passes, p)
 	}
-	for ; size >= 8; size /= 4 {
-		q := size / 4
-		f.qs = append(f.qs, q)
-		f.fwd = append(f.fwd, radix4Table(q, -1))
-		f.inv = append(f.inv, radix4Table(q, 1))
+	if stages == 1 {
+		add(2, n)
+		return f
 	}
+	size := n
+	switch (stages - 2) % 3 {
+	case 1:
+		add(2, size)
+		size /= 2
+	case 2:
+		add(4, size)
+		size /= 4
+	}
+	for ; size > 8; size /= 8 {
+		add(8, size)
+	}
+	add(4, size)
 	return f
-}
-
-func (f *complexFFT) tables(inverse bool) ([][]float64, []float64, float64) {
-	if inverse {
-		return f.inv, f.topTw[1], 1
-	}
-	return f.fwd, f.topTw[0], -1
 }
 
 // transform computes the unnormalised DFT (inverse: with e^{+2πi…}) in
@@ -204,23 +222,31 @@ func (f *complexFFT) transform(a []complex128, inverse bool) {
 // the output is in bit-reversed order. With dit it lets a transform pair
 // (as in a pointwise product in the other domain) skip the permutation.
 func (f *complexFFT) dif(a []complex128, inverse bool) {
-	f.difHead(a, inverse)
+	f.difPasses(a, inverse)
 	stage2(a[:f.n])
 }
 
-// difHead is dif without its last (size-2) stage.
-func (f *complexFFT) difHead(a []complex128, inverse bool) { f.difPasses(a, inverse, len(f.qs)) }
-
-// difPasses runs the radix-2 pass (if any) and the first k radix-4
-// passes of dif.
-func (f *complexFFT) difPasses(a []complex128, inverse bool, k int) {
+// difPasses is dif without its last (size-2) stage.
+func (f *complexFFT) difPasses(a []complex128, inverse bool) {
 	a = a[:f.n]
-	tws, top, sign := f.tables(inverse)
-	if f.top > 0 {
-		difRadix2(a, f.top, top)
+	sign := -1.0
+	if inverse {
+		sign = 1
 	}
-	for i, q := range f.qs[:k] {
-		difRadix4(a, q, tws[i], sign)
+	for i := range f.passes {
+		p := &f.passes[i]
+		tw := p.fwd
+		if inverse {
+			tw = p.inv
+		}
+		switch p.radix {
+		case 2:
+			difRadix2(a, p.q, tw)
+		case 4:
+			difRadix4(a, p.q, tw, sign)
+		case 8:
+			difRadix8(a, p.q, tw, sign)
+		}
 	}
 }
 
@@ -228,19 +254,31 @@ func (f *complexFFT) difPasses(a []complex128, inverse bool, k int) {
 // the output is in natural order.
 func (f *complexFFT) dit(a []complex128, inverse bool) {
 	stage2(a[:f.n])
-	f.ditPasses(a, inverse, len(f.qs))
+	f.ditPasses(a, inverse)
 }
 
-// ditPasses runs the last k radix-4 passes of dit and the radix-2 pass
-// (if any): the mirror of difPasses.
-func (f *complexFFT) ditPasses(a []complex128, inverse bool, k int) {
+// ditPasses is dit without its first (size-2) stage: the passes of dif
+// mirrored, smallest blocks first.
+func (f *complexFFT) ditPasses(a []complex128, inverse bool) {
 	a = a[:f.n]
-	tws, top, sign := f.tables(inverse)
-	for i := k - 1; i >= 0; i-- {
-		ditRadix4(a, f.qs[i], tws[i], sign)
+	sign := -1.0
+	if inverse {
+		sign = 1
 	}
-	if f.top > 0 {
-		ditRadix2(a, f.top, top)
+	for i := len(f.passes) - 1; i >= 0; i-- {
+		p := &f.passes[i]
+		tw := p.fwd
+		if inverse {
+			tw = p.inv
+		}
+		switch p.radix {
+		case 2:
+			ditRadix2(a, p.q, tw)
+		case 4:
+			ditRadix4(a, p.q, tw, sign)
+		case 8:
+			ditRadix8(a, p.q, tw, sign)
+		}
 	}
 }
 

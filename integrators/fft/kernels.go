@@ -238,3 +238,95 @@ func mirrorIGGo(dst, src []complex128, m int, tw, g []float64) {
 		dst[m-k] = complex(gm*imag(hi), gm*real(hi))
 	}
 }
+
+// radix8PairFloats is the table size per pair of j of a radix-8 pass:
+// W^{kj} for k = 1..7, real and imaginary parts duplicated.
+const radix8PairFloats = 56
+
+// radix8Table is the table of a radix-8 pass of eighth length q (q ≥ 2):
+// W^{kj}, k = 1..7, j < q, W = e^{sign·2πi/(8q)}.
+func radix8Table(q int, sign float64) []float64 {
+	tw := make([]float64, q/2*radix8PairFloats)
+	for j := 0; j < q; j++ {
+		base := (j>>1)*radix8PairFloats + (j&1)*2
+		for k := 1; k <= 7; k++ {
+			s, c := math.Sincos(sign * 2 * math.Pi * float64(k*j) / float64(8*q))
+			o := base + (k-1)*8
+			tw[o], tw[o+1] = c, c
+			tw[o+4], tw[o+5] = s, s
+		}
+	}
+	return tw
+}
+
+// bitrev3 reverses the three bits of k < 8.
+var bitrev3 = [8]int{0, 4, 2, 6, 1, 5, 3, 7}
+
+// dft8 is the 8-point DFT X_k = Σ_r x_r ω^{rk}, ω = e^{sign·2πi/8}, as
+// the kernels compute it: one radix-2 stage (distance 4, twiddles ω^r),
+// then two 4-point DFTs.
+func dft8(x *[8]complex128, sign float64) [8]complex128 {
+	const c = math.Sqrt2 / 2
+	w1 := complex(c, sign*c)  // ω
+	w3 := complex(-c, sign*c) // ω³
+	var s, d [4]complex128
+	for r := 0; r < 4; r++ {
+		s[r], d[r] = x[r]+x[r+4], x[r]-x[r+4]
+	}
+	d[1] *= w1
+	d[2] = rot(d[2], sign)
+	d[3] *= w3
+	var X [8]complex128
+	for h, a := range [2]*[4]complex128{&s, &d} {
+		e0, e1 := a[0]+a[2], a[0]-a[2]
+		e2, e3 := a[1]+a[3], rot(a[1]-a[3], sign)
+		X[h], X[h+4] = e0+e2, e0-e2
+		X[h+2], X[h+6] = e1+e3, e1-e3
+	}
+	return X
+}
+
+// difRadix8Go is the pure-Go radix-8 decimation-in-frequency pass: for
+// each block of 8q and j < q, the 8-point DFT X of x_r = a[j+rq], then
+// a[j + bitrev3(k)·q] = X_k·W^{kj}.
+func difRadix8Go(a []complex128, q int, tw []float64, sign float64) {
+	tw = tw[:q/2*radix8PairFloats]
+	for i := 0; i+8*q <= len(a); i += 8 * q {
+		b := a[i : i+8*q]
+		for j := 0; j < q; j++ {
+			t := tw[(j>>1)*radix8PairFloats+(j&1)*2:]
+			t = t[:53]
+			var x [8]complex128
+			for r := range x {
+				x[r] = b[j+r*q]
+			}
+			X := dft8(&x, sign)
+			b[j] = X[0]
+			for k := 1; k < 8; k++ {
+				b[j+bitrev3[k]*q] = X[k] * complex(t[(k-1)*8], t[(k-1)*8+4])
+			}
+		}
+	}
+}
+
+// ditRadix8Go is the mirror decimation-in-time pass: v_k =
+// a[j + bitrev3(k)·q]·W^{kj}, then a[j+pq] = Σ_k v_k ω^{kp}.
+func ditRadix8Go(a []complex128, q int, tw []float64, sign float64) {
+	tw = tw[:q/2*radix8PairFloats]
+	for i := 0; i+8*q <= len(a); i += 8 * q {
+		b := a[i : i+8*q]
+		for j := 0; j < q; j++ {
+			t := tw[(j>>1)*radix8PairFloats+(j&1)*2:]
+			t = t[:53]
+			var v [8]complex128
+			v[0] = b[j]
+			for k := 1; k < 8; k++ {
+				v[k] = b[j+bitrev3[k]*q] * complex(t[(k-1)*8], t[(k-1)*8+4])
+			}
+			X := dft8(&v, sign)
+			for p, x := range X {
+				b[j+p*q] = x
+			}
+		}
+	}
+}

@@ -160,3 +160,31 @@ func combine4AVX(dst *complex128, nb int, x0, x1, x2, x3 *complex128, a0, a1, a2
 
 //go:noescape
 func combine5AVX(dst *complex128, nb int, x0, x1, x2, x3, x4 *complex128, a0, a1, a2, a3, a4 *float64)
+
+// difRadix8AVX is difRadix8Go on n points (n a multiple of 8q, q ≥ 2).
+//
+//go:noescape
+func difRadix8AVX(a *complex128, n, q int, tw *float64, inverse bool)
+
+// ditRadix8AVX is ditRadix8Go on n points (n a multiple of 8q, q ≥ 2).
+//
+//go:noescape
+func ditRadix8AVX(a *complex128, n, q int, tw *float64, inverse bool)
+
+func difRadix8(a []complex128, q int, tw []float64, sign float64) {
+	if useAVX {
+		_ = tw[q/2*radix8PairFloats-1]
+		difRadix8AVX(&a[0], len(a)/(8*q)*(8*q), q, &tw[0], sign > 0)
+		return
+	}
+	difRadix8Go(a, q, tw, sign)
+}
+
+func ditRadix8(a []complex128, q int, tw []float64, sign float64) {
+	if useAVX {
+		_ = tw[q/2*radix8PairFloats-1]
+		ditRadix8AVX(&a[0], len(a)/(8*q)*(8*q), q, &tw[0], sign > 0)
+		return
+	}
+	ditRadix8Go(a, q, tw, sign)
+}

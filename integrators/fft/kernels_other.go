@@ -19,3 +19,6 @@ func mirrorIG(dst, src []complex128, m int, tw, g []float64) { mirrorIGGo(dst, s
 
 // combine leaves all of Combine to combineGo.
 func combine(dst []complex128, terms []termPtr) int { return 0 }
+
+func difRadix8(a []complex128, q int, tw []float64, sign float64) { difRadix8Go(a, q, tw, sign) }
+func ditRadix8(a []complex128, q int, tw []float64, sign float64) { ditRadix8Go(a, q, tw, sign) }
