@@ -138,37 +138,30 @@ func TestPostorderKeepsFill(t *testing.T) {
 	for k, v := range perm {
 		inv[v] = k
 	}
-	lsBefore, _ := lowerStructure(n, adj, perm, inv)
+	lpBefore, liBefore := lowerStructure(n, adj, perm, inv)
 	post := postorder(n, adj, perm, inv)
 	requirePermutation(t, n, post)
 	inv2 := make([]int, n)
 	for k, v := range post {
 		inv2[v] = k
 	}
-	lsAfter, _ := lowerStructure(n, adj, post, inv2)
-	count := func(ls [][]int) int {
-		c := 0
-		for _, s := range ls {
-			c += len(s)
-		}
-		return c
-	}
-	assert.Equal(t, count(lsBefore), count(lsAfter))
-	assert.True(t, isPostorder(lsAfter), "renumbered ordering is a postorder")
-	assert.False(t, isPostorder(lsBefore), "a random ordering of a grid is not (else the check proves nothing)")
+	lpAfter, liAfter := lowerStructure(n, adj, post, inv2)
+	assert.Equal(t, len(liBefore), len(liAfter))
+	assert.True(t, isPostorder(lpAfter, liAfter), "renumbered ordering is a postorder")
+	assert.False(t, isPostorder(lpBefore, liBefore), "a random ordering of a grid is not (else the check proves nothing)")
 }
 
 // isPostorder reports whether every subtree of the elimination tree (parent
-// of j = first entry of struct(L_j)) is the contiguous range of columns
-// ending at its root.
-func isPostorder(ls [][]int) bool {
-	n := len(ls)
+// of j = first entry of struct(L_j) = li[lp[j]:lp[j+1]]) is the contiguous
+// range of columns ending at its root.
+func isPostorder(lp, li []int) bool {
+	n := len(lp) - 1
 	parent := make([]int, n)
 	size := make([]int, n)
-	for j := range ls {
+	for j := 0; j < n; j++ {
 		parent[j] = -1
-		if len(ls[j]) > 0 {
-			parent[j] = ls[j][0]
+		if lp[j+1] > lp[j] {
+			parent[j] = li[lp[j]]
 		}
 		size[j]++
 		if parent[j] >= 0 {

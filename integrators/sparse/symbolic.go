@@ -62,14 +62,11 @@ func postorder(n int, adj [][]int, perm, inv []int) []int {
 	return out
 }
 
-// lowerStructure returns struct(L_j) = {i > j : l_ij ≠ 0} for every column
-// of the symbolic Cholesky factor of the permuted pattern (inv[orig] =
-// pivot position), each sorted ascending:
-// struct(L_j) = {i > j : a_ij ≠ 0} ∪ ⋃_{children c} struct(L_c) \ {j}.
-// The columns are consecutive in one backing array, also returned: it is
-// the row-index array of L in compressed-column form.
-func lowerStructure(n int, adj [][]int, perm, inv []int) ([][]int, []int) {
-	lstruct := make([][]int, n)
+// lowerStructure returns the structure of the symbolic Cholesky factor of
+// the permuted pattern (inv[orig] = pivot position) in compressed-column
+// form: struct(L_j) = {i > j : l_ij ≠ 0} = li[lp[j]:lp[j+1]], ascending,
+// computed as {i > j : a_ij ≠ 0} ∪ ⋃_{children c} struct(L_c) \ {j}.
+func lowerStructure(n int, adj [][]int, perm, inv []int) (lp, li []int) {
 	mark := make([]int, n)
 	for i := range mark {
 		mark[i] = -1
@@ -81,34 +78,34 @@ func lowerStructure(n int, adj [][]int, perm, inv []int) ([][]int, []int) {
 	for i := range head {
 		head[i] = -1
 	}
-	buf := make([]int, 0, 4*n)
+	lp = make([]int, n+1)
+	li = make([]int, 0, 4*n)
 	for j := 0; j < n; j++ {
 		mark[j] = j
-		start := len(buf)
+		start := len(li)
 		for _, v := range adj[perm[j]] {
 			if i := inv[v]; i > j && mark[i] != j {
 				mark[i] = j
-				buf = append(buf, i)
+				li = append(li, i)
 			}
 		}
 		for c := head[j]; c >= 0; c = nextSib[c] {
-			for _, i := range lstruct[c] {
+			for _, i := range li[lp[c]:lp[c+1]] {
 				if i > j && mark[i] != j {
 					mark[i] = j
-					buf = append(buf, i)
+					li = append(li, i)
 				}
 			}
 		}
-		s := buf[start:len(buf):len(buf)]
-		sortInts(s)
-		lstruct[j] = s
-		if len(s) > 0 {
-			p := s[0]
+		sortInts(li[start:])
+		lp[j+1] = len(li)
+		if len(li) > start {
+			p := li[start]
 			nextSib[j] = head[p]
 			head[p] = j
 		}
 	}
-	return lstruct, buf
+	return lp, li
 }
 
 // supernodes partitions the columns into fundamental supernodes: runs of
@@ -124,12 +121,12 @@ func lowerStructure(n int, adj [][]int, perm, inv []int) ([][]int, []int) {
 // run as dense blocks. Merging only where the zeros stay under 5–30 % of
 // the block gained nothing either (the extra multiply-adds cost what the
 // wider blocks save).
-func supernodes(n int, lstruct [][]int) []int {
+func supernodes(n int, lp, li []int) []int {
 	var start []int
 	for j := 0; j < n; j++ {
 		if j > 0 {
-			prev := lstruct[j-1]
-			if len(prev) > 0 && prev[0] == j && len(prev) == len(lstruct[j])+1 {
+			prev := li[lp[j-1]:lp[j]]
+			if len(prev) > 0 && prev[0] == j && len(prev) == lp[j+1]-lp[j]+1 {
 				continue
 			}
 		}
