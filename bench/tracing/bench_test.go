@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/symcalc/symcalc/bench/tracing/rdgen"
 	"github.com/symcalc/symcalc/examples/tracing/autosparse"
 	"github.com/symcalc/symcalc/examples/tracing/rd"
 	"github.com/symcalc/symcalc/integrators"
@@ -66,20 +67,26 @@ func BenchmarkRHSRD(b *testing.B) {
 }
 
 // BenchmarkSolveRD is the whole BDF solve on the traced model (after
-// tracing and compiling), rtol = atol = 1e-6.
+// tracing and compiling), rtol = atol = 1e-6, with the right-hand side on
+// the tape VM and as the generated Go of bench/tracing/rdgen.
 func BenchmarkSolveRD(b *testing.B) {
 	for _, N := range []int{32, 64} {
 		m := rdModel(b, N, 0)
-		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) {
-			for b.Loop() {
-				p := m.Problem(make([]float64, rd.Size(N)), nil, rd.T0, rd.T1)
-				p.Autonomous = true
-				_, err := integrators.Solve(context.Background(), p, integrators.BDF(),
-					&integrators.Options{RTol: 1e-6, ATol: 1e-6, SaveAt: []float64{rd.T1}, Linear: integrators.LinearSparse})
-				if err != nil {
-					b.Fatal(err)
+		for _, rhs := range []string{"tape", "gen"} {
+			b.Run(fmt.Sprintf("N=%d/%s", N, rhs), func(b *testing.B) {
+				for b.Loop() {
+					p := m.Problem(make([]float64, rd.Size(N)), nil, rd.T0, rd.T1)
+					if rhs == "gen" {
+						p.F = rdgen.RHS(N)
+					}
+					p.Autonomous = true
+					_, err := integrators.Solve(context.Background(), p, integrators.BDF(),
+						&integrators.Options{RTol: 1e-6, ATol: 1e-6, SaveAt: []float64{rd.T1}, Linear: integrators.LinearSparse})
+					if err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
