@@ -86,7 +86,7 @@ const (
 // recomputed by the caller with the scalar twins).
 func generateAsm(prog *Program, name string) []byte {
 	var b bytes.Buffer
-	body, nSlots, ext, _ := asmBody(prog, nil)
+	body, nSlots, ext, _ := asmBody(prog, nil, 1)
 	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
 	if ext {
 		vmConstData(&b)
@@ -131,9 +131,13 @@ func asmFrameFlags(nSlots int) string {
 // writes each index + b. The template's parameters are q, its constants
 // c (then -0.0). The template must not use the vector math (no block is
 // ever handed back).
-func generateTemplateAsm(prog *Program, name string, disp []int64) []byte {
+//
+// With stride > 1 the instances of a run are stride elements apart (a
+// column of a grid): each lane is loaded and stored on its own, and disp
+// must hold no asmTableDisp.
+func generateTemplateAsm(prog *Program, name string, disp []int64, stride int) []byte {
 	var b bytes.Buffer
-	body, nSlots, ext, pre := asmBody(prog, disp)
+	body, nSlots, ext, pre := asmBody(prog, disp, stride)
 	fmt.Fprintf(&b, "// func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n", name)
 	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-56\n", name, asmFrameFlags(nSlots), 32*nSlots)
 	b.WriteString("\tMOVQ q+16(FP), DX\n\tMOVQ c+24(FP), CX\n\tMOVQ runs+40(FP), BX\n\tMOVQ nruns+48(FP), R11\n")
@@ -145,7 +149,7 @@ func generateTemplateAsm(prog *Program, name string, disp []int64) []byte {
 		b.WriteString("\tVXORPD Y8, Y8, Y8\n")
 	}
 	b.Write(body)
-	fmt.Fprintf(&b, "\tADDQ $32, SI\n\tADDQ $32, DI\n\tDECQ R9\n\tJNZ %s_loop\n", name)
+	fmt.Fprintf(&b, "\tADDQ $%d, SI\n\tADDQ $%d, DI\n\tDECQ R9\n\tJNZ %s_loop\n", 32*stride, 32*stride, name)
 	fmt.Fprintf(&b, "\tADDQ $%d, BX\n\tDECQ R11\n\tJNZ %s_run\n%s_done:\n\tVZEROUPPER\n\tRET\n\n", 8*asmRecordLen(disp), name, name)
 	return b.Bytes()
 }
@@ -186,8 +190,9 @@ func asmRecordSlot(disp []int64, k int) int {
 // at BX when disp[k] is asmTableDisp (see generateTemplateAsm); then the
 // constants, parameters and t that the body uses most are broadcast into
 // registers of their own by the preamble (up to asmPinned of them), out
-// of the loop.
-func asmBody(prog *Program, disp []int64) ([]byte, int, bool, []byte) {
+// of the loop. With stride > 1, lane j of entry k is at 8·(disp[k] +
+// j·stride) and Y12 is the scratch register that assembles the lanes.
+func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte) {
 	table := disp != nil
 	tb := prog.TempBase()
 	ext := false
@@ -211,6 +216,9 @@ func asmBody(prog *Program, disp []int64) ([]byte, int, bool, []byte) {
 	}
 	locs := make([]loc, prog.NumValues)
 	var free []int
+	if stride > 1 && nRegs > 12 {
+		nRegs = 12 // Y12 assembles lanes
+	}
 	for r := nRegs - 1; r >= 0; r-- {
 		free = append(free, r)
 	}
@@ -285,6 +293,11 @@ func asmBody(prog *Program, disp []int64) ([]byte, int, bool, []byte) {
 		case v < prog.ParamBase():
 			if k := int(v - prog.StateBase()); table && disp[k] == asmTableDisp {
 				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD (SI)(R10*8), Y%d\n", 8*asmRecordSlot(disp, k), target)
+			} else if table && stride > 1 {
+				d, st := 8*disp[k], 8*int64(stride)
+				fmt.Fprintf(&body, "\tVMOVSD %d(SI), X%d\n\tVMOVHPD %d(SI), X%d, X%d\n", d, target, d+st, target, target)
+				fmt.Fprintf(&body, "\tVMOVSD %d(SI), X12\n\tVMOVHPD %d(SI), X12, X12\n", d+2*st, d+3*st)
+				fmt.Fprintf(&body, "\tVINSERTF128 $1, X12, Y%d, Y%d\n", target, target)
 			} else if table {
 				fmt.Fprintf(&body, "\tVMOVUPD %d(SI), Y%d\n", 8*disp[k], target)
 			} else {
@@ -304,6 +317,11 @@ func asmBody(prog *Program, disp []int64) ([]byte, int, bool, []byte) {
 			r := operand(in.A, 15)
 			if k := prog.NumStates + int(in.Dst); table && disp[k] == asmTableDisp {
 				fmt.Fprintf(&body, "\tMOVQ %d(BX), R10\n\tVMOVUPD %s, (DI)(R10*8)\n", 8*asmRecordSlot(disp, k), r)
+			} else if table && stride > 1 {
+				d, st := 8*disp[k], 8*int64(stride)
+				x := "X" + r[1:]
+				fmt.Fprintf(&body, "\tVMOVLPD %s, %d(DI)\n\tVMOVHPD %s, %d(DI)\n", x, d, x, d+st)
+				fmt.Fprintf(&body, "\tVEXTRACTF128 $1, %s, X12\n\tVMOVLPD X12, %d(DI)\n\tVMOVHPD X12, %d(DI)\n", r, d+2*st, d+3*st)
 			} else if table {
 				fmt.Fprintf(&body, "\tVMOVUPD %s, %d(DI)\n", r, 8*disp[k])
 			} else {

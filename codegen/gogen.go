@@ -702,13 +702,14 @@ func templateFiles(plan *rerollPlan, a, b, o *bytes.Buffer) {
 		}
 		runs, left := tg.runs()
 		name := "rhsTmpl" + strconv.Itoa(k)
-		disps, records := tg.kernels(runs)
+		strides, disps, records, more := tg.kernels(runs)
+		left = append(left, more...)
 		for v, disp := range disps {
 			kn := name + "_" + strconv.Itoa(v)
 			rec := records[v]
 			fmt.Fprintf(b, "\t%s(&du[0], &u[0], &q[0], &%sConsts[0], t, &%sRuns[0], %d)\n", kn, name, kn, len(rec)/asmRecordLen(disp))
-			a.Write(generateTemplateAsm(tg.prog, kn, disp))
-			fmt.Fprintf(&decls, "\n// %s is, on 4 instances per AVX2 instruction, rhsLoop%d over the runs\n// %sRuns: per run, a number of blocks of 4, the first index of its first\n// instance and the offsets from it that are not fixed; the instances of\n// a run are consecutive in every index.\n//\n//go:noescape\n", kn, k, kn)
+			a.Write(generateTemplateAsm(tg.prog, kn, disp, strides[v]))
+			fmt.Fprintf(&decls, "\n// %s is, on 4 instances per AVX2 instruction, rhsLoop%d over the runs\n// %sRuns: per run, a number of blocks of 4, the first index of its first\n// instance and the offsets from it that are not fixed; from one instance\n// of a run to the next every index grows by %d.\n//\n//go:noescape\n", kn, k, kn, strides[v])
 			fmt.Fprintf(&decls, "func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n\n", kn)
 			fmt.Fprintf(&decls, "var %sRuns = [...]int64{", kn)
 			for i, x := range rec {

@@ -338,36 +338,73 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
-// asmRun is a run of consecutive instances (each index one more than
-// the previous instance's): first is the first instance, blocks the
+// asmRun is a run of instances in which every index grows by stride
+// from one instance to the next: first is the first instance, blocks the
 // number of blocks of 4.
-type asmRun struct{ first, blocks int }
+type asmRun struct{ first, blocks, stride int }
 
-// runs splits the instances into runs of consecutive ones for the
-// assembly, which does 4 instances per block, and returns the instances
-// left over (in runs shorter than 4) as an index table. A run whose
-// length is not a multiple of 4 ends with a block that overlaps the one
-// before: writing an output twice with the same value is harmless as
-// long as du and u do not overlap, which RHS requires anyway.
+// runs splits the instances into runs for the assembly, which does 4
+// instances per block: first runs of consecutive instances (stride 1,
+// whole vectors), then, among the rest, runs with a larger common stride
+// (a column of a grid: each lane loaded on its own). It returns the
+// instances left over (in runs shorter than 4) as an index table. A run
+// whose length is not a multiple of 4 ends with a block that overlaps
+// the one before: writing an output twice with the same value is
+// harmless as long as du and u do not overlap, which RHS requires
+// anyway.
 func (g *templateGroup) runs() (runs []asmRun, left []int32) {
-	wd := g.width()
 	n := g.instances()
+	var rest []int
 	for i := 0; i < n; {
 		j := i + 1
-		for j < n && next(g.instance(j-1), g.instance(j)) {
+		for j < n && strided(g.instance(j-1), g.instance(j), 1) {
 			j++
 		}
-		if blocks := (j - i) / 4; blocks > 0 {
-			runs = append(runs, asmRun{i, blocks})
-			if (j-i)%4 != 0 {
-				runs = append(runs, asmRun{j - 4, 1})
-			}
+		if j-i >= 4 {
+			runs = appendRun(runs, i, j, 1)
 		} else {
-			left = append(left, g.idx[i*wd:j*wd]...)
+			for k := i; k < j; k++ {
+				rest = append(rest, k)
+			}
 		}
 		i = j
 	}
+	for a := 0; a < len(rest); {
+		b := a + 1
+		s := 0
+		if b < len(rest) {
+			s = int(g.instance(rest[b])[0] - g.instance(rest[a])[0])
+		}
+		for s > 1 && b < len(rest) && rest[b] == rest[b-1]+1 && strided(g.instance(rest[b-1]), g.instance(rest[b]), s) {
+			b++
+		}
+		if s > 1 && b-a >= 4 {
+			runs = appendRun(runs, rest[a], rest[b-1]+1, s)
+		} else {
+			b = a + 1
+			left = append(left, g.instance(rest[a])...)
+		}
+		a = b
+	}
 	return runs, left
+}
+
+func appendRun(runs []asmRun, i, j, stride int) []asmRun {
+	runs = append(runs, asmRun{i, (j - i) / 4, stride})
+	if (j-i)%4 != 0 {
+		runs = append(runs, asmRun{j - 4, 1, stride})
+	}
+	return runs
+}
+
+// strided reports whether every index of b is that of a plus s.
+func strided(a, b []int32, s int) bool {
+	for k := range a {
+		if int(b[k]) != int(a[k])+s {
+			return false
+		}
+	}
+	return true
 }
 
 func (g *templateGroup) instance(i int) []int32 {
@@ -375,17 +412,19 @@ func (g *templateGroup) instance(i int) []int32 {
 	return g.idx[i*wd : (i+1)*wd]
 }
 
-// kernels partitions the runs by their displacements (each entry's index
-// minus the first's): a set of runs that share them, with at least
+// kernels partitions the runs by stride and displacements (each entry's
+// index minus the first's): a set of runs that share them, with at least
 // minBlocks blocks in all, gets a kernel with every offset fixed; the
-// others share one kernel that reads the differing offsets from the run
-// records. It returns each kernel's displacements and records.
-func (g *templateGroup) kernels(runs []asmRun) (disps [][]int64, records [][]int64) {
+// other runs of stride 1 share one kernel that reads the differing
+// offsets from the run records, and the other strided runs are returned
+// to the Go loop (as index-table entries in left). It returns each
+// kernel's stride, displacements and records.
+func (g *templateGroup) kernels(runs []asmRun) (strides []int, disps [][]int64, records [][]int64, left []int32) {
 	const minBlocks = 8
 	wd := g.width()
 	key := func(r asmRun) string {
 		x := g.instance(r.first)
-		b := make([]byte, 0, 4*wd)
+		b := binary.AppendUvarint(make([]byte, 0, 4*wd), uint64(r.stride))
 		for _, v := range x {
 			b = binary.AppendVarint(b, int64(v-x[0]))
 		}
@@ -408,7 +447,15 @@ func (g *templateGroup) kernels(runs []asmRun) (disps [][]int64, records [][]int
 			blocks += r.blocks
 		}
 		if blocks < minBlocks {
-			generic = append(generic, rs...)
+			for _, r := range rs {
+				if r.stride == 1 {
+					generic = append(generic, r)
+					continue
+				}
+				for i := r.first; i < r.first+4*r.blocks; i++ {
+					left = append(left, g.instance(i)...)
+				}
+			}
 			continue
 		}
 		x := g.instance(rs[0].first)
@@ -420,6 +467,7 @@ func (g *templateGroup) kernels(runs []asmRun) (disps [][]int64, records [][]int
 		for _, r := range rs {
 			rec = append(rec, int64(r.blocks), int64(g.instance(r.first)[0]))
 		}
+		strides = append(strides, rs[0].stride)
 		disps = append(disps, disp)
 		records = append(records, rec)
 	}
@@ -446,20 +494,13 @@ func (g *templateGroup) kernels(runs []asmRun) (disps [][]int64, records [][]int
 				}
 			}
 		}
+		strides = append(strides, 1)
 		disps = append(disps, disp)
 		records = append(records, rec)
 	}
-	return disps, records
+	return strides, disps, records, left
 }
 
-func next(a, b []int32) bool {
-	for k := range a {
-		if b[k] != a[k]+1 {
-			return false
-		}
-	}
-	return true
-}
 
 // asmTemplate reports whether the template gets an assembly kernel: it
 // must have a lowering, no vector math, and a run of 4 instances.

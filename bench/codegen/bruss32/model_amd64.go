@@ -71,19 +71,19 @@ func rhsLoops(du, u, q []float64, t float64) {
 		return
 	}
 	rhsTmpl0_0(&du[0], &u[0], &q[0], &rhsTmpl0Consts[0], t, &rhsTmpl0_0Runs[0], 2)
-	rhsLoop0(du, u, q, t, rhsTmpl0Left[:])
+	rhsTmpl0_1(&du[0], &u[0], &q[0], &rhsTmpl0Consts[0], t, &rhsTmpl0_1Runs[0], 2)
 	rhsTmpl1_0(&du[0], &u[0], &q[0], &rhsTmpl1Consts[0], t, &rhsTmpl1_0Runs[0], 70)
 	rhsLoop1(du, u, q, t, rhsTmpl1Left[:])
 	rhsTmpl2_0(&du[0], &u[0], &q[0], &rhsTmpl2Consts[0], t, &rhsTmpl2_0Runs[0], 2)
-	rhsLoop2(du, u, q, t, rhsTmpl2Left[:])
+	rhsTmpl2_1(&du[0], &u[0], &q[0], &rhsTmpl2Consts[0], t, &rhsTmpl2_1Runs[0], 2)
 	rhsTmpl3_0(&du[0], &u[0], &q[0], &rhsTmpl3Consts[0], t, &rhsTmpl3_0Runs[0], 8)
 	rhsLoop3(du, u, q, t, rhsTmpl3Left[:])
 }
 
 // rhsTmpl0_0 is, on 4 instances per AVX2 instruction, rhsLoop0 over the runs
 // rhsTmpl0_0Runs: per run, a number of blocks of 4, the first index of its first
-// instance and the offsets from it that are not fixed; the instances of
-// a run are consecutive in every index.
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 1.
 //
 //go:noescape
 func rhsTmpl0_0(du, u, q, c *float64, t float64, runs *int64, nruns int)
@@ -92,38 +92,25 @@ var rhsTmpl0_0Runs = [...]int64{
 	7, 1, 1, 27,
 }
 
-var rhsTmpl0Consts = [...]float64{1.0, (-4.4), (-4.0), 3.4, math.Copysign(0, -1)}
 
-var rhsTmpl0Left = [...]int32{
-	32, 1056, 0, 33, 63, 64, 1024, 1057, 1087, 1088, 32, 1056, 64, 1088, 32, 65,
-	95, 96, 1056, 1089, 1119, 1120, 64, 1088, 96, 1120, 64, 97, 127, 128, 1088, 1121,
-	1151, 1152, 96, 1120, 128, 1152, 96, 129, 159, 160, 1120, 1153, 1183, 1184, 128, 1152,
-	160, 1184, 128, 161, 191, 192, 1152, 1185, 1215, 1216, 160, 1184, 192, 1216, 160, 193,
-	223, 224, 1184, 1217, 1247, 1248, 192, 1216, 224, 1248, 192, 225, 255, 256, 1216, 1249,
-	1279, 1280, 224, 1248, 256, 1280, 224, 257, 287, 288, 1248, 1281, 1311, 1312, 256, 1280,
-	288, 1312, 256, 289, 319, 320, 1280, 1313, 1343, 1344, 288, 1312, 320, 1344, 288, 321,
-	351, 352, 1312, 1345, 1375, 1376, 320, 1344, 352, 1376, 320, 353, 383, 384, 1344, 1377,
-	1407, 1408, 352, 1376, 384, 1408, 352, 385, 415, 416, 1376, 1409, 1439, 1440, 384, 1408,
-	416, 1440, 384, 417, 447, 448, 1408, 1441, 1471, 1472, 416, 1440, 448, 1472, 416, 449,
-	479, 480, 1440, 1473, 1503, 1504, 448, 1472, 480, 1504, 448, 481, 511, 512, 1472, 1505,
-	1535, 1536, 480, 1504, 512, 1536, 480, 513, 543, 544, 1504, 1537, 1567, 1568, 512, 1536,
-	544, 1568, 512, 545, 575, 576, 1536, 1569, 1599, 1600, 544, 1568, 576, 1600, 544, 577,
-	607, 608, 1568, 1601, 1631, 1632, 576, 1600, 608, 1632, 576, 609, 639, 640, 1600, 1633,
-	1663, 1664, 608, 1632, 640, 1664, 608, 641, 671, 672, 1632, 1665, 1695, 1696, 640, 1664,
-	672, 1696, 640, 673, 703, 704, 1664, 1697, 1727, 1728, 672, 1696, 704, 1728, 672, 705,
-	735, 736, 1696, 1729, 1759, 1760, 704, 1728, 736, 1760, 704, 737, 767, 768, 1728, 1761,
-	1791, 1792, 736, 1760, 768, 1792, 736, 769, 799, 800, 1760, 1793, 1823, 1824, 768, 1792,
-	800, 1824, 768, 801, 831, 832, 1792, 1825, 1855, 1856, 800, 1824, 832, 1856, 800, 833,
-	863, 864, 1824, 1857, 1887, 1888, 832, 1856, 864, 1888, 832, 865, 895, 896, 1856, 1889,
-	1919, 1920, 864, 1888, 896, 1920, 864, 897, 927, 928, 1888, 1921, 1951, 1952, 896, 1920,
-	928, 1952, 896, 929, 959, 960, 1920, 1953, 1983, 1984, 928, 1952, 960, 1984, 928, 961,
-	991, 992, 1952, 1985, 2015, 2016, 960, 1984,
+// rhsTmpl0_1 is, on 4 instances per AVX2 instruction, rhsLoop0 over the runs
+// rhsTmpl0_1Runs: per run, a number of blocks of 4, the first index of its first
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 32.
+//
+//go:noescape
+func rhsTmpl0_1(du, u, q, c *float64, t float64, runs *int64, nruns int)
+
+var rhsTmpl0_1Runs = [...]int64{
+	7, 32, 1, 864,
 }
+
+var rhsTmpl0Consts = [...]float64{1.0, (-4.4), (-4.0), 3.4, math.Copysign(0, -1)}
 
 // rhsTmpl1_0 is, on 4 instances per AVX2 instruction, rhsLoop1 over the runs
 // rhsTmpl1_0Runs: per run, a number of blocks of 4, the first index of its first
-// instance and the offsets from it that are not fixed; the instances of
-// a run are consecutive in every index.
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 1.
 //
 //go:noescape
 func rhsTmpl1_0(du, u, q, c *float64, t float64, runs *int64, nruns int)
@@ -149,8 +136,8 @@ var rhsTmpl1Left = [...]int32{
 
 // rhsTmpl2_0 is, on 4 instances per AVX2 instruction, rhsLoop2 over the runs
 // rhsTmpl2_0Runs: per run, a number of blocks of 4, the first index of its first
-// instance and the offsets from it that are not fixed; the instances of
-// a run are consecutive in every index.
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 1.
 //
 //go:noescape
 func rhsTmpl2_0(du, u, q, c *float64, t float64, runs *int64, nruns int)
@@ -159,38 +146,25 @@ var rhsTmpl2_0Runs = [...]int64{
 	7, 993, 1, 1019,
 }
 
-var rhsTmpl2Consts = [...]float64{1.0, (-4.4), (-4.0), 3.4, math.Copysign(0, -1)}
 
-var rhsTmpl2Left = [...]int32{
-	63, 1087, 32, 31, 62, 95, 1056, 1055, 1086, 1119, 63, 1087, 95, 1119, 64, 63,
-	94, 127, 1088, 1087, 1118, 1151, 95, 1119, 127, 1151, 96, 95, 126, 159, 1120, 1119,
-	1150, 1183, 127, 1151, 159, 1183, 128, 127, 158, 191, 1152, 1151, 1182, 1215, 159, 1183,
-	191, 1215, 160, 159, 190, 223, 1184, 1183, 1214, 1247, 191, 1215, 223, 1247, 192, 191,
-	222, 255, 1216, 1215, 1246, 1279, 223, 1247, 255, 1279, 224, 223, 254, 287, 1248, 1247,
-	1278, 1311, 255, 1279, 287, 1311, 256, 255, 286, 319, 1280, 1279, 1310, 1343, 287, 1311,
-	319, 1343, 288, 287, 318, 351, 1312, 1311, 1342, 1375, 319, 1343, 351, 1375, 320, 319,
-	350, 383, 1344, 1343, 1374, 1407, 351, 1375, 383, 1407, 352, 351, 382, 415, 1376, 1375,
-	1406, 1439, 383, 1407, 415, 1439, 384, 383, 414, 447, 1408, 1407, 1438, 1471, 415, 1439,
-	447, 1471, 416, 415, 446, 479, 1440, 1439, 1470, 1503, 447, 1471, 479, 1503, 448, 447,
-	478, 511, 1472, 1471, 1502, 1535, 479, 1503, 511, 1535, 480, 479, 510, 543, 1504, 1503,
-	1534, 1567, 511, 1535, 543, 1567, 512, 511, 542, 575, 1536, 1535, 1566, 1599, 543, 1567,
-	575, 1599, 544, 543, 574, 607, 1568, 1567, 1598, 1631, 575, 1599, 607, 1631, 576, 575,
-	606, 639, 1600, 1599, 1630, 1663, 607, 1631, 639, 1663, 608, 607, 638, 671, 1632, 1631,
-	1662, 1695, 639, 1663, 671, 1695, 640, 639, 670, 703, 1664, 1663, 1694, 1727, 671, 1695,
-	703, 1727, 672, 671, 702, 735, 1696, 1695, 1726, 1759, 703, 1727, 735, 1759, 704, 703,
-	734, 767, 1728, 1727, 1758, 1791, 735, 1759, 767, 1791, 736, 735, 766, 799, 1760, 1759,
-	1790, 1823, 767, 1791, 799, 1823, 768, 767, 798, 831, 1792, 1791, 1822, 1855, 799, 1823,
-	831, 1855, 800, 799, 830, 863, 1824, 1823, 1854, 1887, 831, 1855, 863, 1887, 832, 831,
-	862, 895, 1856, 1855, 1886, 1919, 863, 1887, 895, 1919, 864, 863, 894, 927, 1888, 1887,
-	1918, 1951, 895, 1919, 927, 1951, 896, 895, 926, 959, 1920, 1919, 1950, 1983, 927, 1951,
-	959, 1983, 928, 927, 958, 991, 1952, 1951, 1982, 2015, 959, 1983, 991, 2015, 960, 959,
-	990, 1023, 1984, 1983, 2014, 2047, 991, 2015,
+// rhsTmpl2_1 is, on 4 instances per AVX2 instruction, rhsLoop2 over the runs
+// rhsTmpl2_1Runs: per run, a number of blocks of 4, the first index of its first
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 32.
+//
+//go:noescape
+func rhsTmpl2_1(du, u, q, c *float64, t float64, runs *int64, nruns int)
+
+var rhsTmpl2_1Runs = [...]int64{
+	7, 63, 1, 895,
 }
+
+var rhsTmpl2Consts = [...]float64{1.0, (-4.4), (-4.0), 3.4, math.Copysign(0, -1)}
 
 // rhsTmpl3_0 is, on 4 instances per AVX2 instruction, rhsLoop3 over the runs
 // rhsTmpl3_0Runs: per run, a number of blocks of 4, the first index of its first
-// instance and the offsets from it that are not fixed; the instances of
-// a run are consecutive in every index.
+// instance and the offsets from it that are not fixed; from one instance
+// of a run to the next every index grows by 1.
 //
 //go:noescape
 func rhsTmpl3_0(du, u, q, c *float64, t float64, runs *int64, nruns int)
