@@ -27,7 +27,7 @@ var Sizes = []int{32, 64, 128}
 // generate traces rd.RHS on an N×N grid and returns the Go source codegen
 // writes for it.
 func generate(N int) ([]byte, error) {
-	tr, err := symbolic.TraceRHS(rd.RHS[symbolic.Var](N), symbolic.TraceSpec{NumStates: rd.Size(N)})
+	tr, err := trace(N)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +49,22 @@ func generate(N int) ([]byte, error) {
 		Pattern: symbolic.Pattern{NRows: n, NCols: n, RowPtr: make([]int, n+1)}}
 	return codegen.GenerateGo(m, codegen.GoOptions{Package: fmt.Sprintf("n%d", N), NoDense: true, NoBatch: true,
 		Source: fmt.Sprintf("examples/tracing/rd.RHS traced on a %d×%d grid", N, N)})
+}
+
+var traces = map[int]*symbolic.Traced{}
+
+// trace traces rd.RHS on an N×N grid once per test binary (both tests
+// need it, and N = 128 takes seconds).
+func trace(N int) (*symbolic.Traced, error) {
+	if tr, ok := traces[N]; ok {
+		return tr, nil
+	}
+	tr, err := symbolic.TraceRHS(rd.RHS[symbolic.Var](N), symbolic.TraceSpec{NumStates: rd.Size(N)})
+	if err != nil {
+		return nil, err
+	}
+	traces[N] = tr
+	return tr, nil
 }
 
 // The committed packages are exactly what the tracer and codegen produce
@@ -81,7 +97,7 @@ func TestGeneratedRHSMatchesTapeAndPlain(t *testing.T) {
 		if N > 32 && testing.Short() {
 			continue
 		}
-		tr, err := symbolic.TraceRHS(rd.RHS[symbolic.Var](N), symbolic.TraceSpec{NumStates: rd.Size(N)})
+		tr, err := trace(N)
 		require.NoError(t, err)
 		m, err := autosparse.FromTraced(context.Background(), tr, autosparse.Options{Workers: 1})
 		require.NoError(t, err)
