@@ -53,6 +53,19 @@
 // forms, strength reduction of powers, exp/log identities, each checked
 // numerically by a property test) and extract the cheapest equivalent.
 //
+// # Shared partial sums
+//
+// FactorSums is a dedicated pass for systems of sums such as a
+// mass-action right-hand side (dx = C·m): where several equations hold
+// the same monomials with proportional coefficients, their partial sum
+// is written once, as a product s·(Σ c·m/s) that every equation refers
+// to, and each equation's remaining terms are factored by their most
+// common species when EstimateInstructions (a model of codegen's
+// lowering) says it pays. Equation-local rewriting cannot find this
+// saving, because the code generator already spends one fused
+// multiply-add per term; on the BCR network it halves the right-hand
+// side (bench/egraph/README.md).
+//
 // # Explanations
 //
 // After EnableExplanations, EGraph.Explain returns a proof that two terms
