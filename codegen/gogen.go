@@ -720,12 +720,12 @@ func templateFiles(plan *rerollPlan, a, b, o *bytes.Buffer) {
 				}
 				decls.WriteString(strconv.FormatInt(x, 10) + ",")
 			}
-			decls.WriteString("\n}\n\n")
+			decls.WriteString("\n}\n")
 		}
 		if len(left) > 0 {
 			fmt.Fprintf(b, "\trhsLoop%d(du, u, q, t, %sLeft[:])\n", k, name)
 		}
-		fmt.Fprintf(&decls, "var %sConsts = [...]float64{", name)
+		fmt.Fprintf(&decls, "\nvar %sConsts = [...]float64{", name)
 		for _, c := range tg.prog.Consts {
 			decls.WriteString(goFloat(c) + ", ")
 		}

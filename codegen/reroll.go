@@ -501,7 +501,6 @@ func (g *templateGroup) kernels(runs []asmRun) (strides []int, disps [][]int64, 
 	return strides, disps, records, left
 }
 
-
 // asmTemplate reports whether the template gets an assembly kernel: it
 // must have a lowering, no vector math, and a run of 4 instances.
 func (g *templateGroup) asmTemplate() bool {

@@ -195,9 +195,11 @@ func TestRerollGenerated(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(files["model.go"]), "rhsLoops(du, u, q[:], t)")
 	require.Contains(t, string(files["model_amd64.s"]), "rhsTmpl")
-	formatted, err := format.Source(files["model.go"])
-	require.NoError(t, err)
-	require.Equal(t, string(formatted), string(files["model.go"]), "model.go is not gofmt-formatted")
+	for _, name := range []string{"model.go", "model_amd64.go", "model_other.go"} {
+		formatted, err := format.Source(files[name])
+		require.NoError(t, err, name)
+		require.Equal(t, string(formatted), string(files[name]), "%s is not gofmt-formatted", name)
+	}
 
 	dir := t.TempDir()
 	writeKernelModule(t, dir, "grid", files)

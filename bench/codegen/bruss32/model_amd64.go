@@ -92,7 +92,6 @@ var rhsTmpl0_0Runs = [...]int64{
 	7, 1, 1, 27,
 }
 
-
 // rhsTmpl0_1 is, on 4 instances per AVX2 instruction, rhsLoop0 over the runs
 // rhsTmpl0_1Runs: per run, a number of blocks of 4, the first index of its first
 // instance and the offsets from it that are not fixed; from one instance
@@ -145,7 +144,6 @@ func rhsTmpl2_0(du, u, q, c *float64, t float64, runs *int64, nruns int)
 var rhsTmpl2_0Runs = [...]int64{
 	7, 993, 1, 1019,
 }
-
 
 // rhsTmpl2_1 is, on 4 instances per AVX2 instruction, rhsLoop2 over the runs
 // rhsTmpl2_1Runs: per run, a number of blocks of 4, the first index of its first
