@@ -296,3 +296,29 @@ func TestEstimateInstructions(t *testing.T) {
 		})
 	}
 }
+
+// TestFactorSumsMixedTerms runs the pass over sums whose terms are not
+// all plain monomials (powers, quotients, calls, exact rationals next to
+// floats) and checks the values and that opaque terms are left whole.
+func TestFactorSumsMixedTerms(t *testing.T) {
+	x, y, z, w := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("z"), symbolic.Sym("w")
+	half := symbolic.RatExpr(1, 2)
+	block := func(scale *symbolic.Expr) *symbolic.Expr {
+		// x·(y + 3z + w²/2) scaled: a shareable block of three monomials.
+		return symbolic.Mul(scale, x, symbolic.Add(y, symbolic.Mul(symbolic.IntExpr(3), z), symbolic.Mul(half, symbolic.Pow(w, symbolic.IntExpr(2)))))
+	}
+	expand := func(e *symbolic.Expr) *symbolic.Expr { return symbolic.Expand(e) }
+	eqs := []*symbolic.Expr{
+		symbolic.Add(expand(block(symbolic.IntExpr(1))), symbolic.Sin(x), symbolic.Div(y, z)),
+		symbolic.Add(expand(block(symbolic.IntExpr(-2))), symbolic.Mul(symbolic.Sin(x), y)),
+		symbolic.Add(expand(block(symbolic.FloatExpr(0.25))), symbolic.Pow(x, symbolic.IntExpr(2)), symbolic.Exp(w)),
+	}
+	out, rep, err := FactorSums(context.Background(), eqs, FactorOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Shared, "%v", rep)
+	assert.Equal(t, 3, rep.Uses, "%v", rep)
+	checkSameValues(t, []*symbolic.Expr{x, y, z, w}, eqs, out, rand.New(rand.NewPCG(9, 10)), 10)
+	for i, e := range out {
+		assert.Contains(t, e.String(), map[int]string{0: "sin(x)", 1: "sin(x)", 2: "exp(w)"}[i])
+	}
+}
