@@ -164,13 +164,14 @@ func stage2Go(a []complex128) {
 // squareStage2Go is the last inverse stage, the pointwise square of the
 // real and imaginary parts, and the first forward stage, in one sweep: the
 // middle of SquareInSpectrum (the packing pre-scales, so no scale here).
+// With u, v = x ± y that is [u² + v², u² − v²], computed part by part as
+// [2(x² + y²), 4xy].
 func squareStage2Go(a []complex128) {
 	for i := 0; i+1 < len(a); i += 2 {
 		x, y := a[i], a[i+1]
-		u, v := x+y, x-y
-		u = complex(real(u)*real(u), imag(u)*imag(u))
-		v = complex(real(v)*real(v), imag(v)*imag(v))
-		a[i], a[i+1] = u+v, u-v
+		xr, xi, yr, yi := real(x), imag(x), real(y), imag(y)
+		a[i] = complex(2*(xr*xr+yr*yr), 2*(xi*xi+yi*yi))
+		a[i+1] = complex(4*(xr*yr), 4*(xi*yi))
 	}
 }
 

@@ -322,6 +322,12 @@ DATA stage2sign<>+16(SB)/8, $-1.0
 DATA stage2sign<>+24(SB)/8, $-1.0
 GLOBL stage2sign<>(SB), RODATA|NOPTR, $32
 
+DATA twofour<>+0(SB)/8, $2.0
+DATA twofour<>+8(SB)/8, $2.0
+DATA twofour<>+16(SB)/8, $4.0
+DATA twofour<>+24(SB)/8, $4.0
+GLOBL twofour<>(SB), RODATA|NOPTR, $32
+
 // func stage2AVX(a *complex128, n int)
 TEXT ·stage2AVX(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), SI
@@ -344,20 +350,23 @@ s2done:
 	RET
 
 // func squareStage2AVX(a *complex128, n int)
+// With u, v = z0 ± z1, the sweep's [u² + v², u² − v²] is, part by part,
+// [2(z0² + z1²), 4·z0·z1]: one lane swap per register instead of two.
 TEXT ·squareStage2AVX(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), SI
 	MOVQ n+8(FP), CX
 	SHRQ $1, CX
 	JZ   sqdone
-	VMOVUPD stage2sign<>(SB), Y15
+	VMOVUPD twofour<>(SB), Y15
 
 sqloop:
-	VMOVUPD (SI), Y0
-	VPERM2F128 $1, Y0, Y0, Y1
-	VFMADD231PD Y15, Y0, Y1      // last inverse stage
-	VMULPD  Y1, Y1, Y1           // squares
-	VPERM2F128 $1, Y1, Y1, Y2
-	VFMADD231PD Y15, Y1, Y2      // first forward stage
+	VMOVUPD (SI), Y0             // [z0, z1]
+	VPERM2F128 $1, Y0, Y0, Y1    // [z1, z0]
+	VMULPD  Y0, Y0, Y2
+	VFMADD231PD Y1, Y1, Y2       // [z0² + z1², ·]
+	VMULPD  Y1, Y0, Y3           // [·, z0·z1]
+	VBLENDPD $12, Y3, Y2, Y2
+	VMULPD  Y15, Y2, Y2          // times [2, 2, 4, 4]
 	VMOVUPD Y2, (SI)
 	ADDQ $32, SI
 	DECQ CX
