@@ -30,6 +30,8 @@ func main() {
 	egIters := flag.Int("egraph-iters", 4, "e-graph iteration limit per group")
 	egNodes := flag.Int("egraph-nodes", 20000, "e-graph node (hashcons) limit per group")
 	dense := flag.Bool("dense", false, "also run the dense finite-difference baseline at N = 32 (minutes)")
+	cvodeCPU := flag.String("cvode-cpu", "", "-set rd: CVODE driver timing CPU time (run.sh builds it); runs alternate with ours")
+	cvodeWall := flag.String("cvode-wall", "", "-set rd: CVODE driver timing wall-clock time, alternated likewise")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file (pprof -focus integrators.Solve isolates the solves)")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -55,7 +57,7 @@ func main() {
 	var err error
 	switch *set {
 	case "rd":
-		err = mainRD(ctx, *ns, *reps, *workers, *dense, *shared, *out)
+		err = mainRD(ctx, *ns, *reps, *workers, *dense, *shared, *out, *cvodeCPU, *cvodeWall)
 	case "bcr":
 		err = mainBCR(ctx, *reps, *chunk, *egIters, *egNodes, *shared, *out)
 	case "terms":
@@ -70,7 +72,7 @@ func main() {
 	}
 }
 
-func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, shared, out string) error {
+func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, shared, out, cvodeCPU, cvodeWall string) error {
 	var Ns []int
 	for _, f := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -79,14 +81,23 @@ func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, share
 		}
 		Ns = append(Ns, n)
 	}
-	rows, err := runRD(ctx, Ns, reps, workers, dense, filepath.Join(shared, "peers2", "results"))
+	refDir := filepath.Join(shared, "peers2", "results")
+	var peer *cvodePeer
+	if cvodeCPU != "" || cvodeWall != "" {
+		peer = &cvodePeer{cpuBin: cvodeCPU, wallBin: cvodeWall, refDir: refDir}
+	}
+	rows, cvCPU, cvWall, err := runRD(ctx, Ns, reps, workers, dense, refDir, peer)
 	if err != nil {
 		return err
 	}
-	cvWall, err1 := readCVODE(filepath.Join(out, "rd_cvode.jsonl"))
-	cvCPU, err2 := readCVODE(filepath.Join(out, "rd_cvode_cpu.jsonl"))
-	if err1 != nil || err2 != nil {
-		fmt.Println("(no peer results in", out, "- run bench/tracing/run.sh for the side-by-side table)")
+	if peer == nil {
+		// Peer figures from an earlier, separate run of the CVODE drivers.
+		var err1, err2 error
+		cvWall, err1 = readCVODE(filepath.Join(out, "rd_cvode.jsonl"))
+		cvCPU, err2 = readCVODE(filepath.Join(out, "rd_cvode_cpu.jsonl"))
+		if err1 != nil || err2 != nil {
+			fmt.Println("(no peer results in", out, "- run bench/tracing/run.sh for the side-by-side table)")
+		}
 	}
 	rdTable(rows, cvWall, cvCPU)
 	return nil

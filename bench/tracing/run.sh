@@ -3,7 +3,7 @@
 # peers on the same machine in one run. See README.md for the figures.
 #
 #   bash bench/tracing/run.sh            # rd + terms + bcr
-#   bash bench/tracing/run.sh rd         # reaction-diffusion vs CVODE (N = 32, 64, 128)
+#   bash bench/tracing/run.sh rd         # reaction-diffusion vs CVODE (N = 32, 64, 128), alternating solve by solve
 #   DENSE=1 bash bench/tracing/run.sh rd # + both dense baselines at N = 32 (~6 min each for CVODE)
 #   bash bench/tracing/run.sh terms      # BCR term construction + Jacobian vs SymPy
 #   bash bench/tracing/run.sh bcr        # BCR RHS plain vs e-graph, and the simulation
@@ -53,21 +53,19 @@ rd() {
   # time is the steadier measure (ours reports both).
   sed 's/CLOCK_MONOTONIC/CLOCK_PROCESS_CPUTIME_ID/' "$W/rd_cvode.c" > "$W/rd_cvode_cpu.c"
   gcc $CF -o "$W/rd_cvode_cpu" "$W/rd_cvode_cpu.c" $LIBS
-  : > "$OUT/rd_cvode.jsonl"; : > "$OUT/rd_cvode_cpu.jsonl"
-  for N in 32 64 128; do
-    for tol in "1e-3 1e-6" "1e-6 1e-6"; do
-      "$W/rd_cvode" $N klu_amd $tol $REPS "$W/results/rd_ref_N$N.txt" | tee -a "$OUT/rd_cvode.jsonl"
-      "$W/rd_cvode_cpu" $N klu_amd $tol $REPS "$W/results/rd_ref_N$N.txt" | tee -a "$OUT/rd_cvode_cpu.jsonl"
-    done
-  done
   dense=()
   if [ "${DENSE:-0}" = 1 ]; then
+    : > "$OUT/rd_cvode_dense.jsonl"
     for tol in "1e-3 1e-6" "1e-6 1e-6"; do
-      "$W/rd_cvode" 32 densefd $tol 1 "$W/results/rd_ref_N32.txt" | tee -a "$OUT/rd_cvode.jsonl"
+      "$W/rd_cvode" 32 densefd $tol 1 "$W/results/rd_ref_N32.txt" | tee -a "$OUT/rd_cvode_dense.jsonl"
     done
     dense=(-dense)
   fi
-  "$OUT/tracing" -set rd -shared "$SHARED" -out "$OUT" -reps "$REPS" "${dense[@]}" | tee "$OUT/rd_table.txt"
+  # Ours and CVODE alternate solve by solve (each repetition: CVODE CPU-timed,
+  # CVODE wall-timed, our tape RHS, our generated RHS), so that the load of
+  # the shared machine falls on both alike; medians of REPS.
+  "$OUT/tracing" -set rd -shared "$SHARED" -out "$OUT" -reps "$REPS" \
+    -cvode-cpu "$W/rd_cvode_cpu" -cvode-wall "$W/rd_cvode" "${dense[@]}" | tee "$OUT/rd_table.txt"
 }
 
 terms() {
