@@ -164,12 +164,28 @@ func main() {
 		enc := json.NewEncoder(os.Stdout)
 		for _, r := range rows {
 			if !r.Peer {
-				_ = enc.Encode(r)
+				if err := enc.Encode(r.jsonSafe()); err != nil {
+					fmt.Fprintln(os.Stderr, "json:", err)
+					os.Exit(1)
+				}
 			}
 		}
 		return
 	}
 	printTable(rows)
+}
+
+// jsonSafe is the row with NaN (not measured) figures as null, which JSON
+// can carry.
+func (r row) jsonSafe() map[string]any {
+	num := func(v float64) any {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return v
+	}
+	return map[string]any{"case": r.Case, "solver": r.Solver, "wall_s": num(r.Wall), "cpu_s": num(r.CPU),
+		"rhs": r.RHS, "steps": r.Steps, "lu": r.LU, "err": num(r.Err), "err_kind": r.ErrLbl}
 }
 
 func timeSolve(ctx context.Context, reps int, p *integrators.Problem, m integrators.Method, o *integrators.Options, errf func(*integrators.Solution) float64) row {

@@ -10,15 +10,20 @@ import "fmt"
 // step.
 type Diagonal struct {
 	d []float64 // d[2k] = d[2k+1] = a_k
+	// i·a_k applied to a swapped pair (im, re) is a product with
+	// (−a_k, a_k): SquareDerivative's factor i·g without a sign flip.
+	si []float64 // si[2k] = −a_k, si[2k+1] = a_k
 }
 
 // NewDiagonal copies the factors a into a Diagonal.
 func NewDiagonal(a []float64) Diagonal {
 	d := make([]float64, 2*len(a))
+	si := make([]float64, 2*len(a))
 	for k, v := range a {
 		d[2*k], d[2*k+1] = v, v
+		si[2*k], si[2*k+1] = -v, v
 	}
-	return Diagonal{d: d}
+	return Diagonal{d: d, si: si}
 }
 
 // Len is the number of factors.

@@ -304,7 +304,7 @@ func (r *Real) unpackSpectrumTimesI(dst, z []complex128, g Diagonal) {
 	z0 := z[0]
 	dst[0] = complex(0, g.At(0)*(real(z0)+imag(z0)))
 	dst[m] = complex(0, g.At(m)*(real(z0)-imag(z0)))
-	mirrorIG(dst, z, m, r.unpackTw, g.d)
+	mirrorIG(dst, z, m, r.unpackTw, g.si)
 }
 
 // packSpectrum is the inverse of unpackSpectrum: from the m+1 coefficients

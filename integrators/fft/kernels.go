@@ -220,7 +220,7 @@ func mirrorGo(dst, src []complex128, m int, tw []float64, h float64) {
 }
 
 // mirrorIGGo is mirrorGo followed by dst_k *= i·g_k in the same sweep;
-// g is a Diagonal's duplicated storage (g_k = g[2k]).
+// g is a Diagonal's signed storage (g[2k] = −g_k, g[2k+1] = g_k).
 func mirrorIGGo(dst, src []complex128, m int, tw, g []float64) {
 	dst, src, g = dst[:m], src[:m], g[:2*m]
 	for k := 1; k <= m/2; k++ {
@@ -233,7 +233,7 @@ func mirrorIGGo(dst, src []complex128, m int, tw, g []float64) {
 		tm := complex(t[0], t[4]) * mm
 		lo := complex(0.5*real(p), 0.5*imag(p)) + tm
 		hi := complex(0.5*real(p), 0.5*imag(p)) - tm
-		gk, gm := g[2*k], g[2*(m-k)]
+		gk, gm := g[2*k+1], g[2*(m-k)+1]
 		// i·g·conj(hi) = i·g·(hr − i hi) = (g·hi, g·hr)
 		dst[k] = complex(-gk*imag(lo), gk*real(lo))
 		dst[m-k] = complex(gm*imag(hi), gm*real(hi))

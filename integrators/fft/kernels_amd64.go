@@ -95,7 +95,7 @@ func squareStage2(a []complex128) {
 //go:noescape
 func mirrorAVX(dst, src *complex128, m int, tw *float64, half float64)
 
-// mirrorIGAVX is mirrorIGGo for m ≥ 4 (gs: a Diagonal's storage).
+// mirrorIGAVX is mirrorIGGo for m ≥ 4 (gs: a Diagonal's signed storage).
 //
 //go:noescape
 func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)

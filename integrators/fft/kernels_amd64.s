@@ -450,7 +450,8 @@ mirrorloop:
 	RET
 
 // func mirrorIGAVX(dst, src *complex128, m int, tw, gs *float64)
-// gs is a Diagonal's duplicated storage; the factor of P is one half.
+// gs is a Diagonal's signed storage [−g_k, g_k, …], so i·g·z is
+// swap(z)·gs; the factor of P is one half.
 TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), R8
 	MOVQ src+8(FP), SI
@@ -459,7 +460,6 @@ TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	MOVQ gs+32(FP), R10
 	VMOVUPD conjmask<>(SB), Y15
 	VMOVUPD halves<>(SB), Y14
-	VMOVUPD evenmask<>(SB), Y13
 	LEAQ -32(R10)(CX*8), R11
 	LEAQ (R11)(CX*8), R11     // g pairs m−k−1, m−k for k = 1
 	ADDQ $16, R10             // g pairs k, k+1 for k = 1
@@ -475,10 +475,8 @@ mirrorigloop:
 	MIRROR
 	VPERM2F128 $1, Y5, Y5, Y5 // [m−k−1, m−k], the order of memory
 	VPERMILPD $5, Y4, Y4
-	VXORPD  Y13, Y4, Y4
 	VMULPD  (R10), Y4, Y4     // i·g·lo
 	VPERMILPD $5, Y5, Y5
-	VXORPD  Y13, Y5, Y5
 	VMULPD  (R11), Y5, Y5     // i·g·hi
 	VMOVUPD Y4, (R8)
 	VMOVUPD Y5, (R9)
