@@ -401,7 +401,7 @@ func (lu *LU) buildSupernodes() {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		w := l - f + 1
 		lo, hi := lu.lp[l], lu.lp[l+1]
-		lu.sn[s] = snode{rowLo: lo, rowHi: hi, blkLo: lu.blkOff[s], blkHi: lu.blkOff[s] + (w+hi-lo)*w}
+		lu.sn[s] = snode{f: f, w: w, rowLo: lo, rowHi: hi, blkLo: lu.blkOff[s], blkHi: lu.blkOff[s] + (w+hi-lo)*w}
 	}
 	pivBuf := make([]int, pivSize)
 	maxTmp := 0
@@ -427,6 +427,9 @@ func (lu *LU) buildSupernodes() {
 		maxR = max(maxR, r)
 	}
 	lu.uFlat = make([]float64, lu.uOff[ns])
+	for s := range lu.sn {
+		lu.sn[s].uLo = lu.uOff[s]
+	}
 	lu.yR = make([]float64, maxR)
 	// uDst: row k of U holds the columns struct(L_k) in ascending order,
 	// and the columns j are visited in ascending order, so the t-th entry
@@ -464,7 +467,7 @@ func (lu *LU) buildSupernodes() {
 // snode locates supernode s's rows and block in one cache line: the
 // solves touch every supernode, and recomputing these from snStart, lp and
 // blkOff cost a measurable share of a solve with 30,000 narrow supernodes.
-type snode struct{ rowLo, rowHi, blkLo, blkHi int }
+type snode struct{ f, w, rowLo, rowHi, blkLo, blkHi, uLo int }
 
 // rows is struct(L) below supernode s: the rows of its block under the
 // diagonal part, ascending.
@@ -560,15 +563,16 @@ func (lu *LU) Refactor(alpha, beta float64) error {
 			}
 			for _, ss32 := range lu.srcIdx[lu.srcPtr[j]:lu.srcPtr[j+1]] {
 				ss := int(ss32)
-				sf, sl := lu.snStart[ss], lu.snStart[ss+1]-1
-				sw := sl - sf + 1
-				sb := lu.blk(ss)
+				se := &lu.sn[ss]
+				sf, sw := se.f, se.w
+				sl := sf + sw - 1
+				sb := lu.blkBuf[se.blkLo:se.blkHi]
 				// Sources one or two columns wide (static pivots): the
 				// common case on grids, without the general loops' calls.
 				switch sw {
 				case 1:
 					if v := x[sf]; v != 0 {
-						rows := lu.rows(ss)
+						rows := lu.li[se.rowLo:se.rowHi]
 						lb := sb[1 : 1+len(rows)]
 						for r, i := range rows {
 							x[i] -= lb[r] * v
@@ -577,7 +581,7 @@ func (lu *LU) Refactor(alpha, beta float64) error {
 					continue
 				case 2:
 					if lu.snPiv[ss] == nil {
-						rows := lu.rows(ss)
+						rows := lu.li[se.rowLo:se.rowHi]
 						x0 := x[sf]
 						x1 := x[sf+1] - sb[2]*x0
 						x[sf+1] = x1
@@ -597,7 +601,7 @@ func (lu *LU) Refactor(alpha, beta float64) error {
 				for a := 1; a < sw; a++ {
 					xs[a] -= dotf(sb[a*sw:a*sw+a], xs)
 				}
-				rowsUpdate(x, lu.rows(ss), sb[sw*sw:], sw, xs)
+				rowsUpdate(x, lu.li[se.rowLo:se.rowHi], sb[sw*sw:], sw, xs)
 			}
 			a := j - f
 			if a > 0 {
@@ -817,12 +821,13 @@ func (lu *LU) Solve(b []float64) {
 	for k := 0; k < n; k++ {
 		y[k] = b[lu.perm[k]]
 	}
-	ns := len(lu.snStart) - 1
-	for s := 0; s < ns; s++ {
-		f, l := lu.snStart[s], lu.snStart[s+1]-1
-		w := l - f + 1
-		blk := lu.blk(s)
-		R := lu.rows(s)
+	li, bb := lu.li, lu.blkBuf
+	for s := range lu.sn {
+		e := &lu.sn[s]
+		f, w := e.f, e.w
+		l := f + w - 1
+		blk := bb[e.blkLo:e.blkHi]
+		R := li[e.rowLo:e.rowHi]
 		// Narrow supernodes (most of them on PDE grids) without the
 		// general loops' call overhead.
 		switch w {
@@ -859,12 +864,12 @@ func (lu *LU) Solve(b []float64) {
 	}
 	// Backward: supernodes last to first, each as dot products over its
 	// U rows (gathered right-hand values, then the triangle).
-	for s := ns - 1; s >= 0; s-- {
-		f := lu.snStart[s]
-		w := lu.snStart[s+1] - f
-		R := lu.rows(s)
+	for s := len(lu.sn) - 1; s >= 0; s-- {
+		e := &lu.sn[s]
+		f, w := e.f, e.w
+		R := li[e.rowLo:e.rowHi]
 		W := w + len(R)
-		panel := lu.uFlat[lu.uOff[s]:lu.uOff[s+1]]
+		panel := lu.uFlat[e.uLo : e.uLo+w*W]
 		switch w {
 		case 1:
 			v := y[f]
