@@ -400,23 +400,23 @@ DATA halves<>+24(SB)/8, $0.5
 GLOBL halves<>(SB), RODATA|NOPTR, $32
 
 // MIRROR computes, for the pair k, k+1 at (SI) and the pair m−k−1, m−k at
-// (DI) with the table at (BX) and h = Y14 (one half, or 1/(2m) when
-// packing pre-scales): Y4 = hP + T in the order [k, k+1] and
-// Y5 = conj(hP − T) in the order [m−k, m−k−1].
+// (DI) with the table at (BX), h = Y14 (one half, or 1/(2m) when packing
+// pre-scales) and Y13 = [h, −h, h, −h]: Y4 = hP + T in the order [k, k+1]
+// and Y5 = conj(hP − T) in the order [m−k, m−k−1]. No sign masks:
+// M = A − conj B = addsub(A, B), P = A + conj B = fmsubadd(A, 1, B) and
+// conj(hP − T) = fmaddsub(P, [h, −h], T).
 #define MIRROR \
 	VMOVUPD (SI), Y0 \
 	VMOVUPD (DI), Y1 \
-	VPERM2F128 $1, Y1, Y1, Y1 \
-	VXORPD  Y15, Y1, Y1 \
-	VADDPD  Y1, Y0, Y2 \
-	VSUBPD  Y1, Y0, Y3 \
+	VPERM2F128 $1, Y1, Y1, Y2 \
+	VADDSUBPD Y2, Y0, Y3 \
+	VFMSUBADD231PD Y12, Y0, Y2 \
 	VPERMILPD $5, Y3, Y4 \
 	VMULPD  32(BX), Y4, Y4 \
 	VFMADDSUB231PD (BX), Y3, Y4 \
 	VMOVAPD Y4, Y5 \
 	VFMADD231PD Y14, Y2, Y4 \
-	VFMSUB231PD Y14, Y2, Y5 \
-	VXORPD  Y15, Y5, Y5
+	VFMADDSUB231PD Y13, Y2, Y5
 
 // func mirrorAVX(dst, src *complex128, m int, tw *float64, half float64)
 TEXT ·mirrorAVX(SB), NOSPLIT, $0-40
@@ -424,8 +424,9 @@ TEXT ·mirrorAVX(SB), NOSPLIT, $0-40
 	MOVQ src+8(FP), SI
 	MOVQ m+16(FP), CX
 	MOVQ tw+24(FP), BX
-	VMOVUPD conjmask<>(SB), Y15
+	VMOVUPD ones<>(SB), Y12
 	VBROADCASTSD half+32(FP), Y14
+	VXORPD  conjmask<>(SB), Y14, Y13
 	LEAQ -32(SI)(CX*8), DI
 	LEAQ (DI)(CX*8), DI   // src + (m−2)·16
 	LEAQ -32(R8)(CX*8), R9
@@ -458,8 +459,9 @@ TEXT ·mirrorIGAVX(SB), NOSPLIT, $0-40
 	MOVQ m+16(FP), CX
 	MOVQ tw+24(FP), BX
 	MOVQ gs+32(FP), R10
-	VMOVUPD conjmask<>(SB), Y15
+	VMOVUPD ones<>(SB), Y12
 	VMOVUPD halves<>(SB), Y14
+	VXORPD  conjmask<>(SB), Y14, Y13
 	LEAQ -32(R10)(CX*8), R11
 	LEAQ (R11)(CX*8), R11     // g pairs m−k−1, m−k for k = 1
 	ADDQ $16, R10             // g pairs k, k+1 for k = 1
