@@ -133,21 +133,22 @@ func combine(dst []complex128, terms []termPtr) int {
 	t := terms
 	switch len(t) {
 	case 2:
-		combine2AVX(&dst[0], 16*n, t[0].x, t[1].x, t[0].a, t[1].a)
+		combine2AVX(&dst[0], 8*n, t[0].x, t[1].x, t[0].g, t[1].g)
 	case 3:
-		combine3AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[0].a, t[1].a, t[2].a)
+		combine3AVX(&dst[0], 8*n, t[0].x, t[1].x, t[2].x, t[0].g, t[1].g, t[2].g)
 	case 4:
-		combine4AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[3].x, t[0].a, t[1].a, t[2].a, t[3].a)
+		combine4AVX(&dst[0], 8*n, t[0].x, t[1].x, t[2].x, t[3].x, t[0].g, t[1].g, t[2].g, t[3].g)
 	case 5:
-		combine5AVX(&dst[0], 16*n, t[0].x, t[1].x, t[2].x, t[3].x, t[4].x, t[0].a, t[1].a, t[2].a, t[3].a, t[4].a)
+		combine5AVX(&dst[0], 8*n, t[0].x, t[1].x, t[2].x, t[3].x, t[4].x, t[0].g, t[1].g, t[2].g, t[3].g, t[4].g)
 	default:
 		combineAVX(&dst[0], n, &t[0], len(t))
 	}
 	return n
 }
 
-// combine2AVX … combine5AVX are combineAVX for 2 … 5 terms, with nb the
-// length of dst in bytes (a multiple of 128).
+// combine2AVX … combine5AVX are combineAVX for 2 … 5 terms reading the
+// grouped storage of the Diagonals, with nb = 8·len(dst) (a multiple of
+// 64).
 //
 //go:noescape
 func combine2AVX(dst *complex128, nb int, x0, x1 *complex128, a0, a1 *float64)
