@@ -15,6 +15,10 @@ type Tape struct {
 	prog    *Program
 	code    []Instr // operands and destinations renumbered into registers
 	numRegs int
+	// vcode is the fused code of the one-point evaluator (see fuse), on
+	// vregs registers followed by the outputs.
+	vcode []vmInstr
+	vregs int
 }
 
 // NewTape allocates registers for p. It fails if p breaks the SSA
@@ -24,7 +28,8 @@ func NewTape(p *Program) (*Tape, error) {
 		return nil, fmt.Errorf("codegen: invalid program: %w", err)
 	}
 	code, n := allocate(p)
-	return &Tape{prog: p, code: code, numRegs: n}, nil
+	vcode, vregs := allocateVM(p, fuse(p))
+	return &Tape{prog: p, code: code, numRegs: n, vcode: vcode, vregs: vregs}, nil
 }
 
 // Program returns the program the tape runs.
@@ -103,7 +108,7 @@ type Evaluator struct {
 
 // NewEvaluator returns an evaluator with its constants loaded.
 func (t *Tape) NewEvaluator() *Evaluator {
-	regs := make([]float64, t.numRegs)
+	regs := make([]float64, t.vregs+t.prog.NumOutputs+1) // + the scratch register
 	copy(regs, t.prog.Consts)
 	return &Evaluator{t: t, regs: regs}
 }
@@ -117,34 +122,58 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
 	out = out[:pr.NumOutputs]
-	for _, in := range e.t.code {
-		switch in.Op {
-		case OpAdd:
-			regs[in.Dst] = regs[in.A] + regs[in.B]
-		case OpSub:
-			regs[in.Dst] = regs[in.A] - regs[in.B]
-		case OpMul:
-			regs[in.Dst] = regs[in.A] * regs[in.B]
-		case OpDiv:
-			regs[in.Dst] = regs[in.A] / regs[in.B]
-		case OpNeg:
-			regs[in.Dst] = -regs[in.A]
-		case OpFMA:
-			regs[in.Dst] = math.FMA(regs[in.A], regs[in.B], regs[in.C])
-		case OpSqrt:
-			regs[in.Dst] = math.Sqrt(regs[in.A])
-		case OpStore:
-			out[in.Dst] = regs[in.A]
-		case OpSelect:
-			if regs[in.A] != 0 {
-				regs[in.Dst] = regs[in.B]
+	code := e.t.vcode
+	for i := range code {
+		in := &code[i]
+		switch in.op {
+		case vmOp(OpAdd):
+			regs[in.d] = regs[in.a] + regs[in.b]
+		case vmOp(OpSub):
+			regs[in.d] = regs[in.a] - regs[in.b]
+		case vmOp(OpMul):
+			regs[in.d] = regs[in.a] * regs[in.b]
+		case vmOp(OpDiv):
+			regs[in.d] = regs[in.a] / regs[in.b]
+		case vmOp(OpNeg):
+			regs[in.d] = -regs[in.a]
+		case vmOp(OpFMA):
+			regs[in.d] = math.FMA(regs[in.a], regs[in.b], regs[in.c])
+		// Fused: the intermediate x goes to t after every operand is read.
+		case vmMulFMA:
+			x, c, e := float64(regs[in.a]*regs[in.b]), regs[in.c], regs[in.e]
+			regs[in.t] = x
+			regs[in.d] = math.FMA(x, c, e)
+		case vmMulMul:
+			x, c := float64(regs[in.a]*regs[in.b]), regs[in.c]
+			regs[in.t] = x
+			regs[in.d] = float64(x * c)
+		case vmMulAdd:
+			x, c := float64(regs[in.a]*regs[in.b]), regs[in.c]
+			regs[in.t] = x
+			regs[in.d] = x + c
+		case vmAddAdd:
+			x, c := regs[in.a]+regs[in.b], regs[in.c]
+			regs[in.t] = x
+			regs[in.d] = x + c
+		case vmFMAFMA:
+			x, e, f := math.FMA(regs[in.a], regs[in.b], regs[in.c]), regs[in.e], regs[in.f]
+			regs[in.t] = x
+			regs[in.d] = math.FMA(e, f, x)
+		case vmCopy:
+			regs[in.d] = regs[in.a]
+		case vmOp(OpSqrt):
+			regs[in.d] = math.Sqrt(regs[in.a])
+		case vmOp(OpSelect):
+			if regs[in.a] != 0 {
+				regs[in.d] = regs[in.b]
 			} else {
-				regs[in.Dst] = regs[in.C]
+				regs[in.d] = regs[in.c]
 			}
 		default:
-			regs[in.Dst] = Apply(in.Op, regs[in.A], regs[in.B], regs[in.C])
+			regs[in.d] = Apply(Opcode(in.op), regs[in.a], regs[in.b], regs[in.c])
 		}
 	}
+	copy(out, regs[e.t.vregs:])
 }
 
 // RHS returns Eval as a right-hand side func(du, u, p, t), the signature
@@ -180,12 +209,14 @@ func (t *Tape) NewBatchEvaluator(block int) *BatchEvaluator {
 		block = DefaultBlock
 	}
 	pr := t.prog
-	nTemps := t.numRegs - int(pr.TempBase())
+	// Work: constants, temporaries and the scratch register, block lanes
+	// each; the outputs are views of out.
+	nTemps := t.vregs - int(pr.TempBase())
 	b := &BatchEvaluator{
 		t:     t,
 		block: block,
-		work:  make([]float64, (len(pr.Consts)+nTemps)*block),
-		views: make([][]float64, t.numRegs),
+		work:  make([]float64, (len(pr.Consts)+nTemps+1)*block),
+		views: make([][]float64, t.vregs+pr.NumOutputs+1),
 		pbuf:  make([]float64, (pr.NumParams+1)*block),
 	}
 	for c, v := range pr.Consts {
@@ -212,6 +243,7 @@ func (b *BatchEvaluator) Eval(out, u, p []float64, t float64, lanes int) error {
 	blk := b.block
 	nConst := len(pr.Consts)
 	tempBase := int(pr.TempBase())
+	vregs := b.t.vregs
 	if !perLane {
 		for j := 0; j < pr.NumParams; j++ {
 			s := b.pbuf[j*blk : (j+1)*blk]
@@ -242,60 +274,106 @@ func (b *BatchEvaluator) Eval(out, u, p []float64, t float64, lanes int) error {
 			}
 		}
 		v[pr.TimeReg()] = ts[:n]
-		for r := tempBase; r < len(v); r++ {
+		for r := tempBase; r < vregs; r++ {
 			off := (nConst + r - tempBase) * blk
 			v[r] = b.work[off : off+n]
 		}
-		b.run(out, lanes, lo, n)
+		for k := 0; k < pr.NumOutputs; k++ {
+			v[vregs+k] = out[k*lanes+lo : k*lanes+lo+n]
+		}
+		off := (nConst + vregs - tempBase) * blk
+		v[vregs+pr.NumOutputs] = b.work[off : off+n]
+		b.run(n)
 	}
 	return nil
 }
 
-func (b *BatchEvaluator) run(out []float64, lanes, lo, n int) {
+// run applies the fused code to the current block of n lanes; each
+// case is a plain loop over the lanes that the compiler keeps tight.
+func (b *BatchEvaluator) run(n int) {
 	v := b.views
-	for _, in := range b.t.code {
-		if in.Op == OpStore {
-			copy(out[int(in.Dst)*lanes+lo:int(in.Dst)*lanes+lo+n], v[in.A])
-			continue
-		}
-		d := v[in.Dst][:n]
-		x := v[in.A][:n]
-		switch in.Op {
-		case OpAdd:
-			y := v[in.B][:n]
+	code := b.t.vcode
+	for i := range code {
+		in := &code[i]
+		d := v[in.d][:n]
+		x := v[in.a][:n]
+		switch in.op {
+		case vmCopy:
+			copy(d, x)
+		case vmOp(OpAdd):
+			y := v[in.b][:n]
 			for l := range d {
 				d[l] = x[l] + y[l]
 			}
-		case OpSub:
-			y := v[in.B][:n]
+		case vmOp(OpSub):
+			y := v[in.b][:n]
 			for l := range d {
 				d[l] = x[l] - y[l]
 			}
-		case OpMul:
-			y := v[in.B][:n]
+		case vmOp(OpMul):
+			y := v[in.b][:n]
 			for l := range d {
 				d[l] = x[l] * y[l]
 			}
-		case OpDiv:
-			y := v[in.B][:n]
+		case vmOp(OpDiv):
+			y := v[in.b][:n]
 			for l := range d {
 				d[l] = x[l] / y[l]
 			}
-		case OpNeg:
+		case vmOp(OpNeg):
 			for l := range d {
 				d[l] = -x[l]
 			}
-		case OpFMA:
-			y, z := v[in.B][:n], v[in.C][:n]
+		case vmOp(OpFMA):
+			y, z := v[in.b][:n], v[in.c][:n]
 			for l := range d {
 				d[l] = math.FMA(x[l], y[l], z[l])
 			}
-		case OpSqrt:
+		// Fused: the intermediate goes to t after the lane's operands
+		// are read (t may share a register with a later operand only
+		// if that operand is read first, as in the one-point VM).
+		case vmMulFMA:
+			y, z, w, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.t][:n]
+			for l := range d {
+				m, c, e := float64(x[l]*y[l]), z[l], w[l]
+				tt[l] = m
+				d[l] = math.FMA(m, c, e)
+			}
+		case vmMulMul, vmMulAdd:
+			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
+			if in.op == vmMulMul {
+				for l := range d {
+					m, c := float64(x[l]*y[l]), z[l]
+					tt[l] = m
+					d[l] = float64(m * c)
+				}
+			} else {
+				for l := range d {
+					m, c := float64(x[l]*y[l]), z[l]
+					tt[l] = m
+					d[l] = m + c
+				}
+			}
+		case vmAddAdd:
+			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
+			for l := range d {
+				m, c := x[l]+y[l], z[l]
+				tt[l] = m
+				d[l] = m + c
+			}
+		case vmFMAFMA:
+			y, z, e, f, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.f][:n], v[in.t][:n]
+			for l := range d {
+				m, p, q := math.FMA(x[l], y[l], z[l]), e[l], f[l]
+				tt[l] = m
+				d[l] = math.FMA(p, q, m)
+			}
+		case vmOp(OpSqrt):
 			for l := range d {
 				d[l] = math.Sqrt(x[l])
 			}
-		case OpSelect:
-			y, z := v[in.B][:n], v[in.C][:n]
+		case vmOp(OpSelect):
+			y, z := v[in.b][:n], v[in.c][:n]
 			for l := range d {
 				if x[l] != 0 {
 					d[l] = y[l]
@@ -304,14 +382,14 @@ func (b *BatchEvaluator) run(out []float64, lanes, lo, n int) {
 				}
 			}
 		default:
-			op := in.Op
+			op := Opcode(in.op)
 			switch op.Arity() {
 			case 1:
 				for l := range d {
 					d[l] = Apply(op, x[l], 0, 0)
 				}
 			default:
-				y := v[in.B][:n]
+				y := v[in.b][:n]
 				for l := range d {
 					d[l] = Apply(op, x[l], y[l], 0)
 				}
