@@ -1,18 +1,27 @@
-// Package fft is a fast real FFT for power-of-two lengths, used by the
-// spectral (ETDRK4) integrators where the transforms are almost all the
-// work. gonum's dsp/fourier (an FFTPACK port) is general but spends most of
-// its time in index helpers; this package trades generality (n = 2^p only)
-// for radix-4 passes with twiddle tables in access order, AVX2/FMA kernels
-// on amd64 (pure-Go twins under the purego tag and elsewhere), and the
-// standard packing of a real sequence of length n into a complex one of
-// length n/2.
+// Package fft is a fast real FFT for power-of-two lengths and the
+// pointwise kernels of a spectral time step, used by the exponential
+// (ETDRK4) integrators, where these are almost all the work. gonum's
+// dsp/fourier (an FFTPACK port) is general but spends most of its time in
+// index helpers; this package trades generality (n = 2^p only) for radix-8
+// and radix-4 passes with twiddle tables in access order, AVX2/FMA kernels
+// on amd64 (selected once at start-up; pure-Go twins under the purego tag,
+// off amd64, and on CPUs without AVX2/FMA), and the standard packing of a
+// real sequence of length n into a complex one of length n/2.
 //
 // SquareInSpectrum and SquareDerivative, the nonlinear term of
 // Burgers-type spectral models, never leave the packed form: an inverse
 // transform in decimation-in-frequency order ends bit-reversed, the square
 // is taken there, and the forward decimation-in-time transform starts from
 // bit-reversed input, so no permutation is done and the last inverse stage,
-// the square and the first forward stage are one sweep.
+// the square and the first forward stage are one sweep. SquareDerivative
+// also applies the derivative's i·g in the unpacking sweep.
+//
+// Combine is the other half of a step: a linear combination of spectra
+// with real diagonal weights (Diagonal) in one sweep.
+//
+// Measured on the KS workload of issue 8 (N = 1024): one SquareDerivative
+// 1.6 µs, one ETDRK4 step about 8 µs CPU; bench/integrators/README.md has
+// the commands and the side-by-side runs with NumPy.
 package fft
 
 import (

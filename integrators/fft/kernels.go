@@ -5,6 +5,9 @@ import "math"
 // The complex transform is split into passes, each one sweep over the
 // array, so that every pass is a plain loop a SIMD kernel can replace:
 //
+//   - a radix-8 pass of eighth length q (q ≥ 2) combines three radix-2
+//     stages on blocks of 8q points: the 8-point DFT in registers and the
+//     twiddles W^{kj}, k = 1..7, W = e^{∓2πi/(8q)};
 //   - a radix-4 pass of quarter length q (q ≥ 2, a power of two) combines
 //     two radix-2 stages on blocks of 4q points with the twiddles W^j,
 //     W^{2j}, W^{3j}, W = e^{∓2πi/(4q)} (three complex products per four
@@ -18,6 +21,12 @@ import "math"
 // Decimation in frequency (natural order in, bit-reversed out) runs the
 // passes from the largest block down; decimation in time (bit-reversed in,
 // natural out) runs them from the smallest block up, with the same tables.
+// A plan (newComplexFFT) is radix-8 passes over a radix-4 pass with q = 2,
+// with one radix-2 or radix-4 pass on top for a stage count that is not a
+// multiple of three. The kernels are bound by floating-point issue, so
+// what counted was removing operations: the ∓i rotations and conjugations
+// are folded into addsub/fmaddsub/fmsubadd instead of sign masks, the
+// square's 1/m² scale into the packing, i·g into the unpacking.
 //
 // Twiddle tables are stored in the order the kernels read them: for each
 // pair of consecutive j, the real parts and then the imaginary parts, each
