@@ -3,6 +3,7 @@ package codegen_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/symcalc/symcalc/codegen"
@@ -88,4 +89,23 @@ func ExampleGenerateGo() {
 	// func b2f(b bool) float64 {
 	// func sel(c, a, b float64) float64 {
 	// func sign(x float64) float64 {
+}
+
+// Evaluate exp, log, sin and cos on a slice, 4 lanes per AVX2/FMA
+// instruction where the CPU has them (the same bits in pure Go
+// elsewhere). Arguments outside a polynomial's range, like the infinite
+// one here, are handed to the math package.
+func ExampleVecExp() {
+	x := []float64{0, 1, -2.5, 700, math.Inf(1)}
+	y := make([]float64, len(x))
+	codegen.VecExp(y, x)
+	for i := range x {
+		fmt.Printf("exp(%g) = %.15g (math.Exp: %.15g)\n", x[i], y[i], math.Exp(x[i]))
+	}
+	// Output:
+	// exp(0) = 1 (math.Exp: 1)
+	// exp(1) = 2.71828182845905 (math.Exp: 2.71828182845905)
+	// exp(-2.5) = 0.0820849986238988 (math.Exp: 0.0820849986238988)
+	// exp(700) = 1.014232054735e+304 (math.Exp: 1.014232054735e+304)
+	// exp(+Inf) = +Inf (math.Exp: +Inf)
 }
