@@ -412,10 +412,19 @@ func benchReal(b *testing.B, name string, f func(r *Real, c, d []complex128, x [
 			d := make([]complex128, n/2+1)
 			x := randReal(rng, n)
 			g := NewDiagonal(make([]float64, n/2+1))
+			c0 := cpuSeconds()
 			for b.Loop() {
 				f(r, c, d, x, g)
 			}
+			reportCPU(b, c0)
 		})
+	}
+}
+
+// reportCPU adds the process CPU time per op since c0, when measured.
+func reportCPU(b *testing.B, c0 float64) {
+	if c1 := cpuSeconds(); c0 >= 0 && c1 >= 0 {
+		b.ReportMetric((c1-c0)*1e9/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -429,16 +438,20 @@ func BenchmarkGonumForward1024(b *testing.B) {
 	g := fourier.NewFFT(1024)
 	x := make([]float64, 1024)
 	dst := make([]complex128, 513)
+	c0 := cpuSeconds()
 	for b.Loop() {
 		g.Coefficients(dst, x)
 	}
+	reportCPU(b, c0)
 }
 
 func BenchmarkCombine513x5(b *testing.B) {
 	const n = 513
 	d := make([]complex128, n)
 	a := NewDiagonal(make([]float64, n))
+	c0 := cpuSeconds()
 	for b.Loop() {
 		Combine(d, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d}, Term{A: a, X: d})
 	}
+	reportCPU(b, c0)
 }
