@@ -136,20 +136,27 @@ func (r *Real) square(c []complex128) {
 	z := r.z
 	r.packSpectrum(z, c, true)
 	// The inverse transform leaves z_j = x_{2j} + i x_{2j+1} in
-	// bit-reversed order, one stage short; the sweep finishes it, squares
-	// each part (order does not matter) and starts the forward transform,
-	// which continues from bit-reversed input. (Fusing the neighbouring
-	// radix-4 passes into this sweep, with two blocks transposed so that
-	// no butterfly crosses a register, was measured 10 % slower: these
-	// passes are bound by floating-point issue, not by memory.)
+	// bit-reversed order; each part is squared there (order does not
+	// matter) and the forward transform continues from bit-reversed input.
+	// When the plan ends in a radix-4 pass with q = 2 (m ≥ 16), that pass,
+	// the size-2 stages and the square are one sweep of 8-point DFTs in
+	// registers (bottomSquare); otherwise the sweep is the size-2 stages
+	// and the square.
 	if r.m == 1 {
 		v := z[0]
 		z[0] = complex(real(v)*real(v), imag(v)*imag(v))
 		return
 	}
-	r.c.difPasses(z, true)
+	f := r.c
+	if k := len(f.passes) - 1; r.m >= 16 && f.passes[k].radix == 4 && f.passes[k].q == 2 {
+		f.difPassesTo(z, true, k)
+		bottomSquare(z)
+		f.ditPassesFrom(z, false, k)
+		return
+	}
+	f.difPasses(z, true)
 	squareStage2(z)
-	r.c.ditPasses(z, false)
+	f.ditPasses(z, false)
 }
 
 // complexFFT is an in-place power-of-two complex FFT built from the passes
@@ -237,12 +244,17 @@ func (f *complexFFT) dif(a []complex128, inverse bool) {
 
 // difPasses is dif without its last (size-2) stage.
 func (f *complexFFT) difPasses(a []complex128, inverse bool) {
+	f.difPassesTo(a, inverse, len(f.passes))
+}
+
+// difPassesTo runs the first k passes of dif.
+func (f *complexFFT) difPassesTo(a []complex128, inverse bool, k int) {
 	a = a[:f.n]
 	sign := -1.0
 	if inverse {
 		sign = 1
 	}
-	for i := range f.passes {
+	for i := range f.passes[:k] {
 		p := &f.passes[i]
 		tw := p.fwd
 		if inverse {
@@ -269,12 +281,18 @@ func (f *complexFFT) dit(a []complex128, inverse bool) {
 // ditPasses is dit without its first (size-2) stage: the passes of dif
 // mirrored, smallest blocks first.
 func (f *complexFFT) ditPasses(a []complex128, inverse bool) {
+	f.ditPassesFrom(a, inverse, len(f.passes))
+}
+
+// ditPassesFrom runs the mirrors of the first k passes of dif, the
+// (k−1)-th first: dit from where difPassesTo(k) stopped.
+func (f *complexFFT) ditPassesFrom(a []complex128, inverse bool, k int) {
 	a = a[:f.n]
 	sign := -1.0
 	if inverse {
 		sign = 1
 	}
-	for i := len(f.passes) - 1; i >= 0; i-- {
+	for i := k - 1; i >= 0; i-- {
 		p := &f.passes[i]
 		tw := p.fwd
 		if inverse {

@@ -340,3 +340,19 @@ func ditRadix8Go(a []complex128, q int, tw []float64, sign float64) {
 		}
 	}
 }
+
+// bottomSquareGo is the bottom of SquareInSpectrum when the plan ends in
+// a radix-4 pass with q = 2 (m ≥ 16): that pass, the size-2 stages and the
+// square, done per block of 8 as the inverse 8-point DFT (whose X_k goes to
+// position bitrev3(k)), the square of every part, and the forward 8-point
+// DFT (which reads v_k from position bitrev3(k)), so v_k = X_k².
+func bottomSquareGo(a []complex128) {
+	for i := 0; i+8 <= len(a); i += 8 {
+		b := (*[8]complex128)(a[i : i+8])
+		X := dft8(b, 1)
+		for k, x := range X {
+			X[k] = complex(real(x)*real(x), imag(x)*imag(x))
+		}
+		*b = dft8(&X, -1)
+	}
+}

@@ -189,3 +189,16 @@ func ditRadix8(a []complex128, q int, tw []float64, sign float64) {
 	}
 	ditRadix8Go(a, q, tw, sign)
 }
+
+// bottomSquareAVX is bottomSquareGo on n points (a multiple of 16).
+//
+//go:noescape
+func bottomSquareAVX(a *complex128, n int)
+
+func bottomSquare(a []complex128) {
+	if useAVX && len(a) >= 16 {
+		bottomSquareAVX(&a[0], len(a)&^15)
+		return
+	}
+	bottomSquareGo(a)
+}

@@ -1232,6 +1232,153 @@ done:
 	VZEROUPPER
 	RET
 
+// func bottomSquareAVX(a *complex128, n int)
+// The bottom of SquareInSpectrum for m ≥ 16, two blocks of 8 (A, B) per
+// iteration: after the transposing loads register i holds [A_i, B_i], so
+// the inverse 8-point DFT (the last three inverse stages, q = 1: no
+// twiddles), the square of every part and the forward 8-point DFT (the
+// first three forward stages) never cross a register lane. The inverse
+// DFT leaves X_k for position bitrev3(k) and the forward one reads v_k
+// from there, so v_k is X_k squared with no permutation.
+TEXT ·bottomSquareAVX(SB), NOSPLIT, $0-16
+	MOVQ a+0(FP), SI
+	MOVQ n+8(FP), CX
+	VMOVUPD ones<>(SB), Y12
+	VMOVUPD rt2<>+0(SB), Y13
+	VMOVUPD rt2<>+32(SB), Y14
+	SHRQ $4, CX
+	JZ   bsqdone
+
+bsqloop:
+	VMOVUPD 0(SI), Y8
+	VMOVUPD 128(SI), Y9
+	VPERM2F128 $0x20, Y9, Y8, Y0
+	VPERM2F128 $0x31, Y9, Y8, Y1
+	VMOVUPD 32(SI), Y8
+	VMOVUPD 160(SI), Y9
+	VPERM2F128 $0x20, Y9, Y8, Y2
+	VPERM2F128 $0x31, Y9, Y8, Y3
+	VMOVUPD 64(SI), Y8
+	VMOVUPD 192(SI), Y9
+	VPERM2F128 $0x20, Y9, Y8, Y4
+	VPERM2F128 $0x31, Y9, Y8, Y5
+	VMOVUPD 96(SI), Y8
+	VMOVUPD 224(SI), Y9
+	VPERM2F128 $0x20, Y9, Y8, Y6
+	VPERM2F128 $0x31, Y9, Y8, Y7
+	// inverse 8-point DFT
+	// stage of distance 4: s_r = x_r + x_r+4, d_r = x_r - x_r+4
+	VADDPD  Y4, Y0, Y8
+	VSUBPD  Y4, Y0, Y4
+	VADDPD  Y5, Y1, Y0
+	VSUBPD  Y5, Y1, Y5
+	VADDPD  Y6, Y2, Y1
+	VSUBPD  Y6, Y2, Y6
+	VADDPD  Y7, Y3, Y2
+	VSUBPD  Y7, Y3, Y7
+	// d_1 ω, d_2 ω², d_3 ω³
+	VPERMILPD $5, Y5, Y3
+	VMULPD  Y13, Y3, Y3
+	VFMADDSUB231PD Y13, Y5, Y3
+	VPERMILPD $5, Y6, Y6
+	VXORPD  evenmask<>(SB), Y6, Y6
+	VPERMILPD $5, Y7, Y5
+	VMULPD  Y13, Y5, Y5
+	VFMADDSUB231PD Y14, Y7, Y5
+	// 4-point DFT of s: X0, X2, X4, X6
+	VADDPD  Y1, Y8, Y9
+	VSUBPD  Y1, Y8, Y8
+	VADDPD  Y2, Y0, Y10
+	VSUBPD  Y2, Y0, Y0
+	VPERMILPD $5, Y0, Y0
+	VADDPD  Y10, Y9, Y1
+	VSUBPD  Y10, Y9, Y9
+	VADDSUBPD Y0, Y8, Y2
+	VFMSUBADD231PD Y12, Y8, Y0
+	// 4-point DFT of d: X1, X3, X5, X7
+	VADDPD  Y6, Y4, Y7
+	VSUBPD  Y6, Y4, Y4
+	VADDPD  Y5, Y3, Y8
+	VSUBPD  Y5, Y3, Y3
+	VPERMILPD $5, Y3, Y3
+	VADDPD  Y8, Y7, Y5
+	VSUBPD  Y8, Y7, Y7
+	VADDSUBPD Y3, Y4, Y6
+	VFMSUBADD231PD Y12, Y4, Y3
+	// v_k = X_k squared, part by part, into Y_k
+	VMULPD  Y9, Y9, Y4
+	VMULPD  Y2, Y2, Y2
+	VMULPD  Y0, Y0, Y8
+	VMULPD  Y1, Y1, Y0
+	VMULPD  Y5, Y5, Y1
+	VMULPD  Y7, Y7, Y5
+	VMULPD  Y3, Y3, Y7
+	VMULPD  Y6, Y6, Y3
+	VMOVAPD Y8, Y6
+	// forward 8-point DFT
+	// stage of distance 4: s_r = x_r + x_r+4, d_r = x_r - x_r+4
+	VADDPD  Y4, Y0, Y8
+	VSUBPD  Y4, Y0, Y4
+	VADDPD  Y5, Y1, Y0
+	VSUBPD  Y5, Y1, Y5
+	VADDPD  Y6, Y2, Y1
+	VSUBPD  Y6, Y2, Y6
+	VADDPD  Y7, Y3, Y2
+	VSUBPD  Y7, Y3, Y7
+	// d_1 ω, d_2 ω², d_3 ω³
+	VPERMILPD $5, Y5, Y3
+	VMULPD  Y14, Y3, Y3
+	VFMADDSUB231PD Y13, Y5, Y3
+	VPERMILPD $5, Y6, Y6
+	VXORPD  conjmask<>(SB), Y6, Y6
+	VPERMILPD $5, Y7, Y5
+	VMULPD  Y14, Y5, Y5
+	VFMADDSUB231PD Y14, Y7, Y5
+	// 4-point DFT of s: X0, X2, X4, X6
+	VADDPD  Y1, Y8, Y9
+	VSUBPD  Y1, Y8, Y8
+	VADDPD  Y2, Y0, Y10
+	VSUBPD  Y2, Y0, Y0
+	VPERMILPD $5, Y0, Y0
+	VADDPD  Y10, Y9, Y1
+	VSUBPD  Y10, Y9, Y9
+	VADDSUBPD Y0, Y8, Y2
+	VFMSUBADD231PD Y12, Y8, Y0
+	// 4-point DFT of d: X1, X3, X5, X7
+	VADDPD  Y6, Y4, Y7
+	VSUBPD  Y6, Y4, Y4
+	VADDPD  Y5, Y3, Y8
+	VSUBPD  Y5, Y3, Y3
+	VPERMILPD $5, Y3, Y3
+	VADDPD  Y8, Y7, Y5
+	VSUBPD  Y8, Y7, Y7
+	VADDSUBPD Y3, Y4, Y6
+	VFMSUBADD231PD Y12, Y4, Y3
+	VPERM2F128 $0x20, Y5, Y1, Y4
+	VPERM2F128 $0x31, Y5, Y1, Y8
+	VMOVUPD Y4, 0(SI)
+	VMOVUPD Y8, 128(SI)
+	VPERM2F128 $0x20, Y3, Y0, Y4
+	VPERM2F128 $0x31, Y3, Y0, Y8
+	VMOVUPD Y4, 32(SI)
+	VMOVUPD Y8, 160(SI)
+	VPERM2F128 $0x20, Y7, Y9, Y4
+	VPERM2F128 $0x31, Y7, Y9, Y8
+	VMOVUPD Y4, 64(SI)
+	VMOVUPD Y8, 192(SI)
+	VPERM2F128 $0x20, Y6, Y2, Y4
+	VPERM2F128 $0x31, Y6, Y2, Y8
+	VMOVUPD Y4, 96(SI)
+	VMOVUPD Y8, 224(SI)
+	ADDQ $256, SI
+	DECQ CX
+	JNZ  bsqloop
+
+bsqdone:
+	VZEROUPPER
+	RET
+
+
 DATA rt2<>+0(SB)/8, $0x3fe6a09e667f3bcd
 DATA rt2<>+8(SB)/8, $0x3fe6a09e667f3bcd
 DATA rt2<>+16(SB)/8, $0x3fe6a09e667f3bcd

@@ -22,3 +22,5 @@ func combine(dst []complex128, terms []termPtr) int { return 0 }
 
 func difRadix8(a []complex128, q int, tw []float64, sign float64) { difRadix8Go(a, q, tw, sign) }
 func ditRadix8(a []complex128, q int, tw []float64, sign float64) { ditRadix8Go(a, q, tw, sign) }
+
+func bottomSquare(a []complex128) { bottomSquareGo(a) }
