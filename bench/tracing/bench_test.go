@@ -38,7 +38,8 @@ func BenchmarkTraceRD(b *testing.B) {
 }
 
 // BenchmarkRHSRD compares one RHS evaluation: the plain Go code, the
-// generic code on F64, and the traced kernels on one and two goroutines.
+// generic code on F64, the traced tape kernels on one and two goroutines,
+// and the traced equations as generated Go (bench/tracing/rdgen).
 func BenchmarkRHSRD(b *testing.B) {
 	for _, N := range []int{32, 128} {
 		n := rd.Size(N)
@@ -55,6 +56,7 @@ func BenchmarkRHSRD(b *testing.B) {
 			{"generic-F64", symbolic.FloatRHS(rd.RHS[symbolic.F64](N))},
 			{"traced-tape-1", rdModel(b, N, 1).RHS()},
 			{"traced-tape-2", rdModel(b, N, 2).RHS()},
+			{"traced-generated-go", rdgen.RHS(N)},
 		}
 		for _, f := range fs {
 			b.Run(fmt.Sprintf("N=%d/%s", N, f.name), func(b *testing.B) {
