@@ -219,7 +219,7 @@ func TestVMathULP(t *testing.T) {
 	dst := make([]float64, len(xs))
 	// The exact reference is slow: it is computed for the special
 	// arguments and every exactEvery-th other one (all of them with
-	// -vmath.full, about a minute).
+	// -vmath.full, a few minutes).
 	nSpecial, exactEvery := len(vmSpecial()), 10
 	if *vmathFull {
 		exactEvery = 1
