@@ -318,19 +318,23 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 				if err := lin.solve(dy, w, st); err != nil {
 					break
 				}
-				if scale != 1 {
-					for x := range dy {
-						dy[x] *= scale
-					}
-				}
-				del := wrms(dy, w)
-				if math.IsNaN(del) || math.IsInf(del, 0) {
-					break
-				}
-				yx, dx := y[:n], d[:n]
+				// One pass: scale the update, take its weighted RMS norm,
+				// apply it (the same operations in the same order as a
+				// pass each; a non-finite norm abandons y and d, which the
+				// next attempt resets).
+				yx, dx, wx := y[:n], d[:n], w[:n]
+				var ss float64
 				for x, v := range dy[:n] {
+					v *= scale
+					dy[x] = v
+					r := v * wx[x]
+					ss += r * r
 					yx[x] += v
 					dx[x] += v
+				}
+				del := math.Sqrt(ss / float64(n))
+				if math.IsNaN(del) || math.IsInf(del, 0) {
+					break
 				}
 				if m > 0 {
 					crate = math.Max(bdfCRDown*crate, del/delp)
@@ -371,10 +375,16 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 				etaMax = 1
 				continue attempt
 			}
-			for x := range errv {
-				errv[x] = bdfErrConst[k] * d[x]
+			ec := bdfErrConst[k]
+			ev, dv, wv := errv[:n], d[:n], w[:n]
+			var es float64
+			for x := range ev {
+				e := ec * dv[x]
+				ev[x] = e
+				r := e * wv[x]
+				es += r * r
 			}
-			dsm = wrms(errv, w)
+			dsm = math.Sqrt(es / float64(n))
 			if dsm <= 1 {
 				break attempt
 			}
