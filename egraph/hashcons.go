@@ -2,21 +2,33 @@ package egraph
 
 import "math/bits"
 
-// memoEntry is one slot of the hashcons; Op == 0 marks an empty slot.
+// memoEntry is one entry of the hashcons: an e-node and its class.
 type memoEntry struct {
 	n  Node
 	id Id
 }
 
-// memoTable is the hashcons: an open-addressing (linear probing) map from
-// e-node to class id. Like egg's memo it never deletes: entries whose
-// children were canonical when inserted stay after those children merge,
-// and its size is what the runner's node limit measures.
+// memoTable is the hashcons: a map from e-node to class id. Like egg's
+// memo it never deletes: entries whose children were canonical when
+// inserted stay after those children merge, and its size is what the
+// runner's node limit measures.
+//
+// Entries live in an append-only list of fixed-size pages and the hash
+// table proper is open addressing (linear probing) over 8-byte slots, each
+// the entry's index and 32 bits of its hash. Growing the table therefore
+// allocates and rehashes only the slots (8 bytes per slot, where storing
+// the entries in the table made it 20, and growth held the old and the new
+// table at once: 60 bytes per slot at the moment of growth against 24 plus
+// the entries), and the hash bits reject almost every probe that is not a
+// hit without touching an entry.
 type memoTable struct {
-	slots []memoEntry
+	slots []uint64 // 0 = empty; else hash>>32 << 32 | entry index + 1
 	mask  uint64
+	pages [][]memoEntry
 	count int
 }
+
+const memoPageBits = 15
 
 func hashNode(n *Node) uint64 {
 	x := uint64(n.Op) | uint64(n.Args[0])<<32
@@ -30,9 +42,33 @@ func (m *memoTable) init(capacity int) {
 	for size*3 < capacity*4 {
 		size <<= 1
 	}
-	m.slots = make([]memoEntry, size)
+	m.slots = make([]uint64, size)
 	m.mask = uint64(size - 1)
+	m.pages = nil
 	m.count = 0
+}
+
+func (m *memoTable) entry(k int) *memoEntry {
+	return &m.pages[k>>memoPageBits][k&(1<<memoPageBits-1)]
+}
+
+// push appends an entry. The first page grows by doubling, so small
+// e-graphs stay small; later pages are allocated whole and never copied.
+func (m *memoTable) push(e memoEntry) {
+	k := m.count
+	if k < 1<<memoPageBits {
+		if len(m.pages) == 0 {
+			m.pages = append(m.pages, nil)
+		}
+		m.pages[0] = appendDoubling(m.pages[0], e)
+	} else {
+		if k&(1<<memoPageBits-1) == 0 {
+			m.pages = append(m.pages, make([]memoEntry, 0, 1<<memoPageBits))
+		}
+		p := &m.pages[k>>memoPageBits]
+		*p = append(*p, e)
+	}
+	m.count++
 }
 
 // get returns the id stored for n.
@@ -40,14 +76,18 @@ func (m *memoTable) get(n *Node) (Id, bool) {
 	if m.slots == nil {
 		return 0, false
 	}
-	i := hashNode(n) & m.mask
+	h := hashNode(n)
+	tag := h >> 32 << 32
+	i := h & m.mask
 	for {
-		s := &m.slots[i]
-		if s.n.Op == 0 {
+		s := m.slots[i]
+		if s == 0 {
 			return 0, false
 		}
-		if s.n == *n {
-			return s.id, true
+		if s&^(1<<32-1) == tag {
+			if e := m.entry(int(uint32(s)) - 1); e.n == *n {
+				return e.id, true
+			}
 		}
 		i = (i + 1) & m.mask
 	}
@@ -58,41 +98,43 @@ func (m *memoTable) insert(n *Node, id Id) (Id, bool) {
 	if m.slots == nil || (m.count+1)*4 > len(m.slots)*3 {
 		m.grow()
 	}
-	i := hashNode(n) & m.mask
+	h := hashNode(n)
+	tag := h >> 32 << 32
+	i := h & m.mask
 	for {
-		s := &m.slots[i]
-		if s.n.Op == 0 {
-			s.n = *n
-			s.id = id
-			m.count++
+		s := m.slots[i]
+		if s == 0 {
+			m.push(memoEntry{n: *n, id: id})
+			m.slots[i] = tag | uint64(m.count)
 			return 0, false
 		}
-		if s.n == *n {
-			old := s.id
-			s.id = id
-			return old, true
+		if s&^(1<<32-1) == tag {
+			if e := m.entry(int(uint32(s)) - 1); e.n == *n {
+				old := e.id
+				e.id = id
+				return old, true
+			}
 		}
 		i = (i + 1) & m.mask
 	}
 }
 
+// grow doubles the slots and reinserts every entry, reading the entries
+// in order (sequentially) rather than the old slots.
 func (m *memoTable) grow() {
-	old := m.slots
-	size := 2 * len(old)
+	size := 2 * len(m.slots)
 	if size < 64 {
 		size = 64
 	}
-	m.slots = make([]memoEntry, size)
+	m.slots = nil // the old slots are garbage before the new ones exist
+	m.slots = make([]uint64, size)
 	m.mask = uint64(size - 1)
-	for k := range old {
-		s := &old[k]
-		if s.n.Op == 0 {
-			continue
-		}
-		i := hashNode(&s.n) & m.mask
-		for m.slots[i].n.Op != 0 {
+	for k := 0; k < m.count; k++ {
+		h := hashNode(&m.entry(k).n)
+		i := h & m.mask
+		for m.slots[i] != 0 {
 			i = (i + 1) & m.mask
 		}
-		m.slots[i] = *s
+		m.slots[i] = h>>32<<32 | uint64(k+1)
 	}
 }
