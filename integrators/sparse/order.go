@@ -3,7 +3,9 @@
 // exact minimum degree and nested dissection for NewLUOrdered), a symbolic
 // factorisation done once per sparsity pattern, and a supernodal
 // left-looking numeric LU that refactors new values of the same pattern
-// without allocating.
+// without allocating. Load takes a matrix's values once; Refactor then
+// factorises αI + βA for as many (α, β) as an integrator's changing step
+// needs, and Solve applies the factors.
 //
 // Narrow supernodes use static diagonal pivots, which suit Newton matrices
 // M = αI + βJ of ODE integrators (their diagonal dominates at the small
