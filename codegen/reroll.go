@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"strconv"
 )
 
 // Re-rolling: a semi-discretised PDE's right-hand side is one equation
@@ -286,10 +287,10 @@ func buildTemplate(p *Program, ins []int, plan *rerollPlan, inputIdx map[int32]i
 	}
 	tp := &Program{Consts: consts, NumStates: len(slot), NumParams: len(plan.inputs), NumOutputs: nOut}
 	for i := range tp.NumStates {
-		tp.StateNames = append(tp.StateNames, "s"+itoa(i))
+		tp.StateNames = append(tp.StateNames, "s"+strconv.Itoa(i))
 	}
 	for i := range tp.NumParams {
-		tp.ParamNames = append(tp.ParamNames, "q"+itoa(i))
+		tp.ParamNames = append(tp.ParamNames, "q"+strconv.Itoa(i))
 	}
 	local := map[int32]int32{}
 	next := tp.TempBase()
@@ -329,13 +330,6 @@ func buildTemplate(p *Program, ins []int, plan *rerollPlan, inputIdx map[int32]i
 	tp.NumValues = int(next)
 	tg.prog = tp
 	return tg
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
 
 // asmRun is a run of instances in which every index grows by stride
