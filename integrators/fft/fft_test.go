@@ -455,3 +455,33 @@ func BenchmarkCombine513x5(b *testing.B) {
 	}
 	reportCPU(b, c0)
 }
+
+// The plans: radix-8 passes over a radix-4 pass with q = 2, one radix-2
+// or radix-4 pass on top when the stage count asks for it.
+func TestPlans(t *testing.T) {
+	for _, c := range []struct {
+		m      int
+		radix  []int
+		quarts []int
+	}{
+		{1, nil, nil},
+		{2, nil, nil},
+		{4, []int{2}, []int{2}},
+		{8, []int{4}, []int{2}},
+		{16, []int{2, 4}, []int{8, 2}},
+		{32, []int{4, 4}, []int{8, 2}},
+		{64, []int{8, 4}, []int{8, 2}},
+		{512, []int{8, 8, 4}, []int{64, 8, 2}},
+		{1024, []int{2, 8, 8, 4}, []int{512, 64, 8, 2}},
+		{2048, []int{4, 8, 8, 4}, []int{512, 64, 8, 2}},
+	} {
+		f := newComplexFFT(c.m)
+		var radix, qs []int
+		for _, p := range f.passes {
+			radix = append(radix, p.radix)
+			qs = append(qs, p.q)
+		}
+		assert.Equal(t, c.radix, radix, "m=%d radices", c.m)
+		assert.Equal(t, c.quarts, qs, "m=%d q", c.m)
+	}
+}
