@@ -11,10 +11,10 @@
 // M = αI + βJ of ODE integrators (their diagonal dominates at the small
 // steps where it matters); wide supernodes — the dense trailing blocks where
 // most of the work is — are factorised as dense panels with partial
-// pivoting inside the supernode (LAPACK's Getrf through gonum) and updated
-// with Trsm/Gemm. A pivot that is zero or tiny relative to its column is
-// reported as ErrSingular so that the caller can shrink its step (which
-// makes M closer to the identity).
+// pivoting inside the supernode (LAPACK's Getrf through gonum) after the
+// updates from earlier supernodes. A pivot that is zero or tiny relative
+// to its column is reported as ErrSingular so that the caller can shrink
+// its step (which makes M closer to the identity).
 package sparse
 
 import (
