@@ -14,9 +14,11 @@ import (
 // explicitly, so its cost grows with the fill: 0.8 s for the 49,152-unknown
 // reaction–diffusion Jacobian. AMD works on the quotient graph instead —
 // an eliminated node becomes an element that stands for its clique, and
-// elements swallowed by a newer one are dropped — so its storage never
-// exceeds the pattern's, and it replaces the exact degree by an upper bound
-// computed from element sizes in time proportional to the adjacency. It
+// elements swallowed by a newer one are dropped — so no clique is ever
+// formed (this implementation keeps the element lists in an append-only
+// arena, at most the size of L's structure), and it replaces the exact
+// degree by an upper bound computed from element sizes in time
+// proportional to the adjacency. It
 // also merges indistinguishable variables into supervariables (found by
 // hashing their adjacency) and absorbs every element whose variables all
 // lie in the new pivot's element (aggressive absorption). The orderings are
@@ -75,8 +77,6 @@ func newAMD(n int, adj [][]int) *amdState {
 	for i := range a.head {
 		a.head[i] = -1
 	}
-	// Insert in decreasing index order so that each list starts with its
-	// lowest index: ties go to the lowest original index.
 	// Element lists start with room for a few elements each, carved from
 	// one array (a list that outgrows its room is copied by append).
 	const room = 4
@@ -85,6 +85,8 @@ func newAMD(n int, adj [][]int) *amdState {
 		a.adjE[i] = ebuf[room*i : room*i : room*(i+1)]
 	}
 	a.arena = make([]int, 0, 2*n+16)
+	// Insert in decreasing index order so that each list starts with its
+	// lowest index: ties go to the lowest original index.
 	for i := n - 1; i >= 0; i-- {
 		a.nv[i] = 1
 		a.deg[i] = len(adj[i])
