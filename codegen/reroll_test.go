@@ -182,7 +182,8 @@ func TestRerollNone(t *testing.T) {
 // the assembly (whose re-rolled RHS runs templates in AVX2 kernels over
 // runs of instances), builds it in a temporary module by default and with
 // -tags purego, and checks that RHS gives the tape's bits in both, before
-// and after the forcing switches on (the kernels are only entered with full-length slices).
+// and after the forcing switches on, without writing to guard cells
+// around du.
 func TestRerollGenerated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles generated packages with the go tool")
@@ -219,9 +220,19 @@ func main() {
 		u[i] = 1 + math.Sin(float64(i)*0.71)
 	}
 	p := []float64{0.02}
+	const guard = 8
 	for _, t := range []float64{0.5, 2.0} {
-		du := make([]float64, len(u))
+		buf := make([]float64, len(u)+2*guard)
+		for i := range buf {
+			buf[i] = -12345
+		}
+		du := buf[guard : guard+len(u)]
 		grid.RHS(du, u, p, t)
+		for i := 0; i < guard; i++ {
+			if buf[i] != -12345 || buf[len(buf)-1-i] != -12345 {
+				fmt.Println("guard overwritten")
+			}
+		}
 		for _, v := range du {
 			fmt.Printf("%%x\n", v)
 		}
