@@ -95,8 +95,10 @@ func (in *bdfInterp) eval(dst []float64, t float64) {
 
 // changeD rescales the difference array D[0..k] for a step ratio factor
 // (the quasi-constant-step update of Shampine & Reichelt's ode15s):
-// D ← (R(factor)·R(1))ᵀ D. ws holds scratch matrices.
-func changeD(D [][]float64, k int, factor float64, tmp [][]float64, ws *bdfWork) {
+// D ← (R(factor)·R(1))ᵀ D. ws holds scratch matrices. It works in place,
+// one component at a time (the same sums in the same order as whole-vector
+// passes into scratch arrays, without the k+1 scratch vectors).
+func changeD(D [][]float64, k int, factor float64, ws *bdfWork) {
 	m := k + 1
 	R := computeR(ws.r[:m*m], k, factor)
 	U := computeR(ws.u[:m*m], k, 1)
@@ -111,22 +113,20 @@ func changeD(D [][]float64, k int, factor float64, tmp [][]float64, ws *bdfWork)
 		}
 	}
 	n := len(D[0])
-	for j := 0; j < m; j++ {
-		t := tmp[j]
-		t = t[:n]
-		clear(t)
+	var v [bdfMaxOrder + 1]float64
+	for x := 0; x < n; x++ {
 		for i := 0; i < m; i++ {
-			c := RU[i*m+j]
-			if c == 0 {
-				continue
-			}
-			for x, v := range D[i][:n] {
-				t[x] += c * v
-			}
+			v[i] = D[i][x]
 		}
-	}
-	for j := 0; j < m; j++ {
-		copy(D[j], tmp[j])
+		for j := 0; j < m; j++ {
+			var s float64
+			for i := 0; i < m; i++ {
+				if c := RU[i*m+j]; c != 0 {
+					s += c * v[i]
+				}
+			}
+			D[j][x] = s
+		}
 	}
 }
 
@@ -173,10 +173,8 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 		return nil, err
 	}
 	D := make([][]float64, bdfMaxOrder+3)
-	tmp := make([][]float64, bdfMaxOrder+3)
 	for i := range D {
 		D[i] = make([]float64, n)
-		tmp[i] = make([]float64, n)
 	}
 	ypred := make([]float64, n)
 	psi := make([]float64, n)
@@ -285,7 +283,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 						return rec.fail(SingularMatrix, t, h, -1, err)
 					}
 					eta := 0.25
-					changeD(D, k, eta, tmp, ws)
+					changeD(D, k, eta, ws)
 					h *= eta
 					cLU = 0
 					nEqual = 0
@@ -368,7 +366,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 					continue attempt
 				}
 				eta := 0.25
-				changeD(D, k, eta, tmp, ws)
+				changeD(D, k, eta, ws)
 				h *= eta
 				cLU = 0
 				nEqual = 0
@@ -403,7 +401,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 					k--
 				}
 			}
-			changeD(D, k, eta, tmp, ws)
+			changeD(D, k, eta, ws)
 			h *= eta
 			nEqual = 0
 			etaMax = 1
@@ -485,7 +483,7 @@ func bdfRun(ctx context.Context, p *Problem, t0 float64, u0 []float64, h0 float6
 		}
 		etaMax = bdfETAMax
 		k = newK
-		changeD(D, k, eta, tmp, ws)
+		changeD(D, k, eta, ws)
 		h *= eta
 		nEqual = 0
 	}
