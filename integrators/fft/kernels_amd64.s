@@ -376,18 +376,13 @@ sqdone:
 	VZEROUPPER
 	RET
 
-// Sign masks: conjugate (negate odd lanes) and multiply a swapped pair by
-// i (negate even lanes); ones and halves in every lane.
+// Constants: a sign mask that negates the odd lanes (to make [h, −h]
+// from h), and ones and halves in every lane.
 DATA conjmask<>+0(SB)/8, $0
 DATA conjmask<>+8(SB)/8, $0x8000000000000000
 DATA conjmask<>+16(SB)/8, $0
 DATA conjmask<>+24(SB)/8, $0x8000000000000000
 GLOBL conjmask<>(SB), RODATA|NOPTR, $32
-DATA evenmask<>+0(SB)/8, $0x8000000000000000
-DATA evenmask<>+8(SB)/8, $0
-DATA evenmask<>+16(SB)/8, $0x8000000000000000
-DATA evenmask<>+24(SB)/8, $0
-GLOBL evenmask<>(SB), RODATA|NOPTR, $32
 DATA ones<>+0(SB)/8, $1.0
 DATA ones<>+8(SB)/8, $1.0
 DATA ones<>+16(SB)/8, $1.0
