@@ -6,9 +6,10 @@
 #   bash bench/integrators/ks.sh                 # 7 rounds at dt = 0.025
 #   ROUNDS=5 KS_DT=0.01 bash bench/integrators/ks.sh
 #
-# Each round runs our driver (go run ./bench/integrators -cases ks, median
-# of REPS runs) and ks_numpy.py (median of REPS runs), alternating which
-# goes first, and records the 1-minute load average. Prints one line per
+# Each round runs our benchmark (go test -bench BenchmarkKSPairs, REPS
+# iterations: mean wall and CPU time per generation of the 20 pairs) and
+# ks_numpy.py (median of REPS runs), alternating which goes first, and
+# records the 1-minute load average. Prints one line per
 # round and the median ratios; writes out/ks_side_by_side.txt. Needs only
 # Go and Debian's python3-numpy (installed with apt-get when missing); the
 # shared workloads are not read (the pairs are regenerated from the
@@ -27,19 +28,24 @@ if ! $PY -c 'import numpy' 2>/dev/null; then
   apt-get -o DPkg::Lock::Timeout=600 update -qq
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-numpy >/dev/null
 fi
-BIN="$OUT/integrators-bench"
-go build -o "$BIN" ./bench/integrators
+BIN="$OUT/integrators-bench.test"
+go test -c -o "$BIN" ./bench/integrators
+ours() {
+  "$BIN" -test.run '^$' -test.bench '^BenchmarkKSPairs$' -test.benchtime "${REPS}x" -ks.dt "$KS_DT" |
+    awk '/^BenchmarkKSPairs/ { for (i = 1; i < NF; i++) { if ($(i+1) == "ns/op") w = $i / 1e9; if ($(i+1) == "cpu-ms/op") c = $i / 1e3; if ($(i+1) == "N-evals/op") e = $i }
+         printf "{\"wall_s\": %.6f, \"cpu_s\": %.6f, \"steps\": %d}\n", w, c, e / 4 }'
+}
 {
   echo "# $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD) dt=$KS_DT reps=$REPS cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') numpy=$($PY -c 'import numpy; print(numpy.__version__)')"
   printf "%-5s %-6s %10s %10s %10s %10s %9s %9s\n" round load ours_cpu ours_wall numpy_cpu numpy_wall cpu_x wall_x
   for r in $(seq 1 "$ROUNDS"); do
     load=$(cut -d' ' -f1 /proc/loadavg)
     if [ $((r % 2)) -eq 1 ]; then
-      ours=$("$BIN" -cases ks -reps "$REPS" -ks-dt "$KS_DT" -json)
+      ours=$(ours)
       np=$($PY bench/integrators/ks_numpy.py "$KS_DT" "$REPS")
     else
       np=$($PY bench/integrators/ks_numpy.py "$KS_DT" "$REPS")
-      ours=$("$BIN" -cases ks -reps "$REPS" -ks-dt "$KS_DT" -json)
+      ours=$(ours)
     fi
     $PY - "$r" "$load" "$ours" "$np" <<'PYEOF'
 import json, sys
