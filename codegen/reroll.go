@@ -332,6 +332,15 @@ func buildTemplate(p *Program, ins []int, plan *rerollPlan, inputIdx map[int32]i
 	return tg
 }
 
+// minKernelBlocks is the fewest blocks for which a displacement pattern
+// gets a kernel of its own (a variable so that tests can reach every
+// kind of kernel on small grids).
+var minKernelBlocks = 8
+
+// tableEveryEntry makes the shared kernel read every entry from the run
+// records, even those with a common displacement (for tests).
+var tableEveryEntry = false
+
 // asmRun is a run of instances in which every index grows by stride
 // from one instance to the next: first is the first instance, blocks the
 // number of blocks of 4.
@@ -414,7 +423,7 @@ func (g *templateGroup) instance(i int) []int32 {
 // to the Go loop (as index-table entries in left). It returns each
 // kernel's stride, displacements and records.
 func (g *templateGroup) kernels(runs []asmRun) (strides []int, disps [][]int64, records [][]int64, left []int32) {
-	const minBlocks = 8
+	minBlocks := minKernelBlocks
 	wd := g.width()
 	key := func(r asmRun) string {
 		x := g.instance(r.first)
@@ -472,7 +481,7 @@ func (g *templateGroup) kernels(runs []asmRun) (strides []int, disps [][]int64, 
 		for i := range disp {
 			disp[i] = int64(x0[i] - x0[0])
 			for _, r := range generic {
-				if x := g.instance(r.first); int64(x[i]-x[0]) != disp[i] {
+				if x := g.instance(r.first); int64(x[i]-x[0]) != disp[i] || (tableEveryEntry && i > 0) {
 					disp[i] = asmTableDisp
 					break
 				}

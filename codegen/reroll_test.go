@@ -192,18 +192,32 @@ func TestRerollGenerated(t *testing.T) {
 	rhs, vars := gridSystem(12)
 	m, err := Compile(context.Background(), rhs, vars, Options{})
 	require.NoError(t, err)
-	files, err := GenerateGoFiles(m, GoOptions{Package: "grid", Asm: true, NoDense: true})
-	require.NoError(t, err)
-	require.Contains(t, string(files["model.go"]), "rhsLoops(du, u, q[:], t)")
-	require.Contains(t, string(files["model_amd64.s"]), "rhsTmpl")
-	for _, name := range []string{"model.go", "model_amd64.go", "model_other.go"} {
-		formatted, err := format.Source(files[name])
-		require.NoError(t, err, name)
-		require.Equal(t, string(formatted), string(files[name]), "%s is not gofmt-formatted", name)
-	}
-
 	dir := t.TempDir()
-	writeKernelModule(t, dir, "grid", files)
+	// Three packages: the default thresholds (kernels with fixed offsets),
+	// every pattern its own kernel (strided kernels for the columns too),
+	// and none (one kernel for all runs of stride 1, reading every offset
+	// from the run records).
+	variants := []struct {
+		pkg       string
+		minBlocks int
+		table     bool
+		want      string
+	}{{"grid", 8, false, "rhsTmpl"}, {"gridstrided", 1, false, "VINSERTF128"}, {"gridtable", 1 << 30, true, "(BX), R10\n\tVMOVUPD (SI)(R10*8)"}}
+	defer func(v int, b bool) { minKernelBlocks, tableEveryEntry = v, b }(minKernelBlocks, tableEveryEntry)
+	var files map[string][]byte
+	for _, v := range variants {
+		minKernelBlocks, tableEveryEntry = v.minBlocks, v.table
+		files, err = GenerateGoFiles(m, GoOptions{Package: v.pkg, Asm: true, NoDense: true})
+		require.NoError(t, err)
+		require.Contains(t, string(files["model.go"]), "rhsLoops(du, u, q[:], t)")
+		require.Contains(t, string(files["model_amd64.s"]), v.want, v.pkg)
+		for _, name := range []string{"model.go", "model_amd64.go", "model_other.go"} {
+			formatted, err := format.Source(files[name])
+			require.NoError(t, err, name)
+			require.Equal(t, string(formatted), string(files[name]), "%s/%s is not gofmt-formatted", v.pkg, name)
+		}
+		writeKernelModule(t, dir, v.pkg, files)
+	}
 	n := m.RHS.NumStates
 	main := fmt.Sprintf(`package main
 
@@ -212,6 +226,8 @@ import (
 	"math"
 
 	"kerntest/grid"
+	"kerntest/gridstrided"
+	"kerntest/gridtable"
 )
 
 func main() {
@@ -221,20 +237,22 @@ func main() {
 	}
 	p := []float64{0.02}
 	const guard = 8
-	for _, t := range []float64{0.5, 2.0} {
-		buf := make([]float64, len(u)+2*guard)
-		for i := range buf {
-			buf[i] = -12345
-		}
-		du := buf[guard : guard+len(u)]
-		grid.RHS(du, u, p, t)
-		for i := 0; i < guard; i++ {
-			if buf[i] != -12345 || buf[len(buf)-1-i] != -12345 {
-				fmt.Println("guard overwritten")
+	for _, rhs := range []func(du, u, p []float64, t float64){grid.RHS, gridstrided.RHS, gridtable.RHS} {
+		for _, t := range []float64{0.5, 2.0} {
+			buf := make([]float64, len(u)+2*guard)
+			for i := range buf {
+				buf[i] = -12345
 			}
-		}
-		for _, v := range du {
-			fmt.Printf("%%x\n", v)
+			du := buf[guard : guard+len(u)]
+			rhs(du, u, p, t)
+			for i := 0; i < guard; i++ {
+				if buf[i] != -12345 || buf[len(buf)-1-i] != -12345 {
+					fmt.Println("guard overwritten")
+				}
+			}
+			for _, v := range du {
+				fmt.Printf("%%x\n", v)
+			}
 		}
 	}
 }
@@ -247,11 +265,13 @@ func main() {
 		u[i] = 1 + math.Sin(float64(i)*0.71)
 	}
 	var want []string
-	for _, tt := range []float64{0.5, 2.0} {
-		du := make([]float64, n)
-		tape.NewEvaluator().Eval(du, u, []float64{0.02}, tt)
-		for _, v := range du {
-			want = append(want, strconv.FormatFloat(v, 'x', -1, 64))
+	for range variants {
+		for _, tt := range []float64{0.5, 2.0} {
+			du := make([]float64, n)
+			tape.NewEvaluator().Eval(du, u, []float64{0.02}, tt)
+			for _, v := range du {
+				want = append(want, strconv.FormatFloat(v, 'x', -1, 64))
+			}
 		}
 	}
 	for _, tags := range []string{"", "purego"} {
@@ -260,7 +280,7 @@ func main() {
 		for i := range want {
 			g, err := strconv.ParseFloat(got[i], 64)
 			require.NoError(t, err)
-			require.Equal(t, want[i], strconv.FormatFloat(g, 'x', -1, 64), "tags %q value %d", tags, i)
+			require.Equal(t, want[i], strconv.FormatFloat(g, 'x', -1, 64), "tags %q value %d (package %d)", tags, i, i/(2*n))
 		}
 	}
 }
