@@ -90,6 +90,13 @@ func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, share
 	if err != nil {
 		return err
 	}
+	if dense {
+		// CVODE's dense finite-difference baseline takes minutes per
+		// solve, so run.sh runs it once beforehand (DENSE=1).
+		if rows, err := readCVODE(filepath.Join(out, "rd_cvode_dense.jsonl")); err == nil {
+			cvWall = append(cvWall, rows...)
+		}
+	}
 	if peer == nil {
 		// Peer figures from an earlier, separate run of the CVODE drivers.
 		var err1, err2 error
