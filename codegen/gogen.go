@@ -609,13 +609,8 @@ func vmathTwinFile(pkg string) []byte {
 func (g *goGen) rerolledRHS(p *Program, plan *rerollPlan) {
 	w := &g.buf
 	nq := max1(len(plan.inputs))
-	insts := 0
-	for _, tg := range plan.groups {
-		insts += tg.instances()
-	}
-	fmt.Fprintf(w, "// RHS computes du = f(u, p, t).\n//\n// %d of its %d equations are instances of %d templates, evaluated by\n// loops over index tables; rhsRest does the rest and the values that do\n// not depend on u.\n",
+	fmt.Fprintf(w, "// RHS computes du = f(u, p, t); du must not overlap u.\n//\n// %d of its %d equations are instances of %d templates, evaluated by\n// loops over index tables; rhsRest does the rest and the values that do\n// not depend on u.\n",
 		p.NumOutputs-countStores(plan.rest), p.NumOutputs, len(plan.groups))
-	_ = insts
 	fmt.Fprintf(w, "func RHS(du, u, p []float64, t float64) {\n\tvar q [%d]float64\n\trhsRest(du, u, p, t, q[:])\n", nq)
 	if g.asmTemplates(plan) {
 		// model_amd64.go runs them in assembly where it can.

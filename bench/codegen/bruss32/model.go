@@ -926,7 +926,7 @@ var JacColIdx = []int{
 	2013, 2044, 2045, 2046, 1022, 1054, 2014, 2045, 2046, 2047, 1023, 1055, 2015, 2016, 2046, 2047,
 }
 
-// RHS computes du = f(u, p, t).
+// RHS computes du = f(u, p, t); du must not overlap u.
 //
 // 2042 of its 2048 equations are instances of 4 templates, evaluated by
 // loops over index tables; rhsRest does the rest and the values that do
