@@ -90,13 +90,6 @@ func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, share
 	if err != nil {
 		return err
 	}
-	if dense {
-		// CVODE's dense finite-difference baseline takes minutes per
-		// solve, so run.sh runs it once beforehand (DENSE=1).
-		if rows, err := readCVODE(filepath.Join(out, "rd_cvode_dense.jsonl")); err == nil {
-			cvWall = append(cvWall, rows...)
-		}
-	}
 	if peer == nil {
 		// Peer figures from an earlier, separate run of the CVODE drivers.
 		var err1, err2 error
@@ -104,6 +97,13 @@ func mainRD(ctx context.Context, ns string, reps, workers int, dense bool, share
 		cvCPU, err2 = readCVODE(filepath.Join(out, "rd_cvode_cpu.jsonl"))
 		if err1 != nil || err2 != nil {
 			fmt.Println("(no peer results in", out, "- run bench/tracing/run.sh for the side-by-side table)")
+		}
+	}
+	if dense {
+		// CVODE's dense finite-difference baseline takes minutes per
+		// solve, so run.sh runs it once beforehand (DENSE=1).
+		if rows, err := readCVODE(filepath.Join(out, "rd_cvode_dense.jsonl")); err == nil {
+			cvWall = append(cvWall, rows...)
 		}
 	}
 	rdTable(rows, cvWall, cvCPU)
