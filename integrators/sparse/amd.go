@@ -1,9 +1,6 @@
 package sparse
 
-import (
-	"cmp"
-	"slices"
-)
+import "slices"
 
 // ApproximateMinimumDegree returns a fill-reducing permutation of the
 // symmetric pattern of A + Aᵀ (perm[k] = original index of pivot k) by the
@@ -230,23 +227,29 @@ func (a *amdState) run() []int {
 
 		// Supervariables: variables of Lp with equal adjacency (same
 		// elements, same variables) are indistinguishable from now on.
-		byHash := append(a.byHash[:0], lp...)
-		slices.SortFunc(byHash, func(x, y int) int {
-			if c := cmp.Compare(a.hash[x], a.hash[y]); c != 0 {
-				return c
-			}
-			return cmp.Compare(x, y)
-		})
+		// Sorting packed (hash, index) keys groups equal hashes with the
+		// indices ascending inside a group; the hash is truncated to 31
+		// bits, which can only put unequal adjacencies in one group, where
+		// sameAdjacency tells them apart.
+		const lowBits = 32
+		byHash := a.byHash[:0]
+		for _, i := range lp {
+			byHash = append(byHash, (a.hash[i]&0x7fffffff)<<lowBits|i)
+		}
+		slices.Sort(byHash)
 		a.byHash = byHash
 		for lo := 0; lo < len(byHash); {
 			hi := lo + 1
-			for hi < len(byHash) && a.hash[byHash[hi]] == a.hash[byHash[lo]] {
+			for hi < len(byHash) && byHash[hi]>>lowBits == byHash[lo]>>lowBits {
 				hi++
 			}
 			bucket := byHash[lo:hi]
 			lo = hi
 			if len(bucket) < 2 {
 				continue
+			}
+			for x := range bucket {
+				bucket[x] &= 1<<lowBits - 1
 			}
 			for x, u := range bucket {
 				if a.state[u] != amdVariable {
