@@ -54,13 +54,13 @@ type LU struct {
 	snPiv [][]int
 	// Wide supernodes (width ≥ denseMin) are updated as blocks: snAbove[s]
 	// are the rows above the supernode with U entries in its columns,
-	// snSrc[s] the supernodes that update it, and work(s) a dense
-	// row-major panel of (len(snAbove[s]) + w + len(rows(s))) × w whose
-	// tail is blk(s).
-	snAbove [][]int
-	snSrc   [][]int32
-	workOff []int
-	rowPos  []int // scratch: global row → panel row
+	// snSrc[s] the supernodes that update it. Its panel is those rows
+	// (len(snAbove[s]) × w, in the scratch aboveBuf shared by all wide
+	// supernodes: they only carry U entries to uFlat) followed by blk(s).
+	snAbove  [][]int
+	snSrc    [][]int32
+	aboveBuf []float64
+	rowPos   []int // scratch: global row → panel row
 	// U by supernode rows, for the backward solve: supernode s owns the
 	// row-major block uFlat[uOff[s]:] of w × (w + len(rows(s))) — its
 	// rows' entries in its own columns, then in the columns rows(s); the
@@ -341,7 +341,6 @@ func (lu *LU) buildSupernodes() {
 	}
 	ns := len(lu.snStart) - 1
 	lu.blkOff = make([]int, ns)
-	lu.workOff = make([]int, ns)
 	lu.snPiv = make([][]int, ns)
 	lu.snAbove = make([][]int, ns)
 	lu.snSrc = make([][]int32, ns)
@@ -356,7 +355,7 @@ func (lu *LU) buildSupernodes() {
 	for i := range supMark {
 		supMark[i] = -1
 	}
-	blkSize, pivSize := 0, 0
+	blkSize, pivSize, maxAbove := 0, 0, 0
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
 		for j := f; j <= l; j++ {
@@ -365,7 +364,7 @@ func (lu *LU) buildSupernodes() {
 		w := l - f + 1
 		r := lu.lp[l+1] - lu.lp[l]
 		if w < denseMin {
-			lu.workOff[s], lu.blkOff[s] = -1, blkSize
+			lu.blkOff[s] = blkSize
 			blkSize += (w + r) * w
 			continue
 		}
@@ -389,11 +388,12 @@ func (lu *LU) buildSupernodes() {
 		}
 		// above is ascending and supernodes are contiguous, so snSrc is
 		// ascending too.
-		lu.workOff[s] = blkSize
-		lu.blkOff[s] = blkSize + len(above)*w
-		blkSize += (len(above) + w + r) * w
+		lu.blkOff[s] = blkSize
+		blkSize += (w + r) * w
+		maxAbove = max(maxAbove, len(above)*w)
 	}
 	lu.blkBuf = make([]float64, blkSize)
+	lu.aboveBuf = make([]float64, maxAbove)
 	lu.sn = make([]snode, ns)
 	for s := 0; s < ns; s++ {
 		f, l := lu.snStart[s], lu.snStart[s+1]-1
@@ -467,12 +467,6 @@ func (lu *LU) rows(s int) []int { return lu.li[lu.sn[s].rowLo:lu.sn[s].rowHi] }
 // blk is supernode s's row-major L block: w×w unit-lower diagonal part,
 // then one row of w per entry of rows(s).
 func (lu *LU) blk(s int) []float64 { return lu.blkBuf[lu.sn[s].blkLo:lu.sn[s].blkHi] }
-
-// panel is wide supernode s's work panel: the rows above it, then blk(s).
-func (lu *LU) panel(s int) []float64 {
-	e := lu.sn[s].blkHi
-	return lu.blkBuf[lu.workOff[s]:e:e]
-}
 
 // Supernodes returns the number of supernodes (a measure of how much of
 // the factorisation runs as dense row operations).
@@ -684,12 +678,20 @@ const denseMin = 16
 func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 	above := lu.snAbove[s]
 	R := lu.rows(s)
-	work := lu.panel(s)
-	for i := range work {
-		work[i] = 0
+	na := len(above)
+	// Panel row p: rows above (p < na) in the shared scratch, then the
+	// supernode's own block.
+	top, blk := lu.aboveBuf[:na*w], lu.blk(s)
+	clear(top)
+	clear(blk)
+	prow := func(p int) []float64 {
+		if p < na {
+			return top[p*w : p*w+w]
+		}
+		p -= na
+		return blk[p*w : p*w+w]
 	}
 	pos := lu.rowPos
-	na := len(above)
 	for p, k := range above {
 		pos[k] = p
 	}
@@ -701,9 +703,9 @@ func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 	}
 	for c := 0; c < w; c++ {
 		j := f + c
-		work[pos[j]*w+c] += alpha
+		blk[(j-f)*w+c] += alpha
 		for q := lu.aPtr[j]; q < lu.aPtr[j+1]; q++ {
-			work[pos[lu.aRow[q]]*w+c] += beta * lu.pv[q]
+			prow(pos[lu.aRow[q]])[c] += beta * lu.pv[q]
 		}
 	}
 	for _, ss32 := range lu.snSrc[s] {
@@ -721,16 +723,18 @@ func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 		}
 		c0 = rows[c0] - f
 		wc := w - c0
+		// The source's own rows are all among the rows above (every
+		// column of a supernode shares the structure below it).
 		p0 := pos[sf]
 		for a, p := range lu.snPiv[ss] {
 			if p != a {
-				ra, rp := work[(p0+a)*w+c0:(p0+a+1)*w], work[(p0+p)*w+c0:(p0+p+1)*w]
+				ra, rp := top[(p0+a)*w+c0:(p0+a+1)*w], top[(p0+p)*w+c0:(p0+p+1)*w]
 				for c := range ra {
 					ra[c], rp[c] = rp[c], ra[c]
 				}
 			}
 		}
-		X := work[p0*w+c0 : (p0+sw-1)*w+w]
+		X := top[p0*w+c0 : (p0+sw-1)*w+w]
 		// Row operations on the panel, four source columns per pass.
 		// (gonum's Trsm/Gemm for sources of ≥ 24 columns measured no
 		// faster at N = 128 and allocated in every call.)
@@ -739,7 +743,7 @@ func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 		}
 		lb := sb[sw*sw:]
 		for r, i := range rows {
-			rowCombine(work[pos[i]*w+c0:pos[i]*w+w], lb[r*sw:r*sw+sw], X, w)
+			rowCombine(prow(pos[i])[c0:], lb[r*sw:r*sw+sw], X, w)
 		}
 	}
 	for c := 0; c < w; c++ {
@@ -749,10 +753,10 @@ func (lu *LU) factorWide(s, f, w int, alpha, beta float64) error {
 			if k >= f {
 				break
 			}
-			lu.uFlat[lu.uDst[q]] = work[pos[k]*w+c]
+			lu.uFlat[lu.uDst[q]] = top[pos[k]*w+c]
 		}
 	}
-	return lu.factorPanel(s, f, w, len(R), lu.blk(s))
+	return lu.factorPanel(s, f, w, len(R), blk)
 }
 
 // factorPanel factorises the gathered panel of supernode s in place:
