@@ -211,7 +211,7 @@ const (
 	shardCount = 64
 	shardBits  = 6 // log2(shardCount): the shard takes the hash's low bits
 	slabSize   = 8
-	minTable   = 1 << 10
+	minTable   = 1 << 6
 	keyMask    = ^uint64(shardCount - 1)
 )
 
