@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,8 +85,36 @@ func TestGeneratedPackagesAreCurrent(t *testing.T) {
 		}
 		have, err := os.ReadFile(path)
 		require.NoError(t, err)
-		require.Equal(t, string(src), string(have), "%s is stale: go test ./bench/tracing/rdgen -update", path)
+		if line, want, got, differ := firstDiff(string(src), string(have)); differ {
+			t.Errorf("%s is stale (line %d: generated %q, committed %q): go test ./bench/tracing/rdgen -update", path, line, want, got)
+		}
 	}
+}
+
+// firstDiff returns the first line (1-based) where a and b differ, with
+// both versions of it, so that a stale 2 MB file is reported in one line.
+func firstDiff(a, b string) (int, string, string, bool) {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < max(len(la), len(lb)); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y || i >= len(la) || i >= len(lb) {
+			return i + 1, trim(x), trim(y), true
+		}
+	}
+	return 0, "", "", false
+}
+
+func trim(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
 }
 
 // The generated right-hand side gives the same bits as the tape VM that

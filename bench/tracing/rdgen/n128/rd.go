@@ -3098,7 +3098,7 @@ var JacRowPtr = []int{
 
 var JacColIdx = []int{}
 
-// RHS computes du = f(u, p, t).
+// RHS computes du = f(u, p, t); du must not overlap u.
 //
 // 49134 of its 49152 equations are instances of 8 templates, evaluated by
 // loops over index tables; rhsRest does the rest and the values that do

@@ -218,7 +218,7 @@ var JacRowPtr = []int{
 
 var JacColIdx = []int{}
 
-// RHS computes du = f(u, p, t).
+// RHS computes du = f(u, p, t); du must not overlap u.
 //
 // 3018 of its 3072 equations are instances of 6 templates, evaluated by
 // loops over index tables; rhsRest does the rest and the values that do
