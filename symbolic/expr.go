@@ -231,6 +231,7 @@ type shard struct {
 	curWP weak.Pointer[slab]
 	next  int
 	arena []*Expr // backing store for the slices of copied candidates
+	epoch uint64  // gcEpoch at the last rebuild
 }
 
 var table = newTable()
@@ -326,7 +327,7 @@ func (s *shard) add(i uint64, en tabEntry, reuse bool) {
 	if !reuse {
 		s.used++
 		if s.used*4 > len(s.tab)*3 {
-			s.rebuild()
+			s.rebuild(false)
 		}
 	}
 	s.mu.Unlock()
@@ -364,15 +365,19 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 	return p
 }
 
-// rebuild drops the entries of collected slabs and resizes the table so
+// rebuild drops the entries of collected slabs (when a collection may have
+// happened since the last rebuild, or if force) and resizes the table so
 // that it is at most half full. Caller holds s.mu.
-func (s *shard) rebuild() {
+func (s *shard) rebuild(force bool) {
 	live := 0
+	epoch := gcEpoch.Load()
+	sweep := force || epoch != s.epoch
+	s.epoch = epoch
 	for k, en := range s.tab {
 		if en.wp == (weak.Pointer[slab]{}) {
 			continue
 		}
-		if en.wp.Value() == nil {
+		if sweep && en.wp.Value() == nil {
 			s.tab[k] = tabEntry{}
 			continue
 		}
@@ -405,7 +410,7 @@ func TableSize() int {
 	for i := range table {
 		s := &table[i]
 		s.mu.Lock()
-		s.rebuild()
+		s.rebuild(true)
 		n += s.used
 		s.mu.Unlock()
 	}
@@ -489,9 +494,18 @@ func armRecentClearing() {
 		for i := range recent {
 			recent[i].Store(nil)
 		}
+		gcEpoch.Add(1)
 		armRecentClearing()
 	}, struct{}{})
 }
+
+// gcEpoch counts garbage collections (as seen by the sentinel's cleanup,
+// which runs some time after each cycle). A slab can only die in a
+// collection, so a shard whose table grows with no collection since its
+// last rebuild has no dead entries to look for. The cleanup may lag its
+// cycle; a rebuild in that window keeps dead entries for the next one,
+// which costs space, never correctness.
+var gcEpoch atomic.Uint64
 
 func init() { armRecentClearing() }
 
