@@ -13,13 +13,14 @@ import (
 	"strings"
 
 	"github.com/symcalc/symcalc/codegen"
+	"github.com/symcalc/symcalc/egraph"
 )
 
 func init() {
 	register(&command{
 		name:    "gen",
 		summary: "generate a Go package evaluating a model's RHS and Jacobian",
-		usage: `usage: symcalc gen FILE -o DIR [-pkg NAME] [--max-func N] [--no-dense] [--no-batch] [--no-fma] [--asm]
+		usage: `usage: symcalc gen FILE -o DIR [-pkg NAME] [--max-func N] [--no-dense] [--no-batch] [--no-fma] [--asm] [--factor]
 
 Compiles the model in FILE (an equation file, or a BioNetGen .net file)
 and writes DIR/model.go, a Go package with
@@ -47,9 +48,16 @@ Flags:
   --asm           also write model_amd64.s, an AVX2/FMA kernel behind RHSBatch
                   (4 lanes per instruction, bit-identical to the Go loop), with
                   model_amd64.go and model_other.go (purego / other CPUs); the
-                  package then imports golang.org/x/sys/cpu. Only for models
-                  whose RHS is arithmetic (+ - * / powers, sqrt); otherwise
-                  only model.go is written.
+                  package then imports golang.org/x/sys/cpu. Models with a
+                  function the kernel does not lower (tan, inverse and
+                  hyperbolic functions, log1p, cbrt, sign, min, max) get
+                  model.go only.
+  --factor        share partial sums across equations before generating the
+                  RHS (egraph.FactorSums: reaction networks, where many
+                  equations hold the same rate terms up to a factor); kept
+                  only if it lowers the instruction count. On the BCR network
+                  it halves the RHS (52,756 -> 23,513 instructions). The
+                  Jacobian is generated from the equations as written.
 `,
 		run: runGen,
 	})
@@ -65,6 +73,7 @@ func runGen(ctx context.Context, env *cmdEnv, args []string) error {
 	noBatch := fs.Bool("no-batch", false, "")
 	noFMA := fs.Bool("no-fma", false, "")
 	asm := fs.Bool("asm", false, "")
+	factor := fs.Bool("factor", false, "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usagef("%v (see symcalc gen --help)", err)
@@ -92,6 +101,24 @@ func runGen(ctx context.Context, env *cmdEnv, args []string) error {
 	m, err := codegen.CompileSystem(ctx, sys, codegen.Options{NoFMA: *noFMA})
 	if err != nil {
 		return err
+	}
+	if *factor {
+		eqs, rep, err := egraph.FactorSums(ctx, sys.RHS(), egraph.FactorOptions{})
+		if err != nil {
+			return err
+		}
+		f, err := codegen.Lower(ctx, eqs, m.Vars, codegen.Options{NoFMA: *noFMA})
+		if err != nil {
+			return err
+		}
+		kept := "kept"
+		if len(f.Code) >= len(m.RHS.Code) {
+			kept = "not kept"
+		}
+		fmt.Fprintf(env.stdout, "factor: %v; RHS %d -> %d instructions (%s)\n", rep, len(m.RHS.Code), len(f.Code), kept)
+		if len(f.Code) < len(m.RHS.Code) {
+			m.RHS = f
+		}
 	}
 	files, err := codegen.GenerateGoFiles(m, codegen.GoOptions{
 		Package: *pkg, MaxFuncInstrs: *maxFunc, Source: filepath.Base(pos[0]),
