@@ -76,6 +76,11 @@ type adder struct {
 	terms []*Expr
 	coefs []Number
 	index map[*Expr]int
+	// unsorted records that terms are out of canonical order. Each new
+	// term is compared with the one before it as it arrives, while both
+	// are still in cache: a large sum built in order (the usual case)
+	// then needs no pass over its terms to find that out.
+	unsorted bool
 }
 
 func (a *adder) addTerm(t *Expr, c Number) {
@@ -102,6 +107,9 @@ func (a *adder) addTerm(t *Expr, c Number) {
 	if a.terms == nil {
 		a.terms = make([]*Expr, 0, 4)
 		a.coefs = make([]Number, 0, 4)
+	}
+	if !a.unsorted && len(a.terms) > 0 && Compare(a.terms[len(a.terms)-1], t) > 0 {
+		a.unsorted = true
 	}
 	a.terms = append(a.terms, t)
 	a.coefs = append(a.coefs, c)
@@ -144,7 +152,9 @@ func (a *adder) build() *Expr {
 	case n == 1 && a.c.IsZero():
 		return withCoef(coefs[0], terms[0])
 	}
-	sortTerms(terms, coefs)
+	if a.unsorted {
+		sortTerms(terms, coefs)
+	}
 	c := a.c
 	if c.IsZero() {
 		c = Int(0) // a float 0.0 added to terms vanishes, as x + 0.0 is x

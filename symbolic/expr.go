@@ -481,7 +481,33 @@ func strHash(s string) uint64 {
 // still reclaimed once they are evicted.
 const recentSize = 1 << 12
 
-var recent [recentSize]atomic.Pointer[Expr]
+// A slot is the term and its hash, kept apart so that a miss (the slot
+// holds another term) is decided without touching that term's memory.
+// The two are not updated together: a hash that matches only sends the
+// lookup on to the full comparison, so a torn pair costs a lookup, never
+// a wrong term.
+type recentSlot struct {
+	hash atomic.Uint64
+	term atomic.Pointer[Expr]
+}
+
+var recent [recentSize]recentSlot
+
+// cached returns the term of e's slot if it is e.
+func (sl *recentSlot) cached(e *Expr) *Expr {
+	if sl.hash.Load() != e.hash {
+		return nil
+	}
+	if c := sl.term.Load(); c != nil && c.hash == e.hash && structEqual(c, e) {
+		return c
+	}
+	return nil
+}
+
+func (sl *recentSlot) store(r *Expr) {
+	sl.term.Store(r)
+	sl.hash.Store(r.hash)
+}
 
 // The cache is emptied after every garbage collection (a cleanup on a
 // sentinel object re-arms itself each cycle), so its strong references
@@ -492,7 +518,7 @@ func armRecentClearing() {
 	s := new(gcSentinel)
 	runtime.AddCleanup(s, func(struct{}) {
 		for i := range recent {
-			recent[i].Store(nil)
+			recent[i].term.Store(nil)
 		}
 		gcEpoch.Add(1)
 		armRecentClearing()
@@ -514,11 +540,11 @@ func init() { armRecentClearing() }
 func newNode(e *Expr) *Expr {
 	computeHash(e)
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
-	if c := slot.Load(); c != nil && c.hash == e.hash && structEqual(c, e) {
+	if c := slot.cached(e); c != nil {
 		return c
 	}
 	r := intern(e)
-	slot.Store(r)
+	slot.store(r)
 	return r
 }
 
@@ -529,10 +555,10 @@ func newNodeCopy(kind Kind, op Op, num Number, args, exps []*Expr) *Expr {
 	e := Expr{kind: kind, op: op, num: num, args: args, exps: exps}
 	computeHash(&e)
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
-	if c := slot.Load(); c != nil && c.hash == e.hash && structEqual(c, &e) {
+	if c := slot.cached(&e); c != nil {
 		return c
 	}
 	r := internCopy(&e, num, args, exps)
-	slot.Store(r)
+	slot.store(r)
 	return r
 }
