@@ -57,7 +57,11 @@ func Bool(b bool) *Expr {
 }
 
 // Sym returns the symbol with that name.
-func Sym(name string) *Expr { return newNode(&Expr{kind: KSym, op: OpSym, name: name}) }
+func Sym(name string) *Expr {
+	// num carries the order key of the name (see symOrderKey); it is a
+	// function of the name, so it takes no part in hashing or equality.
+	return newNode(&Expr{kind: KSym, op: OpSym, name: name, num: Number{i: int64(symOrderKey(name))}})
+}
 
 // Syms returns one symbol per name.
 func Syms(names ...string) []*Expr {

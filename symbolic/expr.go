@@ -137,7 +137,7 @@ type Expr struct {
 	kind Kind
 	op   Op
 	name string   // KSym, and OpFunc calls
-	num  Number   // KNum value; KAdd constant; KMul coefficient; KBool 0/1
+	num  Number   // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
 	args []*Expr  // children (see above)
 	coef []Number // KAdd: coefficient of args[i]
 	exps []*Expr  // KMul: exponent of args[i]
@@ -156,7 +156,12 @@ func (e *Expr) Hash() uint64 { return e.hash }
 func (e *Expr) Name() string { return e.name }
 
 // IsNumber reports whether e is a constant, and returns it.
-func (e *Expr) IsNumber() (Number, bool) { return e.num, e.kind == KNum }
+func (e *Expr) IsNumber() (Number, bool) {
+	if e.kind != KNum {
+		return Number{}, false
+	}
+	return e.num, true
+}
 
 // IsSymbol reports whether e is a symbol.
 func (e *Expr) IsSymbol() bool { return e.kind == KSym }
@@ -173,12 +178,18 @@ func (e *Expr) BoolValue() (value, ok bool) { return e.num.i == 1, e.kind == KBo
 // AddParts returns the polynomial form of a sum: constant, terms and
 // their coefficients. The slices are shared: do not modify them.
 func (e *Expr) AddParts() (constant Number, terms []*Expr, coefs []Number) {
+	if e.kind != KAdd {
+		return Number{}, e.args, e.coef
+	}
 	return e.num, e.args, e.coef
 }
 
 // MulParts returns the polynomial form of a product: coefficient, bases and
 // exponents. The slices are shared: do not modify them.
 func (e *Expr) MulParts() (coef Number, bases []*Expr, exps []*Expr) {
+	if e.kind != KMul {
+		return Number{}, e.args, e.exps
+	}
 	return e.num, e.args, e.exps
 }
 

@@ -86,6 +86,14 @@ func cmpBase(a, b *Expr) int {
 	case KNum, KBool:
 		return a.num.order(b.num)
 	case KSym:
+		// The order keys decide unless they are equal (a shared prefix of
+		// eight encoded bytes) or one is 0 (a name the key cannot encode).
+		if ka, kb := uint64(a.num.i), uint64(b.num.i); ka != kb && ka != 0 && kb != 0 {
+			if ka < kb {
+				return -1
+			}
+			return 1
+		}
 		return naturalCompare(a.name, b.name)
 	case KAdd:
 		n := min(len(a.args), len(b.args))
@@ -127,6 +135,60 @@ func cmpInt(a, b int) int {
 		return 1
 	}
 	return 0
+}
+
+// symOrderKey returns a 64-bit key whose unsigned order agrees with
+// naturalCompare wherever two nonzero keys differ, so that comparing
+// symbols rarely has to read their names (a cache miss each, in large
+// sums).
+//
+// The name is encoded as bytes: a non-digit as itself; a run of digits as
+// one byte '0'+L (L digits), then the digits. Every byte of a run lies in
+// '0'..'9', so a run sorts against a non-digit as any of its digits does,
+// and against another run by length and then digit by digit, as
+// naturalCompare does; a name that ends sorts before its extensions (the
+// key is zero-padded and no encoded byte is zero). The key is the first
+// eight bytes. A name the encoding cannot represent faithfully (a run
+// starting with 0, whose order depends on its zeros; a run of nine or
+// more digits; a zero byte) gets key 0, which callers treat as "compare
+// the names".
+func symOrderKey(name string) uint64 {
+	var buf [8]byte
+	n := 0
+	put := func(c byte) {
+		if n < len(buf) {
+			buf[n] = c
+		}
+		n++
+	}
+	for i := 0; i < len(name) && n < len(buf); {
+		c := name[i]
+		if c == 0 {
+			return 0
+		}
+		if !isDigit(c) {
+			put(c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(name) && isDigit(name[j]) {
+			j++
+		}
+		if name[i] == '0' || j-i > 8 {
+			return 0
+		}
+		put('0' + byte(j-i))
+		for k := i; k < j; k++ {
+			put(name[k])
+		}
+		i = j
+	}
+	var k uint64
+	for _, c := range buf {
+		k = k<<8 | uint64(c)
+	}
+	return k
 }
 
 // naturalCompare compares strings treating runs of digits as numbers.
