@@ -179,7 +179,11 @@ func sumParts(e *Expr) parts {
 // powSum expands s^n for a sum s.
 func (x *expander) powSum(s *Expr, n int64) *Expr {
 	if pc, ok := newPolyCtx([]*Expr{s}); ok && n <= 1<<15 {
-		return pc.toExpr(pc.pow(pc.fromExpr(s), int(n), x), x)
+		p := pc.fromExpr(s)
+		if e := pc.powTerms(p, int(n), x); e != nil {
+			return e
+		}
+		return pc.toExpr(pc.pow(p, int(n), x), x)
 	}
 	acc := s
 	for i := int64(1); i < n; i++ {
@@ -496,10 +500,73 @@ func binomialCapped(n, k int, cap int64) int64 {
 
 // multinomial expands (Σ c_i m_i)^n = Σ n!/(k_1!…k_m!) Π (c_i m_i)^{k_i}.
 func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
+	mw, distinct := pc.multiSetup(p, n, x)
+	if !distinct {
+		w := &multiWorker{multiWork: mw, acc: make(map[mono]Number), check: x.check}
+		w.level0(n, 0, n)
+		return fromMap(w.acc)
+	}
+	mw.out.monos = make([]mono, mw.total)
+	mw.out.coefs = make([]Number, mw.total)
+	mw.run(n, x)
+	return mw.out
+}
+
+// powTerms is multinomial fused with toExpr for the common case of a sum
+// of distinct generators raised to a power (the ^100 benchmark): each
+// worker interns its terms as it enumerates them, in canonical order, so
+// no intermediate polynomial is stored. It returns nil when the case does
+// not apply (the caller then takes the general path).
+func (pc *polyCtx) powTerms(p poly, n int, x *expander) *Expr {
+	m := len(p.monos)
+	comps := binomialCapped(n+m-1, m-1, 1<<24)
+	if !pc.clean || comps >= 1<<24 || comps < 2 {
+		return nil
+	}
+	x.check(int(comps))
+	mw, distinct := pc.multiSetup(p, n, x)
+	if !distinct {
+		return nil
+	}
+	mw.pc = pc
+	mw.terms = make([]*Expr, mw.total)
+	mw.out.coefs = make([]Number, mw.total)
+	workers := mw.run(n, x)
+	constant := Int(0)
+	for _, w := range workers {
+		constant = constant.Add(w.constant)
+	}
+	// Drop the constant's slot and any coefficient that came out zero
+	// (floats can underflow), keeping the order.
+	terms, coefs := mw.terms, mw.out.coefs
+	k := 0
+	for i, t := range terms {
+		if t == nil || coefs[i].IsZero() {
+			continue
+		}
+		terms[k], coefs[k] = t, coefs[i]
+		k++
+	}
+	terms, coefs = terms[:k], coefs[:k]
+	switch {
+	case k == 0:
+		return NumExpr(constant)
+	case k == 1 && constant.IsZero():
+		return withCoef(coefs[0], terms[0])
+	}
+	if constant.IsZero() {
+		constant = Int(0)
+	}
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, coef: coefs})
+}
+
+// multiSetup prepares the shared state of a multinomial expansion and
+// reports whether distinct compositions give distinct monomials (every
+// term of p is the constant or a power of its own generator): then no
+// accumulation is needed, and the terms are put in generator order.
+func (pc *polyCtx) multiSetup(p poly, n int, x *expander) (*multiWork, bool) {
 	m := len(p.monos)
 	ng := len(pc.gens)
-	// When every term of p is the constant or a power of its own generator,
-	// distinct compositions give distinct monomials: no accumulation needed.
 	distinct := true
 	used := map[int]bool{}
 	for _, mo := range p.monos {
@@ -523,7 +590,7 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 		// Enumerated with the terms in generator order (the constant
 		// last) and each exponent descending, the monomials come out in
 		// the canonical order of cmpMono (lexicographic, descending), so
-		// toExpr need not sort them.
+		// they need no sort.
 		p = sortByGenerator(p, ng)
 	}
 	// Powers of each coefficient: cp[i][k] = c_i^k.
@@ -539,31 +606,34 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 			cp[i][k] = cp[i][k-1].Mul(c)
 		}
 	}
-	mw := multiWork{p: p, m: m, ng: ng, allOne: allOne, cp: cp, ctx: x.ctx}
-	if !distinct {
-		w := &multiWorker{multiWork: &mw, acc: make(map[mono]Number), check: x.check}
-		w.level0(n, 0, n)
-		return fromMap(w.acc)
-	}
-	total := int(binomialCapped(n+m-1, m-1, 1<<24))
-	mw.out = poly{monos: make([]mono, total), coefs: make([]Number, total)}
+	mw := &multiWork{p: p, m: m, ng: ng, allOne: allOne, cp: cp, ctx: x.ctx}
+	mw.total = int(binomialCapped(n+m-1, m-1, 1<<24))
+	return mw, distinct
+}
+
+// run enumerates every composition of a distinct expansion into its
+// output slots, on every core when the expansion is large, and returns
+// the workers.
+func (mw *multiWork) run(n int, x *expander) []*multiWorker {
 	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 || m < 2 || total < 1<<14 {
-		w := &multiWorker{multiWork: &mw, check: x.check}
+	if workers < 2 || mw.m < 2 || mw.total < 1<<14 {
+		w := &multiWorker{multiWork: mw, check: x.check}
 		w.level0(n, 0, n)
-		return mw.out
+		return []*multiWorker{w}
 	}
 	// Split the first term's exponents among the cores: the first term at
 	// exponent n-kk leaves C(kk+m-2, m-2) compositions of the rest, so the
 	// output offset of each range is known before it is enumerated.
 	var wg sync.WaitGroup
 	var stopped atomic.Bool
-	per := (total + workers - 1) / workers
+	var ws []*multiWorker
+	per := (mw.total + workers - 1) / workers
 	lo, pos, acc := 0, 0, 0
 	for kk := 0; kk <= n; kk++ {
-		acc += int(binomialCapped(kk+m-2, m-2, 1<<24))
+		acc += int(binomialCapped(kk+mw.m-2, mw.m-2, 1<<24))
 		if acc-pos >= per || kk == n {
-			w := &multiWorker{multiWork: &mw, pos: pos, stopped: &stopped}
+			w := &multiWorker{multiWork: mw, pos: pos, stopped: &stopped}
+			ws = append(ws, w)
 			wg.Add(1)
 			go func(lo, hi int) {
 				defer wg.Done()
@@ -576,7 +646,7 @@ func (pc *polyCtx) multinomial(p poly, n int, x *expander) poly {
 	if stopped.Load() {
 		panic(expandStop{x.ctx.Err()})
 	}
-	return mw.out
+	return ws
 }
 
 // multiWork is what the workers of one multinomial expansion share.
@@ -585,19 +655,26 @@ type multiWork struct {
 	m, ng  int
 	allOne bool
 	cp     [][]Number
+	total  int  // number of compositions
 	out    poly // distinct monomials: each worker writes its own range
 	ctx    context.Context
+	// Fused with toExpr (powTerms): terms replaces out.monos, and the
+	// constant monomial's slot stays nil.
+	pc    *polyCtx
+	terms []*Expr
 }
 
 // multiWorker enumerates a range of compositions of a multinomial.
 type multiWorker struct {
 	*multiWork
-	pos     int             // next output slot (distinct monomials)
-	acc     map[mono]Number // accumulated monomials (not distinct)
-	check   func(n int)     // the expander's check, on the calling goroutine only
-	stopped *atomic.Bool    // set by a worker goroutine on cancellation
-	nums    bigNumbers
-	leaves  int
+	pos      int             // next output slot (distinct monomials)
+	acc      map[mono]Number // accumulated monomials (not distinct)
+	check    func(n int)     // the expander's check, on the calling goroutine only
+	stopped  *atomic.Bool    // set by a worker goroutine on cancellation
+	nums     bigNumbers
+	leaves   int
+	slab     []*Expr // backing store of the fused terms' slices
+	constant Number  // the constant monomial's coefficient (fused)
 }
 
 // level0 enumerates the compositions whose first exponent is n-kk for kk
@@ -660,6 +737,19 @@ func (w *multiWorker) leaf(r int, coef *big.Int, cnum Number, cur mono) {
 	c := w.nums.of(coef)
 	if !w.allOne {
 		c = c.Mul(cnum).Mul(w.cp[i][r])
+	}
+	if w.terms != nil {
+		if mm == (mono{}) {
+			w.constant = w.constant.Add(c)
+		} else {
+			if len(w.slab) < 2*maxPolyGens {
+				w.slab = make([]*Expr, 4096)
+			}
+			w.terms[w.pos] = w.pc.monoExpr(mm, &w.slab)
+		}
+		w.out.coefs[w.pos] = c
+		w.pos++
+		return
 	}
 	if w.acc == nil {
 		w.out.monos[w.pos], w.out.coefs[w.pos] = mm, c
