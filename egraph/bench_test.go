@@ -64,3 +64,16 @@ func BenchmarkAssociateAdds(b *testing.B) {
 		r.Run(context.Background(), []*Rewrite{rules[0], rules[2]})
 	}
 }
+
+// BenchmarkIntegSin times egg's integ_sin full-mode case (node-limited at
+// 10,000 e-nodes) including building the language and the rules.
+func BenchmarkIntegSin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		l := MathLanguage()
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		r.AddExpr(l.MustParseExpr("(i (cos x) x)"))
+		r.Run(context.Background(), MathRules(l))
+	}
+}

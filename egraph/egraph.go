@@ -6,7 +6,9 @@ import (
 )
 
 // EClass is an equivalence class of e-nodes. After Rebuild its Nodes are
-// canonical, sorted and free of duplicates.
+// canonical, sorted and free of duplicates. The e-graph reuses the arrays
+// of merged classes' lists, so a Nodes slice read from a class is valid
+// only until the next Union or Rebuild.
 type EClass struct {
 	// Nodes are the e-nodes of the class.
 	Nodes []Node
@@ -29,11 +31,11 @@ type EGraph struct {
 	lang     *Language
 	analysis Analysis
 	uf       []Id
-	nodes    []Node // creation node of each id, canonical at creation
+	nodes    pagedVec[Node] // creation node of each id, canonical at creation
 	// classes are stored by slot, and slot maps a root id to its slot:
 	// a merged class's slot is reused, so dead ids cost 4 bytes, not a
 	// class record.
-	classes   classTable
+	classes   pagedVec[EClass]
 	slot      []uint32
 	freeSlots []uint32
 	memo      memoTable // hashcons, keeps stale entries as egg's memo does
@@ -46,10 +48,12 @@ type EGraph struct {
 	congruenceUnions int
 	explain          *explainer
 
-	nodeSlab   []Node
-	slabSize   int
-	parentSlab []Id
-	searchRegs []Id // e-matching registers, reused by every search
+	nodeSlab    []Node
+	slabSize    int
+	parentSlab  []Id
+	freeNodes   freeLists[Node]
+	freeParents freeLists[Id]
+	searchRegs  []Id // e-matching registers, reused by every search
 
 	// order, if set, makes classes iterate in egg's hash-table order.
 	order *eggOrder
@@ -125,7 +129,7 @@ func (g *EGraph) find(id Id) Id {
 func (g *EGraph) Class(id Id) *EClass { return g.cls(g.find(id)) }
 
 // cls returns the class stored for the root id.
-func (g *EGraph) cls(id Id) *EClass { return g.classes.at(Id(g.slot[id])) }
+func (g *EGraph) cls(id Id) *EClass { return g.classes.at(int(g.slot[id])) }
 
 func (g *EGraph) nIds() int { return len(g.uf) }
 
@@ -252,7 +256,7 @@ func (g *EGraph) addExplained(orig Node) Id {
 	if hit, ok := g.memo.get(&n); ok {
 		x := Id(len(g.uf))
 		g.uf = appendDoubling(g.uf, g.find(hit))
-		g.nodes = appendDoubling(g.nodes, n)
+		g.nodes.push(n)
 		g.slot = appendDoubling(g.slot, 0)
 		g.explain.addTerm(x, orig)
 		g.explain.link(x, hit, Justification{congruence: true})
@@ -283,36 +287,45 @@ func appendDoubling[T any](s []T, x T) []T {
 func (g *EGraph) addNew(n, orig Node) Id {
 	id := Id(len(g.uf))
 	g.uf = appendDoubling(g.uf, id)
-	g.nodes = appendDoubling(g.nodes, n)
-	if len(g.nodeSlab) == 0 {
-		// Each new class's one-node list is carved from a slab rather than
-		// allocated alone.
-		g.slabSize = min(max(2*g.slabSize, 32), 1024)
-		g.nodeSlab = make([]Node, g.slabSize)
+	g.nodes.push(n)
+	nodes, ok := g.freeNodes.reuse(1)
+	if ok {
+		nodes = append(nodes, n)
+	} else {
+		if len(g.nodeSlab) == 0 {
+			// Each new class's one-node list is carved from a slab rather
+			// than allocated alone.
+			g.slabSize = min(max(2*g.slabSize, 32), 1024)
+			g.nodeSlab = make([]Node, g.slabSize)
+		}
+		nodes = g.nodeSlab[:1:1]
+		g.nodeSlab = g.nodeSlab[1:]
+		nodes[0] = n
 	}
-	nodes := g.nodeSlab[:1:1]
-	g.nodeSlab = g.nodeSlab[1:]
-	nodes[0] = n
 	if k := len(g.freeSlots); k > 0 {
 		s := g.freeSlots[k-1]
 		g.freeSlots = g.freeSlots[:k-1]
 		g.slot = appendDoubling(g.slot, s)
-		*g.classes.at(Id(s)) = EClass{Nodes: nodes}
+		*g.classes.at(int(s)) = EClass{Nodes: nodes}
 	} else {
-		g.slot = appendDoubling(g.slot, uint32(g.classes.n))
+		g.slot = appendDoubling(g.slot, uint32(g.classes.len()))
 		g.classes.push(EClass{Nodes: nodes})
 	}
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
 		c := g.cls(n.Args[k])
 		if c.parents == nil {
-			// A class's first parents come from a slab, like node lists.
-			if len(g.parentSlab) < 2 {
-				g.parentSlab = make([]Id, 2048)
+			// A class's first parents come from the free lists or a
+			// slab, like node lists.
+			var ok bool
+			if c.parents, ok = g.freeParents.reuse(2); !ok {
+				if len(g.parentSlab) < 2 {
+					g.parentSlab = make([]Id, 2048)
+				}
+				c.parents = g.parentSlab[:0:2]
+				g.parentSlab = g.parentSlab[2:]
 			}
-			c.parents = g.parentSlab[:0:2]
-			g.parentSlab = g.parentSlab[2:]
 		}
-		c.parents = append(c.parents, id)
+		c.parents = g.freeParents.appendOne(c.parents, id)
 	}
 	g.pending = append(g.pending, id)
 	g.memo.insert(&n, id)
@@ -371,22 +384,14 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 			g.apending.pushAll(c2.parents)
 		}
 	}
-	c1.Nodes = concatVecs(c1.Nodes, c2.Nodes)
-	c1.parents = concatVecs(c1.parents, c2.parents)
+	c1.Nodes = g.freeNodes.concat(c1.Nodes, c2.Nodes)
+	c1.parents = g.freeParents.concat(c1.parents, c2.parents)
 	c2.Nodes, c2.parents = nil, nil
 	g.freeSlots = append(g.freeSlots, g.slot[id2])
 	if g.analysis != nil {
 		g.analysis.Modify(g, id1)
 	}
 	return true
-}
-
-// concatVecs appends the shorter list to the longer one, as egg does.
-func concatVecs[T any](to, from []T) []T {
-	if len(to) < len(from) {
-		to, from = from, to
-	}
-	return append(to, from...)
 }
 
 // RetainLeaves removes every non-leaf node from the class of id. Constant
@@ -423,7 +428,7 @@ func (g *EGraph) processUnions() int {
 		for len(g.pending) > 0 {
 			p := g.pending[len(g.pending)-1]
 			g.pending = g.pending[:len(g.pending)-1]
-			n := g.nodes[p]
+			n := *g.nodes.at(int(p))
 			g.canon(&n)
 			if old, ok := g.memo.insert(&n, p); ok {
 				if g.union(old, p, Justification{congruence: true}) {
@@ -434,7 +439,7 @@ func (g *EGraph) processUnions() int {
 		for g.apending.len() > 0 {
 			p := g.apending.pop()
 			cls := g.find(p)
-			if g.analysis.MergeNode(g, cls, p, g.nodes[p]) {
+			if g.analysis.MergeNode(g, cls, p, *g.nodes.at(int(p))) {
 				g.apending.pushAll(g.cls(cls).parents)
 				g.analysis.Modify(g, cls)
 			}
@@ -456,8 +461,8 @@ func (g *EGraph) rebuildClasses() {
 	// operators is kept as a bit mask, so the passes that need egg's order
 	// do not touch the classes again.
 	useMask := o != nil && len(ar) <= 64
-	if useMask && len(o.mask) < g.classes.n {
-		o.mask = make([]uint64, g.classes.n+g.classes.n/2)
+	if useMask && len(o.mask) < g.classes.len() {
+		o.mask = make([]uint64, g.classes.len()+g.classes.len()/2)
 	}
 	if o != nil {
 		o.all = o.classes.appendKeys(o.all[:0])
@@ -559,8 +564,8 @@ func (g *EGraph) rebuildClasses() {
 			slices.Sort(o.byOpIds[op])
 		}
 	}
-	if len(o.cnt) < g.classes.n {
-		o.cnt = make([]int32, g.classes.n+g.classes.n/2)
+	if len(o.cnt) < g.classes.len() {
+		o.cnt = make([]int32, g.classes.len()+g.classes.len()/2)
 		o.start = make([]int32, len(o.cnt))
 	}
 	o.slot = g.slot
@@ -631,34 +636,4 @@ func (u *uniqueQueue) pop() Id {
 		u.head = 0
 	}
 	return id
-}
-
-const classPageBits = 12
-
-// classTable stores classes in fixed-size pages, so growing it never
-// copies (classes hold slices, and copying them cost write barriers).
-type classTable struct {
-	pages [][]EClass
-	n     int
-}
-
-func (t *classTable) at(id Id) *EClass {
-	return &t.pages[id>>classPageBits][id&(1<<classPageBits-1)]
-}
-
-func (t *classTable) push(c EClass) {
-	if t.n < 1<<classPageBits {
-		// The first page grows by doubling, so small e-graphs stay small.
-		if len(t.pages) == 0 {
-			t.pages = append(t.pages, nil)
-		}
-		t.pages[0] = appendDoubling(t.pages[0], c)
-		t.n++
-		return
-	}
-	if t.n&(1<<classPageBits-1) == 0 {
-		t.pages = append(t.pages, make([]EClass, 1<<classPageBits))
-	}
-	*t.at(Id(t.n)) = c
-	t.n++
 }

@@ -77,7 +77,7 @@ type Extractor struct {
 // Its tables are indexed by class slot (dense over live classes), not by
 // id.
 func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
-	n := g.classes.n
+	n := g.classes.len()
 	x := &Extractor{g: g, cost: cost, best: make([]float64, n), node: make([]Node, n)}
 	inf := math.Inf(1)
 	for i := range x.best {

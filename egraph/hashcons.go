@@ -22,13 +22,11 @@ type memoEntry struct {
 // the entries), and the hash bits reject almost every probe that is not a
 // hit without touching an entry.
 type memoTable struct {
-	slots []uint64 // 0 = empty; else hash>>32 << 32 | entry index + 1
-	mask  uint64
-	pages [][]memoEntry
-	count int
+	slots   []uint64 // 0 = empty; else hash>>32 << 32 | entry index + 1
+	mask    uint64
+	entries pagedVec[memoEntry]
+	count   int
 }
-
-const memoPageBits = 15
 
 func hashNode(n *Node) uint64 {
 	x := uint64(n.Op) | uint64(n.Args[0])<<32
@@ -44,30 +42,15 @@ func (m *memoTable) init(capacity int) {
 	}
 	m.slots = make([]uint64, size)
 	m.mask = uint64(size - 1)
-	m.pages = nil
+	m.entries = pagedVec[memoEntry]{}
 	m.count = 0
 }
 
-func (m *memoTable) entry(k int) *memoEntry {
-	return &m.pages[k>>memoPageBits][k&(1<<memoPageBits-1)]
-}
+func (m *memoTable) entry(k int) *memoEntry { return m.entries.at(k) }
 
-// push appends an entry. The first page grows by doubling, so small
-// e-graphs stay small; later pages are allocated whole and never copied.
+// push appends an entry.
 func (m *memoTable) push(e memoEntry) {
-	k := m.count
-	if k < 1<<memoPageBits {
-		if len(m.pages) == 0 {
-			m.pages = append(m.pages, nil)
-		}
-		m.pages[0] = appendDoubling(m.pages[0], e)
-	} else {
-		if k&(1<<memoPageBits-1) == 0 {
-			m.pages = append(m.pages, make([]memoEntry, 0, 1<<memoPageBits))
-		}
-		p := &m.pages[k>>memoPageBits]
-		*p = append(*p, e)
-	}
+	m.entries.push(e)
 	m.count++
 }
 

@@ -419,6 +419,35 @@ type Matches struct {
 	Stride int
 	Data   []Id
 	order  []Id // if set, the class order Data must be regrouped into
+	// arena, if set, is where a search that outgrows Data moves to: the
+	// runner gives every rule's search the free tail of one shared
+	// buffer, so the matches of all rules grow one array instead of
+	// thirty-six.
+	arena *matchArena
+}
+
+// matchArena is one buffer that holds the matches of all rules of an
+// iteration back to back; used is the length taken by searches so far.
+type matchArena struct {
+	buf  []Id
+	used int
+}
+
+// take gives m the arena's free tail to search into.
+func (a *matchArena) take(m *Matches) {
+	m.Data = a.buf[a.used:a.used]
+	m.arena = a
+}
+
+// keep records m's matches as taken, if they are in the arena.
+func (a *matchArena) keep(m *Matches) {
+	m.arena = nil
+	if len(m.Data) == 0 || a.used >= cap(a.buf) {
+		return
+	}
+	if &m.Data[0] == &a.buf[a.used : a.used+1][0] {
+		a.used += len(m.Data)
+	}
 }
 
 // Len returns the number of matches.
@@ -442,6 +471,7 @@ type machine struct {
 	reg    []Id
 	lookup []Id
 	out    []Id
+	arena  *matchArena
 	limit  int
 }
 
@@ -526,9 +556,7 @@ func (m *machine) run(pc int) bool {
 		}
 	}
 	if len(m.out)+1+len(m.prog.varRegs) > cap(m.out) {
-		ns := make([]Id, len(m.out), 2*cap(m.out)+256)
-		copy(ns, m.out)
-		m.out = ns
+		m.grow()
 	}
 	m.out = append(m.out, m.reg[0])
 	for _, r := range m.prog.varRegs {
@@ -536,6 +564,22 @@ func (m *machine) run(pc int) bool {
 	}
 	m.limit--
 	return m.limit != 0
+}
+
+// grow moves the matches found so far to a larger buffer. With an arena,
+// the new buffer replaces the arena's (the earlier rules' matches stay
+// in the old one) and is sized to hold all the rules' matches.
+func (m *machine) grow() {
+	n := 2*cap(m.out) + 256
+	if m.arena != nil {
+		n = max(n, 2*cap(m.arena.buf))
+	}
+	ns := make([]Id, len(m.out), n)
+	copy(ns, m.out)
+	m.out = ns
+	if m.arena != nil {
+		m.arena.buf, m.arena.used = ns[:0], 0
+	}
 }
 
 // searchProgram runs prog on the candidate classes, appending at most
@@ -553,7 +597,7 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	if cap(g.searchRegs) < prog.nregs+1 {
 		g.searchRegs = make([]Id, prog.nregs+1+8)
 	}
-	m := machine{g: g, prog: prog, reg: g.searchRegs[:prog.nregs+1], out: out.Data, limit: limit}
+	m := machine{g: g, prog: prog, reg: g.searchRegs[:prog.nregs+1], out: out.Data, arena: out.arena, limit: limit}
 	var cands, order []Id
 	switch {
 	case prog.rootOp != 0 && int(prog.rootOp) >= len(g.byOp):

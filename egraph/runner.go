@@ -183,6 +183,7 @@ type Runner struct {
 	start   time.Time
 	ctx     context.Context
 	matches []Matches
+	arena   matchArena
 }
 
 // NewRunner returns a runner over g with egg's default limits and
@@ -274,8 +275,14 @@ func (r *Runner) runOne(rules []*Rewrite) Iteration {
 	t0 = time.Now()
 	searched := 0
 	if result.Kind == StopNone {
+		// The previous iteration's matches are applied: every rule's
+		// search starts over in the shared buffer.
+		r.arena.used = 0
 		for k, rw := range rules {
-			r.Scheduler.Search(i, g, rw, &r.matches[k])
+			m := &r.matches[k]
+			r.arena.take(m)
+			r.Scheduler.Search(i, g, rw, m)
+			r.arena.keep(m)
 			searched = k + 1
 			if result = r.checkLimits(); result.Kind != StopNone {
 				break
