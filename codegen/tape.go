@@ -15,11 +15,22 @@ type Tape struct {
 	prog    *Program
 	code    []Instr // operands and destinations renumbered into registers
 	numRegs int
-	// vcode is the fused code of the one-point evaluator (see fuse), on
+	// vcode is the fused code of the batched evaluator (see fuse), on
 	// vregs registers followed by the outputs.
 	vcode []vmInstr
 	vregs int
+	// ocode is the code of the one-point evaluator: vcode's fusions plus
+	// accumulation chains (see buildChains), whose terms are
+	// oterms[b:b+c], on oregs registers followed by the outputs, the
+	// scratch register and the constants 1 and -0.
+	ocode  []vmInstr
+	oterms []vmTerm
+	oaux   []int32
+	oregs  int
 }
+
+// vmTerm is one term of a chain: acc = fma(regs[x], regs[y]*regs[z], acc).
+type vmTerm struct{ x, y, z int32 }
 
 // NewTape allocates registers for p. It fails if p breaks the SSA
 // invariants (see Program.Validate).
@@ -28,8 +39,130 @@ func NewTape(p *Program) (*Tape, error) {
 		return nil, fmt.Errorf("codegen: invalid program: %w", err)
 	}
 	code, n := allocate(p)
-	vcode, vregs := allocateVM(p, fuse(p))
-	return &Tape{prog: p, code: code, numRegs: n, vcode: vcode, vregs: vregs}, nil
+	vc, _ := fuse(p, p.Code, nil)
+	vcode, _, vregs := allocateVM(p, vc, nil)
+	t := &Tape{prog: p, code: code, numRegs: n, vcode: vcode, vregs: vregs}
+	cc, chains := buildChains(p)
+	oc, ox := fuse(p, cc, chains)
+	oc, ox, size := groupChains(oc, ox)
+	oc, ox, t.oregs = allocateVM(p, oc, ox)
+	t.ocode, t.oterms, t.oaux = layoutChains(oc, ox, size, int32(t.oregs+p.NumOutputs))
+	if err := t.checkChains(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// oneRegs is the size of the one-point register file: the registers, the
+// outputs, the scratch register and the constants 1 and -0.
+func (t *Tape) oneRegs() int { return t.oregs + t.prog.NumOutputs + 3 }
+
+// checkChains checks what the chain kernels rely on instead of bounds
+// checks: every register a chain or group reads or writes is in the
+// register file, and every term table slice is in the table.
+func (t *Tape) checkChains() error {
+	n := int32(t.oneRegs())
+	in := func(r int32) bool { return r >= 0 && r < n }
+	for i, c := range t.ocode {
+		w := 0
+		switch c.op {
+		case vmChain:
+			w = 1
+		case vmChain2:
+			w = 2
+		case vmChain4:
+			w = 4
+		default:
+			continue
+		}
+		if c.a < 0 || int(c.a)+2*w > len(t.oaux) {
+			return fmt.Errorf("codegen: tape instruction %d: chain header out of range", i)
+		}
+		for _, r := range t.oaux[c.a : int(c.a)+2*w] {
+			if !in(r) {
+				return fmt.Errorf("codegen: tape instruction %d: chain register %d out of range", i, r)
+			}
+		}
+		if c.b < 0 || c.c < 0 || int(c.b)+w*int(c.c) > len(t.oterms) {
+			return fmt.Errorf("codegen: tape instruction %d: chain terms out of range", i)
+		}
+		for _, tm := range t.oterms[c.b : int(c.b)+w*int(c.c)] {
+			if !in(tm.x) || !in(tm.y) || !in(tm.z) {
+				return fmt.Errorf("codegen: tape instruction %d: chain term reads a register out of range", i)
+			}
+		}
+	}
+	return nil
+}
+
+// layoutChains replaces each group of chains by one group instruction
+// and stores the chains' terms in one table: a lone chain has its
+// c terms at terms[b:b+c] and its initial value and destination at
+// aux[a:a+2]; a group of width w (2 or 4; a group of 3 gets a fourth
+// chain that adds nothing to the scratch register) has c steps of w
+// terms, chain k's j-th term at terms[b+j*w+k], the shorter chains
+// padded with terms that add -0, and its initial values then its
+// destinations at aux[a:a+2w]. scratch is the scratch register, followed
+// by the registers holding 1 and -0.
+func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (out []vmInstr, terms []vmTerm, aux []int32) {
+	one, negZero := scratch+1, scratch+2
+	neutral := vmTerm{negZero, one, one}
+	termsOf := func(i int) []vmTerm {
+		x := ext[i]
+		ts := make([]vmTerm, 0, len(x)/3)
+		for k := 0; k < len(x); k += 3 {
+			ts = append(ts, vmTerm{x[k], x[k+1], x[k+2]})
+		}
+		return ts
+	}
+	for i := 0; i < len(code); i++ {
+		in := code[i]
+		n := int(size[i])
+		if in.op != vmChain {
+			out = append(out, in)
+			continue
+		}
+		if n <= 1 {
+			ts := termsOf(i)
+			in.b, in.c = int32(len(terms)), int32(len(ts))
+			terms = append(terms, ts...)
+			in.a = int32(len(aux))
+			aux = append(aux, code[i].a, code[i].d)
+			out = append(out, in)
+			continue
+		}
+		w := 4
+		op := vmChain4
+		if n == 2 {
+			w, op = 2, vmChain2
+		}
+		chs := make([][]vmTerm, w)
+		inits, dsts := make([]int32, w), make([]int32, w)
+		steps := 0
+		for k := 0; k < w; k++ {
+			if k < n {
+				chs[k] = termsOf(i + k)
+				inits[k], dsts[k] = code[i+k].a, code[i+k].d
+			} else {
+				inits[k], dsts[k] = negZero, scratch
+			}
+			steps = max(steps, len(chs[k]))
+		}
+		g := vmInstr{op: op, a: int32(len(aux)), b: int32(len(terms)), c: int32(steps), t: scratch}
+		aux = append(append(aux, inits...), dsts...)
+		for j := 0; j < steps; j++ {
+			for k := 0; k < w; k++ {
+				if j < len(chs[k]) {
+					terms = append(terms, chs[k][j])
+				} else {
+					terms = append(terms, neutral)
+				}
+			}
+		}
+		out = append(out, g)
+		i += n - 1
+	}
+	return out, terms, aux
 }
 
 // Program returns the program the tape runs.
@@ -108,8 +241,10 @@ type Evaluator struct {
 
 // NewEvaluator returns an evaluator with its constants loaded.
 func (t *Tape) NewEvaluator() *Evaluator {
-	regs := make([]float64, t.vregs+t.prog.NumOutputs+1) // + the scratch register
+	n := t.oregs + t.prog.NumOutputs
+	regs := make([]float64, t.oneRegs())
 	copy(regs, t.prog.Consts)
+	regs[n+1], regs[n+2] = 1, math.Copysign(0, -1)
 	return &Evaluator{t: t, regs: regs}
 }
 
@@ -122,7 +257,7 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
 	out = out[:pr.NumOutputs]
-	code := e.t.vcode
+	code := e.t.ocode
 	for i := range code {
 		in := &code[i]
 		switch in.op {
@@ -161,6 +296,8 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 			regs[in.d] = math.FMA(e, f, x)
 		case vmCopy:
 			regs[in.d] = regs[in.a]
+		case vmChain, vmChain2, vmChain4:
+			e.chain(in)
 		case vmOp(OpSqrt):
 			regs[in.d] = math.Sqrt(regs[in.a])
 		case vmOp(OpSelect):
@@ -173,7 +310,58 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 			regs[in.d] = Apply(Opcode(in.op), regs[in.a], regs[in.b], regs[in.c])
 		}
 	}
-	copy(out, regs[e.t.vregs:])
+	copy(out, regs[e.t.oregs:])
+}
+
+// chain runs a chain or group of chains (see layoutChains); it is apart
+// from Eval so that the dispatch loop keeps its registers.
+//
+//go:noinline
+func (e *Evaluator) chain(in *vmInstr) {
+	regs, terms, aux := e.regs, e.t.oterms, e.t.oaux
+	switch in.op {
+	case vmChain4:
+		x := aux[in.a : in.a+8]
+		if chainUseFMA {
+			chain4FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+			return
+		}
+		a0, a1, a2, a3 := regs[x[0]], regs[x[1]], regs[x[2]], regs[x[3]]
+		ts := terms[in.b : in.b+4*in.c]
+		for k := 0; k+4 <= len(ts); k += 4 {
+			t := ts[k : k+4 : k+4]
+			a0 = math.FMA(regs[t[0].x], float64(regs[t[0].y]*regs[t[0].z]), a0)
+			a1 = math.FMA(regs[t[1].x], float64(regs[t[1].y]*regs[t[1].z]), a1)
+			a2 = math.FMA(regs[t[2].x], float64(regs[t[2].y]*regs[t[2].z]), a2)
+			a3 = math.FMA(regs[t[3].x], float64(regs[t[3].y]*regs[t[3].z]), a3)
+		}
+		regs[x[4]], regs[x[5]], regs[x[6]], regs[x[7]] = a0, a1, a2, a3
+	case vmChain2:
+		x := aux[in.a : in.a+4]
+		if chainUseFMA {
+			chain2FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+			return
+		}
+		a0, a1 := regs[x[0]], regs[x[1]]
+		ts := terms[in.b : in.b+2*in.c]
+		for k := 0; k+2 <= len(ts); k += 2 {
+			t := ts[k : k+2 : k+2]
+			a0 = math.FMA(regs[t[0].x], float64(regs[t[0].y]*regs[t[0].z]), a0)
+			a1 = math.FMA(regs[t[1].x], float64(regs[t[1].y]*regs[t[1].z]), a1)
+		}
+		regs[x[2]], regs[x[3]] = a0, a1
+	case vmChain:
+		x := aux[in.a : in.a+2]
+		if chainUseFMA {
+			chain1FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+			return
+		}
+		acc := regs[x[0]]
+		for _, t := range terms[in.b : in.b+in.c] {
+			acc = math.FMA(regs[t.x], float64(regs[t.y]*regs[t.z]), acc)
+		}
+		regs[x[1]] = acc
+	}
 }
 
 // RHS returns Eval as a right-hand side func(du, u, p, t), the signature

@@ -20,6 +20,9 @@ const (
 	vmAddAdd                                 // (a+b) + c
 	vmFMAFMA                                 // fma(e, f, fma(a, b, c))
 	vmCopy                                   // d = a (a store into the output area)
+	vmChain                                  // d = a, then d = fma(x, y*z, d) per term (see buildChains)
+	vmChain2                                 // two chains interleaved (see groupChains)
+	vmChain4                                 // four chains interleaved
 )
 
 // vmInstr is one tape instruction: d = op(a, b, c, e, f). A fused
@@ -40,7 +43,7 @@ func vmArity(op vmOp) int {
 		return 4
 	case vmMulMul, vmMulAdd, vmAddAdd:
 		return 3
-	case vmCopy:
+	case vmCopy, vmChain:
 		return 1
 	}
 	return Opcode(op).Arity()
@@ -48,12 +51,22 @@ func vmArity(op vmOp) int {
 
 func (in *vmInstr) operands() [5]*int32 { return [5]*int32{&in.a, &in.b, &in.c, &in.e, &in.f} }
 
-// fuse returns p's code as tape instructions in SSA numbering, with pairs
-// fused and stores folded: a destination ≤ -1 means output -1-d.
-func fuse(p *Program) []vmInstr {
+// fuse returns code (p's code, or buildChains' rewrite of it with the
+// chains' terms) as tape instructions in SSA numbering, with pairs fused
+// and stores folded: a destination ≤ -1 means output -1-d. A chain's
+// terms are its extra operands, ext[i] for instruction i.
+func fuse(p *Program, pcode []Instr, chains [][]int32) (code []vmInstr, ext [][]int32) {
 	tb := p.TempBase()
 	uses := make([]int, p.NumValues)
-	for _, in := range p.Code {
+	for _, in := range pcode {
+		if in.Op == opChain {
+			for _, v := range append([]int32{in.A}, chains[in.B]...) {
+				if v >= 0 {
+					uses[v]++
+				}
+			}
+			continue
+		}
 		args := [3]int32{in.A, in.B, in.C}
 		for k := 0; k < in.Op.Arity(); k++ {
 			uses[args[k]]++
@@ -61,7 +74,7 @@ func fuse(p *Program) []vmInstr {
 	}
 	// A temporary used only by one store is computed into the output.
 	outOf := map[int32]int32{}
-	for _, in := range p.Code {
+	for _, in := range pcode {
 		if in.Op == OpStore && in.A >= tb && uses[in.A] == 1 {
 			outOf[in.A] = in.Dst
 		}
@@ -82,17 +95,24 @@ func fuse(p *Program) []vmInstr {
 		}
 		return 0, false
 	}
-	var code []vmInstr
-	for i := 0; i < len(p.Code); i++ {
-		in := p.Code[i]
+	emit := func(in vmInstr, x []int32) {
+		code = append(code, in)
+		ext = append(ext, x)
+	}
+	for i := 0; i < len(pcode); i++ {
+		in := pcode[i]
+		if in.Op == opChain {
+			emit(vmInstr{op: vmChain, d: dst(in.Dst), t: vmNoValue, a: in.A}, chains[in.B])
+			continue
+		}
 		if in.Op == OpStore {
 			if _, folded := outOf[in.A]; !folded || in.A < tb {
-				code = append(code, vmInstr{op: vmCopy, d: -1 - in.Dst, t: vmNoValue, a: in.A})
+				emit(vmInstr{op: vmCopy, d: -1 - in.Dst, t: vmNoValue, a: in.A}, nil)
 			}
 			continue
 		}
-		if i+1 < len(p.Code) && in.Dst >= tb {
-			t, nx := in.Dst, p.Code[i+1]
+		if i+1 < len(pcode) && in.Dst >= tb {
+			t, nx := in.Dst, pcode[i+1]
 			var f vmInstr
 			ok := false
 			switch {
@@ -124,14 +144,14 @@ func fuse(p *Program) []vmInstr {
 				if uses[t] > 1 {
 					f.t = dst(t) // kept for its other uses
 				}
-				code = append(code, f)
+				emit(f, nil)
 				i++
 				continue
 			}
 		}
-		code = append(code, vmInstr{op: vmOp(in.Op), d: dst(in.Dst), t: vmNoValue, a: in.A, b: in.B, c: in.C})
+		emit(vmInstr{op: vmOp(in.Op), d: dst(in.Dst), t: vmNoValue, a: in.A, b: in.B, c: in.C}, nil)
 	}
-	return code
+	return code, ext
 }
 
 // vmNoValue marks an intermediate that is not kept.
@@ -140,22 +160,44 @@ const vmNoValue = -1 << 30
 // allocateVM renumbers the temporaries of fused code into registers by a
 // linear scan, as allocate does for the IR, and puts output k in register
 // outBase+k, where outBase is the returned register count before them.
-func allocateVM(p *Program, code []vmInstr) (out []vmInstr, outBase int) {
+// After the outputs come the scratch register (intermediates not kept),
+// then the registers holding 1 and -0 that chain terms read (valOne,
+// valNegZero). ext holds the chains' terms (nil for the batched code),
+// renumbered in a copy.
+func allocateVM(p *Program, code []vmInstr, ext [][]int32) (out []vmInstr, outExt [][]int32, outBase int) {
 	base := p.TempBase()
+	// operands returns pointers to the operands of instruction i of cs/xs.
+	operands := func(cs []vmInstr, xs [][]int32, i int) []*int32 {
+		ops := cs[i].operands()
+		r := ops[:vmArity(cs[i].op)]
+		if xs != nil {
+			for k := range xs[i] {
+				r = append(r, &xs[i][k])
+			}
+		}
+		return r
+	}
 	last := make([]int, p.NumValues)
 	for i := range last {
 		last[i] = unused
 	}
 	for i := range code {
-		ops := code[i].operands()
-		for k := 0; k < vmArity(code[i].op); k++ {
-			last[*ops[k]] = i
+		for _, v := range operands(code, ext, i) {
+			if *v >= 0 {
+				last[*v] = i
+			}
 		}
 	}
 	reg := make([]int32, p.NumValues)
 	var free []int32
 	next := base
 	out = make([]vmInstr, len(code))
+	if ext != nil {
+		outExt = make([][]int32, len(code))
+		for i, x := range ext {
+			outExt[i] = append([]int32(nil), x...)
+		}
+	}
 	var outs []int // instructions whose destination is an output
 	var outsT []int
 	alloc := func() int32 {
@@ -168,12 +210,11 @@ func allocateVM(p *Program, code []vmInstr) (out []vmInstr, outBase int) {
 		return next - 1
 	}
 	for i, in := range code {
-		o := in
-		ops, orig := o.operands(), in.operands()
-		n := vmArity(in.op)
-		for k := 0; k < n; k++ {
-			if v := *ops[k]; v >= base {
-				*ops[k] = reg[v]
+		out[i] = in
+		ops, orig := operands(out, outExt, i), operands(code, ext, i)
+		for _, v := range ops {
+			if *v >= base {
+				*v = reg[*v]
 			}
 		}
 		// A kept intermediate gets its register while the operands still
@@ -184,12 +225,12 @@ func allocateVM(p *Program, code []vmInstr) (out []vmInstr, outBase int) {
 			outsT = append(outsT, i)
 		default:
 			reg[in.t] = alloc()
-			o.t = reg[in.t]
+			out[i].t = reg[in.t]
 		}
-		for k := 0; k < n; k++ {
-			if v := *orig[k]; v >= base && last[v] == i {
-				last[v] = -1
-				free = append(free, reg[v])
+		for _, v := range orig {
+			if *v >= base && last[*v] == i {
+				last[*v] = -1
+				free = append(free, reg[*v])
 			}
 		}
 		switch {
@@ -198,12 +239,11 @@ func allocateVM(p *Program, code []vmInstr) (out []vmInstr, outBase int) {
 		default:
 			r := alloc()
 			reg[in.d] = r
-			o.d = r
+			out[i].d = r
 			if last[in.d] == unused {
 				free = append(free, r)
 			}
 		}
-		out[i] = o
 	}
 	for _, i := range outs {
 		out[i].d = next + (-1 - code[i].d)
@@ -217,6 +257,14 @@ func allocateVM(p *Program, code []vmInstr) (out []vmInstr, outBase int) {
 		if code[i].t == vmNoValue {
 			out[i].t = scratch
 		}
+		for _, v := range operands(out, outExt, i) {
+			switch *v {
+			case valOne:
+				*v = scratch + 1
+			case valNegZero:
+				*v = scratch + 2
+			}
+		}
 	}
-	return out, int(next)
+	return out, outExt, int(next)
 }

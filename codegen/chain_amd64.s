@@ -1,0 +1,122 @@
+// Accumulation chains of the one-point tape VM (see vmchain.go), with
+// the fma as one instruction: under GOAMD64=v1 math.FMA checks the CPU
+// at every call and spills the loop's registers around its fallback.
+
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func chain1FMA(regs *float64, terms *vmTerm, steps int, hdr *int32)
+TEXT ·chain1FMA(SB), NOSPLIT, $0-32
+	MOVQ regs+0(FP), SI
+	MOVQ terms+8(FP), DI
+	MOVQ steps+16(FP), CX
+	MOVQ hdr+24(FP), DX
+	MOVLQSX 0(DX), AX
+	VMOVSD (SI)(AX*8), X0
+	TESTQ CX, CX
+	JZ chain1done
+chain1loop:
+	MOVLQSX 0(DI), AX
+	MOVLQSX 4(DI), BX
+	MOVLQSX 8(DI), R8
+	VMOVSD (SI)(BX*8), X4
+	VMULSD (SI)(R8*8), X4, X4
+	VFMADD231SD (SI)(AX*8), X4, X0
+	ADDQ $12, DI
+	DECQ CX
+	JNZ chain1loop
+chain1done:
+	MOVLQSX 4(DX), AX
+	VMOVSD X0, (SI)(AX*8)
+	RET
+
+// func chain2FMA(regs *float64, terms *vmTerm, steps int, hdr *int32)
+TEXT ·chain2FMA(SB), NOSPLIT, $0-32
+	MOVQ regs+0(FP), SI
+	MOVQ terms+8(FP), DI
+	MOVQ steps+16(FP), CX
+	MOVQ hdr+24(FP), DX
+	MOVLQSX 0(DX), AX
+	VMOVSD (SI)(AX*8), X0
+	MOVLQSX 4(DX), AX
+	VMOVSD (SI)(AX*8), X1
+	TESTQ CX, CX
+	JZ chain2done
+chain2loop:
+	MOVLQSX 0(DI), AX
+	MOVLQSX 4(DI), BX
+	MOVLQSX 8(DI), R8
+	VMOVSD (SI)(BX*8), X4
+	VMULSD (SI)(R8*8), X4, X4
+	VFMADD231SD (SI)(AX*8), X4, X0
+	MOVLQSX 12(DI), AX
+	MOVLQSX 16(DI), BX
+	MOVLQSX 20(DI), R8
+	VMOVSD (SI)(BX*8), X5
+	VMULSD (SI)(R8*8), X5, X5
+	VFMADD231SD (SI)(AX*8), X5, X1
+	ADDQ $24, DI
+	DECQ CX
+	JNZ chain2loop
+chain2done:
+	MOVLQSX 8(DX), AX
+	VMOVSD X0, (SI)(AX*8)
+	MOVLQSX 12(DX), AX
+	VMOVSD X1, (SI)(AX*8)
+	RET
+
+// func chain4FMA(regs *float64, terms *vmTerm, steps int, hdr *int32)
+TEXT ·chain4FMA(SB), NOSPLIT, $0-32
+	MOVQ regs+0(FP), SI
+	MOVQ terms+8(FP), DI
+	MOVQ steps+16(FP), CX
+	MOVQ hdr+24(FP), DX
+	MOVLQSX 0(DX), AX
+	VMOVSD (SI)(AX*8), X0
+	MOVLQSX 4(DX), AX
+	VMOVSD (SI)(AX*8), X1
+	MOVLQSX 8(DX), AX
+	VMOVSD (SI)(AX*8), X2
+	MOVLQSX 12(DX), AX
+	VMOVSD (SI)(AX*8), X3
+	TESTQ CX, CX
+	JZ chain4done
+chain4loop:
+	MOVLQSX 0(DI), AX
+	MOVLQSX 4(DI), BX
+	MOVLQSX 8(DI), R8
+	VMOVSD (SI)(BX*8), X4
+	VMULSD (SI)(R8*8), X4, X4
+	VFMADD231SD (SI)(AX*8), X4, X0
+	MOVLQSX 12(DI), AX
+	MOVLQSX 16(DI), BX
+	MOVLQSX 20(DI), R8
+	VMOVSD (SI)(BX*8), X5
+	VMULSD (SI)(R8*8), X5, X5
+	VFMADD231SD (SI)(AX*8), X5, X1
+	MOVLQSX 24(DI), AX
+	MOVLQSX 28(DI), BX
+	MOVLQSX 32(DI), R8
+	VMOVSD (SI)(BX*8), X6
+	VMULSD (SI)(R8*8), X6, X6
+	VFMADD231SD (SI)(AX*8), X6, X2
+	MOVLQSX 36(DI), AX
+	MOVLQSX 40(DI), BX
+	MOVLQSX 44(DI), R8
+	VMOVSD (SI)(BX*8), X7
+	VMULSD (SI)(R8*8), X7, X7
+	VFMADD231SD (SI)(AX*8), X7, X3
+	ADDQ $48, DI
+	DECQ CX
+	JNZ chain4loop
+chain4done:
+	MOVLQSX 16(DX), AX
+	VMOVSD X0, (SI)(AX*8)
+	MOVLQSX 20(DX), AX
+	VMOVSD X1, (SI)(AX*8)
+	MOVLQSX 24(DX), AX
+	VMOVSD X2, (SI)(AX*8)
+	MOVLQSX 28(DX), AX
+	VMOVSD X3, (SI)(AX*8)
+	RET

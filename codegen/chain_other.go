@@ -1,0 +1,18 @@
+//go:build !amd64 || purego
+
+package codegen
+
+// Without the assembly the chains run in Go (Evaluator.Eval).
+var chainUseFMA = false
+
+func chain1FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+	panic("codegen: chain kernels are amd64 only")
+}
+
+func chain2FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+	panic("codegen: chain kernels are amd64 only")
+}
+
+func chain4FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+	panic("codegen: chain kernels are amd64 only")
+}

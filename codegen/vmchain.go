@@ -1,0 +1,249 @@
+package codegen
+
+import "slices"
+
+// Accumulation chains for the one-point VM. Mass-action networks and
+// most models lower to sums of products: a chain of fused multiply-adds
+// acc = fma(k, u_a*u_b, acc), one per term, that ends in an output. Run
+// one instruction at a time, each step pays a dispatch and sends the
+// accumulator through the register file in memory (a store, then a load
+// that waits for it). A chain instruction runs the whole sum in one
+// dispatch with the accumulator in a machine register, and recomputes
+// each product u_a*u_b beside its term instead of reading it from a
+// register, so the products need no instructions of their own.
+//
+// Every term has the one form acc = fma(x, y*z, acc): a term that is not
+// a product reads z from a register holding 1 (y*1 is y, bit for bit),
+// and a chain that starts with a product starts from -0 (fma(x, y, -0)
+// rounds x*y once, and keeps the sign of a zero product). Products are
+// rounded before the fma exactly as the IR rounds them, so a chain gives
+// the bits of the instructions it replaces.
+
+// opChain marks a chain in the IR-shaped code that buildChains returns:
+// Dst = the chain's sum, A = its initial value, B = its index in the
+// chain list. It never appears in a Program.
+const opChain Opcode = 255
+
+// Operand sentinels of chain terms, replaced by registers at allocation.
+const (
+	valOne     int32 = -2 // a register holding 1
+	valNegZero int32 = -3 // a register holding -0
+)
+
+// minChainTerms is the shortest chain worth a chain instruction: the
+// pair fusions of fuse already do two terms in one dispatch.
+const minChainTerms = 3
+
+// buildChains rewrites p's code into chains: it returns the code with
+// each chain in place of its last instruction (the others removed) and,
+// per chain, its terms as flattened (x, y, z) operand triples. Products
+// whose every use was folded into a chain term are removed.
+func buildChains(p *Program) ([]Instr, [][]int32) {
+	tb := p.TempBase()
+	def := make([]int32, p.NumValues)
+	uses := make([]int, p.NumValues)
+	for i, in := range p.Code {
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			uses[args[k]]++
+		}
+		if in.Op != OpStore {
+			def[in.Dst] = int32(i)
+		}
+	}
+	isMul := func(v int32) bool { return v >= tb && p.Code[def[v]].Op == OpMul }
+	// next[i] is the fma that continues the chain ending at instruction
+	// i: it adds to i's value, the only use of that value.
+	next := make([]int32, len(p.Code))
+	hasPrev := make([]bool, len(p.Code))
+	for i := range next {
+		next[i] = -1
+	}
+	for i, in := range p.Code {
+		if in.Op != OpFMA || in.C < tb || uses[in.C] != 1 || in.A == in.C || in.B == in.C {
+			continue
+		}
+		j := def[in.C]
+		if op := p.Code[j].Op; op == OpFMA || op == OpMul {
+			next[j] = int32(i)
+			hasPrev[i] = true
+		}
+	}
+	// term folds a product operand into the term: fma(x, y, acc) with y
+	// (or x) a product p*q becomes fma(x, p*q, acc).
+	term := func(x, y int32) [3]int32 {
+		switch {
+		case isMul(y):
+			m := p.Code[def[y]]
+			return [3]int32{x, m.A, m.B}
+		case isMul(x):
+			m := p.Code[def[x]]
+			return [3]int32{y, m.A, m.B}
+		}
+		return [3]int32{x, y, valOne}
+	}
+	removed := make([]bool, len(p.Code))
+	at := make([]int32, len(p.Code)) // chain index emitted at instruction i, or -1
+	for i := range at {
+		at[i] = -1
+	}
+	var chains [][]int32
+	var inits []int32
+	for h, in := range p.Code {
+		if hasPrev[h] || !(in.Op == OpFMA || in.Op == OpMul && next[h] >= 0) {
+			continue
+		}
+		init := valNegZero
+		if in.Op == OpFMA {
+			init = in.C
+		}
+		n := 0
+		for m := int32(h); m >= 0; m = next[m] {
+			n++
+		}
+		if n < minChainTerms {
+			continue
+		}
+		var ts []int32
+		last := int32(h)
+		for m := int32(h); m >= 0; m = next[m] {
+			mi := p.Code[m]
+			t := term(mi.A, mi.B)
+			ts = append(ts, t[:]...)
+			removed[m] = true
+			last = m
+		}
+		at[last] = int32(len(chains))
+		chains = append(chains, ts)
+		inits = append(inits, init)
+	}
+	code := make([]Instr, 0, len(p.Code))
+	for i, in := range p.Code {
+		if k := at[i]; k >= 0 {
+			code = append(code, Instr{Op: opChain, Dst: in.Dst, A: inits[k], B: k})
+			continue
+		}
+		if !removed[i] {
+			code = append(code, in)
+		}
+	}
+	// Remove the instructions left without a use (the folded products),
+	// last first so that their operands' counts drop before they are seen.
+	clear(uses)
+	each := func(in Instr, f func(v int32)) {
+		if in.Op == opChain {
+			if in.A >= 0 {
+				f(in.A)
+			}
+			for _, v := range chains[in.B] {
+				if v >= 0 {
+					f(v)
+				}
+			}
+			return
+		}
+		args := [3]int32{in.A, in.B, in.C}
+		for k := 0; k < in.Op.Arity(); k++ {
+			f(args[k])
+		}
+	}
+	for _, in := range code {
+		each(in, func(v int32) { uses[v]++ })
+	}
+	keep := make([]bool, len(code))
+	for i := len(code) - 1; i >= 0; i-- {
+		in := code[i]
+		if in.Op != OpStore && uses[in.Dst] == 0 {
+			each(in, func(v int32) { uses[v]-- })
+			continue
+		}
+		keep[i] = true
+	}
+	out := code[:0]
+	for i, in := range code {
+		if keep[i] {
+			out = append(out, in)
+		}
+	}
+	return out, chains
+}
+
+// chainGroupWidth is the number of chains a group interleaves: enough
+// independent accumulators to hide the latency of the fma (four cycles,
+// one or two issued per cycle), few enough to stay in machine registers.
+const chainGroupWidth = 4
+
+// groupChains reorders fused code so that independent chains sit next to
+// each other, and returns, per instruction, the size of the group that
+// starts there (0 inside a group or for other instructions). An
+// instruction that does not read a pending chain's result is moved ahead
+// of the pending chains; one that does flushes them first. The pending
+// chains are flushed in groups of chains of similar length (the shorter
+// chains of a group are padded), at most maxPendingChains at a time. A
+// group runs its chains interleaved, term by term, with every result
+// written after every operand is read, so the register allocator may
+// treat its chains as the separate consecutive instructions they are.
+func groupChains(code []vmInstr, ext [][]int32) ([]vmInstr, [][]int32, []int8) {
+	outC := make([]vmInstr, 0, len(code))
+	outX := make([][]int32, 0, len(code))
+	var size []int8
+	var pending []int
+	defs := map[int32]bool{}
+	flush := func() {
+		slices.SortStableFunc(pending, func(i, j int) int { return len(ext[i]) - len(ext[j]) })
+		for len(pending) > 0 {
+			n := min(len(pending), chainGroupWidth)
+			for k, i := range pending[:n] {
+				outC = append(outC, code[i])
+				outX = append(outX, ext[i])
+				g := int8(0)
+				if k == 0 {
+					g = int8(n)
+				}
+				size = append(size, g)
+			}
+			pending = pending[n:]
+		}
+		clear(defs)
+	}
+	reads := func(i int) bool {
+		ops := code[i].operands()
+		for _, v := range ops[:vmArity(code[i].op)] {
+			if defs[*v] {
+				return true
+			}
+		}
+		for _, v := range ext[i] {
+			if defs[v] {
+				return true
+			}
+		}
+		return false
+	}
+	for i, in := range code {
+		dep := reads(i)
+		switch {
+		case in.op == vmChain:
+			if dep || len(pending) == maxPendingChains {
+				flush()
+			}
+			pending = append(pending, i)
+			if in.d >= 0 {
+				defs[in.d] = true
+			}
+		default:
+			if dep {
+				flush()
+			}
+			outC = append(outC, in)
+			outX = append(outX, ext[i])
+			size = append(size, 0)
+		}
+	}
+	flush()
+	return outC, outX, size
+}
+
+// maxPendingChains bounds how far groupChains moves code: the values the
+// pending chains read stay live until the chains run.
+const maxPendingChains = 32

@@ -1,0 +1,194 @@
+package codegen
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// massAction returns nOut random sums of mass-action terms k*xa*xb and
+// k*xa over six states and two parameters (a parameter as a factor now
+// and then), with chains of 1 to 12 terms: the shape buildChains folds.
+func massAction(r *rand.Rand, nOut int) []string {
+	srcs := make([]string, nOut)
+	for i := range srcs {
+		var b strings.Builder
+		n := 1 + r.IntN(12)
+		for k := 0; k < n; k++ {
+			c := math.Round((r.Float64()*20-10)*1000) / 1000
+			if k > 0 {
+				b.WriteString(" + ")
+			}
+			fmt.Fprintf(&b, "(%v)*x%d", c, r.IntN(6))
+			switch r.IntN(4) {
+			case 0:
+			case 1:
+				fmt.Fprintf(&b, "*k%d", r.IntN(2))
+			default:
+				fmt.Fprintf(&b, "*x%d", r.IntN(6))
+			}
+		}
+		srcs[i] = b.String()
+	}
+	return srcs
+}
+
+// specialPoint draws inputs that include signed zeros, infinities, NaN
+// and values whose products overflow or underflow, so that the chains'
+// -0 start and neutral padding terms are checked where they could differ.
+func specialPoint(r *rand.Rand, n int) []float64 {
+	special := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN(), 1e300, -1e-300, 5e-324}
+	x := make([]float64, n)
+	for i := range x {
+		if r.IntN(3) == 0 {
+			x[i] = special[r.IntN(len(special))]
+		} else {
+			x[i] = r.Float64()*4 - 2
+		}
+	}
+	return x
+}
+
+// TestChainsBitIdentical runs random mass-action systems through the
+// one-point tape, whose chains (lone, and in groups of 2 and 4, with the
+// shorter chains padded) must give the reference interpreter's bits, with
+// the assembly kernels and with their Go loops; and through expr-lang.
+func TestChainsBitIdentical(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	seen := map[vmOp]int{}
+	kernels := []bool{false}
+	if chainUseFMA {
+		kernels = append(kernels, true)
+	}
+	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+	for seed := uint64(1); seed <= 12; seed++ {
+		r := rand.New(rand.NewPCG(seed, 11))
+		srcs := massAction(r, 1+r.IntN(24))
+		p, err := Lower(context.Background(), parseAll(t, srcs...), vars, Options{})
+		require.NoError(t, err)
+		tape, err := NewTape(p)
+		require.NoError(t, err)
+		for _, in := range tape.ocode {
+			seen[in.op]++
+		}
+		es := make([]genExpr, len(srcs))
+		for i, s := range srcs {
+			es[i] = genExpr{src: s}
+		}
+		progs := oracle(t, es, 6, 2)
+		for trial := 0; trial < 20; trial++ {
+			u, par := specialPoint(r, 6), specialPoint(r, 2)
+			if trial%2 == 0 {
+				u, par = randomPoint(r, 6), randomPoint(r, 2)
+			}
+			want := make([]float64, p.NumOutputs)
+			applyProgram(p, want, u, par, 0)
+			for _, k := range kernels {
+				chainUseFMA = k
+				got := make([]float64, p.NumOutputs)
+				tape.NewEvaluator().Eval(got, u, par, 0)
+				for i := range want {
+					require.True(t, sameBits(want[i], got[i]), "seed %d trial %d kernel %v output %d: tape %v, reference %v\n%s",
+						seed, trial, k, i, got[i], want[i], srcs[i])
+				}
+			}
+			if trial%2 == 0 {
+				o := runOracle(t, progs, u, par, 0)
+				for i := range o {
+					assert.True(t, agree(want[i], o[i]), "seed %d output %d: tape %v, expr-lang %v\n%s", seed, i, want[i], o[i], srcs[i])
+				}
+			}
+		}
+	}
+	for _, op := range []vmOp{vmChain, vmChain2, vmChain4} {
+		assert.Positive(t, seen[op], "no instruction %d formed", op)
+	}
+}
+
+// TestChainSignedZero checks the two places where a chain adds a value
+// the IR does not: the -0 a product chain starts from, and the terms that
+// pad a group's shorter chains. Each output is a sum whose exact value is
+// -0 or +0; rounding with the wrong zero would flip its sign.
+func TestChainSignedZero(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	srcs := []string{
+		"2*x0*x1 + 3*x2*x3 + 5*x4*x5",
+		"2*x0*x2 + 3*x1*x3 + 5*x4*x4 + 7*x5*x0 + 11*x1*x2 + 13*x3*x5",
+		"x0*x1 + x2*x3 + x4*x5 + x0*x3",
+		"x1*x1 + 2*x2 + 3*x3*x0",
+		"-x0*x1 - 2*x2*x3 - 3*x4*x5 - x0*x2 - 7*x1*x5",
+	}
+	p, err := Lower(context.Background(), parseAll(t, srcs...), vars, Options{})
+	require.NoError(t, err)
+	tape, err := NewTape(p)
+	require.NoError(t, err)
+	nz := math.Copysign(0, -1)
+	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+	for _, u := range [][]float64{
+		{nz, 1, nz, 1, nz, 1},
+		{0, -1, nz, 1, 0, -1},
+		{nz, nz, nz, nz, nz, nz},
+		{0, 0, 0, 0, 0, 0},
+		{nz, -2, nz, 3, 0, -4},
+	} {
+		want := make([]float64, p.NumOutputs)
+		applyProgram(p, want, u, []float64{0, 0}, 0)
+		for _, k := range []bool{false, chainUseFMA} {
+			chainUseFMA = k
+			got := make([]float64, p.NumOutputs)
+			tape.NewEvaluator().Eval(got, u, []float64{0, 0}, 0)
+			for i := range want {
+				require.True(t, sameBits(want[i], got[i]), "u=%v kernel %v output %d: tape %v, reference %v", u, k, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+// TestCheckChainsRejects: the assembly kernels index the register file
+// without bounds checks, so NewTape must refuse a term, header or term
+// slice that leaves it.
+func TestCheckChainsRejects(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	r := rand.New(rand.NewPCG(5, 5))
+	p, err := Lower(context.Background(), parseAll(t, massAction(r, 16)...), vars, Options{})
+	require.NoError(t, err)
+	tape, err := NewTape(p)
+	require.NoError(t, err)
+	require.NoError(t, tape.checkChains())
+	var chain int
+	for chain = range tape.ocode {
+		if op := tape.ocode[chain].op; op == vmChain || op == vmChain2 || op == vmChain4 {
+			break
+		}
+	}
+	in := tape.ocode[chain]
+	n := int32(tape.oneRegs())
+	cases := []struct {
+		name   string
+		break_ func(t *Tape)
+	}{
+		{"term reads past the registers", func(t *Tape) { t.oterms[in.b].y = n }},
+		{"term reads a negative register", func(t *Tape) { t.oterms[in.b].x = -1 }},
+		{"header names a register past the end", func(t *Tape) { t.oaux[in.a] = n }},
+		{"terms past the table", func(t *Tape) { t.ocode[chain].c = int32(len(t.oterms)) + 1 }},
+		{"header past the table", func(t *Tape) { t.ocode[chain].a = int32(len(t.oaux)) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := *tape
+			bad.ocode = append([]vmInstr(nil), tape.ocode...)
+			bad.oterms = append([]vmTerm(nil), tape.oterms...)
+			bad.oaux = append([]int32(nil), tape.oaux...)
+			c.break_(&bad)
+			require.Error(t, bad.checkChains())
+		})
+	}
+}
