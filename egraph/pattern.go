@@ -582,6 +582,10 @@ func (m *machine) grow() {
 	}
 }
 
+// directOrderMax is the largest candidate set searched in egg's class
+// order directly rather than in id order and regrouped.
+const directOrderMax = 8192
+
 // searchProgram runs prog on the candidate classes, appending at most
 // limit matches to out. Candidates are the classes holding the root's op,
 // or every class.
@@ -622,11 +626,16 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 		out.Data = m.out
 		return
 	}
-	// Candidates are visited in increasing id order, which walks the class
-	// table sequentially; with egg's order on, the matches are then
-	// regrouped into egg's class order, the order they are applied in.
+	// Large candidate sets are visited in increasing id order, which walks
+	// the class table sequentially; with egg's order on, the matches are
+	// then regrouped into egg's class order, the order they are applied
+	// in. Small ones fit in cache either way and are visited in egg's
+	// order directly, which needs no regrouping and no scratch buffer.
 	// (A search limit only decides whether a rule is banned, so visiting
 	// order does not change which matches survive.)
+	if order != nil && len(order) <= directOrderMax {
+		cands, order = order, nil
+	}
 	for _, id := range cands {
 		m.reg[0] = id
 		if !m.run(0) {
