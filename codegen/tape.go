@@ -27,6 +27,9 @@ type Tape struct {
 	oterms []vmTerm
 	oaux   []int32
 	oregs  int
+	// loops is the one-point evaluation by template loops, for programs
+	// that repeat a template over a grid (see tapeLoops); nil otherwise.
+	loops *tapeLoops
 }
 
 // vmTerm is one term of a chain: acc = fma(regs[x], regs[y]*regs[z], acc).
@@ -34,7 +37,11 @@ type vmTerm struct{ x, y, z int32 }
 
 // NewTape allocates registers for p. It fails if p breaks the SSA
 // invariants (see Program.Validate).
-func NewTape(p *Program) (*Tape, error) {
+func NewTape(p *Program) (*Tape, error) { return newTape(p, false) }
+
+// newTape prepares p, with template loops for one-point evaluation
+// unless noLoops (the programs of the loops themselves).
+func newTape(p *Program, noLoops bool) (*Tape, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("codegen: invalid program: %w", err)
 	}
@@ -49,6 +56,13 @@ func NewTape(p *Program) (*Tape, error) {
 	t.ocode, t.oterms, t.oaux = layoutChains(oc, ox, size, int32(t.oregs+p.NumOutputs))
 	if err := t.checkChains(); err != nil {
 		return nil, err
+	}
+	if !noLoops {
+		loops, err := newTapeLoops(p)
+		if err != nil {
+			return nil, err
+		}
+		t.loops = loops
 	}
 	return t, nil
 }
@@ -235,8 +249,9 @@ func allocate(p *Program) ([]Instr, int) {
 // Evaluator runs a Tape at one point. It owns its register file, so it
 // must not be used from several goroutines at once.
 type Evaluator struct {
-	t    *Tape
-	regs []float64
+	t     *Tape
+	regs  []float64
+	loops *loopEvaluator // the re-rolled evaluation, if the tape has one
 }
 
 // NewEvaluator returns an evaluator with its constants loaded.
@@ -245,18 +260,33 @@ func (t *Tape) NewEvaluator() *Evaluator {
 	regs := make([]float64, t.oneRegs())
 	copy(regs, t.prog.Consts)
 	regs[n+1], regs[n+2] = 1, math.Copysign(0, -1)
-	return &Evaluator{t: t, regs: regs}
+	e := &Evaluator{t: t, regs: regs}
+	if t.loops != nil {
+		e.loops = t.loops.newEvaluator()
+	}
+	return e
 }
 
 // Eval computes the outputs at (u, p, t) into out. The slices must have
 // at least NumOutputs, NumStates and NumParams elements.
 func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	pr := e.t.prog
+	out = out[:pr.NumOutputs]
+	if e.loops != nil && !overlap(out, u[:pr.NumStates]) {
+		e.loops.eval(out, u, p, t)
+		return
+	}
 	regs := e.regs
 	copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
 	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
-	out = out[:pr.NumOutputs]
+	e.run()
+	copy(out, regs[e.t.oregs:])
+}
+
+// run executes the one-point code on the register file as loaded.
+func (e *Evaluator) run() {
+	regs := e.regs
 	code := e.t.ocode
 	for i := range code {
 		in := &code[i]
@@ -310,7 +340,6 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 			regs[in.d] = Apply(Opcode(in.op), regs[in.a], regs[in.b], regs[in.c])
 		}
 	}
-	copy(out, regs[e.t.oregs:])
 }
 
 // chain runs a chain or group of chains (see layoutChains); it is apart

@@ -1,0 +1,272 @@
+package codegen
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Template loops for the one-point tape. A grid model's straight-line
+// code is one template repeated per cell (see planReroll): the 2-D
+// Brusselator at N = 32 is 18,467 instructions, a 590 kB tape and a
+// register file of 5,000 values that the one-point VM streams through
+// the cache at every evaluation. Run as loops, the VM instead dispatches
+// the same 18 instructions per cell from a tape and register file that
+// stay in the L1 cache, and reads the cell's states and writes its
+// outputs through the index table.
+
+// tapeLoops is a re-roll plan prepared for the VM.
+type tapeLoops struct {
+	// rest computes the outputs no template writes, then the template
+	// inputs; restDst[k] is the output index of its k-th output.
+	rest    *Tape
+	restDst []int32
+	loops   []tapeLoop
+}
+
+// tapeLoop is one template and the index table of its instances: per
+// instance, the template's state indices then its output indices.
+type tapeLoop struct {
+	tape *Tape
+	idx  []int32
+	// runs are the ranges of consecutive instances whose every index
+	// grows by one from one instance to the next (a row of grid cells):
+	// their states and outputs are contiguous in u and du, so the batched
+	// VM runs them in place, lanes = instances. The instances of no run
+	// are gathered from left (laid out as idx).
+	runs []laneRun
+	left []int32
+}
+
+// laneRun is the instances [first, first+n) of a template.
+type laneRun struct{ first, n int }
+
+// minLaneRun is the shortest run worth a batched evaluation in place;
+// shorter ones are gathered with the left-over instances.
+const minLaneRun = 8
+
+// splitRuns finds the runs of consecutive instances with unit stride, at
+// most loopChunk instances each.
+func splitRuns(idx []int32, w int) (runs []laneRun, left []int32) {
+	n := len(idx) / w
+	inst := func(i int) []int32 { return idx[i*w : (i+1)*w] }
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && j-i < loopChunk && strided(inst(j-1), inst(j), 1) {
+			j++
+		}
+		if j-i >= minLaneRun {
+			runs = append(runs, laneRun{i, j - i})
+		} else {
+			left = append(left, idx[i*w:j*w]...)
+		}
+		i = j
+	}
+	return runs, left
+}
+
+// newTapeLoops returns nil when p has no template worth a loop.
+func newTapeLoops(p *Program) (*tapeLoops, error) {
+	plan := planReroll(p)
+	if plan == nil {
+		return nil, nil
+	}
+	// The rest as a program of its own: its stores renumbered in order,
+	// then one store per template input.
+	rest := &Program{Consts: p.Consts, NumStates: p.NumStates, NumParams: p.NumParams,
+		NumValues: p.NumValues, StateNames: p.StateNames, ParamNames: p.ParamNames}
+	tl := &tapeLoops{}
+	for _, in := range plan.rest {
+		if in.Op == OpStore {
+			tl.restDst = append(tl.restDst, in.Dst)
+			in.Dst = int32(rest.NumOutputs)
+			rest.NumOutputs++
+		}
+		rest.Code = append(rest.Code, in)
+	}
+	for _, v := range plan.inputs {
+		rest.Code = append(rest.Code, Instr{Op: OpStore, Dst: int32(rest.NumOutputs), A: v})
+		rest.NumOutputs++
+	}
+	var err error
+	if tl.rest, err = newTape(rest, true); err != nil {
+		return nil, fmt.Errorf("codegen: re-rolled rest: %w", err)
+	}
+	for k, g := range plan.groups {
+		t, err := newTape(g.prog, true)
+		if err != nil {
+			return nil, fmt.Errorf("codegen: template %d: %w", k, err)
+		}
+		w := g.width()
+		if len(g.idx)%w != 0 {
+			return nil, fmt.Errorf("codegen: template %d: index table of %d entries for width %d", k, len(g.idx), w)
+		}
+		for i, x := range g.idx {
+			if n := p.NumStates; i%w >= g.prog.NumStates {
+				n = p.NumOutputs
+				if x < 0 || int(x) >= n {
+					return nil, fmt.Errorf("codegen: template %d: entry %d is %d, not an index below %d", k, i, x, n)
+				}
+			}
+		}
+		runs, left := splitRuns(g.idx, w)
+		tl.loops = append(tl.loops, tapeLoop{tape: t, idx: g.idx, runs: runs, left: left})
+	}
+	return tl, nil
+}
+
+// loopEvaluator holds the register files of a tapeLoops evaluation.
+type loopEvaluator struct {
+	tl      *tapeLoops
+	rest    *Evaluator
+	restOut []float64
+	loops   []*BatchEvaluator
+	ub, ob  []float64 // a chunk's states and outputs, laid out per variable
+}
+
+// loopChunk is the most instances run as lanes of one batched
+// evaluation (a variable so that tests can split runs and gathers).
+var loopChunk = DefaultBlock
+
+func (tl *tapeLoops) newEvaluator() *loopEvaluator {
+	le := &loopEvaluator{tl: tl, rest: tl.rest.NewEvaluator(), restOut: make([]float64, tl.rest.prog.NumOutputs)}
+	ns, no := 0, 0
+	for _, l := range tl.loops {
+		le.loops = append(le.loops, l.tape.NewBatchEvaluator(loopChunk))
+		ns, no = max(ns, l.tape.prog.NumStates), max(no, l.tape.prog.NumOutputs)
+	}
+	le.ub, le.ob = make([]float64, ns*loopChunk), make([]float64, no*loopChunk)
+	return le
+}
+
+// eval computes out (which must not overlap u) at (u, p, t).
+func (le *loopEvaluator) eval(out, u, p []float64, t float64) {
+	le.restEval(u, p, t)
+	for k, d := range le.tl.restDst {
+		out[d] = le.restOut[k]
+	}
+	q := le.restOut[len(le.tl.restDst):]
+	for k, l := range le.tl.loops {
+		be := le.loops[k]
+		pr := l.tape.prog
+		ns, no := pr.NumStates, pr.NumOutputs
+		w := ns + no
+		be.setParams(q, t)
+		for _, r := range l.runs {
+			be.runInPlace(out, u, l.idx[r.first*w:(r.first+1)*w], r.n)
+		}
+		for idx := l.left; len(idx) >= w; {
+			n := min(loopChunk, len(idx)/w)
+			ub, ob := le.ub[:ns*n], le.ob[:no*n]
+			// Slot by slot, so that the stores are sequential.
+			for s := 0; s < ns; s++ {
+				dst, src := ub[s*n:s*n+n], idx[s:]
+				for i := range dst {
+					dst[i] = u[src[i*w]]
+				}
+			}
+			be.runLaidOut(ob, ub, n)
+			for o := 0; o < no; o++ {
+				res, dst := ob[o*n:o*n+n], idx[ns+o:]
+				for i, v := range res {
+					out[dst[i*w]] = v
+				}
+			}
+			idx = idx[n*w:]
+		}
+	}
+}
+
+// setParams broadcasts the template's inputs q and the time t to every
+// lane, once per evaluation.
+func (b *BatchEvaluator) setParams(q []float64, t float64) {
+	pr := b.t.prog
+	blk := b.block
+	for j := 0; j < pr.NumParams; j++ {
+		s := b.pbuf[j*blk : (j+1)*blk]
+		for l := range s {
+			s[l] = q[j]
+		}
+	}
+	ts := b.pbuf[pr.NumParams*blk : (pr.NumParams+1)*blk]
+	for l := range ts {
+		ts[l] = t
+	}
+}
+
+// runInPlace runs the template on n ≤ block instances whose state s is
+// u[x[s]+i] and output o is out[x[NumStates+o]+i] for instance i: the
+// lanes are views of u and out.
+func (b *BatchEvaluator) runInPlace(out, u []float64, x []int32, n int) {
+	pr := b.t.prog
+	v := b.views
+	b.commonViews(n)
+	sb := int(pr.StateBase())
+	for s := 0; s < pr.NumStates; s++ {
+		v[sb+s] = u[x[s] : int(x[s])+n]
+	}
+	for o := 0; o < pr.NumOutputs; o++ {
+		i := int(x[pr.NumStates+o])
+		v[b.t.vregs+o] = out[i : i+n]
+	}
+	b.run(n)
+}
+
+// runLaidOut runs the template on n ≤ block instances laid out per
+// variable in u and out (as Eval takes them), with the parameters of
+// setParams.
+func (b *BatchEvaluator) runLaidOut(out, u []float64, n int) {
+	pr := b.t.prog
+	v := b.views
+	b.commonViews(n)
+	sb := int(pr.StateBase())
+	for s := 0; s < pr.NumStates; s++ {
+		v[sb+s] = u[s*n : s*n+n]
+	}
+	for o := 0; o < pr.NumOutputs; o++ {
+		v[b.t.vregs+o] = out[o*n : o*n+n]
+	}
+	b.run(n)
+}
+
+// commonViews points the views of constants, parameters, time,
+// temporaries and the scratch register at the first n lanes of the
+// evaluator's own arrays.
+func (b *BatchEvaluator) commonViews(n int) {
+	pr := b.t.prog
+	blk := b.block
+	v := b.views
+	nConst := len(pr.Consts)
+	for c := 0; c < nConst; c++ {
+		v[c] = b.work[c*blk : c*blk+n]
+	}
+	pb := int(pr.ParamBase())
+	for j := 0; j <= pr.NumParams; j++ { // the parameters, then t
+		v[pb+j] = b.pbuf[j*blk : j*blk+n]
+	}
+	tempBase := int(pr.TempBase())
+	for r := tempBase; r < b.t.vregs; r++ {
+		off := (nConst + r - tempBase) * blk
+		v[r] = b.work[off : off+n]
+	}
+	off := (nConst + b.t.vregs - tempBase) * blk
+	v[b.t.vregs+pr.NumOutputs] = b.work[off : off+n]
+}
+
+func (le *loopEvaluator) restEval(u, p []float64, t float64) {
+	pr := le.tl.rest.prog
+	regs := le.rest.regs
+	copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
+	regs[pr.TimeReg()] = t
+	le.rest.run()
+	copy(le.restOut, regs[le.tl.rest.oregs:])
+}
+
+// overlap reports whether two slices share memory.
+func overlap(a, b []float64) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	pa, pb := uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&b[0]))
+	return pa < pb+uintptr(len(b))*8 && pb < pa+uintptr(len(a))*8
+}

@@ -1,0 +1,62 @@
+package codegen
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestTapeLoopsBitIdentical checks the one-point tape's template loops
+// (runs evaluated in place, gathered left-over instances, the rest)
+// against the reference interpreter, bit for bit, on grid systems small
+// enough to have no run and large enough to need several chunks;
+// and that an output overlapping the states falls back to straight-line
+// code and still gets the right values.
+func TestTapeLoopsBitIdentical(t *testing.T) {
+	defer func(c int) { loopChunk = c }(loopChunk)
+	for _, c := range []struct{ n, chunk int }{{6, loopChunk}, {12, loopChunk}, {40, loopChunk}, {40, 16}} {
+		n := c.n
+		loopChunk = c.chunk
+		rhs, vars := gridSystem(n)
+		p, err := Lower(context.Background(), rhs, vars, Options{})
+		require.NoError(t, err)
+		tape, err := NewTape(p)
+		require.NoError(t, err)
+		require.NotNil(t, tape.loops, "n=%d: no template loops", n)
+		runs, left := 0, 0
+		for _, l := range tape.loops.loops {
+			runs += len(l.runs)
+			left += len(l.left) / (l.tape.prog.NumStates + l.tape.prog.NumOutputs)
+		}
+		if n >= 12 {
+			require.Positive(t, runs, "n=%d: no run in place", n)
+		}
+		require.Positive(t, left, "n=%d: no gathered instance", n)
+		if c.chunk == 16 {
+			require.Greater(t, left, loopChunk, "n=%d: the gathered instances fit one chunk", n)
+		}
+		r := rand.New(rand.NewPCG(uint64(n), 1))
+		ev := tape.NewEvaluator()
+		for _, tm := range []float64{0.5, 2.0} { // before and after the forcing switches on
+			u := make([]float64, p.NumStates)
+			for i := range u {
+				u[i] = r.Float64()*3 - 1
+			}
+			par := []float64{r.Float64() * 2}
+			want, got := make([]float64, p.NumOutputs), make([]float64, p.NumOutputs)
+			applyProgram(p, want, u, par, tm)
+			ev.Eval(got, u, par, tm)
+			for k := range want {
+				require.True(t, sameBits(want[k], got[k]), "n=%d t=%v output %d: tape %v, reference %v", n, tm, k, got[k], want[k])
+			}
+			// In place: du is u.
+			inPlace := append([]float64(nil), u...)
+			ev.Eval(inPlace, inPlace, par, tm)
+			for k := range want {
+				require.True(t, sameBits(want[k], inPlace[k]), "n=%d t=%v in place, output %d: tape %v, reference %v", n, tm, k, inPlace[k], want[k])
+			}
+		}
+	}
+}
