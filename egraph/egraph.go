@@ -25,13 +25,18 @@ type EClass struct {
 // Rebuild restores both in one pass.
 //
 // Every class id is created together with exactly one e-node (the node
-// that created it), so nodes[id] is the creation node of id; parent lists,
-// the rebuild worklists and explanations refer to e-nodes by that id.
+// that created it), found through ent[id]; parent lists, the rebuild
+// worklists and explanations refer to e-nodes by that id.
 type EGraph struct {
 	lang     *Language
 	analysis Analysis
 	uf       []Id
-	nodes    pagedVec[Node] // creation node of each id, canonical at creation
+	// ent is, for each id, the index of a hashcons entry whose node is
+	// the id's e-node as it was canonical at some point (at creation, or
+	// when rebuilding last re-inserted it): rebuilding reads an e-node
+	// from there and re-canonicalises it, so the e-node is not stored a
+	// second time per id.
+	ent pagedVec[uint32]
 	// classes are stored by slot, and slot maps a root id to its slot:
 	// a merged class's slot is reused, so dead ids cost 4 bytes, not a
 	// class record.
@@ -253,10 +258,11 @@ func (g *EGraph) addExplained(orig Node) Id {
 	}
 	n := orig
 	g.canon(&n)
-	if hit, ok := g.memo.get(&n); ok {
+	if k := g.memo.lookup(&n); k >= 0 {
+		hit := g.memo.entry(k).id
 		x := Id(len(g.uf))
 		g.uf = appendDoubling(g.uf, g.find(hit))
-		g.nodes.push(n)
+		g.ent.push(uint32(k))
 		g.slot = appendDoubling(g.slot, 0)
 		g.explain.addTerm(x, orig)
 		g.explain.link(x, hit, Justification{congruence: true})
@@ -287,7 +293,6 @@ func appendDoubling[T any](s []T, x T) []T {
 func (g *EGraph) addNew(n, orig Node) Id {
 	id := Id(len(g.uf))
 	g.uf = appendDoubling(g.uf, id)
-	g.nodes.push(n)
 	nodes, ok := g.freeNodes.reuse(1)
 	if ok {
 		nodes = append(nodes, n)
@@ -328,7 +333,8 @@ func (g *EGraph) addNew(n, orig Node) Id {
 		c.parents = g.freeParents.appendOne(c.parents, id)
 	}
 	g.pending = append(g.pending, id)
-	g.memo.insert(&n, id)
+	_, _, k := g.memo.insert(&n, id)
+	g.ent.push(uint32(k))
 	g.live++
 	if g.order != nil {
 		g.order.classes.insertNew(uint32(id))
@@ -428,9 +434,12 @@ func (g *EGraph) processUnions() int {
 		for len(g.pending) > 0 {
 			p := g.pending[len(g.pending)-1]
 			g.pending = g.pending[:len(g.pending)-1]
-			n := *g.nodes.at(int(p))
+			e := g.ent.at(int(p))
+			n := g.memo.entry(int(*e)).n
 			g.canon(&n)
-			if old, ok := g.memo.insert(&n, p); ok {
+			old, ok, k := g.memo.insert(&n, p)
+			*e = uint32(k)
+			if ok {
 				if g.union(old, p, Justification{congruence: true}) {
 					unions++
 				}
@@ -439,7 +448,7 @@ func (g *EGraph) processUnions() int {
 		for g.apending.len() > 0 {
 			p := g.apending.pop()
 			cls := g.find(p)
-			if g.analysis.MergeNode(g, cls, p, *g.nodes.at(int(p))) {
+			if g.analysis.MergeNode(g, cls, p, g.memo.entry(int(*g.ent.at(int(p)))).n) {
 				g.apending.pushAll(g.cls(cls).parents)
 				g.analysis.Modify(g, cls)
 			}

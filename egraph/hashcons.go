@@ -56,8 +56,17 @@ func (m *memoTable) push(e memoEntry) {
 
 // get returns the id stored for n.
 func (m *memoTable) get(n *Node) (Id, bool) {
-	if m.slots == nil {
+	k := m.lookup(n)
+	if k < 0 {
 		return 0, false
+	}
+	return m.entry(k).id, true
+}
+
+// lookup returns the index of n's entry, or -1.
+func (m *memoTable) lookup(n *Node) int {
+	if m.slots == nil {
+		return -1
 	}
 	h := hashNode(n)
 	tag := h >> 32 << 32
@@ -65,19 +74,20 @@ func (m *memoTable) get(n *Node) (Id, bool) {
 	for {
 		s := m.slots[i]
 		if s == 0 {
-			return 0, false
+			return -1
 		}
 		if s&^(1<<32-1) == tag {
-			if e := m.entry(int(uint32(s)) - 1); e.n == *n {
-				return e.id, true
+			if k := int(uint32(s)) - 1; m.entry(k).n == *n {
+				return k
 			}
 		}
 		i = (i + 1) & m.mask
 	}
 }
 
-// insert stores n -> id, returning the previous id if n was present.
-func (m *memoTable) insert(n *Node, id Id) (Id, bool) {
+// insert stores n -> id, returning the previous id if n was present, and
+// the index of n's entry.
+func (m *memoTable) insert(n *Node, id Id) (old Id, found bool, k int) {
 	if m.slots == nil || (m.count+1)*4 > len(m.slots)*3 {
 		m.grow()
 	}
@@ -89,13 +99,14 @@ func (m *memoTable) insert(n *Node, id Id) (Id, bool) {
 		if s == 0 {
 			m.push(memoEntry{n: *n, id: id})
 			m.slots[i] = tag | uint64(m.count)
-			return 0, false
+			return 0, false, m.count - 1
 		}
 		if s&^(1<<32-1) == tag {
-			if e := m.entry(int(uint32(s)) - 1); e.n == *n {
+			k := int(uint32(s)) - 1
+			if e := m.entry(k); e.n == *n {
 				old := e.id
 				e.id = id
-				return old, true
+				return old, true, k
 			}
 		}
 		i = (i + 1) & m.mask
