@@ -519,16 +519,28 @@ func (b *BatchEvaluator) run(n int) {
 			copy(d, x)
 		case vmOp(OpAdd):
 			y := v[in.b][:n]
+			if lanesUseAVX && n >= 4 {
+				addLanes(&d[0], &x[0], &y[0], n)
+				continue
+			}
 			for l := range d {
 				d[l] = x[l] + y[l]
 			}
 		case vmOp(OpSub):
 			y := v[in.b][:n]
+			if lanesUseAVX && n >= 4 {
+				subLanes(&d[0], &x[0], &y[0], n)
+				continue
+			}
 			for l := range d {
 				d[l] = x[l] - y[l]
 			}
 		case vmOp(OpMul):
 			y := v[in.b][:n]
+			if lanesUseAVX && n >= 4 {
+				mulLanes(&d[0], &x[0], &y[0], n)
+				continue
+			}
 			for l := range d {
 				d[l] = x[l] * y[l]
 			}
@@ -543,6 +555,10 @@ func (b *BatchEvaluator) run(n int) {
 			}
 		case vmOp(OpFMA):
 			y, z := v[in.b][:n], v[in.c][:n]
+			if lanesUseAVX && n >= 4 {
+				fmaLanes(&d[0], &x[0], &y[0], &z[0], n)
+				continue
+			}
 			for l := range d {
 				d[l] = math.FMA(x[l], y[l], z[l])
 			}

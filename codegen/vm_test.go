@@ -52,6 +52,8 @@ func TestFusedTapeBitIdentical(t *testing.T) {
 	progs = append(progs, p)
 
 	fused := 0
+	useAVX := lanesUseAVX
+	defer func() { lanesUseAVX = useAVX }()
 	for pi, p := range progs {
 		tape, err := NewTape(p)
 		require.NoError(t, err)
@@ -80,10 +82,14 @@ func TestFusedTapeBitIdentical(t *testing.T) {
 				want[k*lanes+l] = w[k]
 			}
 		}
-		got := make([]float64, p.NumOutputs*lanes)
-		require.NoError(t, tape.NewBatchEvaluator(8).Eval(got, ub, par, 0.7, lanes))
-		for i := range want {
-			require.True(t, sameBits(want[i], got[i]), "program %d batched value %d: %v, reference %v", pi, i, got[i], want[i])
+		// With the lane kernels (where the CPU has them) and without.
+		for _, k := range []bool{useAVX, false} {
+			lanesUseAVX = k
+			got := make([]float64, p.NumOutputs*lanes)
+			require.NoError(t, tape.NewBatchEvaluator(8).Eval(got, ub, par, 0.7, lanes))
+			for i := range want {
+				require.True(t, sameBits(want[i], got[i]), "program %d batched value %d (lane kernels %v): %v, reference %v", pi, i, k, got[i], want[i])
+			}
 		}
 	}
 	require.Positive(t, fused, "no superinstruction was formed")

@@ -1,0 +1,124 @@
+// Lane kernels of the batched tape VM: the plain loops of
+// BatchEvaluator.run for its most common opcodes, 4 lanes per AVX
+// instruction (the Go compiler does not vectorise, and under GOAMD64=v1
+// math.FMA checks the CPU at every lane). Each lane gets the bits of the
+// scalar operation.
+
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func fmaLanes(d, x, y, z *float64, n int)
+TEXT ·fmaLanes(SB), NOSPLIT, $0-40
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ z+24(FP), R8
+	MOVQ n+32(FP), CX
+	XORQ AX, AX
+fmaLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA fmaLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VMOVUPD (R8)(AX*8), Y1
+	VFMADD231PD (DX)(AX*8), Y0, Y1
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP fmaLanesloop
+fmaLanestail:
+	CMPQ AX, CX
+	JAE fmaLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VMOVSD (R8)(AX*8), X1
+	VFMADD231SD (DX)(AX*8), X0, X1
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP fmaLanestail
+fmaLanesdone:
+	VZEROUPPER
+	RET
+
+// func addLanes(d, x, y *float64, n int)
+TEXT ·addLanes(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+addLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA addLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addLanesloop
+addLanestail:
+	CMPQ AX, CX
+	JAE addLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VADDSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP addLanestail
+addLanesdone:
+	VZEROUPPER
+	RET
+
+// func mulLanes(d, x, y *float64, n int)
+TEXT ·mulLanes(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+mulLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA mulLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulLanesloop
+mulLanestail:
+	CMPQ AX, CX
+	JAE mulLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP mulLanestail
+mulLanesdone:
+	VZEROUPPER
+	RET
+
+// func subLanes(d, x, y *float64, n int)
+TEXT ·subLanes(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	XORQ AX, AX
+subLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA subLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VSUBPD (DX)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP subLanesloop
+subLanestail:
+	CMPQ AX, CX
+	JAE subLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VSUBSD (DX)(AX*8), X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP subLanestail
+subLanesdone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,11 @@
+//go:build !amd64 || purego
+
+package codegen
+
+// Without the assembly the batched VM runs its Go loops.
+var lanesUseAVX = false
+
+func fmaLanes(d, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+func addLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
+func mulLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
+func subLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
