@@ -35,6 +35,8 @@ type tapeLoop struct {
 	// are gathered from left (laid out as idx).
 	runs []laneRun
 	left []int32
+	// lanes is the most lanes one batched evaluation of the loop uses.
+	lanes int
 }
 
 // laneRun is the instances [first, first+n) of a template.
@@ -109,7 +111,11 @@ func newTapeLoops(p *Program) (*tapeLoops, error) {
 			}
 		}
 		runs, left := splitRuns(g.idx, w)
-		tl.loops = append(tl.loops, tapeLoop{tape: t, idx: g.idx, runs: runs, left: left})
+		lanes := min(loopChunk, len(left)/w)
+		for _, r := range runs {
+			lanes = max(lanes, r.n)
+		}
+		tl.loops = append(tl.loops, tapeLoop{tape: t, idx: g.idx, runs: runs, left: left, lanes: lanes})
 	}
 	return tl, nil
 }
@@ -150,7 +156,7 @@ func (le *loopEvaluator) eval(out, u, p []float64, t float64) {
 		pr := l.tape.prog
 		ns, no := pr.NumStates, pr.NumOutputs
 		w := ns + no
-		be.setParams(q, t)
+		be.setParams(q, t, l.lanes)
 		for _, r := range l.runs {
 			be.runInPlace(out, u, l.idx[r.first*w:(r.first+1)*w], r.n)
 		}
@@ -176,30 +182,32 @@ func (le *loopEvaluator) eval(out, u, p []float64, t float64) {
 	}
 }
 
-// setParams broadcasts the template's inputs q and the time t to every
-// lane, once per evaluation.
-func (b *BatchEvaluator) setParams(q []float64, t float64) {
+// setParams broadcasts the template's inputs q and the time t to the
+// first lanes lanes, and points the views that do not change from one
+// batch to the next (constants, parameters, temporaries) at the
+// evaluator's arrays, once per evaluation; run reslices them to its n.
+func (b *BatchEvaluator) setParams(q []float64, t float64, lanes int) {
 	pr := b.t.prog
 	blk := b.block
 	for j := 0; j < pr.NumParams; j++ {
-		s := b.pbuf[j*blk : (j+1)*blk]
+		s := b.pbuf[j*blk : j*blk+lanes]
 		for l := range s {
 			s[l] = q[j]
 		}
 	}
-	ts := b.pbuf[pr.NumParams*blk : (pr.NumParams+1)*blk]
+	ts := b.pbuf[pr.NumParams*blk : pr.NumParams*blk+lanes]
 	for l := range ts {
 		ts[l] = t
 	}
+	b.commonViews(lanes)
 }
 
-// runInPlace runs the template on n ≤ block instances whose state s is
+// runInPlace runs the template on n ≤ lanes (of setParams) instances whose state s is
 // u[x[s]+i] and output o is out[x[NumStates+o]+i] for instance i: the
 // lanes are views of u and out.
 func (b *BatchEvaluator) runInPlace(out, u []float64, x []int32, n int) {
 	pr := b.t.prog
 	v := b.views
-	b.commonViews(n)
 	sb := int(pr.StateBase())
 	for s := 0; s < pr.NumStates; s++ {
 		v[sb+s] = u[x[s] : int(x[s])+n]
@@ -211,13 +219,11 @@ func (b *BatchEvaluator) runInPlace(out, u []float64, x []int32, n int) {
 	b.run(n)
 }
 
-// runLaidOut runs the template on n ≤ block instances laid out per
-// variable in u and out (as Eval takes them), with the parameters of
-// setParams.
+// runLaidOut runs the template on n ≤ lanes (of setParams) instances
+// laid out per variable in u and out (as Eval takes them).
 func (b *BatchEvaluator) runLaidOut(out, u []float64, n int) {
 	pr := b.t.prog
 	v := b.views
-	b.commonViews(n)
 	sb := int(pr.StateBase())
 	for s := 0; s < pr.NumStates; s++ {
 		v[sb+s] = u[s*n : s*n+n]
