@@ -74,9 +74,10 @@ type eggOrder struct {
 	byOpIds    [][]Id
 	allIds     []Id
 	scratch    []Id
-	start, cnt []int32  // by class slot
+	start, cnt []int32  // by class slot, allocated by the first regroup
 	mask       []uint64 // by class slot
 	slot       []uint32 // the e-graph's id -> slot map
+	nslots     int      // class slots in use, as of the last Rebuild
 }
 
 // SetEggOrder chooses the order in which searches visit classes: egg's
@@ -573,11 +574,7 @@ func (g *EGraph) rebuildClasses() {
 			slices.Sort(o.byOpIds[op])
 		}
 	}
-	if len(o.cnt) < g.classes.len() {
-		o.cnt = make([]int32, g.classes.len()+g.classes.len()/2)
-		o.start = make([]int32, len(o.cnt))
-	}
-	o.slot = g.slot
+	o.slot, o.nslots = g.slot, g.classes.len()
 }
 
 func cmpNode(a, b Node) int {

@@ -312,6 +312,11 @@ func (t *hbTable) clear() {
 
 // appendKeys appends the keys in iteration (bucket) order.
 func (t *hbTable) appendKeys(out []Id) []Id {
+	if n := len(out) + t.items; n > cap(out) {
+		// The e-graph's class lists are refilled every rebuild as the
+		// graph grows; doubling keeps their reallocations few.
+		out = append(make([]Id, 0, 2*n), out...)
+	}
 	for i := 0; i <= t.mask; i++ {
 		if t.ctrl[i]&0x80 == 0 {
 			out = append(out, Id(t.keys[i]))

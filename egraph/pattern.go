@@ -665,7 +665,12 @@ func (ms *Matches) inEggOrder(g *EGraph) {
 // id order) into the class order given by order. buf is reused scratch.
 func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
 	// Per class (by slot, which every root has and which is dense):
-	// where its group starts and how many matches it has.
+	// where its group starts and how many matches it has. Only searches
+	// over many classes regroup, so small e-graphs never allocate these.
+	if len(o.cnt) < o.nslots {
+		o.cnt = make([]int32, o.nslots+o.nslots/2)
+		o.start = make([]int32, len(o.cnt))
+	}
 	groups := 0
 	for k := 0; k < len(data); k += stride {
 		sl := o.slot[data[k]]
