@@ -16,6 +16,13 @@ var lanesUseAVX = cpu.X86.HasAVX && cpu.X86.HasFMA
 //		d[l] = x[l] * y[l]                // mulLanes
 //		d[l] = x[l] - y[l]                // subLanes
 //	}
+//
+// and, for the fused pairs, with the intermediate m also stored to t
+// after the lane's operands are read:
+//
+//	m := x[l] + y[l]; t[l] = m; d[l] = m + z[l] // addAddLanes
+//	m := x[l] * y[l]; t[l] = m; d[l] = m * z[l] // mulMulLanes
+//	m := x[l] * y[l]; t[l] = m; d[l] = m + z[l] // mulAddLanes
 
 //go:noescape
 func fmaLanes(d, x, y, z *float64, n int)
@@ -28,3 +35,12 @@ func mulLanes(d, x, y *float64, n int)
 
 //go:noescape
 func subLanes(d, x, y *float64, n int)
+
+//go:noescape
+func addAddLanes(d, t, x, y, z *float64, n int)
+
+//go:noescape
+func mulMulLanes(d, t, x, y, z *float64, n int)
+
+//go:noescape
+func mulAddLanes(d, t, x, y, z *float64, n int)

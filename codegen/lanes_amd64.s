@@ -122,3 +122,111 @@ subLanestail:
 subLanesdone:
 	VZEROUPPER
 	RET
+
+// func addAddLanes(d, t, x, y, z *float64, n int)
+TEXT ·addAddLanes(SB), NOSPLIT, $0-48
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ n+40(FP), CX
+	XORQ AX, AX
+addAddLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA addAddLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y1
+	VADDPD Y1, Y0, Y1
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addAddLanesloop
+addAddLanestail:
+	CMPQ AX, CX
+	JAE addAddLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VADDSD (DX)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X1
+	VADDSD X1, X0, X1
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP addAddLanestail
+addAddLanesdone:
+	VZEROUPPER
+	RET
+
+// func mulMulLanes(d, t, x, y, z *float64, n int)
+TEXT ·mulMulLanes(SB), NOSPLIT, $0-48
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ n+40(FP), CX
+	XORQ AX, AX
+mulMulLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA mulMulLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y1
+	VMULPD Y1, Y0, Y1
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulMulLanesloop
+mulMulLanestail:
+	CMPQ AX, CX
+	JAE mulMulLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X1
+	VMULSD X1, X0, X1
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP mulMulLanestail
+mulMulLanesdone:
+	VZEROUPPER
+	RET
+
+// func mulAddLanes(d, t, x, y, z *float64, n int)
+TEXT ·mulAddLanes(SB), NOSPLIT, $0-48
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ n+40(FP), CX
+	XORQ AX, AX
+mulAddLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA mulAddLanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y1
+	VADDPD Y1, Y0, Y1
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulAddLanesloop
+mulAddLanestail:
+	CMPQ AX, CX
+	JAE mulAddLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X1
+	VADDSD X1, X0, X1
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP mulAddLanestail
+mulAddLanesdone:
+	VZEROUPPER
+	RET

@@ -9,3 +9,7 @@ func fmaLanes(d, x, y, z *float64, n int) { panic("codegen: lane kernels are amd
 func addLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
 func mulLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
 func subLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd64 only") }
+
+func addAddLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+func mulMulLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+func mulAddLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }

@@ -44,6 +44,50 @@ func TestLaneKernels(t *testing.T) {
 		{"mul", func(d, x, y, _ []float64, n int) { mulLanes(&d[guard], &x[guard], &y[guard], n) }, func(a, b, _ float64) float64 { return a * b }},
 		{"sub", func(d, x, y, _ []float64, n int) { subLanes(&d[guard], &x[guard], &y[guard], n) }, func(a, b, _ float64) float64 { return a - b }},
 	}
+	fused := []struct {
+		name string
+		run  func(d, t, x, y, z []float64, n int)
+		op   func(x, y, z float64) (m, d float64)
+	}{
+		{"addAdd", func(d, t, x, y, z []float64, n int) {
+			addAddLanes(&d[guard], &t[guard], &x[guard], &y[guard], &z[guard], n)
+		},
+			func(x, y, z float64) (float64, float64) { m := x + y; return m, m + z }},
+		{"mulMul", func(d, t, x, y, z []float64, n int) {
+			mulMulLanes(&d[guard], &t[guard], &x[guard], &y[guard], &z[guard], n)
+		},
+			func(x, y, z float64) (float64, float64) { m := x * y; return m, m * z }},
+		{"mulAdd", func(d, t, x, y, z []float64, n int) {
+			mulAddLanes(&d[guard], &t[guard], &x[guard], &y[guard], &z[guard], n)
+		},
+			func(x, y, z float64) (float64, float64) { m := x * y; return m, m + z }},
+	}
+	for _, k := range fused {
+		for n := 0; n <= 67; n++ {
+			// The intermediate apart, or in the register of z (read first).
+			for _, tIsZ := range []bool{false, true} {
+				x, y, z := fill(n), fill(n), fill(n)
+				wm, wd := make([]float64, n), make([]float64, n)
+				for l := range wm {
+					wm[l], wd[l] = k.op(x[guard+l], y[guard+l], z[guard+l])
+				}
+				d, tt := fill(n), fill(n)
+				if tIsZ {
+					tt = z
+				}
+				k.run(d, tt, x, y, z, n)
+				for i := range d {
+					if i < guard || i >= guard+n {
+						require.Equal(t, sentinel, d[i], "%s n=%d: guard cell %d of d written", k.name, n, i)
+						require.Equal(t, sentinel, tt[i], "%s n=%d: guard cell %d of t written", k.name, n, i)
+						continue
+					}
+					require.True(t, sameBits(wd[i-guard], d[i]), "%s n=%d lane %d: d %v, scalar %v", k.name, n, i-guard, d[i], wd[i-guard])
+					require.True(t, sameBits(wm[i-guard], tt[i]), "%s n=%d lane %d: t %v, scalar %v", k.name, n, i-guard, tt[i], wm[i-guard])
+				}
+			}
+		}
+	}
 	for _, k := range kernels {
 		for n := 0; n <= 67; n++ {
 			for _, inPlace := range []bool{false, true} {

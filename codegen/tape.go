@@ -574,6 +574,14 @@ func (b *BatchEvaluator) run(n int) {
 			}
 		case vmMulMul, vmMulAdd:
 			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
+			if lanesUseAVX && n >= 4 {
+				if in.op == vmMulMul {
+					mulMulLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+				} else {
+					mulAddLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+				}
+				continue
+			}
 			if in.op == vmMulMul {
 				for l := range d {
 					m, c := float64(x[l]*y[l]), z[l]
@@ -589,6 +597,10 @@ func (b *BatchEvaluator) run(n int) {
 			}
 		case vmAddAdd:
 			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
+			if lanesUseAVX && n >= 4 {
+				addAddLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+				continue
+			}
 			for l := range d {
 				m, c := x[l]+y[l], z[l]
 				tt[l] = m
