@@ -289,6 +289,14 @@ func appendDoubling[T any](s []T, x T) []T {
 	return append(s, x)
 }
 
+// appendAllDoubling is appendDoubling for several elements.
+func appendAllDoubling[T any](s, xs []T) []T {
+	if n := len(s) + len(xs); n > cap(s) {
+		s = append(make([]T, 0, max(2*cap(s)+64, n)), s...)
+	}
+	return append(s, xs...)
+}
+
 // addNew creates a class for the canonical node n; orig is the exact term
 // it was added as (for explanations).
 func (g *EGraph) addNew(n, orig Node) Id {
@@ -333,7 +341,7 @@ func (g *EGraph) addNew(n, orig Node) Id {
 		}
 		c.parents = g.freeParents.appendOne(c.parents, id)
 	}
-	g.pending = append(g.pending, id)
+	g.pending = appendDoubling(g.pending, id)
 	_, _, k := g.memo.insert(&n, id)
 	g.ent.push(uint32(k))
 	g.live++
@@ -381,7 +389,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	}
 	g.clean = false
 	c1, c2 := g.cls(id1), g.cls(id2)
-	g.pending = append(g.pending, c2.parents...)
+	g.pending = appendAllDoubling(g.pending, c2.parents)
 	if g.analysis != nil {
 		ch1, ch2 := g.analysis.Merge(g, id1, id2)
 		if ch1 {
@@ -394,7 +402,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	c1.Nodes = g.freeNodes.concat(c1.Nodes, c2.Nodes)
 	c1.parents = g.freeParents.concat(c1.parents, c2.parents)
 	c2.Nodes, c2.parents = nil, nil
-	g.freeSlots = append(g.freeSlots, g.slot[id2])
+	g.freeSlots = appendDoubling(g.freeSlots, g.slot[id2])
 	if g.analysis != nil {
 		g.analysis.Modify(g, id1)
 	}
@@ -538,10 +546,10 @@ func (g *EGraph) rebuildClasses() {
 		}
 		if useMask {
 			o.mask[g.slot[id]] = mask
-			o.allIds = append(o.allIds, id)
+			o.allIds = appendDoubling(o.allIds, id)
 			for m := mask; m != 0; m &= m - 1 {
 				op := bits.TrailingZeros64(m)
-				o.byOpIds[op] = append(o.byOpIds[op], id)
+				o.byOpIds[op] = appendDoubling(o.byOpIds[op], id)
 			}
 		} else if o != nil {
 			o.allIds = append(o.allIds, id)
@@ -628,7 +636,7 @@ func (u *uniqueQueue) pushAll(ids []Id) {
 		}
 		if !u.in[id] {
 			u.in[id] = true
-			u.q = append(u.q, id)
+			u.q = appendDoubling(u.q, id)
 		}
 	}
 }

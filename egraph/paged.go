@@ -92,7 +92,7 @@ func (f *freeLists[T]) put(s []T) {
 	for len(f.byLog) <= k {
 		f.byLog = append(f.byLog, nil)
 	}
-	f.byLog[k] = append(f.byLog[k], s[:0])
+	f.byLog[k] = appendDoubling(f.byLog[k], s[:0])
 }
 
 // concat appends the shorter of to and from to the longer one, as egg
