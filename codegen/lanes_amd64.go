@@ -4,8 +4,8 @@ package codegen
 
 import "golang.org/x/sys/cpu"
 
-// lanesUseAVX is checked once: the lane kernels need AVX and FMA.
-var lanesUseAVX = cpu.X86.HasAVX && cpu.X86.HasFMA
+// lanesUseAVX is checked once: the lane kernels need AVX2 and FMA.
+var lanesUseAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // The kernels of lanes_amd64.s, on n lanes (d may be x, y or z, lane for
 // lane, as the batched VM's register reuse allows):
@@ -15,6 +15,7 @@ var lanesUseAVX = cpu.X86.HasAVX && cpu.X86.HasFMA
 //		d[l] = x[l] + y[l]                // addLanes
 //		d[l] = x[l] * y[l]                // mulLanes
 //		d[l] = x[l] - y[l]                // subLanes
+//		d[l] = -x[l]                      // negLanes
 //	}
 //
 // and, for the fused pairs, with the intermediate m also stored to t
@@ -23,6 +24,7 @@ var lanesUseAVX = cpu.X86.HasAVX && cpu.X86.HasFMA
 //	m := x[l] + y[l]; t[l] = m; d[l] = m + z[l] // addAddLanes
 //	m := x[l] * y[l]; t[l] = m; d[l] = m * z[l] // mulMulLanes
 //	m := x[l] * y[l]; t[l] = m; d[l] = m + z[l] // mulAddLanes
+//	m := x[l] * y[l]; t[l] = m; d[l] = math.FMA(m, z[l], e[l]) // mulFMALanes
 
 //go:noescape
 func fmaLanes(d, x, y, z *float64, n int)
@@ -44,3 +46,9 @@ func mulMulLanes(d, t, x, y, z *float64, n int)
 
 //go:noescape
 func mulAddLanes(d, t, x, y, z *float64, n int)
+
+//go:noescape
+func mulFMALanes(d, t, x, y, z, e *float64, n int)
+
+//go:noescape
+func negLanes(d, x *float64, n int)

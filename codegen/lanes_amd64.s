@@ -230,3 +230,68 @@ mulAddLanestail:
 mulAddLanesdone:
 	VZEROUPPER
 	RET
+
+// func mulFMALanes(d, t, x, y, z, e *float64, n int)
+TEXT ·mulFMALanes(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ e+40(FP), R10
+	MOVQ n+48(FP), CX
+	XORQ AX, AX
+mulFMALanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA mulFMALanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD (DX)(AX*8), Y0, Y0
+	VMOVUPD (R10)(AX*8), Y1
+	VFMADD231PD (R8)(AX*8), Y0, Y1
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulFMALanesloop
+mulFMALanestail:
+	CMPQ AX, CX
+	JAE mulFMALanesdone
+	VMOVSD (SI)(AX*8), X0
+	VMULSD (DX)(AX*8), X0, X0
+	VMOVSD (R10)(AX*8), X1
+	VFMADD231SD (R8)(AX*8), X0, X1
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X1, (DI)(AX*8)
+	INCQ AX
+	JMP mulFMALanestail
+mulFMALanesdone:
+	VZEROUPPER
+	RET
+
+// func negLanes(d, x *float64, n int)
+TEXT ·negLanes(SB), NOSPLIT, $0-24
+	MOVQ d+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+	VPCMPEQQ Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	XORQ AX, AX
+negLanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA negLanestail
+	VXORPD (SI)(AX*8), Y2, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP negLanesloop
+negLanestail:
+	CMPQ AX, CX
+	JAE negLanesdone
+	VMOVSD (SI)(AX*8), X0
+	VXORPD X2, X0, X0
+	VMOVSD X0, (DI)(AX*8)
+	INCQ AX
+	JMP negLanestail
+negLanesdone:
+	VZEROUPPER
+	RET

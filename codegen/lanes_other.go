@@ -13,3 +13,6 @@ func subLanes(d, x, y *float64, n int)    { panic("codegen: lane kernels are amd
 func addAddLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
 func mulMulLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
 func mulAddLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+
+func mulFMALanes(d, t, x, y, z, e *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+func negLanes(d, x *float64, n int)                { panic("codegen: lane kernels are amd64 only") }

@@ -43,6 +43,7 @@ func TestLaneKernels(t *testing.T) {
 		{"add", func(d, x, y, _ []float64, n int) { addLanes(&d[guard], &x[guard], &y[guard], n) }, func(a, b, _ float64) float64 { return a + b }},
 		{"mul", func(d, x, y, _ []float64, n int) { mulLanes(&d[guard], &x[guard], &y[guard], n) }, func(a, b, _ float64) float64 { return a * b }},
 		{"sub", func(d, x, y, _ []float64, n int) { subLanes(&d[guard], &x[guard], &y[guard], n) }, func(a, b, _ float64) float64 { return a - b }},
+		{"neg", func(d, x, _, _ []float64, n int) { negLanes(&d[guard], &x[guard], n) }, func(a, _, _ float64) float64 { return -a }},
 	}
 	fused := []struct {
 		name string
@@ -86,6 +87,21 @@ func TestLaneKernels(t *testing.T) {
 					require.True(t, sameBits(wm[i-guard], tt[i]), "%s n=%d lane %d: t %v, scalar %v", k.name, n, i-guard, tt[i], wm[i-guard])
 				}
 			}
+		}
+	}
+	for n := 0; n <= 67; n++ {
+		x, y, z, e := fill(n), fill(n), fill(n), fill(n)
+		d, tt := fill(n), fill(n)
+		mulFMALanes(&d[guard], &tt[guard], &x[guard], &y[guard], &z[guard], &e[guard], n)
+		for i := range d {
+			if i < guard || i >= guard+n {
+				require.Equal(t, sentinel, d[i], "mulFMA n=%d: guard cell %d of d written", n, i)
+				require.Equal(t, sentinel, tt[i], "mulFMA n=%d: guard cell %d of t written", n, i)
+				continue
+			}
+			m := x[i] * y[i]
+			require.True(t, sameBits(m, tt[i]), "mulFMA n=%d lane %d: t %v, scalar %v", n, i-guard, tt[i], m)
+			require.True(t, sameBits(math.FMA(m, z[i], e[i]), d[i]), "mulFMA n=%d lane %d: d %v", n, i-guard, d[i])
 		}
 	}
 	for _, k := range kernels {

@@ -550,6 +550,10 @@ func (b *BatchEvaluator) run(n int) {
 				d[l] = x[l] / y[l]
 			}
 		case vmOp(OpNeg):
+			if lanesUseAVX && n >= 4 {
+				negLanes(&d[0], &x[0], n)
+				continue
+			}
 			for l := range d {
 				d[l] = -x[l]
 			}
@@ -567,6 +571,10 @@ func (b *BatchEvaluator) run(n int) {
 		// if that operand is read first, as in the one-point VM).
 		case vmMulFMA:
 			y, z, w, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.t][:n]
+			if lanesUseAVX && n >= 4 {
+				mulFMALanes(&d[0], &tt[0], &x[0], &y[0], &z[0], &w[0], n)
+				continue
+			}
 			for l := range d {
 				m, c, e := float64(x[l]*y[l]), z[l], w[l]
 				tt[l] = m
