@@ -77,3 +77,21 @@ func BenchmarkIntegSin(b *testing.B) {
 		r.Run(context.Background(), MathRules(l))
 	}
 }
+
+// BenchmarkSum20Simple10k is the sum20 node-limit row at 10,000 e-nodes
+// under SimpleScheduler (four iterations, the last one overshooting the
+// limit to a 27,148-entry hashcons).
+func BenchmarkSum20Simple10k(b *testing.B) {
+	l := MathLanguage()
+	rules := MathRules(l)
+	e := l.MustParseExpr(sum20Expr())
+	b.ReportAllocs()
+	for b.Loop() {
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		r.Scheduler = SimpleScheduler{}
+		r.IterLimit = 1000
+		r.AddExpr(e)
+		r.Run(context.Background(), rules)
+	}
+}

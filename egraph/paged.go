@@ -49,6 +49,9 @@ func (v *pagedVec[T]) push(x T) {
 	v.n++
 }
 
+// maxFree is how many arrays of one capacity freeLists keeps.
+const maxFree = 1024
+
 // freeLists recycles the backing arrays of class node and parent lists.
 // A union appends one class's lists to the other's, and whenever that
 // outgrows the longer list both old arrays are dead; keeping them, by
@@ -89,6 +92,12 @@ func (f *freeLists[T]) put(s []T) {
 		return
 	}
 	k := bits.Len(uint(c)) - 1
+	if k < len(f.byLog) && len(f.byLog[k]) >= maxFree {
+		// Merges free more arrays than new classes reuse: beyond a
+		// working stock the rest is left to the collector rather than
+		// kept live.
+		return
+	}
 	for len(f.byLog) <= k {
 		f.byLog = append(f.byLog, nil)
 	}
