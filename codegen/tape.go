@@ -27,6 +27,9 @@ type Tape struct {
 	oterms []vmTerm
 	oaux   []int32
 	oregs  int
+	// oconst lists the outputs that are constants, as (output register,
+	// constant register) pairs, loaded once per evaluator.
+	oconst [][2]int32
 	// loops is the one-point evaluation by template loops, for programs
 	// that repeat a template over a grid (see tapeLoops); nil otherwise.
 	loops *tapeLoops
@@ -54,6 +57,17 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 	oc, ox, size := groupChains(oc, ox)
 	oc, ox, t.oregs = allocateVM(p, oc, ox)
 	t.ocode, t.oterms, t.oaux = layoutChains(oc, ox, size, int32(t.oregs+p.NumOutputs))
+	// An output that is a constant is written once, by NewEvaluator: no
+	// other instruction writes an output's register.
+	kept := t.ocode[:0]
+	for _, in := range t.ocode {
+		if in.op == vmCopy && in.a < p.StateBase() && int(in.d) >= t.oregs {
+			t.oconst = append(t.oconst, [2]int32{in.d, in.a})
+			continue
+		}
+		kept = append(kept, in)
+	}
+	t.ocode = kept
 	if err := t.checkChains(); err != nil {
 		return nil, err
 	}
@@ -260,6 +274,9 @@ func (t *Tape) NewEvaluator() *Evaluator {
 	regs := make([]float64, t.oneRegs())
 	copy(regs, t.prog.Consts)
 	regs[n+1], regs[n+2] = 1, math.Copysign(0, -1)
+	for _, c := range t.oconst {
+		regs[c[0]] = regs[c[1]]
+	}
 	e := &Evaluator{t: t, regs: regs}
 	if t.loops != nil {
 		e.loops = t.loops.newEvaluator()

@@ -192,3 +192,22 @@ func TestCheckChainsRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestConstantOutputs: outputs that are constants are loaded once per
+// evaluator instead of stored at every evaluation; they must survive
+// repeated evaluations and sit beside computed outputs.
+func TestConstantOutputs(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1"), Params: symbolic.Syms("k0")}
+	p, err := Lower(context.Background(), parseAll(t, "3", "2*x0 + k0*x1", "-0.5", "x1", "7/4"), vars, Options{})
+	require.NoError(t, err)
+	tape, err := NewTape(p)
+	require.NoError(t, err)
+	require.Len(t, tape.oconst, 3)
+	ev := tape.NewEvaluator()
+	for _, u := range [][]float64{{1, 2}, {-3, 0.5}, {0, 0}} {
+		want, got := make([]float64, p.NumOutputs), make([]float64, p.NumOutputs)
+		applyProgram(p, want, u, []float64{1.5}, 0)
+		ev.Eval(got, u, []float64{1.5}, 0)
+		require.Equal(t, want, got)
+	}
+}
