@@ -426,28 +426,59 @@ type Matches struct {
 	arena *matchArena
 }
 
-// matchArena is one buffer that holds the matches of all rules of an
-// iteration back to back; used is the length taken by searches so far.
+// matchArena holds the matches of all rules of an iteration back to
+// back, in chunks that are kept from one iteration to the next: a search
+// that outgrows the current chunk moves its matches to the next chunk (or
+// a new one, as large as all the chunks before it together), so the
+// buffers stop growing once they hold a whole iteration, and nothing is
+// copied into a larger array and dropped.
 type matchArena struct {
-	buf  []Id
-	used int
+	chunks [][]Id // empty slices; their capacity is the chunk
+	cur    int    // chunk being filled
+	used   int    // its length taken by searches so far
 }
 
-// take gives m the arena's free tail to search into.
+// reset starts an iteration: the previous matches are applied.
+func (a *matchArena) reset() { a.cur, a.used = 0, 0 }
+
+// take gives m the current chunk's free tail to search into.
 func (a *matchArena) take(m *Matches) {
-	m.Data = a.buf[a.used:a.used]
 	m.arena = a
+	m.Data = nil
+	if a.cur < len(a.chunks) {
+		m.Data = a.chunks[a.cur][a.used:a.used]
+	}
 }
 
-// keep records m's matches as taken, if they are in the arena.
+// keep records m's matches as taken, if they are in the current chunk.
 func (a *matchArena) keep(m *Matches) {
 	m.arena = nil
-	if len(m.Data) == 0 || a.used >= cap(a.buf) {
+	if len(m.Data) == 0 || a.cur >= len(a.chunks) {
 		return
 	}
-	if &m.Data[0] == &a.buf[a.used : a.used+1][0] {
+	if c := a.chunks[a.cur]; a.used < cap(c) && &m.Data[0] == &c[a.used : a.used+1][0] {
 		a.used += len(m.Data)
 	}
+}
+
+// next makes the first following chunk with capacity at least n current
+// and returns it empty, adding a chunk if none is large enough.
+func (a *matchArena) next(n int) []Id {
+	for a.cur+1 < len(a.chunks) {
+		a.cur++
+		a.used = 0
+		if c := a.chunks[a.cur]; cap(c) >= n {
+			return c
+		}
+	}
+	total := 0
+	for _, c := range a.chunks {
+		total += cap(c)
+	}
+	c := make([]Id, 0, max(n, total))
+	a.chunks = append(a.chunks, c)
+	a.cur, a.used = len(a.chunks)-1, 0
+	return c
 }
 
 // Len returns the number of matches.
@@ -566,20 +597,17 @@ func (m *machine) run(pc int) bool {
 	return m.limit != 0
 }
 
-// grow moves the matches found so far to a larger buffer. With an arena,
-// the new buffer replaces the arena's (the earlier rules' matches stay
-// in the old one) and is sized to hold all the rules' matches.
+// grow moves the matches found so far to a larger buffer: the runner's
+// next arena chunk if there is an arena, else a new array.
 func (m *machine) grow() {
-	n := 2*cap(m.out) + 256
+	n := 2*len(m.out) + 256
+	var ns []Id
 	if m.arena != nil {
-		n = max(n, 2*cap(m.arena.buf))
+		ns = m.arena.next(n)
+	} else {
+		ns = make([]Id, 0, n)
 	}
-	ns := make([]Id, len(m.out), n)
-	copy(ns, m.out)
-	m.out = ns
-	if m.arena != nil {
-		m.arena.buf, m.arena.used = ns[:0], 0
-	}
+	m.out = append(ns, m.out...)
 }
 
 // directOrderMax is the largest candidate set searched in egg's class

@@ -277,7 +277,7 @@ func (r *Runner) runOne(rules []*Rewrite) Iteration {
 	if result.Kind == StopNone {
 		// The previous iteration's matches are applied: every rule's
 		// search starts over in the shared buffer.
-		r.arena.used = 0
+		r.arena.reset()
 		for k, rw := range rules {
 			m := &r.matches[k]
 			r.arena.take(m)
