@@ -5,14 +5,14 @@ package codegen
 // Without the assembly the chains run in Go (Evaluator.Eval).
 var chainUseFMA = false
 
-func chain1FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32) {
 	panic("codegen: chain kernels are amd64 only")
 }
 
-func chain2FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32) {
 	panic("codegen: chain kernels are amd64 only")
 }
 
-func chain4FMA(regs *float64, terms *vmTerm, steps int, hdr *int32) {
+func chain4FMA(regs *float64, terms *uint64, steps int, hdr *int32) {
 	panic("codegen: chain kernels are amd64 only")
 }

@@ -27,6 +27,9 @@ type Tape struct {
 	oterms []vmTerm
 	oaux   []int32
 	oregs  int
+	// opacked is oterms packed for the chain kernels (nil when a register
+	// index does not fit 16 bits; the chains then run in Go).
+	opacked []uint64
 	// oconst lists the outputs that are constants, as (output register,
 	// constant register) pairs, loaded once per evaluator.
 	oconst [][2]int32
@@ -71,6 +74,7 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 	if err := t.checkChains(); err != nil {
 		return nil, err
 	}
+	t.opacked = packTerms(t.oterms, t.oneRegs())
 	if !noLoops {
 		loops, err := newTapeLoops(p)
 		if err != nil {
@@ -79,6 +83,19 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 		t.loops = loops
 	}
 	return t, nil
+}
+
+// packTerms packs each term into x | y<<16 | z<<32 for the chain
+// kernels, if the register file has at most 1<<16 registers.
+func packTerms(terms []vmTerm, regs int) []uint64 {
+	if regs > 1<<16 {
+		return nil
+	}
+	p := make([]uint64, len(terms))
+	for i, t := range terms {
+		p[i] = uint64(uint16(t.x)) | uint64(uint16(t.y))<<16 | uint64(uint16(t.z))<<32
+	}
+	return p
 }
 
 // oneRegs is the size of the one-point register file: the registers, the
@@ -364,12 +381,12 @@ func (e *Evaluator) run() {
 //
 //go:noinline
 func (e *Evaluator) chain(in *vmInstr) {
-	regs, terms, aux := e.regs, e.t.oterms, e.t.oaux
+	regs, terms, aux, packed := e.regs, e.t.oterms, e.t.oaux, e.t.opacked
 	switch in.op {
 	case vmChain4:
 		x := aux[in.a : in.a+8]
-		if chainUseFMA {
-			chain4FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+		if chainUseFMA && packed != nil {
+			chain4FMA(&regs[0], &packed[in.b], int(in.c), &x[0])
 			return
 		}
 		a0, a1, a2, a3 := regs[x[0]], regs[x[1]], regs[x[2]], regs[x[3]]
@@ -384,8 +401,8 @@ func (e *Evaluator) chain(in *vmInstr) {
 		regs[x[4]], regs[x[5]], regs[x[6]], regs[x[7]] = a0, a1, a2, a3
 	case vmChain2:
 		x := aux[in.a : in.a+4]
-		if chainUseFMA {
-			chain2FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+		if chainUseFMA && packed != nil {
+			chain2FMA(&regs[0], &packed[in.b], int(in.c), &x[0])
 			return
 		}
 		a0, a1 := regs[x[0]], regs[x[1]]
@@ -398,8 +415,8 @@ func (e *Evaluator) chain(in *vmInstr) {
 		regs[x[2]], regs[x[3]] = a0, a1
 	case vmChain:
 		x := aux[in.a : in.a+2]
-		if chainUseFMA {
-			chain1FMA(&regs[0], &terms[in.b], int(in.c), &x[0])
+		if chainUseFMA && packed != nil {
+			chain1FMA(&regs[0], &packed[in.b], int(in.c), &x[0])
 			return
 		}
 		acc := regs[x[0]]
