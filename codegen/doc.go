@@ -89,7 +89,14 @@
 // sum; a multiply-add accumulating onto another) into superinstructions
 // that keep the intermediate when it is used again, and writes values
 // that are only stored straight into the output area (vm.go): fewer
-// dispatches, the same bits.
+// dispatches, the same bits. At one point it also runs sums of products
+// (acc = fma(k, u_a*u_b, acc), the shape of mass-action networks) as
+// accumulation chains, four independent chains interleaved per
+// instruction by FMA kernels (vmchain.go, chain_amd64.s), and runs the
+// re-rolled templates of a grid model on the batched VM with grid cells
+// as lanes, in place where consecutive cells are contiguous in u and du
+// (tapeloops.go). The batched VM's commonest lane loops are AVX2 kernels
+// (lanes_amd64.s). All of it gives the reference interpreter's bits.
 //
 // Apply is the reference semantics of every opcode: constant folding uses
 // it, and the backends agree with it bit for bit on the arithmetic
