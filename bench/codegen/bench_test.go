@@ -221,3 +221,36 @@ func cpuLoop(b *testing.B, perOp float64, f func()) {
 	}
 	b.ReportMetric(best/perOp, "best-ns/eval")
 }
+
+// BenchmarkBCRTape times preparing the BCR network for the tape VM
+// (NewTapeModel: register allocation, fusion, chain analysis, the
+// re-roll plan) and one one-point evaluation of its RHS.
+func BenchmarkBCRTape(b *testing.B) {
+	if _, err := os.Stat(sharedBCR); err != nil {
+		b.Skip("shared workloads not present: ", err)
+	}
+	ctx := context.Background()
+	sys, err := parser.LoadModel(ctx, sharedBCR)
+	require.NoError(b, err)
+	m, err := codegen.CompileSystem(ctx, sys, codegen.Options{})
+	require.NoError(b, err)
+	p, err := sys.ParamValues(nil)
+	require.NoError(b, err)
+	u := make([]float64, len(m.Vars.States))
+	for i := range u {
+		u[i] = 1 + 0.001*float64(i%17)
+	}
+	b.Run("NewTapeModel", func(b *testing.B) {
+		for b.Loop() {
+			_, err := codegen.NewTapeModel(m)
+			require.NoError(b, err)
+		}
+	})
+	tm, err := codegen.NewTapeModel(m)
+	require.NoError(b, err)
+	du := make([]float64, len(u))
+	b.Run("rhs-one-point", func(b *testing.B) {
+		f := tm.RHS()
+		cpuLoop(b, 1, func() { f(du, u, p, 0) })
+	})
+}
