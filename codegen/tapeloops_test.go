@@ -60,3 +60,28 @@ func TestTapeLoopsBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestTapeLoopsJacobian runs the Jacobian values of a grid system, whose
+// outputs (nonzeros) outnumber its states, through the one-point tape
+// against the reference interpreter.
+func TestTapeLoopsJacobian(t *testing.T) {
+	rhs, vars := gridSystem(12)
+	m, err := Compile(context.Background(), rhs, vars, Options{})
+	require.NoError(t, err)
+	p := m.Jac
+	tape, err := NewTape(p)
+	require.NoError(t, err)
+	t.Logf("Jacobian: %d outputs, template loops: %v", p.NumOutputs, tape.loops != nil)
+	r := rand.New(rand.NewPCG(9, 9))
+	u := make([]float64, p.NumStates)
+	for i := range u {
+		u[i] = r.Float64()*3 - 1
+	}
+	par := []float64{1.7}
+	want, got := make([]float64, p.NumOutputs), make([]float64, p.NumOutputs)
+	applyProgram(p, want, u, par, 2)
+	tape.NewEvaluator().Eval(got, u, par, 2)
+	for k := range want {
+		require.True(t, sameBits(want[k], got[k]), "output %d: tape %v, reference %v", k, got[k], want[k])
+	}
+}
