@@ -117,6 +117,7 @@ func newTapeLoops(p *Program) (*tapeLoops, error) {
 		}
 		tl.loops = append(tl.loops, tapeLoop{tape: t, idx: g.idx, runs: runs, left: left, lanes: lanes})
 	}
+	tl.extendRuns(p.NumOutputs)
 	return tl, nil
 }
 
@@ -147,10 +148,14 @@ func (tl *tapeLoops) newEvaluator() *loopEvaluator {
 // eval computes out (which must not overlap u) at (u, p, t).
 func (le *loopEvaluator) eval(out, u, p []float64, t float64) {
 	le.restEval(u, p, t)
-	for k, d := range le.tl.restDst {
-		out[d] = le.restOut[k]
-	}
 	q := le.restOut[len(le.tl.restDst):]
+	// The rest's outputs go last: the first loop's extended runs may
+	// write scratch values over them (see extendRuns).
+	defer func() {
+		for k, d := range le.tl.restDst {
+			out[d] = le.restOut[k]
+		}
+	}()
 	for k, l := range le.tl.loops {
 		be := le.loops[k]
 		pr := l.tape.prog
@@ -275,4 +280,79 @@ func overlap(a, b []float64) bool {
 	}
 	pa, pb := uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&b[0]))
 	return pa < pb+uintptr(len(b))*8 && pb < pa+uintptr(len(a))*8
+}
+
+// extendRuns merges the runs of the loop with the most instances in runs
+// across the gaps between them (a grid row's interior cells and the next
+// row's: the boundary cells between them belong to other templates),
+// so that the batched VM dispatches each instruction once per merged run
+// instead of once per row. The merged run also computes the gap cells,
+// reading their states through the template's offsets (every index lies
+// between two real instances' indices, so in range) and writing scratch
+// values to outputs that their own evaluation overwrites later: that
+// loop goes first, its runs in order, and two runs merge only if every
+// output in their gap is written by a later run of the loop, by another
+// loop or by the rest (whose outputs Eval writes last).
+func (tl *tapeLoops) extendRuns(numOutputs int) {
+	best, most := -1, 0
+	for k, l := range tl.loops {
+		n := 0
+		for _, r := range l.runs {
+			n += r.n
+		}
+		if n > most {
+			best, most = k, n
+		}
+	}
+	if best < 0 {
+		return
+	}
+	tl.loops[0], tl.loops[best] = tl.loops[best], tl.loops[0]
+	l := &tl.loops[0]
+	pr := l.tape.prog
+	ns, no := pr.NumStates, pr.NumOutputs
+	w := ns + no
+	// owner[o] is the position of the run that writes output o, or -1.
+	owner := make([]int, numOutputs)
+	for i := range owner {
+		owner[i] = -1
+	}
+	for pos, r := range l.runs {
+		for i := r.first; i < r.first+r.n; i++ {
+			for o := 0; o < no; o++ {
+				owner[l.idx[i*w+ns+o]] = pos
+			}
+		}
+	}
+	var merged []laneRun
+	for pos := 0; pos < len(l.runs); pos++ {
+		m := l.runs[pos]
+		for pos+1 < len(l.runs) {
+			b := l.runs[pos+1]
+			xa, xb := l.idx[m.first*w:(m.first+1)*w], l.idx[b.first*w:(b.first+1)*w]
+			delta := xb[0] - xa[0]
+			ok := int(delta) >= m.n && int(delta)+b.n <= loopChunk
+			for s := 0; ok && s < w; s++ {
+				ok = xb[s]-xa[s] == delta
+			}
+			// The gap's outputs: none may belong to this run or an
+			// earlier one (they would be overwritten after their
+			// evaluation).
+			for o := 0; ok && o < no; o++ {
+				for v := int(xa[ns+o]) + m.n; ok && v < int(xb[ns+o]); v++ {
+					ok = owner[v] < 0 || owner[v] > pos+1
+				}
+			}
+			if !ok {
+				break
+			}
+			m.n = int(delta) + b.n
+			pos++
+		}
+		merged = append(merged, m)
+	}
+	l.runs = merged
+	for _, r := range merged {
+		l.lanes = max(l.lanes, r.n)
+	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // TestTapeLoopsBitIdentical checks the one-point tape's template loops
-// (runs evaluated in place, gathered left-over instances, the rest)
+// (runs evaluated in place, runs extended across the rows' gaps,
+// gathered left-over instances, the rest)
 // against the reference interpreter, bit for bit, on grid systems small
 // enough to have no run and large enough to need several chunks;
 // and that an output overlapping the states falls back to straight-line
@@ -32,6 +33,14 @@ func TestTapeLoopsBitIdentical(t *testing.T) {
 		}
 		if n >= 12 {
 			require.Positive(t, runs, "n=%d: no run in place", n)
+			// The first loop's runs are merged across the rows' gaps.
+			longest := 0
+			for _, r := range tape.loops.loops[0].runs {
+				longest = max(longest, r.n)
+			}
+			if loopChunk > 2*n {
+				require.Greater(t, longest, n, "n=%d: no run extended past a row", n)
+			}
 		}
 		require.Positive(t, left, "n=%d: no gathered instance", n)
 		if c.chunk == 16 {
