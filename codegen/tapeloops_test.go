@@ -94,3 +94,38 @@ func TestTapeLoopsJacobian(t *testing.T) {
 		require.True(t, sameBits(want[k], got[k]), "output %d: tape %v, reference %v", k, got[k], want[k])
 	}
 }
+
+// TestExtendRunsOwnership: two runs of the first loop merge across their
+// gap only when no earlier run of the loop owns an output in the gap
+// (the merged run would overwrite it after its evaluation).
+func TestExtendRunsOwnership(t *testing.T) {
+	// The template out0 = 2*s0, one state and one output per instance.
+	p := &Program{Consts: []float64{2}, NumStates: 1, NumOutputs: 1, NumValues: 4,
+		Code: []Instr{{Op: OpMul, Dst: 3, A: 0, B: 1}, {Op: OpStore, Dst: 0, A: 3}}}
+	tp, err := newTape(p, true)
+	require.NoError(t, err)
+	inst := func(from, n int) []int32 {
+		var x []int32
+		for i := from; i < from+n; i++ {
+			x = append(x, int32(i), int32(i))
+		}
+		return x
+	}
+	cases := []struct {
+		name   string
+		idx    []int32
+		runs   []laneRun
+		merged int
+	}{
+		{"gap owned by nobody", append(inst(0, 4), inst(8, 4)...), []laneRun{{0, 4}, {4, 4}}, 1},
+		{"gap owned by an earlier run", append(append(inst(4, 4), inst(0, 4)...), inst(8, 4)...), []laneRun{{0, 4}, {4, 4}, {8, 4}}, 3},
+		{"gap owned by a later run", append(append(inst(0, 4), inst(8, 4)...), inst(4, 4)...), []laneRun{{0, 4}, {4, 4}, {8, 4}}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tl := &tapeLoops{loops: []tapeLoop{{tape: tp, idx: c.idx, runs: append([]laneRun(nil), c.runs...)}}}
+			tl.extendRuns(12)
+			require.Len(t, tl.loops[0].runs, c.merged, "%v", tl.loops[0].runs)
+		})
+	}
+}
