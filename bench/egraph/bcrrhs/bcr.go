@@ -13,14 +13,14 @@ import (
 
 	"github.com/symcalc/symcalc/codegen"
 	"github.com/symcalc/symcalc/egraph"
-	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/examples/bcr/network"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
-// network is a reaction network's right-hand side with the rate constants
+// netForms is a reaction network's right-hand side with the rate constants
 // substituted as numbers (as a code generator with inlined constants sees
 // it), in plain and factored form.
-type network struct {
+type netForms struct {
 	states   []*symbolic.Expr
 	u0       []float64
 	plain    []*symbolic.Expr
@@ -52,31 +52,17 @@ func readNet(path string) ([]byte, error) {
 }
 
 // loadNetwork imports a BioNetGen .net file and factors its equations.
-func loadNetwork(ctx context.Context, path string) (*network, error) {
+func loadNetwork(ctx context.Context, path string) (*netForms, error) {
 	src, err := readNet(path)
 	if err != nil {
 		return nil, err
 	}
-	sys, err := parser.ParseBioNetGen(ctx, strings.TrimSuffix(path, ".gz"), string(src))
+	// The import is examples/bcr's (rate constants substituted as numbers).
+	net, err := network.Parse(ctx, strings.TrimSuffix(path, ".gz"), string(src))
 	if err != nil {
 		return nil, err
 	}
-	p, err := sys.ParamValues(nil)
-	if err != nil {
-		return nil, err
-	}
-	u0, err := sys.InitialState(p)
-	if err != nil {
-		return nil, err
-	}
-	vals := make(map[*symbolic.Expr]*symbolic.Expr, len(p))
-	for i, q := range sys.ParamSyms() {
-		vals[q] = symbolic.FloatExpr(p[i])
-	}
-	n := &network{states: sys.StateSyms(), u0: u0}
-	for _, f := range sys.RHS() {
-		n.plain = append(n.plain, symbolic.Substitute(f, vals))
-	}
+	n := &netForms{states: net.States, u0: net.U0, plain: net.RHS}
 	n.factored, n.report, err = egraph.FactorSums(ctx, n.plain, egraph.FactorOptions{})
 	if err != nil {
 		return nil, err
@@ -85,14 +71,14 @@ func loadNetwork(ctx context.Context, path string) (*network, error) {
 }
 
 // lower compiles equations to a tape program over the network's states.
-func (n *network) lower(ctx context.Context, eqs []*symbolic.Expr) (*codegen.Program, error) {
+func (n *netForms) lower(ctx context.Context, eqs []*symbolic.Expr) (*codegen.Program, error) {
 	return codegen.Lower(ctx, eqs, codegen.Vars{States: n.states}, codegen.Options{})
 }
 
 // absScale returns, per equation, Σ_m |C[i,m]·m(x)|: the size of the
 // terms whose sum is dx_i, which is the scale of its rounding error (at a
 // near-equilibrium state dx_i itself can be many orders smaller).
-func (n *network) absScale(x []float64) ([]float64, error) {
+func (n *netForms) absScale(x []float64) ([]float64, error) {
 	env := make(map[string]float64, len(x))
 	for i, s := range n.states {
 		env[s.Name()] = x[i]

@@ -13,7 +13,7 @@ import (
 	"github.com/symcalc/symcalc/symbolic"
 )
 
-func testNetwork(tb testing.TB) *network {
+func testNetwork(tb testing.TB) *netForms {
 	tb.Helper()
 	net, err := loadNetwork(context.Background(), testdataNet)
 	require.NoError(tb, err)

@@ -188,7 +188,7 @@ func main() {
 
 // runGenerated writes both right-hand sides as Go packages into a
 // temporary module, builds a timing program and runs it at the state x.
-func runGenerated(ctx context.Context, net *network, x []float64, rounds int) error {
+func runGenerated(ctx context.Context, net *netForms, x []float64, rounds int) error {
 	dir, err := os.MkdirTemp("", "bcrgen")
 	if err != nil {
 		return err
