@@ -83,11 +83,31 @@ type adder struct {
 	// unsorted records that terms are out of canonical order. Each new
 	// term is compared with the one before it as it arrives, while both
 	// are still in cache: a large sum built in order (the usual case)
-	// then needs no pass over its terms to find that out.
+	// then needs no pass over its terms to find that out, and no index.
+	// index exists only once the order has broken.
 	unsorted bool
 }
 
 func (a *adder) addTerm(t *Expr, c Number) {
+	if !a.unsorted {
+		// While terms arrive in strictly increasing canonical order each
+		// new one follows, and so differs from, every term before it:
+		// no index is needed to find like terms until the order breaks.
+		if n := len(a.terms); n > 0 {
+			last := a.terms[n-1]
+			if last == t {
+				a.coefs[n-1] = a.coefs[n-1].Add(c)
+				return
+			}
+			if Compare(last, t) >= 0 {
+				a.unsorted = true
+			}
+		}
+		if !a.unsorted {
+			a.push(t, c)
+			return
+		}
+	}
 	if a.index == nil && len(a.terms) >= 12 {
 		a.index = make(map[*Expr]int, 2*len(a.terms))
 		for i, u := range a.terms {
@@ -108,12 +128,14 @@ func (a *adder) addTerm(t *Expr, c Number) {
 			}
 		}
 	}
+	a.push(t, c)
+}
+
+// push appends a term known to be new.
+func (a *adder) push(t *Expr, c Number) {
 	if a.terms == nil {
 		a.terms = make([]*Expr, 0, 4)
 		a.coefs = make([]Number, 0, 4)
-	}
-	if !a.unsorted && len(a.terms) > 0 && Compare(a.terms[len(a.terms)-1], t) > 0 {
-		a.unsorted = true
 	}
 	a.terms = append(a.terms, t)
 	a.coefs = append(a.coefs, c)
