@@ -2,6 +2,7 @@ package egraph
 
 import (
 	"math/bits"
+	"runtime"
 	"slices"
 )
 
@@ -28,26 +29,18 @@ type EClass struct {
 // that created it), found through ent[id]; parent lists, the rebuild
 // worklists and explanations refer to e-nodes by that id.
 type EGraph struct {
+	// The per-id tables are in a separate record that goes back to the
+	// package's pools when the e-graph is collected (see recycle.go).
+	*tables
 	lang     *Language
 	analysis Analysis
-	uf       []Id
-	// ent is, for each id, the index of a hashcons entry whose node is
-	// the id's e-node as it was canonical at some point (at creation, or
-	// when rebuilding last re-inserted it): rebuilding reads an e-node
-	// from there and re-canonicalises it, so the e-node is not stored a
-	// second time per id.
-	ent pagedVec[uint32]
 	// classes are stored by slot, and slot maps a root id to its slot:
 	// a merged class's slot is reused, so dead ids cost 4 bytes, not a
 	// class record.
 	classes   pagedVec[EClass]
-	slot      []uint32
 	freeSlots []uint32
-	memo      memoTable // hashcons, keeps stale entries as egg's memo does
-	pending   []Id
 	apending  uniqueQueue
-	byOp      [][]Id // classes holding a node with each op, rebuilt each Rebuild
-	live      int    // number of classes
+	live      int // number of classes
 	clean     bool
 
 	congruenceUnions int
@@ -62,6 +55,23 @@ type EGraph struct {
 
 	// order, if set, makes classes iterate in egg's hash-table order.
 	order *eggOrder
+}
+
+// tables are the e-graph's pointer-free per-id and per-node tables, the
+// bulk of its memory. Nothing outside the e-graph refers to them, so when
+// the e-graph is collected they are recycled (recycleTables).
+type tables struct {
+	uf []Id
+	// ent is, for each id, the index of a hashcons entry whose node is
+	// the id's e-node as it was canonical at some point (at creation, or
+	// when rebuilding last re-inserted it): rebuilding reads an e-node
+	// from there and re-canonicalises it, so the e-node is not stored a
+	// second time per id.
+	ent     pagedVec[uint32]
+	slot    []uint32
+	memo    memoTable // hashcons, keeps stale entries as egg's memo does
+	pending []Id
+	byOp    [][]Id // classes holding a node with each op, rebuilt each Rebuild
 }
 
 // eggOrder mirrors egg's class map and per-operator class sets.
@@ -88,6 +98,7 @@ type eggOrder struct {
 func (g *EGraph) SetEggOrder(on bool) {
 	if on {
 		g.order = &eggOrder{classes: newHBTable(fxHash32)}
+		runtime.AddCleanup(g, recycleOrder, g.order)
 	} else {
 		g.order = nil
 	}
@@ -96,8 +107,10 @@ func (g *EGraph) SetEggOrder(on bool) {
 // New returns an empty e-graph over lang with an optional analysis (nil for
 // none).
 func New(lang *Language, analysis Analysis) *EGraph {
-	g := &EGraph{lang: lang, analysis: analysis, clean: true}
+	g := &EGraph{tables: &tables{}, lang: lang, analysis: analysis, clean: true}
 	g.memo.init(64)
+	g.ent.pool = &uint32Pages
+	runtime.AddCleanup(g, recycleTables, g.tables)
 	g.SetEggOrder(true)
 	return g
 }
@@ -262,9 +275,10 @@ func (g *EGraph) addExplained(orig Node) Id {
 	if k := g.memo.lookup(&n); k >= 0 {
 		hit := g.memo.entry(k).id
 		x := Id(len(g.uf))
-		g.uf = appendDoubling(g.uf, g.find(hit))
+		root := g.find(hit) // before growing: the old array goes to the pool
+		g.uf = append(idArrays.grow(g.uf, 1, false), root)
 		g.ent.push(uint32(k))
-		g.slot = appendDoubling(g.slot, 0)
+		g.slot = append(uint32Pages.grow(g.slot, 1, true), 0)
 		g.explain.addTerm(x, orig)
 		g.explain.link(x, hit, Justification{congruence: true})
 		return x
@@ -301,7 +315,7 @@ func appendAllDoubling[T any](s, xs []T) []T {
 // it was added as (for explanations).
 func (g *EGraph) addNew(n, orig Node) Id {
 	id := Id(len(g.uf))
-	g.uf = appendDoubling(g.uf, id)
+	g.uf = append(idArrays.grow(g.uf, 1, false), id)
 	nodes, ok := g.freeNodes.reuse(1)
 	if ok {
 		nodes = append(nodes, n)
@@ -319,10 +333,10 @@ func (g *EGraph) addNew(n, orig Node) Id {
 	if k := len(g.freeSlots); k > 0 {
 		s := g.freeSlots[k-1]
 		g.freeSlots = g.freeSlots[:k-1]
-		g.slot = appendDoubling(g.slot, s)
+		g.slot = append(uint32Pages.grow(g.slot, 1, true), s)
 		*g.classes.at(int(s)) = EClass{Nodes: nodes}
 	} else {
-		g.slot = appendDoubling(g.slot, uint32(g.classes.len()))
+		g.slot = append(uint32Pages.grow(g.slot, 1, true), uint32(g.classes.len()))
 		g.classes.push(EClass{Nodes: nodes})
 	}
 	for k := 0; k < int(g.lang.arity[n.Op]); k++ {
@@ -341,7 +355,7 @@ func (g *EGraph) addNew(n, orig Node) Id {
 		}
 		c.parents = g.freeParents.appendOne(c.parents, id)
 	}
-	g.pending = appendDoubling(g.pending, id)
+	g.pending = append(idArrays.grow(g.pending, 1, false), id)
 	_, _, k := g.memo.insert(&n, id)
 	g.ent.push(uint32(k))
 	g.live++
@@ -389,7 +403,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	}
 	g.clean = false
 	c1, c2 := g.cls(id1), g.cls(id2)
-	g.pending = appendAllDoubling(g.pending, c2.parents)
+	g.pending = append(idArrays.grow(g.pending, len(c2.parents), false), c2.parents...)
 	if g.analysis != nil {
 		ch1, ch2 := g.analysis.Merge(g, id1, id2)
 		if ch1 {
@@ -480,7 +494,9 @@ func (g *EGraph) rebuildClasses() {
 	// do not touch the classes again.
 	useMask := o != nil && len(ar) <= 64
 	if useMask && len(o.mask) < g.classes.len() {
-		o.mask = make([]uint64, g.classes.len()+g.classes.len()/2)
+		slotArrays.put(o.mask)
+		mask, _ := slotArrays.get(g.classes.len() + g.classes.len()/2)
+		o.mask = mask[:cap(mask)]
 	}
 	if o != nil {
 		o.all = o.classes.appendKeys(o.all[:0])
@@ -546,10 +562,10 @@ func (g *EGraph) rebuildClasses() {
 		}
 		if useMask {
 			o.mask[g.slot[id]] = mask
-			o.allIds = appendDoubling(o.allIds, id)
+			o.allIds = append(idArrays.grow(o.allIds, 1, false), id)
 			for m := mask; m != 0; m &= m - 1 {
 				op := bits.TrailingZeros64(m)
-				o.byOpIds[op] = appendDoubling(o.byOpIds[op], id)
+				o.byOpIds[op] = append(idArrays.grow(o.byOpIds[op], 1, false), id)
 			}
 		} else if o != nil {
 			o.allIds = append(o.allIds, id)

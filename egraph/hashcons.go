@@ -40,9 +40,14 @@ func (m *memoTable) init(capacity int) {
 	for size*3 < capacity*4 {
 		size <<= 1
 	}
-	m.slots = make([]uint64, size)
+	slots, reused := slotArrays.get(size)
+	slots = slots[:size]
+	if reused {
+		clear(slots)
+	}
+	m.slots = slots
 	m.mask = uint64(size - 1)
-	m.entries = pagedVec[memoEntry]{}
+	m.entries = pagedVec[memoEntry]{pool: &entryPages}
 	m.count = 0
 }
 
@@ -120,8 +125,16 @@ func (m *memoTable) grow() {
 	if size < 64 {
 		size = 64
 	}
-	m.slots = nil // the old slots are garbage before the new ones exist
-	m.slots = make([]uint64, size)
+	// The old slots are dead before the new ones exist: they go to the
+	// pool, and the new ones come from it when a previous e-graph left
+	// an array of that size.
+	slotArrays.put(m.slots)
+	slots, reused := slotArrays.get(size)
+	slots = slots[:size]
+	if reused {
+		clear(slots)
+	}
+	m.slots = slots
 	m.mask = uint64(size - 1)
 	for k := 0; k < m.count; k++ {
 		h := hashNode(&m.entry(k).n)

@@ -106,11 +106,13 @@ func (t *hbTable) findInsertSlot(hash uint64) int {
 
 func (t *hbTable) alloc(buckets int) {
 	t.mask = buckets - 1
-	t.ctrl = make([]byte, buckets+hbWidth)
+	ctrl, _ := byteArrays.get(buckets + hbWidth)
+	t.ctrl = ctrl[:buckets+hbWidth]
 	for i := range t.ctrl {
 		t.ctrl[i] = hbEmpty
 	}
-	t.keys = make([]uint32, buckets)
+	keys, _ := uint32Pages.get(buckets)
+	t.keys = keys[:buckets] // read only where ctrl marks a key
 	t.items = 0
 	t.growthLeft = bucketMaskToCapacity(t.mask)
 }
@@ -130,6 +132,15 @@ func (t *hbTable) resize(capacity int) {
 	}
 	t.items = items
 	t.growthLeft -= items
+	byteArrays.put(oldCtrl)
+	uint32Pages.put(oldKeys)
+}
+
+// release hands the table's arrays to the pools and empties it.
+func (t *hbTable) release() {
+	byteArrays.put(t.ctrl)
+	uint32Pages.put(t.keys)
+	t.ctrl, t.keys, t.mask, t.items, t.growthLeft = nil, nil, -1, 0, 0
 }
 
 func (t *hbTable) rehashInPlace() {
@@ -315,7 +326,7 @@ func (t *hbTable) appendKeys(out []Id) []Id {
 	if n := len(out) + t.items; n > cap(out) {
 		// The e-graph's class lists are refilled every rebuild as the
 		// graph grows; doubling keeps their reallocations few.
-		out = append(make([]Id, 0, 2*n), out...)
+		out = idArrays.grow(out, n-len(out), true)
 	}
 	for i := 0; i <= t.mask; i++ {
 		if t.ctrl[i]&0x80 == 0 {

@@ -15,6 +15,28 @@ const pageBits = 10
 type pagedVec[T any] struct {
 	pages [][]T
 	n     int
+	// pool, if set, supplies the pages, and takes back the first page's
+	// arrays as it outgrows them.
+	pool *arrayPool[T]
+}
+
+// newPage returns an empty array of capacity c (a power of two).
+func (v *pagedVec[T]) newPage(c int) []T {
+	if v.pool != nil {
+		p, _ := v.pool.get(c)
+		return p
+	}
+	return make([]T, 0, c)
+}
+
+// release hands the pages to the pool and empties v.
+func (v *pagedVec[T]) release() {
+	if v.pool != nil {
+		for _, p := range v.pages {
+			v.pool.put(p)
+		}
+	}
+	v.pages, v.n = nil, 0
 }
 
 // at returns a pointer to element i (i < len).
@@ -34,14 +56,16 @@ func (v *pagedVec[T]) push(x T) {
 		}
 		p := v.pages[0]
 		if len(p) == cap(p) {
-			np := make([]T, len(p), min(2*cap(p)+64, 1<<pageBits))
-			copy(np, p)
+			np := append(v.newPage(min(max(2*cap(p), 64), 1<<pageBits)), p...)
+			if v.pool != nil {
+				v.pool.put(p)
+			}
 			p = np
 		}
 		v.pages[0] = append(p, x)
 	} else {
 		if k&(1<<pageBits-1) == 0 {
-			v.pages = append(v.pages, make([]T, 0, 1<<pageBits))
+			v.pages = append(v.pages, v.newPage(1<<pageBits))
 		}
 		p := &v.pages[k>>pageBits]
 		*p = append(*p, x)

@@ -475,10 +475,20 @@ func (a *matchArena) next(n int) []Id {
 	for _, c := range a.chunks {
 		total += cap(c)
 	}
-	c := make([]Id, 0, max(n, total))
+	c, _ := idArrays.get(max(n, total))
 	a.chunks = append(a.chunks, c)
 	a.cur, a.used = len(a.chunks)-1, 0
 	return c
+}
+
+// release hands the chunks to the package's pool: every match in them
+// has been applied, and the next run (of any runner) reuses them.
+func (a *matchArena) release() {
+	for _, c := range a.chunks {
+		idArrays.put(c)
+	}
+	a.chunks = nil
+	a.reset()
 }
 
 // Len returns the number of matches.

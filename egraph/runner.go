@@ -250,6 +250,12 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 		}
 		if stop.Kind != StopNone {
 			r.Stop = stop
+			// The matches are applied: their buffers go back to the
+			// pool for the next run (a resumed Run takes new ones).
+			for k := range r.matches {
+				r.matches[k] = Matches{}
+			}
+			r.arena.release()
 			return stop
 		}
 	}

@@ -1,0 +1,124 @@
+package egraph
+
+import (
+	"math/bits"
+	"sync"
+)
+
+// Scratch arrays that die at a known point (a runner's match buffers when
+// Run returns, the hashcons's slots when it grows) are handed to
+// package-level pools by power-of-two capacity, so the next run, or the
+// next e-graph in the same process, takes them instead of allocating.
+//
+// Why: in Go the cost of a short run is dominated by what it allocates,
+// not by what it computes. A node-limited math-suite run (integ_sin,
+// sum20 with a 10,000 node limit) allocates 2.5-7 MB, nearly all of it
+// dead when the run ends; the collector runs about twice per run, and
+// between runs the runtime's scavenger hands the freed pages back to the
+// OS, which the next run faults back in (madvise was 7 % of integ_sin's
+// profile). Memory reused from a pool stays in use, so it is neither
+// collected nor scavenged. sync.Pool drops what is not reused within two
+// collection cycles, so an idle process does not keep it.
+//
+// Only arrays nothing else refers to are put back: the e-graph's own
+// tables (which extraction and later runs read) are not.
+
+// poolMaxLog bounds the capacity of pooled arrays (1<<26 elements): larger
+// ones are rare, and one of them in a pool would pin hundreds of MB.
+const poolMaxLog = 26
+
+// arrayPool recycles []T arrays whose capacity is a power of two.
+type arrayPool[T any] struct {
+	byLog [poolMaxLog + 1]sync.Pool // *[]T, capacity exactly 1<<k
+}
+
+var (
+	idArrays    arrayPool[Id]
+	slotArrays  arrayPool[uint64]
+	uint32Pages arrayPool[uint32]
+	entryPages  arrayPool[memoEntry]
+	byteArrays  arrayPool[byte]
+)
+
+// recycleTables is the cleanup of a collected e-graph: its pointer-free
+// tables go to the pools. It runs after the e-graph is unreachable, so
+// nothing can read them any more.
+func recycleTables(t *tables) {
+	idArrays.put(t.uf)
+	idArrays.put(t.pending)
+	uint32Pages.put(t.slot) // eggOrder.slot aliases it: kept when it grows, recycled only here
+	slotArrays.put(t.memo.slots)
+	t.memo.entries.release()
+	t.ent.release()
+	for _, l := range t.byOp {
+		idArrays.put(l)
+	}
+	*t = tables{}
+}
+
+// recycleOrder is the cleanup of a collected e-graph's mirror of egg's
+// hash tables.
+func recycleOrder(o *eggOrder) {
+	o.classes.release()
+	for _, t := range o.byOp {
+		t.release()
+	}
+	for _, l := range o.byOpIds {
+		idArrays.put(l)
+	}
+	idArrays.put(o.all)
+	idArrays.put(o.allIds)
+	idArrays.put(o.scratch)
+	slotArrays.put(o.mask)
+	*o = eggOrder{}
+}
+
+// get returns an empty slice with capacity the power of two at or above n,
+// and whether it came from the pool (a reused array is not zeroed).
+func (p *arrayPool[T]) get(n int) ([]T, bool) {
+	k := bits.Len(uint(max(n, 1) - 1))
+	if k <= poolMaxLog {
+		if x, ok := p.byLog[k].Get().(*[]T); ok {
+			return (*x)[:0], true
+		}
+	}
+	return make([]T, 0, 1<<k), false
+}
+
+// put hands s's array to the pool; s must not be used afterwards. Arrays
+// whose capacity is not a power of two, or is too large, are left to the
+// collector.
+func (p *arrayPool[T]) put(s []T) {
+	c := cap(s)
+	if c == 0 || c&(c-1) != 0 {
+		return
+	}
+	k := bits.Len(uint(c)) - 1
+	if k > poolMaxLog {
+		return
+	}
+	s = s[:0]
+	p.byLog[k].Put(&s)
+}
+
+// grow returns s with room for n more elements: s itself if it has it,
+// else a pooled array of twice the needed capacity with s copied in. With
+// keep false, s's old array goes to the pool (only for arrays nothing
+// else refers to).
+func (p *arrayPool[T]) grow(s []T, n int, keep bool) []T {
+	if len(s)+n <= cap(s) {
+		return s
+	}
+	ns, _ := p.get(max(2*cap(s), len(s)+n, 64))
+	ns = ns[:len(s)]
+	// Copy in chunks: one huge memmove cannot be preempted, and the
+	// garbage collector then spins trying to stop this goroutine.
+	const chunk = 1 << 14
+	for i := 0; i < len(s); i += chunk {
+		copy(ns[i:min(i+chunk, len(s))], s[i:min(i+chunk, len(s))])
+	}
+	if !keep {
+		p.put(s)
+	}
+	return ns
+}
