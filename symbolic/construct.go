@@ -24,7 +24,7 @@ func init() {
 
 // NumExpr returns the constant n.
 func NumExpr(n Number) *Expr {
-	if n.k == numInt && n.i >= -1024 && n.i <= 1024 {
+	if n.k() == numInt && n.i >= -1024 && n.i <= 1024 {
 		return smallInts[n.i+1024]
 	}
 	return newNode(&Expr{kind: KNum, op: OpNum, num: n})
@@ -149,7 +149,7 @@ func (a *adder) add(e *Expr, c Number) {
 	case KAdd:
 		a.c = a.c.Add(e.num.Mul(c))
 		for i, t := range e.args {
-			a.addTerm(t, e.coef[i].Mul(c))
+			a.addTerm(t, e.coef()[i].Mul(c))
 		}
 	case KMul:
 		if !e.num.IsOne() {
@@ -185,7 +185,7 @@ func (a *adder) build() *Expr {
 	if c.IsZero() {
 		c = Int(0) // a float 0.0 added to terms vanishes, as x + 0.0 is x
 	}
-	return newNode(&Expr{kind: KAdd, op: OpAdd, num: c, args: terms, coef: coefs})
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: c, args: terms, aux: coefsPtr(terms, coefs)})
 }
 
 // sortTerms sorts terms (and coefs alongside) canonically, cheaply when
@@ -227,9 +227,9 @@ func withCoef(c Number, t *Expr) *Expr {
 			return t
 		}
 		if c.IsOne() && len(t.args) == 1 {
-			return powNode(t.args[0], t.exps[0])
+			return powNode(t.args[0], t.exps()[0])
 		}
-		return newNode(&Expr{kind: KMul, op: OpMul, num: c, args: t.args, exps: t.exps})
+		return newNode(&Expr{kind: KMul, op: OpMul, num: c, args: t.args, aux: t.aux})
 	case KNum:
 		return NumExpr(c.Mul(t.num))
 	}
@@ -351,7 +351,7 @@ func (m *muler) mul(e *Expr) {
 	case KMul:
 		m.c = m.c.Mul(e.num)
 		for i, b := range e.args {
-			m.addFactor(b, e.exps[i])
+			m.addFactor(b, e.exps()[i])
 		}
 	case KPow:
 		m.addFactor(e.args[0], e.args[1])
@@ -381,7 +381,7 @@ func (m *muler) build() *Expr {
 			case KMul:
 				m.c = m.c.Mul(p.num)
 				for i, b := range p.args {
-					m.pending = append(m.pending, factor{b, p.exps[i]})
+					m.pending = append(m.pending, factor{b, p.exps()[i]})
 				}
 				continue
 			default:
@@ -432,7 +432,7 @@ func (m *muler) build() *Expr {
 	for i, f := range fs {
 		args[i], exps[i] = f.base, f.exp
 	}
-	return newNode(&Expr{kind: KMul, op: OpMul, num: m.c, args: args, exps: exps})
+	return newNode(&Expr{kind: KMul, op: OpMul, num: m.c, args: args, aux: expsPtr(args, exps)})
 }
 
 // Mul returns the product of its arguments in canonical polynomial form.
@@ -543,7 +543,7 @@ func Pow(b, e *Expr) *Expr {
 					break
 				}
 				for i, f := range b.args {
-					m.addFactor(f, Mul(b.exps[i], e))
+					m.addFactor(f, Mul(b.exps()[i], e))
 				}
 				return m.build()
 			}

@@ -71,7 +71,7 @@ func (d *differ) contains(e *Expr) bool {
 		}
 	}
 	if !r {
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			if d.contains(a) {
 				r = true
 				break
@@ -103,7 +103,7 @@ func (d *differ) diff(e *Expr) *Expr {
 		var a adder
 		a.c = Int(0)
 		for i, t := range e.args {
-			a.add(d.diff(t), e.coef[i])
+			a.add(d.diff(t), e.coef()[i])
 		}
 		r = a.build()
 	case KMul:
@@ -112,16 +112,16 @@ func (d *differ) diff(e *Expr) *Expr {
 		a.c = Int(0)
 		n := len(e.args)
 		for i := 0; i < n; i++ {
-			fi := powNode(e.args[i], e.exps[i])
+			fi := powNode(e.args[i], e.exps()[i])
 			if !d.contains(fi) {
 				continue
 			}
-			dfi := d.diffPow(e.args[i], e.exps[i])
+			dfi := d.diffPow(e.args[i], e.exps()[i])
 			others := make([]*Expr, 0, n+1)
 			others = append(others, NumExpr(e.num), dfi)
 			for j := 0; j < n; j++ {
 				if j != i {
-					others = append(others, powNode(e.args[j], e.exps[j]))
+					others = append(others, powNode(e.args[j], e.exps()[j]))
 				}
 			}
 			a.add(Mul(others...), Int(1))
@@ -324,7 +324,7 @@ func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (sj *SparseJacobian, 
 		for k, t := range f.args {
 			for _, c := range vs.visit(t) {
 				j, _ := slices.BinarySearch(cols, c)
-				sums[j].add(diffTerm(t, xs[c]), f.coef[k])
+				sums[j].add(diffTerm(t, xs[c]), f.coef()[k])
 			}
 		}
 		for k := range cols {
@@ -403,7 +403,7 @@ func (v *varSets) visit(e *Expr) []int {
 	for _, a := range e.args {
 		acc = mergeSorted(acc, v.visit(a))
 	}
-	for _, a := range e.exps {
+	for _, a := range e.exps() {
 		acc = mergeSorted(acc, v.visit(a))
 	}
 	v.cache[e] = acc

@@ -129,7 +129,7 @@ func (ev *evaluator) eval(e *Expr) (float64, error) {
 			if err != nil {
 				return 0, err
 			}
-			r += e.coef[i].Float64() * v
+			r += e.coef()[i].Float64() * v
 		}
 	case KMul:
 		r = e.num.Float64()
@@ -138,7 +138,7 @@ func (ev *evaluator) eval(e *Expr) (float64, error) {
 			if err != nil {
 				return 0, err
 			}
-			xv, err := ev.eval(e.exps[i])
+			xv, err := ev.eval(e.exps()[i])
 			if err != nil {
 				return 0, err
 			}
@@ -258,7 +258,7 @@ func FreeSymbols(e *Expr) []*Expr {
 		for _, a := range e.args {
 			walk(a)
 		}
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			walk(a)
 		}
 	}
@@ -288,7 +288,7 @@ func Has(e, x *Expr) bool {
 				return true
 			}
 		}
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			if walk(a) {
 				return true
 			}
@@ -310,7 +310,7 @@ func Size(e *Expr) int {
 		for _, a := range e.args {
 			walk(a)
 		}
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			walk(a)
 		}
 	}

@@ -75,14 +75,14 @@ func (x *expander) expand(e *Expr) *Expr {
 		sb := NewSumBuilder()
 		sb.a.c = e.num
 		for i, t := range e.args {
-			sb.AddScaled(e.coef[i], x.expand(t))
+			sb.AddScaled(e.coef()[i], x.expand(t))
 		}
 		r = sb.Build()
 	case KMul:
 		fs := make([]*Expr, 0, len(e.args)+1)
 		fs = append(fs, NumExpr(e.num))
 		for i, b := range e.args {
-			fs = append(fs, x.factor(b, e.exps[i]))
+			fs = append(fs, x.factor(b, e.exps()[i]))
 		}
 		r = x.product(fs)
 	case KPow:
@@ -168,7 +168,7 @@ func sumParts(e *Expr) parts {
 	if e.kind != KAdd {
 		return parts{[]*Expr{e}, []Number{Int(1)}}
 	}
-	p := parts{append([]*Expr{}, e.args...), append([]Number{}, e.coef...)}
+	p := parts{append([]*Expr{}, e.args...), append([]Number{}, e.coef()...)}
 	if !e.num.IsZero() {
 		p.terms = append(p.terms, One())
 		p.coefs = append(p.coefs, e.num)
@@ -217,7 +217,7 @@ func monoFactors(t *Expr, visit func(g *Expr, e uint16) bool) (Number, bool) {
 		return t.num, true
 	case KMul:
 		for i, b := range t.args {
-			if !genPow(b, t.exps[i], visit) {
+			if !genPow(b, t.exps()[i], visit) {
 				return Number{}, false
 			}
 		}
@@ -557,7 +557,7 @@ func (pc *polyCtx) powTerms(p poly, n int, x *expander) *Expr {
 	if constant.IsZero() {
 		constant = Int(0)
 	}
-	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, coef: coefs})
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, aux: coefsPtr(terms, coefs)})
 }
 
 // multiSetup prepares the shared state of a multinomial expansion and
@@ -819,7 +819,7 @@ func (b *bigNumbers) of(x *big.Int) Number {
 	if x.Sign() < 0 {
 		r.Num().Neg(r.Num())
 	}
-	return Number{k: numRat, r: r}
+	return Number{r: r}
 }
 
 // toExpr builds the canonical sum of a polynomial.
@@ -934,7 +934,7 @@ func (pc *polyCtx) toExpr(p poly, x *expander) *Expr {
 	if constant.IsZero() {
 		constant = Int(0)
 	}
-	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, coef: coefs})
+	return newNode(&Expr{kind: KAdd, op: OpAdd, num: constant, args: terms, aux: coefsPtr(terms, coefs)})
 }
 
 func expExpr(n uint16) *Expr {
@@ -971,7 +971,7 @@ func (pc *polyCtx) monoExpr(m mono, slab *[]*Expr) *Expr {
 			exps = append(exps, expExpr(m[g]))
 		}
 	}
-	return newNode(&Expr{kind: KMul, op: OpMul, num: Int(1), args: args, exps: exps})
+	return newNode(&Expr{kind: KMul, op: OpMul, num: Int(1), args: args, aux: expsPtr(args, exps)})
 }
 
 // cmpMono orders monomials exactly as Compare orders the terms monoExpr

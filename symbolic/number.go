@@ -24,16 +24,32 @@ const (
 // construction, so Numbers can be copied freely. Floats stay floats: any
 // arithmetic with a float gives a float.
 type Number struct {
-	k numKind
 	i int64    // numInt: the value; numFloat: the float's bits
-	r *big.Rat // numRat only
+	r *big.Rat // numRat: the value; numFloat: floatMark; numInt: nil
+}
+
+// floatMark marks a float Number in its r field, so the kind needs no
+// field of its own and a Number takes 16 bytes, not 24: every sum's
+// coefficients and every node carry Numbers. It is never read as a
+// rational.
+var floatMark = new(big.Rat)
+
+// k returns how n is stored.
+func (n Number) k() numKind {
+	switch n.r {
+	case nil:
+		return numInt
+	case floatMark:
+		return numFloat
+	}
+	return numRat
 }
 
 // fl returns the value of a float Number.
 func (n Number) fl() float64 { return math.Float64frombits(uint64(n.i)) }
 
 // Int returns the exact integer n.
-func Int(n int64) Number { return Number{k: numInt, i: n} }
+func Int(n int64) Number { return Number{i: n} }
 
 // Float returns the inexact constant f.
 // Every NaN is the same NaN, so that terms holding one compare equal.
@@ -41,7 +57,7 @@ func Float(f float64) Number {
 	if f != f {
 		f = math.NaN()
 	}
-	return Number{k: numFloat, i: int64(math.Float64bits(f))}
+	return Number{i: int64(math.Float64bits(f)), r: floatMark}
 }
 
 // Rat returns the exact rational p/q; it panics if q is zero, which is a
@@ -61,7 +77,7 @@ func BigInt(n *big.Int) Number {
 	if n.IsInt64() {
 		return Int(n.Int64())
 	}
-	return Number{k: numRat, r: new(big.Rat).SetInt(n)}
+	return Number{r: new(big.Rat).SetInt(n)}
 }
 
 // normRat takes ownership of r and returns it in the smallest representation.
@@ -69,7 +85,7 @@ func normRat(r *big.Rat) Number {
 	if r.IsInt() && r.Num().IsInt64() {
 		return Int(r.Num().Int64())
 	}
-	return Number{k: numRat, r: r}
+	return Number{r: r}
 }
 
 // ParseNumber parses a decimal literal: integers and rationals written as
@@ -99,20 +115,20 @@ func ParseNumber(s string) (Number, error) {
 }
 
 // IsFloat reports whether n is an inexact float constant.
-func (n Number) IsFloat() bool { return n.k == numFloat }
+func (n Number) IsFloat() bool { return n.k() == numFloat }
 
 // IsExact reports whether n is an exact integer or rational.
-func (n Number) IsExact() bool { return n.k != numFloat }
+func (n Number) IsExact() bool { return n.k() != numFloat }
 
 // IsInt reports whether n is an exact integer.
-func (n Number) IsInt() bool { return n.k == numInt || (n.k == numRat && n.r.IsInt()) }
+func (n Number) IsInt() bool { return n.k() == numInt || (n.k() == numRat && n.r.IsInt()) }
 
 // IsSmallInt reports whether n is an exact integer that fits in int64, and returns it.
-func (n Number) IsSmallInt() (int64, bool) { return n.i, n.k == numInt }
+func (n Number) IsSmallInt() (int64, bool) { return n.i, n.k() == numInt }
 
 // IsZero reports whether n is exactly or inexactly zero.
 func (n Number) IsZero() bool {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		return n.i == 0
 	case numRat:
@@ -122,14 +138,14 @@ func (n Number) IsZero() bool {
 }
 
 // IsOne reports whether n is the exact integer 1.
-func (n Number) IsOne() bool { return n.k == numInt && n.i == 1 }
+func (n Number) IsOne() bool { return n.k() == numInt && n.i == 1 }
 
 // IsMinusOne reports whether n is the exact integer -1.
-func (n Number) IsMinusOne() bool { return n.k == numInt && n.i == -1 }
+func (n Number) IsMinusOne() bool { return n.k() == numInt && n.i == -1 }
 
 // Sign returns -1, 0 or +1.
 func (n Number) Sign() int {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		switch {
 		case n.i < 0:
@@ -152,7 +168,7 @@ func (n Number) Sign() int {
 
 // Float64 returns the nearest float64.
 func (n Number) Float64() float64 {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		return float64(n.i)
 	case numRat:
@@ -164,7 +180,7 @@ func (n Number) Float64() float64 {
 
 // rat returns n as a fresh *big.Rat; n must be exact.
 func (n Number) rat() *big.Rat {
-	if n.k == numInt {
+	if n.k() == numInt {
 		return new(big.Rat).SetInt64(n.i)
 	}
 	return new(big.Rat).Set(n.r)
@@ -172,7 +188,7 @@ func (n Number) rat() *big.Rat {
 
 // Num returns the numerator and Den the denominator of an exact number.
 func (n Number) Num() *big.Int {
-	if n.k == numInt {
+	if n.k() == numInt {
 		return big.NewInt(n.i)
 	}
 	return new(big.Int).Set(n.r.Num())
@@ -180,7 +196,7 @@ func (n Number) Num() *big.Int {
 
 // Den returns the (positive) denominator of an exact number.
 func (n Number) Den() *big.Int {
-	if n.k == numInt {
+	if n.k() == numInt {
 		return big.NewInt(1)
 	}
 	return new(big.Int).Set(n.r.Denom())
@@ -188,7 +204,7 @@ func (n Number) Den() *big.Int {
 
 // Add returns n + m.
 func (n Number) Add(m Number) Number {
-	if n.k == numInt && m.k == numInt {
+	if n.k() == numInt && m.k() == numInt {
 		s, c := bits.Add64(uint64(n.i), uint64(m.i), 0)
 		_ = c
 		r := int64(s)
@@ -198,7 +214,7 @@ func (n Number) Add(m Number) Number {
 		}
 		return Int(r)
 	}
-	if n.k == numFloat || m.k == numFloat {
+	if n.k() == numFloat || m.k() == numFloat {
 		return Float(n.Float64() + m.Float64())
 	}
 	return normRat(new(big.Rat).Add(n.rat(), m.rat()))
@@ -206,7 +222,7 @@ func (n Number) Add(m Number) Number {
 
 // Neg returns -n.
 func (n Number) Neg() Number {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		if n.i == math.MinInt64 {
 			return normRat(new(big.Rat).Neg(n.rat()))
@@ -223,7 +239,7 @@ func (n Number) Sub(m Number) Number { return n.Add(m.Neg()) }
 
 // Mul returns n * m.
 func (n Number) Mul(m Number) Number {
-	if n.k == numInt && m.k == numInt {
+	if n.k() == numInt && m.k() == numInt {
 		hi, lo := bits.Mul64(uabs(n.i), uabs(m.i))
 		if hi == 0 && lo <= math.MaxInt64 {
 			r := int64(lo)
@@ -234,10 +250,10 @@ func (n Number) Mul(m Number) Number {
 		}
 		return normRat(new(big.Rat).Mul(n.rat(), m.rat()))
 	}
-	if n.k == numFloat || m.k == numFloat {
+	if n.k() == numFloat || m.k() == numFloat {
 		// An exact zero annihilates even a float, as 0*x is 0: otherwise a
 		// term that vanishes would turn exact sums inexact.
-		if (n.k == numInt && n.i == 0) || (m.k == numInt && m.i == 0) {
+		if (n.k() == numInt && n.i == 0) || (m.k() == numInt && m.i == 0) {
 			return Int(0)
 		}
 		return Float(n.Float64() * m.Float64())
@@ -254,13 +270,13 @@ func uabs(x int64) uint64 {
 
 // Div returns n / m and false if m is an exact zero.
 func (n Number) Div(m Number) (Number, bool) {
-	if n.k == numFloat || m.k == numFloat {
+	if n.k() == numFloat || m.k() == numFloat {
 		return Float(n.Float64() / m.Float64()), true
 	}
 	if m.IsZero() {
 		return Number{}, false
 	}
-	if n.k == numInt && m.k == numInt && m.i != 0 && n.i%m.i == 0 && !(n.i == math.MinInt64 && m.i == -1) {
+	if n.k() == numInt && m.k() == numInt && m.i != 0 && n.i%m.i == 0 && !(n.i == math.MinInt64 && m.i == -1) {
 		return Int(n.i / m.i), true
 	}
 	return normRat(new(big.Rat).Quo(n.rat(), m.rat())), true
@@ -276,7 +292,7 @@ const maxPowBits = 1 << 16
 // PowInt returns n^e for an integer e; false if n is exactly 0 and e < 0,
 // or if the exact result would exceed maxPowBits bits.
 func (n Number) PowInt(e int64) (Number, bool) {
-	if n.k == numFloat {
+	if n.k() == numFloat {
 		return Float(math.Pow(n.fl(), float64(e))), true
 	}
 	if e < 0 {
@@ -289,10 +305,10 @@ func (n Number) PowInt(e int64) (Number, bool) {
 		}
 		return inv.PowInt(-e)
 	}
-	if n.k == numRat || (n.i != 0 && n.i != 1 && n.i != -1) {
+	if n.k() == numRat || (n.i != 0 && n.i != 1 && n.i != -1) {
 		// Refuse results beyond maxPowBits bits: they stay symbolic.
 		bitsPer := int64(64)
-		if n.k == numRat {
+		if n.k() == numRat {
 			bitsPer = int64(max(n.r.Num().BitLen(), n.r.Denom().BitLen()))
 		} else {
 			bitsPer = int64(bits.Len64(uabs(n.i)))
@@ -317,7 +333,7 @@ func (n Number) PowInt(e int64) (Number, bool) {
 
 // Cmp compares the values of n and m numerically: -1, 0 or +1.
 func (n Number) Cmp(m Number) int {
-	if n.k == numInt && m.k == numInt {
+	if n.k() == numInt && m.k() == numInt {
 		switch {
 		case n.i < m.i:
 			return -1
@@ -326,7 +342,7 @@ func (n Number) Cmp(m Number) int {
 		}
 		return 0
 	}
-	if n.k == numFloat || m.k == numFloat {
+	if n.k() == numFloat || m.k() == numFloat {
 		a, b := n.Float64(), m.Float64()
 		switch {
 		case a < b:
@@ -337,14 +353,14 @@ func (n Number) Cmp(m Number) int {
 		return 0
 	}
 	switch {
-	case n.k == numRat && m.k == numRat:
+	case n.k() == numRat && m.k() == numRat:
 		if n.r.IsInt() && m.r.IsInt() {
 			return n.r.Num().Cmp(m.r.Num())
 		}
 		return n.r.Cmp(m.r)
-	case n.k == numRat && n.r.IsInt():
+	case n.k() == numRat && n.r.IsInt():
 		return n.r.Num().Cmp(big.NewInt(m.i))
-	case m.k == numRat && m.r.IsInt():
+	case m.k() == numRat && m.r.IsInt():
 		return big.NewInt(n.i).Cmp(m.r.Num())
 	}
 	return n.rat().Cmp(m.rat())
@@ -353,16 +369,16 @@ func (n Number) Cmp(m Number) int {
 // Equal reports whether n and m are the same constant: same value and the
 // same exactness (2 and 2.0 differ, since an inexact constant stays inexact).
 func (n Number) Equal(m Number) bool {
-	if n.k == numFloat || m.k == numFloat {
-		if n.k != m.k {
+	if n.k() == numFloat || m.k() == numFloat {
+		if n.k() != m.k() {
 			return false
 		}
 		return math.Float64bits(n.fl()) == math.Float64bits(m.fl())
 	}
-	if n.k == numInt && m.k == numInt {
+	if n.k() == numInt && m.k() == numInt {
 		return n.i == m.i
 	}
-	if n.k != m.k {
+	if n.k() != m.k() {
 		return false
 	}
 	// Both are normalised big rationals: equal parts, no arithmetic.
@@ -379,7 +395,7 @@ func (n Number) Equal(m Number) bool {
 // order is a total order on constants used for canonical sorting: exact
 // values before floats, then by value (NaN floats last, by bits).
 func (n Number) order(m Number) int {
-	nf, mf := n.k == numFloat, m.k == numFloat
+	nf, mf := n.k() == numFloat, m.k() == numFloat
 	if nf != mf {
 		if nf {
 			return 1
@@ -418,7 +434,7 @@ func (n Number) order(m Number) int {
 
 // hash returns a deterministic hash of the constant.
 func (n Number) hash() uint64 {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		return mix(0x9e3779b97f4a7c15 ^ uint64(n.i))
 	case numRat:
@@ -456,7 +472,7 @@ func mix(x uint64) uint64 {
 // in the shortest form that parses back to the same float, always with a
 // '.' or exponent so that they stay floats when parsed again.
 func (n Number) String() string {
-	switch n.k {
+	switch n.k() {
 	case numInt:
 		return strconv.FormatInt(n.i, 10)
 	case numRat:
@@ -488,7 +504,7 @@ func formatFloat(f float64) string {
 
 // RatRoot returns the exact q-th root of n if it is rational, and whether it exists.
 func (n Number) ratRoot(q int64) (Number, bool) {
-	if n.k == numFloat || q <= 0 {
+	if n.k() == numFloat || q <= 0 {
 		return Number{}, false
 	}
 	if n.Sign() < 0 {

@@ -64,7 +64,7 @@ func facLen(e *Expr) int {
 func facAt(e *Expr, i int) (base, exp *Expr) {
 	switch e.kind {
 	case KMul:
-		return e.args[i], e.exps[i]
+		return e.args[i], e.exps()[i]
 	case KPow:
 		return e.args[0], e.args[1]
 	}
@@ -101,7 +101,7 @@ func cmpBase(a, b *Expr) int {
 			if c := Compare(a.args[i], b.args[i]); c != 0 {
 				return c
 			}
-			if c := a.coef[i].order(b.coef[i]); c != 0 {
+			if c := a.coef()[i].order(b.coef()[i]); c != 0 {
 				return c
 			}
 		}

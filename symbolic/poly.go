@@ -56,7 +56,7 @@ func sumPartsWithCoef(e *Expr) []scaledTerm {
 	}
 	out := make([]scaledTerm, 0, len(e.args)+1)
 	for i, t := range e.args {
-		out = append(out, scaledTerm{e.coef[i], t})
+		out = append(out, scaledTerm{e.coef()[i], t})
 	}
 	if !e.num.IsZero() {
 		out = append(out, scaledTerm{e.num, One()})
@@ -85,7 +85,7 @@ func splitPower(t, x *Expr) (int, *Expr, bool) {
 		rest := make([]*Expr, 0, len(t.args)+1)
 		rest = append(rest, NumExpr(t.num))
 		for i, b := range t.args {
-			p := powNode(b, t.exps[i])
+			p := powNode(b, t.exps()[i])
 			if !Has(p, x) {
 				rest = append(rest, p)
 				continue

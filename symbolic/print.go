@@ -29,12 +29,12 @@ func Infix(e *Expr) string { return e.String() }
 
 func numPrec(n Number) int {
 	if n.Sign() < 0 {
-		if n.k == numRat && !n.r.IsInt() {
+		if n.k() == numRat && !n.r.IsInt() {
 			return precMul
 		}
 		return precNeg
 	}
-	if n.k == numRat && !n.r.IsInt() {
+	if n.k() == numRat && !n.r.IsInt() {
 		return precMul
 	}
 	return precAtom
@@ -76,7 +76,7 @@ func prec(e *Expr) int {
 }
 
 func isNegNum(e *Expr) bool { return e.kind == KNum && e.num.Sign() < 0 }
-func isHalf(e *Expr) bool   { return e.kind == KNum && e.num.k == numRat && e.num.Equal(Rat(1, 2)) }
+func isHalf(e *Expr) bool   { return e.kind == KNum && e.num.k() == numRat && e.num.Equal(Rat(1, 2)) }
 
 func writeInfix(b *strings.Builder, e *Expr, ctx int) {
 	p := prec(e)
@@ -97,13 +97,13 @@ func writeInfix(b *strings.Builder, e *Expr, ctx int) {
 		b.WriteString(e.name)
 	case KAdd:
 		for i, t := range e.args {
-			c := e.coef[i]
+			c := e.coef()[i]
 			neg := c.Sign() < 0
 			if neg {
 				c = c.Neg()
 			}
 			switch {
-			case i == 0 && neg && (c.IsOne() || (c.k == numRat && c.r.Num().Cmp(bigOne) == 0)) && startsWithSum(t):
+			case i == 0 && neg && (c.IsOne() || (c.k() == numRat && c.r.Num().Cmp(bigOne) == 0)) && startsWithSum(t):
 				b.WriteString("-1*")
 			case i == 0 && neg:
 				b.WriteByte('-')
@@ -125,7 +125,7 @@ func writeInfix(b *strings.Builder, e *Expr, ctx int) {
 			b.WriteString(c.String())
 		}
 	case KMul:
-		writeMul(b, e.num, e.args, e.exps)
+		writeMul(b, e.num, e.args, e.exps())
 	case KPow:
 		base, ex := e.args[0], e.args[1]
 		if isNegNum(ex) {
@@ -154,7 +154,7 @@ func writeScaled(b *strings.Builder, c Number, t *Expr) {
 	}
 	switch t.kind {
 	case KMul:
-		writeMul(b, c, t.args, t.exps)
+		writeMul(b, c, t.args, t.exps())
 	case KPow:
 		writeMul(b, c, t.args[:1], t.args[1:2])
 	default:
@@ -166,7 +166,7 @@ func writeScaled(b *strings.Builder, c Number, t *Expr) {
 func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 	if c.Sign() < 0 {
 		c = c.Neg()
-		if (c.IsOne() || (c.k == numRat && c.r.Num().Cmp(bigOne) == 0)) && firstFactorIsSum(bases, exps) {
+		if (c.IsOne() || (c.k() == numRat && c.r.Num().Cmp(bigOne) == 0)) && firstFactorIsSum(bases, exps) {
 			// -(a + b)*c would parse as (-a - b)*c: keep the -1 explicit.
 			b.WriteString("-1*")
 		} else {
@@ -174,7 +174,7 @@ func writeMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 		}
 	}
 	var numC, denC string
-	if c.k == numRat && !c.r.IsInt() {
+	if c.k() == numRat && !c.r.IsInt() {
 		if c.r.Num().Cmp(bigOne) != 0 {
 			numC = c.r.Num().String()
 		}
@@ -333,13 +333,13 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 		b.WriteString("(+")
 		for i, t := range e.args {
 			b.WriteByte(' ')
-			if e.coef[i].IsOne() {
+			if e.coef()[i].IsOne() {
 				writeSExpr(b, t)
 			} else if t.kind == KMul || t.kind == KPow {
-				writeSExpr(b, withCoef(e.coef[i], t))
+				writeSExpr(b, withCoef(e.coef()[i], t))
 			} else {
 				b.WriteString("(* ")
-				b.WriteString(e.coef[i].String())
+				b.WriteString(e.coef()[i].String())
 				b.WriteByte(' ')
 				writeSExpr(b, t)
 				b.WriteByte(')')
@@ -358,13 +358,13 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 		}
 		for i, f := range e.args {
 			b.WriteByte(' ')
-			if e.exps[i].IsOne() {
+			if e.exps()[i].IsOne() {
 				writeSExpr(b, f)
 			} else {
 				b.WriteString("(^ ")
 				writeSExpr(b, f)
 				b.WriteByte(' ')
-				writeSExpr(b, e.exps[i])
+				writeSExpr(b, e.exps()[i])
 				b.WriteByte(')')
 			}
 		}
@@ -401,7 +401,7 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 
 // startsWithSum reports whether t prints with a parenthesised sum first.
 func startsWithSum(t *Expr) bool {
-	return t.kind == KMul && t.num.IsOne() && firstFactorIsSum(t.args, t.exps)
+	return t.kind == KMul && t.num.IsOne() && firstFactorIsSum(t.args, t.exps())
 }
 
 func firstFactorIsSum(bases, exps []*Expr) bool {

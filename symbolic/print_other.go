@@ -43,7 +43,7 @@ func latexName(s string) string {
 }
 
 func latexNum(n Number) string {
-	if n.k == numRat && !n.r.IsInt() {
+	if n.k() == numRat && !n.r.IsInt() {
 		s := ""
 		num := n.r.Num()
 		if num.Sign() < 0 {
@@ -80,7 +80,7 @@ func writeLaTeX(b *strings.Builder, e *Expr, ctx int) {
 		b.WriteString(latexName(e.name))
 	case KAdd:
 		for i, t := range e.args {
-			c := e.coef[i]
+			c := e.coef()[i]
 			neg := c.Sign() < 0
 			if neg {
 				c = c.Neg()
@@ -106,7 +106,7 @@ func writeLaTeX(b *strings.Builder, e *Expr, ctx int) {
 			b.WriteString(latexNum(c))
 		}
 	case KMul:
-		latexMul(b, e.num, e.args, e.exps)
+		latexMul(b, e.num, e.args, e.exps())
 	case KPow:
 		latexMul(b, Int(1), e.args[:1], e.args[1:2])
 	case KCall:
@@ -115,18 +115,18 @@ func writeLaTeX(b *strings.Builder, e *Expr, ctx int) {
 }
 
 func hasNegExp(e *Expr) bool {
-	for _, x := range e.exps {
+	for _, x := range e.exps() {
 		if isNegNum(x) {
 			return true
 		}
 	}
-	return e.num.k == numRat && !e.num.r.IsInt()
+	return e.num.k() == numRat && !e.num.r.IsInt()
 }
 
 func latexScaled(b *strings.Builder, c Number, t *Expr) {
 	switch t.kind {
 	case KMul:
-		latexMul(b, c, t.args, t.exps)
+		latexMul(b, c, t.args, t.exps())
 	case KPow:
 		latexMul(b, c, t.args[:1], t.args[1:2])
 	default:
@@ -140,7 +140,7 @@ func latexMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 		c = c.Neg()
 	}
 	var num, den []string
-	if c.k == numRat && !c.r.IsInt() {
+	if c.k() == numRat && !c.r.IsInt() {
 		if c.r.Num().Cmp(bigOne) != 0 {
 			num = append(num, c.r.Num().String())
 		}
@@ -324,8 +324,8 @@ func (g *goPrinter) write(e *Expr) {
 			if i > 0 {
 				b.WriteString(" + ")
 			}
-			if !e.coef[i].IsOne() {
-				g.num(e.coef[i])
+			if !e.coef()[i].IsOne() {
+				g.num(e.coef()[i])
 				b.WriteByte('*')
 			}
 			g.write(t)
@@ -345,7 +345,7 @@ func (g *goPrinter) write(e *Expr) {
 			if i > 0 {
 				b.WriteByte('*')
 			}
-			g.pow(f, e.exps[i])
+			g.pow(f, e.exps()[i])
 		}
 		b.WriteByte(')')
 	case KPow:

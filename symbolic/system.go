@@ -495,7 +495,7 @@ func (s *System) Validate() error {
 				return bad
 			}
 		}
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			if bad := walk(c, a); bad != nil {
 				return bad
 			}

@@ -175,11 +175,11 @@ func (f *Field) split(s *System) {
 		lin := -1
 		var rest []*Expr
 		for i, b := range t.args {
-			if q, ok := f.derivOrder(b, orders); ok && t.exps[i].IsOne() && lin < 0 {
+			if q, ok := f.derivOrder(b, orders); ok && t.exps()[i].IsOne() && lin < 0 {
 				lin = q
 				continue
 			}
-			p := Pow(b, t.exps[i])
+			p := Pow(b, t.exps()[i])
 			if !constant(p) {
 				return
 			}
@@ -196,7 +196,7 @@ func (f *Field) split(s *System) {
 	switch f.RHS.kind {
 	case KAdd:
 		for i, t := range f.RHS.args {
-			term(f.RHS.coef[i], t)
+			term(f.RHS.coef()[i], t)
 		}
 	default:
 		term(Int(1), f.RHS)

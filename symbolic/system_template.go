@@ -82,7 +82,7 @@ func (t *IndexTemplate) mark(e *Expr) uint64 {
 		for _, a := range e.args {
 			d |= t.mark(a)
 		}
-		for _, a := range e.exps {
+		for _, a := range e.exps() {
 			d |= t.mark(a)
 		}
 	}
@@ -150,7 +150,7 @@ func (t *IndexTemplate) build(e *Expr, vals []int64) (*Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			a.add(v, e.coef[i])
+			a.add(v, e.coef()[i])
 		}
 		return a.build(), nil
 	case KMul:
@@ -160,7 +160,7 @@ func (t *IndexTemplate) build(e *Expr, vals []int64) (*Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			xv, err := t.inst(e.exps[i], vals)
+			xv, err := t.inst(e.exps()[i], vals)
 			if err != nil {
 				return nil, err
 			}

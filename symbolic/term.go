@@ -34,7 +34,7 @@ func (e *Expr) Children() []*Expr {
 	case KAdd:
 		out := make([]*Expr, 0, len(e.args)+1)
 		for i, t := range e.args {
-			out = append(out, withCoef(e.coef[i], t))
+			out = append(out, withCoef(e.coef()[i], t))
 		}
 		if !e.num.IsZero() {
 			out = append(out, NumExpr(e.num))
@@ -46,7 +46,7 @@ func (e *Expr) Children() []*Expr {
 			out = append(out, NumExpr(e.num))
 		}
 		for i, b := range e.args {
-			out = append(out, powNode(b, e.exps[i]))
+			out = append(out, powNode(b, e.exps()[i]))
 		}
 		return out
 	}
@@ -117,8 +117,8 @@ func (s *substituter) sub(e *Expr) *Expr {
 	}
 	var exps []*Expr
 	if e.kind == KMul {
-		exps = make([]*Expr, len(e.exps))
-		for i, a := range e.exps {
+		exps = make([]*Expr, len(e.exps()))
+		for i, a := range e.exps() {
 			exps[i] = s.sub(a)
 			changed = changed || exps[i] != a
 		}
@@ -129,7 +129,7 @@ func (s *substituter) sub(e *Expr) *Expr {
 	case e.kind == KAdd:
 		a := adder{c: e.num}
 		for i, t := range args {
-			a.add(t, e.coef[i])
+			a.add(t, e.coef()[i])
 		}
 		r = a.build()
 	case e.kind == KMul:
