@@ -137,9 +137,9 @@ type Expr struct {
 	hash uint64
 	kind Kind
 	op   Op
-	name string   // KSym, and OpFunc calls
-	num  Number   // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
-	args []*Expr  // children (see above)
+	name string  // KSym, and OpFunc calls
+	num  Number  // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
+	args []*Expr // children (see above)
 	// aux points at the first element of an array as long as args: the
 	// coefficients (Number) of a KAdd, or the exponents (*Expr) of a
 	// KMul; nil for every other kind. One pointer instead of two slice
