@@ -60,7 +60,7 @@ func Bool(b bool) *Expr {
 func Sym(name string) *Expr {
 	// num carries the order key of the name (see symOrderKey); it is a
 	// function of the name, so it takes no part in hashing or equality.
-	return newNode(&Expr{kind: KSym, op: OpSym, name: name, num: Number{i: int64(symOrderKey(name))}})
+	return newNode(&Expr{kind: KSym, op: OpSym, aux: namePtr(name), num: Number{i: int64(symOrderKey(name))}})
 }
 
 // Syms returns one symbol per name.
@@ -604,7 +604,7 @@ func Sqrt(x *Expr) *Expr { return Pow(x, half) }
 // ---- calls ---------------------------------------------------------------
 
 func callNode(op Op, name string, args ...*Expr) *Expr {
-	return newNode(&Expr{kind: KCall, op: op, name: name, args: args})
+	return newNode(&Expr{kind: KCall, op: op, aux: namePtr(name), args: args})
 }
 
 // Call applies a built-in function (OpSin … OpCeil, OpAtan2, OpMin,

@@ -111,9 +111,9 @@ func (ev *evaluator) eval(e *Expr) (float64, error) {
 	case KBool:
 		return float64(e.num.i), nil
 	case KSym:
-		v, ok := ev.vals[e.name]
+		v, ok := ev.vals[e.name()]
 		if !ok {
-			return 0, &UnboundError{e.name}
+			return 0, &UnboundError{e.name()}
 		}
 		return v, nil
 	}
@@ -180,7 +180,7 @@ func (ev *evaluator) call(e *Expr) (float64, error) {
 		return 0, fmt.Errorf("cannot evaluate the unevaluated derivative %s", e)
 	}
 	if e.op == OpFunc {
-		return 0, fmt.Errorf("cannot evaluate the undefined function %s", e.name)
+		return 0, fmt.Errorf("cannot evaluate the undefined function %s", e.name())
 	}
 	args := make([]float64, len(e.args))
 	for i, a := range e.args {

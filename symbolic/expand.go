@@ -92,7 +92,7 @@ func (x *expander) expand(e *Expr) *Expr {
 		for i, a := range e.args {
 			args[i] = x.expand(a)
 		}
-		r = Make(e.op, e.name, args)
+		r = Make(e.op, e.name(), args)
 	}
 	x.memo[e] = r
 	return r

@@ -94,7 +94,7 @@ func cmpBase(a, b *Expr) int {
 			}
 			return 1
 		}
-		return naturalCompare(a.name, b.name)
+		return naturalCompare(a.name(), b.name())
 	case KAdd:
 		n := min(len(a.args), len(b.args))
 		for i := 0; i < n; i++ {
@@ -113,8 +113,8 @@ func cmpBase(a, b *Expr) int {
 		if a.op != b.op {
 			return cmpInt(int(a.op), int(b.op))
 		}
-		if a.name != b.name {
-			return naturalCompare(a.name, b.name)
+		if a.name() != b.name() {
+			return naturalCompare(a.name(), b.name())
 		}
 		n := min(len(a.args), len(b.args))
 		for i := 0; i < n; i++ {

@@ -94,7 +94,7 @@ func writeInfix(b *strings.Builder, e *Expr, ctx int) {
 			b.WriteString("false")
 		}
 	case KSym:
-		b.WriteString(e.name)
+		b.WriteString(e.name())
 	case KAdd:
 		for i, t := range e.args {
 			c := e.coef()[i]
@@ -299,7 +299,7 @@ func writeCall(b *strings.Builder, e *Expr) {
 	}
 	switch e.op {
 	case OpFunc:
-		b.WriteString(e.name)
+		b.WriteString(e.name())
 	case OpDiff:
 		b.WriteString("Derivative")
 	default:
@@ -379,7 +379,7 @@ func writeSExpr(b *strings.Builder, e *Expr) {
 		b.WriteByte('(')
 		switch e.op {
 		case OpFunc:
-			b.WriteString(e.name)
+			b.WriteString(e.name())
 		case OpAnd:
 			b.WriteString("and")
 		case OpOr:

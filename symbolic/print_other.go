@@ -77,7 +77,7 @@ func writeLaTeX(b *strings.Builder, e *Expr, ctx int) {
 	case KBool:
 		b.WriteString(`\mathrm{` + e.String() + `}`)
 	case KSym:
-		b.WriteString(latexName(e.name))
+		b.WriteString(latexName(e.name()))
 	case KAdd:
 		for i, t := range e.args {
 			c := e.coef()[i]
@@ -252,7 +252,7 @@ func latexCall(b *strings.Builder, e *Expr) {
 	if f, ok := latexFuncs[e.op]; ok {
 		b.WriteString(f)
 	} else if e.op == OpFunc {
-		b.WriteString(latexName(e.name))
+		b.WriteString(latexName(e.name()))
 	} else {
 		b.WriteString(`\operatorname{` + e.op.String() + `}`)
 	}
@@ -316,7 +316,7 @@ func (g *goPrinter) write(e *Expr) {
 		if g.name != nil {
 			b.WriteString(g.name(e))
 		} else {
-			b.WriteString(e.name)
+			b.WriteString(e.name())
 		}
 	case KAdd:
 		b.WriteByte('(')
@@ -426,7 +426,7 @@ func (g *goPrinter) call(e *Expr) {
 	default:
 		f, ok := goFuncs[e.op]
 		if !ok {
-			f = e.name
+			f = e.name()
 			if f == "" {
 				f = e.op.String()
 			}

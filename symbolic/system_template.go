@@ -73,7 +73,7 @@ func (t *IndexTemplate) mark(e *Expr) uint64 {
 		if k, ok := t.slots[e]; ok {
 			d = 1 << min(k, 62)
 		}
-	case e.kind == KCall && e.op == OpFunc && strings.HasPrefix(e.name, refPrefix):
+	case e.kind == KCall && e.op == OpFunc && strings.HasPrefix(e.name(), refPrefix):
 		d = refBit
 		for _, a := range e.args {
 			d |= t.mark(a)
@@ -175,10 +175,10 @@ func (t *IndexTemplate) build(e *Expr, vals []int64) (*Expr, error) {
 		}
 		return m.build(), nil
 	}
-	if e.kind == KCall && e.op == OpFunc && strings.HasPrefix(e.name, refPrefix) {
+	if e.kind == KCall && e.op == OpFunc && strings.HasPrefix(e.name(), refPrefix) {
 		// Evaluate the indices into a scratch stack (no allocation per
 		// reference); nested references push above and pop back.
-		name := e.name[len(refPrefix):]
+		name := e.name()[len(refPrefix):]
 		base := len(t.scratch)
 		for i, a := range e.args {
 			v, err := t.inst(a, vals)
@@ -209,5 +209,5 @@ func (t *IndexTemplate) build(e *Expr, vals []int64) (*Expr, error) {
 	if e.kind == KPow {
 		return Pow(args[0], args[1]), nil
 	}
-	return Make(e.op, e.name, args), nil
+	return Make(e.op, e.name(), args), nil
 }

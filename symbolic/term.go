@@ -56,7 +56,7 @@ func (e *Expr) Children() []*Expr {
 }
 
 // Rebuild returns the term with e's operation applied to children.
-func (e *Expr) Rebuild(children []*Expr) *Expr { return Make(e.op, e.name, children) }
+func (e *Expr) Rebuild(children []*Expr) *Expr { return Make(e.op, e.name(), children) }
 
 // Make applies operation op to args in canonical form; name is used only
 // for user functions (OpFunc). Leaves cannot be made this way: Make of a
@@ -141,7 +141,7 @@ func (s *substituter) sub(e *Expr) *Expr {
 	case e.kind == KPow:
 		r = Pow(args[0], args[1])
 	default:
-		r = Make(e.op, e.name, args)
+		r = Make(e.op, e.name(), args)
 	}
 	s.memo[e] = r
 	return r
