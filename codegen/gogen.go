@@ -80,13 +80,26 @@ func GenerateGo(m *Model, opts GoOptions) ([]byte, error) {
 	if !opts.NoReroll {
 		plan = planReroll(m.RHS)
 	}
-	if plan != nil {
+	pointRHS, pointJac := pointKernels(m, opts, plan)
+	switch {
+	case plan != nil:
 		g.rerolledRHS(m.RHS, plan)
-	} else {
+	case pointRHS:
+		fmt.Fprintf(w, "// RHS computes du = f(u, p, t).\n//\n// On amd64 with AVX and FMA it runs rhsPoint, an assembly function that\n// applies the operations of rhsGo in the same order (fused multiply-adds\n// included), so the results are bit-identical.\n")
+		fmt.Fprintf(w, "func RHS(du, u, p []float64, t float64) {\n\tif !rhsAsm(du, u, p, t) {\n\t\trhsGo(du, u, p, t)\n\t}\n}\n\n")
+		g.function(m.RHS, "rhsGo", "rhsGo computes du = f(u, p, t) in Go.", "du, u, p []float64, t float64", "du, u, p, t", scalar,
+			func(k int) string { return "du[" + strconv.Itoa(k) + "]" }, "du")
+	default:
 		g.function(m.RHS, "RHS", "RHS computes du = f(u, p, t).", "du, u, p []float64, t float64", "du, u, p, t", scalar,
 			func(k int) string { return "du[" + strconv.Itoa(k) + "]" }, "du")
 	}
-	g.function(m.Jac, "JacSparse", "JacSparse writes the Jacobian entries in the order of JacColIdx.",
+	jacName, jacDoc := "JacSparse", "JacSparse writes the Jacobian entries in the order of JacColIdx."
+	if pointJac {
+		fmt.Fprintf(w, "// %s\n//\n// On amd64 with AVX and FMA it runs jacPoint, an assembly function that\n// applies the operations of jacSparseGo in the same order, so the\n// results are bit-identical.\n", jacDoc)
+		fmt.Fprintf(w, "func JacSparse(vals, u, p []float64, t float64) {\n\tif !jacAsm(vals, u, p, t) {\n\t\tjacSparseGo(vals, u, p, t)\n\t}\n}\n\n")
+		jacName, jacDoc = "jacSparseGo", "jacSparseGo writes the Jacobian entries in Go."
+	}
+	g.function(m.Jac, jacName, jacDoc,
 		"vals, u, p []float64, t float64", "vals, u, p, t", scalar,
 		func(k int) string { return "vals[" + strconv.Itoa(k) + "]" }, "vals")
 	if !opts.NoDense {
@@ -516,16 +529,48 @@ func GenerateGoFiles(m *Model, opts GoOptions) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{"model.go": src}
-	if !opts.Asm || opts.NoBatch || !asmSupported(m.RHS) {
+	if !opts.Asm {
 		return files, nil
 	}
-	files["model_amd64.s"] = generateAsm(m.RHS, "rhsKernel")
-	if usesVMath(m.RHS) {
-		files["vmath.go"] = vmathTwinFile(opts.Package)
+	var plan *rerollPlan
+	if !opts.NoReroll {
+		plan = planReroll(m.RHS)
 	}
-	var b bytes.Buffer
+	pointRHS, pointJac := pointKernels(m, opts, plan)
+	batch := !opts.NoBatch && asmSupported(m.RHS)
+	if !batch && !pointRHS && !pointJac {
+		return files, nil
+	}
+	var b, o bytes.Buffer
 	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\npackage %s\n\n", Header, opts.Package)
-	b.WriteString("import (\n\t\"math\"\n\n\t\"golang.org/x/sys/cpu\"\n)\n\n")
+	fmt.Fprintf(&o, "%s\n\n//go:build !amd64 || purego\n\npackage %s\n\n", Header, opts.Package)
+	if pointRHS || pointJac {
+		b.WriteString("import (\n\t\"math\"\n\t\"unsafe\"\n\n\t\"golang.org/x/sys/cpu\"\n)\n\n")
+	} else {
+		b.WriteString("import (\n\t\"math\"\n\n\t\"golang.org/x/sys/cpu\"\n)\n\n")
+	}
+	if batch {
+		files["model_amd64.s"] = generateAsm(m.RHS, "rhsKernel")
+		if usesVMath(m.RHS) {
+			files["vmath.go"] = vmathTwinFile(opts.Package)
+		}
+		batchFiles(m, opts, plan, &b, &o, files)
+	} else {
+		files["model_amd64.s"] = []byte(Header + "\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n")
+	}
+	if pointRHS || pointJac {
+		var a bytes.Buffer
+		pointFiles(m, pointRHS, pointJac, &a, &b, &o)
+		files["model_amd64.s"] = append(files["model_amd64.s"], a.Bytes()...)
+	}
+	files["model_amd64.go"] = b.Bytes()
+	files["model_other.go"] = o.Bytes()
+	return files, nil
+}
+
+// batchFiles writes the Go side of the batch kernel rhsKernel (and of the
+// template kernels of plan) to the amd64 file b and the other file o.
+func batchFiles(m *Model, opts GoOptions, plan *rerollPlan, b, o *bytes.Buffer, files map[string][]byte) {
 	b.WriteString("// useAVX2 is checked once: the kernel needs AVX2 and FMA.\nvar useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA\n\n")
 	b.WriteString("// asmConsts are the kernel's constants, then -0.0 (the sign mask for negation).\nvar asmConsts = [...]float64{")
 	for _, c := range m.RHS.Consts {
@@ -576,20 +621,91 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	return nb * 4
 }
 `)
-	var o bytes.Buffer
-	fmt.Fprintf(&o, "%s\n\n//go:build !amd64 || purego\n\npackage %s\n\n", Header, opts.Package)
 	o.WriteString("// rhsBatchAsm does no lanes here: RHSBatch runs the pure-Go lane loop.\nfunc rhsBatchAsm(du, u, p []float64, t float64, lanes int) int { return 0 }\n\n")
 	o.WriteString("// BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.\nfunc BatchUsesAsm() bool { return false }\n")
-	if !opts.NoReroll {
-		if plan := planReroll(m.RHS); plan != nil && (&goGen{asm: true}).asmTemplates(plan) {
-			var a bytes.Buffer
-			templateFiles(plan, &a, &b, &o)
-			files["model_amd64.s"] = append(files["model_amd64.s"], a.Bytes()...)
-		}
+	if plan != nil && (&goGen{asm: true}).asmTemplates(plan) {
+		var a bytes.Buffer
+		templateFiles(plan, &a, b, o)
+		files["model_amd64.s"] = append(files["model_amd64.s"], a.Bytes()...)
 	}
-	files["model_amd64.go"] = b.Bytes()
-	files["model_other.go"] = o.Bytes()
-	return files, nil
+}
+
+// pointKernels reports whether GenerateGo gives the RHS and the sparse
+// Jacobian one-point assembly functions (generatePointAsm): with
+// opts.Asm, for straight-line arithmetic programs of bounded size (a
+// re-rolled RHS runs its templates instead).
+func pointKernels(m *Model, opts GoOptions, plan *rerollPlan) (rhs, jac bool) {
+	if !opts.Asm {
+		return false, false
+	}
+	return plan == nil && pointAsmSupported(m.RHS), pointAsmSupported(m.Jac)
+}
+
+// pointFiles writes the one-point assembly functions of the RHS and the
+// sparse Jacobian to a, in two register sets (see pointRegSet), and their
+// Go side to the amd64 file b and the other file o, where rhsAsm and
+// jacAsm report false and the Go code runs.
+func pointFiles(m *Model, rhs, jac bool, a, b, o *bytes.Buffer) {
+	b.WriteString(`
+// pointLevel selects the one-point assembly functions, once: 2 runs the
+// AVX-512 variants (32 registers), 1 the AVX/FMA ones (16 registers), 0
+// the Go code. All three give the same bits.
+var pointLevel = func() int {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512DQ && cpu.X86.HasFMA:
+		return 2
+	case cpu.X86.HasAVX && cpu.X86.HasFMA:
+		return 1
+	}
+	return 0
+}()
+
+// overlaps reports whether the first n elements of x and the first m of y
+// share memory: the assembly reads an input at any time, so an output
+// overlapping an input would change what later instructions read.
+func overlaps(x []float64, n int, y []float64, m int) bool {
+	if n == 0 || m == 0 {
+		return false
+	}
+	a, b := uintptr(unsafe.Pointer(&x[0])), uintptr(unsafe.Pointer(&y[0]))
+	return a < b+8*uintptr(m) && b < a+8*uintptr(n)
+}
+
+// first returns &x[0], or nil for an empty slice.
+func first(x []float64) *float64 {
+	if len(x) == 0 {
+		return nil
+	}
+	return &x[0]
+}
+`)
+	add := func(prog *Program, kernel, wrapper, goName, out string) {
+		src, table := generatePointAsm(prog, kernel, out, nil, pointAVX)
+		a.Write(src)
+		src512, _ := generatePointAsm(prog, kernel+"512", out, nil, pointAVX512)
+		a.Write(src512)
+		fmt.Fprintf(b, "\n// %sConsts are the constants of %s, then -0.0 (the sign mask for\n// negation), then the magnitudes of negative multipliers that they lack.\nvar %sConsts = [...]float64{", kernel, goName, kernel)
+		for i, c := range table {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(goFloat(c))
+		}
+		b.WriteString("}\n")
+		fmt.Fprintf(b, "\n// %s is %s(%s, u, p, t) with c = &%sConsts[0]: the same operations\n// (fused multiply-adds included), each rounded once, so the same bits, in\n// scalar AVX/FMA instructions with values kept in X0–X15 and no bounds checks.\n// %s512 is the same with X0–X31 (AVX-512).\n//\n//go:noescape\nfunc %s(%s, u, p, c *float64, t float64)\n\n//go:noescape\nfunc %s512(%s, u, p, c *float64, t float64)\n", kernel, goName, out, kernel, kernel, kernel, out, kernel, out)
+		fmt.Fprintf(b, "\n// %s runs %s (or %s512) and reports true, or reports false when\n// the CPU lacks AVX and FMA, a slice is short, or %s overlaps u or p: the\n// caller then runs %s, which panics on short slices as Go code does.\n", wrapper, kernel, kernel, out, goName)
+		fmt.Fprintf(b, "func %s(%s, u, p []float64, t float64) bool {\n", wrapper, out)
+		fmt.Fprintf(b, "\tconst nOut, nU, nP = %d, %d, %d\n", prog.NumOutputs, prog.NumStates, prog.NumParams)
+		fmt.Fprintf(b, "\tif pointLevel == 0 || len(%s) < nOut || len(u) < nU || len(p) < nP ||\n\t\toverlaps(%s, nOut, u, nU) || overlaps(%s, nOut, p, nP) {\n\t\treturn false\n\t}\n", out, out, out)
+		fmt.Fprintf(b, "\tif pointLevel == 2 {\n\t\t%s512(first(%s), first(u), first(p), &%sConsts[0], t)\n\t} else {\n\t\t%s(first(%s), first(u), first(p), &%sConsts[0], t)\n\t}\n\treturn true\n}\n", kernel, out, kernel, kernel, out, kernel)
+		fmt.Fprintf(o, "\n// %s reports false: %s runs here.\nfunc %s(%s, u, p []float64, t float64) bool { return false }\n", wrapper, goName, wrapper, out)
+	}
+	if rhs {
+		add(m.RHS, "rhsPoint", "rhsAsm", "rhsGo", "du")
+	}
+	if jac {
+		add(m.Jac, "jacPoint", "jacAsm", "jacSparseGo", "vals")
+	}
 }
 
 //go:embed vmath_twin.go

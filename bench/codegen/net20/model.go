@@ -38,7 +38,18 @@ var JacColIdx = []int{
 }
 
 // RHS computes du = f(u, p, t).
+//
+// On amd64 with AVX and FMA it runs rhsPoint, an assembly function that
+// applies the operations of rhsGo in the same order (fused multiply-adds
+// included), so the results are bit-identical.
 func RHS(du, u, p []float64, t float64) {
+	if !rhsAsm(du, u, p, t) {
+		rhsGo(du, u, p, t)
+	}
+}
+
+// rhsGo computes du = f(u, p, t) in Go.
+func rhsGo(du, u, p []float64, t float64) {
 	_ = du[19]
 	_ = u[19]
 	_ = t
@@ -211,7 +222,18 @@ func RHS(du, u, p []float64, t float64) {
 }
 
 // JacSparse writes the Jacobian entries in the order of JacColIdx.
+//
+// On amd64 with AVX and FMA it runs jacPoint, an assembly function that
+// applies the operations of jacSparseGo in the same order, so the
+// results are bit-identical.
 func JacSparse(vals, u, p []float64, t float64) {
+	if !jacAsm(vals, u, p, t) {
+		jacSparseGo(vals, u, p, t)
+	}
+}
+
+// jacSparseGo writes the Jacobian entries in Go.
+func jacSparseGo(vals, u, p []float64, t float64) {
 	_ = vals[129]
 	_ = u[19]
 	_ = t

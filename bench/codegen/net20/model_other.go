@@ -9,3 +9,9 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int { return 0 }
 
 // BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.
 func BatchUsesAsm() bool { return false }
+
+// rhsAsm reports false: rhsGo runs here.
+func rhsAsm(du, u, p []float64, t float64) bool { return false }
+
+// jacAsm reports false: jacSparseGo runs here.
+func jacAsm(vals, u, p []float64, t float64) bool { return false }
