@@ -381,8 +381,27 @@ func DagCostOf(l *Language, e Expr, cost DagCost, g *EGraph) float64 {
 	// Rebuild the expression hash-consed, so equal subterms coincide.
 	canon := make([]Id, len(e.Nodes))
 	idx := map[Node]Id{}
+	// A cost is asked about e-nodes, whose children are classes (InstrCost
+	// looks at them): while e's subterms are in g, each node is costed as
+	// the e-node it is there.
+	var cls []Id
+	if g != nil {
+		cls = make([]Id, len(e.Nodes))
+	}
 	total := 0.0
 	for i, n := range e.Nodes {
+		en := n
+		if cls != nil {
+			for k := 0; k < l.Arity(n.Op); k++ {
+				en.Args[k] = cls[n.Args[k]]
+			}
+			if id, ok := g.Lookup(en); ok {
+				cls[i] = id
+				g.canon(&en)
+			} else {
+				cls, en = nil, n
+			}
+		}
 		for k := 0; k < l.Arity(n.Op); k++ {
 			n.Args[k] = canon[n.Args[k]]
 		}
@@ -394,7 +413,7 @@ func DagCostOf(l *Language, e Expr, cost DagCost, g *EGraph) float64 {
 		canon[i] = Id(i)
 		if !seen[n] {
 			seen[n] = true
-			total += cost.OpCost(g, e.Nodes[i])
+			total += cost.OpCost(g, en)
 		}
 	}
 	return total

@@ -79,11 +79,16 @@ func NewBridge() *Bridge {
 }
 
 // opaqueLeaf names an opaque subterm; the NUL prefix cannot occur in a
-// user's symbol name.
+// user's symbol name. Numbers (inexact floats, 1/3) are named with
+// numberPrefix, so costs can tell a numeric coefficient from a variable.
 func (b *Bridge) opaqueLeaf(e *symbolic.Expr) Node {
 	name, ok := b.opaque[e]
 	if !ok {
-		name = fmt.Sprintf("\x00%d", len(b.opaque))
+		prefix := "\x00"
+		if e.Kind() == symbolic.KNum {
+			prefix = numberPrefix
+		}
+		name = fmt.Sprintf("%s%d", prefix, len(b.opaque))
 		b.opaque[e] = name
 		b.byName[name] = e
 	}
@@ -153,7 +158,17 @@ func (b *Bridge) add(e *Expr, t *symbolic.Expr) Id {
 	case t.Head() == symbolic.OpAdd:
 		id = b.binary(e, "+", t.Children())
 	case t.Head() == symbolic.OpMul:
-		id = b.binary(e, "*", t.Children())
+		kids := t.Children()
+		if _, num := kids[0].IsNumber(); num && len(kids) > 2 {
+			// c·x·y as c·(x·y): the monomial x·y is then one subterm
+			// shared by every sum that holds it with any coefficient, as
+			// in symbolic's polynomial form and codegen's lowering.
+			mul, _ := b.lang.Lookup("*")
+			c := b.add(e, kids[0])
+			id = b.push(e, Node{Op: mul, Args: [MaxArity]Id{c, b.binary(e, "*", kids[1:])}})
+			break
+		}
+		id = b.binary(e, "*", kids)
 	case t.Head() == symbolic.OpPow:
 		base, exp := t.PowParts()
 		op, _ := b.lang.Lookup("pow")
@@ -275,7 +290,10 @@ type SystemResult struct {
 // SimplifySystem simplifies several terms in one e-graph and extracts them
 // together with DAG cost (cost must be a DagCost; CPUCost() if nil), so a
 // subterm shared between outputs is paid for once. This is the form a
-// code generator evaluating a whole right-hand side wants.
+// code generator evaluating a whole right-hand side wants; InstrCost
+// follows what codegen emits. The result is never dearer than the input
+// under cost: if extraction finds nothing cheaper, the input terms are
+// returned unchanged.
 func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrite, cost DagCost, opts SimplifyOptions) (SystemResult, error) {
 	if rules == nil {
 		rules = DefaultRules()
@@ -301,6 +319,7 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	}
 	res := SystemResult{Bridge: b}
 	var start Expr
+	var startRoots []int
 	for _, t := range terms {
 		e := b.ToExpr(t)
 		run.AddExpr(e)
@@ -312,6 +331,7 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 			}
 			start.Nodes = append(start.Nodes, n)
 		}
+		startRoots = append(startRoots, len(start.Nodes)-1)
 	}
 	g.Rebuild()
 	res.StartCost = DagCostOf(l, start, cost, g)
@@ -321,6 +341,14 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	}
 	res.Report = run.Report()
 	res.Expr, res.Roots, res.Cost = ExtractDAGMulti(g, run.Roots, cost, 0)
+	if !(res.Cost < res.StartCost) {
+		// Greedy DAG extraction starts from the tree-optimal choice,
+		// which ignores sharing, and can end above the input (on the
+		// 20-species network under InstrCost it did). The input is then
+		// the best term known, and is returned as it was.
+		res.Terms, res.Expr, res.Roots, res.Cost = terms, start, startRoots, res.StartCost
+		return res, nil
+	}
 	for _, r := range res.Roots {
 		sub := Expr{Nodes: res.Expr.Nodes[:r+1]}
 		t, err := b.FromExpr(sub)
