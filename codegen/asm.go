@@ -10,8 +10,9 @@ import (
 
 // asmSupported reports whether every instruction of p has an AVX2/FMA
 // lowering in generateAsm: arithmetic, square roots, exp, log, sin, cos,
-// pow, abs, floor, ceil, comparisons, logic and selects. (Not yet: tan,
-// the inverse and hyperbolic functions, log1p, cbrt, sign, min, max.)
+// tan, sinh, cosh, tanh, pow, abs, sign, min, max, floor, ceil,
+// comparisons, logic and selects. (Not yet: asin, acos, atan, atan2,
+// log1p, cbrt.)
 func asmSupported(p *Program) bool {
 	for _, in := range p.Code {
 		if !asmBasic(in.Op) && !asmExtended(in.Op) {
@@ -34,7 +35,8 @@ func asmBasic(op Opcode) bool {
 func asmExtended(op Opcode) bool {
 	switch op {
 	case OpExp, OpLog, OpSin, OpCos, OpPow, OpAbs, OpFloor, OpCeil,
-		OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr, OpNot, OpSelect:
+		OpLt, OpLe, OpGt, OpGe, OpEq, OpNe, OpAnd, OpOr, OpNot, OpSelect,
+		OpTan, OpSinh, OpCosh, OpTanh, OpSign, OpMin, OpMax:
 		return true
 	}
 	return false
@@ -45,7 +47,7 @@ func asmExtended(op Opcode) bool {
 // code must then call to give the same bits.
 func asmVMath(op Opcode) bool {
 	switch op {
-	case OpExp, OpLog, OpSin, OpCos, OpPow:
+	case OpExp, OpLog, OpSin, OpCos, OpPow, OpTan, OpSinh, OpCosh, OpTanh:
 		return true
 	}
 	return false
@@ -438,6 +440,14 @@ func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string) {
 		emitTrig(w, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8", op == OpCos)
 	case OpPow:
 		emitPow(w, a, b, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y15"}, "Y8")
+	case OpTan:
+		emitTan(w, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+	case OpSinh, OpCosh, OpTanh:
+		emitHyp(w, op, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+	case OpMin, OpMax:
+		emitMinMax(w, op == OpMax, a, b, dst, [3]string{"Y9", "Y10", "Y11"})
+	case OpSign:
+		emitSign(w, a, dst, [2]string{"Y9", "Y10"})
 	case OpAbs:
 		as.f("VANDPD %s, %s, %s", vc("absmask"), a, dst)
 	case OpFloor:

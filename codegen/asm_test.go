@@ -41,7 +41,8 @@ func TestAsmKernel(t *testing.T) {
 
 // TestAsmKernelExtended is TestAsmKernel on a random system that uses
 // every opcode the kernel gained beyond arithmetic (exp, log, sin, cos,
-// pow, abs, floor, ceil, the six comparisons, and, or, not, select), with
+// tan, sinh, cosh, tanh, pow, abs, sign, min, max, floor, ceil, the six
+// comparisons, and, or, not, select), with
 // lanes whose arguments leave the vector-math ranges (|x| > 2^19 for sin
 // and cos, pow overflowing) so that blocks are handed back to Go. The
 // assembly and pure-Go builds must agree bit for bit on every lane; with
@@ -53,11 +54,32 @@ func TestAsmKernelExtended(t *testing.T) {
 		t.Skip("compiles generated packages with the go tool")
 	}
 	const n = 24
-	g := newExprGen(33, n, 2)
+	g := newExprGen(37, n, 2)
 	g.kernel = true
 	es := make([]genExpr, n)
 	for i := range es {
 		es[i] = g.gen(4)
+	}
+	// (Seed 37: the first of 33–44 whose system has every opcode.) The
+	// last expressions apply each function the random ones may miss
+	// (the symbolic core simplifies some away, abs of a square say) to a
+	// random expression plus a state.
+	un := func(name string, f func(*symbolic.Expr) *symbolic.Expr) func(a, b genExpr) genExpr {
+		return func(a, b genExpr) genExpr {
+			return genExpr{name + "(" + a.src + " + " + b.src + ")", f(symbolic.Add(a.sym, b.sym))}
+		}
+	}
+	bin := func(name string, f func(...*symbolic.Expr) *symbolic.Expr) func(a, b genExpr) genExpr {
+		return func(a, b genExpr) genExpr {
+			return genExpr{name + "(" + a.src + ", " + b.src + ")", f(a.sym, b.sym)}
+		}
+	}
+	for k, f := range []func(a, b genExpr) genExpr{
+		un("tan", symbolic.Tan), un("sinh", symbolic.Sinh), un("cosh", symbolic.Cosh), un("tanh", symbolic.Tanh),
+		un("sgn", symbolic.Sign), un("abs", symbolic.Abs), bin("fmin", symbolic.Min), bin("fmax", symbolic.Max),
+		un("floor", symbolic.Floor), un("ceil", symbolic.Ceil),
+	} {
+		es[n-1-k] = f(es[n-1-k], g.leaves[k])
 	}
 	asmKernelCase(t, es, true)
 }

@@ -137,7 +137,8 @@ func (g *goGen) batch(m *Model) {
 	if g.asm && usesVMath(m.RHS) {
 		// The kernel's exp, log, sin, cos and pow are polynomials; the
 		// lane code calls their scalar twins (vmath.go) to round alike.
-		g.override = map[Opcode]string{OpExp: "vexp", OpLog: "vlog", OpSin: "vsin", OpCos: "vcos", OpPow: "vpow"}
+		g.override = map[Opcode]string{OpExp: "vexp", OpLog: "vlog", OpSin: "vsin", OpCos: "vcos", OpPow: "vpow",
+			OpTan: "vtan", OpSinh: "vsinh", OpCosh: "vcosh", OpTanh: "vtanh"}
 		defer func() { g.override = nil }()
 	}
 	g.function(m.RHS, "rhsLane", "", "du, u, p []float64, t float64, lanes, l int", "du, u, p, t, lanes, l", batch,

@@ -29,6 +29,7 @@ type genExpr struct {
 type exprGen struct {
 	arith  bool // only + - * / integer powers and square roots
 	kernel bool // only what the assembly kernel lowers (see asmSupported)
+	rot    int  // rotates through the kernel's functions
 	r      *rand.Rand
 	leaves []genExpr
 	pool   []genExpr
@@ -129,17 +130,44 @@ func (g *exprGen) gen(depth int) genExpr {
 }
 
 // kernelOp builds the operations only the kernel mode draws: pow with a
-// non-integer (or any) exponent, abs, floor, ceil, every comparison and
-// selects on conditions combined with && || !.
+// non-integer (or any) exponent, abs, floor, ceil, tan, sinh, cosh, tanh,
+// sign, min, max, every comparison and selects on conditions combined
+// with && || !.
 func (g *exprGen) kernelOp(a genExpr, depth int) genExpr {
 	var e genExpr
-	switch g.r.IntN(4) {
+	switch g.r.IntN(6) {
+	case 4:
+		// In rotation rather than at random, so that a system of a few
+		// dozen expressions has each of them.
+		g.rot++
+		switch g.rot % 4 {
+		case 0:
+			e = genExpr{"tan(" + a.src + ")", symbolic.Tan(a.sym)}
+		case 1:
+			e = genExpr{"sinh(" + a.src + ")", symbolic.Sinh(a.sym)}
+		case 2:
+			e = genExpr{"cosh(" + a.src + ")", symbolic.Cosh(a.sym)}
+		default:
+			e = genExpr{"tanh(" + a.src + ")", symbolic.Tanh(a.sym)}
+		}
+	case 5:
+		b := g.gen(depth - 1)
+		g.rot++
+		switch g.rot % 3 {
+		case 0:
+			e = genExpr{"sgn(" + a.src + ")", symbolic.Sign(a.sym)}
+		case 1:
+			e = genExpr{"fmin(" + a.src + ", " + b.src + ")", symbolic.Min(a.sym, b.sym)}
+		default:
+			e = genExpr{"fmax(" + a.src + ", " + b.src + ")", symbolic.Max(a.sym, b.sym)}
+		}
 	case 0:
 		b := g.gen(depth - 1)
 		d := symbolic.Add(symbolic.Mul(a.sym, a.sym), symbolic.RatExpr(1, 2))
 		e = genExpr{"((" + a.src + " * " + a.src + " + 0.5) ** " + b.src + ")", symbolic.Pow(d, b.sym)}
 	case 1:
-		switch g.r.IntN(3) {
+		g.rot++
+		switch g.rot % 3 {
 		case 0:
 			e = genExpr{"abs(" + a.src + ")", symbolic.Abs(a.sym)}
 		case 1:
@@ -192,6 +220,7 @@ func oracleEnv(u, p []float64, t float64) map[string]any {
 	env := map[string]any{
 		"t": t, "sin": math.Sin, "cos": math.Cos, "exp": math.Exp, "log": math.Log,
 		"sqrt": math.Sqrt, "tanh": math.Tanh, "atan": math.Atan, "fmin": math.Min,
+		"fmax": math.Max, "tan": math.Tan, "sinh": math.Sinh, "cosh": math.Cosh, "sgn": sign,
 	}
 	for i, v := range u {
 		env["x"+strconv.Itoa(i)] = v

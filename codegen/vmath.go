@@ -32,6 +32,23 @@ func VecSin(dst, x []float64) { vecUnary(dst, x, sinBlocks, vsin) }
 // VecCos sets dst[i] = cos(x[i]) like VecSin (math.Cos outside the range).
 func VecCos(dst, x []float64) { vecUnary(dst, x, cosBlocks, vcos) }
 
+// VecTan sets dst[i] = tan(x[i]) like VecSin, from one reduction (odd
+// quadrants −cos/sin, even ones sin/cos); math.Tan outside the range.
+func VecTan(dst, x []float64) { vecUnary(dst, x, tanBlocks, vtan) }
+
+// VecSinh sets dst[i] = sinh(x[i]) like VecExp: a Taylor series for
+// |x| ≤ 1/2, (e − 1/e)/2 with e = exp(|x|) above; math.Sinh for
+// |x| > 708 and NaN.
+func VecSinh(dst, x []float64) { vecUnary(dst, x, sinhBlocks, vsinh) }
+
+// VecCosh sets dst[i] = cosh(x[i]) = (e + 1/e)/2, e = exp(|x|), like
+// VecExp; math.Cosh for |x| > 708 and NaN.
+func VecCosh(dst, x []float64) { vecUnary(dst, x, coshBlocks, vcosh) }
+
+// VecTanh sets dst[i] = tanh(x[i]) as the ratio of VecSinh and VecCosh at
+// min(|x|, 20); math.Tanh for NaN.
+func VecTanh(dst, x []float64) { vecUnary(dst, x, tanhBlocks, vtanh) }
+
 // VecPow sets dst[i] = x[i]^y[i] = exp(y·log x) for i < the shortest
 // length; operands outside the range of VecLog, and products y·log x
 // outside that of VecExp, are computed by math.Pow. The error grows with

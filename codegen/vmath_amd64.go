@@ -12,7 +12,7 @@ var vmUseAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // instruction, the loop
 //
 //	for i := 0; i < 4*blocks; i++ {
-//		dst[i] = vexp(x[i]) // vlog, vsin, vcos, vpow(x[i], y[i])
+//		dst[i] = vexp(x[i]) // vlog, vsin, vcos, vtan, vsinh, vcosh, vtanh, vpow(x[i], y[i])
 //	}
 //
 // stopped before the first block of 4 with an argument outside the
@@ -29,6 +29,18 @@ func sinBlocks(dst, x *float64, blocks int) int
 
 //go:noescape
 func cosBlocks(dst, x *float64, blocks int) int
+
+//go:noescape
+func tanBlocks(dst, x *float64, blocks int) int
+
+//go:noescape
+func sinhBlocks(dst, x *float64, blocks int) int
+
+//go:noescape
+func coshBlocks(dst, x *float64, blocks int) int
+
+//go:noescape
+func tanhBlocks(dst, x *float64, blocks int) int
 
 //go:noescape
 func powBlocks(dst, x, y *float64, blocks int) int

@@ -260,7 +260,59 @@ DATA vmconst<>+2016(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2024(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2032(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2040(SB)/8, $0x3fa5555555555555
-GLOBL vmconst<>(SB), RODATA|NOPTR, $2048
+DATA vmconst<>+2048(SB)/8, $0x4034000000000000
+DATA vmconst<>+2056(SB)/8, $0x4034000000000000
+DATA vmconst<>+2064(SB)/8, $0x4034000000000000
+DATA vmconst<>+2072(SB)/8, $0x4034000000000000
+DATA vmconst<>+2080(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2088(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2096(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2104(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2112(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2120(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2128(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2136(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2144(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2152(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2160(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2168(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2176(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2184(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2192(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2200(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2208(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2216(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2224(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2232(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2240(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2248(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2256(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2264(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2272(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2280(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2288(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2296(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2304(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2312(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2320(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2328(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2336(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2344(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2352(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2360(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2368(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2376(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2384(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2392(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2400(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2408(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2416(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2424(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2432(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2440(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2448(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2456(SB)/8, $0x3fc5555555555555
+GLOBL vmconst<>(SB), RODATA|NOPTR, $2464
 
 // func expBlocks(dst, x *float64, blocks int) int
 TEXT ·expBlocks(SB), NOSPLIT, $0-32
@@ -529,6 +581,284 @@ cosBlocks_loop:
 	INCQ AX
 	JMP cosBlocks_loop
 cosBlocks_done:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func tanBlocks(dst, x *float64, blocks int) int
+TEXT ·tanBlocks(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	XORQ AX, AX
+tanBlocks_loop:
+	CMPQ AX, CX
+	JGE tanBlocks_done
+	VMOVUPD (SI), Y0
+	VXORPD Y8, Y8, Y8
+	VANDPD vmconst<>+128(SB), Y0, Y9
+	VCMPPD $0x06, vmconst<>+608(SB), Y9, Y9
+	VORPD Y9, Y8, Y8
+	VMULPD vmconst<>+640(SB), Y0, Y9
+	VROUNDPD $8, Y9, Y9
+	VADDPD vmconst<>+0(SB), Y9, Y9
+	VMULPD vmconst<>+672(SB), Y9, Y10
+	VMOVAPD Y10, Y11
+	VFMSUB231PD vmconst<>+672(SB), Y9, Y11
+	VSUBPD Y10, Y0, Y10
+	VFNMSUB231PD vmconst<>+704(SB), Y9, Y11
+	VFNMADD231PD vmconst<>+736(SB), Y9, Y11
+	VADDPD Y11, Y10, Y1
+	VSUBPD Y1, Y10, Y10
+	VADDPD Y11, Y10, Y10
+	VADDPD vmconst<>+768(SB), Y9, Y9
+	VMULPD Y1, Y1, Y11
+	VMOVUPD vmconst<>+1568(SB), Y12
+	VFMADD213PD vmconst<>+1600(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1632(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1664(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1696(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1728(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1760(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1792(SB), Y11, Y12
+	VMULPD Y11, Y1, Y13
+	VFMADD213PD Y10, Y12, Y13
+	VADDPD Y13, Y1, Y13
+	VANDPD vmconst<>+128(SB), Y13, Y13
+	VANDPD vmconst<>+160(SB), Y1, Y12
+	VORPD Y12, Y13, Y13
+	VMOVAPD Y11, Y10
+	VFMSUB231PD Y1, Y1, Y10
+	VMOVUPD vmconst<>+1824(SB), Y12
+	VFMADD213PD vmconst<>+1856(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1888(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1920(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1952(SB), Y11, Y12
+	VFMADD213PD vmconst<>+1984(SB), Y11, Y12
+	VFMADD213PD vmconst<>+2016(SB), Y11, Y12
+	VMULPD Y11, Y11, Y1
+	VMULPD Y1, Y12, Y12
+	VFNMADD231PD vmconst<>+96(SB), Y10, Y12
+	VMULPD vmconst<>+96(SB), Y11, Y1
+	VMOVUPD vmconst<>+32(SB), Y10
+	VSUBPD Y1, Y10, Y10
+	VMOVUPD vmconst<>+32(SB), Y11
+	VSUBPD Y10, Y11, Y11
+	VSUBPD Y1, Y11, Y11
+	VADDPD Y12, Y11, Y11
+	VADDPD Y11, Y10, Y10
+	VDIVPD Y10, Y13, Y11
+	VDIVPD Y13, Y10, Y12
+	VXORPD vmconst<>+160(SB), Y12, Y12
+	VPSLLQ $63, Y9, Y1
+	VBLENDVPD Y1, Y12, Y11, Y1
+	VMOVMSKPD Y8, BX
+	TESTQ BX, BX
+	JNZ tanBlocks_done
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	INCQ AX
+	JMP tanBlocks_loop
+tanBlocks_done:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func sinhBlocks(dst, x *float64, blocks int) int
+TEXT ·sinhBlocks(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	XORQ AX, AX
+sinhBlocks_loop:
+	CMPQ AX, CX
+	JGE sinhBlocks_done
+	VMOVUPD (SI), Y0
+	VXORPD Y8, Y8, Y8
+	VANDPD vmconst<>+128(SB), Y0, Y13
+	VANDPD vmconst<>+128(SB), Y13, Y9
+	VCMPPD $0x06, vmconst<>+224(SB), Y9, Y9
+	VORPD Y9, Y8, Y8
+	VMULPD vmconst<>+256(SB), Y13, Y9
+	VROUNDPD $8, Y9, Y9
+	VMOVAPD Y13, Y10
+	VFNMADD231PD vmconst<>+288(SB), Y9, Y10
+	VFNMADD231PD vmconst<>+320(SB), Y9, Y10
+	VMOVUPD vmconst<>+800(SB), Y11
+	VFMADD213PD vmconst<>+832(SB), Y10, Y11
+	VFMADD213PD vmconst<>+864(SB), Y10, Y11
+	VFMADD213PD vmconst<>+896(SB), Y10, Y11
+	VFMADD213PD vmconst<>+928(SB), Y10, Y11
+	VFMADD213PD vmconst<>+960(SB), Y10, Y11
+	VFMADD213PD vmconst<>+992(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1024(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1056(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1088(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1120(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1152(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1184(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1216(SB), Y10, Y11
+	VADDPD vmconst<>+352(SB), Y9, Y9
+	VPSLLQ $52, Y9, Y9
+	VMULPD Y9, Y11, Y12
+	VMOVUPD vmconst<>+32(SB), Y9
+	VDIVPD Y12, Y9, Y9
+	VSUBPD Y9, Y12, Y12
+	VMULPD vmconst<>+96(SB), Y12, Y12
+	VMULPD Y13, Y13, Y9
+	VMOVUPD vmconst<>+2208(SB), Y11
+	VFMADD213PD vmconst<>+2240(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2272(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2304(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2336(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2368(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2400(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2432(SB), Y9, Y11
+	VMULPD Y9, Y13, Y9
+	VFMADD213PD Y13, Y9, Y11
+	VCMPPD $0x1e, vmconst<>+96(SB), Y13, Y9
+	VBLENDVPD Y9, Y12, Y11, Y12
+	VANDPD vmconst<>+160(SB), Y0, Y9
+	VORPD Y9, Y12, Y1
+	VMOVMSKPD Y8, BX
+	TESTQ BX, BX
+	JNZ sinhBlocks_done
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	INCQ AX
+	JMP sinhBlocks_loop
+sinhBlocks_done:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func coshBlocks(dst, x *float64, blocks int) int
+TEXT ·coshBlocks(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	XORQ AX, AX
+coshBlocks_loop:
+	CMPQ AX, CX
+	JGE coshBlocks_done
+	VMOVUPD (SI), Y0
+	VXORPD Y8, Y8, Y8
+	VANDPD vmconst<>+128(SB), Y0, Y13
+	VANDPD vmconst<>+128(SB), Y13, Y9
+	VCMPPD $0x06, vmconst<>+224(SB), Y9, Y9
+	VORPD Y9, Y8, Y8
+	VMULPD vmconst<>+256(SB), Y13, Y9
+	VROUNDPD $8, Y9, Y9
+	VMOVAPD Y13, Y10
+	VFNMADD231PD vmconst<>+288(SB), Y9, Y10
+	VFNMADD231PD vmconst<>+320(SB), Y9, Y10
+	VMOVUPD vmconst<>+800(SB), Y11
+	VFMADD213PD vmconst<>+832(SB), Y10, Y11
+	VFMADD213PD vmconst<>+864(SB), Y10, Y11
+	VFMADD213PD vmconst<>+896(SB), Y10, Y11
+	VFMADD213PD vmconst<>+928(SB), Y10, Y11
+	VFMADD213PD vmconst<>+960(SB), Y10, Y11
+	VFMADD213PD vmconst<>+992(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1024(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1056(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1088(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1120(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1152(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1184(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1216(SB), Y10, Y11
+	VADDPD vmconst<>+352(SB), Y9, Y9
+	VPSLLQ $52, Y9, Y9
+	VMULPD Y9, Y11, Y12
+	VMOVUPD vmconst<>+32(SB), Y9
+	VDIVPD Y12, Y9, Y9
+	VADDPD Y9, Y12, Y12
+	VMULPD vmconst<>+96(SB), Y12, Y1
+	VMOVMSKPD Y8, BX
+	TESTQ BX, BX
+	JNZ coshBlocks_done
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	INCQ AX
+	JMP coshBlocks_loop
+coshBlocks_done:
+	MOVQ AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func tanhBlocks(dst, x *float64, blocks int) int
+TEXT ·tanhBlocks(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ blocks+16(FP), CX
+	XORQ AX, AX
+tanhBlocks_loop:
+	CMPQ AX, CX
+	JGE tanhBlocks_done
+	VMOVUPD (SI), Y0
+	VXORPD Y8, Y8, Y8
+	VANDPD vmconst<>+128(SB), Y0, Y13
+	VCMPPD $0x03, Y0, Y0, Y9
+	VORPD Y9, Y8, Y8
+	VMINPD vmconst<>+2048(SB), Y13, Y13
+	VANDPD vmconst<>+128(SB), Y13, Y9
+	VCMPPD $0x06, vmconst<>+224(SB), Y9, Y9
+	VORPD Y9, Y8, Y8
+	VMULPD vmconst<>+256(SB), Y13, Y9
+	VROUNDPD $8, Y9, Y9
+	VMOVAPD Y13, Y10
+	VFNMADD231PD vmconst<>+288(SB), Y9, Y10
+	VFNMADD231PD vmconst<>+320(SB), Y9, Y10
+	VMOVUPD vmconst<>+800(SB), Y11
+	VFMADD213PD vmconst<>+832(SB), Y10, Y11
+	VFMADD213PD vmconst<>+864(SB), Y10, Y11
+	VFMADD213PD vmconst<>+896(SB), Y10, Y11
+	VFMADD213PD vmconst<>+928(SB), Y10, Y11
+	VFMADD213PD vmconst<>+960(SB), Y10, Y11
+	VFMADD213PD vmconst<>+992(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1024(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1056(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1088(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1120(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1152(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1184(SB), Y10, Y11
+	VFMADD213PD vmconst<>+1216(SB), Y10, Y11
+	VADDPD vmconst<>+352(SB), Y9, Y9
+	VPSLLQ $52, Y9, Y9
+	VMULPD Y9, Y11, Y12
+	VMOVUPD vmconst<>+32(SB), Y9
+	VDIVPD Y12, Y9, Y9
+	VADDPD Y9, Y12, Y10
+	VMULPD vmconst<>+96(SB), Y10, Y10
+	VSUBPD Y9, Y12, Y12
+	VMULPD vmconst<>+96(SB), Y12, Y12
+	VMULPD Y13, Y13, Y9
+	VMOVUPD vmconst<>+2208(SB), Y11
+	VFMADD213PD vmconst<>+2240(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2272(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2304(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2336(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2368(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2400(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2432(SB), Y9, Y11
+	VMULPD Y9, Y13, Y9
+	VFMADD213PD Y13, Y9, Y11
+	VCMPPD $0x1e, vmconst<>+96(SB), Y13, Y9
+	VBLENDVPD Y9, Y12, Y11, Y12
+	VDIVPD Y10, Y12, Y12
+	VANDPD vmconst<>+160(SB), Y0, Y9
+	VORPD Y9, Y12, Y1
+	VMOVMSKPD Y8, BX
+	TESTQ BX, BX
+	JNZ tanhBlocks_done
+	VMOVUPD Y1, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	INCQ AX
+	JMP tanhBlocks_loop
+tanhBlocks_done:
 	MOVQ AX, ret+24(FP)
 	VZEROUPPER
 	RET

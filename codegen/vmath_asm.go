@@ -6,7 +6,8 @@ import (
 	"math"
 )
 
-// The vector math of the AVX2/FMA backend: exp, log, sin, cos and pow on
+// The vector math of the AVX2/FMA backend: exp, log, sin, cos, tan, sinh,
+// cosh, tanh and pow on
 // 4 float64 lanes, emitted inline into kernels (and into the standalone
 // functions of vmath_amd64.s). Each sequence is, instruction for
 // instruction, the scalar twin in vmath_twin.go. A lane whose argument is
@@ -36,6 +37,7 @@ var vmConstTable = func() []vmEntry {
 		{"pio2a", f(vmPio2A)}, {"pio2b", f(vmPio2B)}, {"pio2c", f(vmPio2C)},
 		{"roundint", f(vmRoundInt)},
 	}
+
 	for i, c := range vmExpPoly {
 		t = append(t, vmEntry{fmt.Sprintf("exp%d", i), f(c)})
 	}
@@ -47,6 +49,13 @@ var vmConstTable = func() []vmEntry {
 	}
 	for i, c := range vmCosPoly {
 		t = append(t, vmEntry{fmt.Sprintf("cos%d", i), f(c)})
+	}
+	// Round 3 (sinh, cosh, tanh, sign, min, max): appended so that the
+	// entries above keep their offsets.
+	t = append(t, vmEntry{"tanhmax", f(vmTanhMax)}, vmEntry{"negone", f(-1)},
+		vmEntry{"gonan", f(math.NaN())}, vmEntry{"neginf", f(math.Inf(-1))}, vmEntry{"posinf", f(math.Inf(1))})
+	for i, c := range vmSinhPoly {
+		t = append(t, vmEntry{fmt.Sprintf("sinh%d", i), f(c)})
 	}
 	return t
 }()
@@ -171,6 +180,32 @@ func emitLog(w *bytes.Buffer, x, d string, s [4]string, bad string) {
 // emitTrig writes d = sin(x) (or cos(x)) with scratch s0..s4, or-ing
 // lanes with |x| > vmTrigMax or NaN into bad. d may be x.
 func emitTrig(w *bytes.Buffer, x, d string, s [5]string, bad string, cos bool) {
+	emitTrigParts(w, x, d, s, bad, cos)
+	a := asmWriter{w}
+	// Odd quadrants take cos, quadrants 2 and 3 flip the sign.
+	a.f("VPSLLQ $63, %s, %s", s[0], d)
+	a.f("VBLENDVPD %s, %s, %s, %s", d, s[1], s[4], s[4])
+	a.f("VPSRLQ $1, %s, %s", s[0], s[0])
+	a.f("VPSLLQ $63, %s, %s", s[0], s[0])
+	a.f("VXORPD %s, %s, %s", s[0], s[4], d)
+}
+
+// emitTan writes d = tan(x) as vtan: −cos(r)/sin(r) in odd quadrants,
+// sin(r)/cos(r) in even ones, with scratch s0..s4; lanes with
+// |x| > vmTrigMax or NaN go into bad. d may be x.
+func emitTan(w *bytes.Buffer, x, d string, s [5]string, bad string) {
+	emitTrigParts(w, x, d, s, bad, false)
+	a := asmWriter{w}
+	a.f("VDIVPD %s, %s, %s", s[1], s[4], s[2])
+	a.f("VDIVPD %s, %s, %s", s[4], s[1], s[3])
+	a.f("VXORPD %s, %s, %s", vc("signmask"), s[3], s[3])
+	a.f("VPSLLQ $63, %s, %s", s[0], d)
+	a.f("VBLENDVPD %s, %s, %s, %s", d, s[3], s[2], d)
+}
+
+// emitTrigParts is vtrigParts (plus 1 in q for cos): it leaves sin(r) in
+// s4, cos(r) in s1 and q in s0; d is used as scratch, after x is read.
+func emitTrigParts(w *bytes.Buffer, x, d string, s [5]string, bad string, cos bool) {
 	a := asmWriter{w}
 	a.f("VANDPD %s, %s, %s", vc("absmask"), x, s[0])
 	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpNLE, vc("trigmax"), s[0], s[0])
@@ -224,12 +259,86 @@ func emitTrig(w *bytes.Buffer, x, d string, s [5]string, bad string, cos bool) {
 	a.f("VSUBPD %s, %s, %s", d, s[2], s[2])
 	a.f("VADDPD %s, %s, %s", s[3], s[2], s[2])
 	a.f("VADDPD %s, %s, %s", s[2], s[1], s[1])
-	// Odd quadrants take cos, quadrants 2 and 3 flip the sign.
-	a.f("VPSLLQ $63, %s, %s", s[0], d)
-	a.f("VBLENDVPD %s, %s, %s, %s", d, s[1], s[4], s[4])
-	a.f("VPSRLQ $1, %s, %s", s[0], s[0])
-	a.f("VPSLLQ $63, %s, %s", s[0], s[0])
-	a.f("VXORPD %s, %s, %s", s[0], s[4], d)
+}
+
+// emitHyp writes d = sinh(x), cosh(x) or tanh(x) (op) as vsinh, vcosh and
+// vtanh, with scratch s0..s4 (s4 holds a = |x|, s3 exp(a)); lanes out of
+// range (|x| > vmExpMax for sinh and cosh, NaN for tanh) go into bad.
+// x is read before d is written; d may be x.
+func emitHyp(w *bytes.Buffer, op Opcode, x, d string, s [5]string, bad string) {
+	a := asmWriter{w}
+	a.f("VANDPD %s, %s, %s", vc("absmask"), x, s[4])
+	if op == OpTanh {
+		a.f("VCMPPD $0x03, %s, %s, %s", x, x, s[0]) // unordered: NaN
+		a.f("VORPD %s, %s, %s", s[0], bad, bad)
+		a.f("VMINPD %s, %s, %s", vc("tanhmax"), s[4], s[4])
+	}
+	// emitExp flags |a| > vmExpMax (and NaN) itself.
+	emitExp(w, s[4], s[3], [3]string{s[0], s[1], s[2]}, bad)
+	a.f("VMOVUPD %s, %s", vc("one"), s[0])
+	a.f("VDIVPD %s, %s, %s", s[3], s[0], s[0]) // 1/e
+	if op == OpCosh {
+		a.f("VADDPD %s, %s, %s", s[0], s[3], s[3])
+		a.f("VMULPD %s, %s, %s", vc("half"), s[3], d)
+		return
+	}
+	if op == OpTanh {
+		a.f("VADDPD %s, %s, %s", s[0], s[3], s[1])
+		a.f("VMULPD %s, %s, %s", vc("half"), s[1], s[1]) // cosh
+	}
+	a.f("VSUBPD %s, %s, %s", s[0], s[3], s[3])
+	a.f("VMULPD %s, %s, %s", vc("half"), s[3], s[3]) // sinh for a > 1/2
+	// The series for a ≤ 1/2: z (s0), P (s2), a·z (s0), fma(a·z, P, a).
+	a.f("VMULPD %s, %s, %s", s[4], s[4], s[0])
+	a.f("VMOVUPD %s, %s", vc("sinh0"), s[2])
+	for i := 1; i < len(vmSinhPoly); i++ {
+		a.f("VFMADD213PD %s, %s, %s", vc(fmt.Sprintf("sinh%d", i)), s[0], s[2])
+	}
+	a.f("VMULPD %s, %s, %s", s[0], s[4], s[0])
+	a.f("VFMADD213PD %s, %s, %s", s[4], s[0], s[2])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("half"), s[4], s[0])
+	a.f("VBLENDVPD %s, %s, %s, %s", s[0], s[3], s[2], s[3])
+	if op == OpTanh {
+		a.f("VDIVPD %s, %s, %s", s[1], s[3], s[3])
+	}
+	a.f("VANDPD %s, %s, %s", vc("signmask"), x, s[0])
+	a.f("VORPD %s, %s, %s", s[0], s[3], d)
+}
+
+// emitMinMax writes d = math.Min(x, y) (or math.Max): VMINPD gives the
+// lesser of ordered distinct values; equal values (±0 among them) take
+// x|y (x&y for max), so min(−0, +0) = −0 and max(−0, +0) = +0; unordered
+// lanes take Go's NaN, then −Inf (+Inf for max) wins over NaN, as in the
+// math package. Scratch s0..s2; d may be x or y.
+func emitMinMax(w *bytes.Buffer, max bool, x, y, d string, s [3]string) {
+	a := asmWriter{w}
+	mn, bits, inf := "VMINPD", "VORPD", "neginf"
+	if max {
+		mn, bits, inf = "VMAXPD", "VANDPD", "posinf"
+	}
+	a.f("%s %s, %s, %s", mn, y, x, s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpEQ, y, x, s[1])
+	a.f("%s %s, %s, %s", bits, y, x, s[2])
+	a.f("VBLENDVPD %s, %s, %s, %s", s[1], s[2], s[0], s[0])
+	a.f("VCMPPD $0x03, %s, %s, %s", y, x, s[1]) // unordered
+	a.f("VBLENDVPD %s, %s, %s, %s", s[1], vc("gonan"), s[0], s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpEQ, vc(inf), x, s[1])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpEQ, vc(inf), y, s[2])
+	a.f("VORPD %s, %s, %s", s[2], s[1], s[1])
+	a.f("VBLENDVPD %s, %s, %s, %s", s[1], vc(inf), s[0], d)
+}
+
+// emitSign writes d = sign(x): 1 above zero, −1 below, +0 for ±0 and
+// Go's NaN for NaN. Scratch s0, s1; d may be x.
+func emitSign(w *bytes.Buffer, x, d string, s [2]string) {
+	a := asmWriter{w}
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("zero"), x, s[0])
+	a.f("VANDPD %s, %s, %s", vc("one"), s[0], s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpLT, vc("zero"), x, s[1])
+	a.f("VANDPD %s, %s, %s", vc("negone"), s[1], s[1])
+	a.f("VORPD %s, %s, %s", s[1], s[0], s[0])
+	a.f("VCMPPD $0x03, %s, %s, %s", x, x, s[1])
+	a.f("VBLENDVPD %s, %s, %s, %s", s[1], vc("gonan"), s[0], d)
 }
 
 // emitPow writes d = x^y = exp(y·log x) with scratch s0..s4, or-ing into
@@ -254,6 +363,18 @@ var vmathFuncs = []struct {
 	}},
 	{"cosBlocks", false, func(w *bytes.Buffer) {
 		emitTrig(w, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8", true)
+	}},
+	{"tanBlocks", false, func(w *bytes.Buffer) {
+		emitTan(w, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+	}},
+	{"sinhBlocks", false, func(w *bytes.Buffer) {
+		emitHyp(w, OpSinh, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+	}},
+	{"coshBlocks", false, func(w *bytes.Buffer) {
+		emitHyp(w, OpCosh, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+	}},
+	{"tanhBlocks", false, func(w *bytes.Buffer) {
+		emitHyp(w, OpTanh, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
 	}},
 	{"powBlocks", true, func(w *bytes.Buffer) {
 		emitPow(w, "Y0", "Y2", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")

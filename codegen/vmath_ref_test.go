@@ -138,3 +138,35 @@ func refULP(got float64, want *big.Float) float64 {
 	df, _ := d.Float64()
 	return math.Abs(df) / ulp
 }
+
+// refTan is sin(x)/cos(x) to 200 bits.
+func refTan(x float64) *big.Float {
+	return refNew().Quo(refSinCos(x, 0), refSinCos(x, 1))
+}
+
+// refSinhCosh returns sinh(x) and cosh(x): the Taylor series for
+// |x| < 1 (no cancellation), (e^x ∓ e^−x)/2 above.
+func refSinhCosh(x float64) (*big.Float, *big.Float) {
+	if math.Abs(x) < 1 {
+		return refSeries(refFloat(x), 1, 2, false, true), refSeries(refFloat(x), 0, 2, false, true)
+	}
+	e := refExp(x)
+	inv := refNew().Quo(refNew().SetInt64(1), e)
+	half := refNew().SetFloat64(0.5)
+	s := refNew().Mul(refNew().Sub(e, inv), half)
+	c := refNew().Mul(refNew().Add(e, inv), half)
+	return s, c
+}
+
+func refSinh(x float64) *big.Float { s, _ := refSinhCosh(x); return s }
+func refCosh(x float64) *big.Float { _, c := refSinhCosh(x); return c }
+
+// refTanh is sinh/cosh, or ±1 to 200 bits beyond |x| = 80 (where e^−2|x|
+// is below 2^-230).
+func refTanh(x float64) *big.Float {
+	if math.Abs(x) > 80 {
+		return refNew().SetInt64(int64(math.Copysign(1, x)))
+	}
+	s, c := refSinhCosh(x)
+	return refNew().Quo(s, c)
+}

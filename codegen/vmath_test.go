@@ -105,6 +105,12 @@ var vmFuncs = []vmFunc{
 	{"log", VecLog, vlog, math.Log, 1, func(x float64) bool { return x >= vmMinNormal && x <= math.MaxFloat64 }},
 	{"sin", VecSin, vsin, math.Sin, 2, func(x float64) bool { return math.Abs(x) <= vmTrigMax }},
 	{"cos", VecCos, vcos, math.Cos, 2, func(x float64) bool { return math.Abs(x) <= vmTrigMax }},
+	// Round 3: no target in issue 6; the bounds are what TestVMathULP
+	// measured, rounded up (see doc.go).
+	{"tan", VecTan, vtan, math.Tan, 2.5, func(x float64) bool { return math.Abs(x) <= vmTrigMax }},
+	{"sinh", VecSinh, vsinh, math.Sinh, 2.5, func(x float64) bool { return math.Abs(x) <= vmExpMax }},
+	{"cosh", VecCosh, vcosh, math.Cosh, 1.5, func(x float64) bool { return math.Abs(x) <= vmExpMax }},
+	{"tanh", VecTanh, vtanh, math.Tanh, 3, func(x float64) bool { return !math.IsNaN(x) }},
 }
 
 func sameBits(a, b float64) bool {
@@ -153,6 +159,18 @@ func TestVMathBitIdentical(t *testing.T) {
 		if !(math.Abs(x) <= vmTrigMax) {
 			require.True(t, sameBits(vsin(x), math.Sin(x)), "sin(%v)", x)
 			require.True(t, sameBits(vcos(x), math.Cos(x)), "cos(%v)", x)
+			require.True(t, sameBits(vtan(x), math.Tan(x)), "tan(%v)", x)
+		}
+		if !(math.Abs(x) <= vmExpMax) {
+			require.True(t, sameBits(vsinh(x), math.Sinh(x)), "sinh(%v)", x)
+			require.True(t, sameBits(vcosh(x), math.Cosh(x)), "cosh(%v)", x)
+		}
+		if math.IsNaN(x) {
+			require.True(t, math.IsNaN(vtanh(x)), "tanh(%v)", x)
+		}
+		// tan from one reduction is vsin/vcos exactly.
+		if math.Abs(x) <= vmTrigMax {
+			require.True(t, sameBits(vtan(x), vsin(x)/vcos(x)), "tan(%v) is not vsin/vcos", x)
 		}
 		_ = i
 	}
@@ -228,6 +246,7 @@ func TestVMathULP(t *testing.T) {
 		"exp": refExp, "log": refLog,
 		"sin": func(x float64) *big.Float { return refSinCos(x, 0) },
 		"cos": func(x float64) *big.Float { return refSinCos(x, 1) },
+		"tan": refTan, "sinh": refSinh, "cosh": refCosh, "tanh": refTanh,
 	}
 	for _, f := range vmFuncs {
 		f.vec(dst, xs)

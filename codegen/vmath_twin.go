@@ -40,6 +40,9 @@ const (
 	vmTwo52Bias = 0x1p52 + 1023 // subtracted from it gives e − 1023
 	vmRoundInt  = 0x1.8p52      // k + this has k's low bits as its low bits
 	vmMinNormal = 0x1p-1022
+	// vmTanhMax: tanh(x) rounds to ±1 for |x| ≥ 19.1; the formula runs on
+	// min(|x|, 20).
+	vmTanhMax = 20.0
 
 	vmMantMask = 0x000fffffffffffff
 	vmOneBits  = 0x3ff0000000000000
@@ -67,6 +70,13 @@ var vmLogPoly = [...]float64{
 var vmSinPoly = [...]float64{
 	1.0 / 355687428096000, -1.0 / 1307674368000, 1.0 / 6227020800,
 	-1.0 / 39916800, 1.0 / 362880, -1.0 / 5040, 1.0 / 120, -1.0 / 6,
+}
+
+// vmSinhPoly are 1/(2k+1)!, k = 8…1: sinh(a) = a + a·z·P(z), z = a²,
+// a ≤ 1/2; truncation is below 2^-64 relative.
+var vmSinhPoly = [...]float64{
+	1.0 / 355687428096000, 1.0 / 1307674368000, 1.0 / 6227020800, 1.0 / 39916800,
+	1.0 / 362880, 1.0 / 5040, 1.0 / 120, 1.0 / 6,
 }
 
 var vmCosPoly = [...]float64{
@@ -147,12 +157,39 @@ func vcos(x float64) float64 {
 	return vtrig(x, 1)
 }
 
-// vtrig computes sin(x + shift·π/2). The reduced argument is r + e:
-// x − k·A is exact (Sterbenz) and the product's rounding error, k·B and
-// k·C are gathered in t, so only r = fl(r0 + t) rounds and e keeps what
-// it lost; sin adds e back last, cos computes 1 − r²/2 with r² split
-// into z + zl.
+// vtrig computes sin(x + shift·π/2): the quadrant k mod 4 of x picks
+// ±sin(r) or ±cos(r) (see vtrigParts).
 func vtrig(x float64, shift uint64) float64 {
+	s, c, q := vtrigParts(x)
+	q += shift
+	res := s
+	if q&1 != 0 {
+		res = c
+	}
+	return math.Float64frombits(math.Float64bits(res) ^ (q>>1)<<63)
+}
+
+// vtan is tan(x) = sin(x)/cos(x) from one reduction: in odd quadrants
+// −cos(r)/sin(r), in even ones sin(r)/cos(r). It equals vsin(x)/vcos(x)
+// bit for bit (the signs vtrig applies cancel or negate exactly).
+func vtan(x float64) float64 {
+	if !(math.Abs(x) <= vmTrigMax) {
+		return math.Tan(x)
+	}
+	s, c, q := vtrigParts(x)
+	if q&1 != 0 {
+		return -(c / s)
+	}
+	return s / c
+}
+
+// vtrigParts reduces x = k·π/2 + r and returns sin(r), cos(r) and the
+// bits q of k + 1.5·2^52, whose low bits are k's. The reduced argument is
+// r + e: x − k·A is exact (Sterbenz) and the product's rounding error,
+// k·B and k·C are gathered in t, so only r = fl(r0 + t) rounds and e
+// keeps what it lost; sin adds e back last, cos computes 1 − r²/2 with r²
+// split into z + zl.
+func vtrigParts(x float64) (sinr, cosr float64, q uint64) {
 	k := math.RoundToEven(float64(x*vmTwoOverPi)) + 0 // −0 becomes +0
 	ph := float64(k * vmPio2A)
 	pl := math.FMA(k, vmPio2A, -ph)
@@ -161,7 +198,7 @@ func vtrig(x float64, shift uint64) float64 {
 	t = math.FMA(-k, vmPio2C, t)
 	r := r0 + t
 	e := (r0 - r) + t
-	q := math.Float64bits(k+vmRoundInt) + shift
+	q = math.Float64bits(k + vmRoundInt)
 	z := float64(r * r)
 	p := vmSinPoly[0]
 	for _, c := range vmSinPoly[1:] {
@@ -181,11 +218,67 @@ func vtrig(x float64, shift uint64) float64 {
 	w := 1 - h
 	c = ((1 - w) - h) + c
 	c = w + c
-	res := s
-	if q&1 != 0 {
-		res = c
+	return s, c, q
+}
+
+// vsinh is sinh(x): for |x| ≤ 1/2 the Taylor series x + x·z·P(z),
+// z = x², else (e − 1/e)/2 with e = exp(|x|); the sign of x last.
+// Arguments beyond the range of exp (and NaN) are math.Sinh's.
+func vsinh(x float64) float64 {
+	if !(math.Abs(x) <= vmExpMax) {
+		return math.Sinh(x)
 	}
-	return math.Float64frombits(math.Float64bits(res) ^ (q>>1)<<63)
+	a := math.Abs(x)
+	var r float64
+	if a > 0.5 {
+		e := vexpCore(a)
+		r = float64((e - 1/e) * 0.5)
+	} else {
+		r = vsinhSmall(a)
+	}
+	return math.Float64frombits(math.Float64bits(r) | math.Float64bits(x)&vmSignBit)
+}
+
+func vsinhSmall(a float64) float64 {
+	z := float64(a * a)
+	p := vmSinhPoly[0]
+	for _, c := range vmSinhPoly[1:] {
+		p = math.FMA(p, z, c)
+	}
+	return math.FMA(float64(a*z), p, a)
+}
+
+// vcosh is cosh(x) = (e + 1/e)/2 with e = exp(|x|) (no cancellation:
+// both terms are positive); beyond the range of exp, math.Cosh.
+func vcosh(x float64) float64 {
+	if !(math.Abs(x) <= vmExpMax) {
+		return math.Cosh(x)
+	}
+	e := vexpCore(math.Abs(x))
+	return float64((e + 1/e) * 0.5)
+}
+
+// vtanh is tanh(x) = sinh(a)/cosh(a) with a = min(|x|, 20) as in vsinh
+// and vcosh (tanh(20) is 1 to double precision), the sign of x last; NaN
+// is math.Tanh's.
+func vtanh(x float64) float64 {
+	if x != x {
+		return math.Tanh(x)
+	}
+	a := math.Abs(x)
+	if !(a < vmTanhMax) {
+		a = vmTanhMax
+	}
+	e := vexpCore(a)
+	inv := 1 / e
+	c := float64((e + inv) * 0.5)
+	var s float64
+	if a > 0.5 {
+		s = float64((e - inv) * 0.5)
+	} else {
+		s = vsinhSmall(a)
+	}
+	return math.Float64frombits(math.Float64bits(s/c) | math.Float64bits(x)&vmSignBit)
 }
 
 // vpow is x^y = exp(y·log x) for normal positive x; everything else

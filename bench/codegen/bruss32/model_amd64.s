@@ -260,7 +260,59 @@ DATA vmconst<>+2016(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2024(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2032(SB)/8, $0x3fa5555555555555
 DATA vmconst<>+2040(SB)/8, $0x3fa5555555555555
-GLOBL vmconst<>(SB), RODATA|NOPTR, $2048
+DATA vmconst<>+2048(SB)/8, $0x4034000000000000
+DATA vmconst<>+2056(SB)/8, $0x4034000000000000
+DATA vmconst<>+2064(SB)/8, $0x4034000000000000
+DATA vmconst<>+2072(SB)/8, $0x4034000000000000
+DATA vmconst<>+2080(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2088(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2096(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2104(SB)/8, $0xbff0000000000000
+DATA vmconst<>+2112(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2120(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2128(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2136(SB)/8, $0x7ff8000000000001
+DATA vmconst<>+2144(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2152(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2160(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2168(SB)/8, $0xfff0000000000000
+DATA vmconst<>+2176(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2184(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2192(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2200(SB)/8, $0x7ff0000000000000
+DATA vmconst<>+2208(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2216(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2224(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2232(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2240(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2248(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2256(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2264(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2272(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2280(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2288(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2296(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2304(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2312(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2320(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2328(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2336(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2344(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2352(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2360(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2368(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2376(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2384(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2392(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2400(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2408(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2416(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2424(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2432(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2440(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2448(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2456(SB)/8, $0x3fc5555555555555
+GLOBL vmconst<>(SB), RODATA|NOPTR, $2464
 
 // func rhsKernel(du, u, p, c *float64, t float64, lanes, blocks int) int
 TEXT ·rhsKernel(SB), 0, $32768-64
