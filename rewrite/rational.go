@@ -119,11 +119,14 @@ func (rc *ratCtx) number(n symbolic.Number) error {
 }
 
 // numExpr writes a coefficient back: exact, or as a float for inexact
-// input when it is not an integer.
+// input when it is not an integer. A coefficient that no float can hold
+// (the content of a float polynomial taken exactly can be 2^-1100, which
+// rounds to 0) stays exact: a rounded one would be a wrong answer.
 func (rc *ratCtx) numExpr(r *big.Rat) *symbolic.Expr {
 	if rc.inexact && !r.IsInt() {
-		f, _ := r.Float64()
-		return symbolic.FloatExpr(f)
+		if f, _ := r.Float64(); f != 0 && !math.IsInf(f, 0) {
+			return symbolic.FloatExpr(f)
+		}
 	}
 	return symbolic.NumExpr(symbolic.BigRat(r))
 }
@@ -380,10 +383,15 @@ func (q *cancelled) expanded(flip bool) *symbolic.Expr {
 // (it takes gcds with derivatives, costly on large multivariate inputs).
 func (q *cancelled) small() bool { return len(q.num.Terms)+len(q.den.Terms) <= 200 }
 
-// factored writes numerator and denominator in square-free factored form.
+// factored writes numerator and denominator in square-free factored form;
+// nil for inexact input, whose exact binary coefficients make factors that
+// are artefacts of rounding (and contents far outside float range).
 func (q *cancelled) factored() *symbolic.Expr {
 	if q.c.Sign() == 0 {
 		return symbolic.Zero()
+	}
+	if q.rc.inexact {
+		return nil
 	}
 	cn, fn := poly.SquareFree(q.num)
 	cd, fd := poly.SquareFree(q.den)
@@ -597,11 +605,15 @@ func ExpandRational(e *symbolic.Expr) *symbolic.Expr {
 
 // FactorSquareFree writes e (a rational function of its kernels) with
 // numerator and denominator in square-free factored form:
-// x^3 - x^2 - x + 1 becomes (x + 1)*(x - 1)^2.
+// x^3 - x^2 - x + 1 becomes (x + 1)*(x - 1)^2. A term with float
+// constants is returned as it is (see factored).
 func FactorSquareFree(e *symbolic.Expr) *symbolic.Expr {
 	q, err := cancelRat(e, nil)
 	if err != nil {
 		return e
 	}
-	return q.factored()
+	if f := q.factored(); f != nil {
+		return f
+	}
+	return e
 }
