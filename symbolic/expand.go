@@ -615,6 +615,7 @@ func (pc *polyCtx) multiSetup(p poly, n int, x *expander) (*multiWork, bool) {
 // output slots, on every core when the expansion is large, and returns
 // the workers.
 func (mw *multiWork) run(n int, x *expander) []*multiWorker {
+	reserveNodes(mw.total)
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 || mw.m < 2 || mw.total < 1<<14 {
 		w := &multiWorker{multiWork: mw, check: x.check}

@@ -1,6 +1,7 @@
 package symbolic
 
 import (
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -438,7 +439,29 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 // rebuild drops the entries of collected slabs (when a collection may have
 // happened since the last rebuild, or if force) and resizes the table so
 // that it is at most half full. Caller holds s.mu.
-func (s *shard) rebuild(force bool) {
+func (s *shard) rebuild(force bool) { s.rebuildFor(force, 0) }
+
+// reserveNodes grows the intern table ahead of a construction that is
+// about to intern about n new nodes (spread over the shards by hash), so
+// that it is rebuilt once rather than at every doubling: each doubling
+// allocates a table and moves every entry of the last one.
+func reserveNodes(n int) {
+	// Hashes spread the nodes binomially over the shards: mean plus four
+	// standard deviations covers every shard but rarely.
+	mean := float64(n) / shardCount
+	per := int(mean + 4*math.Sqrt(mean) + 16)
+	for i := range table {
+		s := &table[i]
+		s.mu.Lock()
+		if (s.used+per)*4 > len(s.tab)*3 {
+			s.rebuildFor(false, per)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// rebuildFor is rebuild leaving room for extra more entries.
+func (s *shard) rebuildFor(force bool, extra int) {
 	live := 0
 	epoch := gcEpoch.Load()
 	sweep := force || epoch != s.epoch
@@ -454,7 +477,7 @@ func (s *shard) rebuild(force bool) {
 		live++
 	}
 	size := minTable
-	for size < 2*live {
+	for size < 2*live || 4*(live+extra) > 3*size {
 		size *= 2
 	}
 	old := s.tab
@@ -644,3 +667,9 @@ func newNodeCopy(kind Kind, op Op, num Number, args, exps []*Expr) *Expr {
 	slot.store(r)
 	return r
 }
+
+// Sizes the layout comments above rely on (a test pins them).
+const (
+	sizeofExpr   = unsafe.Sizeof(Expr{})
+	sizeofNumber = unsafe.Sizeof(Number{})
+)

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// The two benchmarks below measure the floor under the sum build: what one
+// hash-consing lookup and one random memory access cost on this machine at
+// the sizes of the workload. They explain its figures, they are not
+// targets.
+
+// BenchmarkInternLookup looks up integer terms that are already interned,
+// cycling through n of them in order: a hit on the intern table, which
+// costs the table entry's and the node's cache misses once n outgrows the
+// caches.
+func BenchmarkInternLookup(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			keep := make([]*symbolic.Expr, n)
+			for i := range keep {
+				keep[i] = symbolic.IntExpr(int64(i + 5000))
+			}
+			k := 0
+			for b.Loop() {
+				if symbolic.IntExpr(int64(k+5000)) != keep[k] {
+					b.Fatal("not the interned term")
+				}
+				if k++; k == n {
+					k = 0
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMemoryLatency chases pointers through a random cycle over a
+// working set of the given size, one 64-byte line per step: the latency of
+// a dependent cache miss at that size.
+func BenchmarkMemoryLatency(b *testing.B) {
+	for _, mb := range []int{1, 8, 16, 64} {
+		b.Run(fmt.Sprintf("%dMB", mb), func(b *testing.B) {
+			lines := mb << 20 / 64
+			next := make([]int32, lines*16)
+			perm := rand.New(rand.NewPCG(1, 2)).Perm(lines)
+			for i, p := range perm {
+				next[p*16] = int32(perm[(i+1)%lines] * 16)
+			}
+			p := int32(perm[0] * 16)
+			for b.Loop() {
+				p = next[p]
+			}
+			if p < 0 {
+				b.Fatal("unreachable")
+			}
+		})
+	}
+}
