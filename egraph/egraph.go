@@ -495,7 +495,7 @@ func (g *EGraph) rebuildClasses() {
 	useMask := o != nil && len(ar) <= 64
 	if useMask && len(o.mask) < g.classes.len() {
 		slotArrays.put(o.mask)
-		mask, _ := slotArrays.get(g.classes.len() + g.classes.len()/2)
+		mask, _ := slotArrays.getAtLeast(g.classes.len() + g.classes.len()/2)
 		o.mask = mask[:cap(mask)]
 	}
 	if o != nil {

@@ -129,7 +129,7 @@ func (m *memoTable) grow() {
 	// pool, and the new ones come from it when a previous e-graph left
 	// an array of that size.
 	slotArrays.put(m.slots)
-	slots, reused := slotArrays.get(size)
+	slots, reused := slotArrays.getAtLeast(size)
 	slots = slots[:size]
 	if reused {
 		clear(slots)

@@ -475,7 +475,7 @@ func (a *matchArena) next(n int) []Id {
 	for _, c := range a.chunks {
 		total += cap(c)
 	}
-	c, _ := idArrays.get(max(n, total))
+	c, _ := idArrays.getAtLeast(max(n, total))
 	a.chunks = append(a.chunks, c)
 	a.cur, a.used = len(a.chunks)-1, 0
 	return c

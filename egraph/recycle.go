@@ -23,9 +23,23 @@ import (
 // Only arrays nothing else refers to are put back: the e-graph's own
 // tables (which extraction and later runs read) are not.
 
-// poolMaxLog bounds the capacity of pooled arrays (1<<26 elements): larger
-// ones are rare, and one of them in a pool would pin hundreds of MB.
-const poolMaxLog = 26
+// poolMaxLog bounds the capacity of pooled arrays (1<<15 elements, 128 KB
+// of ids), and recycleTables and recycleOrder skip e-graphs with more
+// entries than that. The collector's cost per run matters for small
+// e-graphs (a run of milliseconds); a large e-graph's arrays, held in a
+// pool, are live memory that raises the collector's heap goal with them,
+// so pooling them added to peak memory (sum20 with backoff for 30
+// iterations peaked at 31 MB instead of 25 with every size pooled).
+const poolMaxLog = 15
+
+// poolMinLog is the smallest pooled capacity (256 elements): smaller
+// arrays cost less to allocate than a pool's Get and Put (which box the
+// slice), and a tiny run allocates dozens of them (one per operator).
+const poolMinLog = 8
+
+// smallGraph reports whether an e-graph with n hashcons entries is small
+// enough for its tables to be recycled.
+func smallGraph(n int) bool { return n <= 1<<poolMaxLog }
 
 // arrayPool recycles []T arrays whose capacity is a power of two.
 type arrayPool[T any] struct {
@@ -44,6 +58,9 @@ var (
 // tables go to the pools. It runs after the e-graph is unreachable, so
 // nothing can read them any more.
 func recycleTables(t *tables) {
+	if !smallGraph(t.memo.count) {
+		return
+	}
 	idArrays.put(t.uf)
 	idArrays.put(t.pending)
 	uint32Pages.put(t.slot) // eggOrder.slot aliases it: kept when it grows, recycled only here
@@ -59,6 +76,9 @@ func recycleTables(t *tables) {
 // recycleOrder is the cleanup of a collected e-graph's mirror of egg's
 // hash tables.
 func recycleOrder(o *eggOrder) {
+	if !smallGraph(len(o.allIds)) {
+		return
+	}
 	o.classes.release()
 	for _, t := range o.byOp {
 		t.release()
@@ -77,12 +97,27 @@ func recycleOrder(o *eggOrder) {
 // and whether it came from the pool (a reused array is not zeroed).
 func (p *arrayPool[T]) get(n int) ([]T, bool) {
 	k := bits.Len(uint(max(n, 1) - 1))
-	if k <= poolMaxLog {
+	if k >= poolMinLog && k <= poolMaxLog {
 		if x, ok := p.byLog[k].Get().(*[]T); ok {
 			return (*x)[:0], true
 		}
 	}
 	return make([]T, 0, 1<<k), false
+}
+
+// getAtLeast is get, but takes a larger pooled array (up to 4 times the
+// size) when there is none of the size itself. Growing tables and match
+// buffers use it: the previous run of the same workload left its largest
+// arrays, and taking one early means no further growth, where leaving it
+// in the pool while allocating small ones would hold both.
+func (p *arrayPool[T]) getAtLeast(n int) ([]T, bool) {
+	k := max(bits.Len(uint(max(n, 1)-1)), poolMinLog)
+	for j := k; j <= min(k+2, poolMaxLog); j++ {
+		if x, ok := p.byLog[j].Get().(*[]T); ok {
+			return (*x)[:0], true
+		}
+	}
+	return p.get(n)
 }
 
 // put hands s's array to the pool; s must not be used afterwards. Arrays
@@ -94,11 +129,14 @@ func (p *arrayPool[T]) put(s []T) {
 		return
 	}
 	k := bits.Len(uint(c)) - 1
-	if k > poolMaxLog {
+	if k < poolMinLog || k > poolMaxLog {
 		return
 	}
-	s = s[:0]
-	p.byLog[k].Put(&s)
+	// A new box, not &s: taking s's address would move the parameter to
+	// the heap on every call, pooled or not.
+	b := new([]T)
+	*b = s[:0]
+	p.byLog[k].Put(b)
 }
 
 // grow returns s with room for n more elements: s itself if it has it,
@@ -109,7 +147,7 @@ func (p *arrayPool[T]) grow(s []T, n int, keep bool) []T {
 	if len(s)+n <= cap(s) {
 		return s
 	}
-	ns, _ := p.get(max(2*cap(s), len(s)+n, 64))
+	ns, _ := p.getAtLeast(max(2*cap(s), len(s)+n, 16))
 	ns = ns[:len(s)]
 	// Copy in chunks: one huge memmove cannot be preempted, and the
 	// garbage collector then spins trying to stop this goroutine.
