@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 )
 
@@ -128,6 +129,22 @@ type loopEvaluator struct {
 	restOut []float64
 	loops   []*BatchEvaluator
 	ub, ob  []float64 // a chunk's states and outputs, laid out per variable
+	chunk   int       // loopChunk when the evaluator was made
+	// strides[k][c] is the stride by which every index of the left-over
+	// chunk c of loop k grows from one instance to the next (a grid
+	// column), or 0: such a chunk is gathered by stride, without reading
+	// the index table per element. The other chunks are gathered through
+	// gidx[k][c], their index table transposed (slot by slot), so that
+	// the indices are read in order.
+	strides [][]int
+	gidx    [][][]int32
+	// The template inputs and t that the batched evaluators' parameter
+	// lanes hold (valid once primed): setParams broadcasts them to every
+	// lane, which is skipped when they did not change (they depend on
+	// the parameters and t only, not on u).
+	lastQ  []float64
+	lastT  float64
+	primed bool
 }
 
 // loopChunk is the most instances run as lanes of one batched
@@ -142,7 +159,53 @@ func (tl *tapeLoops) newEvaluator() *loopEvaluator {
 		ns, no = max(ns, l.tape.prog.NumStates), max(no, l.tape.prog.NumOutputs)
 	}
 	le.ub, le.ob = make([]float64, ns*loopChunk), make([]float64, no*loopChunk)
+	le.chunk = loopChunk
+	le.lastQ = make([]float64, len(le.restOut)-len(tl.restDst))
+	for _, l := range tl.loops {
+		w := l.tape.prog.NumStates + l.tape.prog.NumOutputs
+		var st []int
+		var gs [][]int32
+		for idx := l.left; len(idx) >= w; {
+			n := min(le.chunk, len(idx)/w)
+			s := 0
+			if n >= 2 {
+				s = int(idx[w]) - int(idx[0])
+				for i := 1; i < n && s > 0; i++ {
+					if !strided(idx[(i-1)*w:i*w], idx[i*w:(i+1)*w], s) {
+						s = 0
+					}
+				}
+			}
+			st = append(st, max(s, 0))
+			var g []int32
+			if s <= 0 {
+				g = make([]int32, w*n)
+				for slot := 0; slot < w; slot++ {
+					for i := 0; i < n; i++ {
+						g[slot*n+i] = idx[i*w+slot]
+					}
+				}
+			}
+			gs = append(gs, g)
+			idx = idx[n*w:]
+		}
+		le.strides = append(le.strides, st)
+		le.gidx = append(le.gidx, gs)
+	}
 	return le
+}
+
+// sameBitsSlice reports whether a and b hold the same float64 bits.
+func sameBitsSlice(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // eval computes out (which must not overlap u) at (u, p, t).
@@ -156,30 +219,58 @@ func (le *loopEvaluator) eval(out, u, p []float64, t float64) {
 			out[d] = le.restOut[k]
 		}
 	}()
+	same := le.primed && math.Float64bits(t) == math.Float64bits(le.lastT) && sameBitsSlice(q, le.lastQ)
+	if !same {
+		copy(le.lastQ, q)
+		le.lastT, le.primed = t, true
+	}
 	for k, l := range le.tl.loops {
 		be := le.loops[k]
 		pr := l.tape.prog
 		ns, no := pr.NumStates, pr.NumOutputs
 		w := ns + no
-		be.setParams(q, t, l.lanes)
+		if !same {
+			be.setParams(q, t, l.lanes)
+		}
 		for _, r := range l.runs {
 			be.runInPlace(out, u, l.idx[r.first*w:(r.first+1)*w], r.n)
 		}
-		for idx := l.left; len(idx) >= w; {
-			n := min(loopChunk, len(idx)/w)
+		c := 0
+		for idx := l.left; len(idx) >= w; c++ {
+			n := min(le.chunk, len(idx)/w)
 			ub, ob := le.ub[:ns*n], le.ob[:no*n]
 			// Slot by slot, so that the stores are sequential.
+			if st := le.strides[k][c]; st > 0 {
+				for s := 0; s < ns; s++ {
+					dst, b := ub[s*n:s*n+n], int(idx[s])
+					src := u[b : b+(n-1)*st+1]
+					for i := range dst {
+						dst[i] = src[i*st]
+					}
+				}
+				be.runLaidOut(ob, ub, n)
+				for o := 0; o < no; o++ {
+					res, b := ob[o*n:o*n+n], int(idx[ns+o])
+					dst := out[b : b+(n-1)*st+1]
+					for i, v := range res {
+						dst[i*st] = v
+					}
+				}
+				idx = idx[n*w:]
+				continue
+			}
+			g := le.gidx[k][c]
 			for s := 0; s < ns; s++ {
-				dst, src := ub[s*n:s*n+n], idx[s:]
-				for i := range dst {
-					dst[i] = u[src[i*w]]
+				dst, src := ub[s*n:s*n+n], g[s*n:s*n+n]
+				for i, x := range src {
+					dst[i] = u[x]
 				}
 			}
 			be.runLaidOut(ob, ub, n)
 			for o := 0; o < no; o++ {
-				res, dst := ob[o*n:o*n+n], idx[ns+o:]
-				for i, v := range res {
-					out[dst[i*w]] = v
+				res, dst := ob[o*n:o*n+n], g[(ns+o)*n:(ns+o)*n+n]
+				for i, x := range dst {
+					out[x] = res[i]
 				}
 			}
 			idx = idx[n*w:]
