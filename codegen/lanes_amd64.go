@@ -25,6 +25,8 @@ var lanesUseAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //	m := x[l] * y[l]; t[l] = m; d[l] = m * z[l] // mulMulLanes
 //	m := x[l] * y[l]; t[l] = m; d[l] = m + z[l] // mulAddLanes
 //	m := x[l] * y[l]; t[l] = m; d[l] = math.FMA(m, z[l], e[l]) // mulFMALanes
+//	m := x[l] + y[l]; t[l] = m; d[l] = math.FMA(z[l], e[l], m) // addFMALanes
+//	m := -x[l]; t[l] = m; d[l] = math.FMA(y[l], z[l], m)       // negFMALanes
 
 //go:noescape
 func fmaLanes(d, x, y, z *float64, n int)
@@ -52,3 +54,9 @@ func mulFMALanes(d, t, x, y, z, e *float64, n int)
 
 //go:noescape
 func negLanes(d, x *float64, n int)
+
+//go:noescape
+func addFMALanes(d, t, x, y, z, e *float64, n int)
+
+//go:noescape
+func negFMALanes(d, t, x, y, z *float64, n int)

@@ -295,3 +295,82 @@ negLanestail:
 negLanesdone:
 	VZEROUPPER
 	RET
+
+// func addFMALanes(d, t, x, y, z, e *float64, n int)
+TEXT ·addFMALanes(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ e+40(FP), R10
+	MOVQ n+48(FP), CX
+	XORQ AX, AX
+addFMALanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA addFMALanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VADDPD (DX)(AX*8), Y0, Y0
+	VMOVUPD (R8)(AX*8), Y1
+	VMOVAPD Y0, Y2
+	VFMADD231PD (R10)(AX*8), Y1, Y2
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y2, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addFMALanesloop
+addFMALanestail:
+	CMPQ AX, CX
+	JAE addFMALanesdone
+	VMOVSD (SI)(AX*8), X0
+	VADDSD (DX)(AX*8), X0, X0
+	VMOVSD (R8)(AX*8), X1
+	VMOVAPD X0, X2
+	VFMADD231SD (R10)(AX*8), X1, X2
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X2, (DI)(AX*8)
+	INCQ AX
+	JMP addFMALanestail
+addFMALanesdone:
+	VZEROUPPER
+	RET
+
+// func negFMALanes(d, t, x, y, z *float64, n int)
+TEXT ·negFMALanes(SB), NOSPLIT, $0-48
+	MOVQ d+0(FP), DI
+	MOVQ t+8(FP), R9
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ z+32(FP), R8
+	MOVQ n+40(FP), CX
+	VPCMPEQQ Y3, Y3, Y3
+	VPSLLQ $63, Y3, Y3
+	XORQ AX, AX
+negFMALanesloop:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JA negFMALanestail
+	VMOVUPD (SI)(AX*8), Y0
+	VXORPD Y3, Y0, Y0
+	VMOVUPD (DX)(AX*8), Y1
+	VMOVAPD Y0, Y2
+	VFMADD231PD (R8)(AX*8), Y1, Y2
+	VMOVUPD Y0, (R9)(AX*8)
+	VMOVUPD Y2, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP negFMALanesloop
+negFMALanestail:
+	CMPQ AX, CX
+	JAE negFMALanesdone
+	VMOVSD (SI)(AX*8), X0
+	VXORPD X3, X0, X0
+	VMOVSD (DX)(AX*8), X1
+	VMOVAPD X0, X2
+	VFMADD231SD (R8)(AX*8), X1, X2
+	VMOVSD X0, (R9)(AX*8)
+	VMOVSD X2, (DI)(AX*8)
+	INCQ AX
+	JMP negFMALanestail
+negFMALanesdone:
+	VZEROUPPER
+	RET

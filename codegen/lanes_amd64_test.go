@@ -110,6 +110,47 @@ func TestLaneKernels(t *testing.T) {
 			require.True(t, sameBits(math.FMA(m, z[i], e[i]), d[i]), "mulFMA n=%d lane %d: d %v", n, i-guard, d[i])
 		}
 	}
+	// addFMA: m = x+y, d = fma(z, e, m); negFMA: m = -x, d = fma(y, z, m);
+	// t apart or in z's register, d apart or in x's.
+	for n := 0; n <= 67; n++ {
+		for _, alias := range []bool{false, true} {
+			x, y, z, e := fill(n), fill(n), fill(n), fill(n)
+			wm, wd, nm, nd := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			for l := range wm {
+				i := guard + l
+				wm[l] = x[i] + y[i]
+				wd[l] = math.FMA(z[i], e[i], wm[l])
+				nm[l] = -x[i]
+				nd[l] = math.FMA(y[i], z[i], nm[l])
+			}
+			xa, za := append([]float64(nil), x...), append([]float64(nil), z...)
+			d, tt := fill(n), fill(n)
+			if alias {
+				d, tt = xa, za
+			}
+			addFMALanes(&d[guard], &tt[guard], &xa[guard], &y[guard], &za[guard], &e[guard], n)
+			xb, zb := append([]float64(nil), x...), append([]float64(nil), z...)
+			d2, t2 := fill(n), fill(n)
+			if alias {
+				d2, t2 = xb, zb
+			}
+			negFMALanes(&d2[guard], &t2[guard], &xb[guard], &y[guard], &zb[guard], n)
+			for i := range d {
+				if i < guard || i >= guard+n {
+					require.Equal(t, sentinel, d[i], "addFMA n=%d: guard cell %d of d written", n, i)
+					require.Equal(t, sentinel, tt[i], "addFMA n=%d: guard cell %d of t written", n, i)
+					require.Equal(t, sentinel, d2[i], "negFMA n=%d: guard cell %d of d written", n, i)
+					require.Equal(t, sentinel, t2[i], "negFMA n=%d: guard cell %d of t written", n, i)
+					continue
+				}
+				l := i - guard
+				require.True(t, sameBits(wm[l], tt[i]), "addFMA n=%d lane %d alias %v: t %v, scalar %v", n, l, alias, tt[i], wm[l])
+				require.True(t, sameBits(wd[l], d[i]), "addFMA n=%d lane %d alias %v: d %v, scalar %v", n, l, alias, d[i], wd[l])
+				require.True(t, sameBits(nm[l], t2[i]), "negFMA n=%d lane %d alias %v: t %v, scalar %v", n, l, alias, t2[i], nm[l])
+				require.True(t, sameBits(nd[l], d2[i]), "negFMA n=%d lane %d alias %v: d %v, scalar %v", n, l, alias, d2[i], nd[l])
+			}
+		}
+	}
 	for _, k := range kernels {
 		for n := 0; n <= 67; n++ {
 			for _, inPlace := range []bool{false, true} {

@@ -16,3 +16,6 @@ func mulAddLanes(d, t, x, y, z *float64, n int) { panic("codegen: lane kernels a
 
 func mulFMALanes(d, t, x, y, z, e *float64, n int) { panic("codegen: lane kernels are amd64 only") }
 func negLanes(d, x *float64, n int)                { panic("codegen: lane kernels are amd64 only") }
+
+func addFMALanes(d, t, x, y, z, e *float64, n int) { panic("codegen: lane kernels are amd64 only") }
+func negFMALanes(d, t, x, y, z *float64, n int)    { panic("codegen: lane kernels are amd64 only") }

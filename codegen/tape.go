@@ -358,6 +358,14 @@ func (e *Evaluator) run() {
 			x, e, f := math.FMA(regs[in.a], regs[in.b], regs[in.c]), regs[in.e], regs[in.f]
 			regs[in.t] = x
 			regs[in.d] = math.FMA(e, f, x)
+		case vmAddFMA:
+			x, c, e := regs[in.a]+regs[in.b], regs[in.c], regs[in.e]
+			regs[in.t] = x
+			regs[in.d] = math.FMA(c, e, x)
+		case vmNegFMA:
+			x, b, c := -regs[in.a], regs[in.b], regs[in.c]
+			regs[in.t] = x
+			regs[in.d] = math.FMA(b, c, x)
 		case vmCopy:
 			regs[in.d] = regs[in.a]
 		case vmChain, vmChain2, vmChain4:
@@ -647,6 +655,28 @@ func (b *BatchEvaluator) run(n int) {
 				m, c := x[l]+y[l], z[l]
 				tt[l] = m
 				d[l] = m + c
+			}
+		case vmAddFMA:
+			y, z, w, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.t][:n]
+			if lanesUseAVX && n >= 4 {
+				addFMALanes(&d[0], &tt[0], &x[0], &y[0], &z[0], &w[0], n)
+				continue
+			}
+			for l := range d {
+				m, c, e := x[l]+y[l], z[l], w[l]
+				tt[l] = m
+				d[l] = math.FMA(c, e, m)
+			}
+		case vmNegFMA:
+			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
+			if lanesUseAVX && n >= 4 {
+				negFMALanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+				continue
+			}
+			for l := range d {
+				m, b, c := -x[l], y[l], z[l]
+				tt[l] = m
+				d[l] = math.FMA(b, c, m)
 			}
 		case vmFMAFMA:
 			y, z, e, f, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.f][:n], v[in.t][:n]

@@ -23,6 +23,8 @@ const (
 	vmChain                                  // d = a, then d = fma(x, y*z, d) per term (see buildChains)
 	vmChain2                                 // two chains interleaved (see groupChains)
 	vmChain4                                 // four chains interleaved
+	vmAddFMA                                 // fma(c, e, a+b)
+	vmNegFMA                                 // fma(b, c, -a)
 )
 
 // vmInstr is one tape instruction: d = op(a, b, c, e, f). A fused
@@ -39,9 +41,9 @@ func vmArity(op vmOp) int {
 	switch op {
 	case vmFMAFMA:
 		return 5
-	case vmMulFMA:
+	case vmMulFMA, vmAddFMA:
 		return 4
-	case vmMulMul, vmMulAdd, vmAddAdd:
+	case vmMulMul, vmMulAdd, vmAddAdd, vmNegFMA:
 		return 3
 	case vmCopy, vmChain:
 		return 1
@@ -137,6 +139,12 @@ func fuse(p *Program, pcode []Instr, chains [][]int32) (code []vmInstr, ext [][]
 				}
 			case in.Op == OpFMA && nx.Op == OpFMA && nx.C == t && nx.A != t && nx.B != t:
 				f, ok = vmInstr{op: vmFMAFMA, a: in.A, b: in.B, c: in.C, e: nx.A, f: nx.B}, true
+			// A sum or a negation that is the addend of the next fma (the
+			// grid stencils: fma(-4, u, a+b), fma(k, u, -x)).
+			case in.Op == OpAdd && nx.Op == OpFMA && nx.C == t && nx.A != t && nx.B != t:
+				f, ok = vmInstr{op: vmAddFMA, a: in.A, b: in.B, c: nx.A, e: nx.B}, true
+			case in.Op == OpNeg && nx.Op == OpFMA && nx.C == t && nx.A != t && nx.B != t:
+				f, ok = vmInstr{op: vmNegFMA, a: in.A, b: nx.A, c: nx.B}, true
 			}
 			if ok {
 				f.d = dst(nx.Dst)
