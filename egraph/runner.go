@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"time"
 )
 
@@ -172,7 +173,16 @@ type Runner struct {
 	NodeLimit   int           // compared with the hashcons size; default 10 000
 	TimeLimit   time.Duration // default 5 s
 	MemoryLimit uint64        // Go heap bytes; 0 means none
-	Scheduler   Scheduler     // default NewBackoffScheduler()
+	// SoftMemoryLimit, if positive, lowers the Go runtime's soft memory
+	// limit (runtime/debug.SetMemoryLimit) to this many bytes while Run
+	// runs, and restores the previous limit when it returns. The
+	// collector then keeps the process's Go memory near the limit instead
+	// of letting the heap grow to twice what is live, trading CPU time
+	// for peak memory. The limit is process-wide: other goroutines
+	// allocating during Run are held to it too, which is why it is an
+	// option and not the default. A limit already below it is kept.
+	SoftMemoryLimit int64
+	Scheduler       Scheduler // default NewBackoffScheduler()
 	// Hooks run at the start of each iteration; an error stops the run
 	// with StopOther.
 	Hooks []func(*Runner) error
@@ -235,6 +245,12 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 	r.ctx = ctx
 	if r.Scheduler == nil {
 		r.Scheduler = NewBackoffScheduler()
+	}
+	if r.SoftMemoryLimit > 0 {
+		if prev := debug.SetMemoryLimit(-1); r.SoftMemoryLimit < prev {
+			debug.SetMemoryLimit(r.SoftMemoryLimit)
+			defer debug.SetMemoryLimit(prev)
+		}
 	}
 	r.start = time.Now()
 	r.G.Rebuild()

@@ -155,6 +155,9 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 			g := egraph.New(l, an)
 			run := egraph.NewRunner(g)
 			run.IterLimit, run.NodeLimit, run.TimeLimit = r.iters, r.nodes, time.Hour // egg's 120-200 s was never reached; ours must not be either under load
+			if softMem > 0 && r.eggRSS > 0 {
+				run.SoftMemoryLimit = int64(softMem * r.eggRSS * (1 << 20))
+			}
 			if r.sched == "simple" {
 				run.Scheduler = egraph.SimpleScheduler{}
 			}
@@ -193,6 +196,11 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 	return res, nil
 }
 
+// softMem, if positive, sets each row's Runner.SoftMemoryLimit to this
+// fraction of egg's peak RSS for the row (rows without an egg RSS figure
+// run without a limit).
+var softMem float64
+
 // memProfile, if set, names the file that receives a heap profile taken
 // at the end of a row's last run, while its e-graph is still live.
 var memProfile string
@@ -230,6 +238,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
 	order := flag.String("order", "egg", "class visiting order: egg (egg's hash-table order, exact hashcons sizes) or id (increasing id)")
 	flag.StringVar(&memProfile, "memprofile", "", "with -row: write a heap profile at the end of the row's last run to this file")
+	flag.Float64Var(&softMem, "softmem", 0, "set Runner.SoftMemoryLimit to this fraction of egg's peak RSS for the row (0: no limit)")
 	flag.Parse()
 
 	if *rowName != "" {
@@ -289,7 +298,7 @@ func main() {
 		if r.eggCPU > 5 {
 			n = 1
 		}
-		cmd := exec.Command(self, "-row", r.name, "-runs", fmt.Sprint(n), "-order", *order)
+		cmd := exec.Command(self, "-row", r.name, "-runs", fmt.Sprint(n), "-order", *order, "-softmem", fmt.Sprint(softMem))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
