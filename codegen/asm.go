@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // asmSupported reports whether every instruction of p has an AVX2/FMA
@@ -39,8 +40,49 @@ func asmExtended(op Opcode) bool {
 		OpTan, OpSinh, OpCosh, OpTanh, OpSign, OpMin, OpMax:
 		return true
 	}
+	return asmFallback(op)
+}
+
+// asmFallback are the opcodes without a vector lowering that a kernel
+// computes lane by lane, calling the math package (through a Go function
+// of the generated package, fbName) for each of the 4 lanes of a block:
+// slow, but the rest of the program stays in the kernel, and the pure-Go
+// lane code calls the same function, so the bits agree.
+func asmFallback(op Opcode) bool {
+	switch op {
+	case OpAsin, OpAcos, OpAtan, OpAtan2, OpLog1p, OpCbrt:
+		return true
+	}
 	return false
 }
+
+// fbName is the Go function a kernel calls for a fallback opcode.
+func fbName(op Opcode) string { return "fb" + strings.ToUpper(op.String()[:1]) + op.String()[1:] }
+
+// usesFallback reports whether p has an instruction computed by a call.
+func usesFallback(p *Program) bool {
+	for _, in := range p.Code {
+		if asmFallback(in.Op) {
+			return true
+		}
+	}
+	return false
+}
+
+// The frame of a kernel with fallback calls: the callee's arguments at
+// 0(SP), then fbSave for the registers and operands kept across the
+// calls, then the spill slots.
+const (
+	fbArgs   = 32
+	fbRegs   = fbArgs        // Y0–Y8, 32 bytes each
+	fbA      = fbRegs + 9*32 // the operands' and results' lanes
+	fbB      = fbA + 32      //
+	fbR      = fbB + 32      //
+	fbR8     = fbR + 32      // R8, R9 and the block's offset from u and du
+	fbR9     = fbR8 + 8      //
+	fbOff    = fbR9 + 8      //
+	fbSpills = fbOff + 8 + 8 // 32-byte aligned
+)
 
 // asmVMath reports whether the opcode is computed by the vector math of
 // vmath_asm.go, whose scalar twins (not the math package) the Go lane
@@ -89,12 +131,22 @@ const (
 func generateAsm(prog *Program, name string) []byte {
 	var b bytes.Buffer
 	body, nSlots, ext, _ := asmBody(prog, nil, 1)
-	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n\n", Header)
+	fmt.Fprintf(&b, "%s\n\n//go:build amd64 && !purego\n\n#include \"textflag.h\"\n", Header)
+	calls := usesFallback(prog)
+	if calls {
+		b.WriteString("#include \"funcdata.h\"\n")
+	}
+	b.WriteString("\n")
 	if ext {
 		vmConstData(&b)
 	}
 	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int) int\n", name)
-	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, asmFrameFlags(nSlots), 32*nSlots)
+	if calls {
+		// It calls Go: a frame with a stack check, no pointers in it.
+		fmt.Fprintf(&b, "TEXT ·%s(SB), 0, $%d-64\n\tNO_LOCAL_POINTERS\n", name, fbSpills+32*nSlots)
+	} else {
+		fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, asmFrameFlags(nSlots), 32*nSlots)
+	}
 	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
 	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
 	b.WriteString("loop:\n")
@@ -263,6 +315,12 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 	var freeSlots []int
 	nSlots := 0
 	var body bytes.Buffer
+	// Spill slot s is at spillBase + 32·s (SP); a kernel with fallback
+	// calls keeps the bottom of its frame for them.
+	spillBase := 0
+	if usesFallback(prog) {
+		spillBase = fbSpills
+	}
 	assigned := make([]bool, prog.NumValues)
 	// curInstr is the index of the instruction being emitted.
 	curInstr := 0
@@ -279,7 +337,7 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 			if l.reg >= 0 {
 				return "Y" + strconv.Itoa(l.reg)
 			}
-			fmt.Fprintf(&body, "\tVMOVUPD %d(SP), Y%d\n", 32*l.spill, scratch)
+			fmt.Fprintf(&body, "\tVMOVUPD %d(SP), Y%d\n", spillBase+32*l.spill, scratch)
 			return "Y" + strconv.Itoa(scratch)
 		}
 		target := scratch
@@ -411,10 +469,14 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 					fmt.Fprintf(&body, "\tVFMADD231PD %s, %s, %s\n", bb, a, dst)
 				}
 			default:
+				if asmFallback(in.Op) {
+					emitFallback(&body, in.Op, a, bb, dst)
+					break
+				}
 				emitAsmExtended(&body, in.Op, a, bb, c, dst)
 			}
 			if locs[in.Dst].reg < 0 {
-				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", 32*locs[in.Dst].spill)
+				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", spillBase+32*locs[in.Dst].spill)
 			}
 		}
 	}
@@ -484,4 +546,51 @@ func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string) {
 	default:
 		panic("codegen: no assembly for " + op.String()) // asmSupported admitted it: a bug
 	}
+}
+
+// emitFallback writes dst = op(a, b) lane by lane through calls to
+// fbName(op) (in generateAsm's kernels only: it reloads SI, DI, DX and
+// CX from the arguments after the calls, since a call may move the
+// goroutine's stack, and restores R8, R9 and Y0–Y8). The calls take
+// their arguments at 0(SP) and 8(SP) and return after them.
+func emitFallback(w *bytes.Buffer, op Opcode, a, b, dst string) {
+	as := asmWriter{w}
+	as.f("VMOVUPD %s, %d(SP)", a, fbA)
+	if op.Arity() == 2 {
+		as.f("VMOVUPD %s, %d(SP)", b, fbB)
+	}
+	for r := 0; r <= 8; r++ {
+		as.f("VMOVUPD Y%d, %d(SP)", r, fbRegs+32*r)
+	}
+	as.f("MOVQ R8, %d(SP)", fbR8)
+	as.f("MOVQ R9, %d(SP)", fbR9)
+	as.f("MOVQ SI, AX")
+	as.f("SUBQ u+8(FP), AX")
+	as.f("MOVQ AX, %d(SP)", fbOff)
+	as.f("VZEROUPPER")
+	ret := 8 * op.Arity()
+	for l := 0; l < 4; l++ {
+		as.f("MOVQ %d(SP), AX", fbA+8*l)
+		as.f("MOVQ AX, 0(SP)")
+		if op.Arity() == 2 {
+			as.f("MOVQ %d(SP), AX", fbB+8*l)
+			as.f("MOVQ AX, 8(SP)")
+		}
+		as.f("CALL ·%s(SB)", fbName(op))
+		as.f("MOVQ %d(SP), AX", ret)
+		as.f("MOVQ AX, %d(SP)", fbR+8*l)
+	}
+	for r := 0; r <= 8; r++ {
+		as.f("VMOVUPD %d(SP), Y%d", fbRegs+32*r, r)
+	}
+	as.f("MOVQ %d(SP), R8", fbR8)
+	as.f("MOVQ %d(SP), R9", fbR9)
+	as.f("MOVQ %d(SP), AX", fbOff)
+	as.f("MOVQ u+8(FP), SI")
+	as.f("ADDQ AX, SI")
+	as.f("MOVQ du+0(FP), DI")
+	as.f("ADDQ AX, DI")
+	as.f("MOVQ p+16(FP), DX")
+	as.f("MOVQ c+24(FP), CX")
+	as.f("VMOVUPD %d(SP), %s", fbR, dst)
 }

@@ -53,7 +53,7 @@ func TestAsmKernelExtended(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles generated packages with the go tool")
 	}
-	const n = 24
+	const n = 40
 	g := newExprGen(37, n, 2)
 	g.kernel = true
 	es := make([]genExpr, n)
@@ -78,6 +78,19 @@ func TestAsmKernelExtended(t *testing.T) {
 		un("tan", symbolic.Tan), un("sinh", symbolic.Sinh), un("cosh", symbolic.Cosh), un("tanh", symbolic.Tanh),
 		un("sgn", symbolic.Sign), un("abs", symbolic.Abs), bin("fmin", symbolic.Min), bin("fmax", symbolic.Max),
 		un("floor", symbolic.Floor), un("ceil", symbolic.Ceil),
+		// The fallback calls (math.Asin … math.Cbrt lane by lane), on
+		// arguments in their domains.
+		func(a, b genExpr) genExpr {
+			return genExpr{"asin(tanh(" + a.src + "))", symbolic.Asin(symbolic.Tanh(a.sym))}
+		},
+		func(a, b genExpr) genExpr {
+			return genExpr{"acos(tanh(" + a.src + " - " + b.src + "))", symbolic.Acos(symbolic.Tanh(symbolic.Sub(a.sym, b.sym)))}
+		},
+		un("atan", symbolic.Atan), bin("atan2", func(x ...*symbolic.Expr) *symbolic.Expr { return symbolic.Atan2(x[0], x[1]) }),
+		func(a, b genExpr) genExpr {
+			return genExpr{"log1p(" + a.src + " * " + a.src + ")", symbolic.Log1p(symbolic.Mul(a.sym, a.sym))}
+		},
+		un("cbrt", symbolic.Cbrt),
 	} {
 		es[n-1-k] = f(es[n-1-k], g.leaves[k])
 	}
@@ -156,9 +169,41 @@ func main() {
 		for _, v := range du {
 			fmt.Printf("%%x\n", v)
 		}
+		if lanes == 8 {
+			// The same lanes with du on the goroutine stack, at depths
+			// where a call out of the kernel (the fallback functions)
+			// may have to grow and so move the stack under it.
+			// Each depth in a new goroutine, whose stack starts small.
+			for depth := 0; depth < 400; depth++ {
+				ch := make(chan []float64)
+				go func() { ch <- deep(depth, u, p) }()
+				got := <-ch
+				for i := range got {
+					if math.Float64bits(got[i]) != math.Float64bits(du[i]) && !(got[i] != got[i] && du[i] != du[i]) {
+						fmt.Println("guard: stack-held du differs at depth", depth)
+						break
+					}
+				}
+			}
+		}
 	}
 }
-`, n, extended)
+
+func deep(k int, u, p []float64) []float64 {
+	if k > 0 {
+		var pad [2]float64
+		pad[k%%2] = float64(k)
+		r := deep(k-1, u, p)
+		if pad[k%%2] != float64(k) {
+			panic("stack")
+		}
+		return r
+	}
+	var buf [%d * 8]float64
+	kern.RHSBatch(buf[:], u, p, 0.9, 8)
+	return append([]float64(nil), buf[:]...)
+}
+`, n, extended, n)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(main), 0o644))
 	run := func(tags string) []string { return runKernelModule(t, goTool, dir, tags) }
 	asm, pure := run(""), run("purego")

@@ -622,6 +622,17 @@ func rhsBatchAsm(du, u, p []float64, t float64, lanes int) int {
 	return nb * 4
 }
 `)
+	for op := OpInvalid + 1; op < opcodeCount; op++ {
+		if !asmFallback(op) || m.RHS.Stats()[op] == 0 {
+			continue
+		}
+		f := goFuncs[op]
+		if op.Arity() == 2 {
+			fmt.Fprintf(b, "\n// %s is %s for rhsKernel, which calls it lane by lane.\nfunc %s(x, y float64) float64 { return %s(x, y) }\n", fbName(op), f, fbName(op), f)
+		} else {
+			fmt.Fprintf(b, "\n// %s is %s for rhsKernel, which calls it lane by lane.\nfunc %s(x float64) float64 { return %s(x) }\n", fbName(op), f, fbName(op), f)
+		}
+	}
 	o.WriteString("// rhsBatchAsm does no lanes here: RHSBatch runs the pure-Go lane loop.\nfunc rhsBatchAsm(du, u, p []float64, t float64, lanes int) int { return 0 }\n\n")
 	o.WriteString("// BatchUsesAsm reports whether RHSBatch runs the assembly kernel here.\nfunc BatchUsesAsm() bool { return false }\n")
 	if plan != nil && (&goGen{asm: true}).asmTemplates(plan) {

@@ -221,6 +221,7 @@ func oracleEnv(u, p []float64, t float64) map[string]any {
 		"t": t, "sin": math.Sin, "cos": math.Cos, "exp": math.Exp, "log": math.Log,
 		"sqrt": math.Sqrt, "tanh": math.Tanh, "atan": math.Atan, "fmin": math.Min,
 		"fmax": math.Max, "tan": math.Tan, "sinh": math.Sinh, "cosh": math.Cosh, "sgn": sign,
+		"asin": math.Asin, "acos": math.Acos, "atan2": math.Atan2, "log1p": math.Log1p, "cbrt": math.Cbrt,
 	}
 	for i, v := range u {
 		env["x"+strconv.Itoa(i)] = v

@@ -505,9 +505,10 @@ func (g *templateGroup) kernels(runs []asmRun) (strides []int, disps [][]int64, 
 }
 
 // asmTemplate reports whether the template gets an assembly kernel: it
-// must have a lowering, no vector math, and a run of 4 instances.
+// must have a lowering, no vector math, no fallback calls, and a run of
+// 4 instances.
 func (g *templateGroup) asmTemplate() bool {
-	if !asmSupported(g.prog) || usesVMath(g.prog) {
+	if !asmSupported(g.prog) || usesVMath(g.prog) || usesFallback(g.prog) {
 		return false
 	}
 	r, _ := g.runs()
