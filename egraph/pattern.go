@@ -475,7 +475,7 @@ func (a *matchArena) next(n int) []Id {
 	for _, c := range a.chunks {
 		total += cap(c)
 	}
-	c, _ := idArrays.getAtLeast(max(n, total))
+	c, _ := matchChunks.getAtLeast(max(n, total))
 	a.chunks = append(a.chunks, c)
 	a.cur, a.used = len(a.chunks)-1, 0
 	return c
@@ -485,7 +485,7 @@ func (a *matchArena) next(n int) []Id {
 // has been applied, and the next run (of any runner) reuses them.
 func (a *matchArena) release() {
 	for _, c := range a.chunks {
-		idArrays.put(c)
+		matchChunks.put(c)
 	}
 	a.chunks = nil
 	a.reset()

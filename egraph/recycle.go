@@ -37,17 +37,35 @@ const poolMaxLog = 15
 // slice), and a tiny run allocates dozens of them (one per operator).
 const poolMinLog = 8
 
+// chunkMaxLog bounds the match buffers' pool (1<<17 ids, 512 KB): a
+// runner's matches are dead when Run returns, and a few rules with many
+// matches (math_associate_adds peaks at 128K ids an iteration) would
+// otherwise allocate them afresh every run.
+const chunkMaxLog = 17
+
+// top returns the largest pooled log-capacity.
+func (p *arrayPool[T]) top() int {
+	if p.maxLog > 0 {
+		return p.maxLog
+	}
+	return poolMaxLog
+}
+
 // smallGraph reports whether an e-graph with n hashcons entries is small
 // enough for its tables to be recycled.
 func smallGraph(n int) bool { return n <= 1<<poolMaxLog }
 
 // arrayPool recycles []T arrays whose capacity is a power of two.
 type arrayPool[T any] struct {
-	byLog [poolMaxLog + 1]sync.Pool // *[]T, capacity exactly 1<<k
+	byLog [chunkMaxLog + 1]sync.Pool // *[]T, capacity exactly 1<<k
+	// maxLog, if set, raises the largest pooled capacity above
+	// poolMaxLog (up to chunkMaxLog).
+	maxLog int
 }
 
 var (
 	idArrays    arrayPool[Id]
+	matchChunks = arrayPool[Id]{maxLog: chunkMaxLog}
 	slotArrays  arrayPool[uint64]
 	uint32Pages arrayPool[uint32]
 	entryPages  arrayPool[memoEntry]
@@ -97,7 +115,7 @@ func recycleOrder(o *eggOrder) {
 // and whether it came from the pool (a reused array is not zeroed).
 func (p *arrayPool[T]) get(n int) ([]T, bool) {
 	k := bits.Len(uint(max(n, 1) - 1))
-	if k >= poolMinLog && k <= poolMaxLog {
+	if k >= poolMinLog && k <= p.top() {
 		if x, ok := p.byLog[k].Get().(*[]T); ok {
 			return (*x)[:0], true
 		}
@@ -112,7 +130,7 @@ func (p *arrayPool[T]) get(n int) ([]T, bool) {
 // in the pool while allocating small ones would hold both.
 func (p *arrayPool[T]) getAtLeast(n int) ([]T, bool) {
 	k := max(bits.Len(uint(max(n, 1)-1)), poolMinLog)
-	for j := k; j <= min(k+2, poolMaxLog); j++ {
+	for j := k; j <= min(k+2, p.top()); j++ {
 		if x, ok := p.byLog[j].Get().(*[]T); ok {
 			return (*x)[:0], true
 		}
@@ -129,7 +147,7 @@ func (p *arrayPool[T]) put(s []T) {
 		return
 	}
 	k := bits.Len(uint(c)) - 1
-	if k < poolMinLog || k > poolMaxLog {
+	if k < poolMinLog || k > p.top() {
 		return
 	}
 	// A new box, not &s: taking s's address would move the parameter to
