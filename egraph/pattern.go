@@ -424,6 +424,9 @@ type Matches struct {
 	// buffer, so the matches of all rules grow one array instead of
 	// thirty-six.
 	arena *matchArena
+	// spare, if set, is the runner's arena, whose free space regrouping
+	// borrows as scratch (see matchArena.spare).
+	spare *matchArena
 }
 
 // matchArena holds the matches of all rules of an iteration back to
@@ -443,7 +446,7 @@ func (a *matchArena) reset() { a.cur, a.used = 0, 0 }
 
 // take gives m the current chunk's free tail to search into.
 func (a *matchArena) take(m *Matches) {
-	m.arena = a
+	m.arena, m.spare = a, a
 	m.Data = nil
 	if a.cur < len(a.chunks) {
 		m.Data = a.chunks[a.cur][a.used:a.used]
@@ -489,6 +492,27 @@ func (a *matchArena) release() {
 	}
 	a.chunks = nil
 	a.reset()
+}
+
+// spare returns n ids of scratch from the arena's free space (the tail of
+// the current chunk, or a later chunk), adding a chunk of n if none has
+// room. It is for regrouping while matches are applied, when no search
+// is filling the arena: the space stays free for the next iteration's
+// searches, so the scratch costs no memory of its own.
+func (a *matchArena) spare(n int) []Id {
+	if a.cur < len(a.chunks) {
+		if c := a.chunks[a.cur]; cap(c)-a.used >= n {
+			return c[a.used:a.used]
+		}
+	}
+	for k := a.cur + 1; k < len(a.chunks); k++ {
+		if c := a.chunks[k]; cap(c) >= n {
+			return c
+		}
+	}
+	c, _ := matchChunks.getAtLeast(n)
+	a.chunks = append(a.chunks, c)
+	return c
 }
 
 // Len returns the number of matches.
@@ -695,7 +719,12 @@ func (ms *Matches) inEggOrder(g *EGraph) {
 	if ms.order == nil || g.order == nil {
 		return
 	}
-	ms.Data = g.order.regroup(ms.Data, ms.Stride, ms.order, &g.order.scratch)
+	buf := &g.order.scratch
+	if ms.spare != nil {
+		sp := ms.spare.spare(len(ms.Data))
+		buf = &sp
+	}
+	ms.Data = g.order.regroup(ms.Data, ms.Stride, ms.order, buf)
 	ms.order = nil
 }
 
