@@ -257,26 +257,33 @@ type program struct {
 // smallest), variables bind on first sight and compare afterwards, and
 // non-leaf subterms whose variables are all bound become hashcons lookups.
 func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) program {
+	// The working arrays come from a pool: building a rule set compiles
+	// thirty-odd patterns, and their scratch was a third of the
+	// allocations of a small math-suite run.
+	sc := compileScratch.Get().(*compileState)
+	defer compileScratch.Put(sc)
 	var prog program
+	total := 0
+	for _, ast := range pats {
+		total += len(ast)
+	}
+	prog.instrs = make([]instr, 0, total+len(pats)) // at most one per node, plus a scan per pattern
 	// v2r is the register bound to each variable, -1 while unbound.
-	v2r := make([]int32, len(*vars))
+	v2r := grown(&sc.v2r, len(*vars))
 	for v := range v2r {
 		v2r[v] = -1
 	}
 	nextReg := int32(0)
-	var order []Id // pending todos in egg's iteration order
-	type todo struct {
-		pat, node int
-		reg       int32
-		gone      bool
-	}
+	order := sc.order[:0] // pending todos in egg's iteration order
+	defer func() { sc.order = order }()
 	for pi, ast := range pats {
-		freeVars := make([][]int, len(ast))
+		freeVars := grown(&sc.freeVars, len(ast))
 		// One backing array holds every node's variable list (a node has
 		// at most all of the pattern's variables).
 		nv := len(*vars)
-		backing := make([]int, 0, len(ast)*nv)
-		size := make([]int, len(ast))
+		backing := grown(&sc.backing, len(ast)*nv)[:0]
+		size := grown(&sc.size, len(ast))
+		clear(size)
 		for i, pn := range ast {
 			freeVars[i] = backing[len(backing) : len(backing) : len(backing)+nv]
 			backing = backing[:len(backing)+nv]
@@ -295,9 +302,11 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 				size[i] += size[c]
 			}
 		}
-		var todos []todo
-		tbl := newHBTable(nil)
-		tbl.hash = func(k uint32) uint64 { return fxHashPair(uint32(todos[k].node), uint32(todos[k].reg)) }
+		sc.todos = sc.todos[:0]
+		// A fresh table each time, as egg's compiler has: its iteration
+		// order depends on how it grew.
+		tbl := &sc.tbl
+		*tbl = hbTable{mask: -1, hash: sc.hash}
 		addTodo := func(node int, reg int32) {
 			pn := ast[node]
 			if pn.isVar {
@@ -308,8 +317,8 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 				}
 				return
 			}
-			todos = append(todos, todo{pi, node, reg, false})
-			tbl.insert(uint32(len(todos) - 1))
+			sc.todos = append(sc.todos, todo{pi, node, reg, false})
+			tbl.insert(uint32(len(sc.todos) - 1))
 		}
 		root := len(ast) - 1
 		nextOut := nextReg
@@ -343,7 +352,7 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 			bestKey := [3]int{}
 			for _, k := range order {
 				ti := int(k)
-				t := todos[ti]
+				t := sc.todos[ti]
 				nFree := 0
 				for _, v := range freeVars[t.node] {
 					if v2r[v] < 0 {
@@ -359,9 +368,9 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 					best, bestKey = ti, key
 				}
 			}
-			t := todos[best]
+			t := sc.todos[best]
 			tbl.remove(uint32(best))
-			todos[best].gone = true
+			sc.todos[best].gone = true
 			pn := ast[t.node]
 			ar := l.Arity(pn.node.Op)
 			if bestKey[0] == 1 && ar > 0 {
@@ -391,6 +400,42 @@ func compile(l *Language, pats [][]patNode, binders []int, vars *[]string) progr
 		prog.varRegs[v] = max(v2r[v], 0)
 	}
 	return prog
+}
+
+// todo is a pattern node waiting to be matched in a register.
+type todo struct {
+	pat, node int
+	reg       int32
+	gone      bool
+}
+
+// compileState is compile's scratch, kept in compileScratch between
+// compilations.
+type compileState struct {
+	v2r      []int32
+	freeVars [][]int
+	backing  []int
+	size     []int
+	todos    []todo
+	order    []Id
+	tbl      hbTable
+
+	hash func(uint32) uint64 // hashes a todo index as egg does
+}
+
+var compileScratch = sync.Pool{New: func() any {
+	sc := new(compileState)
+	sc.hash = func(k uint32) uint64 { return fxHashPair(uint32(sc.todos[k].node), uint32(sc.todos[k].reg)) }
+	return sc
+}}
+
+// grown returns (*s)[:n], growing *s if needed; the contents are not
+// cleared.
+func grown[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n, 2*n)
+	}
+	return (*s)[:n]
 }
 
 func lookupTerm(l *Language, ast []patNode, root int, v2r []int32) []lookupNode {
