@@ -141,11 +141,13 @@ func generateAsm(prog *Program, name string) []byte {
 		vmConstData(&b)
 	}
 	fmt.Fprintf(&b, "// func %s(du, u, p, c *float64, t float64, lanes, blocks int) int\n", name)
+	base, _ := asmFrameBase(prog)
+	frame := base + 32*nSlots
 	if calls {
 		// It calls Go: a frame with a stack check, no pointers in it.
-		fmt.Fprintf(&b, "TEXT ·%s(SB), 0, $%d-64\n\tNO_LOCAL_POINTERS\n", name, fbSpills+32*nSlots)
+		fmt.Fprintf(&b, "TEXT ·%s(SB), 0, $%d-64\n\tNO_LOCAL_POINTERS\n", name, frame)
 	} else {
-		fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, asmFrameFlags(nSlots), 32*nSlots)
+		fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-64\n", name, asmFrameFlags(frame), frame)
 	}
 	b.WriteString("\tMOVQ du+0(FP), DI\n\tMOVQ u+8(FP), SI\n\tMOVQ p+16(FP), DX\n\tMOVQ c+24(FP), CX\n")
 	b.WriteString("\tMOVQ lanes+40(FP), R8\n\tSHLQ $3, R8\n\tMOVQ blocks+48(FP), R9\n\tTESTQ R9, R9\n\tJZ done\n")
@@ -165,11 +167,25 @@ func generateAsm(prog *Program, name string) []byte {
 
 // asmFrameFlags: NOSPLIT frames are limited to a few hundred bytes; a
 // larger one takes the ordinary stack check.
-func asmFrameFlags(nSlots int) string {
-	if 32*nSlots > 512 {
+func asmFrameFlags(frame int) string {
+	if frame > 512 {
 		return "0"
 	}
 	return "NOSPLIT"
+}
+
+// asmFrameBase returns where a kernel's spill slots start in its frame
+// and where pow's two memory slots are: after the fallback calls' area
+// (if prog calls out), then 64 bytes for pow (if prog has one).
+func asmFrameBase(prog *Program) (spillBase, powMem int) {
+	if usesFallback(prog) {
+		spillBase = fbSpills
+	}
+	powMem = spillBase
+	if prog.Stats()[OpPow] > 0 {
+		spillBase += 64
+	}
+	return spillBase, powMem
 }
 
 // generateTemplateAsm returns Go assembly for a re-rolled template
@@ -193,7 +209,7 @@ func generateTemplateAsm(prog *Program, name string, disp []int64, stride int) [
 	var b bytes.Buffer
 	body, nSlots, ext, pre := asmBody(prog, disp, stride)
 	fmt.Fprintf(&b, "// func %s(du, u, q, c *float64, t float64, runs *int64, nruns int)\n", name)
-	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-56\n", name, asmFrameFlags(nSlots), 32*nSlots)
+	fmt.Fprintf(&b, "TEXT ·%s(SB), %s, $%d-56\n", name, asmFrameFlags(32*nSlots), 32*nSlots)
 	b.WriteString("\tMOVQ q+16(FP), DX\n\tMOVQ c+24(FP), CX\n\tMOVQ runs+40(FP), BX\n\tMOVQ nruns+48(FP), R11\n")
 	b.Write(pre)
 	fmt.Fprintf(&b, "\tTESTQ R11, R11\n\tJZ %s_done\n%s_run:\n", name, name)
@@ -315,12 +331,9 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 	var freeSlots []int
 	nSlots := 0
 	var body bytes.Buffer
-	// Spill slot s is at spillBase + 32·s (SP); a kernel with fallback
-	// calls keeps the bottom of its frame for them.
-	spillBase := 0
-	if usesFallback(prog) {
-		spillBase = fbSpills
-	}
+	// Spill slot s is at spillBase + 32·s (SP), below them pow's slots
+	// (powMem) and the fallback calls' area (asmFrameBase).
+	spillBase, powMem := asmFrameBase(prog)
 	assigned := make([]bool, prog.NumValues)
 	// curInstr is the index of the instruction being emitted.
 	curInstr := 0
@@ -473,7 +486,7 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 					emitFallback(&body, in.Op, a, bb, dst)
 					break
 				}
-				emitAsmExtended(&body, in.Op, a, bb, c, dst)
+				emitAsmExtended(&body, in.Op, a, bb, c, dst, powMem)
 			}
 			if locs[in.Dst].reg < 0 {
 				fmt.Fprintf(&body, "\tVMOVUPD Y15, %d(SP)\n", spillBase+32*locs[in.Dst].spill)
@@ -487,7 +500,9 @@ func asmBody(prog *Program, disp []int64, stride int) ([]byte, int, bool, []byte
 // Comparisons give 1.0 or 0.0 (mask AND 1.0); a condition is true when it
 // is not zero (NaN included, as in Go's c != 0). dst may be any operand's
 // register: every sequence reads its operands before writing dst.
-func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string) {
+//
+// powMem is the frame offset of pow's two 32-byte memory slots.
+func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string, powMem int) {
 	as := asmWriter{w}
 	cmp := func(pred int) {
 		as.f("VCMPPD $0x%02x, %s, %s, Y9", pred, b, a)
@@ -501,7 +516,8 @@ func emitAsmExtended(w *bytes.Buffer, op Opcode, a, b, c, dst string) {
 	case OpSin, OpCos:
 		emitTrig(w, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8", op == OpCos)
 	case OpPow:
-		emitPow(w, a, b, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y15"}, "Y8")
+		emitPow(w, a, b, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y15"}, "Y8",
+			[2]string{strconv.Itoa(powMem) + "(SP)", strconv.Itoa(powMem+32) + "(SP)"})
 	case OpTan:
 		emitTan(w, a, dst, [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
 	case OpSinh, OpCosh, OpTanh:

@@ -50,8 +50,9 @@ var vmConstTable = func() []vmEntry {
 	for i, c := range vmCosPoly {
 		t = append(t, vmEntry{fmt.Sprintf("cos%d", i), f(c)})
 	}
-	// Round 3 (sinh, cosh, tanh, sign, min, max): appended so that the
-	// entries above keep their offsets.
+	// Round 3 (sinh, cosh, tanh, sign, min, max, pow in double-double):
+	// appended so that the entries above keep their offsets.
+	t = append(t, vmEntry{"c23h", f(vmC23H)}, vmEntry{"c23l", f(vmC23L)})
 	t = append(t, vmEntry{"tanhmax", f(vmTanhMax)}, vmEntry{"negone", f(-1)},
 		vmEntry{"gonan", f(math.NaN())}, vmEntry{"neginf", f(math.Inf(-1))}, vmEntry{"posinf", f(math.Inf(1))})
 	for i, c := range vmSinhPoly {
@@ -341,13 +342,113 @@ func emitSign(w *bytes.Buffer, x, d string, s [2]string) {
 	a.f("VBLENDVPD %s, %s, %s, %s", s[1], vc("gonan"), s[0], d)
 }
 
-// emitPow writes d = x^y = exp(y·log x) with scratch s0..s4, or-ing into
-// bad the lanes where log or exp is out of range. d may be x or y; s4
-// must be neither.
-func emitPow(w *bytes.Buffer, x, y, d string, s [5]string, bad string) {
-	emitLog(w, x, s[4], [4]string{s[0], s[1], s[2], s[3]}, bad)
-	asmWriter{w}.f("VMULPD %s, %s, %s", y, s[4], s[4])
-	emitExp(w, s[4], d, [3]string{s[0], s[1], s[2]}, bad)
+// emitPow writes d = x^y as vpow: log x in double-double (vlogDD), then
+// t = y·log x as th + tl and exp(th + tl) (vexpDD), with scratch s0..s4
+// and two 32-byte memory slots mem; lanes where x is outside the range of
+// log or |th| > vmExpMax go into bad. x and y are read until the end and
+// d is written last, so d may be x or y; s4 must be neither.
+func emitPow(w *bytes.Buffer, x, y, d string, s [5]string, bad string, mem [2]string) {
+	a := asmWriter{w}
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpNGE, vc("minnormal"), x, s[0])
+	a.f("VORPD %s, %s, %s", s[0], bad, bad)
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpNLE, vc("maxfloat"), x, s[0])
+	a.f("VORPD %s, %s, %s", s[0], bad, bad)
+	// m (s0), halved above √2; f = m − 1 (s0); d = f + 2 (s2);
+	// dl = f − (d − 2) (s3); sh = f/d (s4); sl (s0).
+	a.f("VANDPD %s, %s, %s", vc("mantmask"), x, s[0])
+	a.f("VORPD %s, %s, %s", vc("onebits"), s[0], s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("sqrt2"), s[0], s[2])
+	a.f("VMULPD %s, %s, %s", vc("half"), s[0], s[3])
+	a.f("VBLENDVPD %s, %s, %s, %s", s[2], s[3], s[0], s[0])
+	a.f("VSUBPD %s, %s, %s", vc("one"), s[0], s[0])
+	a.f("VADDPD %s, %s, %s", vc("two"), s[0], s[2])
+	a.f("VSUBPD %s, %s, %s", vc("two"), s[2], s[3])
+	a.f("VSUBPD %s, %s, %s", s[3], s[0], s[3])
+	a.f("VDIVPD %s, %s, %s", s[2], s[0], s[4])
+	a.f("VFNMADD231PD %s, %s, %s", s[2], s[4], s[0])
+	a.f("VFNMADD231PD %s, %s, %s", s[3], s[4], s[0])
+	a.f("VDIVPD %s, %s, %s", s[2], s[0], s[0])
+	// zh = sh² (s2); low = fma(sl, 2, 2·zh·sl) → mem0; 2sh → mem1.
+	a.f("VMULPD %s, %s, %s", s[4], s[4], s[2])
+	a.f("VMULPD %s, %s, %s", s[0], s[2], s[3])
+	a.f("VADDPD %s, %s, %s", s[3], s[3], s[3])
+	a.f("VFMADD231PD %s, %s, %s", vc("two"), s[0], s[3])
+	a.f("VMOVUPD %s, %s", s[3], mem[0])
+	a.f("VADDPD %s, %s, %s", s[4], s[4], s[0])
+	a.f("VMOVUPD %s, %s", s[0], mem[1])
+	// zl (s0), s³ = uh (s1) + ul (s3).
+	a.f("VMOVAPD %s, %s", s[2], s[0])
+	a.f("VFMSUB231PD %s, %s, %s", s[4], s[4], s[0])
+	a.f("VMULPD %s, %s, %s", s[4], s[2], s[1])
+	a.f("VMOVAPD %s, %s", s[1], s[3])
+	a.f("VFMSUB231PD %s, %s, %s", s[4], s[2], s[3])
+	a.f("VFMADD231PD %s, %s, %s", s[4], s[0], s[3])
+	// (2/3)s³ = h3 (s0) + l3 (s4).
+	a.f("VMULPD %s, %s, %s", vc("c23h"), s[1], s[0])
+	a.f("VMOVAPD %s, %s", s[0], s[4])
+	a.f("VFMSUB231PD %s, %s, %s", vc("c23h"), s[1], s[4])
+	a.f("VFMADD231PD %s, %s, %s", vc("c23h"), s[3], s[4])
+	a.f("VFMADD231PD %s, %s, %s", vc("c23l"), s[1], s[4])
+	// R = (Q(zh)·zh)·uh (s3); low += R, += l3 (s1).
+	a.f("VMOVUPD %s, %s", vc("log0"), s[3])
+	for i := 1; i < len(vmLogPoly)-1; i++ {
+		a.f("VFMADD213PD %s, %s, %s", vc(fmt.Sprintf("log%d", i)), s[2], s[3])
+	}
+	a.f("VMULPD %s, %s, %s", s[2], s[3], s[3])
+	a.f("VMULPD %s, %s, %s", s[1], s[3], s[3])
+	a.f("VMOVUPD %s, %s", mem[0], s[1])
+	a.f("VADDPD %s, %s, %s", s[3], s[1], s[1])
+	a.f("VADDPD %s, %s, %s", s[4], s[1], s[1])
+	// TwoSum(2sh, h3) = s1 (s4) + e1; low += e1.
+	a.f("VMOVUPD %s, %s", mem[1], s[3])
+	a.f("VADDPD %s, %s, %s", s[0], s[3], s[4])
+	a.f("VSUBPD %s, %s, %s", s[3], s[4], s[2])
+	a.f("VSUBPD %s, %s, %s", s[2], s[0], s[0])
+	a.f("VSUBPD %s, %s, %s", s[2], s[4], s[2])
+	a.f("VSUBPD %s, %s, %s", s[2], s[3], s[3])
+	a.f("VADDPD %s, %s, %s", s[0], s[3], s[3])
+	a.f("VADDPD %s, %s, %s", s[3], s[1], s[1])
+	// e (s2) from x again; low = fma(e, ln2lo, low); e·ln2hi (s2).
+	a.f("VPSRLQ $52, %s, %s", x, s[2])
+	a.f("VPOR %s, %s, %s", vc("two52"), s[2], s[2])
+	a.f("VSUBPD %s, %s, %s", vc("two52bias"), s[2], s[2])
+	a.f("VANDPD %s, %s, %s", vc("mantmask"), x, s[3])
+	a.f("VORPD %s, %s, %s", vc("onebits"), s[3], s[3])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("sqrt2"), s[3], s[3])
+	a.f("VANDPD %s, %s, %s", vc("one"), s[3], s[3])
+	a.f("VADDPD %s, %s, %s", s[3], s[2], s[2])
+	a.f("VFMADD231PD %s, %s, %s", vc("ln2lo"), s[2], s[1])
+	a.f("VMULPD %s, %s, %s", vc("ln2hi"), s[2], s[2])
+	// TwoSum(e·ln2hi, s1) = lh (s0) + e2; ll = e2 + low (s2).
+	a.f("VADDPD %s, %s, %s", s[4], s[2], s[0])
+	a.f("VSUBPD %s, %s, %s", s[2], s[0], s[3])
+	a.f("VSUBPD %s, %s, %s", s[3], s[4], s[4])
+	a.f("VSUBPD %s, %s, %s", s[3], s[0], s[3])
+	a.f("VSUBPD %s, %s, %s", s[3], s[2], s[2])
+	a.f("VADDPD %s, %s, %s", s[4], s[2], s[2])
+	a.f("VADDPD %s, %s, %s", s[1], s[2], s[2])
+	// th = y·lh (s1), tl = fma(y, lh, −th) + y·ll by fma (s3).
+	a.f("VMULPD %s, %s, %s", s[0], y, s[1])
+	a.f("VMOVAPD %s, %s", s[1], s[3])
+	a.f("VFMSUB231PD %s, %s, %s", s[0], y, s[3])
+	a.f("VFMADD231PD %s, %s, %s", s[2], y, s[3])
+	// exp(th + tl): k (s0), r (s2), P (s4).
+	a.f("VANDPD %s, %s, %s", vc("absmask"), s[1], s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpNLE, vc("expmax"), s[0], s[0])
+	a.f("VORPD %s, %s, %s", s[0], bad, bad)
+	a.f("VMULPD %s, %s, %s", vc("log2e"), s[1], s[0])
+	a.f("VROUNDPD $8, %s, %s", s[0], s[0])
+	a.f("VMOVAPD %s, %s", s[1], s[2])
+	a.f("VFNMADD231PD %s, %s, %s", vc("ln2hi"), s[0], s[2])
+	a.f("VFNMADD231PD %s, %s, %s", vc("ln2lo"), s[0], s[2])
+	a.f("VADDPD %s, %s, %s", s[3], s[2], s[2])
+	a.f("VMOVUPD %s, %s", vc("exp0"), s[4])
+	for i := 1; i < len(vmExpPoly); i++ {
+		a.f("VFMADD213PD %s, %s, %s", vc(fmt.Sprintf("exp%d", i)), s[2], s[4])
+	}
+	a.f("VADDPD %s, %s, %s", vc("expscale"), s[0], s[0])
+	a.f("VPSLLQ $52, %s, %s", s[0], s[0])
+	a.f("VMULPD %s, %s, %s", s[0], s[4], d)
 }
 
 // vmathFuncs are the standalone vector functions of vmath_amd64.s.
@@ -377,7 +478,7 @@ var vmathFuncs = []struct {
 		emitHyp(w, OpTanh, "Y0", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
 	}},
 	{"powBlocks", true, func(w *bytes.Buffer) {
-		emitPow(w, "Y0", "Y2", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8")
+		emitPow(w, "Y0", "Y2", "Y1", [5]string{"Y9", "Y10", "Y11", "Y12", "Y13"}, "Y8", [2]string{"0(SP)", "32(SP)"})
 	}},
 }
 
@@ -391,7 +492,7 @@ func generateVMathAsm() []byte {
 	for _, fn := range vmathFuncs {
 		if fn.binary {
 			fmt.Fprintf(&b, "// func %s(dst, x, y *float64, blocks int) int\n", fn.name)
-			fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $0-40\n", fn.name)
+			fmt.Fprintf(&b, "TEXT ·%s(SB), NOSPLIT, $64-40\n", fn.name) // pow's two memory slots
 			b.WriteString("\tMOVQ dst+0(FP), DI\n\tMOVQ x+8(FP), SI\n\tMOVQ y+16(FP), DX\n\tMOVQ blocks+24(FP), CX\n")
 		} else {
 			fmt.Fprintf(&b, "// func %s(dst, x *float64, blocks int) int\n", fn.name)

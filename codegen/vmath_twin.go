@@ -35,6 +35,8 @@ const (
 	vmPio2B     = 0x1.1a62633145c07p-54
 	vmPio2C     = -0x1.f1976b7ed8fbcp-110
 	vmSqrt2     = 0x1.6a09e667f3bcdp+00
+	vmC23H      = 0x1.5555555555555p-01 // 2/3 = vmC23H + vmC23L
+	vmC23L      = 0x1.5555555555555p-55
 	vmExpScale  = 0x1p52 + 1023 // k + this has bits 2^52 | (k+1023)
 	vmTwo52     = 0x1p52        // 2^52 | e as bits is the float 2^52 + e
 	vmTwo52Bias = 0x1p52 + 1023 // subtracted from it gives e − 1023
@@ -283,14 +285,97 @@ func vtanh(x float64) float64 {
 
 // vpow is x^y = exp(y·log x) for normal positive x; everything else
 // (x ≤ 0, subnormal, infinite or NaN operands, results that overflow or
-// underflow) is math.Pow's.
+// underflow) is math.Pow's. exp multiplies the relative error of
+// t = y·log x by |t|, so log x is computed in double-double (vlogDD)
+// and t kept as th + tl; exp reduces th and adds tl to the reduced
+// argument (vexpDD).
 func vpow(x, y float64) float64 {
 	if !(x >= vmMinNormal && x <= math.MaxFloat64) {
 		return math.Pow(x, y)
 	}
-	t := float64(vlogCore(x) * y)
-	if !(math.Abs(t) <= vmExpMax) {
+	lh, ll := vlogDD(x)
+	th := float64(y * lh)
+	tl := math.FMA(y, lh, -th)
+	tl = math.FMA(y, ll, tl)
+	if !(math.Abs(th) <= vmExpMax) {
 		return math.Pow(x, y)
 	}
-	return vexpCore(t)
+	return vexpDD(th, tl)
+}
+
+// vlogDD returns log x = lh + ll for normal positive x, to about 2^-62
+// relative: x = 2^e·m with m in [√2/2, √2), f = m − 1 (exact),
+// s = f/(2+f) = sh + sl (the sum 2+f kept exact as d + dl, the
+// quotient's residual by fma), and log x = e·ln2 + 2s + (2/3)s³ + R,
+// R = s⁵·Q(s²). 2sh, (2/3)s³ (with s³ = uh + ul exact to 2^-100 and
+// 2/3 = c23h + c23l) and e·ln2hi are summed exactly (TwoSum); sl, its
+// first-order effect on s³, the low parts, R and e·ln2lo go into ll.
+// The order of operations is the assembly's (emitPow), whose five
+// scratch registers dictate it: e is recomputed from x at the end.
+func vlogDD(x float64) (lh, ll float64) {
+	b := math.Float64bits(x)
+	m := math.Float64frombits(b&vmMantMask | vmOneBits)
+	m0 := m
+	if m > vmSqrt2 {
+		m = float64(m * 0.5)
+	}
+	f := m - 1
+	d := f + 2
+	dl := f - (d - 2)
+	sh := f / d
+	r := math.FMA(-sh, d, f)
+	r = math.FMA(-sh, dl, r)
+	sl := r / d
+	zh := float64(sh * sh)
+	c := float64(zh * sl)
+	c = c + c
+	low := math.FMA(sl, 2, c)
+	hb := sh + sh
+	zl := math.FMA(sh, sh, -zh)
+	uh := float64(zh * sh)
+	ul := math.FMA(zh, sh, -uh)
+	ul = math.FMA(zl, sh, ul)
+	h3 := float64(uh * vmC23H)
+	l3 := math.FMA(uh, vmC23H, -h3)
+	l3 = math.FMA(ul, vmC23H, l3)
+	l3 = math.FMA(uh, vmC23L, l3)
+	q := vmLogPoly[0]
+	for _, k := range vmLogPoly[1 : len(vmLogPoly)-1] {
+		q = math.FMA(q, zh, k)
+	}
+	rest := float64(float64(q*zh) * uh)
+	low = low + rest
+	low = low + l3
+	s1 := hb + h3
+	bb := s1 - hb
+	e1 := (hb - (s1 - bb)) + (h3 - bb)
+	low = low + e1
+	e := math.Float64frombits(b>>52|math.Float64bits(vmTwo52)) - vmTwo52Bias
+	var inc float64
+	if m0 > vmSqrt2 {
+		inc = 1
+	}
+	e = e + inc
+	low = math.FMA(e, vmLn2Lo, low)
+	ha := float64(e * vmLn2Hi)
+	lh = ha + s1
+	bb = lh - ha
+	e2 := (ha - (lh - bb)) + (s1 - bb)
+	ll = e2 + low
+	return lh, ll
+}
+
+// vexpDD is exp(th + tl) for |th| ≤ vmExpMax and tl below an ulp of th:
+// vexpCore with tl added to the reduced argument.
+func vexpDD(th, tl float64) float64 {
+	k := math.RoundToEven(float64(th * vmLog2E))
+	r := math.FMA(-k, vmLn2Hi, th)
+	r = math.FMA(-k, vmLn2Lo, r)
+	r = r + tl
+	p := vmExpPoly[0]
+	for _, c := range vmExpPoly[1:] {
+		p = math.FMA(p, r, c)
+	}
+	scale := math.Float64frombits(math.Float64bits(k+vmExpScale) << 52)
+	return float64(p * scale)
 }
