@@ -1,6 +1,7 @@
 package symbolic_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/symcalc/symcalc/symbolic"
@@ -45,4 +46,47 @@ func ExampleLaTeX() {
 	x, y := symbolic.Sym("x"), symbolic.Sym("alpha")
 	fmt.Println(symbolic.LaTeX(symbolic.Div(symbolic.Sqrt(x), y)))
 	// Output: \frac{\sqrt{x}}{\alpha}
+}
+
+func ExampleSumBuilder() {
+	// A large sum built term by term costs amortised O(1) per term; like
+	// terms are collected as they arrive.
+	sb := symbolic.NewSumBuilder()
+	for i := int64(1); i <= 3; i++ {
+		x := symbolic.Sym(fmt.Sprintf("x_%d", i))
+		sb.Add(symbolic.MulScaled(symbolic.Int(i), x, x))
+	}
+	sb.Add(symbolic.Sym("x_1"))
+	fmt.Println(sb.Build())
+	// Output: x_1^2 + x_1 + 2*x_2^2 + 3*x_3^2
+}
+
+func ExampleSparseJacobianOf() {
+	x, y, k := symbolic.Sym("x"), symbolic.Sym("y"), symbolic.Sym("k")
+	// dx/dt = -k*x*y, dy/dt = k*x*y - y
+	rate := symbolic.Mul(k, x, y)
+	fs := []*symbolic.Expr{symbolic.Neg(rate), symbolic.Add(rate, symbolic.Neg(y))}
+	sj, err := symbolic.SparseJacobianOf(context.Background(), fs, []*symbolic.Expr{x, y})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := range sj.NRows {
+		for k, j := range sj.Cols(i) {
+			fmt.Printf("J[%d,%d] = %s\n", i, j, sj.Values[sj.RowPtr[i]+k])
+		}
+	}
+	// Output:
+	// J[0,0] = -k*y
+	// J[0,1] = -k*x
+	// J[1,0] = k*y
+	// J[1,1] = k*x - 1
+}
+
+func ExampleSubstitute() {
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	e := symbolic.Add(symbolic.Pow(x, symbolic.IntExpr(2)), y)
+	// The result is in canonical form again: 3^2 folds to 9.
+	fmt.Println(symbolic.Substitute(e, map[*symbolic.Expr]*symbolic.Expr{x: symbolic.IntExpr(3)}))
+	// Output: y + 9
 }
