@@ -6,7 +6,8 @@
 // codegen's lowering) and with CPUCost ("cpucost", the element-wise
 // table, for comparison). Each form is lowered by codegen and timed on
 // the tape VM and as generated Go, in interleaved rounds of process-CPU
-// time (every round runs every form once), so load affects all alike.
+// time (every round runs every form once, starting with a different form
+// each round), so load affects all alike.
 //
 //	go run ./bench/egraph/netrhs               # tape VM and generated Go
 //	go run ./bench/egraph/netrhs -gengo=false  # tape VM only
@@ -222,7 +223,11 @@ func timeAll(rounds int, fns []func()) [][]float64 {
 	}
 	ts := make([][]float64, len(fns))
 	for r := 0; r < rounds; r++ {
-		for k, f := range fns {
+		// Each round starts with a different form, so no form always
+		// runs after the same one.
+		for j := range fns {
+			k := (j + r) % len(fns)
+			f := fns[k]
 			c := cpuTime()
 			for i := 0; i < n; i++ {
 				f()
@@ -318,7 +323,9 @@ func main() {
 	}
 	out.T = make([][]float64, len(fs))
 	for r := 0; r < in.Rounds; r++ {
-		for k, f := range fs {
+		for j := range fs {
+			k := (j + r) %% len(fs)
+			f := fs[k]
 			c := cpu()
 			for i := 0; i < reps; i++ {
 				f(du[k], in.U, nil, 0)
