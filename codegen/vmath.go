@@ -37,7 +37,7 @@ func VecCos(dst, x []float64) { vecUnary(dst, x, cosBlocks, vcos) }
 func VecTan(dst, x []float64) { vecUnary(dst, x, tanBlocks, vtan) }
 
 // VecSinh sets dst[i] = sinh(x[i]) like VecExp: a Taylor series for
-// |x| ≤ 1/2, (e − 1/e)/2 with e = exp(|x|) above; math.Sinh for
+// |x| ≤ 1, (e − 1/e)/2 with e = exp(|x|) above; math.Sinh for
 // |x| > 708 and NaN.
 func VecSinh(dst, x []float64) { vecUnary(dst, x, sinhBlocks, vsinh) }
 

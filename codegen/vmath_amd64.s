@@ -288,39 +288,47 @@ DATA vmconst<>+2240(SB)/8, $0x7ff0000000000000
 DATA vmconst<>+2248(SB)/8, $0x7ff0000000000000
 DATA vmconst<>+2256(SB)/8, $0x7ff0000000000000
 DATA vmconst<>+2264(SB)/8, $0x7ff0000000000000
-DATA vmconst<>+2272(SB)/8, $0x3ce952c77030ad4a
-DATA vmconst<>+2280(SB)/8, $0x3ce952c77030ad4a
-DATA vmconst<>+2288(SB)/8, $0x3ce952c77030ad4a
-DATA vmconst<>+2296(SB)/8, $0x3ce952c77030ad4a
-DATA vmconst<>+2304(SB)/8, $0x3d6ae7f3e733b81f
-DATA vmconst<>+2312(SB)/8, $0x3d6ae7f3e733b81f
-DATA vmconst<>+2320(SB)/8, $0x3d6ae7f3e733b81f
-DATA vmconst<>+2328(SB)/8, $0x3d6ae7f3e733b81f
-DATA vmconst<>+2336(SB)/8, $0x3de6124613a86d09
-DATA vmconst<>+2344(SB)/8, $0x3de6124613a86d09
-DATA vmconst<>+2352(SB)/8, $0x3de6124613a86d09
-DATA vmconst<>+2360(SB)/8, $0x3de6124613a86d09
-DATA vmconst<>+2368(SB)/8, $0x3e5ae64567f544e4
-DATA vmconst<>+2376(SB)/8, $0x3e5ae64567f544e4
-DATA vmconst<>+2384(SB)/8, $0x3e5ae64567f544e4
-DATA vmconst<>+2392(SB)/8, $0x3e5ae64567f544e4
-DATA vmconst<>+2400(SB)/8, $0x3ec71de3a556c734
-DATA vmconst<>+2408(SB)/8, $0x3ec71de3a556c734
-DATA vmconst<>+2416(SB)/8, $0x3ec71de3a556c734
-DATA vmconst<>+2424(SB)/8, $0x3ec71de3a556c734
-DATA vmconst<>+2432(SB)/8, $0x3f2a01a01a01a01a
-DATA vmconst<>+2440(SB)/8, $0x3f2a01a01a01a01a
-DATA vmconst<>+2448(SB)/8, $0x3f2a01a01a01a01a
-DATA vmconst<>+2456(SB)/8, $0x3f2a01a01a01a01a
-DATA vmconst<>+2464(SB)/8, $0x3f81111111111111
-DATA vmconst<>+2472(SB)/8, $0x3f81111111111111
-DATA vmconst<>+2480(SB)/8, $0x3f81111111111111
-DATA vmconst<>+2488(SB)/8, $0x3f81111111111111
-DATA vmconst<>+2496(SB)/8, $0x3fc5555555555555
-DATA vmconst<>+2504(SB)/8, $0x3fc5555555555555
-DATA vmconst<>+2512(SB)/8, $0x3fc5555555555555
-DATA vmconst<>+2520(SB)/8, $0x3fc5555555555555
-GLOBL vmconst<>(SB), RODATA|NOPTR, $2528
+DATA vmconst<>+2272(SB)/8, $0x3bd71b8ef6dcf572
+DATA vmconst<>+2280(SB)/8, $0x3bd71b8ef6dcf572
+DATA vmconst<>+2288(SB)/8, $0x3bd71b8ef6dcf572
+DATA vmconst<>+2296(SB)/8, $0x3bd71b8ef6dcf572
+DATA vmconst<>+2304(SB)/8, $0x3c62f49b46814157
+DATA vmconst<>+2312(SB)/8, $0x3c62f49b46814157
+DATA vmconst<>+2320(SB)/8, $0x3c62f49b46814157
+DATA vmconst<>+2328(SB)/8, $0x3c62f49b46814157
+DATA vmconst<>+2336(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2344(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2352(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2360(SB)/8, $0x3ce952c77030ad4a
+DATA vmconst<>+2368(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2376(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2384(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2392(SB)/8, $0x3d6ae7f3e733b81f
+DATA vmconst<>+2400(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2408(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2416(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2424(SB)/8, $0x3de6124613a86d09
+DATA vmconst<>+2432(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2440(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2448(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2456(SB)/8, $0x3e5ae64567f544e4
+DATA vmconst<>+2464(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2472(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2480(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2488(SB)/8, $0x3ec71de3a556c734
+DATA vmconst<>+2496(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2504(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2512(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2520(SB)/8, $0x3f2a01a01a01a01a
+DATA vmconst<>+2528(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2536(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2544(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2552(SB)/8, $0x3f81111111111111
+DATA vmconst<>+2560(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2568(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2576(SB)/8, $0x3fc5555555555555
+DATA vmconst<>+2584(SB)/8, $0x3fc5555555555555
+GLOBL vmconst<>(SB), RODATA|NOPTR, $2592
 
 // func expBlocks(dst, x *float64, blocks int) int
 TEXT ·expBlocks(SB), NOSPLIT, $0-32
@@ -723,9 +731,11 @@ sinhBlocks_loop:
 	VFMADD213PD vmconst<>+2432(SB), Y9, Y11
 	VFMADD213PD vmconst<>+2464(SB), Y9, Y11
 	VFMADD213PD vmconst<>+2496(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2528(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2560(SB), Y9, Y11
 	VMULPD Y9, Y13, Y9
 	VFMADD213PD Y13, Y9, Y11
-	VCMPPD $0x1e, vmconst<>+96(SB), Y13, Y9
+	VCMPPD $0x1e, vmconst<>+32(SB), Y13, Y9
 	VBLENDVPD Y9, Y12, Y11, Y12
 	VANDPD vmconst<>+160(SB), Y0, Y9
 	VORPD Y9, Y12, Y1
@@ -851,9 +861,11 @@ tanhBlocks_loop:
 	VFMADD213PD vmconst<>+2432(SB), Y9, Y11
 	VFMADD213PD vmconst<>+2464(SB), Y9, Y11
 	VFMADD213PD vmconst<>+2496(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2528(SB), Y9, Y11
+	VFMADD213PD vmconst<>+2560(SB), Y9, Y11
 	VMULPD Y9, Y13, Y9
 	VFMADD213PD Y13, Y9, Y11
-	VCMPPD $0x1e, vmconst<>+96(SB), Y13, Y9
+	VCMPPD $0x1e, vmconst<>+32(SB), Y13, Y9
 	VBLENDVPD Y9, Y12, Y11, Y12
 	VDIVPD Y10, Y12, Y12
 	VANDPD vmconst<>+160(SB), Y0, Y9

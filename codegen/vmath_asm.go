@@ -288,8 +288,8 @@ func emitHyp(w *bytes.Buffer, op Opcode, x, d string, s [5]string, bad string) {
 		a.f("VMULPD %s, %s, %s", vc("half"), s[1], s[1]) // cosh
 	}
 	a.f("VSUBPD %s, %s, %s", s[0], s[3], s[3])
-	a.f("VMULPD %s, %s, %s", vc("half"), s[3], s[3]) // sinh for a > 1/2
-	// The series for a ≤ 1/2: z (s0), P (s2), a·z (s0), fma(a·z, P, a).
+	a.f("VMULPD %s, %s, %s", vc("half"), s[3], s[3]) // sinh for a > 1
+	// The series for a ≤ 1: z (s0), P (s2), a·z (s0), fma(a·z, P, a).
 	a.f("VMULPD %s, %s, %s", s[4], s[4], s[0])
 	a.f("VMOVUPD %s, %s", vc("sinh0"), s[2])
 	for i := 1; i < len(vmSinhPoly); i++ {
@@ -297,7 +297,7 @@ func emitHyp(w *bytes.Buffer, op Opcode, x, d string, s [5]string, bad string) {
 	}
 	a.f("VMULPD %s, %s, %s", s[0], s[4], s[0])
 	a.f("VFMADD213PD %s, %s, %s", s[4], s[0], s[2])
-	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("half"), s[4], s[0])
+	a.f("VCMPPD $0x%02x, %s, %s, %s", cmpGT, vc("one"), s[4], s[0])
 	a.f("VBLENDVPD %s, %s, %s, %s", s[0], s[3], s[2], s[3])
 	if op == OpTanh {
 		a.f("VDIVPD %s, %s, %s", s[1], s[3], s[3])

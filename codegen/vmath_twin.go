@@ -74,9 +74,10 @@ var vmSinPoly = [...]float64{
 	-1.0 / 39916800, 1.0 / 362880, -1.0 / 5040, 1.0 / 120, -1.0 / 6,
 }
 
-// vmSinhPoly are 1/(2k+1)!, k = 8…1: sinh(a) = a + a·z·P(z), z = a²,
-// a ≤ 1/2; truncation is below 2^-64 relative.
+// vmSinhPoly are 1/(2k+1)!, k = 10…1: sinh(a) = a + a·z·P(z), z = a²,
+// a ≤ 1; truncation is below 2^-70 relative.
 var vmSinhPoly = [...]float64{
+	1.0 / 51090942171709440000, 1.0 / 121645100408832000,
 	1.0 / 355687428096000, 1.0 / 1307674368000, 1.0 / 6227020800, 1.0 / 39916800,
 	1.0 / 362880, 1.0 / 5040, 1.0 / 120, 1.0 / 6,
 }
@@ -223,8 +224,9 @@ func vtrigParts(x float64) (sinr, cosr float64, q uint64) {
 	return s, c, q
 }
 
-// vsinh is sinh(x): for |x| ≤ 1/2 the Taylor series x + x·z·P(z),
-// z = x², else (e − 1/e)/2 with e = exp(|x|); the sign of x last.
+// vsinh is sinh(x): for |x| ≤ 1 the Taylor series x + x·z·P(z),
+// z = x², else (e − 1/e)/2 with e = exp(|x|) (above 1 the subtraction
+// loses under a bit); the sign of x last.
 // Arguments beyond the range of exp (and NaN) are math.Sinh's.
 func vsinh(x float64) float64 {
 	if !(math.Abs(x) <= vmExpMax) {
@@ -232,7 +234,7 @@ func vsinh(x float64) float64 {
 	}
 	a := math.Abs(x)
 	var r float64
-	if a > 0.5 {
+	if a > 1 {
 		e := vexpCore(a)
 		r = float64((e - 1/e) * 0.5)
 	} else {
@@ -275,7 +277,7 @@ func vtanh(x float64) float64 {
 	inv := 1 / e
 	c := float64((e + inv) * 0.5)
 	var s float64
-	if a > 0.5 {
+	if a > 1 {
 		s = float64((e - inv) * 0.5)
 	} else {
 		s = vsinhSmall(a)

@@ -16,6 +16,9 @@ fi
 echo "== symcalc (go test -bench), ns per evaluation"
 go test ./bench/codegen -run XXX -bench 'Net20|Bruss32' -benchtime 1s -count 1 |
   awk '/^Benchmark/ {print $1, $(NF-5), $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF}'
+echo "== net20 one-point RHS and sparse Jacobian by CPU level (go, avx: 16 XMM registers, avx512: 32), best ns per evaluation"
+go test ./bench/codegen/net20 -run XXX -bench Levels -benchtime 1s -count 1 |
+  awk '/^Benchmark/ {print $1, $(NF-1), $NF}'
 if [ -f ../shared/workloads/bionetgen/bcr/bcr.net ]; then
   echo "== BCR: Jacobian + lowering + Go generation (ns per op)"
   go test ./bench/codegen -run XXX -bench BCR -benchtime 3x -v | grep -E 'Benchmark|import|sparse Jacobian'
