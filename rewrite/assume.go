@@ -49,8 +49,13 @@ func addSigns(a, b signSet) signSet {
 	return r
 }
 
-// mulSigns is the set of signs of a*b.
+// mulSigns is the set of signs of a*b. A factor that is undefined (the
+// empty set, as 1/0 is) leaves the product undefined: it is not zero
+// because the other factor may be.
 func mulSigns(a, b signSet) signSet {
+	if a == 0 || b == 0 {
+		return 0
+	}
 	var r signSet
 	if a&sZero != 0 || b&sZero != 0 {
 		r |= sZero

@@ -187,6 +187,10 @@ func TestAssumptionQueries(t *testing.T) {
 		{"abs(x)", false, true, false, false},
 		{"p - 1", false, false, false, false},
 		{"-p", false, false, true, true},
+		// 1/0 is undefined, and so is any product with it: not zero,
+		// which let max(0, A/0) simplify to 0 (found by FuzzSimplify).
+		{"x/0", false, false, false, false},
+		{"1 - x/0", false, false, false, false},
 	}
 	for _, tc := range tests {
 		e := mustParse(t, tc.expr)
