@@ -163,12 +163,15 @@ func (a *adder) add(e *Expr, c Number) {
 }
 
 func (a *adder) build() *Expr {
-	// Drop zero coefficients.
+	// Drop zero coefficients. A pole whose coefficient cancelled
+	// (1/0 - 1/0) is undefined, not 0.
 	n := 0
 	for i := range a.terms {
 		if !a.coefs[i].IsZero() {
 			a.terms[n], a.coefs[n] = a.terms[i], a.coefs[i]
 			n++
+		} else if hasPole(a.terms[i]) {
+			return NumExpr(Float(math.NaN()))
 		}
 	}
 	terms, coefs := a.terms[:n], a.coefs[:n]
@@ -360,9 +363,20 @@ func (m *muler) mul(e *Expr) {
 	}
 }
 
+// zero is the product when the coefficient is 0 (a float 0.0 too): 0,
+// unless a factor is a pole, 1/0, which makes it undefined (NaN).
+func (m *muler) zero() *Expr {
+	for _, f := range m.factors {
+		if n, ok := f.exp.IsNumber(); ok && n.Sign() < 0 && f.base.IsZero() {
+			return NumExpr(Float(math.NaN()))
+		}
+	}
+	return Zero()
+}
+
 func (m *muler) build() *Expr {
 	if m.c.IsZero() {
-		return Zero()
+		return m.zero()
 	}
 	out := m.factors[:0]
 	for _, f := range m.factors {
@@ -401,7 +415,7 @@ func (m *muler) build() *Expr {
 		return m.build()
 	}
 	if m.c.IsZero() {
-		return Zero()
+		return m.zero()
 	}
 	fs := m.factors
 	switch len(fs) {
@@ -435,6 +449,34 @@ func (m *muler) build() *Expr {
 	return newNode(&Expr{kind: KMul, op: OpMul, num: m.c, args: args, aux: expsPtr(args, exps)})
 }
 
+// hasPole reports whether e is, or has as a factor, a negative power of
+// an exact 0: the unsigned infinity 1/0, which stays unevaluated.
+func hasPole(e *Expr) bool {
+	switch e.kind {
+	case KPow:
+		n, ok := e.args[1].IsNumber()
+		return ok && n.Sign() < 0 && e.args[0].IsZero()
+	case KMul:
+		for _, b := range e.args {
+			if b.IsZero() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// zeroTimes is the product of an exact 0 with args: 0, unless a factor is
+// a pole (0 * 1/0 and so 0/0 are undefined: NaN, as the float would be).
+func zeroTimes(args []*Expr) *Expr {
+	for _, e := range args {
+		if hasPole(e) {
+			return NumExpr(Float(math.NaN()))
+		}
+	}
+	return Zero()
+}
+
 // Mul returns the product of its arguments in canonical polynomial form.
 func Mul(args ...*Expr) *Expr {
 	switch len(args) {
@@ -449,7 +491,7 @@ func Mul(args ...*Expr) *Expr {
 	m := muler{c: Int(1), factors: make([]factor, 0, len(args)+2)}
 	for _, e := range args {
 		if e.IsZero() {
-			return Zero()
+			return zeroTimes(args)
 		}
 		m.mul(e)
 	}
@@ -460,7 +502,7 @@ func Mul(args ...*Expr) *Expr {
 // constant term for c (parsers and builders with a numeric factor use it).
 func MulScaled(c Number, args ...*Expr) *Expr {
 	if c.IsExact() && c.IsZero() {
-		return Zero()
+		return zeroTimes(args)
 	}
 	if len(args) == 0 {
 		return NumExpr(c)
@@ -468,7 +510,7 @@ func MulScaled(c Number, args ...*Expr) *Expr {
 	m := muler{c: c, factors: make([]factor, 0, len(args)+2)}
 	for _, e := range args {
 		if e.IsZero() {
-			return Zero()
+			return zeroTimes(args)
 		}
 		m.mul(e)
 	}

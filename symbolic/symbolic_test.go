@@ -62,6 +62,16 @@ func TestCanonicalForms(t *testing.T) {
 		{"power of rational", Pow(RatExpr(4, 9), RatExpr(1, 2)), "2/3"},
 		{"mul collects powers", Mul(Pow(x, RatExpr(3, 2)), Sqrt(x)), "x^2"},
 		{"user function", Func("f", x, y), "f(x, y)"},
+		// 1/0 is the unsigned infinity, kept; 0 times it, and its
+		// cancellation, are undefined (NaN), as in IEEE arithmetic.
+		{"pole kept", Div(x, Zero()), "0^(-1)*x"},
+		{"zero over zero", Div(Zero(), Zero()), "NaN"},
+		{"zero times pole", Mul(Zero(), Div(x, Zero())), "NaN"},
+		{"scaled zero times pole", MulScaled(Int(0), Inv(Zero())), "NaN"},
+		{"float zero times pole", Mul(FloatExpr(0), Inv(Zero()), y), "NaN"},
+		{"pole cancels", Sub(Inv(Zero()), Inv(Zero())), "NaN"},
+		{"pole term cancels", Sub(Div(x, Zero()), Div(x, Zero())), "NaN"},
+		{"zero power of a symbol is no pole", Mul(Zero(), Pow(Zero(), y)), "0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
