@@ -111,11 +111,17 @@ func recycleOrder(o *eggOrder) {
 	*o = eggOrder{}
 }
 
-// get returns an empty slice with capacity the power of two at or above n,
-// and whether it came from the pool (a reused array is not zeroed).
+// get returns an empty slice with capacity the power of two at or above n
+// (exactly n above the pooled range), and whether it came from the pool
+// (a reused array is not zeroed).
 func (p *arrayPool[T]) get(n int) ([]T, bool) {
 	k := bits.Len(uint(max(n, 1) - 1))
-	if k >= poolMinLog && k <= p.top() {
+	if k > p.top() {
+		// Not poolable: exactly n, as rounding up a match buffer of
+		// millions of ids would waste up to half of it.
+		return make([]T, 0, n), false
+	}
+	if k >= poolMinLog {
 		if x, ok := p.byLog[k].Get().(*[]T); ok {
 			return (*x)[:0], true
 		}
