@@ -522,6 +522,12 @@ func structEqual(a, b *Expr) bool {
 	if (a.kind == KNum || a.kind == KAdd || a.kind == KMul || a.kind == KBool) && !a.num.Equal(b.num) {
 		return false
 	}
+	if len(a.args) > 0 && &a.args[0] == &b.args[0] && a.aux == b.aux {
+		// The same arrays: a product and its coefficient-free copy share
+		// them (withCoef), so a sum's lookup of the monomial of a product
+		// it was just given needs not read them.
+		return true
+	}
 	for i := range a.args {
 		if a.args[i] != b.args[i] {
 			return false
