@@ -98,14 +98,16 @@ func (x *expander) expand(e *Expr) *Expr {
 	return r
 }
 
-// maxExpandPower bounds the exponent of a sum that Expand multiplies out.
-const maxExpandPower = 1 << 15
+// MaxExpandPower bounds the exponent of a sum that Expand multiplies out:
+// a power of a sum with a larger exponent is left as it is (its expansion
+// would have at least that many terms).
+const MaxExpandPower = 1 << 15
 
 // factor expands b^p.
 func (x *expander) factor(b, p *Expr) *Expr {
 	eb, ep := x.expand(b), x.expand(p)
 	if eb.kind == KAdd && ep.kind == KNum {
-		if n, ok := ep.num.IsSmallInt(); ok && n > 1 && n <= maxExpandPower {
+		if n, ok := ep.num.IsSmallInt(); ok && n > 1 && n <= MaxExpandPower {
 			return x.powSum(eb, n)
 		}
 	}

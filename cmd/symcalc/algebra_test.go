@@ -69,6 +69,19 @@ func TestBadInputExitsTwo(t *testing.T) {
 	assert.Contains(t, errOut, `did you mean "expand"?`)
 }
 
+// TestExpandNotesPowersLeftUnexpanded: a power of a sum above
+// symbolic.MaxExpandPower comes back as it is, and stderr says so.
+func TestExpandNotesPowersLeftUnexpanded(t *testing.T) {
+	out, errOut, code := run(t, "", "expand", "y*(x + 1)^100000 + (x + y)^2")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "x^2 + 2*x*y + y^2 + y*(x + 1)^100000\n", out)
+	assert.Equal(t, "symcalc expand: note: (x + 1)^100000 is left unexpanded (exponent above 32768)\n", errOut)
+
+	_, errOut, code = run(t, "", "expand", "(x + 1)^3*(x - 1)")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, errOut)
+}
+
 func TestHelp(t *testing.T) {
 	for _, c := range []string{"expand", "diff", "jacobian", "eval", "latex", "sexp"} {
 		out, _, code := run(t, "", c, "--help")

@@ -22,7 +22,8 @@ func init() {
 		usage: `usage: symcalc expand EXPR
 
 Distributes products over sums and expands positive integer powers of sums
-(multinomials), and prints the result in symcalc's infix syntax.
+(multinomials), and prints the result in symcalc's infix syntax. A power of
+a sum with an exponent above 32768 is left as it is, with a note on stderr.
 EXPR may be "-": one expression per line is read from stdin and one result
 per line written, in order.
 
@@ -32,6 +33,12 @@ example:
 		run: func(ctx context.Context, env *cmdEnv, args []string) error {
 			return unaryCommand(ctx, env, args, func(ctx context.Context, e *symbolic.Expr) (string, error) {
 				r, err := symbolic.ExpandContext(ctx, e, 0)
+				if err == nil {
+					if p := unexpandedPower(r); p != nil {
+						fmt.Fprintf(env.stderr, "symcalc expand: note: %s is left unexpanded (exponent above %d)\n",
+							p, symbolic.MaxExpandPower)
+					}
+				}
 				return r.String(), err
 			})
 		},
@@ -141,6 +148,47 @@ func parseSymbol(s string) (*symbolic.Expr, error) {
 
 // unaryCommand runs f on one expression argument, or on every stdin line
 // when the argument is "-".
+// unexpandedPower returns a power of a sum with an integer exponent above
+// symbolic.MaxExpandPower found in e (which Expand leaves as it is), or nil.
+func unexpandedPower(e *symbolic.Expr) *symbolic.Expr {
+	seen := map[*symbolic.Expr]bool{}
+	var walk func(e *symbolic.Expr) *symbolic.Expr
+	walk = func(e *symbolic.Expr) *symbolic.Expr {
+		if seen[e] {
+			return nil
+		}
+		seen[e] = true
+		var kids []*symbolic.Expr
+		switch e.Kind() {
+		case symbolic.KPow:
+			b, x := e.PowParts()
+			if n, ok := x.IsNumber(); ok && b.Kind() == symbolic.KAdd && n.IsInt() && n.Sign() > 0 {
+				return e
+			}
+			kids = []*symbolic.Expr{b, x}
+		case symbolic.KAdd:
+			_, kids, _ = e.AddParts()
+		case symbolic.KMul:
+			_, bases, exps := e.MulParts()
+			for i, b := range bases {
+				if n, ok := exps[i].IsNumber(); ok && b.Kind() == symbolic.KAdd && n.IsInt() && n.Sign() > 0 && !n.IsOne() {
+					return symbolic.Pow(b, exps[i])
+				}
+			}
+			kids = bases
+		case symbolic.KCall:
+			kids = e.CallArgs()
+		}
+		for _, k := range kids {
+			if p := walk(k); p != nil {
+				return p
+			}
+		}
+		return nil
+	}
+	return walk(e)
+}
+
 func unaryCommand(ctx context.Context, env *cmdEnv, args []string, f func(context.Context, *symbolic.Expr) (string, error)) error {
 	if len(args) != 1 {
 		return usagef("expected exactly one EXPR argument (or - for stdin), got %d", len(args))
