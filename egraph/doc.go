@@ -46,12 +46,26 @@
 // NewExtractor finds the cheapest tree of every class under a
 // CostFunction (AstSize, AstDepth, OpCost); ExtractDAG and ExtractDAGMulti
 // count a shared subterm once. CPUCost is an OpCost whose operator costs
-// are measured by BenchmarkOpCost on this machine (costs.go).
+// are measured by BenchmarkOpCost on this machine (costs.go). InstrCost
+// is a DAG cost that follows codegen's lowering instead (one fused
+// multiply-add per term of a sum, numeric coefficients folded in, each
+// distinct product once), for extracting what the tape VM will run.
 //
 // Simplify and SimplifySystem bridge symbolic terms into the e-graph
 // (EvalLanguage, Bridge), saturate with DefaultRules (factoring, Horner
 // forms, strength reduction of powers, exp/log identities, each checked
-// numerically by a property test) and extract the cheapest equivalent.
+// numerically by a property test) and extract the cheapest equivalent;
+// SimplifySystem returns its input when extraction finds nothing cheaper.
+//
+// # Memory
+//
+// A short run's cost in Go is mostly what it allocates: the collector
+// and the runtime's scavenger. Arrays whose death is known (a runner's
+// match buffers when Run returns, a small e-graph's pointer-free tables
+// when it is collected, via runtime.AddCleanup) go to package-level
+// sync.Pools and are reused by the next run (recycle.go). The library
+// never sets GOGC or the memory limit on its own; Runner.SoftMemoryLimit
+// lowers the runtime's soft limit during Run when a caller asks.
 //
 // # Shared partial sums
 //
