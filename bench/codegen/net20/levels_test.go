@@ -1,8 +1,11 @@
+//go:build amd64 && !purego
+
 package net20
 
 // Hand-written (not generated): benchmarks and a check of the one-point
 // assembly at each CPU level, which only code inside the package can
-// select (pointLevel).
+// select (pointLevel, declared in the amd64 file; elsewhere there is only
+// the Go code).
 
 import (
 	"math"
