@@ -5,10 +5,12 @@ import (
 	"sync"
 )
 
-// Scratch arrays that die at a known point (a runner's match buffers when
-// Run returns, the hashcons's slots when it grows) are handed to
-// package-level pools by power-of-two capacity, so the next run, or the
-// next e-graph in the same process, takes them instead of allocating.
+// Arrays that die at a known point (a runner's match buffers when Run
+// returns, the hashcons's slots and growing id tables when they are
+// replaced, a small e-graph's pointer-free tables when the e-graph is
+// collected, through runtime.AddCleanup) are handed to package-level
+// pools by power-of-two capacity, so the next run, or the next e-graph
+// in the same process, takes them instead of allocating.
 //
 // Why: in Go the cost of a short run is dominated by what it allocates,
 // not by what it computes. A node-limited math-suite run (integ_sin,
@@ -20,8 +22,10 @@ import (
 // collected nor scavenged. sync.Pool drops what is not reused within two
 // collection cycles, so an idle process does not keep it.
 //
-// Only arrays nothing else refers to are put back: the e-graph's own
-// tables (which extraction and later runs read) are not.
+// Only arrays nothing else refers to are put back. The id -> slot table
+// is aliased by the egg-order mirror between rebuilds, so it is recycled
+// only with its e-graph; node and parent lists and class records are
+// never recycled, because a caller may hold an EClass or its Nodes.
 
 // poolMaxLog bounds the capacity of pooled arrays (1<<15 elements, 128 KB
 // of ids), and recycleTables and recycleOrder skip e-graphs with more
