@@ -10,6 +10,13 @@ if [ -d "$PEERS" ] && command -v gcc >/dev/null; then
   gcc -O3 -march=native -o "$OUT/ref" bench/codegen/c/ref.c -I"$PEERS" -lm
   echo "== C reference (gcc -O3 -march=native), ns per evaluation"
   "$OUT/ref" 2>/dev/null
+  # The same without AVX-512 (16 vector registers, as on an AVX2-only
+  # CPU): the peer of the 16-register one-point functions (level avx).
+  if grep -q avx512f /proc/cpuinfo 2>/dev/null &&
+    gcc -O3 -march=native -mno-avx512f -o "$OUT/ref16" bench/codegen/c/ref.c -I"$PEERS" -lm 2>/dev/null; then
+    echo "== C reference, gcc -O3 -march=native -mno-avx512f, network rows"
+    "$OUT/ref16" 2>/dev/null | grep net20
+  fi
 else
   echo "== C reference skipped: $PEERS or gcc missing"
 fi
