@@ -692,9 +692,17 @@ func first(x []float64) *float64 {
 }
 `)
 	add := func(prog *Program, kernel, wrapper, goName, out string) {
-		src, table := generatePointAsm(prog, kernel, out, nil, pointAVX)
-		a.Write(src)
-		src512, _ := generatePointAsm(prog, kernel+"512", out, nil, pointAVX512)
+		// A program with fewer than two arithmetic instructions per
+		// output (a Jacobian of single products) is bound by its loads
+		// and stores: the 16-register function gained nothing there (8%
+		// slower than Go with the call, on the network Jacobian), so it
+		// gets only the AVX-512 one.
+		only512 := 2*prog.NumOutputs > len(prog.Code)-prog.NumOutputs
+		src512, table := generatePointAsm(prog, kernel+"512", out, nil, pointAVX512)
+		if !only512 {
+			src, _ := generatePointAsm(prog, kernel, out, nil, pointAVX)
+			a.Write(src)
+		}
 		a.Write(src512)
 		fmt.Fprintf(b, "\n// %sConsts are the constants of %s, then -0.0 (the sign mask for\n// negation), then the magnitudes of negative multipliers that they lack.\nvar %sConsts = [...]float64{", kernel, goName, kernel)
 		for i, c := range table {
@@ -704,12 +712,25 @@ func first(x []float64) *float64 {
 			b.WriteString(goFloat(c))
 		}
 		b.WriteString("}\n")
-		fmt.Fprintf(b, "\n// %s is %s(%s, u, p, t) with c = &%sConsts[0]: the same operations\n// (fused multiply-adds included), each rounded once, so the same bits, in\n// scalar AVX/FMA instructions with values kept in X0–X15 and no bounds checks.\n// %s512 is the same with X0–X31 (AVX-512).\n//\n//go:noescape\nfunc %s(%s, u, p, c *float64, t float64)\n\n//go:noescape\nfunc %s512(%s, u, p, c *float64, t float64)\n", kernel, goName, out, kernel, kernel, kernel, out, kernel, out)
-		fmt.Fprintf(b, "\n// %s runs %s (or %s512) and reports true, or reports false when\n// the CPU lacks AVX and FMA, a slice is short, or %s overlaps u or p: the\n// caller then runs %s, which panics on short slices as Go code does.\n", wrapper, kernel, kernel, out, goName)
+		if only512 {
+			fmt.Fprintf(b, "\n// %s512 is %s(%s, u, p, t) with c = &%sConsts[0]: the same operations\n// (fused multiply-adds included), each rounded once, so the same bits, in\n// scalar AVX-512 instructions with values kept in X0–X31 and no bounds checks.\n//\n//go:noescape\nfunc %s512(%s, u, p, c *float64, t float64)\n", kernel, goName, out, kernel, kernel, out)
+			fmt.Fprintf(b, "\n// %s runs %s512 and reports true, or reports false when the CPU\n// lacks AVX-512 (this program has too little arithmetic per output for\n// the 16-register function to gain), a slice is short, or %s overlaps u\n// or p: the caller then runs %s, which panics on short slices as Go\n// code does.\n", wrapper, kernel, out, goName)
+		} else {
+			fmt.Fprintf(b, "\n// %s is %s(%s, u, p, t) with c = &%sConsts[0]: the same operations\n// (fused multiply-adds included), each rounded once, so the same bits, in\n// scalar AVX/FMA instructions with values kept in X0–X15 and no bounds checks.\n// %s512 is the same with X0–X31 (AVX-512).\n//\n//go:noescape\nfunc %s(%s, u, p, c *float64, t float64)\n\n//go:noescape\nfunc %s512(%s, u, p, c *float64, t float64)\n", kernel, goName, out, kernel, kernel, kernel, out, kernel, out)
+			fmt.Fprintf(b, "\n// %s runs %s (or %s512) and reports true, or reports false when\n// the CPU lacks AVX and FMA, a slice is short, or %s overlaps u or p: the\n// caller then runs %s, which panics on short slices as Go code does.\n", wrapper, kernel, kernel, out, goName)
+		}
 		fmt.Fprintf(b, "func %s(%s, u, p []float64, t float64) bool {\n", wrapper, out)
 		fmt.Fprintf(b, "\tconst nOut, nU, nP = %d, %d, %d\n", prog.NumOutputs, prog.NumStates, prog.NumParams)
-		fmt.Fprintf(b, "\tif pointLevel == 0 || len(%s) < nOut || len(u) < nU || len(p) < nP ||\n\t\toverlaps(%s, nOut, u, nU) || overlaps(%s, nOut, p, nP) {\n\t\treturn false\n\t}\n", out, out, out)
-		fmt.Fprintf(b, "\tif pointLevel == 2 {\n\t\t%s512(first(%s), first(u), first(p), &%sConsts[0], t)\n\t} else {\n\t\t%s(first(%s), first(u), first(p), &%sConsts[0], t)\n\t}\n\treturn true\n}\n", kernel, out, kernel, kernel, out, kernel)
+		minLevel := "pointLevel == 0"
+		if only512 {
+			minLevel = "pointLevel < 2"
+		}
+		fmt.Fprintf(b, "\tif %s || len(%s) < nOut || len(u) < nU || len(p) < nP ||\n\t\toverlaps(%s, nOut, u, nU) || overlaps(%s, nOut, p, nP) {\n\t\treturn false\n\t}\n", minLevel, out, out, out)
+		if only512 {
+			fmt.Fprintf(b, "\t%s512(first(%s), first(u), first(p), &%sConsts[0], t)\n\treturn true\n}\n", kernel, out, kernel)
+		} else {
+			fmt.Fprintf(b, "\tif pointLevel == 2 {\n\t\t%s512(first(%s), first(u), first(p), &%sConsts[0], t)\n\t} else {\n\t\t%s(first(%s), first(u), first(p), &%sConsts[0], t)\n\t}\n\treturn true\n}\n", kernel, out, kernel, kernel, out, kernel)
+		}
 		fmt.Fprintf(o, "\n// %s reports false: %s runs here.\nfunc %s(%s, u, p []float64, t float64) bool { return false }\n", wrapper, goName, wrapper, out)
 	}
 	if rhs {

@@ -224,13 +224,15 @@ func TestPointAsm(t *testing.T) {
 	files, err := GenerateGoFiles(m, GoOptions{Package: "kern", Asm: true, NoBatch: true})
 	require.NoError(t, err)
 	s := string(files["model_amd64.s"])
-	for _, fn := range []string{"rhsPoint", "rhsPoint512", "jacPoint", "jacPoint512"} {
+	// jacPoint (16 registers) only when the Jacobian has at least two
+	// arithmetic instructions per output.
+	for _, fn := range []string{"rhsPoint", "rhsPoint512", "jacPoint512"} {
 		require.True(t, strings.Contains(s, "TEXT ·"+fn+"(SB)"), "no function %s", fn)
 	}
 	avx := s[strings.Index(s, "TEXT ·rhsPoint(SB)"):strings.Index(s, "TEXT ·rhsPoint512(SB)")]
 	require.True(t, strings.Contains(avx, "(SP)"), "the 16-register function should spill on this system")
 	require.True(t, strings.Contains(s, "VFNMADD231SD"), "the system should have fma by a negative constant")
-	avx512 := s[strings.Index(s, "TEXT ·rhsPoint512(SB)"):strings.Index(s, "TEXT ·jacPoint(SB)")]
+	avx512 := s[strings.Index(s, "TEXT ·rhsPoint512(SB)"):]
 	require.True(t, regexp.MustCompile(`X(1[6-9]|2[0-9]|3[01])\b`).MatchString(avx512), "the AVX-512 function should use X16–X31")
 
 	dir := t.TempDir()

@@ -129,30 +129,24 @@ func rhsAsm(du, u, p []float64, t float64) bool {
 // negation), then the magnitudes of negative multipliers that they lack.
 var jacPointConsts = [...]float64{(-0.3287372927459971), (-452.300417188789), (-244.90378990706148), (-0.2181497708184898), 0.040943547047723586, 3.9916548029325116, 538.3726611058848, 12.566231478988815, 0.030161880506679225, (-0.04946582272434409), (-0.4209526357406417), 0.7765484917710312, 753.3549347876728, 24.01313825688531, (-153.32995013187954), 9.411814611906761, (-5.833928686378487), (-498.62766430728664), 0.05688035127383816, 41.41953174643978, (-95.17741738263548), (-0.01636333576713123), (-9.552491351092371), (-0.040943547047723586), (-10.287496639776242), 1.7387456877056235, 30.126061366847907, 452.300417188789, (-9.424660513026616), (-0.05688035127383816), 244.90378990706148, 498.62766430728664, 95.17741738263548, (-0.027584471642880578), (-12.399589241686664), (-420.7669837984111), 0.011013767829930488, 5.833928686378487, (-305.36151328800855), 139.82246009157163, 100.12755081249266, 153.32995013187954, (-1775.0894304887556), (-1.7387456877056235), 0.23862219717557642, 0.2181497708184898, 10.287496639776242, 0.01284590111985427, (-143.81411489450414), (-0.23862219717557642), (-843.5430373895343), 9.552491351092371, 842.7664888977633, (-753.4155102671659), 0.3287372927459971, 0.01636333576713123, (-538.3726611058848), 12.399589241686664, (-24.292698620854097), 0.027584471642880578, 420.7669837984111, (-41.41953174643978), (-62.63000688523515), 887.5447152443778, 0.060575479493105905, (-1.126508388059049), (-0.011013767829930488), 0.04946582272434409, 0.2795603639687882, 1.126508388059049, 0.4209526357406417, 305.36151328800855, (-30.156223247354585), math.Copysign(0, -1), 9.424660513026616, 1775.0894304887556, 143.81411489450414, 843.5430373895343, 753.4155102671659, 24.292698620854097, 62.63000688523515, 30.156223247354585}
 
-// jacPoint is jacSparseGo(vals, u, p, t) with c = &jacPointConsts[0]: the same operations
+// jacPoint512 is jacSparseGo(vals, u, p, t) with c = &jacPointConsts[0]: the same operations
 // (fused multiply-adds included), each rounded once, so the same bits, in
-// scalar AVX/FMA instructions with values kept in X0–X15 and no bounds checks.
-// jacPoint512 is the same with X0–X31 (AVX-512).
+// scalar AVX-512 instructions with values kept in X0–X31 and no bounds checks.
 //
-//go:noescape
-func jacPoint(vals, u, p, c *float64, t float64)
-
 //go:noescape
 func jacPoint512(vals, u, p, c *float64, t float64)
 
-// jacAsm runs jacPoint (or jacPoint512) and reports true, or reports false when
-// the CPU lacks AVX and FMA, a slice is short, or vals overlaps u or p: the
-// caller then runs jacSparseGo, which panics on short slices as Go code does.
+// jacAsm runs jacPoint512 and reports true, or reports false when the CPU
+// lacks AVX-512 (this program has too little arithmetic per output for
+// the 16-register function to gain), a slice is short, or vals overlaps u
+// or p: the caller then runs jacSparseGo, which panics on short slices as Go
+// code does.
 func jacAsm(vals, u, p []float64, t float64) bool {
 	const nOut, nU, nP = 130, 20, 0
-	if pointLevel == 0 || len(vals) < nOut || len(u) < nU || len(p) < nP ||
+	if pointLevel < 2 || len(vals) < nOut || len(u) < nU || len(p) < nP ||
 		overlaps(vals, nOut, u, nU) || overlaps(vals, nOut, p, nP) {
 		return false
 	}
-	if pointLevel == 2 {
-		jacPoint512(first(vals), first(u), first(p), &jacPointConsts[0], t)
-	} else {
-		jacPoint(first(vals), first(u), first(p), &jacPointConsts[0], t)
-	}
+	jacPoint512(first(vals), first(u), first(p), &jacPointConsts[0], t)
 	return true
 }
