@@ -77,7 +77,10 @@
 // network RHS is bound by loads otherwise), and fma by a negative
 // constant as VFNMADD by its magnitude (the same exact value, one table
 // entry for both signs of a rate constant). There are two variants,
-// selected once at init: X0–X15 (AVX and FMA) and X0–X31 (AVX-512). Each
+// selected once at init: X0–X15 (AVX and FMA) and X0–X31 (AVX-512); a
+// program with fewer than two arithmetic instructions per output (a
+// Jacobian of single products, bound by loads and stores) gets only the
+// second. Each
 // instruction is still applied once, so the bits are those of the Go
 // code, which runs under purego, on other CPUs, and when du overlaps u.
 //
