@@ -21,6 +21,19 @@ var chainUseFMA = cpu.X86.HasFMA
 // all with no bounds checks: NewTape checks that every term indexes the
 // register file (checkChains), and the kernels run only when it has at
 // most 1<<16 registers, so that every index fits its 16 bits.
+//
+// chain4FMA runs a prologue of prods terms, then a sequence of groups of four
+// (see layoutChains and chainPrologue):
+//
+//	for _, t := range terms[:prods] {
+//		regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
+//	}
+//	for g := 0; g < groups; g++ { // terms from terms[prods]
+//		e := tab[9*g : 9*g+9] // steps, 4 initial registers, 4 destinations
+//		the loop above with w = 4, steps = e[0], hdr = e[1:9]
+//	}
+//
+// with each group's terms following the previous group's.
 
 //go:noescape
 func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
@@ -29,4 +42,4 @@ func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 
 //go:noescape
-func chain4FMA(regs *float64, terms *uint64, steps int, hdr *int32)
+func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods int)

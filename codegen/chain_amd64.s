@@ -1,8 +1,8 @@
 // Accumulation chains of the one-point tape VM (see vmchain.go), with
 // the fma as one instruction: under GOAMD64=v1 math.FMA checks the CPU
 // at every call and spills the loop's registers around its fallback.
-// A term is packed in 8 bytes, x | y<<16 | z<<32: one load instead of
-// three.
+// A term is packed in 8 bytes, x | y<<16 | z<<32 (| w<<48 in a
+// prologue): one load instead of three.
 
 //go:build amd64 && !purego
 
@@ -74,19 +74,51 @@ chain2done:
 	VMOVSD X1, (SI)(AX*8)
 	RET
 
-// func chain4FMA(regs *float64, terms *uint64, steps int, hdr *int32)
-TEXT ·chain4FMA(SB), NOSPLIT, $0-32
+// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods int)
+//
+// The prologue regs[x] = fma(regs[y], regs[z], regs[w]) of the first
+// prods terms (x | y<<16 | z<<32 | w<<48; the chain terms have w = 0), then
+// a run of groups of four chains, one after the other: each group's
+// entry in tab is steps, then the four initial registers, then the four
+// destinations (9 int32s); its terms follow the previous group's. One
+// call for the run saves a dispatch and a call per group, and lets the
+// next group's loads start while the last one's fmas finish.
+TEXT ·chain4FMA(SB), NOSPLIT, $0-40
 	MOVQ regs+0(FP), SI
 	MOVQ terms+8(FP), DI
-	MOVQ steps+16(FP), CX
-	MOVQ hdr+24(FP), DX
-	MOVLQSX 0(DX), AX
-	VMOVSD (SI)(AX*8), X0
+	MOVQ groups+16(FP), R9
+	MOVQ tab+24(FP), DX
+	MOVQ prods+32(FP), CX
+	TESTQ CX, CX
+	JZ chain4groups
+chain4prod:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, R10
+	SHRQ $32, AX
+	MOVWQZX AX, AX
+	VMOVSD (SI)(R8*8), X4
+	VMOVSD (SI)(R10*8), X5
+	VFMADD231SD (SI)(AX*8), X4, X5
+	VMOVSD X5, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4prod
+chain4groups:
+	TESTQ R9, R9
+	JZ chain4ret
+chain4group:
+	MOVLQSX 0(DX), CX
 	MOVLQSX 4(DX), AX
-	VMOVSD (SI)(AX*8), X1
+	VMOVSD (SI)(AX*8), X0
 	MOVLQSX 8(DX), AX
-	VMOVSD (SI)(AX*8), X2
+	VMOVSD (SI)(AX*8), X1
 	MOVLQSX 12(DX), AX
+	VMOVSD (SI)(AX*8), X2
+	MOVLQSX 16(DX), AX
 	VMOVSD (SI)(AX*8), X3
 	TESTQ CX, CX
 	JZ chain4done
@@ -127,12 +159,16 @@ chain4loop:
 	DECQ CX
 	JNZ chain4loop
 chain4done:
-	MOVLQSX 16(DX), AX
-	VMOVSD X0, (SI)(AX*8)
 	MOVLQSX 20(DX), AX
-	VMOVSD X1, (SI)(AX*8)
+	VMOVSD X0, (SI)(AX*8)
 	MOVLQSX 24(DX), AX
-	VMOVSD X2, (SI)(AX*8)
+	VMOVSD X1, (SI)(AX*8)
 	MOVLQSX 28(DX), AX
+	VMOVSD X2, (SI)(AX*8)
+	MOVLQSX 32(DX), AX
 	VMOVSD X3, (SI)(AX*8)
+	ADDQ $36, DX
+	DECQ R9
+	JNZ chain4group
+chain4ret:
 	RET

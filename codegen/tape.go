@@ -38,8 +38,10 @@ type Tape struct {
 	loops *tapeLoops
 }
 
-// vmTerm is one term of a chain: acc = fma(regs[x], regs[y]*regs[z], acc).
-type vmTerm struct{ x, y, z int32 }
+// vmTerm is one term of a chain: acc = fma(regs[x], regs[y]*regs[z], acc)
+// (w is 0), or of a prologue (see chainPrologue): regs[x] =
+// fma(regs[y], regs[z], regs[w]).
+type vmTerm struct{ x, y, z, w int32 }
 
 // NewTape allocates registers for p. It fails if p breaks the SSA
 // invariants (see Program.Validate).
@@ -85,15 +87,15 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 	return t, nil
 }
 
-// packTerms packs each term into x | y<<16 | z<<32 for the chain
-// kernels, if the register file has at most 1<<16 registers.
+// packTerms packs each term into x | y<<16 | z<<32 | w<<48 for the
+// chain kernels, if the register file has at most 1<<16 registers.
 func packTerms(terms []vmTerm, regs int) []uint64 {
 	if regs > 1<<16 {
 		return nil
 	}
 	p := make([]uint64, len(terms))
 	for i, t := range terms {
-		p[i] = uint64(uint16(t.x)) | uint64(uint16(t.y))<<16 | uint64(uint16(t.z))<<32
+		p[i] = uint64(uint16(t.x)) | uint64(uint16(t.y))<<16 | uint64(uint16(t.z))<<32 | uint64(uint16(t.w))<<48
 	}
 	return p
 }
@@ -120,19 +122,51 @@ func (t *Tape) checkChains() error {
 		default:
 			continue
 		}
-		if c.a < 0 || int(c.a)+2*w > len(t.oaux) {
-			return fmt.Errorf("codegen: tape instruction %d: chain header out of range", i)
-		}
-		for _, r := range t.oaux[c.a : int(c.a)+2*w] {
-			if !in(r) {
-				return fmt.Errorf("codegen: tape instruction %d: chain register %d out of range", i, r)
+		// hdrs are the headers (2w registers each) and steps the steps
+		// of the instruction's groups: one for a lone chain or a group
+		// of 2, c for a run of groups of 4 (steps first in each entry).
+		var hdrs [][]int32
+		steps := 0
+		switch {
+		case w < 4:
+			if c.a < 0 || int(c.a)+2*w > len(t.oaux) {
+				return fmt.Errorf("codegen: tape instruction %d: chain header out of range", i)
+			}
+			if c.c < 0 {
+				return fmt.Errorf("codegen: tape instruction %d: negative chain length %d", i, c.c)
+			}
+			hdrs, steps = [][]int32{t.oaux[c.a : int(c.a)+2*w]}, int(c.c)
+		default:
+			if c.a < 0 || c.c < 1 || int(c.a)+chainGroupEntry*int(c.c) > len(t.oaux) {
+				return fmt.Errorf("codegen: tape instruction %d: chain group table out of range", i)
+			}
+			for g := 0; g < int(c.c); g++ {
+				e := t.oaux[int(c.a)+chainGroupEntry*g : int(c.a)+chainGroupEntry*(g+1)]
+				if e[0] < 0 || steps+int(e[0]) > len(t.oterms) {
+					return fmt.Errorf("codegen: tape instruction %d: group %d has %d steps", i, g, e[0])
+				}
+				steps += int(e[0])
+				hdrs = append(hdrs, e[1:])
 			}
 		}
-		if c.b < 0 || c.c < 0 || int(c.b)+w*int(c.c) > len(t.oterms) {
+		for _, h := range hdrs {
+			for _, r := range h {
+				if !in(r) {
+					return fmt.Errorf("codegen: tape instruction %d: chain register %d out of range", i, r)
+				}
+			}
+		}
+		// A run of groups of 4 starts with c.e products (see
+		// chainPrologue), which are terms in the table too.
+		prods := 0
+		if w == 4 {
+			prods = int(c.e)
+		}
+		if c.b < 0 || prods < 0 || int(c.b)+prods+w*steps > len(t.oterms) {
 			return fmt.Errorf("codegen: tape instruction %d: chain terms out of range", i)
 		}
-		for _, tm := range t.oterms[c.b : int(c.b)+w*int(c.c)] {
-			if !in(tm.x) || !in(tm.y) || !in(tm.z) {
+		for _, tm := range t.oterms[c.b : int(c.b)+prods+w*steps] {
+			if !in(tm.x) || !in(tm.y) || !in(tm.z) || !in(tm.w) {
 				return fmt.Errorf("codegen: tape instruction %d: chain term reads a register out of range", i)
 			}
 		}
@@ -144,19 +178,24 @@ func (t *Tape) checkChains() error {
 // and stores the chains' terms in one table: a lone chain has its
 // c terms at terms[b:b+c] and its initial value and destination at
 // aux[a:a+2]; a group of width w (2 or 4; a group of 3 gets a fourth
-// chain that adds nothing to the scratch register) has c steps of w
+// chain that adds nothing to the scratch register) has its steps of w
 // terms, chain k's j-th term at terms[b+j*w+k], the shorter chains
-// padded with terms that add -0, and its initial values then its
-// destinations at aux[a:a+2w]. scratch is the scratch register, followed
-// by the registers holding 1 and -0.
+// padded with terms that add -0. A group of 2 has c steps and its
+// initial values then its destinations at aux[a:a+4]. Consecutive
+// groups of 4 share one instruction, whose c groups have entries of
+// chainGroupEntry values at aux[a:] (steps, initial values,
+// destinations) and terms one after the other from terms[b]: on the
+// network RHS the five groups then cost one dispatch and one kernel
+// call instead of five. scratch is the scratch register, followed by
+// the registers holding 1 and -0.
 func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (out []vmInstr, terms []vmTerm, aux []int32) {
 	one, negZero := scratch+1, scratch+2
-	neutral := vmTerm{negZero, one, one}
+	neutral := vmTerm{x: negZero, y: one, z: one}
 	termsOf := func(i int) []vmTerm {
 		x := ext[i]
 		ts := make([]vmTerm, 0, len(x)/3)
 		for k := 0; k < len(x); k += 3 {
-			ts = append(ts, vmTerm{x[k], x[k+1], x[k+2]})
+			ts = append(ts, vmTerm{x: x[k], y: x[k+1], z: x[k+2]})
 		}
 		return ts
 	}
@@ -193,7 +232,20 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 			}
 			steps = max(steps, len(chs[k]))
 		}
-		g := vmInstr{op: op, a: int32(len(aux)), b: int32(len(terms)), c: int32(steps), t: scratch}
+		// A run of groups of 4 starts with the products just before it
+		// (see chainPrologue); a group that joins the previous run
+		// (below) has none in between.
+		joins := op == vmChain4 && len(out) > 0 && out[len(out)-1].op == vmChain4
+		var prods []vmTerm
+		if op == vmChain4 && !joins {
+			out, prods = chainPrologue(out, one, negZero)
+		}
+		g := vmInstr{op: op, a: int32(len(aux)), b: int32(len(terms)), c: int32(steps), e: int32(len(prods)), t: scratch}
+		terms = append(terms, prods...)
+		if op == vmChain4 {
+			g.c = 1
+			aux = append(aux, int32(steps))
+		}
 		aux = append(append(aux, inits...), dsts...)
 		for j := 0; j < steps; j++ {
 			for k := 0; k < w; k++ {
@@ -204,11 +256,65 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 				}
 			}
 		}
-		out = append(out, g)
 		i += n - 1
+		// The previous instruction is a run of groups of 4 whose table
+		// entries and terms end where this group's begin (nothing else
+		// was laid out in between): the group joins it.
+		if joins {
+			out[len(out)-1].c++
+			continue
+		}
+		out = append(out, g)
 	}
 	return out, terms, aux
 }
+
+// chainPrologue removes the arithmetic at the end of code that a run of
+// groups of 4 can do before its groups (see prologueOf) and returns it as
+// terms (x, y, z, w) meaning regs[x] = fma(regs[y], regs[z], regs[w]),
+// in order. The kernel computes them in the order of the code they
+// replace, so they need no dispatch each: the network RHS has 9 such
+// instructions (products of three factors, a sum with a parameter)
+// before its chains.
+func chainPrologue(code []vmInstr, one, negZero int32) ([]vmInstr, []vmTerm) {
+	i := len(code)
+	for i > 0 && prologueOf(code[i-1], one, negZero) != nil {
+		i--
+	}
+	var prods []vmTerm
+	for _, in := range code[i:] {
+		prods = append(prods, prologueOf(in, one, negZero)...)
+	}
+	return code[:i], prods
+}
+
+// prologueOf returns in as prologue terms, or nil if it has no such
+// form. Each is exact: a*b is fma(a, b, -0) (the product rounded once;
+// -0 keeps the sign of a zero product) and a+b is fma(a, 1, b). A fused
+// pair writes its intermediate to t after its operands are read, and t
+// is never one of them (it is allocated while they are live, or is the
+// scratch register), so the pair's two terms in order give its bits.
+func prologueOf(in vmInstr, one, negZero int32) []vmTerm {
+	switch in.op {
+	case vmOp(OpMul):
+		return []vmTerm{{x: in.d, y: in.a, z: in.b, w: negZero}}
+	case vmOp(OpAdd):
+		return []vmTerm{{x: in.d, y: in.a, z: one, w: in.b}}
+	case vmOp(OpFMA):
+		return []vmTerm{{x: in.d, y: in.a, z: in.b, w: in.c}}
+	case vmMulMul:
+		return []vmTerm{{x: in.t, y: in.a, z: in.b, w: negZero}, {x: in.d, y: in.t, z: in.c, w: negZero}}
+	case vmMulFMA:
+		return []vmTerm{{x: in.t, y: in.a, z: in.b, w: negZero}, {x: in.d, y: in.t, z: in.c, w: in.e}}
+	case vmFMAFMA:
+		return []vmTerm{{x: in.t, y: in.a, z: in.b, w: in.c}, {x: in.d, y: in.e, z: in.f, w: in.t}}
+	}
+	return nil
+}
+
+// chainGroupEntry is the size of a group of 4's entry in the table of a
+// run of groups: its steps, 4 initial registers and 4 destinations.
+const chainGroupEntry = 9
 
 // Program returns the program the tape runs.
 func (t *Tape) Program() *Program { return t.prog }
@@ -392,21 +498,29 @@ func (e *Evaluator) chain(in *vmInstr) {
 	regs, terms, aux, packed := e.regs, e.t.oterms, e.t.oaux, e.t.opacked
 	switch in.op {
 	case vmChain4:
-		x := aux[in.a : in.a+8]
+		tab := aux[in.a : in.a+chainGroupEntry*in.c]
 		if chainUseFMA && packed != nil {
-			chain4FMA(&regs[0], &packed[in.b], int(in.c), &x[0])
+			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e))
 			return
 		}
-		a0, a1, a2, a3 := regs[x[0]], regs[x[1]], regs[x[2]], regs[x[3]]
-		ts := terms[in.b : in.b+4*in.c]
-		for k := 0; k+4 <= len(ts); k += 4 {
-			t := ts[k : k+4 : k+4]
-			a0 = math.FMA(regs[t[0].x], float64(regs[t[0].y]*regs[t[0].z]), a0)
-			a1 = math.FMA(regs[t[1].x], float64(regs[t[1].y]*regs[t[1].z]), a1)
-			a2 = math.FMA(regs[t[2].x], float64(regs[t[2].y]*regs[t[2].z]), a2)
-			a3 = math.FMA(regs[t[3].x], float64(regs[t[3].y]*regs[t[3].z]), a3)
+		for _, t := range terms[in.b : in.b+in.e] {
+			regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
 		}
-		regs[x[4]], regs[x[5]], regs[x[6]], regs[x[7]] = a0, a1, a2, a3
+		b := in.b + in.e
+		for g := int32(0); g < in.c; g++ {
+			x := tab[chainGroupEntry*g : chainGroupEntry*(g+1)]
+			a0, a1, a2, a3 := regs[x[1]], regs[x[2]], regs[x[3]], regs[x[4]]
+			ts := terms[b : b+4*x[0]]
+			b += 4 * x[0]
+			for k := 0; k+4 <= len(ts); k += 4 {
+				t := ts[k : k+4 : k+4]
+				a0 = math.FMA(regs[t[0].x], float64(regs[t[0].y]*regs[t[0].z]), a0)
+				a1 = math.FMA(regs[t[1].x], float64(regs[t[1].y]*regs[t[1].z]), a1)
+				a2 = math.FMA(regs[t[2].x], float64(regs[t[2].y]*regs[t[2].z]), a2)
+				a3 = math.FMA(regs[t[3].x], float64(regs[t[3].y]*regs[t[3].z]), a3)
+			}
+			regs[x[5]], regs[x[6]], regs[x[7]], regs[x[8]] = a0, a1, a2, a3
+		}
 	case vmChain2:
 		x := aux[in.a : in.a+4]
 		if chainUseFMA && packed != nil {
