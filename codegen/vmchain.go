@@ -191,8 +191,18 @@ func groupChains(code []vmInstr, ext [][]int32) ([]vmInstr, [][]int32, []int8) {
 	defs := map[int32]bool{}
 	flush := func() {
 		slices.SortStableFunc(pending, func(i, j int) int { return len(ext[i]) - len(ext[j]) })
+		// Three left over make the first group, of the shortest chains:
+		// layoutChains pads it with a fourth chain as long as its
+		// longest, fewer terms than at the long end (120 -> 116 terms on
+		// the network RHS). One or two left over stay at the end, as
+		// their own instruction, so that the groups of 4 form one run.
+		first := chainGroupWidth
+		if len(pending)%chainGroupWidth == chainGroupWidth-1 {
+			first = chainGroupWidth - 1
+		}
 		for len(pending) > 0 {
-			n := min(len(pending), chainGroupWidth)
+			n := min(len(pending), first)
+			first = chainGroupWidth
 			for k, i := range pending[:n] {
 				outC = append(outC, code[i])
 				outX = append(outX, ext[i])

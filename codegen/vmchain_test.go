@@ -181,6 +181,31 @@ func TestCheckChainsRejects(t *testing.T) {
 		{"terms past the table", func(t *Tape) { t.ocode[chain].c = int32(len(t.oterms)) + 1 }},
 		{"header past the table", func(t *Tape) { t.ocode[chain].a = int32(len(t.oaux)) }},
 	}
+	// The run of groups of 4: its table, its steps and its prologue.
+	run := -1
+	for i, c := range tape.ocode {
+		if c.op == vmChain4 {
+			run = i
+		}
+	}
+	require.GreaterOrEqual(t, run, 0, "no run of groups of 4 formed")
+	rin := tape.ocode[run]
+	cases = append(cases, []struct {
+		name   string
+		break_ func(t *Tape)
+	}{
+		{"run with no group", func(t *Tape) { t.ocode[run].c = 0 }},
+		{"run table past the end", func(t *Tape) { t.ocode[run].c = int32(len(t.oaux)/chainGroupEntry) + 1 }},
+		{"group with negative steps", func(t *Tape) { t.oaux[rin.a] = -1 }},
+		{"group steps past the terms", func(t *Tape) { t.oaux[rin.a] += int32(len(t.oterms)) }},
+		{"group destination past the registers", func(t *Tape) { t.oaux[rin.a+chainGroupEntry-1] = n }},
+		{"prologue past the terms", func(t *Tape) { t.ocode[run].e = int32(len(t.oterms)) }},
+		{"negative prologue", func(t *Tape) { t.ocode[run].e = -1 }},
+		{"prologue term reads past the registers", func(t *Tape) {
+			t.ocode[run].e = max(t.ocode[run].e, 1)
+			t.oterms[rin.b].w = n
+		}},
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			bad := *tape
@@ -209,5 +234,107 @@ func TestConstantOutputs(t *testing.T) {
 		applyProgram(p, want, u, []float64{1.5}, 0)
 		ev.Eval(got, u, []float64{1.5}, 0)
 		require.Equal(t, want, got)
+	}
+}
+
+// TestPrologueOf checks each instruction a run of groups of 4 can take
+// as its prologue: its terms, applied in order by the Go loop and by the
+// kernel, give the bits the VM's own case gives, at special values, with
+// the destination apart from the operands and equal to one of them.
+func TestPrologueOf(t *testing.T) {
+	const one, negZero = 10, 11
+	ops := []vmOp{vmOp(OpMul), vmOp(OpAdd), vmOp(OpFMA), vmMulMul, vmMulFMA, vmFMAFMA}
+	r := rand.New(rand.NewPCG(7, 7))
+	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+	for _, op := range ops {
+		for _, d := range []int32{8, 0, 2} {
+			in := vmInstr{op: op, d: d, t: 9, a: 0, b: 1, c: 2, e: 3, f: 4}
+			terms := prologueOf(in, one, negZero)
+			require.NotEmpty(t, terms, "op %d", op)
+			for trial := 0; trial < 200; trial++ {
+				regs := append(specialPoint(r, 8), 0, 0, 1, math.Copysign(0, -1))
+				want := append([]float64(nil), regs...)
+				ev := &Evaluator{t: &Tape{ocode: []vmInstr{in}}, regs: want}
+				ev.run()
+				got := append([]float64(nil), regs...)
+				for _, tm := range terms {
+					got[tm.x] = math.FMA(got[tm.y], got[tm.z], got[tm.w])
+				}
+				for i := range want {
+					require.True(t, sameBits(want[i], got[i]), "op %d d=%d register %d: Go prologue %v, VM %v (inputs %v)", op, d, i, got[i], want[i], regs)
+				}
+				if !chainUseFMA {
+					continue
+				}
+				asm := append([]float64(nil), regs...)
+				packed := packTerms(terms, len(asm))
+				var tab [chainGroupEntry]int32
+				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms))
+				for i := range want {
+					require.True(t, sameBits(want[i], asm[i]), "op %d d=%d register %d: kernel prologue %v, VM %v (inputs %v)", op, d, i, asm[i], want[i], regs)
+				}
+			}
+		}
+	}
+	require.Nil(t, prologueOf(vmInstr{op: vmOp(OpDiv)}, one, negZero))
+	require.Nil(t, prologueOf(vmInstr{op: vmChain4}, one, negZero))
+}
+
+// TestChainPrologueBitIdentical: systems whose chains come after other
+// arithmetic (products of three factors, sums, short fma pairs), so that
+// runs of groups of 4 take prologues of every kind; the one-point tape
+// must give the reference interpreter's bits with and without the
+// kernels.
+func TestChainPrologueBitIdentical(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	extra := []string{"x0*x1*k0", "x0 + k1", "x0*x1 + x2*x3", "x0*x1 + x2*x3 + x4", "k0*x1 + x2", "x3*x4*x5*k1", "2*x0 + 3*x1"}
+	kinds := map[string]int{}
+	runs := 0
+	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+	for seed := uint64(1); seed <= 10; seed++ {
+		r := rand.New(rand.NewPCG(seed, 3))
+		srcs := append(massAction(r, 8+r.IntN(12)), extra...)
+		p, err := Lower(context.Background(), parseAll(t, srcs...), vars, Options{})
+		require.NoError(t, err)
+		tape, err := NewTape(p)
+		require.NoError(t, err)
+		n := int32(tape.oregs + p.NumOutputs)
+		for _, in := range tape.ocode {
+			if in.op != vmChain4 {
+				continue
+			}
+			runs++
+			for _, tm := range tape.oterms[in.b : in.b+in.e] {
+				switch {
+				case tm.w == n+2:
+					kinds["mul"]++
+				case tm.z == n+1:
+					kinds["add"]++
+				default:
+					kinds["fma"]++
+				}
+			}
+		}
+		for trial := 0; trial < 20; trial++ {
+			u, par := specialPoint(r, 6), specialPoint(r, 2)
+			if trial%2 == 0 {
+				u, par = randomPoint(r, 6), randomPoint(r, 2)
+			}
+			want := make([]float64, p.NumOutputs)
+			applyProgram(p, want, u, par, 0)
+			for _, k := range []bool{false, chainUseFMA} {
+				chainUseFMA = k
+				got := make([]float64, p.NumOutputs)
+				tape.NewEvaluator().Eval(got, u, par, 0)
+				for i := range want {
+					require.True(t, sameBits(want[i], got[i]), "seed %d trial %d kernel %v output %d: tape %v, reference %v\n%s",
+						seed, trial, k, i, got[i], want[i], srcs[i])
+				}
+			}
+		}
+	}
+	require.Positive(t, runs)
+	for _, k := range []string{"mul", "add", "fma"} {
+		assert.Positive(t, kinds[k], "no prologue term of kind %s", k)
 	}
 }
