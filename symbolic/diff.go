@@ -141,6 +141,11 @@ func (d *differ) diff(e *Expr) *Expr {
 // diffPow differentiates b^p.
 func (d *differ) diffPow(b, p *Expr) *Expr {
 	bx, px := d.contains(b), d.contains(p)
+	if px && zeroWhereDefined(b) {
+		// b^p is 0 wherever it is defined (p > 0), so is its derivative;
+		// the general rule would give 0*log(0), which evaluates to NaN.
+		return Zero()
+	}
 	switch {
 	case bx && !px:
 		// p * b^(p-1) * b'
@@ -152,6 +157,27 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 		return Mul(Pow(b, p), Add(Mul(d.diff(p), Log(b)), Mul(p, d.diff(b), Pow(b, MinusOne()))))
 	}
 	return Zero()
+}
+
+// zeroWhereDefined reports whether e is 0 at every point where it is
+// defined: a zero constant (exact or 0.0), a power 0^p, or a product with
+// such a factor.
+func zeroWhereDefined(e *Expr) bool {
+	zero := func(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
+	switch e.kind {
+	case KNum:
+		return zero(e)
+	case KPow:
+		return zero(e.args[0])
+	case KMul:
+		exps := e.exps()
+		for i, b := range e.args {
+			if n, ok := exps[i].IsNumber(); zero(b) && !(ok && n.Sign() < 0) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (d *differ) diffCall(e *Expr) *Expr {

@@ -211,6 +211,11 @@ func TestDerivativeOfEveryFunction(t *testing.T) {
 	}
 	// Piecewise constants differentiate to 0; user functions stay unevaluated.
 	assert.Equal(t, "0", Diff(Floor(x), x).String())
+	// 0^p is 0 wherever it is defined, and so is its derivative (the
+	// general rule gave 0^x*log(0), NaN when evaluated; FuzzCalculus).
+	for _, f := range []*Expr{Pow(Zero(), x), Pow(Pow(Zero(), x), x), Pow(FloatExpr(0), x), Mul(y, Pow(Zero(), x))} {
+		assert.Equal(t, "0", Diff(f, x).String(), "d/dx %s", f)
+	}
 	assert.Equal(t, "2*x*Derivative(f(x^2), x^2)", Diff(Func("f", Pow(x, IntExpr(2))), x).String())
 }
 

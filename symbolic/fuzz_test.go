@@ -1,0 +1,182 @@
+package symbolic_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/symcalc/symcalc/parser"
+	. "github.com/symcalc/symcalc/symbolic"
+)
+
+// FuzzCalculus parses an expression and checks the two operations that
+// rebuild it against plain evaluation: Expand must keep its value, and Diff
+// must agree with central finite differences. Points where the check says
+// nothing are skipped: a value that is not finite or is large (expansion
+// cancels in floats), or where two finite-difference steps disagree (the
+// function is not smooth there, or too ill-conditioned to difference).
+func FuzzCalculus(f *testing.F) {
+	for _, s := range []string{
+		"(x + y + 1)^3", "x^2*sin(x)", "exp(x*y)/(1 + x^2)", "log(1 + x^2)^2", "sqrt(x^2 + y^2)",
+		"atan2(y, x)*x", "(x - 1)*(x + 1)/(x - 2)", "tanh(x)^3 - x", "abs(x - 1/3)*x", "x^x",
+		"min(x, y)*max(x, 2)", "ifelse(x > 1, x^2, 2*x - 1)", "cbrt(x + 2)*log1p(x)", "1/0", "0/0",
+	} {
+		f.Add(s)
+	}
+	x := Sym("x")
+	points := []map[string]float64{
+		{"x": 0.7, "y": 1.3, "z": -0.4},
+		{"x": 1.9, "y": -0.6, "z": 0.9},
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 200 {
+			return
+		}
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return
+		}
+		fine := func(v float64) bool { return !math.IsNaN(v) && math.Abs(v) < 1e4 }
+		close := func(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+		for _, env := range points {
+			v, err := Eval(e, env)
+			if err != nil || !fine(v) {
+				continue
+			}
+			if Size(e) < 200 {
+				ex := Expand(e)
+				got, err := Eval(ex, env)
+				if err != nil {
+					t.Fatalf("expand %s = %s: %v", e, ex, err)
+				}
+				// Expanded terms cancel in floats: compare at the scale
+				// of the terms, not of their sum ((x - 1)^70 at 0.7).
+				if !close(got, v, 1e-7) && math.Abs(got-v) > 1e-9*termScale(ex, env) {
+					t.Fatalf("expand %s\n= %s\nat %v: %v, want %v", e, ex, env, got, v)
+				}
+			}
+			fd := func(h float64) float64 {
+				p, m := copyEnv(env), copyEnv(env)
+				p["x"] += h
+				m["x"] -= h
+				fp, err1 := Eval(e, p)
+				fm, err2 := Eval(e, m)
+				if err1 != nil || err2 != nil {
+					return math.NaN()
+				}
+				return (fp - fm) / (2 * h)
+			}
+			d1, d2 := fd(1e-4), fd(5e-5)
+			if !fine(d1) || !fine(d2) || !close(d1, d2, 1e-6) {
+				continue
+			}
+			d := Diff(e, x)
+			got, err := Eval(d, env)
+			if err != nil {
+				t.Fatalf("d/dx %s = %s: %v", e, d, err)
+			}
+			if math.IsNaN(got) || math.IsInf(got, 0) {
+				// A function that is 0 around the point (0^x, a logical
+				// base that is false) is checked by its own tests: here a
+				// NaN from 0*log(0) says only that the base is 0.
+				if degenerate(e, map[*Expr]bool{}) || overflows(e, env) || v == 0 {
+					continue // x^1099/(x^1100 + 1)^2 overflows to Inf/Inf
+				}
+			}
+			if !close(got, d2, 1e-5) {
+				t.Fatalf("d/dx %s\n= %s\nat %v: %v, finite differences %v", e, d, env, got, d2)
+			}
+		}
+	})
+}
+
+// degenerate reports whether e has a power with an exponent above 64 in
+// magnitude, or the pole 1/0: its correct derivative can then overflow or
+// underflow to Inf/Inf or 0/0 where the function itself is tiny
+// (x^1099/(x^1100+1)^2), or multiply 1/0 by 0 (tanh(x)^(1/0)).
+func degenerate(e *Expr, seen map[*Expr]bool) bool {
+	if seen[e] {
+		return false
+	}
+	seen[e] = true
+	big := func(x *Expr) bool {
+		n, ok := x.IsNumber()
+		return ok && math.Abs(n.Float64()) > 64
+	}
+	if e.Kind() == KPow {
+		if b, x := e.PowParts(); b.IsZero() {
+			if n, ok := x.IsNumber(); ok && n.Sign() < 0 {
+				return true
+			}
+		}
+	}
+	var kids []*Expr
+	switch e.Kind() {
+	case KPow:
+		b, x := e.PowParts()
+		if big(x) {
+			return true
+		}
+		kids = []*Expr{b, x}
+	case KMul:
+		_, bases, exps := e.MulParts()
+		for i, x := range exps {
+			if big(x) || bases[i].IsZero() {
+				return true
+			}
+		}
+		kids = append(append([]*Expr(nil), bases...), exps...)
+	case KAdd:
+		_, kids, _ = e.AddParts()
+	case KCall:
+		kids = e.CallArgs()
+	}
+	for _, k := range kids {
+		if degenerate(k, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// overflows reports whether a subterm of e is not finite or beyond 1e8 in
+// magnitude at env (x^(x^21) at x = 1.9): a derivative built from it can
+// then be Inf/Inf although the function is tame.
+func overflows(e *Expr, env map[string]float64) bool {
+	if Size(e) > 300 {
+		return true
+	}
+	bad := false
+	var walk func(e *Expr)
+	seen := map[*Expr]bool{}
+	walk = func(e *Expr) {
+		if bad || seen[e] {
+			return
+		}
+		seen[e] = true
+		if v, err := Eval(e, env); err == nil && (math.IsNaN(v) || math.Abs(v) > 1e8) {
+			bad = true
+			return
+		}
+		for _, k := range e.Children() {
+			walk(k)
+		}
+	}
+	walk(e)
+	return bad
+}
+
+// termScale is the sum of the magnitudes of e's terms at env (of e itself
+// when it is not a sum).
+func termScale(e *Expr, env map[string]float64) float64 {
+	c, terms, coefs := e.AddParts()
+	if e.Kind() != KAdd {
+		v, _ := Eval(e, env)
+		return math.Abs(v)
+	}
+	s := math.Abs(c.Float64())
+	for i, t := range terms {
+		v, _ := Eval(t, env)
+		s += math.Abs(coefs[i].Float64() * v)
+	}
+	return s
+}
