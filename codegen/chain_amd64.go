@@ -30,7 +30,8 @@ var chainUseFMA = cpu.X86.HasFMA
 //	}
 //	for g := 0; g < groups; g++ { // terms from terms[prods]
 //		e := tab[9*g : 9*g+9] // steps, 4 initial registers, 4 destinations
-//		the loop above with w = 4, steps = e[0], hdr = e[1:9]
+//		the loop above with w = 4, steps = e[0], hdr = e[1:9],
+//		without reading regs[t.z], which is 1 (checkChains)
 //	}
 //
 // with each group's terms following the previous group's.

@@ -77,8 +77,9 @@ chain2done:
 // func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods int)
 //
 // The prologue regs[x] = fma(regs[y], regs[z], regs[w]) of the first
-// prods terms (x | y<<16 | z<<32 | w<<48; the chain terms have w = 0), then
-// a run of groups of four chains, one after the other: each group's
+// prods terms (x | y<<16 | z<<32 | w<<48), then a run of groups of four
+// chains of plain terms acc = fma(regs[x], regs[y], acc) (z is the
+// register holding 1 and is not read), one after the other: each group's
 // entry in tab is steps, then the four initial registers, then the four
 // destinations (9 int32s); its terms follow the previous group's. One
 // call for the run saves a dispatch and a call per group, and lets the
@@ -127,33 +128,25 @@ chain4loop:
 	MOVWQZX AX, BX
 	MOVL AX, R8
 	SHRL $16, R8
-	SHRQ $32, AX
 	VMOVSD (SI)(R8*8), X4
-	VMULSD (SI)(AX*8), X4, X4
 	VFMADD231SD (SI)(BX*8), X4, X0
 	MOVQ 8(DI), AX
 	MOVWQZX AX, BX
 	MOVL AX, R8
 	SHRL $16, R8
-	SHRQ $32, AX
 	VMOVSD (SI)(R8*8), X5
-	VMULSD (SI)(AX*8), X5, X5
 	VFMADD231SD (SI)(BX*8), X5, X1
 	MOVQ 16(DI), AX
 	MOVWQZX AX, BX
 	MOVL AX, R8
 	SHRL $16, R8
-	SHRQ $32, AX
 	VMOVSD (SI)(R8*8), X6
-	VMULSD (SI)(AX*8), X6, X6
 	VFMADD231SD (SI)(BX*8), X6, X2
 	MOVQ 24(DI), AX
 	MOVWQZX AX, BX
 	MOVL AX, R8
 	SHRL $16, R8
-	SHRQ $32, AX
 	VMOVSD (SI)(R8*8), X7
-	VMULSD (SI)(AX*8), X7, X7
 	VFMADD231SD (SI)(BX*8), X7, X3
 	ADDQ $32, DI
 	DECQ CX

@@ -25,6 +25,9 @@ type Tape struct {
 	// scratch register and the constants 1 and -0.
 	ocode  []vmInstr
 	oterms []vmTerm
+	// oprods is the number of registers, after -0, that hold the runs'
+	// products (see layoutChains).
+	oprods int
 	oaux   []int32
 	oregs  int
 	// opacked is oterms packed for the chain kernels (nil when a register
@@ -61,7 +64,7 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 	oc, ox := fuse(p, cc, chains)
 	oc, ox, size := groupChains(oc, ox)
 	oc, ox, t.oregs = allocateVM(p, oc, ox)
-	t.ocode, t.oterms, t.oaux = layoutChains(oc, ox, size, int32(t.oregs+p.NumOutputs))
+	t.ocode, t.oterms, t.oaux, t.oprods = layoutChains(oc, ox, size, int32(t.oregs+p.NumOutputs))
 	// An output that is a constant is written once, by NewEvaluator: no
 	// other instruction writes an output's register.
 	kept := t.ocode[:0]
@@ -101,8 +104,9 @@ func packTerms(terms []vmTerm, regs int) []uint64 {
 }
 
 // oneRegs is the size of the one-point register file: the registers, the
-// outputs, the scratch register and the constants 1 and -0.
-func (t *Tape) oneRegs() int { return t.oregs + t.prog.NumOutputs + 3 }
+// outputs, the scratch register, the constants 1 and -0, and the
+// registers of the runs' products.
+func (t *Tape) oneRegs() int { return t.oregs + t.prog.NumOutputs + 3 + t.oprods }
 
 // checkChains checks what the chain kernels rely on instead of bounds
 // checks: every register a chain or group reads or writes is in the
@@ -165,6 +169,15 @@ func (t *Tape) checkChains() error {
 		if c.b < 0 || prods < 0 || int(c.b)+prods+w*steps > len(t.oterms) {
 			return fmt.Errorf("codegen: tape instruction %d: chain terms out of range", i)
 		}
+		// The kernel of a run reads no z: its groups' terms are plain.
+		if w == 4 {
+			one := int32(t.oregs + t.prog.NumOutputs + 1)
+			for _, tm := range t.oterms[int(c.b)+prods : int(c.b)+prods+w*steps] {
+				if tm.z != one {
+					return fmt.Errorf("codegen: tape instruction %d: a term of a run of groups multiplies by register %d", i, tm.z)
+				}
+			}
+		}
 		for _, tm := range t.oterms[c.b : int(c.b)+prods+w*steps] {
 			if !in(tm.x) || !in(tm.y) || !in(tm.z) || !in(tm.w) {
 				return fmt.Errorf("codegen: tape instruction %d: chain term reads a register out of range", i)
@@ -181,14 +194,25 @@ func (t *Tape) checkChains() error {
 // chain that adds nothing to the scratch register) has its steps of w
 // terms, chain k's j-th term at terms[b+j*w+k], the shorter chains
 // padded with terms that add -0. A group of 2 has c steps and its
-// initial values then its destinations at aux[a:a+4]. Consecutive
-// groups of 4 share one instruction, whose c groups have entries of
-// chainGroupEntry values at aux[a:] (steps, initial values,
-// destinations) and terms one after the other from terms[b]: on the
-// network RHS the five groups then cost one dispatch and one kernel
-// call instead of five. scratch is the scratch register, followed by
-// the registers holding 1 and -0.
-func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (out []vmInstr, terms []vmTerm, aux []int32) {
+// initial values then its destinations at aux[a:a+4].
+//
+// Consecutive groups of 4 share one instruction, a run: its c groups
+// have entries of chainGroupEntry values at aux[a:] (steps, initial
+// values, destinations), and its terms start at terms[b] with e
+// prologue terms (see chainPrologue), then the groups' terms one after
+// the other. On the network RHS the five groups then cost one dispatch
+// and one kernel call instead of five. The products u_a*u_b of a run's
+// terms are computed once, in its prologue, into the registers after
+// -0 (the same ones for every run), and its terms read them as plain
+// terms (x, product, 1): the kernel then loads two values per term
+// instead of three (the network RHS has 60 product terms over 20
+// products, 41 plain terms and 15 padding terms). A group whose
+// product reads a register an earlier group of the run writes starts a
+// new run.
+//
+// scratch is the scratch register, followed by the registers holding 1
+// and -0; prods is the number of product registers after them.
+func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (out []vmInstr, terms []vmTerm, aux []int32, prods int) {
 	one, negZero := scratch+1, scratch+2
 	neutral := vmTerm{x: negZero, y: one, z: one}
 	termsOf := func(i int) []vmTerm {
@@ -199,14 +223,32 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 		}
 		return ts
 	}
+	// The open run: its instruction out[run], prologue, group terms, the
+	// registers its groups write, and its products' registers.
+	run := -1
+	var pro, body []vmTerm
+	written := map[int32]bool{}
+	preg := map[[2]int32]int32{}
+	closeRun := func() {
+		if run < 0 {
+			return
+		}
+		out[run].b, out[run].e = int32(len(terms)), int32(len(pro))
+		terms = append(append(terms, pro...), body...)
+		run, pro, body = -1, nil, nil
+		clear(written)
+		clear(preg)
+	}
 	for i := 0; i < len(code); i++ {
 		in := code[i]
 		n := int(size[i])
 		if in.op != vmChain {
+			closeRun()
 			out = append(out, in)
 			continue
 		}
 		if n <= 1 {
+			closeRun()
 			ts := termsOf(i)
 			in.b, in.c = int32(len(terms)), int32(len(ts))
 			terms = append(terms, ts...)
@@ -232,42 +274,79 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 			}
 			steps = max(steps, len(chs[k]))
 		}
-		// A run of groups of 4 starts with the products just before it
-		// (see chainPrologue); a group that joins the previous run
-		// (below) has none in between.
-		joins := op == vmChain4 && len(out) > 0 && out[len(out)-1].op == vmChain4
-		var prods []vmTerm
-		if op == vmChain4 && !joins {
-			out, prods = chainPrologue(out, one, negZero)
+		i += n - 1
+		if op == vmChain2 {
+			closeRun()
+			g := vmInstr{op: op, a: int32(len(aux)), b: int32(len(terms)), c: int32(steps), t: scratch}
+			aux = append(append(aux, inits...), dsts...)
+			for j := 0; j < steps; j++ {
+				for k := 0; k < w; k++ {
+					if j < len(chs[k]) {
+						terms = append(terms, chs[k][j])
+					} else {
+						terms = append(terms, neutral)
+					}
+				}
+			}
+			out = append(out, g)
+			continue
 		}
-		g := vmInstr{op: op, a: int32(len(aux)), b: int32(len(terms)), c: int32(steps), e: int32(len(prods)), t: scratch}
-		terms = append(terms, prods...)
-		if op == vmChain4 {
-			g.c = 1
-			aux = append(aux, int32(steps))
-		}
-		aux = append(append(aux, inits...), dsts...)
-		for j := 0; j < steps; j++ {
-			for k := 0; k < w; k++ {
-				if j < len(chs[k]) {
-					terms = append(terms, chs[k][j])
-				} else {
-					terms = append(terms, neutral)
+		// A group joins the open run unless one of its products reads a
+		// register that an earlier group of the run writes (the
+		// prologue computes the products before every group).
+		if run >= 0 {
+			for _, ch := range chs {
+				for _, tm := range ch {
+					if tm.z != one && (written[tm.y] || written[tm.z]) {
+						closeRun()
+						break
+					}
+				}
+				if run < 0 {
+					break
 				}
 			}
 		}
-		i += n - 1
-		// The previous instruction is a run of groups of 4 whose table
-		// entries and terms end where this group's begin (nothing else
-		// was laid out in between): the group joins it.
-		if joins {
-			out[len(out)-1].c++
-			continue
+		if run < 0 {
+			// A new run starts with the arithmetic just before it.
+			out, pro = chainPrologue(out, one, negZero)
+			run = len(out)
+			out = append(out, vmInstr{op: vmChain4, a: int32(len(aux)), t: scratch})
 		}
-		out = append(out, g)
+		out[run].c++
+		aux = append(aux, int32(steps))
+		aux = append(append(aux, inits...), dsts...)
+		for _, d := range dsts {
+			written[d] = true
+		}
+		for j := 0; j < steps; j++ {
+			for k := 0; k < w; k++ {
+				tm := neutral
+				if j < len(chs[k]) {
+					tm = chs[k][j]
+				}
+				if tm.z != one {
+					key := [2]int32{tm.y, tm.z}
+					r, ok := preg[key]
+					if !ok {
+						r = negZero + 1 + int32(len(preg))
+						preg[key] = r
+						pro = append(pro, vmTerm{x: r, y: tm.y, z: tm.z, w: negZero})
+						prods = max(prods, len(preg))
+					}
+					tm = vmTerm{x: tm.x, y: r, z: one}
+				}
+				body = append(body, tm)
+			}
+		}
 	}
-	return out, terms, aux
+	closeRun()
+	return out, terms, aux, prods
 }
+
+// chainGroupEntry is the size of a group of 4's entry in the table of a
+// run of groups: its steps, 4 initial registers and 4 destinations.
+const chainGroupEntry = 9
 
 // chainPrologue removes the arithmetic at the end of code that a run of
 // groups of 4 can do before its groups (see prologueOf) and returns it as
@@ -311,10 +390,6 @@ func prologueOf(in vmInstr, one, negZero int32) []vmTerm {
 	}
 	return nil
 }
-
-// chainGroupEntry is the size of a group of 4's entry in the table of a
-// run of groups: its steps, 4 initial registers and 4 destinations.
-const chainGroupEntry = 9
 
 // Program returns the program the tape runs.
 func (t *Tape) Program() *Program { return t.prog }

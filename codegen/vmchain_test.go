@@ -201,6 +201,9 @@ func TestCheckChainsRejects(t *testing.T) {
 		{"group destination past the registers", func(t *Tape) { t.oaux[rin.a+chainGroupEntry-1] = n }},
 		{"prologue past the terms", func(t *Tape) { t.ocode[run].e = int32(len(t.oterms)) }},
 		{"negative prologue", func(t *Tape) { t.ocode[run].e = -1 }},
+		{"run term multiplies", func(t *Tape) {
+			t.oterms[int(rin.b)+int(rin.e)].z = int32(t.oregs + t.prog.NumOutputs + 2)
+		}},
 		{"prologue term reads past the registers", func(t *Tape) {
 			t.ocode[run].e = max(t.ocode[run].e, 1)
 			t.oterms[rin.b].w = n
@@ -336,5 +339,89 @@ func TestChainPrologueBitIdentical(t *testing.T) {
 	require.Positive(t, runs)
 	for _, k := range []string{"mul", "add", "fma"} {
 		assert.Positive(t, kinds[k], "no prologue term of kind %s", k)
+	}
+}
+
+// TestLayoutRunSplits: a run's prologue computes its products before
+// every group, so a group whose product reads a register that an earlier
+// group of the run writes must start a new run; one whose products read
+// other registers joins. Both layouts, run by the Go loops and by the
+// kernel, must give the chains' values taken one after the other.
+func TestLayoutRunSplits(t *testing.T) {
+	const scratch = 100 // then 1 at 101, -0 at 102, products from 103
+	for _, c := range []struct {
+		name string
+		y    int32 // the product factor read by the second group
+		runs int
+	}{
+		{"independent groups join", 60, 1},
+		{"product of an earlier result splits", 51, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			// Eight chains, two groups of 4: chain k writes 50+k from
+			// the initial value -0 (or register 70+k) over terms
+			// (x, y, z) with constants at 0-9 and states at 10-19.
+			var code []vmInstr
+			var ext [][]int32
+			size := make([]int8, 8)
+			size[0], size[4] = 4, 4
+			for k := int32(0); k < 8; k++ {
+				init := int32(valNegZero)
+				if k%2 == 1 {
+					init = 70 + k
+				}
+				terms := []int32{k % 10, 10 + k, 11 + k%5, (k + 3) % 10, 12 + k%7, 101}
+				if k == 5 {
+					terms = append(terms, 4, c.y, 13)
+				}
+				for i, v := range terms {
+					if v == 101 {
+						terms[i] = valOne
+					}
+				}
+				code = append(code, vmInstr{op: vmChain, d: 50 + k, a: init})
+				ext = append(ext, terms)
+			}
+			// allocateVM would map the sentinels; do it here.
+			for i := range code {
+				if code[i].a == valNegZero {
+					code[i].a = scratch + 2
+				}
+				for j, v := range ext[i] {
+					if v == valOne {
+						ext[i][j] = scratch + 1
+					}
+				}
+			}
+			out, terms, aux, prods := layoutChains(code, ext, size, scratch)
+			require.Len(t, out, c.runs)
+			tape := &Tape{prog: &Program{}, ocode: out, oterms: terms, oaux: aux, oprods: prods, oregs: scratch}
+			require.NoError(t, tape.checkChains())
+			tape.opacked = packTerms(terms, tape.oneRegs())
+			r := rand.New(rand.NewPCG(3, 3))
+			defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+			for trial := 0; trial < 50; trial++ {
+				regs := specialPoint(r, tape.oneRegs())
+				regs[scratch+1], regs[scratch+2] = 1, math.Copysign(0, -1)
+				want := append([]float64(nil), regs...)
+				for i, in := range code {
+					acc := want[in.a]
+					x := ext[i]
+					for k := 0; k < len(x); k += 3 {
+						acc = math.FMA(want[x[k]], float64(want[x[k+1]]*want[x[k+2]]), acc)
+					}
+					want[in.d] = acc
+				}
+				for _, k := range []bool{false, chainUseFMA} {
+					chainUseFMA = k
+					got := append([]float64(nil), regs...)
+					ev := &Evaluator{t: tape, regs: got}
+					ev.run()
+					for i := 50; i < 58; i++ {
+						require.True(t, sameBits(want[i], got[i]), "trial %d kernel %v chain %d: %v, want %v", trial, k, i-50, got[i], want[i])
+					}
+				}
+			}
+		})
 	}
 }
