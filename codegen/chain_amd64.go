@@ -28,7 +28,10 @@ var chainUseFMA = cpu.X86.HasFMA
 //	for _, t := range terms[:prods] {
 //		regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
 //	}
-//	for g := 0; g < groups; g++ { // terms from terms[prods]
+//	for _, t := range terms[prods : prods+muls] { // w = 0
+//		regs[t.x] = regs[t.y] * regs[t.z]
+//	}
+//	for g := 0; g < groups; g++ { // terms from terms[prods+muls]
 //		e := tab[9*g : 9*g+9] // steps, 4 initial registers, 4 destinations
 //		the loop above with w = 4, steps = e[0], hdr = e[1:9],
 //		without reading regs[t.z], which is 1 (checkChains)
@@ -43,4 +46,4 @@ func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 
 //go:noescape
-func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods int)
+func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int)

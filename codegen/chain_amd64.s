@@ -74,24 +74,25 @@ chain2done:
 	VMOVSD X1, (SI)(AX*8)
 	RET
 
-// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods int)
+// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int)
 //
 // The prologue regs[x] = fma(regs[y], regs[z], regs[w]) of the first
-// prods terms (x | y<<16 | z<<32 | w<<48), then a run of groups of four
+// prods terms (x | y<<16 | z<<32 | w<<48), then the products regs[x] =
+// regs[y]*regs[z] of the next muls terms (w = 0), then a run of groups of four
 // chains of plain terms acc = fma(regs[x], regs[y], acc) (z is the
 // register holding 1 and is not read), one after the other: each group's
 // entry in tab is steps, then the four initial registers, then the four
 // destinations (9 int32s); its terms follow the previous group's. One
 // call for the run saves a dispatch and a call per group, and lets the
 // next group's loads start while the last one's fmas finish.
-TEXT ·chain4FMA(SB), NOSPLIT, $0-40
+TEXT ·chain4FMA(SB), NOSPLIT, $0-48
 	MOVQ regs+0(FP), SI
 	MOVQ terms+8(FP), DI
 	MOVQ groups+16(FP), R9
 	MOVQ tab+24(FP), DX
 	MOVQ prods+32(FP), CX
 	TESTQ CX, CX
-	JZ chain4groups
+	JZ chain4muls
 chain4prod:
 	MOVQ 0(DI), AX
 	MOVWQZX AX, BX
@@ -108,6 +109,22 @@ chain4prod:
 	ADDQ $8, DI
 	DECQ CX
 	JNZ chain4prod
+chain4muls:
+	MOVQ muls+40(FP), CX
+	TESTQ CX, CX
+	JZ chain4groups
+chain4mul:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	SHRQ $32, AX
+	VMOVSD (SI)(R8*8), X4
+	VMULSD (SI)(AX*8), X4, X4
+	VMOVSD X4, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4mul
 chain4groups:
 	TESTQ R9, R9
 	JZ chain4ret

@@ -160,13 +160,24 @@ func (t *Tape) checkChains() error {
 				}
 			}
 		}
-		// A run of groups of 4 starts with c.e products (see
-		// chainPrologue), which are terms in the table too.
+		// A run of groups of 4 starts with c.e prologue terms (see
+		// chainPrologue) and c.f products, which are terms in the table
+		// too; the products' w must be 0 (the kernel does not mask it).
 		prods := 0
 		if w == 4 {
-			prods = int(c.e)
+			if c.e < 0 || c.f < 0 {
+				return fmt.Errorf("codegen: tape instruction %d: negative prologue", i)
+			}
+			prods = int(c.e) + int(c.f)
+			if c.b >= 0 && int(c.b)+prods <= len(t.oterms) {
+				for _, tm := range t.oterms[int(c.b)+int(c.e) : int(c.b)+prods] {
+					if tm.w != 0 {
+						return fmt.Errorf("codegen: tape instruction %d: a product has w = %d", i, tm.w)
+					}
+				}
+			}
 		}
-		if c.b < 0 || prods < 0 || int(c.b)+prods+w*steps > len(t.oterms) {
+		if c.b < 0 || int(c.b)+prods+w*steps > len(t.oterms) {
 			return fmt.Errorf("codegen: tape instruction %d: chain terms out of range", i)
 		}
 		// The kernel of a run reads no z: its groups' terms are plain.
@@ -199,8 +210,8 @@ func (t *Tape) checkChains() error {
 // Consecutive groups of 4 share one instruction, a run: its c groups
 // have entries of chainGroupEntry values at aux[a:] (steps, initial
 // values, destinations), and its terms start at terms[b] with e
-// prologue terms (see chainPrologue), then the groups' terms one after
-// the other. On the network RHS the five groups then cost one dispatch
+// prologue terms (see chainPrologue), then f products regs[x] =
+// regs[y]*regs[z] (w = 0), then the groups' terms one after the other. On the network RHS the five groups then cost one dispatch
 // and one kernel call instead of five. The products u_a*u_b of a run's
 // terms are computed once, in its prologue, into the registers after
 // -0 (the same ones for every run), and its terms read them as plain
@@ -226,16 +237,16 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 	// The open run: its instruction out[run], prologue, group terms, the
 	// registers its groups write, and its products' registers.
 	run := -1
-	var pro, body []vmTerm
+	var pro, muls, body []vmTerm
 	written := map[int32]bool{}
 	preg := map[[2]int32]int32{}
 	closeRun := func() {
 		if run < 0 {
 			return
 		}
-		out[run].b, out[run].e = int32(len(terms)), int32(len(pro))
-		terms = append(append(terms, pro...), body...)
-		run, pro, body = -1, nil, nil
+		out[run].b, out[run].e, out[run].f = int32(len(terms)), int32(len(pro)), int32(len(muls))
+		terms = append(append(append(terms, pro...), muls...), body...)
+		run, pro, muls, body = -1, nil, nil, nil
 		clear(written)
 		clear(preg)
 	}
@@ -331,7 +342,7 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 					if !ok {
 						r = negZero + 1 + int32(len(preg))
 						preg[key] = r
-						pro = append(pro, vmTerm{x: r, y: tm.y, z: tm.z, w: negZero})
+						muls = append(muls, vmTerm{x: r, y: tm.y, z: tm.z})
 						prods = max(prods, len(preg))
 					}
 					tm = vmTerm{x: tm.x, y: r, z: one}
@@ -575,13 +586,16 @@ func (e *Evaluator) chain(in *vmInstr) {
 	case vmChain4:
 		tab := aux[in.a : in.a+chainGroupEntry*in.c]
 		if chainUseFMA && packed != nil {
-			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e))
+			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.f))
 			return
 		}
 		for _, t := range terms[in.b : in.b+in.e] {
 			regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
 		}
-		b := in.b + in.e
+		for _, t := range terms[in.b+in.e : in.b+in.e+in.f] {
+			regs[t.x] = regs[t.y] * regs[t.z]
+		}
+		b := in.b + in.e + in.f
 		for g := int32(0); g < in.c; g++ {
 			x := tab[chainGroupEntry*g : chainGroupEntry*(g+1)]
 			a0, a1, a2, a3 := regs[x[1]], regs[x[2]], regs[x[3]], regs[x[4]]

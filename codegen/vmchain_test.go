@@ -201,8 +201,14 @@ func TestCheckChainsRejects(t *testing.T) {
 		{"group destination past the registers", func(t *Tape) { t.oaux[rin.a+chainGroupEntry-1] = n }},
 		{"prologue past the terms", func(t *Tape) { t.ocode[run].e = int32(len(t.oterms)) }},
 		{"negative prologue", func(t *Tape) { t.ocode[run].e = -1 }},
+		{"negative products", func(t *Tape) { t.ocode[run].f = -1 }},
+		{"products past the terms", func(t *Tape) { t.ocode[run].f = int32(len(t.oterms)) }},
+		{"product with a w", func(t *Tape) {
+			t.ocode[run].f = max(t.ocode[run].f, 1)
+			t.oterms[int(rin.b)+int(rin.e)].w = 1
+		}},
 		{"run term multiplies", func(t *Tape) {
-			t.oterms[int(rin.b)+int(rin.e)].z = int32(t.oregs + t.prog.NumOutputs + 2)
+			t.oterms[int(rin.b)+int(rin.e)+int(rin.f)].z = int32(t.oregs + t.prog.NumOutputs + 2)
 		}},
 		{"prologue term reads past the registers", func(t *Tape) {
 			t.ocode[run].e = max(t.ocode[run].e, 1)
@@ -272,7 +278,7 @@ func TestPrologueOf(t *testing.T) {
 				asm := append([]float64(nil), regs...)
 				packed := packTerms(terms, len(asm))
 				var tab [chainGroupEntry]int32
-				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms))
+				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms), 0)
 				for i := range want {
 					require.True(t, sameBits(want[i], asm[i]), "op %d d=%d register %d: kernel prologue %v, VM %v (inputs %v)", op, d, i, asm[i], want[i], regs)
 				}
