@@ -1,9 +1,12 @@
 package rewrite
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestRationalAPI(t *testing.T) {
@@ -38,4 +41,16 @@ func TestRationalAPI(t *testing.T) {
 			assert.Equal(t, mustParse(t, tc.want).String(), mustParse(t, tc.f(tc.in)).String())
 		})
 	}
+}
+
+// TestSimplifyFloatPowerIsQuick: the rational normal form of a high power
+// of a sum with a float constant works on exact binary fractions whose
+// size explodes; it is now given up (poly.MaxCoefBits) instead of
+// outliving the context (it took 6.8 s; FuzzSimplify reported a hang).
+func TestSimplifyFloatPowerIsQuick(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	r, err := SimplifyContext(ctx, mustParse(t, "(0.1 + A + B)^-60"), Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "1/(A + B + 0.1)^60", r.Expr.String())
 }

@@ -15,8 +15,9 @@ import (
 	"strings"
 )
 
-// ErrTooLarge is returned when a result would exceed the term limit.
-var ErrTooLarge = errors.New("poly: result exceeds the term limit")
+// ErrTooLarge is returned when a result would exceed the term limit or
+// the coefficient size limit.
+var ErrTooLarge = errors.New("poly: result exceeds the term or coefficient size limit")
 
 // Term is coefficient times Π var_i^Exp[i].
 type Term struct {
@@ -34,6 +35,26 @@ type Poly struct {
 // MaxTerms bounds the size of any product or power result; operations
 // that would exceed it return ErrTooLarge.
 var MaxTerms = 20000
+
+// MaxCoefBits bounds the size of a product's coefficients (numerator and
+// denominator bits, of the largest coefficient of each factor): exact
+// arithmetic on larger ones costs more than any simplification gains. A
+// float constant enters exactly (0.1 is 3602879701896397/2^55), so
+// (A + B + 0.1)^60 would need 3,300-bit coefficients and seconds of gcds.
+var MaxCoefBits = 2048
+
+// coefBits is the size in bits of p's largest coefficient.
+func (p *Poly) coefBits() int {
+	m := 0
+	for _, t := range p.Terms {
+		b := t.Coef.Num().BitLen()
+		if !t.Coef.IsInt() {
+			b += t.Coef.Denom().BitLen()
+		}
+		m = max(m, b)
+	}
+	return m
+}
 
 // Zero returns the zero polynomial in n variables.
 func Zero(n int) *Poly { return &Poly{N: n} }
@@ -180,7 +201,7 @@ func (p *Poly) Mul(q *Poly) (*Poly, error) {
 	if p.IsZero() || q.IsZero() {
 		return Zero(p.N), nil
 	}
-	if len(p.Terms)*len(q.Terms) > 50*MaxTerms {
+	if len(p.Terms)*len(q.Terms) > 50*MaxTerms || p.coefBits()+q.coefBits() > MaxCoefBits {
 		return nil, ErrTooLarge
 	}
 	if len(q.Terms) == 1 || len(p.Terms) == 1 {

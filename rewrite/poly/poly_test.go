@@ -107,3 +107,18 @@ func TestGCDLimited(t *testing.T) {
 	require.True(t, ok)
 	assert.True(t, g.Equal(x.Add(c(n, 3))), "gcd = %v", g.Terms)
 }
+
+// TestCoefficientSizeLimit: a power whose coefficients would outgrow
+// MaxCoefBits stops with ErrTooLarge instead of spending seconds on big
+// rational gcds (a float 0.1 enters as 3602879701896397/2^55).
+func TestCoefficientSizeLimit(t *testing.T) {
+	const n = 2
+	x, y := Var(n, 0), Var(n, 1)
+	tenth := Const(n, new(big.Rat).SetFloat64(0.1))
+	_, err := x.Add(y).Add(tenth).Pow(60)
+	require.ErrorIs(t, err, ErrTooLarge)
+	// Exact small coefficients are untouched by the limit.
+	p, err := x.Add(y).Add(Const(n, big.NewRat(1, 10))).Pow(60)
+	require.NoError(t, err)
+	assert.Len(t, p.Terms, 1891)
+}
