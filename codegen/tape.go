@@ -575,16 +575,7 @@ func (e *Evaluator) run() {
 			regs[in.d] = math.FMA(b, c, x)
 		case vmCopy:
 			regs[in.d] = regs[in.a]
-		case vmChain4:
-			// The run kernel straight from here (one call less: the
-			// network RHS is this one instruction); checkChains checked
-			// the table, so the slice expressions cannot fail.
-			if chainUseFMA && e.t.opacked != nil {
-				chain4FMA(&regs[0], &e.t.opacked[in.b], int(in.c), &e.t.oaux[in.a], int(in.e), int(in.f))
-				continue
-			}
-			e.chain(in)
-		case vmChain, vmChain2:
+		case vmChain, vmChain2, vmChain4:
 			e.chain(in)
 		case vmOp(OpSqrt):
 			regs[in.d] = math.Sqrt(regs[in.a])
