@@ -131,7 +131,10 @@
 // dispatches, the same bits. At one point it also runs sums of products
 // (acc = fma(k, u_a*u_b, acc), the shape of mass-action networks) as
 // accumulation chains, four independent chains interleaved per
-// instruction by FMA kernels (vmchain.go, chain_amd64.s), and runs the
+// instruction by FMA kernels (vmchain.go, chain_amd64.s); consecutive
+// groups of four are one instruction that first computes the arithmetic
+// just before it and the groups' products, each once, so that each term
+// loads two values (layoutChains in tape.go). It also runs the
 // re-rolled templates of a grid model on the batched VM with grid cells
 // as lanes, in place where consecutive cells are contiguous in u and du
 // (tapeloops.go). The batched VM's commonest lane loops are AVX2 kernels
