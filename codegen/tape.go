@@ -503,11 +503,26 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 		return
 	}
 	regs := e.regs
-	copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
-	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
+	copySmall(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	copySmall(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
 	e.run()
-	copy(out, regs[e.t.oregs:])
+	copySmall(out, regs[e.t.oregs:])
+}
+
+// copySmall is copy for the one-point evaluator's inputs and outputs: a
+// plain loop for a few dozen values, where calling memmove costs as much
+// as the copy (the network RHS copies 20 values in and 20 out).
+func copySmall(dst, src []float64) {
+	if len(src) > 32 {
+		copy(dst, src)
+		return
+	}
+	n := min(len(dst), len(src))
+	dst, src = dst[:n], src[:n]
+	for i := range dst {
+		dst[i] = src[i]
+	}
 }
 
 // run executes the one-point code on the register file as loaded.
