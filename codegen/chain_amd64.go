@@ -37,7 +37,9 @@ var chainUseFMA = cpu.X86.HasFMA
 //		without reading regs[t.z], which is 1 (checkChains)
 //	}
 //
-// with each group's terms following the previous group's.
+// with each group's terms following the previous group's, and a
+// destination d with bit 31 set written to out[d&^(1<<31)] instead of
+// regs[d] (see Tape.oauxOut).
 
 //go:noescape
 func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
@@ -46,4 +48,4 @@ func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 
 //go:noescape
-func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int)
+func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int, out *float64)

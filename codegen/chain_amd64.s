@@ -74,7 +74,7 @@ chain2done:
 	VMOVSD X1, (SI)(AX*8)
 	RET
 
-// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int)
+// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int, out *float64)
 //
 // The prologue regs[x] = fma(regs[y], regs[z], regs[w]) of the first
 // prods terms (x | y<<16 | z<<32 | w<<48), then the products regs[x] =
@@ -85,8 +85,11 @@ chain2done:
 // destinations (9 int32s); its terms follow the previous group's. One
 // call for the run saves a dispatch and a call per group, and lets the
 // next group's loads start while the last one's fmas finish.
-TEXT ·chain4FMA(SB), NOSPLIT, $0-48
+// A destination with bit 31 set is out[d &^ (1<<31)] instead of
+// regs[d] (see Tape.oauxOut): the outputs are written in place.
+TEXT ·chain4FMA(SB), NOSPLIT, $0-56
 	MOVQ regs+0(FP), SI
+	MOVQ out+48(FP), R11
 	MOVQ terms+8(FP), DI
 	MOVQ groups+16(FP), R9
 	MOVQ tab+24(FP), DX
@@ -211,14 +214,26 @@ chain4loop:
 	SUBQ $2, CX
 	JNZ chain4loop
 chain4done:
-	MOVLQSX 20(DX), AX
-	VMOVSD X0, (SI)(AX*8)
-	MOVLQSX 24(DX), AX
-	VMOVSD X1, (SI)(AX*8)
-	MOVLQSX 28(DX), AX
-	VMOVSD X2, (SI)(AX*8)
-	MOVLQSX 32(DX), AX
-	VMOVSD X3, (SI)(AX*8)
+	MOVL 20(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X0, (BX)(AX*8)
+	MOVL 24(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X1, (BX)(AX*8)
+	MOVL 28(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X2, (BX)(AX*8)
+	MOVL 32(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X3, (BX)(AX*8)
 	ADDQ $36, DX
 	DECQ R9
 	JNZ chain4group

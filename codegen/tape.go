@@ -36,6 +36,14 @@ type Tape struct {
 	// oconst lists the outputs that are constants, as (output register,
 	// constant register) pairs, loaded once per evaluator.
 	oconst [][2]int32
+	// oauxOut is oaux with every run destination that is an output
+	// register k marked as outDest|k, when the outputs can be written
+	// in place (see outputsInPlace); nil otherwise. Evaluator.Eval then
+	// skips copying the outputs out of the register file.
+	oauxOut []int32
+	// orest lists the outputs, by index, that Eval still copies from
+	// the register file when it writes the others in place.
+	orest []int32
 	// loops is the one-point evaluation by template loops, for programs
 	// that repeat a template over a grid (see tapeLoops); nil otherwise.
 	loops *tapeLoops
@@ -80,6 +88,7 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 		return nil, err
 	}
 	t.opacked = packTerms(t.oterms, t.oneRegs())
+	t.oauxOut, t.orest = t.outputsInPlace()
 	if !noLoops {
 		loops, err := newTapeLoops(p)
 		if err != nil {
@@ -402,6 +411,112 @@ func prologueOf(in vmInstr, one, negZero int32) []vmTerm {
 	return nil
 }
 
+// outDest marks a run destination that is an output, written to
+// out[d&^outDest] rather than regs[d] (see Tape.oauxOut).
+const outDest = -1 << 31
+
+// outputsInPlace returns oaux with each run destination that is an
+// output marked with outDest, and the outputs that stay in the register
+// file (written by other instructions, prologue terms, or constants),
+// if the one-point code can write the marked outputs straight into
+// Eval's out: nothing reads an output register, and an output a run
+// writes is written nowhere else. The inputs are still copied into the
+// register file first, so out may alias u or p. It returns nil, nil
+// when the code does not allow it or no run writes an output.
+func (t *Tape) outputsInPlace() (aux, rest []int32) {
+	lo, hi := int32(t.oregs), int32(t.oregs+t.prog.NumOutputs)
+	isOut := func(r int32) bool { return r >= lo && r < hi }
+	reads := func(rs ...int32) bool {
+		for _, r := range rs {
+			if isOut(r) {
+				return true
+			}
+		}
+		return false
+	}
+	aux = append([]int32(nil), t.oaux...)
+	inRun := make([]bool, t.prog.NumOutputs)   // written by a run's group
+	outside := make([]bool, t.prog.NumOutputs) // written another way
+	write := func(r int32) {
+		if isOut(r) {
+			outside[r-lo] = true
+		}
+	}
+	for _, c := range t.oconst {
+		write(c[0])
+	}
+	marked := false
+	for _, c := range t.ocode {
+		switch c.op {
+		case vmChain, vmChain2:
+			w := int32(1)
+			if c.op == vmChain2 {
+				w = 2
+			}
+			h := t.oaux[c.a : c.a+2*w]
+			if reads(h[:w]...) {
+				return nil, nil
+			}
+			for _, r := range h[w:] {
+				write(r)
+			}
+			for _, tm := range t.oterms[c.b : c.b+w*c.c] {
+				if reads(tm.x, tm.y, tm.z) {
+					return nil, nil
+				}
+			}
+		case vmChain4:
+			// Prologue and products write x; every term reads the rest.
+			for _, tm := range t.oterms[c.b : c.b+c.e+c.f] {
+				if reads(tm.y, tm.z, tm.w) {
+					return nil, nil
+				}
+				write(tm.x)
+			}
+			b := c.b + c.e + c.f
+			for g := int32(0); g < c.c; g++ {
+				e := aux[c.a+chainGroupEntry*g : c.a+chainGroupEntry*(g+1)]
+				if reads(e[1:5]...) {
+					return nil, nil
+				}
+				for _, tm := range t.oterms[b : b+4*e[0]] {
+					if reads(tm.x, tm.y, tm.z) {
+						return nil, nil
+					}
+				}
+				b += 4 * e[0]
+				for k := 5; k < 9; k++ {
+					if r := e[k]; isOut(r) {
+						if inRun[r-lo] {
+							return nil, nil
+						}
+						inRun[r-lo], marked = true, true
+						e[k] = outDest | (r - lo)
+					}
+				}
+			}
+		default:
+			if reads(c.a, c.b, c.c, c.e, c.f) {
+				return nil, nil
+			}
+			write(c.d)
+			write(c.t)
+		}
+	}
+	if !marked {
+		return nil, nil
+	}
+	for k := range inRun {
+		switch {
+		case inRun[k] && outside[k]:
+			return nil, nil
+		case !inRun[k]:
+			rest = append(rest, int32(k))
+		}
+	}
+	return aux, rest
+}
+
 // Program returns the program the tape runs.
 func (t *Tape) Program() *Program { return t.prog }
 
@@ -474,6 +589,7 @@ func allocate(p *Program) ([]Instr, int) {
 type Evaluator struct {
 	t     *Tape
 	regs  []float64
+	out   []float64      // Eval's out while it writes in place (see Tape.oauxOut)
 	loops *loopEvaluator // the re-rolled evaluation, if the tape has one
 }
 
@@ -494,7 +610,9 @@ func (t *Tape) NewEvaluator() *Evaluator {
 }
 
 // Eval computes the outputs at (u, p, t) into out. The slices must have
-// at least NumOutputs, NumStates and NumParams elements.
+// at least NumOutputs, NumStates and NumParams elements; out may be u
+// (the inputs are copied into the register file before any output is
+// written, in place or not).
 func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	pr := e.t.prog
 	out = out[:pr.NumOutputs]
@@ -506,6 +624,17 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	copySmall(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
 	copySmall(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
+	if tp := e.t; tp.oauxOut != nil {
+		// The runs write the outputs into out (see outputsInPlace).
+		e.out = out
+		e.run()
+		e.out = nil
+		o := regs[tp.oregs:]
+		for _, k := range tp.orest {
+			out[k] = o[k]
+		}
+		return
+	}
 	e.run()
 	copySmall(out, regs[e.t.oregs:])
 }
@@ -596,12 +725,20 @@ func (e *Evaluator) run() {
 //
 //go:noinline
 func (e *Evaluator) chain(in *vmInstr) {
-	regs, terms, aux, packed := e.regs, e.t.oterms, e.t.oaux, e.t.opacked
+	regs, terms, packed := e.regs, e.t.oterms, e.t.opacked
+	aux := e.t.oaux
+	if e.out != nil {
+		aux = e.t.oauxOut
+	}
 	switch in.op {
 	case vmChain4:
 		tab := aux[in.a : in.a+chainGroupEntry*in.c]
 		if chainUseFMA && packed != nil {
-			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.f))
+			out := &regs[0]
+			if len(e.out) > 0 {
+				out = &e.out[0]
+			}
+			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.f), out)
 			return
 		}
 		for _, t := range terms[in.b : in.b+in.e] {
@@ -623,7 +760,13 @@ func (e *Evaluator) chain(in *vmInstr) {
 				a2 = math.FMA(regs[t[2].x], float64(regs[t[2].y]*regs[t[2].z]), a2)
 				a3 = math.FMA(regs[t[3].x], float64(regs[t[3].y]*regs[t[3].z]), a3)
 			}
-			regs[x[5]], regs[x[6]], regs[x[7]], regs[x[8]] = a0, a1, a2, a3
+			for k, a := range [4]float64{a0, a1, a2, a3} {
+				if d := x[5+k]; d < 0 {
+					e.out[d&^outDest] = a
+				} else {
+					regs[d] = a
+				}
+			}
 		}
 	case vmChain2:
 		x := aux[in.a : in.a+4]

@@ -278,7 +278,7 @@ func TestPrologueOf(t *testing.T) {
 				asm := append([]float64(nil), regs...)
 				packed := packTerms(terms, len(asm))
 				var tab [chainGroupEntry]int32
-				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms), 0)
+				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms), 0, &asm[0])
 				for i := range want {
 					require.True(t, sameBits(want[i], asm[i]), "op %d d=%d register %d: kernel prologue %v, VM %v (inputs %v)", op, d, i, asm[i], want[i], regs)
 				}
@@ -428,6 +428,163 @@ func TestLayoutRunSplits(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// TestOutputsInPlace: systems whose runs of groups write outputs, with
+// outputs of other kinds beside them (constants, a state, a lone
+// product); the one-point tape writes the runs' outputs straight into
+// out and must give the reference interpreter's bits and the copying
+// evaluator's, with the kernels and their Go loops, with out apart
+// from u (guard cells around it must stay untouched) and out equal to
+// u, which the tape allows because it copies its inputs first.
+func TestOutputsInPlace(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	kernels := []bool{false}
+	if chainUseFMA {
+		kernels = append(kernels, true)
+	}
+	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
+	extra := [][]string{nil, {"2.5"}, {"x1"}, {"k0*x2*x3"}, {"3*x0*x1", "-1", "x4"}}
+	inPlace, withRest := 0, 0
+	for seed := uint64(1); seed <= 16; seed++ {
+		r := rand.New(rand.NewPCG(seed, 17))
+		srcs := massAction(r, 6)
+		ex := extra[int(seed)%len(extra)]
+		if len(ex) > 0 {
+			// Keep six outputs, so that out can be u.
+			srcs = append(srcs[:6-len(ex)], ex...)
+		}
+		p, err := Lower(context.Background(), parseAll(t, srcs...), vars, Options{})
+		require.NoError(t, err)
+		tape, err := NewTape(p)
+		require.NoError(t, err)
+		if tape.oauxOut == nil {
+			continue
+		}
+		inPlace++
+		if len(tape.orest) > 0 {
+			withRest++
+		}
+		copying := *tape
+		copying.oauxOut, copying.orest = nil, nil
+		for trial := 0; trial < 20; trial++ {
+			u, par := specialPoint(r, 6), specialPoint(r, 2)
+			if trial%2 == 0 {
+				u, par = randomPoint(r, 6), randomPoint(r, 2)
+			}
+			want := make([]float64, p.NumOutputs)
+			applyProgram(p, want, u, par, 0)
+			for _, k := range kernels {
+				chainUseFMA = k
+				copied := make([]float64, p.NumOutputs)
+				copying.NewEvaluator().Eval(copied, u, par, 0)
+				const guard = 3
+				buf := make([]float64, p.NumOutputs+2*guard)
+				for i := range buf {
+					buf[i] = -12345.5
+				}
+				ev := tape.NewEvaluator()
+				ev.Eval(buf[guard:guard+p.NumOutputs], u, par, 0)
+				got := buf[guard : guard+p.NumOutputs]
+				alias := append([]float64(nil), u...)
+				ev.Eval(alias, alias, par, 0)
+				for i := range want {
+					require.True(t, sameBits(want[i], got[i]), "seed %d trial %d kernel %v output %d: in place %v, reference %v\n%s",
+						seed, trial, k, i, got[i], want[i], srcs[i])
+					require.True(t, sameBits(copied[i], got[i]), "seed %d trial %d kernel %v output %d: in place %v, copied %v", seed, trial, k, i, got[i], copied[i])
+					require.True(t, sameBits(want[i], alias[i]), "seed %d trial %d kernel %v output %d: out = u %v, reference %v", seed, trial, k, i, alias[i], want[i])
+				}
+				for i := 0; i < guard; i++ {
+					require.Equal(t, -12345.5, buf[i], "guard cell %d before out written", i)
+					require.Equal(t, -12345.5, buf[guard+p.NumOutputs+i], "guard cell %d after out written", i)
+				}
+				require.Nil(t, ev.out, "the evaluator keeps the caller's out")
+			}
+		}
+	}
+	assert.Positive(t, inPlace, "no tape wrote its outputs in place")
+	assert.Positive(t, withRest, "no tape wrote some outputs in place and copied others")
+}
+
+// TestOutputsInPlaceRefuses: outputsInPlace must refuse a run that reads
+// an output register or writes one twice, since writing that output into
+// out would leave the register stale or the order of writes wrong.
+func TestOutputsInPlaceRefuses(t *testing.T) {
+	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
+	var tape *Tape
+	for seed := uint64(1); tape == nil && seed <= 32; seed++ {
+		r := rand.New(rand.NewPCG(seed, 17))
+		p, err := Lower(context.Background(), parseAll(t, massAction(r, 8)...), vars, Options{})
+		require.NoError(t, err)
+		tp, err := NewTape(p)
+		require.NoError(t, err)
+		if tp.oauxOut != nil {
+			tape = tp
+		}
+	}
+	require.NotNil(t, tape, "no tape writes its outputs in place")
+	run := -1
+	for i, in := range tape.ocode {
+		if in.op == vmChain4 {
+			run = i
+		}
+	}
+	require.GreaterOrEqual(t, run, 0)
+	rin := tape.ocode[run]
+	firstOut := int32(tape.oregs)
+	// dest finds a group entry of the run whose destination k is an output.
+	dest := func(tp *Tape) (int32, int) {
+		for g := int32(0); g < rin.c; g++ {
+			for k := 5; k < 9; k++ {
+				if i := rin.a + chainGroupEntry*g + int32(k); tp.oaux[i] >= firstOut {
+					return i, k
+				}
+			}
+		}
+		t.Fatal("no run destination is an output")
+		return 0, 0
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(*Tape)
+	}{
+		{"group starts from an output", func(tp *Tape) { tp.oaux[rin.a+1] = firstOut }},
+		{"group term reads an output", func(tp *Tape) { tp.oterms[rin.b+rin.e+rin.f].y = firstOut }},
+		{"product reads an output", func(tp *Tape) {
+			if rin.f == 0 {
+				tp.oterms[rin.b+rin.e].x = firstOut // no product: a group term then
+				return
+			}
+			tp.oterms[rin.b+rin.e].z = firstOut
+		}},
+		{"output written twice", func(tp *Tape) {
+			i, k := dest(tp)
+			j := rin.a + int32(5+(k-4)%4) // another destination of the same group
+			tp.oaux[j] = tp.oaux[i]
+		}},
+		{"prologue writes a run's output", func(tp *Tape) {
+			i, _ := dest(tp)
+			tp.oterms = append([]vmTerm(nil), tp.oterms...)
+			tp.ocode[run].e++
+			tp.ocode[run].b = int32(len(tp.oterms))
+			one := int32(tp.oregs + tp.prog.NumOutputs + 1)
+			tp.oterms = append(tp.oterms, vmTerm{x: tp.oaux[i], y: one, z: one, w: one})
+			tp.oterms = append(tp.oterms, tape.oterms[rin.b:]...)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tp := *tape
+			tp.ocode = append([]vmInstr(nil), tape.ocode...)
+			tp.oterms = append([]vmTerm(nil), tape.oterms...)
+			tp.oaux = append([]int32(nil), tape.oaux...)
+			aux, _ := tp.outputsInPlace()
+			require.NotNil(t, aux, "the unmutated tape is refused")
+			tc.mutate(&tp)
+			aux, rest := tp.outputsInPlace()
+			require.Nil(t, aux)
+			require.Nil(t, rest)
 		})
 	}
 }
