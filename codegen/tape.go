@@ -44,6 +44,9 @@ type Tape struct {
 	// orest lists the outputs, by index, that Eval still copies from
 	// the register file when it writes the others in place.
 	orest []int32
+	// odirect: the one-point code is one run of groups that writes its
+	// outputs in place, which Eval calls without the dispatch loop.
+	odirect bool
 	// loops is the one-point evaluation by template loops, for programs
 	// that repeat a template over a grid (see tapeLoops); nil otherwise.
 	loops *tapeLoops
@@ -89,6 +92,7 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 	}
 	t.opacked = packTerms(t.oterms, t.oneRegs())
 	t.oauxOut, t.orest = t.outputsInPlace()
+	t.odirect = t.oauxOut != nil && t.opacked != nil && len(t.ocode) == 1 && t.ocode[0].op == vmChain4
 	if !noLoops {
 		loops, err := newTapeLoops(p)
 		if err != nil {
@@ -626,9 +630,13 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	regs[pr.TimeReg()] = t
 	if tp := e.t; tp.oauxOut != nil {
 		// The runs write the outputs into out (see outputsInPlace).
-		e.out = out
-		e.run()
-		e.out = nil
+		if in := &tp.ocode[0]; tp.odirect && chainUseFMA {
+			chain4FMA(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.f), &out[0])
+		} else {
+			e.out = out
+			e.run()
+			e.out = nil
+		}
 		o := regs[tp.oregs:]
 		for _, k := range tp.orest {
 			out[k] = o[k]

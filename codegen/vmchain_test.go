@@ -438,7 +438,8 @@ func TestLayoutRunSplits(t *testing.T) {
 // out and must give the reference interpreter's bits and the copying
 // evaluator's, with the kernels and their Go loops, with out apart
 // from u (guard cells around it must stay untouched) and out equal to
-// u, which the tape allows because it copies its inputs first.
+// u, which the tape allows because it copies its inputs first. Some of
+// the tapes are one run, which Eval calls straight (Tape.odirect).
 func TestOutputsInPlace(t *testing.T) {
 	vars := Vars{States: symbolic.Syms("x0", "x1", "x2", "x3", "x4", "x5"), Params: symbolic.Syms("k0", "k1")}
 	kernels := []bool{false}
@@ -447,7 +448,7 @@ func TestOutputsInPlace(t *testing.T) {
 	}
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
 	extra := [][]string{nil, {"2.5"}, {"x1"}, {"k0*x2*x3"}, {"3*x0*x1", "-1", "x4"}}
-	inPlace, withRest := 0, 0
+	inPlace, withRest, direct := 0, 0, 0
 	for seed := uint64(1); seed <= 16; seed++ {
 		r := rand.New(rand.NewPCG(seed, 17))
 		srcs := massAction(r, 6)
@@ -467,8 +468,11 @@ func TestOutputsInPlace(t *testing.T) {
 		if len(tape.orest) > 0 {
 			withRest++
 		}
+		if tape.odirect {
+			direct++
+		}
 		copying := *tape
-		copying.oauxOut, copying.orest = nil, nil
+		copying.oauxOut, copying.orest, copying.odirect = nil, nil, false
 		for trial := 0; trial < 20; trial++ {
 			u, par := specialPoint(r, 6), specialPoint(r, 2)
 			if trial%2 == 0 {
@@ -506,6 +510,7 @@ func TestOutputsInPlace(t *testing.T) {
 	}
 	assert.Positive(t, inPlace, "no tape wrote its outputs in place")
 	assert.Positive(t, withRest, "no tape wrote some outputs in place and copied others")
+	assert.Positive(t, direct, "no tape called its run without the dispatch loop")
 }
 
 // TestOutputsInPlaceRefuses: outputsInPlace must refuse a run that reads
