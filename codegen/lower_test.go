@@ -65,6 +65,15 @@ func TestLowerGolden(t *testing.T) {
 			[]string{"1 + 2*x + 3*y + x*y - k*x*z", "k*x*y + x - y"}, Options{}},
 		{"no_fma", []string{"x", "y", "z"}, []string{"k"},
 			[]string{"1 + 2*x + 3*y + x*y - k*x*z"}, Options{NoFMA: true}},
+		// A reaction network: A + B -> C at rate 2.5*a*b, C -> A + B at
+		// 0.75*c, A -> C at k*a. Each rate is computed once and added or
+		// subtracted (one fused multiply-add is left: 2*0.75*c in c's own
+		// equation has no twin); without scaled sharing every term is a
+		// fused multiply-add.
+		{"shared_rates", []string{"a", "b", "c"}, []string{"k"},
+			[]string{"-2.5*a*b + 0.75*c - k*a", "-2.5*a*b + 0.75*c", "2.5*a*b - 2*0.75*c + k*a"}, Options{}},
+		{"shared_rates_off", []string{"a", "b", "c"}, []string{"k"},
+			[]string{"-2.5*a*b + 0.75*c - k*a", "-2.5*a*b + 0.75*c", "2.5*a*b - 2*0.75*c + k*a"}, Options{NoScaledSharing: true}},
 		{"logic", []string{"x", "y"}, nil,
 			[]string{"ifelse(x < y && t >= 1.1, 5, 0)", "max(x, y, 0)", "abs(x) + sign(y) + floor(x) + ceil(y)"}, Options{}},
 		{"functions", []string{"x"}, nil,

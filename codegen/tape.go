@@ -117,9 +117,9 @@ func packTerms(terms []vmTerm, regs int) []uint64 {
 }
 
 // oneRegs is the size of the one-point register file: the registers, the
-// outputs, the scratch register, the constants 1 and -0, and the
+// outputs, the scratch register, the constants 1, -0 and -1, and the
 // registers of the runs' products.
-func (t *Tape) oneRegs() int { return t.oregs + t.prog.NumOutputs + 3 + t.oprods }
+func (t *Tape) oneRegs() int { return t.oregs + t.prog.NumOutputs + 4 + t.oprods }
 
 // checkChains checks what the chain kernels rely on instead of bounds
 // checks: every register a chain or group reads or writes is in the
@@ -353,7 +353,7 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 					key := [2]int32{tm.y, tm.z}
 					r, ok := preg[key]
 					if !ok {
-						r = negZero + 1 + int32(len(preg))
+						r = negZero + 2 + int32(len(preg)) // after -1
 						preg[key] = r
 						muls = append(muls, vmTerm{x: r, y: tm.y, z: tm.z})
 						prods = max(prods, len(preg))
@@ -393,7 +393,8 @@ func chainPrologue(code []vmInstr, one, negZero int32) ([]vmInstr, []vmTerm) {
 
 // prologueOf returns in as prologue terms, or nil if it has no such
 // form. Each is exact: a*b is fma(a, b, -0) (the product rounded once;
-// -0 keeps the sign of a zero product) and a+b is fma(a, 1, b). A fused
+// -0 keeps the sign of a zero product), a+b is fma(a, 1, b) and -a is
+// fma(a, -1, -0) (up to the sign of a NaN). A fused
 // pair writes its intermediate to t after its operands are read, and t
 // is never one of them (it is allocated while they are live, or is the
 // scratch register), so the pair's two terms in order give its bits.
@@ -403,6 +404,9 @@ func prologueOf(in vmInstr, one, negZero int32) []vmTerm {
 		return []vmTerm{{x: in.d, y: in.a, z: in.b, w: negZero}}
 	case vmOp(OpAdd):
 		return []vmTerm{{x: in.d, y: in.a, z: one, w: in.b}}
+	case vmOp(OpNeg):
+		// -a is fma(a, -1, -0); the register after -0 holds -1.
+		return []vmTerm{{x: in.d, y: in.a, z: negZero + 1, w: negZero}}
 	case vmOp(OpFMA):
 		return []vmTerm{{x: in.d, y: in.a, z: in.b, w: in.c}}
 	case vmMulMul:
@@ -411,6 +415,10 @@ func prologueOf(in vmInstr, one, negZero int32) []vmTerm {
 		return []vmTerm{{x: in.t, y: in.a, z: in.b, w: negZero}, {x: in.d, y: in.t, z: in.c, w: in.e}}
 	case vmFMAFMA:
 		return []vmTerm{{x: in.t, y: in.a, z: in.b, w: in.c}, {x: in.d, y: in.e, z: in.f, w: in.t}}
+	case vmNegFMA:
+		return []vmTerm{{x: in.t, y: in.a, z: negZero + 1, w: negZero}, {x: in.d, y: in.b, z: in.c, w: in.t}}
+	case vmAddFMA:
+		return []vmTerm{{x: in.t, y: in.a, z: one, w: in.b}, {x: in.d, y: in.c, z: in.e, w: in.t}}
 	}
 	return nil
 }
@@ -602,7 +610,7 @@ func (t *Tape) NewEvaluator() *Evaluator {
 	n := t.oregs + t.prog.NumOutputs
 	regs := make([]float64, t.oneRegs())
 	copy(regs, t.prog.Consts)
-	regs[n+1], regs[n+2] = 1, math.Copysign(0, -1)
+	regs[n+1], regs[n+2], regs[n+3] = 1, math.Copysign(0, -1), -1
 	for _, c := range t.oconst {
 		regs[c[0]] = regs[c[1]]
 	}

@@ -169,8 +169,8 @@ const vmNoValue = -1 << 30
 // linear scan, as allocate does for the IR, and puts output k in register
 // outBase+k, where outBase is the returned register count before them.
 // After the outputs come the scratch register (intermediates not kept),
-// then the registers holding 1 and -0 that chain terms read (valOne,
-// valNegZero). ext holds the chains' terms (nil for the batched code),
+// then the registers holding 1, -0 and -1 that chain terms read (valOne,
+// valNegZero, valMinusOne). ext holds the chains' terms (nil for the batched code),
 // renumbered in a copy.
 func allocateVM(p *Program, code []vmInstr, ext [][]int32) (out []vmInstr, outExt [][]int32, outBase int) {
 	base := p.TempBase()
@@ -271,6 +271,8 @@ func allocateVM(p *Program, code []vmInstr, ext [][]int32) (out []vmInstr, outEx
 				*v = scratch + 1
 			case valNegZero:
 				*v = scratch + 2
+			case valMinusOne:
+				*v = scratch + 3
 			}
 		}
 	}

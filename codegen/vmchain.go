@@ -26,8 +26,9 @@ const opChain Opcode = 255
 
 // Operand sentinels of chain terms, replaced by registers at allocation.
 const (
-	valOne     int32 = -2 // a register holding 1
-	valNegZero int32 = -3 // a register holding -0
+	valOne      int32 = -2 // a register holding 1
+	valNegZero  int32 = -3 // a register holding -0
+	valMinusOne int32 = -4 // a register holding -1
 )
 
 // minChainTerms is the shortest chain worth a chain instruction: the
@@ -59,15 +60,45 @@ func buildChains(p *Program) ([]Instr, [][]int32) {
 	for i := range next {
 		next[i] = -1
 	}
+	// A step adds a term to an accumulator: fma(x, y, acc), acc + y
+	// (either operand may be the accumulator) or acc - y. stepped
+	// reports whether value v is a temporary that only a step reads, and
+	// the result of a step or of a multiply (which starts a chain).
+	stepped := func(v int32) bool {
+		if v < tb || uses[v] != 1 {
+			return false
+		}
+		switch p.Code[def[v]].Op {
+		case OpFMA, OpMul, OpAdd, OpSub, OpNeg:
+			return true
+		}
+		return false
+	}
+	// accOf returns the accumulator operand of a step (its initial value
+	// when the step starts a chain) and whether in is a step.
+	accOf := func(in Instr) (int32, bool) {
+		switch in.Op {
+		case OpFMA:
+			return in.C, in.A != in.C && in.B != in.C
+		case OpAdd:
+			if stepped(in.B) || !stepped(in.A) {
+				return in.B, in.A != in.B
+			}
+			return in.A, true
+		case OpSub:
+			return in.A, in.A != in.B
+		case OpNeg:
+			return valNegZero, true // -y is fma(-1, y, -0), bit for bit
+		}
+		return 0, false
+	}
 	for i, in := range p.Code {
-		if in.Op != OpFMA || in.C < tb || uses[in.C] != 1 || in.A == in.C || in.B == in.C {
+		acc, ok := accOf(in)
+		if !ok || !stepped(acc) {
 			continue
 		}
-		j := def[in.C]
-		if op := p.Code[j].Op; op == OpFMA || op == OpMul {
-			next[j] = int32(i)
-			hasPrev[i] = true
-		}
+		next[def[acc]] = int32(i)
+		hasPrev[i] = true
 	}
 	// term folds a product operand into the term: fma(x, y, acc) with y
 	// (or x) a product p*q becomes fma(x, p*q, acc).
@@ -89,13 +120,38 @@ func buildChains(p *Program) ([]Instr, [][]int32) {
 	}
 	var chains [][]int32
 	var inits []int32
+	// stepTerm is the term a step adds: acc + y is fma(1, y, acc) and
+	// acc - y is fma(-1, y, acc), bit for bit.
+	stepTerm := func(in Instr) [3]int32 {
+		switch in.Op {
+		case OpAdd:
+			if acc, _ := accOf(in); acc == in.B {
+				return term(valOne, in.A)
+			}
+			return term(valOne, in.B)
+		case OpSub:
+			return term(valMinusOne, in.B)
+		case OpNeg:
+			return term(valMinusOne, in.A)
+		}
+		return term(in.A, in.B)
+	}
 	for h, in := range p.Code {
-		if hasPrev[h] || !(in.Op == OpFMA || in.Op == OpMul && next[h] >= 0) {
+		_, step := accOf(in)
+		if hasPrev[h] || !(step || in.Op == OpMul && next[h] >= 0) {
 			continue
 		}
+		// A chain that starts by adding two values (neither a step's)
+		// starts from -0 with the first as a term (fma(1, a, -0) is a,
+		// bit for bit), so that a product there folds into a term too.
 		init := valNegZero
-		if in.Op == OpFMA {
-			init = in.C
+		var first []int32
+		if step {
+			init, _ = accOf(in)
+			if in.Op == OpAdd || in.Op == OpSub {
+				t := term(valOne, init)
+				first, init = t[:], valNegZero
+			}
 		}
 		n := 0
 		for m := int32(h); m >= 0; m = next[m] {
@@ -104,11 +160,13 @@ func buildChains(p *Program) ([]Instr, [][]int32) {
 		if n < minChainTerms {
 			continue
 		}
-		var ts []int32
+		ts := first
 		last := int32(h)
 		for m := int32(h); m >= 0; m = next[m] {
-			mi := p.Code[m]
-			t := term(mi.A, mi.B)
+			t := stepTerm(p.Code[m])
+			if m == int32(h) && !step {
+				t = term(p.Code[m].A, p.Code[m].B)
+			}
 			ts = append(ts, t[:]...)
 			removed[m] = true
 			last = m

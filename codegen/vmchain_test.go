@@ -69,11 +69,17 @@ func TestChainsBitIdentical(t *testing.T) {
 		kernels = append(kernels, true)
 	}
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
-	for seed := uint64(1); seed <= 12; seed++ {
+	steps := 0
+	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		srcs := massAction(r, 1+r.IntN(24))
+		if seed > 12 {
+			srcs = reactions(r, 1+r.IntN(24))
+		}
 		p, err := Lower(context.Background(), parseAll(t, srcs...), vars, Options{})
 		require.NoError(t, err)
+		st := p.Stats()
+		steps += st[OpAdd] + st[OpSub] + st[OpNeg]
 		tape, err := NewTape(p)
 		require.NoError(t, err)
 		for _, in := range tape.ocode {
@@ -111,6 +117,39 @@ func TestChainsBitIdentical(t *testing.T) {
 	for _, op := range []vmOp{vmChain, vmChain2, vmChain4} {
 		assert.Positive(t, seen[op], "no instruction %d formed", op)
 	}
+	assert.Positive(t, steps, "no sum was lowered with adds of shared scaled terms")
+}
+
+// reactions returns nOut sums in the shape of a reaction network's
+// right-hand side: each reaction's rate k*xa*xb or k*xa (k from a short
+// list, so that rates share coefficients too) is added to or subtracted
+// from two to four of the outputs, sometimes twice (a stoichiometric 2),
+// which scaled sharing lowers to one product and adds and subtracts.
+func reactions(r *rand.Rand, nOut int) []string {
+	ks := []string{"0.5", "3", "1.25", "k0", "7"}
+	terms := make([][]string, nOut)
+	for range 2 * nOut {
+		rate := fmt.Sprintf("%s*x%d", ks[r.IntN(len(ks))], r.IntN(6))
+		if r.IntN(2) == 0 {
+			rate += fmt.Sprintf("*x%d", r.IntN(6))
+		}
+		for range 2 + r.IntN(3) {
+			sign := "+"
+			if r.IntN(2) == 0 {
+				sign = "-"
+			}
+			o := r.IntN(nOut)
+			terms[o] = append(terms[o], sign+" "+rate)
+			if r.IntN(8) == 0 {
+				terms[o] = append(terms[o], sign+" "+rate)
+			}
+		}
+	}
+	srcs := make([]string, nOut)
+	for i, ts := range terms {
+		srcs[i] = "0 " + strings.Join(ts, " ")
+	}
+	return srcs
 }
 
 // TestChainSignedZero checks the two places where a chain adds a value
@@ -251,8 +290,8 @@ func TestConstantOutputs(t *testing.T) {
 // kernel, give the bits the VM's own case gives, at special values, with
 // the destination apart from the operands and equal to one of them.
 func TestPrologueOf(t *testing.T) {
-	const one, negZero = 10, 11
-	ops := []vmOp{vmOp(OpMul), vmOp(OpAdd), vmOp(OpFMA), vmMulMul, vmMulFMA, vmFMAFMA}
+	const one, negZero = 10, 11 // and -1 after -0, as in the tape
+	ops := []vmOp{vmOp(OpMul), vmOp(OpAdd), vmOp(OpFMA), vmOp(OpNeg), vmMulMul, vmMulFMA, vmFMAFMA, vmNegFMA, vmAddFMA}
 	r := rand.New(rand.NewPCG(7, 7))
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
 	for _, op := range ops {
@@ -261,7 +300,7 @@ func TestPrologueOf(t *testing.T) {
 			terms := prologueOf(in, one, negZero)
 			require.NotEmpty(t, terms, "op %d", op)
 			for trial := 0; trial < 200; trial++ {
-				regs := append(specialPoint(r, 8), 0, 0, 1, math.Copysign(0, -1))
+				regs := append(specialPoint(r, 8), 0, 0, 1, math.Copysign(0, -1), -1)
 				want := append([]float64(nil), regs...)
 				ev := &Evaluator{t: &Tape{ocode: []vmInstr{in}}, regs: want}
 				ev.run()
