@@ -11,7 +11,10 @@
 // become multiplication chains (x^5 = x·(x²)²), x^(1/2) becomes sqrt,
 // division by a constant becomes multiplication by its reciprocal, and
 // sums and products in polynomial form become chains of fused
-// multiply-adds. Program.Disassemble prints the code; the tests compare it
+// multiply-adds, except that a scaled term c·t held by several sums (a
+// reaction's rate, in every species it changes) is computed once and
+// added or subtracted where it is used (Options.NoScaledSharing turns
+// this off). Program.Disassemble prints the code; the tests compare it
 // with golden files under testdata/ (go test -update rewrites them).
 //
 // Compile does both at once for an ODE system: the right-hand side and
