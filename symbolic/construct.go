@@ -3,6 +3,7 @@ package symbolic
 import (
 	"math"
 	"slices"
+	"sync/atomic"
 )
 
 // Small constants are kept alive for the life of the program.
@@ -24,10 +25,48 @@ func init() {
 
 // NumExpr returns the constant n.
 func NumExpr(n Number) *Expr {
-	if n.k() == numInt && n.i >= -1024 && n.i <= 1024 {
-		return smallInts[n.i+1024]
+	if n.k() == numInt {
+		if n.i >= -1024 && n.i <= 1024 {
+			return smallInts[n.i+1024]
+		}
+		return intExpr(n)
 	}
 	return newNode(&Expr{kind: KNum, op: OpNum, num: n})
+}
+
+// intCache maps a machine integer to its node, direct-mapped by value:
+// counters and coefficients (the i of Σ i·x_i) come in runs, which it
+// holds without collisions. A hit reads one slot and the node, where the
+// intern table would also probe its entries and follow the node's weak
+// handle. It holds its nodes strongly, so it is emptied after every
+// garbage collection, with recent; intCacheUsed spares that clearing when
+// the cache was not used.
+const intCacheSize = 1 << 17
+
+var (
+	intCache     [intCacheSize]atomic.Pointer[Expr]
+	intCacheUsed atomic.Bool
+)
+
+func intExpr(n Number) *Expr {
+	slot := &intCache[uint64(n.i)&(intCacheSize-1)]
+	if e := slot.Load(); e != nil && e.num.k() == numInt && e.num.i == n.i {
+		return e
+	}
+	e := newNode(&Expr{kind: KNum, op: OpNum, num: n})
+	slot.Store(e)
+	if !intCacheUsed.Load() {
+		intCacheUsed.Store(true)
+	}
+	return e
+}
+
+func clearIntCache() {
+	if intCacheUsed.Swap(false) {
+		for i := range intCache {
+			intCache[i].Store(nil)
+		}
+	}
 }
 
 // IntExpr returns the exact integer n.
@@ -153,7 +192,11 @@ func (a *adder) add(e *Expr, c Number) {
 		}
 	case KMul:
 		if !e.num.IsOne() {
-			a.addTerm(withCoef(Int(1), e), e.num.Mul(c))
+			t := twinOf(e)
+			if t == nil {
+				t = withCoef(Int(1), e)
+			}
+			a.addTerm(t, e.num.Mul(c))
 			return
 		}
 		a.addTerm(e, c)
@@ -439,6 +482,9 @@ func (m *muler) build() *Expr {
 		for i, f := range fs {
 			args[i], exps[i] = f.base, f.exp
 		}
+		if !m.c.IsOne() && len(fs) >= 2 {
+			return scaledProduct(m.c, args, exps)
+		}
 		return newNodeCopy(KMul, OpMul, m.c, args, exps)
 	}
 	args := make([]*Expr, len(fs))
@@ -446,7 +492,33 @@ func (m *muler) build() *Expr {
 	for i, f := range fs {
 		args[i], exps[i] = f.base, f.exp
 	}
+	if !m.c.IsOne() && len(fs) >= 2 {
+		return scaledProduct(m.c, args, exps)
+	}
 	return newNode(&Expr{kind: KMul, op: OpMul, num: m.c, args: args, aux: expsPtr(args, exps)})
+}
+
+// scaledProduct returns the product c·Π args[i]^exps[i] (c ≠ 1, two or
+// more factors; args and exps may be scratch space): found as it is, or
+// made from its coefficient-free copy, beside it when possible (see
+// internBeside).
+func scaledProduct(c Number, args, exps []*Expr) *Expr {
+	e := Expr{kind: KMul, op: OpMul, num: c, args: args, aux: expsPtr(args, exps)}
+	computeHash(&e)
+	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
+	if r := slot.cached(&e); r != nil {
+		return r
+	}
+	v, s, _, _ := find(&e)
+	if v != nil {
+		slot.store(v)
+		return v
+	}
+	s.mu.Unlock()
+	twin := newNodeCopy(KMul, OpMul, Int(1), args, exps)
+	r := internBeside(&Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}, twin)
+	slot.store(r)
+	return r
 }
 
 // hasPole reports whether e is, or has as a factor, a negative power of

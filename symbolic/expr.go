@@ -364,6 +364,16 @@ func (s *shard) copyPtrs(src []*Expr) []*Expr {
 func find(e *Expr) (*Expr, *shard, uint64, bool) {
 	s := &table[e.hash&(shardCount-1)]
 	s.mu.Lock()
+	v, i, reuse := s.lookup(e)
+	if v != nil {
+		s.mu.Unlock()
+		return v, nil, 0, false
+	}
+	return nil, s, i, reuse
+}
+
+// lookup is find in shard s, whose lock the caller holds (and keeps).
+func (s *shard) lookup(e *Expr) (*Expr, uint64, bool) {
 	mask := uint64(len(s.tab) - 1)
 	key := e.hash & keyMask
 	i := (e.hash >> shardBits) & mask
@@ -372,17 +382,16 @@ func find(e *Expr) (*Expr, *shard, uint64, bool) {
 		en := s.tab[i]
 		if en.wp == (weak.Pointer[slab]{}) {
 			if reuse {
-				return nil, s, dead, true
+				return nil, dead, true
 			}
-			return nil, s, i, false
+			return nil, i, false
 		}
 		if en.key&keyMask == key {
 			v := en.node()
 			if v == nil && !reuse {
 				dead, reuse = i, true
 			} else if v != nil && structEqual(v, e) {
-				s.mu.Unlock()
-				return v, nil, 0, false
+				return v, 0, false
 			}
 		}
 		i = (i + 1) & mask
@@ -392,6 +401,12 @@ func find(e *Expr) (*Expr, *shard, uint64, bool) {
 // add records entry en at table index i (replacing a dead entry if
 // reuse) and unlocks the shard.
 func (s *shard) add(i uint64, en tabEntry, reuse bool) {
+	s.insert(i, en, reuse)
+	s.mu.Unlock()
+}
+
+// insert is add without the unlock.
+func (s *shard) insert(i uint64, en tabEntry, reuse bool) {
 	s.tab[i] = en
 	if !reuse {
 		s.used++
@@ -399,7 +414,83 @@ func (s *shard) add(i uint64, en tabEntry, reuse bool) {
 			s.rebuild(false)
 		}
 	}
-	s.mu.Unlock()
+}
+
+// A product with a coefficient, c·x·y², and its coefficient-free copy
+// x·y² (the term a sum holds it by, with c as the term's coefficient)
+// share their arrays (withCoef). A product built with a coefficient is
+// placed in the slab slot right after its copy when it can be, so that a
+// sum given the product finds the copy next to it (twinOf) instead of
+// looking it up: building Σ i·x_i·y_i² term by term then costs one
+// lookup fewer per term.
+
+// internBeside interns the candidate e, a product whose coefficient-free
+// copy twin (interned) shares its arrays, in the slot after twin if that
+// is the next free slot of twin's shard's current slab. Both shards are
+// locked, in index order, while the slot is taken and written and the
+// entry added.
+func internBeside(e, twin *Expr) *Expr {
+	s, ts := &table[e.hash&(shardCount-1)], &table[twin.hash&(shardCount-1)]
+	first, second := s, ts
+	if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
+		first, second = ts, s
+	}
+	first.mu.Lock()
+	if second != first {
+		second.mu.Lock()
+	}
+	defer func() {
+		if second != first {
+			second.mu.Unlock()
+		}
+		first.mu.Unlock()
+	}()
+	v, i, reuse := s.lookup(e)
+	if v != nil {
+		return v
+	}
+	var p *Expr
+	var en tabEntry
+	if ts.cur != nil && ts.next > 0 && ts.next < slabSize && &ts.cur[ts.next-1] == twin {
+		p = &ts.cur[ts.next]
+		en = tabEntry{e.hash&keyMask | uint64(ts.next), ts.curWP}
+		ts.next++
+	} else {
+		p, en = s.slot(e.hash)
+	}
+	*p = *e
+	s.insert(i, en, reuse)
+	return p
+}
+
+// slabAligned reports whether slabs start at multiples of their size (the
+// allocator's 512-byte size class does this), which twinOf relies on to
+// tell whether a node has a predecessor in its slab.
+var slabAligned = func() bool {
+	ok := unsafe.Sizeof(slab{}) == 512
+	for range 4 {
+		slabProbe = new(slab) // on the heap, as the shards' slabs are
+		ok = ok && uintptr(unsafe.Pointer(slabProbe))%unsafe.Sizeof(slab{}) == 0
+	}
+	slabProbe = nil
+	return ok
+}()
+
+var slabProbe *slab
+
+// twinOf returns the coefficient-free copy of the product p if it is p's
+// predecessor in its slab (see internBeside), else nil. The predecessor
+// was written before p was (slots are taken in order, each written while
+// its shard's lock is held), and lives as long as p's slab.
+func twinOf(p *Expr) *Expr {
+	if !slabAligned || uintptr(unsafe.Pointer(p))%unsafe.Sizeof(slab{}) == 0 || len(p.args) < 2 {
+		return nil
+	}
+	t := (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
+	if t.kind == KMul && t.aux == p.aux && len(t.args) == len(p.args) && &t.args[0] == &p.args[0] && t.num.IsOne() {
+		return t
+	}
+	return nil
 }
 
 // intern returns the canonical pointer for the structure of e; a new
@@ -628,6 +719,7 @@ func armRecentClearing() {
 		for i := range recent {
 			recent[i].term.Store(nil)
 		}
+		clearIntCache()
 		gcEpoch.Add(1)
 		armRecentClearing()
 	}, struct{}{})
