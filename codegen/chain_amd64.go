@@ -28,7 +28,10 @@ var chainUseFMA = cpu.X86.HasFMA
 //	for _, t := range terms[:prods] {
 //		regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
 //	}
-//	for _, t := range terms[prods : prods+muls] { // w = 0
+//	for _, t := range terms[prods : prods+trips] {
+//		regs[t.x] = regs[t.y] * (regs[t.z] * regs[t.w])
+//	}
+//	for _, t := range terms[prods+trips : prods+muls] { // w = 0
 //		regs[t.x] = regs[t.y] * regs[t.z]
 //	}
 //	for g := 0; g < groups; g++ { // terms from terms[prods+muls]
@@ -48,4 +51,4 @@ func chain1FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 
 //go:noescape
-func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int, out *float64)
+func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trips, muls int, out *float64)

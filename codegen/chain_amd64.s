@@ -74,11 +74,12 @@ chain2done:
 	VMOVSD X1, (SI)(AX*8)
 	RET
 
-// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int, out *float64)
+// func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trips, muls int, out *float64)
 //
 // The prologue regs[x] = fma(regs[y], regs[z], regs[w]) of the first
-// prods terms (x | y<<16 | z<<32 | w<<48), then the products regs[x] =
-// regs[y]*regs[z] of the next muls terms (w = 0), then a run of groups of four
+// prods terms (x | y<<16 | z<<32 | w<<48), then the products of the
+// next muls terms: regs[x] = regs[y]*(regs[z]*regs[w]) for the first
+// trips of them, regs[x] = regs[y]*regs[z] (w = 0) for the rest, then a run of groups of four
 // chains of plain terms acc = fma(regs[x], regs[y], acc) (z is the
 // register holding 1 and is not read), one after the other: each group's
 // entry in tab is steps, then the four initial registers, then the four
@@ -87,9 +88,9 @@ chain2done:
 // next group's loads start while the last one's fmas finish.
 // A destination with bit 31 set is out[d &^ (1<<31)] instead of
 // regs[d] (see Tape.oauxOut): the outputs are written in place.
-TEXT ·chain4FMA(SB), NOSPLIT, $0-56
+TEXT ·chain4FMA(SB), NOSPLIT, $0-64
 	MOVQ regs+0(FP), SI
-	MOVQ out+48(FP), R11
+	MOVQ out+56(FP), R11
 	MOVQ terms+8(FP), DI
 	MOVQ groups+16(FP), R9
 	MOVQ tab+24(FP), DX
@@ -113,7 +114,29 @@ chain4prod:
 	DECQ CX
 	JNZ chain4prod
 chain4muls:
-	MOVQ muls+40(FP), CX
+	MOVQ trips+40(FP), CX
+	MOVQ muls+48(FP), R12
+	SUBQ CX, R12
+	TESTQ CX, CX
+	JZ chain4pairs
+chain4trip:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, R10
+	SHRQ $32, AX
+	MOVWQZX AX, AX
+	VMOVSD (SI)(AX*8), X4
+	VMULSD (SI)(R10*8), X4, X4
+	VMULSD (SI)(R8*8), X4, X4
+	VMOVSD X4, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4trip
+chain4pairs:
+	MOVQ R12, CX
 	TESTQ CX, CX
 	JZ chain4groups
 chain4mul:

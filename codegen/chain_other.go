@@ -13,6 +13,6 @@ func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32) {
 	panic("codegen: chain kernels are amd64 only")
 }
 
-func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, muls int, out *float64) {
+func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trips, muls int, out *float64) {
 	panic("codegen: chain kernels are amd64 only")
 }

@@ -87,6 +87,7 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 		kept = append(kept, in)
 	}
 	t.ocode = kept
+	t.fuseRunProducts()
 	if err := t.checkChains(); err != nil {
 		return nil, err
 	}
@@ -175,15 +176,17 @@ func (t *Tape) checkChains() error {
 		}
 		// A run of groups of 4 starts with c.e prologue terms (see
 		// chainPrologue) and c.f products, which are terms in the table
-		// too; the products' w must be 0 (the kernel does not mask it).
+		// too: first c.d products of three factors (see
+		// fuseRunProducts), then products of two, whose w must be 0 (the
+		// kernel does not mask it).
 		prods := 0
 		if w == 4 {
-			if c.e < 0 || c.f < 0 {
+			if c.e < 0 || c.f < 0 || c.d < 0 || c.d > c.f {
 				return fmt.Errorf("codegen: tape instruction %d: negative prologue", i)
 			}
 			prods = int(c.e) + int(c.f)
 			if c.b >= 0 && int(c.b)+prods <= len(t.oterms) {
-				for _, tm := range t.oterms[int(c.b)+int(c.e) : int(c.b)+prods] {
+				for _, tm := range t.oterms[int(c.b)+int(c.e)+int(c.d) : int(c.b)+prods] {
 					if tm.w != 0 {
 						return fmt.Errorf("codegen: tape instruction %d: a product has w = %d", i, tm.w)
 					}
@@ -366,6 +369,136 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 	}
 	closeRun()
 	return out, terms, aux, prods
+}
+
+// fuseRunProducts folds each product m = a*b of a run's prologue whose
+// only reader, in the whole one-point code, is one of the run's products
+// r = k*m into that product, as r = k*(a*b) with a*b rounded first (the
+// same two roundings): the run's c.d products of three factors, before
+// its other products, with the prologue term removed. On the network
+// RHS that is each reaction's rate k*(x_a*x_b): one item instead of two,
+// with no store and reload of the monomial. It must run before the
+// packing and the checks, and before outputsInPlace.
+func (t *Tape) fuseRunProducts() {
+	tb := t.prog.TempBase()
+	negZero := int32(t.oregs+t.prog.NumOutputs) + 2
+	reads := make([]int, t.oneRegs())
+	count := func(rs ...int32) {
+		for _, r := range rs {
+			if r >= 0 && int(r) < len(reads) {
+				reads[r]++
+			}
+		}
+	}
+	fused := false
+	for _, c := range t.ocode {
+		switch c.op {
+		case vmChain, vmChain2:
+			w := int32(1)
+			if c.op == vmChain2 {
+				w = 2
+			}
+			count(t.oaux[c.a : c.a+w]...)
+			for _, tm := range t.oterms[c.b : c.b+w*c.c] {
+				count(tm.x, tm.y, tm.z)
+			}
+		case vmChain4:
+			for _, tm := range t.oterms[c.b : c.b+c.e] {
+				count(tm.y, tm.z, tm.w)
+			}
+			for _, tm := range t.oterms[c.b+c.e : c.b+c.e+c.f] {
+				count(tm.y, tm.z)
+			}
+			b := c.b + c.e + c.f
+			for g := int32(0); g < c.c; g++ {
+				e := t.oaux[c.a+chainGroupEntry*g : c.a+chainGroupEntry*(g+1)]
+				count(e[1:5]...)
+				for _, tm := range t.oterms[b : b+4*e[0]] {
+					count(tm.x, tm.y, tm.z)
+				}
+				b += 4 * e[0]
+			}
+		default:
+			ops := c.operands()
+			for _, v := range ops[:vmArity(c.op)] {
+				count(*v)
+			}
+		}
+	}
+	terms := make([]vmTerm, 0, len(t.oterms))
+	for i := range t.ocode {
+		c := &t.ocode[i]
+		var n int32
+		switch c.op {
+		case vmChain:
+			n = c.c
+		case vmChain2:
+			n = 2 * c.c
+		case vmChain4:
+			n = c.e + c.f
+			for g := int32(0); g < c.c; g++ {
+				n += 4 * t.oaux[c.a+chainGroupEntry*g]
+			}
+		default:
+			continue
+		}
+		old := t.oterms[c.b : c.b+n]
+		c.b = int32(len(terms))
+		if c.op != vmChain4 {
+			terms = append(terms, old...)
+			continue
+		}
+		pro, muls := old[:c.e], old[c.e:c.e+c.f]
+		drop := make([]bool, len(pro))
+		var trips, plain []vmTerm
+		for _, m := range muls {
+			done := false
+			for _, kv := range [2][2]int32{{m.y, m.z}, {m.z, m.y}} {
+				k, v := kv[0], kv[1]
+				if v < tb || v == k || reads[v] != 1 {
+					continue
+				}
+				// The prologue term that last writes v: a plain product
+				// whose factors no later prologue term overwrites.
+				j := len(pro) - 1
+				for j >= 0 && pro[j].x != v {
+					j--
+				}
+				if j < 0 || drop[j] || pro[j].w != negZero {
+					continue
+				}
+				p := pro[j]
+				ok := true
+				for _, q := range pro[j+1:] {
+					if q.x == p.y || q.x == p.z {
+						ok = false
+					}
+				}
+				if !ok {
+					continue
+				}
+				drop[j], done = true, true
+				trips = append(trips, vmTerm{x: m.x, y: k, z: p.y, w: p.z})
+				break
+			}
+			if !done {
+				plain = append(plain, m)
+			}
+		}
+		kept := len(terms)
+		for j, p := range pro {
+			if !drop[j] {
+				terms = append(terms, p)
+			}
+		}
+		c.e = int32(len(terms) - kept)
+		c.d, c.f = int32(len(trips)), int32(len(trips)+len(plain))
+		terms = append(append(append(terms, trips...), plain...), old[len(pro)+len(muls):]...)
+		fused = fused || len(trips) > 0
+	}
+	if fused {
+		t.oterms = terms
+	}
 }
 
 // chainGroupEntry is the size of a group of 4's entry in the table of a
@@ -639,7 +772,7 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	if tp := e.t; tp.oauxOut != nil {
 		// The runs write the outputs into out (see outputsInPlace).
 		if in := &tp.ocode[0]; tp.odirect && chainUseFMA {
-			chain4FMA(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.f), &out[0])
+			chain4FMA(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.d), int(in.f), &out[0])
 		} else {
 			e.out = out
 			e.run()
@@ -754,13 +887,16 @@ func (e *Evaluator) chain(in *vmInstr) {
 			if len(e.out) > 0 {
 				out = &e.out[0]
 			}
-			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.f), out)
+			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.d), int(in.f), out)
 			return
 		}
 		for _, t := range terms[in.b : in.b+in.e] {
 			regs[t.x] = math.FMA(regs[t.y], regs[t.z], regs[t.w])
 		}
-		for _, t := range terms[in.b+in.e : in.b+in.e+in.f] {
+		for _, t := range terms[in.b+in.e : in.b+in.e+in.d] {
+			regs[t.x] = regs[t.y] * float64(regs[t.z]*regs[t.w])
+		}
+		for _, t := range terms[in.b+in.e+in.d : in.b+in.e+in.f] {
 			regs[t.x] = regs[t.y] * regs[t.z]
 		}
 		b := in.b + in.e + in.f

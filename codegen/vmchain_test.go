@@ -69,7 +69,7 @@ func TestChainsBitIdentical(t *testing.T) {
 		kernels = append(kernels, true)
 	}
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
-	steps := 0
+	steps, trips := 0, 0
 	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		srcs := massAction(r, 1+r.IntN(24))
@@ -84,6 +84,9 @@ func TestChainsBitIdentical(t *testing.T) {
 		require.NoError(t, err)
 		for _, in := range tape.ocode {
 			seen[in.op]++
+			if in.op == vmChain4 {
+				trips += int(in.d)
+			}
 		}
 		es := make([]genExpr, len(srcs))
 		for i, s := range srcs {
@@ -118,6 +121,7 @@ func TestChainsBitIdentical(t *testing.T) {
 		assert.Positive(t, seen[op], "no instruction %d formed", op)
 	}
 	assert.Positive(t, steps, "no sum was lowered with adds of shared scaled terms")
+	assert.Positive(t, trips, "no rate k*(xa*xb) became a product of three factors (fuseRunProducts)")
 }
 
 // reactions returns nOut sums in the shape of a reaction network's
@@ -243,9 +247,11 @@ func TestCheckChainsRejects(t *testing.T) {
 		{"negative products", func(t *Tape) { t.ocode[run].f = -1 }},
 		{"products past the terms", func(t *Tape) { t.ocode[run].f = int32(len(t.oterms)) }},
 		{"product with a w", func(t *Tape) {
-			t.ocode[run].f = max(t.ocode[run].f, 1)
-			t.oterms[int(rin.b)+int(rin.e)].w = 1
+			t.ocode[run].f = max(t.ocode[run].f, t.ocode[run].d+1)
+			t.oterms[int(rin.b)+int(rin.e)+int(rin.d)].w = 1
 		}},
+		{"more products of three factors than products", func(t *Tape) { t.ocode[run].d = t.ocode[run].f + 1 }},
+		{"negative products of three factors", func(t *Tape) { t.ocode[run].d = -1 }},
 		{"run term multiplies", func(t *Tape) {
 			t.oterms[int(rin.b)+int(rin.e)+int(rin.f)].z = int32(t.oregs + t.prog.NumOutputs + 2)
 		}},
@@ -317,7 +323,7 @@ func TestPrologueOf(t *testing.T) {
 				asm := append([]float64(nil), regs...)
 				packed := packTerms(terms, len(asm))
 				var tab [chainGroupEntry]int32
-				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms), 0, &asm[0])
+				chain4FMA(&asm[0], &packed[0], 0, &tab[0], len(terms), 0, 0, &asm[0])
 				for i := range want {
 					require.True(t, sameBits(want[i], asm[i]), "op %d d=%d register %d: kernel prologue %v, VM %v (inputs %v)", op, d, i, asm[i], want[i], regs)
 				}
