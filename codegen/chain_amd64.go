@@ -52,3 +52,12 @@ func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32)
 
 //go:noescape
 func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trips, muls int, out *float64)
+
+// chain4Const is chain4FMA for a run whose group terms all multiply by
+// constants (see Tape.packConstGroups): the groups' terms come from
+// groups, 5 words a step (the four constants, then the four y indices
+// in 16 bits each), and each term is acc = fma(c, regs[y], acc) with c
+// read from the table.
+//
+//go:noescape
+func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64)

@@ -262,3 +262,130 @@ chain4done:
 	JNZ chain4group
 chain4ret:
 	RET
+
+// func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64)
+//
+// chain4FMA with the groups' terms from groups (see
+// Tape.packConstGroups): per step, the four chains' constants, then
+// their y indices in 16 bits each, 40 bytes; acc = fma(c, regs[y], acc).
+TEXT ·chain4Const(SB), NOSPLIT, $0-72
+	MOVQ regs+0(FP), SI
+	MOVQ out+56(FP), R11
+	MOVQ terms+8(FP), DI
+	MOVQ ngroups+16(FP), R9
+	MOVQ tab+24(FP), DX
+	MOVQ prods+32(FP), CX
+	TESTQ CX, CX
+	JZ chain4cmuls
+chain4cprod:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, R10
+	SHRQ $32, AX
+	MOVWQZX AX, AX
+	VMOVSD (SI)(R8*8), X4
+	VMOVSD (SI)(R10*8), X5
+	VFMADD231SD (SI)(AX*8), X4, X5
+	VMOVSD X5, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4cprod
+chain4cmuls:
+	MOVQ trips+40(FP), CX
+	MOVQ muls+48(FP), R12
+	SUBQ CX, R12
+	TESTQ CX, CX
+	JZ chain4cpairs
+chain4ctrip:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, R10
+	SHRQ $32, AX
+	MOVWQZX AX, AX
+	VMOVSD (SI)(AX*8), X4
+	VMULSD (SI)(R10*8), X4, X4
+	VMULSD (SI)(R8*8), X4, X4
+	VMOVSD X4, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4ctrip
+chain4cpairs:
+	MOVQ R12, CX
+	TESTQ CX, CX
+	JZ chain4cgroups
+chain4cmul:
+	MOVQ 0(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	SHRQ $32, AX
+	VMOVSD (SI)(R8*8), X4
+	VMULSD (SI)(AX*8), X4, X4
+	VMOVSD X4, (SI)(BX*8)
+	ADDQ $8, DI
+	DECQ CX
+	JNZ chain4cmul
+chain4cgroups:
+	MOVQ groups+64(FP), DI
+	TESTQ R9, R9
+	JZ chain4cret
+chain4cgroup:
+	MOVLQSX 0(DX), CX
+	MOVLQSX 4(DX), AX
+	VMOVSD (SI)(AX*8), X0
+	MOVLQSX 8(DX), AX
+	VMOVSD (SI)(AX*8), X1
+	MOVLQSX 12(DX), AX
+	VMOVSD (SI)(AX*8), X2
+	MOVLQSX 16(DX), AX
+	VMOVSD (SI)(AX*8), X3
+	TESTQ CX, CX
+	JZ chain4cdone
+chain4cloop:
+	MOVWQZX 32(DI), AX
+	VMOVSD (SI)(AX*8), X4
+	VFMADD231SD 0(DI), X4, X0
+	MOVWQZX 34(DI), BX
+	VMOVSD (SI)(BX*8), X5
+	VFMADD231SD 8(DI), X5, X1
+	MOVWQZX 36(DI), R8
+	VMOVSD (SI)(R8*8), X6
+	VFMADD231SD 16(DI), X6, X2
+	MOVWQZX 38(DI), R10
+	VMOVSD (SI)(R10*8), X7
+	VFMADD231SD 24(DI), X7, X3
+	ADDQ $40, DI
+	DECQ CX
+	JNZ chain4cloop
+chain4cdone:
+	MOVL 20(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X0, (BX)(AX*8)
+	MOVL 24(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X1, (BX)(AX*8)
+	MOVL 28(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X2, (BX)(AX*8)
+	MOVL 32(DX), AX
+	MOVQ SI, BX
+	BTRL $31, AX
+	CMOVQCS R11, BX
+	VMOVSD X3, (BX)(AX*8)
+	ADDQ $36, DX
+	DECQ R9
+	JNZ chain4cgroup
+chain4cret:
+	RET

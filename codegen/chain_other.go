@@ -16,3 +16,7 @@ func chain2FMA(regs *float64, terms *uint64, steps int, hdr *int32) {
 func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trips, muls int, out *float64) {
 	panic("codegen: chain kernels are amd64 only")
 }
+
+func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64) {
+	panic("codegen: chain kernels are amd64 only")
+}

@@ -33,6 +33,12 @@ type Tape struct {
 	// opacked is oterms packed for the chain kernels (nil when a register
 	// index does not fit 16 bits; the chains then run in Go).
 	opacked []uint64
+	// ocgroups holds, for the runs of groups of 4 whose terms all
+	// multiply by constants, their groups' terms with the constants
+	// inline (see packConstGroups); ocoff[i] is where instruction i's
+	// start, or -1 (nil when no run qualifies).
+	ocgroups []uint64
+	ocoff    []int32
 	// oconst lists the outputs that are constants, as (output register,
 	// constant register) pairs, loaded once per evaluator.
 	oconst [][2]int32
@@ -92,6 +98,9 @@ func newTape(p *Program, noLoops bool) (*Tape, error) {
 		return nil, err
 	}
 	t.opacked = packTerms(t.oterms, t.oneRegs())
+	if t.opacked != nil {
+		t.ocgroups, t.ocoff = t.packConstGroups()
+	}
 	t.oauxOut, t.orest = t.outputsInPlace()
 	t.odirect = t.oauxOut != nil && t.opacked != nil && len(t.ocode) == 1 && t.ocode[0].op == vmChain4
 	if !noLoops {
@@ -115,6 +124,73 @@ func packTerms(terms []vmTerm, regs int) []uint64 {
 		p[i] = uint64(uint16(t.x)) | uint64(uint16(t.y))<<16 | uint64(uint16(t.z))<<32 | uint64(uint16(t.w))<<48
 	}
 	return p
+}
+
+// packConstGroups lays out the groups of each run of groups of 4 whose
+// terms fma(regs[x], regs[y], acc) all have x a constant (of the
+// program, or 1, -0, -1) for chain4Const: each step is 5 words, the
+// four constants' bits, then y0 | y1<<16 | y2<<32 | y3<<48. The kernel
+// then reads each term's constant from the table, beside its index,
+// instead of from the register file through an index it decodes: three
+// instructions per term instead of five. It returns nil, nil when no
+// run qualifies.
+func (t *Tape) packConstGroups() (groups []uint64, off []int32) {
+	nc := int32(len(t.prog.Consts))
+	scratch := int32(t.oregs + t.prog.NumOutputs)
+	constOf := func(r int32) (float64, bool) {
+		switch {
+		case r >= 0 && r < nc:
+			return t.prog.Consts[r], true
+		case r == scratch+1:
+			return 1, true
+		case r == scratch+2:
+			return math.Copysign(0, -1), true
+		case r == scratch+3:
+			return -1, true
+		}
+		return 0, false
+	}
+	for i, c := range t.ocode {
+		if c.op != vmChain4 {
+			continue
+		}
+		steps := int32(0)
+		for g := int32(0); g < c.c; g++ {
+			steps += t.oaux[c.a+chainGroupEntry*g]
+		}
+		b := c.b + c.e + c.f
+		ts := t.oterms[b : b+4*steps]
+		ok := true
+		for _, tm := range ts {
+			if _, k := constOf(tm.x); !k {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		if off == nil {
+			off = make([]int32, len(t.ocode))
+			for k := range off {
+				off[k] = -1
+			}
+		}
+		off[i] = int32(len(groups))
+		for j := 0; j+4 <= len(ts); j += 4 {
+			var ys uint64
+			for k, tm := range ts[j : j+4] {
+				v, _ := constOf(tm.x)
+				groups = append(groups, math.Float64bits(v))
+				ys |= uint64(uint16(tm.y)) << (16 * k)
+			}
+			groups = append(groups, ys)
+		}
+	}
+	if off != nil && len(groups) == 0 {
+		groups = make([]uint64, 1) // a run of empty groups: a valid pointer
+	}
+	return groups, off
 }
 
 // oneRegs is the size of the one-point register file: the registers, the
@@ -772,7 +848,11 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 	if tp := e.t; tp.oauxOut != nil {
 		// The runs write the outputs into out (see outputsInPlace).
 		if in := &tp.ocode[0]; tp.odirect && chainUseFMA {
-			chain4FMA(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.d), int(in.f), &out[0])
+			if tp.ocoff != nil && tp.ocoff[0] >= 0 {
+				chain4Const(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.d), int(in.f), &out[0], &tp.ocgroups[tp.ocoff[0]])
+			} else {
+				chain4FMA(&regs[0], &tp.opacked[in.b], int(in.c), &tp.oauxOut[in.a], int(in.e), int(in.d), int(in.f), &out[0])
+			}
 		} else {
 			e.out = out
 			e.run()
@@ -854,7 +934,7 @@ func (e *Evaluator) run() {
 		case vmCopy:
 			regs[in.d] = regs[in.a]
 		case vmChain, vmChain2, vmChain4:
-			e.chain(in)
+			e.chain(i)
 		case vmOp(OpSqrt):
 			regs[in.d] = math.Sqrt(regs[in.a])
 		case vmOp(OpSelect):
@@ -873,7 +953,8 @@ func (e *Evaluator) run() {
 // from Eval so that the dispatch loop keeps its registers.
 //
 //go:noinline
-func (e *Evaluator) chain(in *vmInstr) {
+func (e *Evaluator) chain(i int) {
+	in := &e.t.ocode[i]
 	regs, terms, packed := e.regs, e.t.oterms, e.t.opacked
 	aux := e.t.oaux
 	if e.out != nil {
@@ -886,6 +967,10 @@ func (e *Evaluator) chain(in *vmInstr) {
 			out := &regs[0]
 			if len(e.out) > 0 {
 				out = &e.out[0]
+			}
+			if oc := e.t.ocoff; oc != nil && oc[i] >= 0 {
+				chain4Const(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.d), int(in.f), out, &e.t.ocgroups[oc[i]])
+				return
 			}
 			chain4FMA(&regs[0], &packed[in.b], int(in.c), &tab[0], int(in.e), int(in.d), int(in.f), out)
 			return

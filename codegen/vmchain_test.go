@@ -70,6 +70,7 @@ func TestChainsBitIdentical(t *testing.T) {
 	}
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
 	steps, trips := 0, 0
+	constRuns, otherRuns := 0, 0 // with and without constants inline (chain4Const)
 	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		srcs := massAction(r, 1+r.IntN(24))
@@ -86,6 +87,15 @@ func TestChainsBitIdentical(t *testing.T) {
 			seen[in.op]++
 			if in.op == vmChain4 {
 				trips += int(in.d)
+			}
+		}
+		for i, in := range tape.ocode {
+			switch {
+			case in.op != vmChain4:
+			case tape.ocoff != nil && tape.ocoff[i] >= 0:
+				constRuns++
+			default:
+				otherRuns++
 			}
 		}
 		es := make([]genExpr, len(srcs))
@@ -122,6 +132,8 @@ func TestChainsBitIdentical(t *testing.T) {
 	}
 	assert.Positive(t, steps, "no sum was lowered with adds of shared scaled terms")
 	assert.Positive(t, trips, "no rate k*(xa*xb) became a product of three factors (fuseRunProducts)")
+	assert.Positive(t, constRuns, "no run has its constants inline (packConstGroups)")
+	t.Logf("runs of groups of 4 with their constants inline: %d, without: %d", constRuns, otherRuns)
 }
 
 // reactions returns nOut sums in the shape of a reaction network's
