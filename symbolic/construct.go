@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Small constants are kept alive for the life of the program.
@@ -501,7 +502,10 @@ func (m *muler) build() *Expr {
 // scaledProduct returns the product c·Π args[i]^exps[i] (c ≠ 1, two or
 // more factors; args and exps may be scratch space): found as it is, or
 // made from its coefficient-free copy, beside it when possible (see
-// internBeside).
+// internBeside). A product new to the table is looked up once: its shard
+// stays locked while the copy is found or added (in the same shard, or
+// in one whose lock comes after it; otherwise internBeside takes both
+// locks in order and looks it up again).
 func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	e := Expr{kind: KMul, op: OpMul, num: c, args: args, aux: expsPtr(args, exps)}
 	computeHash(&e)
@@ -509,16 +513,47 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	if r := slot.cached(&e); r != nil {
 		return r
 	}
-	v, s, _, _ := find(&e)
-	if v != nil {
+	s := &table[e.hash&(shardCount-1)]
+	s.mu.Lock()
+	if v, _, _ := s.lookup(&e); v != nil {
+		s.mu.Unlock()
 		slot.store(v)
 		return v
 	}
+	ce := Expr{kind: KMul, op: OpMul, num: Int(1), args: args, aux: e.aux}
+	computeHash(&ce)
+	ts := &table[ce.hash&(shardCount-1)]
+	if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
+		s.mu.Unlock()
+		twin := newNodeCopy(KMul, OpMul, Int(1), args, exps)
+		r := internBeside(&Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}, twin)
+		slot.store(r)
+		return r
+	}
+	if ts != s {
+		ts.mu.Lock()
+	}
+	twin, ti, treuse := ts.lookup(&ce)
+	if twin == nil {
+		p, en := ts.slot(ce.hash)
+		p.hash, p.kind, p.op, p.num = ce.hash, KMul, OpMul, Int(1)
+		p.args = ts.copyPtrs(args)
+		p.aux = expsPtr(p.args, ts.copyPtrs(exps))
+		ts.insert(ti, en, treuse)
+		twin = p
+	}
+	pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
+	// The product is still absent (its shard stayed locked), but adding
+	// the copy to the same shard may have taken or moved its entry.
+	_, i, reuse := s.lookup(&pe)
+	r := s.placeBeside(&pe, twin, ts)
+	s.insert(i, r.en, reuse)
+	if ts != s {
+		ts.mu.Unlock()
+	}
 	s.mu.Unlock()
-	twin := newNodeCopy(KMul, OpMul, Int(1), args, exps)
-	r := internBeside(&Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}, twin)
-	slot.store(r)
-	return r
+	slot.store(r.p)
+	return r.p
 }
 
 // hasPole reports whether e is, or has as a factor, a negative power of

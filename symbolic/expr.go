@@ -449,18 +449,31 @@ func internBeside(e, twin *Expr) *Expr {
 	if v != nil {
 		return v
 	}
-	var p *Expr
-	var en tabEntry
+	r := s.placeBeside(e, twin, ts)
+	s.insert(i, r.en, reuse)
+	return r.p
+}
+
+// placed is a node written into its slot, and its table entry.
+type placed struct {
+	p  *Expr
+	en tabEntry
+}
+
+// placeBeside writes e into the slot after twin in ts's current slab if
+// that slot is free, else into a slot of s (e's shard). The caller holds
+// both locks.
+func (s *shard) placeBeside(e, twin *Expr, ts *shard) placed {
+	var r placed
 	if ts.cur != nil && ts.next > 0 && ts.next < slabSize && &ts.cur[ts.next-1] == twin {
-		p = &ts.cur[ts.next]
-		en = tabEntry{e.hash&keyMask | uint64(ts.next), ts.curWP}
+		r.p = &ts.cur[ts.next]
+		r.en = tabEntry{e.hash&keyMask | uint64(ts.next), ts.curWP}
 		ts.next++
 	} else {
-		p, en = s.slot(e.hash)
+		r.p, r.en = s.slot(e.hash)
 	}
-	*p = *e
-	s.insert(i, en, reuse)
-	return p
+	*r.p = *e
+	return r
 }
 
 // slabAligned reports whether slabs start at multiples of their size (the
