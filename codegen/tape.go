@@ -350,7 +350,11 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 			out = append(out, in)
 			continue
 		}
-		if n <= 1 {
+		pad := n < 0 // a group of one or two padded to 4 (see groupChains)
+		if pad {
+			n = -n
+		}
+		if n <= 1 && !pad {
 			closeRun()
 			ts := termsOf(i)
 			in.b, in.c = int32(len(terms)), int32(len(ts))
@@ -362,7 +366,7 @@ func layoutChains(code []vmInstr, ext [][]int32, size []int8, scratch int32) (ou
 		}
 		w := 4
 		op := vmChain4
-		if n == 2 {
+		if n == 2 && !pad {
 			w, op = 2, vmChain2
 		}
 		chs := make([][]vmTerm, w)

@@ -31,9 +31,13 @@ const (
 	valMinusOne int32 = -4 // a register holding -1
 )
 
-// minChainTerms is the shortest chain worth a chain instruction: the
-// pair fusions of fuse already do two terms in one dispatch.
-const minChainTerms = 3
+// minChainTerms is the shortest chain worth a chain instruction. A sum
+// of two terms is one: in a group of 4 it fills a padded slot or shares
+// a step with three other chains, and its products join the run's (on
+// the network RHS, the output fma(k, x, -r) took four dependent
+// prologue terms, a store and reload each, before its rate r could be
+// shared with the groups).
+const minChainTerms = 2
 
 // buildChains rewrites p's code into chains: it returns the code with
 // each chain in place of its last instruction (the others removed) and,
@@ -249,15 +253,17 @@ func groupChains(code []vmInstr, ext [][]int32) ([]vmInstr, [][]int32, []int8) {
 	defs := map[int32]bool{}
 	flush := func() {
 		slices.SortStableFunc(pending, func(i, j int) int { return len(ext[i]) - len(ext[j]) })
-		// Three left over make the first group, of the shortest chains:
-		// layoutChains pads it with a fourth chain as long as its
+		// The chains left over make the first group, of the shortest
+		// chains: layoutChains pads it to 4 with chains as long as its
 		// longest, fewer terms than at the long end (120 -> 116 terms on
-		// the network RHS). One or two left over stay at the end, as
-		// their own instruction, so that the groups of 4 form one run.
+		// the network RHS), and the groups form one run. A group of one
+		// or two padded to 4 is marked by a negative size. With fewer
+		// than 4 chains, a group of 1 or 2 is its own instruction.
 		first := chainGroupWidth
-		if len(pending)%chainGroupWidth == chainGroupWidth-1 {
-			first = chainGroupWidth - 1
+		if r := len(pending) % chainGroupWidth; r > 0 {
+			first = r
 		}
+		pad := len(pending) > chainGroupWidth
 		for len(pending) > 0 {
 			n := min(len(pending), first)
 			first = chainGroupWidth
@@ -265,7 +271,10 @@ func groupChains(code []vmInstr, ext [][]int32) ([]vmInstr, [][]int32, []int8) {
 				outC = append(outC, code[i])
 				outX = append(outX, ext[i])
 				g := int8(0)
-				if k == 0 {
+				switch {
+				case k == 0 && pad && n < chainGroupWidth-1:
+					g = -int8(n)
+				case k == 0:
 					g = int8(n)
 				}
 				size = append(size, g)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,7 @@ func TestChainsBitIdentical(t *testing.T) {
 	defer func(v bool) { chainUseFMA = v }(chainUseFMA)
 	steps, trips := 0, 0
 	constRuns, otherRuns := 0, 0 // with and without constants inline (chain4Const)
+	padded := 0
 	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		srcs := massAction(r, 1+r.IntN(24))
@@ -87,6 +89,15 @@ func TestChainsBitIdentical(t *testing.T) {
 			seen[in.op]++
 			if in.op == vmChain4 {
 				trips += int(in.d)
+			}
+		}
+		scratch := int32(tape.oregs + p.NumOutputs)
+		for _, in := range tape.ocode {
+			for g := int32(0); in.op == vmChain4 && g < in.c; g++ {
+				e := tape.oaux[in.a+chainGroupEntry*g : in.a+chainGroupEntry*(g+1)]
+				if slices.Index(e[5:], scratch) >= 0 && slices.Index(e[5:], scratch) < 3 {
+					padded++ // a group of one or two chains padded to 4
+				}
 			}
 		}
 		for i, in := range tape.ocode {
@@ -133,6 +144,7 @@ func TestChainsBitIdentical(t *testing.T) {
 	assert.Positive(t, steps, "no sum was lowered with adds of shared scaled terms")
 	assert.Positive(t, trips, "no rate k*(xa*xb) became a product of three factors (fuseRunProducts)")
 	assert.Positive(t, constRuns, "no run has its constants inline (packConstGroups)")
+	assert.Positive(t, padded, "no group of one or two chains was padded to 4 (groupChains)")
 	t.Logf("runs of groups of 4 with their constants inline: %d, without: %d", constRuns, otherRuns)
 }
 
