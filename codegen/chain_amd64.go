@@ -57,7 +57,19 @@ func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trip
 // constants (see Tape.packConstGroups): the groups' terms come from
 // groups, 5 words a step (the four constants, then the four y indices
 // in 16 bits each), and each term is acc = fma(c, regs[y], acc) with c
-// read from the table.
+// read from the table. A group's four accumulators are the lanes of
+// one vector: a step gathers its four regs[y] into a vector by hand
+// and does one four-lane fma with the four constants as its memory
+// operand, six loads instead of twelve (the scalar kernels are bound
+// by loads, about two a cycle here). Each lane's fma is the scalar
+// fma, so the bits are the same.
 //
 //go:noescape
 func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64)
+
+// copyIn is dst[:n] = src[:n], four values at a time (AVX, which
+// chainUseFMA implies): the one-point evaluator's copy of its states,
+// without the Go loop's twenty iterations and its mispredicted exit.
+//
+//go:noescape
+func copyIn(dst, src *float64, n int)

@@ -267,7 +267,8 @@ chain4ret:
 //
 // chain4FMA with the groups' terms from groups (see
 // Tape.packConstGroups): per step, the four chains' constants, then
-// their y indices in 16 bits each, 40 bytes; acc = fma(c, regs[y], acc).
+// their y indices in 16 bits each, 40 bytes; acc = fma(c, regs[y], acc)
+// in the four lanes of Y0 at once (the same bits as four scalar fmas).
 TEXT ·chain4Const(SB), NOSPLIT, $0-72
 	MOVQ regs+0(FP), SI
 	MOVQ out+56(FP), R11
@@ -336,34 +337,73 @@ chain4cgroups:
 	TESTQ R9, R9
 	JZ chain4cret
 chain4cgroup:
+	// The four chains' accumulators are the lanes of Y0.
 	MOVLQSX 0(DX), CX
 	MOVLQSX 4(DX), AX
 	VMOVSD (SI)(AX*8), X0
 	MOVLQSX 8(DX), AX
-	VMOVSD (SI)(AX*8), X1
+	VMOVHPD (SI)(AX*8), X0, X0
 	MOVLQSX 12(DX), AX
-	VMOVSD (SI)(AX*8), X2
+	VMOVSD (SI)(AX*8), X1
 	MOVLQSX 16(DX), AX
-	VMOVSD (SI)(AX*8), X3
+	VMOVHPD (SI)(AX*8), X1, X1
+	VINSERTF128 $1, X1, Y0, Y0
 	TESTQ CX, CX
 	JZ chain4cdone
-chain4cloop:
-	MOVWQZX 32(DI), AX
-	VMOVSD (SI)(AX*8), X4
-	VFMADD231SD 0(DI), X4, X0
-	MOVWQZX 34(DI), BX
-	VMOVSD (SI)(BX*8), X5
-	VFMADD231SD 8(DI), X5, X1
-	MOVWQZX 36(DI), R8
-	VMOVSD (SI)(R8*8), X6
-	VFMADD231SD 16(DI), X6, X2
-	MOVWQZX 38(DI), R10
-	VMOVSD (SI)(R10*8), X7
-	VFMADD231SD 24(DI), X7, X3
+	// An odd step first, then two steps per iteration.
+	TESTQ $1, CX
+	JZ chain4cloop
+	MOVQ 32(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, AX
+	SHRQ $32, R10
+	MOVWQZX R10, R10
+	VMOVSD (SI)(BX*8), X4
+	VMOVHPD (SI)(R8*8), X4, X4
+	VMOVSD (SI)(R10*8), X5
+	VMOVHPD (SI)(AX*8), X5, X5
+	VINSERTF128 $1, X5, Y4, Y4
+	VFMADD231PD 0(DI), Y4, Y0
 	ADDQ $40, DI
 	DECQ CX
+	JZ chain4cdone
+chain4cloop:
+	MOVQ 32(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, AX
+	SHRQ $32, R10
+	MOVWQZX R10, R10
+	VMOVSD (SI)(BX*8), X4
+	VMOVHPD (SI)(R8*8), X4, X4
+	VMOVSD (SI)(R10*8), X5
+	VMOVHPD (SI)(AX*8), X5, X5
+	VINSERTF128 $1, X5, Y4, Y4
+	VFMADD231PD 0(DI), Y4, Y0
+	MOVQ 72(DI), AX
+	MOVWQZX AX, BX
+	MOVL AX, R8
+	SHRL $16, R8
+	MOVQ AX, R10
+	SHRQ $48, AX
+	SHRQ $32, R10
+	MOVWQZX R10, R10
+	VMOVSD (SI)(BX*8), X4
+	VMOVHPD (SI)(R8*8), X4, X4
+	VMOVSD (SI)(R10*8), X5
+	VMOVHPD (SI)(AX*8), X5, X5
+	VINSERTF128 $1, X5, Y4, Y4
+	VFMADD231PD 40(DI), Y4, Y0
+	ADDQ $80, DI
+	SUBQ $2, CX
 	JNZ chain4cloop
 chain4cdone:
+	VEXTRACTF128 $1, Y0, X1
 	MOVL 20(DX), AX
 	MOVQ SI, BX
 	BTRL $31, AX
@@ -373,19 +413,51 @@ chain4cdone:
 	MOVQ SI, BX
 	BTRL $31, AX
 	CMOVQCS R11, BX
-	VMOVSD X1, (BX)(AX*8)
+	VMOVHPD X0, (BX)(AX*8)
 	MOVL 28(DX), AX
 	MOVQ SI, BX
 	BTRL $31, AX
 	CMOVQCS R11, BX
-	VMOVSD X2, (BX)(AX*8)
+	VMOVSD X1, (BX)(AX*8)
 	MOVL 32(DX), AX
 	MOVQ SI, BX
 	BTRL $31, AX
 	CMOVQCS R11, BX
-	VMOVSD X3, (BX)(AX*8)
+	VMOVHPD X1, (BX)(AX*8)
 	ADDQ $36, DX
 	DECQ R9
 	JNZ chain4cgroup
+	VZEROUPPER
 chain4cret:
+	RET
+
+// func copyIn(dst, src *float64, n int)
+//
+// dst[:n] = src[:n], four values at a time, then one at a time.
+TEXT ·copyIn(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	CMPQ CX, $4
+	JLT copyintail
+copyin4:
+	VMOVUPD (SI), Y0
+	VMOVUPD Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE copyin4
+	VZEROUPPER
+copyintail:
+	TESTQ CX, CX
+	JZ copyindone
+copyin1:
+	VMOVSD (SI), X0
+	VMOVSD X0, (DI)
+	ADDQ $8, SI
+	ADDQ $8, DI
+	DECQ CX
+	JNZ copyin1
+copyindone:
 	RET

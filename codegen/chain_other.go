@@ -20,3 +20,7 @@ func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trip
 func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64) {
 	panic("codegen: chain kernels are amd64 only")
 }
+
+func copyIn(dst, src *float64, n int) {
+	panic("codegen: chain kernels are amd64 only")
+}

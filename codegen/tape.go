@@ -846,7 +846,11 @@ func (e *Evaluator) Eval(out, u, p []float64, t float64) {
 		return
 	}
 	regs := e.regs
-	copySmall(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	if us := regs[pr.StateBase():pr.ParamBase()]; chainUseFMA && len(us) > 0 {
+		copyIn(&us[0], &u[:len(us)][0], len(us))
+	} else {
+		copySmall(us, u[:pr.NumStates])
+	}
 	copySmall(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
 	if tp := e.t; tp.oauxOut != nil {
