@@ -294,7 +294,8 @@ func (t *Tape) checkChains() error {
 // and stores the chains' terms in one table: a lone chain has its
 // c terms at terms[b:b+c] and its initial value and destination at
 // aux[a:a+2]; a group of width w (2 or 4; a group of 3 gets a fourth
-// chain that adds nothing to the scratch register) has its steps of w
+// chain that adds nothing to the scratch register, and a group of one
+// or two with a negative size gets two or three) has its steps of w
 // terms, chain k's j-th term at terms[b+j*w+k], the shorter chains
 // padded with terms that add -0. A group of 2 has c steps and its
 // initial values then its destinations at aux[a:a+4].
@@ -303,7 +304,9 @@ func (t *Tape) checkChains() error {
 // have entries of chainGroupEntry values at aux[a:] (steps, initial
 // values, destinations), and its terms start at terms[b] with e
 // prologue terms (see chainPrologue), then f products regs[x] =
-// regs[y]*regs[z] (w = 0), then the groups' terms one after the other. On the network RHS the five groups then cost one dispatch
+// regs[y]*regs[z] (w = 0; after layout, fuseRunProducts makes the first
+// d of them products of three factors), then the groups' terms one
+// after the other. On the network RHS the five groups then cost one dispatch
 // and one kernel call instead of five. The products u_a*u_b of a run's
 // terms are computed once, in its prologue, into the registers after
 // -0 (the same ones for every run), and its terms read them as plain

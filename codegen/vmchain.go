@@ -237,7 +237,8 @@ const chainGroupWidth = 4
 
 // groupChains reorders fused code so that independent chains sit next to
 // each other, and returns, per instruction, the size of the group that
-// starts there (0 inside a group or for other instructions). An
+// starts there (0 inside a group or for other instructions; -1 or -2
+// for a group of one or two chains that layoutChains pads to 4). An
 // instruction that does not read a pending chain's result is moved ahead
 // of the pending chains; one that does flushes them first. The pending
 // chains are flushed in groups of chains of similar length (the shorter
