@@ -55,8 +55,9 @@ func chain4FMA(regs *float64, terms *uint64, groups int, tab *int32, prods, trip
 
 // chain4Const is chain4FMA for a run whose group terms all multiply by
 // constants (see Tape.packConstGroups): the groups' terms come from
-// groups, 5 words a step (the four constants, then the four y indices
-// in 16 bits each), and each term is acc = fma(c, regs[y], acc) with c
+// groups, a word a group (1 if its chains start from one register), then
+// 5 words a step (the four constants, then the four y indices in 16
+// bits each), and each term is acc = fma(c, regs[y], acc) with c
 // read from the table. A group's four accumulators are the lanes of
 // one vector: a step gathers its four regs[y] into a vector by hand
 // and does one four-lane fma with the four constants as its memory

@@ -266,7 +266,8 @@ chain4ret:
 // func chain4Const(regs *float64, terms *uint64, ngroups int, tab *int32, prods, trips, muls int, out *float64, groups *uint64)
 //
 // chain4FMA with the groups' terms from groups (see
-// Tape.packConstGroups): per step, the four chains' constants, then
+// Tape.packConstGroups): per group, a word (1: the four initial
+// registers are one), then per step, the four chains' constants, then
 // their y indices in 16 bits each, 40 bytes; acc = fma(c, regs[y], acc)
 // in the four lanes of Y0 at once (the same bits as four scalar fmas).
 TEXT ·chain4Const(SB), NOSPLIT, $0-72
@@ -337,8 +338,17 @@ chain4cgroups:
 	TESTQ R9, R9
 	JZ chain4cret
 chain4cgroup:
-	// The four chains' accumulators are the lanes of Y0.
+	// The four chains' accumulators are the lanes of Y0. The group's
+	// first word is 1 when they start from one register.
 	MOVLQSX 0(DX), CX
+	MOVQ 0(DI), AX
+	ADDQ $8, DI
+	TESTQ AX, AX
+	JZ chain4cinits
+	MOVLQSX 4(DX), AX
+	VBROADCASTSD (SI)(AX*8), Y0
+	JMP chain4csteps
+chain4cinits:
 	MOVLQSX 4(DX), AX
 	VMOVSD (SI)(AX*8), X0
 	MOVLQSX 8(DX), AX
@@ -348,6 +358,7 @@ chain4cgroup:
 	MOVLQSX 16(DX), AX
 	VMOVHPD (SI)(AX*8), X1, X1
 	VINSERTF128 $1, X1, Y0, Y0
+chain4csteps:
 	TESTQ CX, CX
 	JZ chain4cdone
 	// An odd step first, then two steps per iteration.

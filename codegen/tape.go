@@ -128,7 +128,8 @@ func packTerms(terms []vmTerm, regs int) []uint64 {
 
 // packConstGroups lays out the groups of each run of groups of 4 whose
 // terms fma(regs[x], regs[y], acc) all have x a constant (of the
-// program, or 1, -0, -1) for chain4Const: each step is 5 words, the
+// program, or 1, -0, -1) for chain4Const: each group is a word, 1 if
+// its four initial registers are one, then its steps of 5 words, the
 // four constants' bits, then y0 | y1<<16 | y2<<32 | y3<<48. The kernel
 // then reads each term's constant from the table, beside its index,
 // instead of from the register file through an index it decodes: three
@@ -177,14 +178,27 @@ func (t *Tape) packConstGroups() (groups []uint64, off []int32) {
 			}
 		}
 		off[i] = int32(len(groups))
-		for j := 0; j+4 <= len(ts); j += 4 {
-			var ys uint64
-			for k, tm := range ts[j : j+4] {
-				v, _ := constOf(tm.x)
-				groups = append(groups, math.Float64bits(v))
-				ys |= uint64(uint16(tm.y)) << (16 * k)
+		for g := int32(0); g < c.c; g++ {
+			e := t.oaux[c.a+chainGroupEntry*g : c.a+chainGroupEntry*(g+1)]
+			// A group's first word: 1 if its four chains start from the
+			// same register (-0 for sums), which the kernel then loads
+			// once into every lane.
+			same := uint64(0)
+			if e[1] == e[2] && e[1] == e[3] && e[1] == e[4] {
+				same = 1
 			}
-			groups = append(groups, ys)
+			groups = append(groups, same)
+			n := 4 * int(e[0])
+			for j := 0; j+4 <= n; j += 4 {
+				var ys uint64
+				for k, tm := range ts[j : j+4] {
+					v, _ := constOf(tm.x)
+					groups = append(groups, math.Float64bits(v))
+					ys |= uint64(uint16(tm.y)) << (16 * k)
+				}
+				groups = append(groups, ys)
+			}
+			ts = ts[n:]
 		}
 	}
 	if off != nil && len(groups) == 0 {

@@ -73,6 +73,7 @@ func TestChainsBitIdentical(t *testing.T) {
 	steps, trips := 0, 0
 	constRuns, otherRuns := 0, 0 // with and without constants inline (chain4Const)
 	padded := 0
+	oneInit, mixedInit := 0, 0 // groups of runs with constants inline
 	for seed := uint64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewPCG(seed, 11))
 		srcs := massAction(r, 1+r.IntN(24))
@@ -105,6 +106,14 @@ func TestChainsBitIdentical(t *testing.T) {
 			case in.op != vmChain4:
 			case tape.ocoff != nil && tape.ocoff[i] >= 0:
 				constRuns++
+				for g := int32(0); g < in.c; g++ {
+					e := tape.oaux[in.a+chainGroupEntry*g:]
+					if e[1] == e[2] && e[1] == e[3] && e[1] == e[4] {
+						oneInit++ // the kernel loads it once into every lane
+					} else {
+						mixedInit++
+					}
+				}
 			default:
 				otherRuns++
 			}
@@ -145,6 +154,8 @@ func TestChainsBitIdentical(t *testing.T) {
 	assert.Positive(t, trips, "no rate k*(xa*xb) became a product of three factors (fuseRunProducts)")
 	assert.Positive(t, constRuns, "no run has its constants inline (packConstGroups)")
 	assert.Positive(t, padded, "no group of one or two chains was padded to 4 (groupChains)")
+	assert.Positive(t, oneInit, "no group with constants inline starts its chains from one register")
+	assert.Positive(t, mixedInit, "no group with constants inline starts its chains from different registers")
 	t.Logf("runs of groups of 4 with their constants inline: %d, without: %d", constRuns, otherRuns)
 }
 
