@@ -21,7 +21,11 @@ type tapeLoops struct {
 	// inputs; restDst[k] is the output index of its k-th output.
 	rest    *Tape
 	restDst []int32
-	loops   []tapeLoop
+	// restStates lists the states the rest reads, which restEval copies
+	// into its register file one by one, when they are few (a grid's
+	// boundary cells); nil: it copies all of u.
+	restStates []int32
+	loops      []tapeLoop
 }
 
 // tapeLoop is one template and the index table of its instances: per
@@ -90,6 +94,7 @@ func newTapeLoops(p *Program) (*tapeLoops, error) {
 		rest.Code = append(rest.Code, Instr{Op: OpStore, Dst: int32(rest.NumOutputs), A: v})
 		rest.NumOutputs++
 	}
+	tl.restStates = readStates(rest)
 	var err error
 	if tl.rest, err = newTape(rest, true); err != nil {
 		return nil, fmt.Errorf("codegen: re-rolled rest: %w", err)
@@ -357,11 +362,46 @@ func (b *BatchEvaluator) commonViews(n int) {
 func (le *loopEvaluator) restEval(u, p []float64, t float64) {
 	pr := le.tl.rest.prog
 	regs := le.rest.regs
-	copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	if rs := le.tl.restStates; rs != nil {
+		sr := regs[pr.StateBase():pr.ParamBase()]
+		for _, s := range rs {
+			sr[s] = u[s]
+		}
+	} else {
+		copy(regs[pr.StateBase():pr.ParamBase()], u[:pr.NumStates])
+	}
 	copy(regs[pr.ParamBase():pr.TimeReg()], p[:pr.NumParams])
 	regs[pr.TimeReg()] = t
 	le.rest.run()
 	copy(le.restOut, regs[le.tl.rest.oregs:])
+}
+
+// readStates returns the states p's code reads, in order, or nil when
+// they are more than a quarter of them (copying all of u is then as
+// cheap).
+func readStates(p *Program) []int32 {
+	sb, pb := p.StateBase(), p.ParamBase()
+	seen := make([]bool, p.NumStates)
+	n := 0
+	for _, in := range p.Code {
+		ops := [3]int32{in.A, in.B, in.C}
+		for _, v := range ops[:in.Op.Arity()] {
+			if v >= sb && v < pb && !seen[v-sb] {
+				seen[v-sb] = true
+				n++
+			}
+		}
+	}
+	if 4*n > p.NumStates {
+		return nil
+	}
+	rs := make([]int32, 0, n)
+	for s, ok := range seen {
+		if ok {
+			rs = append(rs, int32(s))
+		}
+	}
+	return rs
 }
 
 // overlap reports whether two slices share memory.
