@@ -7,6 +7,11 @@ import "golang.org/x/sys/cpu"
 // lanesUseAVX is checked once: the lane kernels need AVX2 and FMA.
 var lanesUseAVX = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// lanesAVX512 makes the kernels (but negLanes and negFMALanes) run 8
+// lanes per instruction (AVX-512 F), then the last 0-7 as with AVX. The
+// assembly reads it.
+var lanesAVX512 = lanesUseAVX && cpu.X86.HasAVX512F
+
 // The kernels of lanes_amd64.s, on n lanes (d may be x, y or z, lane for
 // lane, as the batched VM's register reuse allows):
 //

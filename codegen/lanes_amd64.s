@@ -1,5 +1,6 @@
 // Lane kernels of the batched tape VM: the plain loops of
-// BatchEvaluator.run for its most common opcodes, 4 lanes per AVX
+// BatchEvaluator.run for its most common opcodes, 8 lanes per AVX-512
+// instruction when lanesAVX512 (but the negations), then 4 per AVX
 // instruction (the Go compiler does not vectorise, and under GOAMD64=v1
 // math.FMA checks the CPU at every lane). Each lane gets the bits of the
 // scalar operation.
@@ -16,6 +17,18 @@ TEXT ·fmaLanes(SB), NOSPLIT, $0-40
 	MOVQ z+24(FP), R8
 	MOVQ n+32(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ fmaLanesloop
+fmaLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA fmaLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VFMADD231PD (DX)(AX*8), Z0, Z1
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP fmaLaneszloop
 fmaLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -46,6 +59,17 @@ TEXT ·addLanes(SB), NOSPLIT, $0-32
 	MOVQ y+16(FP), DX
 	MOVQ n+24(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ addLanesloop
+addLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA addLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VADDPD (DX)(AX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addLaneszloop
 addLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -74,6 +98,17 @@ TEXT ·mulLanes(SB), NOSPLIT, $0-32
 	MOVQ y+16(FP), DX
 	MOVQ n+24(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ mulLanesloop
+mulLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulLaneszloop
 mulLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -102,6 +137,17 @@ TEXT ·subLanes(SB), NOSPLIT, $0-32
 	MOVQ y+16(FP), DX
 	MOVQ n+24(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ subLanesloop
+subLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA subLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VSUBPD (DX)(AX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP subLaneszloop
 subLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -132,6 +178,20 @@ TEXT ·addAddLanes(SB), NOSPLIT, $0-48
 	MOVQ z+32(FP), R8
 	MOVQ n+40(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ addAddLanesloop
+addAddLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA addAddLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VADDPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VADDPD Z1, Z0, Z1
+	VMOVUPD Z0, (R9)(AX*8)
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addAddLaneszloop
 addAddLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -168,6 +228,20 @@ TEXT ·mulMulLanes(SB), NOSPLIT, $0-48
 	MOVQ z+32(FP), R8
 	MOVQ n+40(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ mulMulLanesloop
+mulMulLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulMulLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VMULPD Z1, Z0, Z1
+	VMOVUPD Z0, (R9)(AX*8)
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulMulLaneszloop
 mulMulLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -204,6 +278,20 @@ TEXT ·mulAddLanes(SB), NOSPLIT, $0-48
 	MOVQ z+32(FP), R8
 	MOVQ n+40(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ mulAddLanesloop
+mulAddLaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulAddLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VADDPD Z1, Z0, Z1
+	VMOVUPD Z0, (R9)(AX*8)
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulAddLaneszloop
 mulAddLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -241,6 +329,20 @@ TEXT ·mulFMALanes(SB), NOSPLIT, $0-56
 	MOVQ e+40(FP), R10
 	MOVQ n+48(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ mulFMALanesloop
+mulFMALaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulFMALanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R10)(AX*8), Z1
+	VFMADD231PD (R8)(AX*8), Z0, Z1
+	VMOVUPD Z0, (R9)(AX*8)
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulFMALaneszloop
 mulFMALanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -306,6 +408,21 @@ TEXT ·addFMALanes(SB), NOSPLIT, $0-56
 	MOVQ e+40(FP), R10
 	MOVQ n+48(FP), CX
 	XORQ AX, AX
+	CMPB ·lanesAVX512(SB), $0
+	JEQ addFMALanesloop
+addFMALaneszloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA addFMALanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VADDPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VMOVAPD Z0, Z2
+	VFMADD231PD (R10)(AX*8), Z1, Z2
+	VMOVUPD Z0, (R9)(AX*8)
+	VMOVUPD Z2, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addFMALaneszloop
 addFMALanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX

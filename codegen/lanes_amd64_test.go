@@ -14,8 +14,20 @@ import (
 // TestLaneKernels checks the batched VM's lane kernels against the
 // scalar loops they replace, bit for bit, on lengths 0 through 67 with
 // guard cells around every slice (no stray writes), with the destination
-// apart and the destination the first operand (register reuse).
+// apart and the destination the first operand (register reuse), with
+// and without the AVX-512 loops.
 func TestLaneKernels(t *testing.T) {
+	defer func(z bool) { lanesAVX512 = z }(lanesAVX512)
+	for _, z := range []bool{false, true} {
+		if z && !cpu.X86.HasAVX512F {
+			continue
+		}
+		lanesAVX512 = z
+		t.Run(map[bool]string{false: "avx2", true: "avx512"}[z], testLaneKernels)
+	}
+}
+
+func testLaneKernels(t *testing.T) {
 	if !lanesUseAVX {
 		// An amd64 CPU without AVX2 or FMA cannot execute the kernels, and
 		// the batched VM never calls them there (it runs the Go loops that
