@@ -32,6 +32,9 @@ var lanesAVX512 = lanesUseAVX && cpu.X86.HasAVX512F
 //	m := x[l] * y[l]; t[l] = m; d[l] = math.FMA(m, z[l], e[l]) // mulFMALanes
 //	m := x[l] + y[l]; t[l] = m; d[l] = math.FMA(z[l], e[l], m) // addFMALanes
 //	m := -x[l]; t[l] = m; d[l] = math.FMA(y[l], z[l], m)       // negFMALanes
+//
+// The AVX-512 loops of the fused kernels but negFMALanes skip the store
+// to t when t is d (d's store overwrites it anyway).
 
 //go:noescape
 func fmaLanes(d, x, y, z *float64, n int)

@@ -180,6 +180,8 @@ TEXT ·addAddLanes(SB), NOSPLIT, $0-48
 	XORQ AX, AX
 	CMPB ·lanesAVX512(SB), $0
 	JEQ addAddLanesloop
+	CMPQ R9, DI
+	JEQ addAddLanesdloop
 addAddLaneszloop:
 	LEAQ 8(AX), BX
 	CMPQ BX, CX
@@ -192,6 +194,17 @@ addAddLaneszloop:
 	VMOVUPD Z1, (DI)(AX*8)
 	MOVQ BX, AX
 	JMP addAddLaneszloop
+addAddLanesdloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA addAddLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VADDPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VADDPD Z1, Z0, Z1
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addAddLanesdloop
 addAddLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -230,6 +243,8 @@ TEXT ·mulMulLanes(SB), NOSPLIT, $0-48
 	XORQ AX, AX
 	CMPB ·lanesAVX512(SB), $0
 	JEQ mulMulLanesloop
+	CMPQ R9, DI
+	JEQ mulMulLanesdloop
 mulMulLaneszloop:
 	LEAQ 8(AX), BX
 	CMPQ BX, CX
@@ -242,6 +257,17 @@ mulMulLaneszloop:
 	VMOVUPD Z1, (DI)(AX*8)
 	MOVQ BX, AX
 	JMP mulMulLaneszloop
+mulMulLanesdloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulMulLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VMULPD Z1, Z0, Z1
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulMulLanesdloop
 mulMulLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -280,6 +306,8 @@ TEXT ·mulAddLanes(SB), NOSPLIT, $0-48
 	XORQ AX, AX
 	CMPB ·lanesAVX512(SB), $0
 	JEQ mulAddLanesloop
+	CMPQ R9, DI
+	JEQ mulAddLanesdloop
 mulAddLaneszloop:
 	LEAQ 8(AX), BX
 	CMPQ BX, CX
@@ -292,6 +320,17 @@ mulAddLaneszloop:
 	VMOVUPD Z1, (DI)(AX*8)
 	MOVQ BX, AX
 	JMP mulAddLaneszloop
+mulAddLanesdloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulAddLanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VADDPD Z1, Z0, Z1
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulAddLanesdloop
 mulAddLanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -331,6 +370,8 @@ TEXT ·mulFMALanes(SB), NOSPLIT, $0-56
 	XORQ AX, AX
 	CMPB ·lanesAVX512(SB), $0
 	JEQ mulFMALanesloop
+	CMPQ R9, DI
+	JEQ mulFMALanesdloop
 mulFMALaneszloop:
 	LEAQ 8(AX), BX
 	CMPQ BX, CX
@@ -343,6 +384,17 @@ mulFMALaneszloop:
 	VMOVUPD Z1, (DI)(AX*8)
 	MOVQ BX, AX
 	JMP mulFMALaneszloop
+mulFMALanesdloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA mulFMALanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VMULPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R10)(AX*8), Z1
+	VFMADD231PD (R8)(AX*8), Z0, Z1
+	VMOVUPD Z1, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP mulFMALanesdloop
 mulFMALanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX
@@ -410,6 +462,8 @@ TEXT ·addFMALanes(SB), NOSPLIT, $0-56
 	XORQ AX, AX
 	CMPB ·lanesAVX512(SB), $0
 	JEQ addFMALanesloop
+	CMPQ R9, DI
+	JEQ addFMALanesdloop
 addFMALaneszloop:
 	LEAQ 8(AX), BX
 	CMPQ BX, CX
@@ -423,6 +477,18 @@ addFMALaneszloop:
 	VMOVUPD Z2, (DI)(AX*8)
 	MOVQ BX, AX
 	JMP addFMALaneszloop
+addFMALanesdloop:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JA addFMALanesloop
+	VMOVUPD (SI)(AX*8), Z0
+	VADDPD (DX)(AX*8), Z0, Z0
+	VMOVUPD (R8)(AX*8), Z1
+	VMOVAPD Z0, Z2
+	VFMADD231PD (R10)(AX*8), Z1, Z2
+	VMOVUPD Z2, (DI)(AX*8)
+	MOVQ BX, AX
+	JMP addFMALanesdloop
 addFMALanesloop:
 	LEAQ 4(AX), BX
 	CMPQ BX, CX

@@ -1170,11 +1170,25 @@ func (b *BatchEvaluator) Eval(out, u, p []float64, t float64, lanes int) error {
 	return nil
 }
 
+// deadT is the t of a fused lane kernel: d when the intermediate is
+// dead (storing it to d before d's own store changes nothing, and the
+// kernels skip it), else t.
+func deadT(d, t []float64, dead bool) *float64 {
+	if dead {
+		return &d[0]
+	}
+	return &t[0]
+}
+
 // run applies the fused code to the current block of n lanes; each
 // case is a plain loop over the lanes that the compiler keeps tight.
 func (b *BatchEvaluator) run(n int) {
 	v := b.views
 	code := b.t.vcode
+	// A fused instruction whose intermediate has no other use writes it
+	// to the scratch register: the kernels then get d as t, which the
+	// AVX-512 loops take as leave to skip that store.
+	scratch := int32(b.t.vregs + b.t.prog.NumOutputs)
 	for i := range code {
 		in := &code[i]
 		d := v[in.d][:n]
@@ -1237,7 +1251,7 @@ func (b *BatchEvaluator) run(n int) {
 		case vmMulFMA:
 			y, z, w, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.t][:n]
 			if lanesUseAVX && n >= 4 {
-				mulFMALanes(&d[0], &tt[0], &x[0], &y[0], &z[0], &w[0], n)
+				mulFMALanes(&d[0], deadT(d, tt, in.t == scratch), &x[0], &y[0], &z[0], &w[0], n)
 				continue
 			}
 			for l := range d {
@@ -1249,9 +1263,9 @@ func (b *BatchEvaluator) run(n int) {
 			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
 			if lanesUseAVX && n >= 4 {
 				if in.op == vmMulMul {
-					mulMulLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+					mulMulLanes(&d[0], deadT(d, tt, in.t == scratch), &x[0], &y[0], &z[0], n)
 				} else {
-					mulAddLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+					mulAddLanes(&d[0], deadT(d, tt, in.t == scratch), &x[0], &y[0], &z[0], n)
 				}
 				continue
 			}
@@ -1271,7 +1285,7 @@ func (b *BatchEvaluator) run(n int) {
 		case vmAddAdd:
 			y, z, tt := v[in.b][:n], v[in.c][:n], v[in.t][:n]
 			if lanesUseAVX && n >= 4 {
-				addAddLanes(&d[0], &tt[0], &x[0], &y[0], &z[0], n)
+				addAddLanes(&d[0], deadT(d, tt, in.t == scratch), &x[0], &y[0], &z[0], n)
 				continue
 			}
 			for l := range d {
@@ -1282,7 +1296,7 @@ func (b *BatchEvaluator) run(n int) {
 		case vmAddFMA:
 			y, z, w, tt := v[in.b][:n], v[in.c][:n], v[in.e][:n], v[in.t][:n]
 			if lanesUseAVX && n >= 4 {
-				addFMALanes(&d[0], &tt[0], &x[0], &y[0], &z[0], &w[0], n)
+				addFMALanes(&d[0], deadT(d, tt, in.t == scratch), &x[0], &y[0], &z[0], &w[0], n)
 				continue
 			}
 			for l := range d {
