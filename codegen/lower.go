@@ -152,14 +152,16 @@ type scaledKey struct {
 // t is shared (so it is computed on its own, not fused into the sum's
 // chain) by |c|. A pair seen twice or more is lowered as one product
 // r = |c|*t and an add or subtract per use, instead of a fused
-// multiply-add per use: the same number of instructions for two uses and
-// fewer for more, and the adds run on a core's add pipes while fused
-// multiply-adds and multiplies share its two multiply pipes. In a
-// reaction network this is each reaction's rate, computed once and added
-// to every species it changes (the 20-species network's one-point
-// kernel: 127 multiplies and multiply-adds become 60 multiplies and 107
-// adds). Numerically c*t is rounded once more than in a fused
-// multiply-add: the error stays within an ulp of each term.
+// multiply-add per use: one instruction more per shared product (none
+// when a use starts its sum's chain, which was a multiply), but the adds
+// run on a core's add pipes while fused multiply-adds and multiplies
+// share its two multiply pipes. In a reaction network this is each
+// reaction's rate, computed once and added to every species it changes
+// (the 20-species network RHS: 36 mul and 91 fma before; 53 mul, 15 fma,
+// 76 add or sub and 1 neg after; its one-point kernel went from
+// 18.6-18.9 to 14.1-14.8 ns on an AVX-512 machine, bench/codegen/README.md,
+// round 6). Numerically c*t is rounded once more than in a fused
+// multiply-add: half an ulp of the term.
 func (l *lowerer) scaledTerms() {
 	l.scaled = map[scaledKey]int{}
 	for e := range l.uses {

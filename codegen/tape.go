@@ -1172,7 +1172,9 @@ func (b *BatchEvaluator) Eval(out, u, p []float64, t float64, lanes int) error {
 
 // deadT is the t of a fused lane kernel: d when the intermediate is
 // dead (storing it to d before d's own store changes nothing, and the
-// kernels skip it), else t.
+// AVX-512 loops skip it), else t. An operand may share d's register:
+// every kernel loads a block's operands before it stores t or d, and a
+// lane reads no other lane's elements, so t = d changes no result.
 func deadT(d, t []float64, dead bool) *float64 {
 	if dead {
 		return &d[0]

@@ -535,12 +535,9 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	}
 	twin, ti, treuse := ts.lookup(&ce)
 	if twin == nil {
-		p, en := ts.slot(ce.hash)
-		p.hash, p.kind, p.op, p.num = ce.hash, KMul, OpMul, Int(1)
-		p.args = ts.copyPtrs(args)
-		p.aux = expsPtr(p.args, ts.copyPtrs(exps))
+		var en tabEntry
+		twin, en = ts.newCopy(&ce, ce.num, args, exps)
 		ts.insert(ti, en, treuse)
-		twin = p
 	}
 	pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
 	// The product is still absent (its shard stayed locked), but adding

@@ -530,14 +530,22 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 	if v != nil {
 		return v
 	}
+	p, en := s.newCopy(e, num, args, exps)
+	s.add(i, en, reuse)
+	return p
+}
+
+// newCopy fills a fresh slot of s with the candidate e (without a name or
+// coefficients), its number num and copies of the scratch slices args and
+// exps, and returns it with its table entry. Caller holds s.mu.
+func (s *shard) newCopy(e *Expr, num Number, args, exps []*Expr) (*Expr, tabEntry) {
 	p, en := s.slot(e.hash)
 	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
 	p.args = s.copyPtrs(args)
 	if exps != nil {
 		p.aux = expsPtr(p.args, s.copyPtrs(exps))
 	}
-	s.add(i, en, reuse)
-	return p
+	return p, en
 }
 
 // rebuild drops the entries of collected slabs (when a collection may have
