@@ -3,8 +3,10 @@ package symbolic
 import (
 	"math"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unsafe"
+	"weak"
 )
 
 // Small constants are kept alive for the life of the program.
@@ -35,21 +37,32 @@ func NumExpr(n Number) *Expr {
 	return newNode(&Expr{kind: KNum, op: OpNum, num: n})
 }
 
-// intCache maps a machine integer to its node, direct-mapped by value:
-// counters and coefficients (the i of Σ i·x_i) come in runs, which it
-// holds without collisions. A hit reads one slot and the node, where the
-// intern table would also probe its entries and follow the node's weak
-// handle. It holds its nodes strongly, so it is emptied after every
-// garbage collection, with recent; intCacheUsed spares that clearing when
-// the cache was not used.
-const intCacheSize = 1 << 17
+// The machine integers with 1024 < |n| ≤ intSlabRange (counters and
+// coefficients: the i of Σ i·x_i) are not in the intern table. Their nodes
+// live in slabs of slabSize consecutive values, made together on first
+// use and found by value through intSlabs, which holds each slab weakly:
+// a lookup reads one array slot, the slab's weak handle and the node,
+// where the table would also probe its entries and compare, and a run of
+// integers shares one slab and one handle. A slab is reclaimed when none
+// of its integers is referenced. Integers beyond the range go through the
+// table, behind a direct-mapped cache (intCache) that holds its nodes
+// strongly and is emptied after every garbage collection, with recent.
+const (
+	intSlabRange = 1 << 20
+	intCacheSize = 1 << 12
+)
 
 var (
+	intSlabs     [2 * intSlabRange / slabSize]atomic.Pointer[weak.Pointer[slab]]
+	intSlabMu    sync.Mutex // held while a slab is made
 	intCache     [intCacheSize]atomic.Pointer[Expr]
 	intCacheUsed atomic.Bool
 )
 
 func intExpr(n Number) *Expr {
+	if n.i >= -intSlabRange && n.i < intSlabRange {
+		return intSlabNode(n.i)
+	}
 	slot := &intCache[uint64(n.i)&(intCacheSize-1)]
 	if e := slot.Load(); e != nil && e.num.k() == numInt && e.num.i == n.i {
 		return e
@@ -60,6 +73,35 @@ func intExpr(n Number) *Expr {
 		intCacheUsed.Store(true)
 	}
 	return e
+}
+
+// intSlabNode returns the node of v, -intSlabRange ≤ v < intSlabRange,
+// making its slab if it has none (or its slab was reclaimed).
+func intSlabNode(v int64) *Expr {
+	off := uint64(v + intSlabRange)
+	ref := &intSlabs[off/slabSize]
+	if wp := ref.Load(); wp != nil {
+		if sl := wp.Value(); sl != nil {
+			return &sl[off%slabSize]
+		}
+	}
+	intSlabMu.Lock()
+	defer intSlabMu.Unlock()
+	if wp := ref.Load(); wp != nil {
+		if sl := wp.Value(); sl != nil {
+			return &sl[off%slabSize]
+		}
+	}
+	sl := new(slab)
+	base := int64(off/slabSize*slabSize) - intSlabRange
+	for k := range sl {
+		e := &sl[k]
+		*e = Expr{kind: KNum, op: OpNum, num: Int(base + int64(k))}
+		computeHash(e)
+	}
+	wp := weak.Make(sl)
+	ref.Store(&wp)
+	return &sl[off%slabSize]
 }
 
 func clearIntCache() {
@@ -171,11 +213,17 @@ func (a *adder) addTerm(t *Expr, c Number) {
 	a.push(t, c)
 }
 
-// push appends a term known to be new.
+// push appends a term known to be new. The arrays double when full:
+// append grows large slices by a quarter, which for a sum built term by
+// term allocates (and copies) about five times its final arrays, where
+// doubling allocates twice; build trims what doubling leaves unused.
 func (a *adder) push(t *Expr, c Number) {
-	if a.terms == nil {
-		a.terms = make([]*Expr, 0, 4)
-		a.coefs = make([]Number, 0, 4)
+	if n := len(a.terms); n == cap(a.terms) {
+		size := max(4, 2*n)
+		terms, coefs := make([]*Expr, n, size), make([]Number, n, size)
+		copy(terms, a.terms)
+		copy(coefs, a.coefs)
+		a.terms, a.coefs = terms, coefs
 	}
 	a.terms = append(a.terms, t)
 	a.coefs = append(a.coefs, c)
@@ -227,6 +275,10 @@ func (a *adder) build() *Expr {
 	}
 	if a.unsorted {
 		sortTerms(terms, coefs)
+	}
+	if n >= 64 && cap(terms) > n+n/2 {
+		// The node keeps its arrays: not half of them unused.
+		terms, coefs = slices.Clone(terms), slices.Clone(coefs)
 	}
 	c := a.c
 	if c.IsZero() {
@@ -536,7 +588,7 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	twin, ti, treuse := ts.lookup(&ce)
 	if twin == nil {
 		var en tabEntry
-		twin, en = ts.newCopy(&ce, ce.num, args, exps)
+		twin, en = ts.newCopy(&ce, Int(1), args, exps)
 		ts.insert(ti, en, treuse)
 	}
 	pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}

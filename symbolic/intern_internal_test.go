@@ -2,6 +2,7 @@ package symbolic
 
 import (
 	"fmt"
+	"math/big"
 	"runtime"
 	"testing"
 
@@ -108,19 +109,77 @@ func TestScaledProductBeside(t *testing.T) {
 	}
 }
 
-// TestIntCache: machine integers beyond the small ones are one node each,
+// TestIntCache: machine integers beyond the slab range are one node each,
 // through the cache and across collections (which empty it).
 func TestIntCache(t *testing.T) {
-	a := IntExpr(123457)
-	require.Same(t, a, IntExpr(123457))
-	require.Same(t, a, NumExpr(Int(123457)))
-	b := IntExpr(123457 + intCacheSize) // the same slot
+	v := int64(intSlabRange) + 123457
+	a := IntExpr(v)
+	require.Same(t, a, IntExpr(v))
+	require.Same(t, a, NumExpr(Int(v)))
+	b := IntExpr(v + intCacheSize) // the same slot
 	require.NotSame(t, a, b)
-	require.Same(t, a, IntExpr(123457))
-	require.Same(t, b, IntExpr(123457+intCacheSize))
+	require.Same(t, a, IntExpr(v))
+	require.Same(t, b, IntExpr(v+intCacheSize))
 	runtime.GC()
 	runtime.GC()
-	require.Same(t, a, IntExpr(123457))
-	require.Equal(t, "123457", a.String())
-	require.Same(t, IntExpr(-5000), Neg(IntExpr(5000)))
+	require.Same(t, a, IntExpr(v))
+	require.Equal(t, fmt.Sprint(v), a.String())
+	require.Same(t, IntExpr(-v), Neg(IntExpr(v)))
+}
+
+// TestIntSlabs: the integers of the slab range are one node each whatever
+// builds them (a constructor, folding, a rational that is whole, the
+// parser's path through NumExpr), across collections and from several
+// goroutines, at the ends of the range and of the small constants; and a
+// slab nobody references is reclaimed.
+func TestIntSlabs(t *testing.T) {
+	for _, v := range []int64{1025, -1025, 1031, 1032, -1032, -1033, 5000, -5000, 123456,
+		intSlabRange - 1, -intSlabRange, intSlabRange, -intSlabRange - 1} {
+		a := IntExpr(v)
+		require.Equal(t, fmt.Sprint(v), a.String())
+		require.Same(t, a, NumExpr(Rat(2*v, 2)), "%d", v)
+		require.Same(t, a, Add(IntExpr(v-1), One()), "%d", v)
+		require.Same(t, a, Mul(IntExpr(-1), IntExpr(-v)), "%d", v)
+		var r big.Rat
+		r.SetString(fmt.Sprintf("%d/1", v))
+		require.Same(t, a, NumExpr(BigRat(&r)), "%d", v)
+		require.Equal(t, KNum, a.Kind())
+		fresh := Expr{kind: KNum, op: OpNum, num: Int(v)}
+		computeHash(&fresh)
+		require.Equal(t, fresh.hash, a.Hash(), "%d hashes as a table node would", v)
+	}
+	// The small constants stay the static ones, beside slab neighbours.
+	require.Same(t, smallInts[2048], IntExpr(1024))
+	require.Same(t, smallInts[0], IntExpr(-1024))
+	// Concurrent first uses of one slab agree.
+	const g = 8
+	got := make([]*Expr, g)
+	done := make(chan struct{})
+	for k := range g {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			got[k] = IntExpr(777777)
+		}()
+	}
+	for range g {
+		<-done
+	}
+	for k := range g {
+		require.Same(t, got[0], got[k])
+	}
+	// An unreferenced slab is reclaimed: its handle then reads nil.
+	off := uint64(654321 + intSlabRange)
+	IntExpr(654321)
+	wp := intSlabs[off/slabSize].Load()
+	require.NotNil(t, wp)
+	reclaimed := false
+	for range 10 {
+		runtime.GC()
+		if wp.Value() == nil {
+			reclaimed = true
+			break
+		}
+	}
+	require.True(t, reclaimed, "the slab of an unreferenced integer stays alive")
+	require.Equal(t, "654321", IntExpr(654321).String())
 }
