@@ -412,35 +412,74 @@ type factor struct{ base, exp *Expr }
 const mulBuf = 8
 
 // muler accumulates a product in polynomial form.
+//
+// The first mulBuf factors are held in the muler itself, which its
+// callers keep on the stack; no slice into it is ever stored in it (a
+// store through a pointer counts as reaching the heap, and would move the
+// muler there).
 type muler struct {
 	c       Number
-	factors []factor
+	n       int            // factors in buf, while more is nil
+	buf     [mulBuf]factor // the factors of a short product
+	more    []factor       // every factor, once there are more than mulBuf
 	index   map[*Expr]int
 	pending []factor
 }
 
+// factors returns the factors; the slice may point into m.
+func (m *muler) factors() []factor {
+	if m.more != nil {
+		return m.more
+	}
+	return m.buf[:m.n]
+}
+
+// push appends a factor.
+func (m *muler) push(f factor) {
+	if m.more == nil {
+		if m.n < mulBuf {
+			m.buf[m.n] = f
+			m.n++
+			return
+		}
+		m.more = make([]factor, mulBuf, 2*mulBuf)
+		copy(m.more, m.buf[:])
+	}
+	m.more = append(m.more, f)
+}
+
+// truncate keeps the first k factors.
+func (m *muler) truncate(k int) {
+	if m.more != nil {
+		m.more = m.more[:k]
+	} else {
+		m.n = k
+	}
+}
+
 func (m *muler) addFactor(b, e *Expr) {
-	if m.index == nil && len(m.factors) >= 12 {
-		m.index = make(map[*Expr]int, 2*len(m.factors))
-		for i, f := range m.factors {
+	fs := m.factors()
+	if m.index == nil && len(fs) >= 12 {
+		m.index = make(map[*Expr]int, 2*len(fs))
+		for i, f := range fs {
 			m.index[f.base] = i
 		}
 	}
 	if m.index != nil {
 		if i, ok := m.index[b]; ok {
-			m.factors[i].exp = Add(m.factors[i].exp, e)
+			fs[i].exp = Add(fs[i].exp, e)
 			return
 		}
-		m.index[b] = len(m.factors)
+		m.index[b] = len(fs)
 	} else {
-		for i := range m.factors {
-			if m.factors[i].base == b {
-				m.factors[i].exp = Add(m.factors[i].exp, e)
+		for i := range fs {
+			if fs[i].base == b {
+				fs[i].exp = Add(fs[i].exp, e)
 				return
 			}
 		}
 	}
-	m.factors = append(m.factors, factor{b, e})
+	m.push(factor{b, e})
 }
 
 func (m *muler) mul(e *Expr) {
@@ -462,7 +501,7 @@ func (m *muler) mul(e *Expr) {
 // zero is the product when the coefficient is 0 (a float 0.0 too): 0,
 // unless a factor is a pole, 1/0, which makes it undefined (NaN).
 func (m *muler) zero() *Expr {
-	for _, f := range m.factors {
+	for _, f := range m.factors() {
 		if n, ok := f.exp.IsNumber(); ok && n.Sign() < 0 && f.base.IsZero() {
 			return NumExpr(Float(math.NaN()))
 		}
@@ -474,8 +513,9 @@ func (m *muler) build() *Expr {
 	if m.c.IsZero() {
 		return m.zero()
 	}
-	out := m.factors[:0]
-	for _, f := range m.factors {
+	fs := m.factors()
+	k := 0
+	for _, f := range fs {
 		if f.exp.IsZero() {
 			continue
 		}
@@ -498,9 +538,10 @@ func (m *muler) build() *Expr {
 				f = factor{p, One()}
 			}
 		}
-		out = append(out, f)
+		fs[k] = f
+		k++
 	}
-	m.factors = out
+	m.truncate(k)
 	if len(m.pending) > 0 {
 		pend := m.pending
 		m.pending = nil
@@ -513,7 +554,7 @@ func (m *muler) build() *Expr {
 	if m.c.IsZero() {
 		return m.zero()
 	}
-	fs := m.factors
+	fs = m.factors()
 	switch len(fs) {
 	case 0:
 		return NumExpr(m.c)
@@ -641,10 +682,7 @@ func Mul(args ...*Expr) *Expr {
 	case 1:
 		return args[0]
 	}
-	// One allocation for the usual case (a product's own factors would
-	// leave the stack anyway: escape analysis does not tell the fields of
-	// a muler apart, and its coefficient reaches the heap).
-	m := muler{c: Int(1), factors: make([]factor, 0, len(args)+2)}
+	m := muler{c: Int(1)}
 	for _, e := range args {
 		if e.IsZero() {
 			return zeroTimes(args)
@@ -663,7 +701,7 @@ func MulScaled(c Number, args ...*Expr) *Expr {
 	if len(args) == 0 {
 		return NumExpr(c)
 	}
-	m := muler{c: c, factors: make([]factor, 0, len(args)+2)}
+	m := muler{c: c}
 	for _, e := range args {
 		if e.IsZero() {
 			return zeroTimes(args)

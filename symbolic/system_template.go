@@ -154,7 +154,7 @@ func (t *IndexTemplate) build(e *Expr, vals []int64) (*Expr, error) {
 		}
 		return a.build(), nil
 	case KMul:
-		m := muler{c: e.num, factors: make([]factor, 0, len(e.args)+2)}
+		m := muler{c: e.num}
 		for i, b := range e.args {
 			bv, err := t.inst(b, vals)
 			if err != nil {
