@@ -55,6 +55,16 @@ type EGraph struct {
 
 	// order, if set, makes classes iterate in egg's hash-table order.
 	order *eggOrder
+
+	// tablesCleanup and orderCleanup hand the tables and the order's
+	// arrays to the package's pools when the e-graph is collected (see
+	// recycle.go). Rebuild stops each once the e-graph outgrows what is
+	// recycled: a registered cleanup keeps its argument reachable until
+	// it has run, so a large e-graph's tables would outlive it by one
+	// collection for nothing (sum20 backoff 10k, three runs in a
+	// process: 6 MB of the previous run's tables still live).
+	tablesCleanup, orderCleanup     runtime.Cleanup
+	tablesCleanupOn, orderCleanupOn bool
 }
 
 // tables are the e-graph's pointer-free per-id and per-node tables, the
@@ -96,9 +106,13 @@ type eggOrder struct {
 // or increasing id (false), which skips maintaining the mirrored tables.
 // It must be called before anything is added.
 func (g *EGraph) SetEggOrder(on bool) {
+	if g.orderCleanupOn {
+		g.orderCleanup.Stop()
+		g.orderCleanupOn = false
+	}
 	if on {
 		g.order = &eggOrder{classes: newHBTable(fxHash32)}
-		runtime.AddCleanup(g, recycleOrder, g.order)
+		g.orderCleanup, g.orderCleanupOn = runtime.AddCleanup(g, recycleOrder, g.order), true
 	} else {
 		g.order = nil
 	}
@@ -110,7 +124,7 @@ func New(lang *Language, analysis Analysis) *EGraph {
 	g := &EGraph{tables: &tables{}, lang: lang, analysis: analysis, clean: true}
 	g.memo.init(64)
 	g.ent.pool = &uint32Pages
-	runtime.AddCleanup(g, recycleTables, g.tables)
+	g.tablesCleanup, g.tablesCleanupOn = runtime.AddCleanup(g, recycleTables, g.tables), true
 	g.SetEggOrder(true)
 	return g
 }
@@ -448,6 +462,14 @@ func (g *EGraph) Rebuild() int {
 	g.congruenceUnions += n
 	g.rebuildClasses()
 	g.clean = true
+	if g.tablesCleanupOn && !smallGraph(g.memo.count) {
+		g.tablesCleanup.Stop()
+		g.tablesCleanupOn = false
+	}
+	if g.orderCleanupOn && !smallGraph(len(g.order.allIds)) {
+		g.orderCleanup.Stop()
+		g.orderCleanupOn = false
+	}
 	return n
 }
 

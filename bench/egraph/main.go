@@ -174,6 +174,9 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 			}
 			root := run.AddExpr(e)
 			stop := run.Run(context.Background(), rs)
+			if memStats {
+				printHWM("after Run")
+			}
 			if !last {
 				continue
 			}
@@ -190,6 +193,9 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 				x := egraph.NewExtractor(g, egraph.AstSize{})
 				_, res.BestCost = x.Best(root)
 				res.ExtractCPU = cpuNow() - c1
+				if memStats {
+					printHWM("after extraction")
+				}
 			}
 		}
 	}
@@ -218,6 +224,37 @@ func writeHeapProfile(path string) error {
 	return f.Close()
 }
 
+// memStats, if set, makes a row print its resident-set high-water mark
+// after each Run and after extraction, and the runtime's memory
+// statistics at the end, to stderr.
+var memStats bool
+
+// printMemStats prints where the process's memory is, by the runtime's
+// accounts and the kernel's, to stderr.
+func printMemStats() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	mb := func(x uint64) float64 { return float64(x) / (1 << 20) }
+	fmt.Fprintf(os.Stderr, "heap sys %.1f MB, in use %.1f, released %.1f, allocated %.1f; stacks %.1f; GC metadata %.1f; other %.1f; profiling buckets %.1f; collections %d; allocated in total %.1f MB\n",
+		mb(ms.HeapSys), mb(ms.HeapInuse), mb(ms.HeapReleased), mb(ms.HeapAlloc), mb(ms.StackSys), mb(ms.GCSys), mb(ms.OtherSys), mb(ms.BuckHashSys), ms.NumGC, mb(ms.TotalAlloc))
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "Rss") || strings.HasPrefix(l, "VmHWM") {
+			fmt.Fprintln(os.Stderr, strings.Join(strings.Fields(l), " "))
+		}
+	}
+}
+
+// printHWM prints the process's resident-set high-water mark.
+func printHWM(at string) {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM") {
+			fmt.Fprintln(os.Stderr, at+": "+strings.Join(strings.Fields(l), " "))
+		}
+	}
+}
+
 func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
@@ -238,8 +275,13 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
 	order := flag.String("order", "egg", "class visiting order: egg (egg's hash-table order, exact hashcons sizes) or id (increasing id)")
 	flag.StringVar(&memProfile, "memprofile", "", "with -row: write a heap profile at the end of the row's last run to this file")
+	flag.BoolVar(&memStats, "memstats", false, "with -row: print the peak RSS after each Run and after extraction, and the runtime's memory statistics at the end, to stderr")
 	flag.Float64Var(&softMem, "softmem", 0, "set Runner.SoftMemoryLimit to this fraction of egg's peak RSS for the row (0: no limit)")
+	memRate := flag.Int("memprofilerate", 0, "with -memprofile: runtime.MemProfileRate (0: the runtime's default)")
 	flag.Parse()
+	if *memRate > 0 {
+		runtime.MemProfileRate = *memRate
+	}
 
 	if *rowName != "" {
 		if *cpuProfile != "" {
@@ -262,6 +304,9 @@ func main() {
 					os.Exit(1)
 				}
 				json.NewEncoder(os.Stdout).Encode(res)
+				if memStats {
+					printMemStats()
+				}
 				if *cpuProfile != "" {
 					pprof.StopCPUProfile()
 				}
