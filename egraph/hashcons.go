@@ -37,7 +37,7 @@ func hashNode(n *Node) uint64 {
 
 func (m *memoTable) init(capacity int) {
 	size := 16
-	for size*3 < capacity*4 {
+	for size*7 < capacity*8 {
 		size <<= 1
 	}
 	slots, reused := slotArrays.get(size)
@@ -93,7 +93,11 @@ func (m *memoTable) lookup(n *Node) int {
 // insert stores n -> id, returning the previous id if n was present, and
 // the index of n's entry.
 func (m *memoTable) insert(n *Node, id Id) (old Id, found bool, k int) {
-	if m.slots == nil || (m.count+1)*4 > len(m.slots)*3 {
+	// The table grows at 7/8 full (it was 3/4): with 32 hash bits in
+	// every slot a longer probe rarely reads an entry, and the slots of
+	// the 100,000-node rows (100-111K entries) stay at 128K (1 MB)
+	// instead of 256K (2 MB), with no CPU cost measured.
+	if m.slots == nil || (m.count+1)*8 > len(m.slots)*7 {
 		m.grow()
 	}
 	h := hashNode(n)
