@@ -333,7 +333,7 @@ func (r *Runner) runOne(rules []*Rewrite) Iteration {
 		r.arena.reset()
 		for k, rw := range rules {
 			m := &r.matches[k]
-			r.arena.take(m)
+			r.arena.take(m, len(m.Data))
 			r.Scheduler.Search(i, g, rw, m)
 			r.arena.keep(m)
 			searched = k + 1

@@ -136,6 +136,9 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 	if r.eggCPU < 0.05 {
 		reps = int(0.1/r.eggCPU) + 1
 	}
+	if repsFlag > 0 {
+		reps = repsFlag
+	}
 	for k := 0; k < runs; k++ {
 		runtime.GC()
 		c0 := cpuNow()
@@ -224,6 +227,9 @@ func writeHeapProfile(path string) error {
 	return f.Close()
 }
 
+// repsFlag, if positive, sets the batch size of every row (see runRow).
+var repsFlag int
+
 // memStats, if set, makes a row print its resident-set high-water mark
 // after each Run and after extraction, and the runtime's memory
 // statistics at the end, to stderr.
@@ -275,6 +281,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "with -row: write a CPU profile of the row's runs to this file")
 	order := flag.String("order", "egg", "class visiting order: egg (egg's hash-table order, exact hashcons sizes) or id (increasing id)")
 	flag.StringVar(&memProfile, "memprofile", "", "with -row: write a heap profile at the end of the row's last run to this file")
+	flag.IntVar(&repsFlag, "reps", 0, "with -row: runs per timed batch (0: enough for 0.1 s of egg's CPU time, at least 1)")
 	flag.BoolVar(&memStats, "memstats", false, "with -row: print the peak RSS after each Run and after extraction, and the runtime's memory statistics at the end, to stderr")
 	flag.Float64Var(&softMem, "softmem", 0, "set Runner.SoftMemoryLimit to this fraction of egg's peak RSS for the row (0: no limit)")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: runtime.MemProfileRate (0: the runtime's default)")
