@@ -593,12 +593,14 @@ func (m *muler) build() *Expr {
 }
 
 // scaledProduct returns the product c·Π args[i]^exps[i] (c ≠ 1, two or
-// more factors; args and exps may be scratch space): found as it is, or
-// made from its coefficient-free copy, beside it when possible (see
-// internBeside). A product new to the table is looked up once: its shard
-// stays locked while the copy is found or added (in the same shard, or
-// in one whose lock comes after it; otherwise internBeside takes both
-// locks in order and looks it up again).
+// more factors; args and exps may be scratch space). A sum holds such a
+// product as its coefficient-free copy with c as the term's coefficient,
+// so the two are made together when both are new: one object, the copy
+// first (a twin pair), which SumBuilder.Add reads back without a lookup
+// (twinOf). Otherwise the product shares the copy's arrays. The product's
+// shard stays locked from its lookup to its insertion; the copy's shard
+// is locked after it when its lock comes later, and otherwise both are
+// taken in order and the product looked up again.
 func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	e := Expr{kind: KMul, op: OpMul, num: c, args: args, aux: expsPtr(args, exps)}
 	computeHash(&e)
@@ -616,34 +618,58 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	ce := Expr{kind: KMul, op: OpMul, num: Int(1), args: args, aux: e.aux}
 	computeHash(&ce)
 	ts := &table[ce.hash&(shardCount-1)]
-	if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
-		s.mu.Unlock()
-		twin := newNodeCopy(KMul, OpMul, Int(1), args, exps)
-		r := internBeside(&Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}, twin)
-		slot.store(r)
-		return r
-	}
 	if ts != s {
-		ts.mu.Lock()
+		if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
+			s.mu.Unlock()
+			ts.mu.Lock()
+			s.mu.Lock()
+			if v, _, _ := s.lookup(&e); v != nil {
+				s.mu.Unlock()
+				ts.mu.Unlock()
+				slot.store(v)
+				return v
+			}
+		} else {
+			ts.mu.Lock()
+		}
 	}
-	twin, ti, treuse := ts.lookup(&ce)
-	if twin == nil {
-		var en tabEntry
-		twin, en = ts.newCopy(&ce, Int(1), args, exps)
-		ts.insert(ti, en, treuse)
+	var r *Expr
+	if twin, ti, treuse := ts.lookup(&ce); twin != nil {
+		p := new(Expr)
+		*p = Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
+		_, i, reuse := s.lookup(p)
+		s.insert(i, tabEntry{e.hash & keyMask, weak.Make(p)}, reuse)
+		r = p
+	} else {
+		r = newTwins(s, ts, ti, treuse, e.hash, ce.hash, c, args, exps)
 	}
-	pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
-	// The product is still absent (its shard stayed locked), but adding
-	// the copy to the same shard may have taken or moved its entry.
-	_, i, reuse := s.lookup(&pe)
-	r := s.placeBeside(&pe, twin, ts)
-	s.insert(i, r.en, reuse)
 	if ts != s {
 		ts.mu.Unlock()
 	}
 	s.mu.Unlock()
-	slot.store(r.p)
-	return r.p
+	slot.store(r)
+	return r
+}
+
+// newTwins makes the twin pair of the product c·Π args[i]^exps[i] (hash h,
+// shard s) and its copy (hash ch, shard ts, whose entry goes at ti), and
+// returns the product. Caller holds both locks.
+func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
+	o := new(twinPair)
+	room := o.a[:]
+	if 2*len(args) > len(room) {
+		room = make([]*Expr, 2*len(args))
+	}
+	fillArrays(&o.c, room, args, exps)
+	o.c.hash, o.c.kind, o.c.op, o.c.num = ch, KMul, OpMul, Int(1)
+	o.p = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: o.c.args, aux: o.c.aux}
+	wp := weak.Make(&o.c)
+	ts.insert(ti, tabEntry{ch & keyMask, wp}, treuse)
+	// Adding the copy to the same shard may have taken or moved the
+	// product's entry: look it up again (it is still absent).
+	_, i, reuse := s.lookup(&o.p)
+	s.insert(i, tabEntry{h&keyMask | 1, wp}, reuse)
+	return &o.p
 }
 
 // hasPole reports whether e is, or has as a factor, a negative power of

@@ -3,7 +3,6 @@ package symbolic
 import (
 	"math"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -135,11 +134,12 @@ func FuncNames() []string {
 //
 // Create terms only with the constructors of this package.
 type Expr struct {
-	hash uint64
-	kind Kind
-	op   Op
-	num  Number  // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
-	args []*Expr // children (see above)
+	hash  uint64
+	kind  Kind
+	op    Op
+	flags uint8   // flagTwin
+	num   Number  // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
+	args  []*Expr // children (see above)
 	// aux points at the first element of an array as long as args (the
 	// coefficients, Number, of a KAdd; the exponents, *Expr, of a KMul),
 	// or at the name (a string) of a symbol or a named call; nil for
@@ -263,16 +263,26 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 // that nobody references are reclaimed by the garbage collector; entries
 // of dead nodes are dropped when a shard's table is rebuilt.
 //
-// Nodes live in slabs of slabSize (8: measured best for construction;
-// larger slabs cost more per allocation), and a shard holds one weak
-// pointer per slab rather than one per node: a weak handle costs about as
-// much as the node itself, so this makes term construction markedly
-// cheaper. The price is granularity: a slab, and the table entries of all
-// its nodes, stays alive while any one of its nodes is referenced.
+// Leaves (symbols and constants: nodes without children) live in slabs
+// of slabSize, and a shard holds one weak pointer per slab rather than
+// one per leaf: a weak handle costs several times what the node does. A
+// slab stays alive while any one of its leaves is referenced, which keeps
+// at most its other seven leaves alive too.
+//
+// Every other node is an object of its own, with its own weak handle, and
+// holds its short arrays (children, exponents) inline. Grouping them would
+// not be sound: a live group is traced whole, so its dead nodes would keep
+// their children alive, those children's groups theirs, and so on; with
+// slabs of interior nodes and shared arrays of children, building and
+// dropping Σ i·x_i·y_i² with fresh symbols kept every generation alive
+// (TestReclamationDeep). The one group kept is a product built with a
+// coefficient and its coefficient-free copy (twinPair): the two have the
+// same children, so neither keeps anything alive the other would not.
 //
 // Each shard's table is open addressing with linear probing over 16-byte
 // entries: the hash (its low bits, which every entry of a shard shares,
-// replaced by the node's slot in its slab) and the slab's weak pointer.
+// replaced by the node's slot in its object) and the weak pointer to the
+// object's first node.
 // It replaced a Go map of weak entries: the map's larger slots and its
 // growth churn doubled the memory the table touched, and a lookup now
 // touches three cache lines (entry, weak handle, node).
@@ -288,19 +298,40 @@ type slab [slabSize]Expr
 
 // tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
-	key uint64 // hash&keyMask | slot in the slab
-	wp  weak.Pointer[slab]
+	key uint64             // hash&keyMask | slot of the node in its object
+	wp  weak.Pointer[Expr] // the object's first node
 }
+
+// Interior nodes with their arrays inline (nodeN holds N pointers:
+// children, then exponents), and a twin pair: a coefficient-free product
+// and the same product with a coefficient, sharing the arrays.
+type (
+	node2 struct {
+		e Expr
+		a [2]*Expr
+	}
+	node4 struct {
+		e Expr
+		a [4]*Expr
+	}
+	node8 struct {
+		e Expr
+		a [8]*Expr
+	}
+	twinPair struct {
+		c, p Expr
+		a    [4]*Expr
+	}
+)
 
 type shard struct {
 	mu    sync.Mutex
 	tab   []tabEntry // power-of-two length
 	used  int        // non-empty entries, live or dead
-	cur   *slab      // the slab being filled (held strongly until full)
-	curWP weak.Pointer[slab]
+	cur   *slab      // the leaf slab being filled (held strongly until full)
+	curWP weak.Pointer[Expr]
 	next  int
-	arena []*Expr // backing store for the slices of copied candidates
-	epoch uint64  // gcEpoch at the last rebuild
+	epoch uint64 // gcEpoch at the last rebuild
 }
 
 var table = newTable()
@@ -313,21 +344,22 @@ func newTable() *[shardCount]shard {
 	return &t
 }
 
-// node returns the node of a table entry, or nil if its slab was collected.
+// node returns the node of a table entry, or nil if its object was
+// collected. The slot is within the object (a slab or a twin pair).
 func (en tabEntry) node() *Expr {
-	sl := en.wp.Value()
-	if sl == nil {
+	p := en.wp.Value()
+	if p == nil {
 		return nil
 	}
-	return &sl[en.key&^keyMask]
+	return (*Expr)(unsafe.Add(unsafe.Pointer(p), uintptr(en.key&^keyMask)*unsafe.Sizeof(Expr{})))
 }
 
-// slot returns a fresh node slot in the shard's current slab and its
+// leafSlot returns a fresh leaf slot in the shard's current slab and its
 // table entry. Caller holds s.mu.
-func (s *shard) slot(hash uint64) (*Expr, tabEntry) {
+func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 	if s.cur == nil || s.next == slabSize {
 		s.cur = new(slab)
-		s.curWP = weak.Make(s.cur)
+		s.curWP = weak.Make(&s.cur[0])
 		s.next = 0
 	}
 	p := &s.cur[s.next]
@@ -336,23 +368,45 @@ func (s *shard) slot(hash uint64) (*Expr, tabEntry) {
 	return p, en
 }
 
-// copyPtrs copies a candidate's short slice into the shard's arena (long
-// ones get their own array). Caller holds s.mu.
-func (s *shard) copyPtrs(src []*Expr) []*Expr {
-	n := len(src)
-	if src == nil {
-		return nil
+// place returns the node that will hold e (a leaf's slab slot, or an
+// object of its own, holding e's slices as they are) and its table
+// entry. Caller holds s.mu.
+func (s *shard) place(e *Expr) (*Expr, tabEntry) {
+	if len(e.args) == 0 {
+		return s.leafSlot(e.hash)
 	}
-	if n > 64 {
-		return slices.Clone(src)
+	p := new(Expr)
+	return p, tabEntry{e.hash & keyMask, weak.Make(p)}
+}
+
+// inline returns a new interior node with room for n pointers of arrays
+// inline (none if n is large: the caller allocates them), and the room.
+func inline(n int) (*Expr, []*Expr) {
+	switch {
+	case n <= 2:
+		o := new(node2)
+		return &o.e, o.a[:]
+	case n <= 4:
+		o := new(node4)
+		return &o.e, o.a[:]
+	case n <= 8:
+		o := new(node8)
+		return &o.e, o.a[:]
 	}
-	if len(s.arena) < n {
-		s.arena = make([]*Expr, 1024)
+	return new(Expr), make([]*Expr, n)
+}
+
+// fillArrays copies the scratch slices args and exps (exps may be nil)
+// into room and points p's arrays there.
+func fillArrays(p *Expr, room, args, exps []*Expr) {
+	n := len(args)
+	p.args = room[:n:n]
+	copy(p.args, args)
+	if exps != nil {
+		x := room[n : 2*n : 2*n]
+		copy(x, exps)
+		p.aux = expsPtr(p.args, x)
 	}
-	dst := s.arena[:n:n]
-	s.arena = s.arena[n:]
-	copy(dst, src)
-	return dst
 }
 
 // find locks the shard of e and looks e up. It returns the node, or nil
@@ -380,7 +434,7 @@ func (s *shard) lookup(e *Expr) (*Expr, uint64, bool) {
 	dead, reuse := uint64(0), false
 	for {
 		en := s.tab[i]
-		if en.wp == (weak.Pointer[slab]{}) {
+		if en.wp == (weak.Pointer[Expr]{}) {
 			if reuse {
 				return nil, dead, true
 			}
@@ -416,95 +470,19 @@ func (s *shard) insert(i uint64, en tabEntry, reuse bool) {
 	}
 }
 
-// A product with a coefficient, c·x·y², and its coefficient-free copy
-// x·y² (the term a sum holds it by, with c as the term's coefficient)
-// share their arrays (withCoef). A product built with a coefficient is
-// placed in the slab slot right after its copy when it can be, so that a
-// sum given the product finds the copy next to it (twinOf) instead of
-// looking it up: building Σ i·x_i·y_i² term by term then costs one
-// lookup fewer per term.
-
-// internBeside interns the candidate e, a product whose coefficient-free
-// copy twin (interned) shares its arrays, in the slot after twin if that
-// is the next free slot of twin's shard's current slab. Both shards are
-// locked, in index order, while the slot is taken and written and the
-// entry added.
-func internBeside(e, twin *Expr) *Expr {
-	s, ts := &table[e.hash&(shardCount-1)], &table[twin.hash&(shardCount-1)]
-	first, second := s, ts
-	if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
-		first, second = ts, s
-	}
-	first.mu.Lock()
-	if second != first {
-		second.mu.Lock()
-	}
-	defer func() {
-		if second != first {
-			second.mu.Unlock()
-		}
-		first.mu.Unlock()
-	}()
-	v, i, reuse := s.lookup(e)
-	if v != nil {
-		return v
-	}
-	r := s.placeBeside(e, twin, ts)
-	s.insert(i, r.en, reuse)
-	return r.p
-}
-
-// placed is a node written into its slot, and its table entry.
-type placed struct {
-	p  *Expr
-	en tabEntry
-}
-
-// placeBeside writes e into the slot after twin in ts's current slab if
-// that slot is free, else into a slot of s (e's shard). The caller holds
-// both locks.
-func (s *shard) placeBeside(e, twin *Expr, ts *shard) placed {
-	var r placed
-	if ts.cur != nil && ts.next > 0 && ts.next < slabSize && &ts.cur[ts.next-1] == twin {
-		r.p = &ts.cur[ts.next]
-		r.en = tabEntry{e.hash&keyMask | uint64(ts.next), ts.curWP}
-		ts.next++
-	} else {
-		r.p, r.en = s.slot(e.hash)
-	}
-	*r.p = *e
-	return r
-}
-
-// slabAligned reports whether slabs start at multiples of their size (the
-// allocator's 512-byte size class does this), which twinOf relies on to
-// tell whether a node has a predecessor in its slab.
-var slabAligned = func() bool {
-	ok := unsafe.Sizeof(slab{}) == 512
-	for range 4 {
-		slabProbe = new(slab) // on the heap, as the shards' slabs are
-		ok = ok && uintptr(unsafe.Pointer(slabProbe))%unsafe.Sizeof(slab{}) == 0
-	}
-	slabProbe = nil
-	return ok
-}()
-
-var slabProbe *slab
-
-// twinOf returns the coefficient-free copy of the product p if it is p's
-// predecessor in its slab (see internBeside), else nil. The predecessor
-// was written before p was (slots are taken in order, each written while
-// its shard's lock is held), and lives as long as p's slab.
+// twinOf returns the coefficient-free copy of the product p if p is the
+// second node of a twin pair, else nil. The copy was written before p
+// was, and lives as long as p does (they are one object).
 func twinOf(p *Expr) *Expr {
-	if !slabAligned || uintptr(unsafe.Pointer(p))%unsafe.Sizeof(slab{}) == 0 || len(p.args) < 2 {
+	if p.flags&flagTwin == 0 {
 		return nil
 	}
-	t := (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
-	if t.kind == KMul && t.aux == p.aux && len(t.args) == len(p.args) && &t.args[0] == &p.args[0] && t.num.IsOne() {
-		return t
-	}
-	return nil
+	return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
 }
+
+// flagTwin marks the product of a twin pair (Expr.flags). Flags take no
+// part in hashing or equality.
+const flagTwin = 1
 
 // intern returns the canonical pointer for the structure of e; a new
 // node takes e's slices. The candidate e itself is never retained (it may
@@ -514,7 +492,7 @@ func intern(e *Expr) *Expr {
 	if v != nil {
 		return v
 	}
-	p, en := s.slot(e.hash)
+	p, en := s.place(e)
 	*p = *e
 	s.add(i, en, reuse)
 	return p
@@ -535,16 +513,21 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 	return p
 }
 
-// newCopy fills a fresh slot of s with the candidate e (without a name or
+// newCopy makes a node of the candidate e (without a name or
 // coefficients), its number num and copies of the scratch slices args and
 // exps, and returns it with its table entry. Caller holds s.mu.
 func (s *shard) newCopy(e *Expr, num Number, args, exps []*Expr) (*Expr, tabEntry) {
-	p, en := s.slot(e.hash)
-	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
-	p.args = s.copyPtrs(args)
-	if exps != nil {
-		p.aux = expsPtr(p.args, s.copyPtrs(exps))
+	var p *Expr
+	var en tabEntry
+	if len(args) == 0 {
+		p, en = s.leafSlot(e.hash)
+	} else {
+		var room []*Expr
+		p, room = inline(len(args) + len(exps))
+		fillArrays(p, room, args, exps)
+		en = tabEntry{e.hash & keyMask, weak.Make(p)}
 	}
+	p.hash, p.kind, p.op, p.num = e.hash, e.kind, e.op, num
 	return p, en
 }
 
@@ -579,7 +562,7 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	sweep := force || epoch != s.epoch
 	s.epoch = epoch
 	for k, en := range s.tab {
-		if en.wp == (weak.Pointer[slab]{}) {
+		if en.wp == (weak.Pointer[Expr]{}) {
 			continue
 		}
 		if sweep && en.wp.Value() == nil {
@@ -596,11 +579,11 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	s.tab = make([]tabEntry, size)
 	mask := uint64(size - 1)
 	for _, en := range old {
-		if en.wp == (weak.Pointer[slab]{}) {
+		if en.wp == (weak.Pointer[Expr]{}) {
 			continue
 		}
 		i := (en.key >> shardBits) & mask
-		for s.tab[i].wp != (weak.Pointer[slab]{}) {
+		for s.tab[i].wp != (weak.Pointer[Expr]{}) {
 			i = (i + 1) & mask
 		}
 		s.tab[i] = en

@@ -41,24 +41,33 @@ func TestNodeLayout(t *testing.T) {
 	assert.EqualValues(t, 16, sizeofNumber)
 }
 
-// TestScaledProductBeside: a product built with a coefficient sits right
-// after its coefficient-free copy, which twinOf finds without a lookup;
-// whatever a node's predecessor is, twinOf returns nil or exactly the
-// interned coefficient-free copy; and goroutines building the same sums
-// at once get the same pointers.
+// TestScaledProductBeside: a product built with a coefficient, when it
+// and its coefficient-free copy are both new, is made with the copy as a
+// twin pair, which twinOf finds without a lookup; twinOf returns nil or
+// exactly the interned coefficient-free copy; and goroutines building the
+// same sums at once get the same pointers.
 func TestScaledProductBeside(t *testing.T) {
-	require.True(t, slabAligned, "slabs are not 512-byte aligned: twinOf is off")
-	// The copy is the last node of its shard's slab when the slab has
-	// room after it (7 times in 8).
-	found := 0
 	for i := range 40 {
 		p := Mul(IntExpr(7), Sym(fmt.Sprintf("bes_p%d", i)), Pow(Sym(fmt.Sprintf("bes_q%d", i)), IntExpr(2)))
-		if tw := twinOf(p); tw != nil {
-			require.Same(t, withCoef(Int(1), p), tw)
-			found++
-		}
+		tw := twinOf(p)
+		require.NotNil(t, tw, "a new scaled product and its new copy are twins")
+		require.Same(t, withCoef(Int(1), p), tw)
+		require.Same(t, p, Mul(IntExpr(7), Sym(fmt.Sprintf("bes_p%d", i)), Pow(Sym(fmt.Sprintf("bes_q%d", i)), IntExpr(2))))
+		// The same monomial with another coefficient shares the copy's
+		// arrays but is no twin.
+		q := Mul(IntExpr(9), tw)
+		require.Nil(t, twinOf(q))
+		require.Same(t, tw, withCoef(Int(1), q))
+		require.Same(t, &tw.args[0], &q.args[0])
 	}
-	assert.GreaterOrEqual(t, found, 20, "products beside their copies")
+	// Nine factors: the pair's arrays are allocated apart.
+	var fs []*Expr
+	for i := range 9 {
+		fs = append(fs, Sym(fmt.Sprintf("bes_f%d", i)))
+	}
+	big9 := Mul(append([]*Expr{IntExpr(5)}, fs...)...)
+	require.Same(t, Mul(fs...), twinOf(big9))
+	require.Equal(t, "5*bes_f0*bes_f1*bes_f2*bes_f3*bes_f4*bes_f5*bes_f6*bes_f7*bes_f8", big9.String())
 	x, y := Sym("bes_x"), Sym("bes_y")
 	assert.Nil(t, twinOf(Mul(x, y)), "a product without a coefficient has no twin")
 	assert.Nil(t, twinOf(Mul(IntExpr(3), x)), "3*x: its coefficient-free form is x, not a product")

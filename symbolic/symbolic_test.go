@@ -2,6 +2,7 @@ package symbolic_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -464,4 +465,44 @@ func TestExpandCancellation(t *testing.T) {
 	assert.Less(t, time.Since(start), 10*time.Second)
 	_, err = ExpandContext(context.Background(), e, 1000)
 	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// TestReclamationDeep: terms whose children are themselves built terms
+// (powers, products with and without coefficients, a sum over them) are
+// reclaimed once nobody references them, generation after generation.
+// Each generation uses fresh symbols, so nothing of it is found again.
+func TestReclamationDeep(t *testing.T) {
+	build := func(gen, n int) {
+		two := IntExpr(2)
+		sb := NewSumBuilder()
+		for i := 1; i <= n; i++ {
+			x := Sym(fmt.Sprintf("rx%d_%d", gen, i))
+			y := Sym(fmt.Sprintf("ry%d_%d", gen, i))
+			p := Pow(y, two)
+			_ = Mul(x, p)
+			sb.Add(Mul(IntExpr(int64(i)), x, p))
+			_ = Sin(Add(x, p))
+		}
+		_ = sb.Build()
+	}
+	settle := func() int {
+		after := 0
+		for range 10 {
+			runtime.GC()
+			time.Sleep(2 * time.Millisecond)
+			after = TableSize()
+		}
+		return after
+	}
+	const n = 20000
+	build(0, n)
+	base := settle()
+	for gen := 1; gen <= 4; gen++ {
+		build(gen, n)
+	}
+	after := settle()
+	// Four generations made about 7 nodes per term (two symbols, the
+	// power, a product, the scaled product and its copy, the sum, sin):
+	// what stays must not grow with them.
+	assert.Less(t, after, base+n/2, "unreferenced terms must be reclaimed (after one generation %d, after five %d)", base, after)
 }
