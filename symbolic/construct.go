@@ -597,7 +597,7 @@ func (m *muler) build() *Expr {
 // product as its coefficient-free copy with c as the term's coefficient,
 // so the two are made together when both are new: one object, the copy
 // first (a twin pair), which SumBuilder.Add reads back without a lookup
-// (twinOf). Otherwise the product shares the copy's arrays. The product's
+// (twinOf). Otherwise the product is made on its own. The product's
 // shard stays locked from its lookup to its insertion; the copy's shard
 // is locked after it when its lock comes later, and otherwise both are
 // taken in order and the product looked up again.
@@ -635,10 +635,10 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	}
 	var r *Expr
 	if twin, ti, treuse := ts.lookup(&ce); twin != nil {
-		p := new(Expr)
-		*p = Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
-		_, i, reuse := s.lookup(p)
-		s.insert(i, tabEntry{e.hash & keyMask, weak.Make(p)}, reuse)
+		pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
+		_, i, reuse := s.lookup(&pe)
+		p, en := s.store(&pe)
+		s.insert(i, en, reuse)
 		r = p
 	} else {
 		r = newTwins(s, ts, ti, treuse, e.hash, ce.hash, c, args, exps)
@@ -655,21 +655,32 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 // shard s) and its copy (hash ch, shard ts, whose entry goes at ti), and
 // returns the product. Caller holds both locks.
 func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
-	o := new(twinPair)
-	room := o.a[:]
-	if 2*len(args) > len(room) {
-		room = make([]*Expr, 2*len(args))
+	var cp, pp *Expr
+	var en tabEntry
+	if 2*len(args) <= flatRoom && flat(args, exps) {
+		var room []*Expr
+		cp, en, room = ts.flatSlots(ch, 2)
+		pp = (*Expr)(unsafe.Add(unsafe.Pointer(cp), unsafe.Sizeof(Expr{})))
+		fillArrays(cp, room, args, exps)
+	} else {
+		o := new(twinPair)
+		room := o.a[:]
+		if 2*len(args) > len(room) {
+			room = make([]*Expr, 2*len(args))
+		}
+		cp, pp = &o.c, &o.p
+		fillArrays(cp, room, args, exps)
+		en = tabEntry{0, weak.Make(cp)}
 	}
-	fillArrays(&o.c, room, args, exps)
-	o.c.hash, o.c.kind, o.c.op, o.c.num = ch, KMul, OpMul, Int(1)
-	o.p = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: o.c.args, aux: o.c.aux}
-	wp := weak.Make(&o.c)
-	ts.insert(ti, tabEntry{ch & keyMask, wp}, treuse)
+	cp.hash, cp.kind, cp.op, cp.num = ch, KMul, OpMul, Int(1)
+	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: cp.args, aux: cp.aux}
+	slot := en.key &^ keyMask
+	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse)
 	// Adding the copy to the same shard may have taken or moved the
 	// product's entry: look it up again (it is still absent).
-	_, i, reuse := s.lookup(&o.p)
-	s.insert(i, tabEntry{h&keyMask | 1, wp}, reuse)
-	return &o.p
+	_, i, reuse := s.lookup(pp)
+	s.insert(i, tabEntry{h&keyMask | (slot + 1), en.wp}, reuse)
+	return pp
 }
 
 // hasPole reports whether e is, or has as a factor, a negative power of

@@ -269,15 +269,22 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 // slab stays alive while any one of its leaves is referenced, which keeps
 // at most its other seven leaves alive too.
 //
+// Flat nodes (every child a leaf: x·y², sin(x), a + b + c, the monomials
+// of an expansion) with at most flatRoom pointers of arrays live in flat
+// slabs of slabSize, their arrays inline in the slab: a live flat slab
+// keeps its other flat nodes and their leaves alive, and nothing more, as
+// leaves keep nothing alive.
+//
 // Every other node is an object of its own, with its own weak handle, and
-// holds its short arrays (children, exponents) inline. Grouping them would
-// not be sound: a live group is traced whole, so its dead nodes would keep
-// their children alive, those children's groups theirs, and so on; with
-// slabs of interior nodes and shared arrays of children, building and
-// dropping Σ i·x_i·y_i² with fresh symbols kept every generation alive
-// (TestReclamationDeep). The one group kept is a product built with a
-// coefficient and its coefficient-free copy (twinPair): the two have the
-// same children, so neither keeps anything alive the other would not.
+// holds its short arrays inline. Grouping such nodes would not be sound: a
+// live group is traced whole, so its dead nodes would keep their children
+// alive, those children's groups theirs, and so on; with slabs of mixed
+// nodes and shared arrays of children, building and dropping Σ i·x_i·y_i²
+// with fresh symbols kept every generation alive (TestReclamationDeep).
+// The one such group kept is a product built with a coefficient and its
+// coefficient-free copy (twinPair): the two have the same children, so
+// neither keeps anything alive the other would not. A flat twin takes two
+// adjacent slots of a flat slab instead.
 //
 // Each shard's table is open addressing with linear probing over 16-byte
 // entries: the hash (its low bits, which every entry of a shard shares,
@@ -295,6 +302,15 @@ const (
 )
 
 type slab [slabSize]Expr
+
+// flatRoom is the number of array pointers a node of a flat slab holds
+// inline.
+const flatRoom = 8
+
+type flatSlab struct {
+	n [slabSize]Expr
+	a [slabSize * flatRoom]*Expr
+}
 
 // tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
@@ -331,6 +347,9 @@ type shard struct {
 	cur   *slab      // the leaf slab being filled (held strongly until full)
 	curWP weak.Pointer[Expr]
 	next  int
+	flat  *flatSlab // the flat slab being filled, likewise
+	flWP  weak.Pointer[Expr]
+	flNxt int
 	epoch uint64 // gcEpoch at the last rebuild
 }
 
@@ -368,14 +387,55 @@ func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 	return p, en
 }
 
-// place returns the node that will hold e (a leaf's slab slot, or an
-// object of its own, holding e's slices as they are) and its table
-// entry. Caller holds s.mu.
-func (s *shard) place(e *Expr) (*Expr, tabEntry) {
+// flatSlots returns k (1 or 2) fresh adjacent slots of the shard's
+// current flat slab, the first one's table entry and room for its arrays.
+// Caller holds s.mu.
+func (s *shard) flatSlots(hash uint64, k int) (*Expr, tabEntry, []*Expr) {
+	if s.flat == nil || s.flNxt+k > slabSize {
+		s.flat = new(flatSlab)
+		s.flWP = weak.Make(&s.flat.n[0])
+		s.flNxt = 0
+	}
+	i := s.flNxt
+	s.flNxt += k
+	return &s.flat.n[i], tabEntry{hash&keyMask | uint64(i), s.flWP}, s.flat.a[i*flatRoom : (i+1)*flatRoom]
+}
+
+// flat reports whether every node of args and exps is a leaf.
+func flat(args, exps []*Expr) bool {
+	for _, a := range args {
+		if len(a.args) != 0 {
+			return false
+		}
+	}
+	for _, a := range exps {
+		if len(a.args) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// store writes e into a new node (a slot of a leaf or flat slab, or an
+// object of its own taking e's slices) and returns it with its table
+// entry. A flat node copies its arrays into its slab: they may be another
+// node's (a product shares its coefficient-free copy's), and a slab must
+// not point into another slab, or a live one would keep that one's other
+// nodes alive, and so on. Caller holds s.mu.
+func (s *shard) store(e *Expr) (*Expr, tabEntry) {
 	if len(e.args) == 0 {
-		return s.leafSlot(e.hash)
+		p, en := s.leafSlot(e.hash)
+		*p = *e
+		return p, en
+	}
+	if exps := e.exps(); len(e.args)+len(exps) <= flatRoom && flat(e.args, exps) {
+		p, en, room := s.flatSlots(e.hash, 1)
+		*p = *e
+		fillArrays(p, room, e.args, exps)
+		return p, en
 	}
 	p := new(Expr)
+	*p = *e
 	return p, tabEntry{e.hash & keyMask, weak.Make(p)}
 }
 
@@ -492,8 +552,7 @@ func intern(e *Expr) *Expr {
 	if v != nil {
 		return v
 	}
-	p, en := s.place(e)
-	*p = *e
+	p, en := s.store(e)
 	s.add(i, en, reuse)
 	return p
 }
@@ -519,11 +578,16 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 func (s *shard) newCopy(e *Expr, num Number, args, exps []*Expr) (*Expr, tabEntry) {
 	var p *Expr
 	var en tabEntry
-	if len(args) == 0 {
+	switch n := len(args) + len(exps); {
+	case len(args) == 0:
 		p, en = s.leafSlot(e.hash)
-	} else {
+	case n <= flatRoom && flat(args, exps):
 		var room []*Expr
-		p, room = inline(len(args) + len(exps))
+		p, en, room = s.flatSlots(e.hash, 1)
+		fillArrays(p, room, args, exps)
+	default:
+		var room []*Expr
+		p, room = inline(n)
 		fillArrays(p, room, args, exps)
 		en = tabEntry{e.hash & keyMask, weak.Make(p)}
 	}

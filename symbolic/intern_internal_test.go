@@ -53,12 +53,13 @@ func TestScaledProductBeside(t *testing.T) {
 		require.NotNil(t, tw, "a new scaled product and its new copy are twins")
 		require.Same(t, withCoef(Int(1), p), tw)
 		require.Same(t, p, Mul(IntExpr(7), Sym(fmt.Sprintf("bes_p%d", i)), Pow(Sym(fmt.Sprintf("bes_q%d", i)), IntExpr(2))))
-		// The same monomial with another coefficient shares the copy's
-		// arrays but is no twin.
+		// The same monomial with another coefficient is no twin, and has
+		// arrays of its own (a slab never points into another).
 		q := Mul(IntExpr(9), tw)
 		require.Nil(t, twinOf(q))
 		require.Same(t, tw, withCoef(Int(1), q))
-		require.Same(t, &tw.args[0], &q.args[0])
+		require.NotSame(t, &tw.args[0], &q.args[0])
+		require.Equal(t, tw.args, q.args)
 	}
 	// Nine factors: the pair's arrays are allocated apart.
 	var fs []*Expr
