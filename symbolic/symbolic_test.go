@@ -482,6 +482,12 @@ func TestReclamationDeep(t *testing.T) {
 			_ = Mul(x, p)
 			sb.Add(Mul(IntExpr(int64(i)), x, p))
 			_ = Sin(Add(x, p))
+			if i%20 == 0 {
+				// Deeper shapes: products of sums, expansions, derivatives.
+				q := Mul(Pow(Add(x, One()), two), y, IntExpr(3))
+				_ = Expand(Mul(q, Add(x, y)))
+				_ = Diff(Mul(Sin(q), Exp(Neg(p))), y)
+			}
 		}
 		_ = sb.Build()
 	}
