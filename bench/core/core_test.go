@@ -72,6 +72,38 @@ func BenchmarkSumBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkSumBuildFresh is BenchmarkSumBuild with new symbols for every
+// build (x<k>_i, y<k>_i for build k, made with the timer stopped), so
+// that no term of an earlier build is found again: every term is made,
+// as in a program's first build of the sum. BenchmarkSumBuild repeats
+// one build, whose terms the intern table mostly still holds.
+func BenchmarkSumBuildFresh(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			two := symbolic.IntExpr(2)
+			gen := 0
+			for b.Loop() {
+				b.StopTimer()
+				gen++
+				xs, ys := make([]*symbolic.Expr, n), make([]*symbolic.Expr, n)
+				for i := 1; i <= n; i++ {
+					xs[i-1] = symbolic.Sym(fmt.Sprintf("x%d_%d", gen, i))
+					ys[i-1] = symbolic.Sym(fmt.Sprintf("y%d_%d", gen, i))
+				}
+				b.StartTimer()
+				sb := symbolic.NewSumBuilder()
+				for i := 1; i <= n; i++ {
+					sb.Add(symbolic.Mul(symbolic.IntExpr(int64(i)), xs[i-1], symbolic.Pow(ys[i-1], two)))
+				}
+				if s := sb.Build(); s.Kind() != symbolic.KAdd {
+					b.Fatal("not a sum")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/term")
+		})
+	}
+}
+
 // BenchmarkSumSymbols creates the 2N symbols x_i, y_i of the sum workload.
 func BenchmarkSumSymbols(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
