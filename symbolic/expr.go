@@ -137,7 +137,7 @@ type Expr struct {
 	hash  uint64
 	kind  Kind
 	op    Op
-	flags uint8   // flagTwin
+	flags uint8   // flagTwin, flagTwinCell
 	num   Number  // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
 	args  []*Expr // children (see above)
 	// aux points at the first element of an array as long as args (the
@@ -307,10 +307,17 @@ type slab [slabSize]Expr
 // inline.
 const flatRoom = 8
 
-type flatSlab struct {
-	n [slabSize]Expr
-	a [slabSize * flatRoom]*Expr
+// A flat slab's cells hold a node and, in the next cache line, its arrays.
+type flatCell struct {
+	e Expr
+	a [flatRoom]*Expr
 }
+
+type flatSlab [slabSize]flatCell
+
+// A table entry's slot locates its node in its object: slot k < slabSize
+// is at k nodes from the start (a leaf slab, a twin pair, an object of
+// its own: 0), slot slabSize+k at k cells of a flat slab.
 
 // tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
@@ -370,7 +377,11 @@ func (en tabEntry) node() *Expr {
 	if p == nil {
 		return nil
 	}
-	return (*Expr)(unsafe.Add(unsafe.Pointer(p), uintptr(en.key&^keyMask)*unsafe.Sizeof(Expr{})))
+	slot := uintptr(en.key &^ keyMask)
+	if slot < slabSize {
+		return (*Expr)(unsafe.Add(unsafe.Pointer(p), slot*unsafe.Sizeof(Expr{})))
+	}
+	return (*Expr)(unsafe.Add(unsafe.Pointer(p), (slot-slabSize)*unsafe.Sizeof(flatCell{})))
 }
 
 // leafSlot returns a fresh leaf slot in the shard's current slab and its
@@ -393,12 +404,12 @@ func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 func (s *shard) flatSlots(hash uint64, k int) (*Expr, tabEntry, []*Expr) {
 	if s.flat == nil || s.flNxt+k > slabSize {
 		s.flat = new(flatSlab)
-		s.flWP = weak.Make(&s.flat.n[0])
+		s.flWP = weak.Make(&s.flat[0].e)
 		s.flNxt = 0
 	}
 	i := s.flNxt
 	s.flNxt += k
-	return &s.flat.n[i], tabEntry{hash&keyMask | uint64(i), s.flWP}, s.flat.a[i*flatRoom : (i+1)*flatRoom]
+	return &s.flat[i].e, tabEntry{hash&keyMask | uint64(slabSize+i), s.flWP}, s.flat[i].a[:]
 }
 
 // flat reports whether every node of args and exps is a leaf.
@@ -534,15 +545,22 @@ func (s *shard) insert(i uint64, en tabEntry, reuse bool) {
 // second node of a twin pair, else nil. The copy was written before p
 // was, and lives as long as p does (they are one object).
 func twinOf(p *Expr) *Expr {
-	if p.flags&flagTwin == 0 {
-		return nil
+	switch p.flags & (flagTwin | flagTwinCell) {
+	case flagTwin:
+		return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
+	case flagTwinCell:
+		return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(flatCell{}))))
 	}
-	return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
+	return nil
 }
 
-// flagTwin marks the product of a twin pair (Expr.flags). Flags take no
-// part in hashing or equality.
-const flagTwin = 1
+// flagTwin marks the product of a twin pair (Expr.flags), flagTwinCell
+// that of a flat twin (the cell after its copy's). Flags take no part in
+// hashing or equality.
+const (
+	flagTwin     = 1
+	flagTwinCell = 2
+)
 
 // intern returns the canonical pointer for the structure of e; a new
 // node takes e's slices. The candidate e itself is never retained (it may
