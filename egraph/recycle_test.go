@@ -80,3 +80,63 @@ func TestArrayPoolSizes(t *testing.T) {
 	s2, ok := p.get(512)
 	assert.False(t, ok && cap(s2) == 1000)
 }
+
+// TestMatchArenaKeepsEverySearch fills a match arena the way the runner
+// does, with searches of varied sizes that sometimes outgrow their space
+// (moving to another chunk, and dropping a large chunk they held alone)
+// and are sometimes discarded, over several iterations, and checks that
+// every kept search's matches are intact when the iteration ends: a
+// chunk handed to two searches, or dropped while in use, would mix them.
+func TestMatchArenaKeepsEverySearch(t *testing.T) {
+	var a matchArena
+	sizes := []int{0, 3, 700, 40, 150_000, 9, 1 << 18, 260_000, 1, 5000}
+	var kept []Matches
+	for iter := 0; iter < 12; iter++ {
+		a.reset()
+		kept = kept[:0]
+		for k := range sizes {
+			n := sizes[(k+iter)%len(sizes)] * (1 + iter%3)
+			var m Matches
+			a.take(&m, n/2)
+			mc := machine{out: m.Data, arena: &a}
+			for i := 0; i < n; i++ {
+				if len(mc.out)+1 > cap(mc.out) {
+					mc.grow()
+				}
+				mc.out = append(mc.out, arenaTag(iter, k, i))
+			}
+			m.Data = mc.out
+			if (k+iter)%4 == 3 {
+				m.Data = m.Data[:0] // a search the scheduler discards
+			}
+			a.keep(&m)
+			kept = append(kept, Matches{Data: m.Data})
+		}
+		for k, m := range kept {
+			for i, x := range m.Data {
+				if x != arenaTag(iter, k, i) {
+					t.Fatalf("iteration %d, search %d: match %d is %#x", iter, k, i, x)
+				}
+			}
+		}
+		// Regrouping's scratch comes from free space, never from a
+		// search's matches.
+		sp := a.spare(1000)
+		sp = append(sp, make([]Id, 1000)...)
+		for i := range sp {
+			sp[i] = ^Id(0)
+		}
+		for k, m := range kept {
+			for i, x := range m.Data {
+				if x != arenaTag(iter, k, i) {
+					t.Fatalf("iteration %d, search %d: match %d is %#x after regrouping scratch", iter, k, i, x)
+				}
+			}
+		}
+	}
+	a.release()
+}
+
+// arenaTag is what TestMatchArenaKeepsEverySearch stores as match i of
+// search k in iteration iter.
+func arenaTag(iter, k, i int) Id { return Id(iter%16)<<28 | Id(k%16)<<24 | Id(i)&(1<<24-1) }
