@@ -657,13 +657,11 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
 	var cp, pp *Expr
 	var en tabEntry
-	var flags uint8
 	if 2*len(args) <= flatRoom && flat(args, exps) {
 		var room []*Expr
-		cp, en, room = ts.flatSlots(ch, 2)
-		pp = (*Expr)(unsafe.Add(unsafe.Pointer(cp), unsafe.Sizeof(flatCell{})))
+		cp, en, room = ts.flatSlots(ch, 2, 2*len(args))
+		pp = (*Expr)(unsafe.Add(unsafe.Pointer(cp), unsafe.Sizeof(Expr{})))
 		fillArrays(cp, room, args, exps)
-		flags = flagTwinCell
 	} else {
 		o := new(twinPair)
 		room := o.a[:]
@@ -673,10 +671,9 @@ func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args
 		cp, pp = &o.c, &o.p
 		fillArrays(cp, room, args, exps)
 		en = tabEntry{0, weak.Make(cp)}
-		flags = flagTwin
 	}
 	cp.hash, cp.kind, cp.op, cp.num = ch, KMul, OpMul, Int(1)
-	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flags, num: c, args: cp.args, aux: cp.aux}
+	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: cp.args, aux: cp.aux}
 	slot := en.key &^ keyMask
 	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse)
 	// Adding the copy to the same shard may have taken or moved the

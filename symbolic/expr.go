@@ -137,7 +137,7 @@ type Expr struct {
 	hash  uint64
 	kind  Kind
 	op    Op
-	flags uint8   // flagTwin, flagTwinCell
+	flags uint8   // flagTwin
 	num   Number  // KNum value; KAdd constant; KMul coefficient; KBool 0/1; KSym order key (symOrderKey)
 	args  []*Expr // children (see above)
 	// aux points at the first element of an array as long as args (the
@@ -271,9 +271,10 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 //
 // Flat nodes (every child a leaf: x·y², sin(x), a + b + c, the monomials
 // of an expansion) with at most flatRoom pointers of arrays live in flat
-// slabs of slabSize, their arrays inline in the slab: a live flat slab
-// keeps its other flat nodes and their leaves alive, and nothing more, as
-// leaves keep nothing alive.
+// slabs of flatSlabSize, their arrays in the slab's own room: a live flat
+// slab keeps its other flat nodes and their leaves alive, and nothing
+// more, as leaves keep nothing alive. A flat node never points into
+// another slab (it copies arrays it is given into its own).
 //
 // Every other node is an object of its own, with its own weak handle, and
 // holds its short arrays inline. Grouping such nodes would not be sound: a
@@ -307,17 +308,20 @@ type slab [slabSize]Expr
 // inline.
 const flatRoom = 8
 
-// A flat slab's cells hold a node and, in the next cache line, its arrays.
-type flatCell struct {
-	e Expr
-	a [flatRoom]*Expr
+// A flat slab holds flatSlabSize nodes and flatArena pointers of room
+// for their arrays, taken in order (a twin pair's copy and product share
+// theirs): fifteen monomials in x, y, z (three factors and exponents
+// each) fit. Its 1,784 bytes and the allocator's 8-byte type header fill
+// a 1,792-byte size class exactly.
+const (
+	flatSlabSize = 16
+	flatArena    = 95
+)
+
+type flatSlab struct {
+	n [flatSlabSize]Expr
+	a [flatArena]*Expr
 }
-
-type flatSlab [slabSize]flatCell
-
-// A table entry's slot locates its node in its object: slot k < slabSize
-// is at k nodes from the start (a leaf slab, a twin pair, an object of
-// its own: 0), slot slabSize+k at k cells of a flat slab.
 
 // tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
@@ -357,6 +361,7 @@ type shard struct {
 	flat  *flatSlab // the flat slab being filled, likewise
 	flWP  weak.Pointer[Expr]
 	flNxt int
+	flA   int    // room taken in flat.a
 	epoch uint64 // gcEpoch at the last rebuild
 }
 
@@ -377,11 +382,7 @@ func (en tabEntry) node() *Expr {
 	if p == nil {
 		return nil
 	}
-	slot := uintptr(en.key &^ keyMask)
-	if slot < slabSize {
-		return (*Expr)(unsafe.Add(unsafe.Pointer(p), slot*unsafe.Sizeof(Expr{})))
-	}
-	return (*Expr)(unsafe.Add(unsafe.Pointer(p), (slot-slabSize)*unsafe.Sizeof(flatCell{})))
+	return (*Expr)(unsafe.Add(unsafe.Pointer(p), uintptr(en.key&^keyMask)*unsafe.Sizeof(Expr{})))
 }
 
 // leafSlot returns a fresh leaf slot in the shard's current slab and its
@@ -399,17 +400,18 @@ func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 }
 
 // flatSlots returns k (1 or 2) fresh adjacent slots of the shard's
-// current flat slab, the first one's table entry and room for its arrays.
-// Caller holds s.mu.
-func (s *shard) flatSlots(hash uint64, k int) (*Expr, tabEntry, []*Expr) {
-	if s.flat == nil || s.flNxt+k > slabSize {
+// current flat slab, the first one's table entry, and room for n array
+// pointers (n ≤ flatRoom). Caller holds s.mu.
+func (s *shard) flatSlots(hash uint64, k, n int) (*Expr, tabEntry, []*Expr) {
+	if s.flat == nil || s.flNxt+k > flatSlabSize || s.flA+n > flatArena {
 		s.flat = new(flatSlab)
-		s.flWP = weak.Make(&s.flat[0].e)
-		s.flNxt = 0
+		s.flWP = weak.Make(&s.flat.n[0])
+		s.flNxt, s.flA = 0, 0
 	}
-	i := s.flNxt
+	i, a := s.flNxt, s.flA
 	s.flNxt += k
-	return &s.flat[i].e, tabEntry{hash&keyMask | uint64(slabSize+i), s.flWP}, s.flat[i].a[:]
+	s.flA += n
+	return &s.flat.n[i], tabEntry{hash&keyMask | uint64(i), s.flWP}, s.flat.a[a : a+n : a+n]
 }
 
 // flat reports whether every node of args and exps is a leaf.
@@ -440,7 +442,7 @@ func (s *shard) store(e *Expr) (*Expr, tabEntry) {
 		return p, en
 	}
 	if exps := e.exps(); len(e.args)+len(exps) <= flatRoom && flat(e.args, exps) {
-		p, en, room := s.flatSlots(e.hash, 1)
+		p, en, room := s.flatSlots(e.hash, 1, len(e.args)+len(exps))
 		*p = *e
 		fillArrays(p, room, e.args, exps)
 		return p, en
@@ -545,22 +547,16 @@ func (s *shard) insert(i uint64, en tabEntry, reuse bool) {
 // second node of a twin pair, else nil. The copy was written before p
 // was, and lives as long as p does (they are one object).
 func twinOf(p *Expr) *Expr {
-	switch p.flags & (flagTwin | flagTwinCell) {
-	case flagTwin:
-		return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
-	case flagTwinCell:
-		return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(flatCell{}))))
+	if p.flags&flagTwin == 0 {
+		return nil
 	}
-	return nil
+	return (*Expr)(unsafe.Add(unsafe.Pointer(p), -int(unsafe.Sizeof(Expr{}))))
 }
 
-// flagTwin marks the product of a twin pair (Expr.flags), flagTwinCell
-// that of a flat twin (the cell after its copy's). Flags take no part in
-// hashing or equality.
-const (
-	flagTwin     = 1
-	flagTwinCell = 2
-)
+// flagTwin marks the product of a twin pair (Expr.flags): its copy is
+// the node before it, in a twinPair or a flat slab. Flags take no part
+// in hashing or equality.
+const flagTwin = 1
 
 // intern returns the canonical pointer for the structure of e; a new
 // node takes e's slices. The candidate e itself is never retained (it may
@@ -601,7 +597,7 @@ func (s *shard) newCopy(e *Expr, num Number, args, exps []*Expr) (*Expr, tabEntr
 		p, en = s.leafSlot(e.hash)
 	case n <= flatRoom && flat(args, exps):
 		var room []*Expr
-		p, en, room = s.flatSlots(e.hash, 1)
+		p, en, room = s.flatSlots(e.hash, 1, n)
 		fillArrays(p, room, args, exps)
 	default:
 		var room []*Expr
