@@ -6,7 +6,11 @@
 // the same pointer, so == is structural equality and maps keyed by *Expr
 // are maps keyed by structure. Hashes are cached and deterministic.
 // Construction is safe from several goroutines; terms nobody references
-// are reclaimed (the intern table holds weak pointers).
+// are reclaimed (the intern table holds weak pointers). Small terms share
+// an allocation with at most a few others of their kind (symbols and
+// constants, or terms whose children are all symbols and constants), so
+// a live term may keep a few unreferenced neighbours of that kind alive,
+// never anything they reference beyond symbols and constants.
 //
 // Constructors canonicalise as they build:
 //
