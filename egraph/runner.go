@@ -305,6 +305,7 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 				// (it is at least 32K hashcons entries; runs that small
 				// take 50 ms and more).
 				r.arena = matchArena{}
+				r.G.dropScratch()
 				runtime.GC()
 			}
 			return stop
