@@ -355,14 +355,8 @@ type shard struct {
 	mu    sync.Mutex
 	tab   []tabEntry // power-of-two length
 	used  int        // non-empty entries, live or dead
-	cur   *slab      // the leaf slab being filled (held strongly until full)
-	curWP weak.Pointer[Expr]
-	next  int
-	flat  *flatSlab // the flat slab being filled, likewise
-	flWP  weak.Pointer[Expr]
-	flNxt int
-	flA   int    // room taken in flat.a
-	epoch uint64 // gcEpoch at the last rebuild
+	c     cursor     // for nodes made while another goroutine holds the shared cursor
+	epoch uint64     // gcEpoch at the last rebuild
 }
 
 var table = newTable()
@@ -385,33 +379,76 @@ func (en tabEntry) node() *Expr {
 	return (*Expr)(unsafe.Add(unsafe.Pointer(p), uintptr(en.key&^keyMask)*unsafe.Sizeof(Expr{})))
 }
 
-// leafSlot returns a fresh leaf slot in the shard's current slab and its
-// table entry. Caller holds s.mu.
-func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
-	if s.cur == nil || s.next == slabSize {
-		s.cur = new(slab)
-		s.curWP = weak.Make(&s.cur[0])
-		s.next = 0
+// A cursor is where new nodes go: the leaf slab and the flat slab being
+// filled (held strongly until full). Nodes go through one shared cursor,
+// in the order they are made, whatever their shards: nodes made one after
+// the other (a power, the product holding its base, a sum's next term)
+// then sit side by side, and later passes over them read memory in order
+// (measured: the repeated 10^5 sum build and ^100 cold 10-30 % faster
+// than with a cursor per shard; a sync.Pool of cursors gave half that).
+// When another goroutine holds the shared cursor, a node goes through its
+// shard's own cursor instead, under the shard's lock, so parallel
+// construction never waits for it.
+type cursor struct {
+	leaf   *slab
+	leafWP weak.Pointer[Expr]
+	next   int
+	flat   *flatSlab
+	flWP   weak.Pointer[Expr]
+	flNxt  int
+	flA    int // room taken in flat.a
+}
+
+var shared struct {
+	mu sync.Mutex
+	c  cursor
+}
+
+// cursorFor returns the cursor to use and whether it is the shared one
+// (to be released with shared.mu.Unlock). Caller holds s.mu.
+func (s *shard) cursorFor() (*cursor, bool) {
+	if shared.mu.TryLock() {
+		return &shared.c, true
 	}
-	p := &s.cur[s.next]
-	en := tabEntry{hash&keyMask | uint64(s.next), s.curWP}
-	s.next++
+	return &s.c, false
+}
+
+// leafSlot returns a fresh leaf slot and its table entry. Caller holds
+// s.mu.
+func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
+	c, sh := s.cursorFor()
+	if c.leaf == nil || c.next == slabSize {
+		c.leaf = new(slab)
+		c.leafWP = weak.Make(&c.leaf[0])
+		c.next = 0
+	}
+	p := &c.leaf[c.next]
+	en := tabEntry{hash&keyMask | uint64(c.next), c.leafWP}
+	c.next++
+	if sh {
+		shared.mu.Unlock()
+	}
 	return p, en
 }
 
-// flatSlots returns k (1 or 2) fresh adjacent slots of the shard's
-// current flat slab, the first one's table entry, and room for n array
-// pointers (n ≤ flatRoom). Caller holds s.mu.
+// flatSlots returns k (1 or 2) fresh adjacent slots of a flat slab, the
+// first one's table entry, and room for n array pointers (n ≤ flatRoom).
+// Caller holds s.mu.
 func (s *shard) flatSlots(hash uint64, k, n int) (*Expr, tabEntry, []*Expr) {
-	if s.flat == nil || s.flNxt+k > flatSlabSize || s.flA+n > flatArena {
-		s.flat = new(flatSlab)
-		s.flWP = weak.Make(&s.flat.n[0])
-		s.flNxt, s.flA = 0, 0
+	c, sh := s.cursorFor()
+	if c.flat == nil || c.flNxt+k > flatSlabSize || c.flA+n > flatArena {
+		c.flat = new(flatSlab)
+		c.flWP = weak.Make(&c.flat.n[0])
+		c.flNxt, c.flA = 0, 0
 	}
-	i, a := s.flNxt, s.flA
-	s.flNxt += k
-	s.flA += n
-	return &s.flat.n[i], tabEntry{hash&keyMask | uint64(i), s.flWP}, s.flat.a[a : a+n : a+n]
+	i, a := c.flNxt, c.flA
+	c.flNxt += k
+	c.flA += n
+	p, en, room := &c.flat.n[i], tabEntry{hash&keyMask | uint64(i), c.flWP}, c.flat.a[a:a+n:a+n]
+	if sh {
+		shared.mu.Unlock()
+	}
+	return p, en, room
 }
 
 // flat reports whether every node of args and exps is a leaf.
