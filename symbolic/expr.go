@@ -671,10 +671,36 @@ func reserveNodes(n int) {
 }
 
 // rebuildFor is rebuild leaving room for extra more entries.
+// sampleDead reports whether any of up to deadSamples entries spread over
+// the table is of a collected object. A table that grows while its terms
+// are all alive (a large construction) then skips the sweep, which
+// follows every entry's weak handle; if some are dead but none was
+// sampled, they stay until a later rebuild finds them, which costs room,
+// never correctness. Caller holds s.mu.
+func (s *shard) sampleDead() bool {
+	mask := uint64(len(s.tab) - 1)
+	seen := 0
+	for k := uint64(0); k <= mask && seen < deadSamples; k++ {
+		en := s.tab[(k*0x9e3779b97f4a7c15>>17)&mask]
+		if en.wp == (weak.Pointer[Expr]{}) {
+			continue
+		}
+		seen++
+		if en.wp.Value() == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// deadSamples is how many entries sampleDead looks at: if a tenth of the
+// entries are dead, it misses them all once in 800.
+const deadSamples = 64
+
 func (s *shard) rebuildFor(force bool, extra int) {
 	live := 0
 	epoch := gcEpoch.Load()
-	sweep := force || epoch != s.epoch
+	sweep := force || (epoch != s.epoch && s.sampleDead())
 	s.epoch = epoch
 	for k, en := range s.tab {
 		if en.wp == (weak.Pointer[Expr]{}) {
