@@ -193,3 +193,34 @@ func TestIntSlabs(t *testing.T) {
 	require.True(t, reclaimed, "the slab of an unreferenced integer stays alive")
 	require.Equal(t, "654321", IntExpr(654321).String())
 }
+
+// TestSampleDead: a shard whose entries are all alive samples no dead
+// one (a growing construction skips the sweep); after a generation of
+// terms is dropped and collected, the samples find the dead entries.
+func TestSampleDead(t *testing.T) {
+	keep := make([]*Expr, 0, 20000)
+	for i := range 20000 {
+		keep = append(keep, Mul(Sym(fmt.Sprintf("sd_a%d", i)), Sym(fmt.Sprintf("sd_b%d", i))))
+	}
+	runtime.GC()
+	runtime.GC()
+	s := &table[keep[0].hash&(shardCount-1)]
+	s.mu.Lock()
+	s.rebuild(true) // drop whatever earlier tests left dead
+	dead := s.sampleDead()
+	s.mu.Unlock()
+	require.False(t, dead, "all of this shard's entries are alive")
+	runtime.KeepAlive(keep)
+	keep = nil
+	found := false
+	for range 10 {
+		runtime.GC()
+		s.mu.Lock()
+		found = s.sampleDead()
+		s.mu.Unlock()
+		if found {
+			break
+		}
+	}
+	require.True(t, found, "the dropped generation's entries are dead")
+}
