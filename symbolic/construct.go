@@ -40,20 +40,27 @@ func NumExpr(n Number) *Expr {
 // The machine integers with 1024 < |n| ≤ intSlabRange (counters and
 // coefficients: the i of Σ i·x_i) are not in the intern table. Their nodes
 // live in slabs of slabSize consecutive values, made together on first
-// use and found by value through intSlabs, which holds each slab weakly:
+// use and found by value through intChunks, which holds each slab weakly:
 // a lookup reads one array slot, the slab's weak handle and the node,
 // where the table would also probe its entries and compare, and a run of
 // integers shares one slab and one handle. A slab is reclaimed when none
 // of its integers is referenced. Integers beyond the range go through the
 // table, behind a direct-mapped cache (intCache) that holds its nodes
 // strongly and is emptied after every garbage collection, with recent.
+// intChunks is two-level, its chunks of intChunk slab references made on
+// first use: one flat array for the whole range was 2 MB of globals,
+// which the collector scans at every cycle and which made every process
+// that links the package 1-4 MB larger.
 const (
 	intSlabRange = 1 << 20
+	intChunk     = 512
 	intCacheSize = 1 << 12
 )
 
+type intSlabRefs [intChunk]atomic.Pointer[weak.Pointer[slab]]
+
 var (
-	intSlabs     [2 * intSlabRange / slabSize]atomic.Pointer[weak.Pointer[slab]]
+	intChunks    [2 * intSlabRange / slabSize / intChunk]atomic.Pointer[intSlabRefs]
 	intSlabMu    sync.Mutex // held while a slab is made
 	intCache     [intCacheSize]atomic.Pointer[Expr]
 	intCacheUsed atomic.Bool
@@ -79,14 +86,22 @@ func intExpr(n Number) *Expr {
 // making its slab if it has none (or its slab was reclaimed).
 func intSlabNode(v int64) *Expr {
 	off := uint64(v + intSlabRange)
-	ref := &intSlabs[off/slabSize]
-	if wp := ref.Load(); wp != nil {
-		if sl := wp.Value(); sl != nil {
-			return &sl[off%slabSize]
+	ch := &intChunks[off/slabSize/intChunk]
+	refs := ch.Load()
+	if refs != nil {
+		if wp := refs[off/slabSize%intChunk].Load(); wp != nil {
+			if sl := wp.Value(); sl != nil {
+				return &sl[off%slabSize]
+			}
 		}
 	}
 	intSlabMu.Lock()
 	defer intSlabMu.Unlock()
+	if refs = ch.Load(); refs == nil {
+		refs = new(intSlabRefs)
+		ch.Store(refs)
+	}
+	ref := &refs[off/slabSize%intChunk]
 	if wp := ref.Load(); wp != nil {
 		if sl := wp.Value(); sl != nil {
 			return &sl[off%slabSize]

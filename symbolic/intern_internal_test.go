@@ -180,7 +180,7 @@ func TestIntSlabs(t *testing.T) {
 	// An unreferenced slab is reclaimed: its handle then reads nil.
 	off := uint64(654321 + intSlabRange)
 	IntExpr(654321)
-	wp := intSlabs[off/slabSize].Load()
+	wp := intChunks[off/slabSize/intChunk].Load()[off/slabSize%intChunk].Load()
 	require.NotNil(t, wp)
 	reclaimed := false
 	for range 10 {
