@@ -630,6 +630,8 @@ func (mw *multiWork) run(n int, x *expander) []*multiWorker {
 	var wg sync.WaitGroup
 	var stopped atomic.Bool
 	var ws []*multiWorker
+	parallelBuilds.Add(1)
+	defer parallelBuilds.Add(-1)
 	per := (mw.total + workers - 1) / workers
 	lo, pos, acc := 0, 0, 0
 	for kk := 0; kk <= n; kk++ {
@@ -918,6 +920,8 @@ func (pc *polyCtx) toExpr(p poly, x *expander) *Expr {
 	// Large results are built on every core: interning is safe from
 	// several goroutines and each part writes its own slots.
 	if workers := runtime.GOMAXPROCS(0); workers > 1 && n >= 1<<14 {
+		parallelBuilds.Add(1)
+		defer parallelBuilds.Add(-1)
 		var wg sync.WaitGroup
 		chunk := (n + workers - 1) / workers
 		for lo := 0; lo < n; lo += chunk {
