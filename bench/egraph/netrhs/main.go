@@ -5,9 +5,10 @@
 // egraph.SimplifySystem with InstrCost ("instr", the cost that follows
 // codegen's lowering) and with CPUCost ("cpucost", the element-wise
 // table, for comparison). Each form is lowered by codegen and timed on
-// the tape VM and as generated Go, in interleaved rounds of process-CPU
-// time (every round runs every form once, starting with a different form
-// each round), so load affects all alike.
+// the tape VM and as generated Go, and evaluated by the tree evaluator
+// (symbolic.Eval, which `symcalc eval` and the REPL use), in interleaved
+// rounds of process-CPU time (every round runs every form once, starting
+// with a different form each round), so load affects all alike.
 //
 //	go run ./bench/egraph/netrhs               # tape VM and generated Go
 //	go run ./bench/egraph/netrhs -gengo=false  # tape VM only
@@ -111,6 +112,24 @@ func run(ctx context.Context, shared string, rounds int, genGo bool) error {
 	}
 	ts := timeAll(rounds, fns)
 	printTimes("tape VM", forms, ts)
+	// The tree evaluator (symbolic.Eval, what `symcalc eval` and the REPL
+	// use): each equation walked as a tree, no sharing between equations
+	// or within one, no fused operations.
+	env := map[string]float64{}
+	for i, s := range x {
+		env[s.Name()] = u[i]
+	}
+	for k, f := range forms {
+		eqs := f.eqs
+		fns[k] = func() {
+			for _, e := range eqs {
+				if _, err := symbolic.Eval(e, env); err != nil {
+					panic(err)
+				}
+			}
+		}
+	}
+	printTimes("tree evaluator", forms, timeAll(rounds, fns))
 	if !genGo {
 		return nil
 	}
