@@ -672,14 +672,17 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
 	var cp, pp *Expr
 	var en tabEntry
-	if 2*len(args) <= flatRoom && flat(args, exps) {
-		var room []*Expr
-		cp, en, room = ts.flatSlots(ch, 2, 2*len(args))
+	var room []*Expr
+	ok := false
+	if 2*len(args) <= flatRoom {
+		cp, en, room, ok = ts.closedSlots(ch, 2, 2*len(args), args, exps)
+	}
+	if ok {
 		pp = (*Expr)(unsafe.Add(unsafe.Pointer(cp), unsafe.Sizeof(Expr{})))
 		fillArrays(cp, room, args, exps)
 	} else {
 		o := new(twinPair)
-		room := o.a[:]
+		room = o.a[:]
 		if 2*len(args) > len(room) {
 			room = make([]*Expr, 2*len(args))
 		}

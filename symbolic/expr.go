@@ -269,11 +269,14 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 // slab stays alive while any one of its leaves is referenced, which keeps
 // at most its other seven leaves alive too.
 //
-// Flat nodes (every child a leaf: x·y², sin(x), a + b + c, the monomials
-// of an expansion) with at most flatRoom pointers of arrays live in flat
-// slabs of flatSlabSize, their arrays in the slab's own room: a live flat
-// slab keeps its other flat nodes and their leaves alive, and nothing
-// more, as leaves keep nothing alive. A flat node never points into
+// Closed nodes, with at most flatRoom pointers of arrays, live in flat
+// slabs of flatSlabSize, their arrays in the slab's own room. A node is
+// closed in a slab if each of its children is a leaf or a node of that
+// same slab: x·y², sin(x) and the monomials of an expansion always are
+// (their children are leaves), and so is sin(x)·y when sin(x) was made
+// just before it, through the same cursor (see closedSlots). A live flat
+// slab keeps its own nodes and their leaves alive, and nothing more, as
+// leaves keep nothing alive. A node in a flat slab never points into
 // another slab (it copies arrays it is given into its own).
 //
 // Every other node is an object of its own, with its own weak handle, and
@@ -438,35 +441,48 @@ func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 	return p, en
 }
 
-// flatSlots returns k (1 or 2) fresh adjacent slots of a flat slab, the
-// first one's table entry, and room for n array pointers (n ≤ flatRoom).
-// Caller holds s.mu.
-func (s *shard) flatSlots(hash uint64, k, n int) (*Expr, tabEntry, []*Expr) {
+// closedSlots returns k (1 or 2) fresh adjacent slots of a flat slab,
+// the first one's table entry, and room for n array pointers (n ≤
+// flatRoom), if every node of args and exps is a leaf or a node of that
+// same slab; else ok is false and nothing is taken. Caller holds s.mu.
+//
+// A slab whose nodes have no children but leaves and nodes of the slab
+// itself keeps nothing alive beyond itself and leaves, so grouping its
+// nodes under one weak handle is sound. Nodes made bottom-up, one after
+// the other through the shared cursor (sin(x), then sin(x)*y, then a sum
+// of such terms), land in one slab.
+func (s *shard) closedSlots(hash uint64, k, n int, args, exps []*Expr) (p *Expr, en tabEntry, room []*Expr, ok bool) {
 	c, sh := s.cursorFor()
-	if c.flat == nil || c.flNxt+k > flatSlabSize || c.flA+n > flatArena {
-		c.flat = new(flatSlab)
-		c.flWP = weak.Make(&c.flat.n[0])
-		c.flNxt, c.flA = 0, 0
+	full := c.flat == nil || c.flNxt+k > flatSlabSize || c.flA+n > flatArena
+	if ok = closedIn(c.flat, full, args) && closedIn(c.flat, full, exps); ok {
+		if full {
+			c.flat = new(flatSlab)
+			c.flWP = weak.Make(&c.flat.n[0])
+			c.flNxt, c.flA = 0, 0
+		}
+		i, a := c.flNxt, c.flA
+		c.flNxt += k
+		c.flA += n
+		p, en, room = &c.flat.n[i], tabEntry{hash&keyMask | uint64(i), c.flWP}, c.flat.a[a:a+n:a+n]
 	}
-	i, a := c.flNxt, c.flA
-	c.flNxt += k
-	c.flA += n
-	p, en, room := &c.flat.n[i], tabEntry{hash&keyMask | uint64(i), c.flWP}, c.flat.a[a:a+n:a+n]
 	if sh {
 		shared.mu.Unlock()
 	}
-	return p, en, room
+	return p, en, room, ok
 }
 
-// flat reports whether every node of args and exps is a leaf.
-func flat(args, exps []*Expr) bool {
-	for _, a := range args {
-		if len(a.args) != 0 {
+// closedIn reports whether every node of xs is a leaf or, unless the slab
+// is full (the node will go into a new one), a node of sl.
+func closedIn(sl *flatSlab, full bool, xs []*Expr) bool {
+	for _, a := range xs {
+		if len(a.args) == 0 {
+			continue
+		}
+		if full || sl == nil {
 			return false
 		}
-	}
-	for _, a := range exps {
-		if len(a.args) != 0 {
+		off := uintptr(unsafe.Pointer(a)) - uintptr(unsafe.Pointer(&sl.n[0]))
+		if off >= unsafe.Sizeof(sl.n) {
 			return false
 		}
 	}
@@ -485,11 +501,12 @@ func (s *shard) store(e *Expr) (*Expr, tabEntry) {
 		*p = *e
 		return p, en
 	}
-	if exps := e.exps(); len(e.args)+len(exps) <= flatRoom && flat(e.args, exps) {
-		p, en, room := s.flatSlots(e.hash, 1, len(e.args)+len(exps))
-		*p = *e
-		fillArrays(p, room, e.args, exps)
-		return p, en
+	if exps := e.exps(); len(e.args)+len(exps) <= flatRoom {
+		if p, en, room, ok := s.closedSlots(e.hash, 1, len(e.args)+len(exps), e.args, exps); ok {
+			*p = *e
+			fillArrays(p, room, e.args, exps)
+			return p, en
+		}
 	}
 	p := new(Expr)
 	*p = *e
@@ -636,14 +653,18 @@ func internCopy(e *Expr, num Number, args, exps []*Expr) *Expr {
 func (s *shard) newCopy(e *Expr, num Number, args, exps []*Expr) (*Expr, tabEntry) {
 	var p *Expr
 	var en tabEntry
-	switch n := len(args) + len(exps); {
-	case len(args) == 0:
+	n := len(args) + len(exps)
+	ok := false
+	if len(args) == 0 {
 		p, en = s.leafSlot(e.hash)
-	case n <= flatRoom && flat(args, exps):
+		ok = true
+	} else if n <= flatRoom {
 		var room []*Expr
-		p, en, room = s.flatSlots(e.hash, 1, n)
-		fillArrays(p, room, args, exps)
-	default:
+		if p, en, room, ok = s.closedSlots(e.hash, 1, n, args, exps); ok {
+			fillArrays(p, room, args, exps)
+		}
+	}
+	if !ok {
 		var room []*Expr
 		p, room = inline(n)
 		fillArrays(p, room, args, exps)

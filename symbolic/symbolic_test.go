@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
@@ -141,6 +142,90 @@ func TestReclamation(t *testing.T) {
 		}
 	}
 	assert.Less(t, after, before+5000, "unreferenced terms must be reclaimed (before %d, after %d)", before, after)
+}
+
+// TestReclamationNested: trees built bottom-up (whose nodes share slabs
+// when each child was made just before its parent) are reclaimed once
+// dropped, and a term kept alive from each generation keeps only a
+// bounded part of its generation alive, not the rest of it.
+func TestReclamationNested(t *testing.T) {
+	var keep []*Expr
+	build := func(gen, n int) {
+		for i := 0; i < n; i++ {
+			x := Sym(fmt.Sprintf("nx%d_%d", gen, i))
+			y := Sym(fmt.Sprintf("ny%d_%d", gen, i))
+			a := Mul(Sin(x), y)
+			b := Add(a, Pow(y, IntExpr(3)), Cos(Mul(x, y)))
+			c := Mul(Exp(b), Add(a, x))
+			if i == n/2 {
+				keep = append(keep, c)
+			}
+		}
+	}
+	settle := func() int {
+		after := 0
+		for range 10 {
+			runtime.GC()
+			time.Sleep(2 * time.Millisecond)
+			after = TableSize()
+		}
+		return after
+	}
+	const n = 20000
+	build(0, n)
+	base := settle()
+	for gen := 1; gen <= 4; gen++ {
+		build(gen, n)
+	}
+	after := settle()
+	assert.Less(t, after, base+n/2, "unreferenced nested terms must be reclaimed (after one generation %d, after five %d)", base, after)
+	for _, k := range keep {
+		assert.Equal(t, KMul, k.Kind())
+	}
+}
+
+// TestReclamationRandomDAG: each new term holds a random earlier one, so
+// a dead term's children lie anywhere in its generation. One term in 200
+// is kept, with what it holds (a chain of about ten terms); the rest of
+// each generation must be reclaimed: a layout that let dead slab
+// neighbours keep their children alive would keep it all (checked: with
+// every small node put in the slabs, each generation's 60k entries
+// stayed).
+func TestReclamationRandomDAG(t *testing.T) {
+	var keep []*Expr
+	build := func(gen, n int) {
+		rng := rand.New(rand.NewPCG(uint64(gen), 7))
+		made := make([]*Expr, 0, n)
+		for i := 0; i < n; i++ {
+			x := Sym(fmt.Sprintf("rd%d_%d", gen, i))
+			e := Sin(x)
+			if len(made) > 0 {
+				e = Sin(Add(x, made[rng.IntN(len(made))]))
+			}
+			made = append(made, e)
+			if i%200 == 0 {
+				keep = append(keep, e)
+			}
+		}
+	}
+	settle := func() int {
+		after := 0
+		for range 10 {
+			runtime.GC()
+			time.Sleep(2 * time.Millisecond)
+			after = TableSize()
+		}
+		return after
+	}
+	const n = 20000
+	build(0, n)
+	base := settle()
+	for gen := 1; gen <= 4; gen++ {
+		build(gen, n)
+	}
+	after := settle()
+	assert.Less(t, after, base+n, "unreferenced terms held by dead neighbours must be reclaimed (after one generation %d, after five %d)", base, after)
+	assert.Len(t, keep, 5*n/200)
 }
 
 func TestCanonicalMatchesRawEvaluation(t *testing.T) {
