@@ -7,10 +7,11 @@
 // are maps keyed by structure. Hashes are cached and deterministic.
 // Construction is safe from several goroutines; terms nobody references
 // are reclaimed (the intern table holds weak pointers). Small terms share
-// an allocation with at most a few others of their kind (symbols and
-// constants, or terms whose children are all symbols and constants), so
-// a live term may keep a few unreferenced neighbours of that kind alive,
-// never anything they reference beyond symbols and constants.
+// an allocation with at most fifteen others made just before or after
+// them (symbols and constants together; other terms together when their
+// children are symbols, constants or terms of the same allocation), so a
+// live term may keep a few unreferenced neighbours alive, never anything
+// they reference beyond those neighbours, symbols and constants.
 //
 // Constructors canonicalise as they build:
 //
