@@ -491,10 +491,10 @@ func closedIn(sl *flatSlab, full bool, xs []*Expr) bool {
 
 // store writes e into a new node (a slot of a leaf or flat slab, or an
 // object of its own taking e's slices) and returns it with its table
-// entry. A flat node copies its arrays into its slab: they may be another
-// node's (a product shares its coefficient-free copy's), and a slab must
-// not point into another slab, or a live one would keep that one's other
-// nodes alive, and so on. Caller holds s.mu.
+// entry. A node put in a flat slab copies its arrays into the slab: they
+// may be another node's (a product shares its coefficient-free copy's),
+// and a slab must not point into another slab, or a live one would keep
+// that one's other nodes alive, and so on. Caller holds s.mu.
 func (s *shard) store(e *Expr) (*Expr, tabEntry) {
 	if len(e.args) == 0 {
 		p, en := s.leafSlot(e.hash)
