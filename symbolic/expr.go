@@ -787,9 +787,10 @@ func structEqual(a, b *Expr) bool {
 		return false
 	}
 	if len(a.args) > 0 && &a.args[0] == &b.args[0] && a.aux == b.aux {
-		// The same arrays: a product and its coefficient-free copy share
-		// them (withCoef), so a sum's lookup of the monomial of a product
-		// it was just given needs not read them.
+		// The same arrays: a twin pair's product and copy share them, as
+		// does a product outside the slabs with the copy whose arrays it
+		// took (withCoef), so a lookup of the one from the other needs
+		// not read them.
 		return true
 	}
 	for i := range a.args {
