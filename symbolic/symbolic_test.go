@@ -228,6 +228,66 @@ func TestReclamationRandomDAG(t *testing.T) {
 	assert.Len(t, keep, 5*n/200)
 }
 
+// TestConcurrentHashConsUnderGC: goroutines generate the same random
+// terms (the same generator seed) at once, then rebuild each from its
+// children in different orders while collections run, so the same nodes
+// are made concurrently through the shared and the shards' cursors,
+// slabs and twin pairs. Every goroutine must get the same pointer for
+// each term, and equal printed forms must be the same pointer.
+func TestConcurrentHashConsUnderGC(t *testing.T) {
+	const workers, n = 4, 3001 // n prime: each order below is a permutation
+	got := make([][]*Expr, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g := symtest.New(99, "x", "y", "z", "w")
+			raws := make([]symtest.Raw, n)
+			for i := range raws {
+				raws[i] = g.Expr(4)
+			}
+			out := make([]*Expr, n)
+			for k := range n {
+				i := (k*(2*w+1) + w*n/workers) % n // a different order per worker
+				out[i] = rebuild(raws[i].Term)
+				if out[i] != raws[i].Term {
+					panic(fmt.Sprintf("rebuilt %s is another pointer", raws[i].Term))
+				}
+				if k%500 == 0 {
+					runtime.GC()
+				}
+			}
+			got[w] = out
+		}()
+	}
+	wg.Wait()
+	byText := map[string]*Expr{}
+	for i := range n {
+		for w := 1; w < workers; w++ {
+			require.Same(t, got[0][i], got[w][i], "term %d: %s", i, got[0][i])
+		}
+		e := got[0][i]
+		if prev, ok := byText[e.String()]; ok {
+			require.Same(t, prev, e, "%s", e)
+		}
+		byText[e.String()] = e
+	}
+}
+
+// rebuild makes e again from its children, bottom-up.
+func rebuild(e *Expr) *Expr {
+	kids := e.Children()
+	if len(kids) == 0 {
+		return e
+	}
+	args := make([]*Expr, len(kids))
+	for i, k := range kids {
+		args[i] = rebuild(k)
+	}
+	return e.Rebuild(args)
+}
+
 func TestCanonicalMatchesRawEvaluation(t *testing.T) {
 	g := symtest.New(1, "x", "y", "z")
 	for i := 0; i < 2000; i++ {
