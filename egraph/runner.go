@@ -182,7 +182,12 @@ type Runner struct {
 	// allocating during Run are held to it too, which is why it is an
 	// option and not the default. A limit already below it is kept.
 	SoftMemoryLimit int64
-	Scheduler       Scheduler // default NewBackoffScheduler()
+	// NoCollect skips the garbage collection Run ends with when the
+	// e-graph has grown past 32K hashcons entries (see Run): a program
+	// that runs several e-graphs at once, or times its own collections,
+	// may not want one per run.
+	NoCollect bool
+	Scheduler Scheduler // default NewBackoffScheduler()
 	// Hooks run at the start of each iteration; an error stops the run
 	// with StopOther.
 	Hooks []func(*Runner) error
@@ -250,9 +255,9 @@ func (r *Runner) checkLimitsEvery(n int) StopReason {
 // after each), applies every rule's matches in rule order (checking limits
 // after each), and rebuilds once, even if a limit tripped. When the
 // e-graph has grown past 32K hashcons entries, Run ends with a garbage
-// collection (runtime.GC), which frees the run's match buffers and
-// outgrown tables before the caller goes on (3-12 ms on the 100,000-node
-// rows).
+// collection (runtime.GC, unless NoCollect), which frees the run's match
+// buffers and outgrown tables before the caller goes on (3-12 ms on the
+// 100,000-node rows).
 func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 	if ctx == nil {
 		ctx = context.Background()
@@ -306,7 +311,9 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 				// take 50 ms and more).
 				r.arena = matchArena{}
 				r.G.dropScratch()
-				runtime.GC()
+				if !r.NoCollect {
+					runtime.GC()
+				}
 			}
 			return stop
 		}

@@ -2,6 +2,8 @@ package egraph
 
 import (
 	"context"
+	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -81,4 +83,27 @@ func TestBackoffBansExplosiveRules(t *testing.T) {
 	assert.Positive(t, banned)
 	// egg's trajectory: 144 classes after iterations 4-6, 997 after 7.
 	assert.Equal(t, 997, r.Iterations[8].Classes)
+}
+
+// TestRunClosingCollection: a run whose e-graph grows past 32K hashcons
+// entries ends with one garbage collection, and none with NoCollect
+// (automatic collections are off while the runs are counted).
+func TestRunClosingCollection(t *testing.T) {
+	prev := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(prev)
+	for _, noCollect := range []bool{false, true} {
+		r, rules := sum20Runner()
+		r.NodeLimit, r.IterLimit = 100_000, 30
+		r.NoCollect = noCollect
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		r.Run(context.Background(), rules)
+		runtime.ReadMemStats(&after)
+		require.Greater(t, r.G.MemoSize(), 32<<10, "the run must grow past the threshold")
+		want := uint32(1)
+		if noCollect {
+			want = 0
+		}
+		assert.Equal(t, want, after.NumGC-before.NumGC, "NoCollect %v", noCollect)
+	}
 }
