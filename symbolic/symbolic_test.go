@@ -162,22 +162,13 @@ func TestReclamationNested(t *testing.T) {
 			}
 		}
 	}
-	settle := func() int {
-		after := 0
-		for range 10 {
-			runtime.GC()
-			time.Sleep(2 * time.Millisecond)
-			after = TableSize()
-		}
-		return after
-	}
 	const n = 20000
 	build(0, n)
-	base := settle()
+	base := settledTableSize()
 	for gen := 1; gen <= 4; gen++ {
 		build(gen, n)
 	}
-	after := settle()
+	after := settledTableSize()
 	assert.Less(t, after, base+n/2, "unreferenced nested terms must be reclaimed (after one generation %d, after five %d)", base, after)
 	for _, k := range keep {
 		assert.Equal(t, KMul, k.Kind())
@@ -208,22 +199,13 @@ func TestReclamationRandomDAG(t *testing.T) {
 			}
 		}
 	}
-	settle := func() int {
-		after := 0
-		for range 10 {
-			runtime.GC()
-			time.Sleep(2 * time.Millisecond)
-			after = TableSize()
-		}
-		return after
-	}
 	const n = 20000
 	build(0, n)
-	base := settle()
+	base := settledTableSize()
 	for gen := 1; gen <= 4; gen++ {
 		build(gen, n)
 	}
-	after := settle()
+	after := settledTableSize()
 	assert.Less(t, after, base+n, "unreferenced terms held by dead neighbours must be reclaimed (after one generation %d, after five %d)", base, after)
 	assert.Len(t, keep, 5*n/200)
 }
@@ -286,6 +268,19 @@ func rebuild(e *Expr) *Expr {
 		args[i] = rebuild(k)
 	}
 	return e.Rebuild(args)
+}
+
+// settledTableSize collects a few times (the lookup cache is emptied
+// after each collection, asynchronously) and returns the intern table's
+// live size.
+func settledTableSize() int {
+	n := 0
+	for range 10 {
+		runtime.GC()
+		time.Sleep(2 * time.Millisecond)
+		n = TableSize()
+	}
+	return n
 }
 
 func TestCanonicalMatchesRawEvaluation(t *testing.T) {
@@ -636,22 +631,13 @@ func TestReclamationDeep(t *testing.T) {
 		}
 		_ = sb.Build()
 	}
-	settle := func() int {
-		after := 0
-		for range 10 {
-			runtime.GC()
-			time.Sleep(2 * time.Millisecond)
-			after = TableSize()
-		}
-		return after
-	}
 	const n = 20000
 	build(0, n)
-	base := settle()
+	base := settledTableSize()
 	for gen := 1; gen <= 4; gen++ {
 		build(gen, n)
 	}
-	after := settle()
+	after := settledTableSize()
 	// Four generations made about 7 nodes per term (two symbols, the
 	// power, a product, the scaled product and its copy, the sum, sin):
 	// what stays must not grow with them.
