@@ -625,7 +625,8 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	}
 	s := &table[e.hash&(shardCount-1)]
 	s.mu.Lock()
-	if v, _, _ := s.lookup(&e); v != nil {
+	v, i, reuse := s.lookup(&e)
+	if v != nil {
 		s.mu.Unlock()
 		slot.store(v)
 		return v
@@ -638,7 +639,7 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 			s.mu.Unlock()
 			ts.mu.Lock()
 			s.mu.Lock()
-			if v, _, _ := s.lookup(&e); v != nil {
+			if v, i, reuse = s.lookup(&e); v != nil {
 				s.mu.Unlock()
 				ts.mu.Unlock()
 				slot.store(v)
@@ -651,12 +652,11 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	var r *Expr
 	if twin, ti, treuse := ts.lookup(&ce); twin != nil {
 		pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
-		_, i, reuse := s.lookup(&pe)
 		p, en := s.store(&pe)
 		s.insert(i, en, reuse)
 		r = p
 	} else {
-		r = newTwins(s, ts, ti, treuse, e.hash, ce.hash, c, args, exps)
+		r = newTwins(s, ts, i, reuse, ti, treuse, e.hash, ce.hash, c, args, exps)
 	}
 	if ts != s {
 		ts.mu.Unlock()
@@ -667,9 +667,9 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 }
 
 // newTwins makes the twin pair of the product c·Π args[i]^exps[i] (hash h,
-// shard s) and its copy (hash ch, shard ts, whose entry goes at ti), and
-// returns the product. Caller holds both locks.
-func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
+// shard s, whose entry goes at i) and its copy (hash ch, shard ts, whose
+// entry goes at ti), and returns the product. Caller holds both locks.
+func newTwins(s, ts *shard, i uint64, reuse bool, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
 	var cp, pp *Expr
 	var en tabEntry
 	var room []*Expr
@@ -694,9 +694,11 @@ func newTwins(s, ts *shard, ti uint64, treuse bool, h, ch uint64, c Number, args
 	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: cp.args, aux: cp.aux}
 	slot := en.key &^ keyMask
 	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse)
-	// Adding the copy to the same shard may have taken or moved the
-	// product's entry: look it up again (it is still absent).
-	_, i, reuse := s.lookup(pp)
+	if ts == s {
+		// Adding the copy to the same shard may have taken or moved the
+		// product's entry: look it up again (it is still absent).
+		_, i, reuse = s.lookup(pp)
+	}
 	s.insert(i, tabEntry{h&keyMask | (slot + 1), en.wp}, reuse)
 	return pp
 }
