@@ -653,7 +653,7 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	if twin, ti, treuse := ts.lookup(&ce); twin != nil {
 		pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
 		p, en := s.store(&pe)
-		s.insert(i, en, reuse)
+		s.insert(i, en, reuse, p)
 		r = p
 	} else {
 		r = newTwins(s, ts, i, reuse, ti, treuse, e.hash, ce.hash, c, args, exps)
@@ -691,15 +691,16 @@ func newTwins(s, ts *shard, i uint64, reuse bool, ti uint64, treuse bool, h, ch 
 		en = tabEntry{0, weak.Make(cp)}
 	}
 	cp.hash, cp.kind, cp.op, cp.num = ch, KMul, OpMul, Int(1)
-	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, num: c, args: cp.args, aux: cp.aux}
+	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, fresh: 1, num: c, args: cp.args, aux: cp.aux}
+	markNew(cp)
 	slot := en.key &^ keyMask
-	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse)
-	if ts == s {
+	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse, cp)
+	if ts == s && i != pendIdx {
 		// Adding the copy to the same shard may have taken or moved the
 		// product's entry: look it up again (it is still absent).
 		_, i, reuse = s.lookup(pp)
 	}
-	s.insert(i, tabEntry{h&keyMask | (slot + 1), en.wp}, reuse)
+	s.insert(i, tabEntry{h&keyMask | (slot + 1), en.wp}, reuse, pp)
 	return pp
 }
 
