@@ -892,6 +892,18 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	for size < 2*(live+s.npend) || 4*(live+s.npend+extra) > 3*size {
 		size *= 2
 	}
+	if size < len(s.tab) && 4*size > len(s.tab) {
+		// Keep the size unless it is four times what the live entries
+		// need: a program that builds and drops terms in turns would
+		// otherwise shrink and grow the table at every turn.
+		size = len(s.tab)
+	}
+	if size == len(s.tab) {
+		s.compact()
+		s.used = live
+		s.drain()
+		return
+	}
 	old, oldCtrl := s.tab, s.ctrl
 	s.tab, s.ctrl = make([]tabEntry, size), make([]uint8, size)
 	mask := uint64(size - 1)
@@ -908,6 +920,38 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	}
 	s.used = live
 	s.drain()
+}
+
+// compact restores the probe sequences of the table after rebuildFor
+// emptied the entries of collected objects, in place: a table that keeps
+// its size (a program that builds and drops terms over and over) is not
+// made anew, which would allocate and fault in 17 bytes per entry again.
+// Going round once from an empty entry, it takes every entry out and
+// puts it back at the first empty entry from its home, which is never
+// past where it was. Caller holds s.mu.
+func (s *shard) compact() {
+	mask := uint64(len(s.tab) - 1)
+	start := uint64(0)
+	for s.ctrl[start] != 0 {
+		start++
+	}
+	for n := uint64(1); n <= mask+1; n++ {
+		k := (start + n) & mask
+		c := s.ctrl[k]
+		if c == 0 {
+			continue
+		}
+		en := s.tab[k]
+		s.ctrl[k] = 0
+		i := (en.key >> shardBits) & mask
+		for s.ctrl[i] != 0 {
+			i = (i + 1) & mask
+		}
+		if i != k {
+			s.tab[k] = tabEntry{}
+		}
+		s.tab[i], s.ctrl[i] = en, c
+	}
 }
 
 // TableSize returns the number of live entries in the intern table (for
