@@ -374,7 +374,6 @@ type shard struct {
 	npend int
 	pmask uint64 // bit h>>58 set for the hash h of every waiting node
 	ph    [pendCap]uint64
-	pn    [pendCap]*Expr
 	pe    [pendCap]tabEntry
 }
 
@@ -604,8 +603,10 @@ func (s *shard) lookup(e *Expr) (*Expr, uint64, bool) {
 	}
 	if s.pmask&(1<<(e.hash>>58)) != 0 {
 		for k := range s.npend {
-			if s.ph[k] == e.hash && structEqual(s.pn[k], e) {
-				return s.pn[k], 0, false
+			if s.ph[k] == e.hash {
+				if v := s.pe[k].node(); v != nil && structEqual(v, e) {
+					return v, 0, false
+				}
 			}
 		}
 	}
@@ -704,8 +705,9 @@ func adopt(args, exps []*Expr) {
 	}
 }
 
-// pend keeps the entry en of the new node p (strongly) among the shard's
-// waiting entries, and moves them all into the table when there are
+// pend keeps the entry en of the new node p among the shard's waiting
+// entries (weakly, as the table does: a waiting entry never keeps a
+// node alive), and moves them all into the table when there are
 // pendCap of them.
 //
 // A new term of a large build usually has a fresh child (Σ i·x_i·y_i²:
@@ -717,7 +719,7 @@ func adopt(args, exps []*Expr) {
 // entries first, behind a 64-bit filter of their hashes.
 func (s *shard) pend(en tabEntry, p *Expr) {
 	k := s.npend
-	s.ph[k], s.pn[k], s.pe[k] = p.hash, p, en
+	s.ph[k], s.pe[k] = p.hash, en
 	s.pmask |= 1 << (p.hash >> 58)
 	s.npend++
 	if s.npend == pendCap {
@@ -745,7 +747,7 @@ func (s *shard) drain() {
 		}
 		en := s.pe[k]
 		s.tab[i], s.ctrl[i] = en, fingerprint(en.key)
-		s.pn[k], s.pe[k] = nil, tabEntry{}
+		s.pe[k] = tabEntry{}
 	}
 	s.used += s.npend
 	s.npend, s.pmask = 0, 0

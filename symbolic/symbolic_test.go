@@ -643,3 +643,40 @@ func TestReclamationDeep(t *testing.T) {
 	// what stays must not grow with them.
 	assert.Less(t, after, base+n/2, "unreferenced terms must be reclaimed (after one generation %d, after five %d)", base, after)
 }
+
+// TestReclamationHeap checks reclamation by the heap rather than by the
+// table's count, which TableSize takes only after moving every waiting
+// entry into the table: nothing the table keeps for its own work (the
+// entries waiting to go in, the lookup caches) may keep a dropped term
+// alive. A sum over fresh symbols is one node with every term below it,
+// so holding that one node would hold them all.
+func TestReclamationHeap(t *testing.T) {
+	heap := func() float64 {
+		for range 5 {
+			runtime.GC()
+			time.Sleep(2 * time.Millisecond)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapAlloc)
+	}
+	const n = 50000
+	two := IntExpr(2)
+	before := heap()
+	sb := NewSumBuilder()
+	for i := 1; i <= n; i++ {
+		x := Sym(fmt.Sprintf("hx_%d", i))
+		y := Sym(fmt.Sprintf("hy_%d", i))
+		sb.Add(Mul(IntExpr(int64(i)), x, Pow(y, two)))
+	}
+	s := sb.Build()
+	alive := heap()
+	_, terms, _ := s.AddParts()
+	require.Len(t, terms, n)
+	runtime.KeepAlive(s)
+	s = nil
+	dropped := heap()
+	// What stays is the table's growth, a fraction of the terms.
+	assert.Less(t, dropped-before, (alive-before)/2,
+		"a dropped sum must be reclaimed: heap %.1f MB before it, %.1f MB with it, %.1f MB after it", before/1e6, alive/1e6, dropped/1e6)
+}
