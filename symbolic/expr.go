@@ -273,7 +273,7 @@ func (e *Expr) CallArgs() []*Expr { return e.args }
 // at most its other seven leaves alive too.
 //
 // Closed nodes, with at most flatRoom pointers of arrays, live in flat
-// slabs of flatSlabSize, their arrays in the slab's own room. A node is
+// slabs of 16 or 32 nodes, their arrays in the slab's own room. A node is
 // closed in a slab if each of its children is a leaf or a node of that
 // same slab: x·y², sin(x) and the monomials of an expansion always are
 // (their children are leaves), and so is sin(x)·y when sin(x) was made
@@ -318,20 +318,26 @@ type slab [slabSize]Expr
 // inline.
 const flatRoom = 8
 
-// A flat slab holds flatSlabSize nodes and flatArena pointers of room
-// for their arrays, taken in order (a twin pair's copy and product share
-// theirs): fifteen monomials in x, y, z (three factors and exponents
-// each) fit. Its 1,784 bytes and the allocator's 8-byte type header fill
-// a 1,792-byte size class exactly.
-const (
-	flatSlabSize = 16
-	flatArena    = 95
+// A flat slab holds nodes and room for their arrays, taken in order (a
+// twin pair's copy and product share theirs). It comes in two shapes, each
+// filling a size class of the allocator exactly with its 8-byte type
+// header: roomy, 16 nodes and 95 pointers (1,792 bytes), where fifteen
+// monomials in x, y, z (three factors and exponents each) fit; and dense,
+// 32 nodes and 79 pointers (2,688 bytes), for nodes with short arrays
+// (x_i^2, then i·x_i·y_i^2 and its copy, two pointers a node): 84 bytes a
+// node rather than 112, and one weak handle for twice the nodes. A cursor
+// takes a dense slab next when the nodes of its last one took no more
+// room each than a dense slab has, else a roomy one.
+type (
+	flatSlab struct {
+		n [16]Expr
+		a [95]*Expr
+	}
+	denseSlab struct {
+		n [32]Expr
+		a [79]*Expr
+	}
 )
-
-type flatSlab struct {
-	n [flatSlabSize]Expr
-	a [flatArena]*Expr
-}
 
 // tabEntry locates an interned node; a zero wp marks an empty entry.
 type tabEntry struct {
@@ -422,10 +428,26 @@ type cursor struct {
 	leaf   *slab
 	leafWP weak.Pointer[Expr]
 	next   int
-	flat   *flatSlab
+	flat   []Expr  // the nodes of the flat slab being filled
+	room   []*Expr // its room for arrays
 	flWP   weak.Pointer[Expr]
 	flNxt  int
-	flA    int // room taken in flat.a
+	flA    int // room taken
+}
+
+// newFlat starts a flat slab, dense or roomy by how the last one filled.
+func (c *cursor) newFlat() {
+	// Dense if the last slab's nodes took no more room a node than a dense
+	// slab has.
+	if c.flat != nil && c.flA*32 <= 79*c.flNxt {
+		sl := new(denseSlab)
+		c.flat, c.room = sl.n[:], sl.a[:]
+	} else {
+		sl := new(flatSlab)
+		c.flat, c.room = sl.n[:], sl.a[:]
+	}
+	c.flWP = weak.Make(&c.flat[0])
+	c.flNxt, c.flA = 0, 0
 }
 
 var shared struct {
@@ -476,17 +498,15 @@ func (s *shard) leafSlot(hash uint64) (*Expr, tabEntry) {
 // of such terms), land in one slab.
 func (s *shard) closedSlots(hash uint64, k, n int, args, exps []*Expr) (p *Expr, en tabEntry, room []*Expr, ok bool) {
 	c, sh := s.cursorFor()
-	full := c.flat == nil || c.flNxt+k > flatSlabSize || c.flA+n > flatArena
+	full := c.flat == nil || c.flNxt+k > len(c.flat) || c.flA+n > len(c.room)
 	if ok = closedIn(c.flat, full, args) && closedIn(c.flat, full, exps); ok {
 		if full {
-			c.flat = new(flatSlab)
-			c.flWP = weak.Make(&c.flat.n[0])
-			c.flNxt, c.flA = 0, 0
+			c.newFlat()
 		}
 		i, a := c.flNxt, c.flA
 		c.flNxt += k
 		c.flA += n
-		p, en, room = &c.flat.n[i], tabEntry{hash&keyMask | uint64(i), c.flWP}, c.flat.a[a:a+n:a+n]
+		p, en, room = &c.flat[i], tabEntry{hash&keyMask | uint64(i), c.flWP}, c.room[a:a+n:a+n]
 	}
 	if sh {
 		shared.mu.Unlock()
@@ -496,7 +516,7 @@ func (s *shard) closedSlots(hash uint64, k, n int, args, exps []*Expr) (p *Expr,
 
 // closedIn reports whether every node of xs is a leaf or, unless the slab
 // is full (the node will go into a new one), a node of sl.
-func closedIn(sl *flatSlab, full bool, xs []*Expr) bool {
+func closedIn(sl []Expr, full bool, xs []*Expr) bool {
 	for _, a := range xs {
 		if len(a.args) == 0 {
 			continue
@@ -504,8 +524,8 @@ func closedIn(sl *flatSlab, full bool, xs []*Expr) bool {
 		if full || sl == nil {
 			return false
 		}
-		off := uintptr(unsafe.Pointer(a)) - uintptr(unsafe.Pointer(&sl.n[0]))
-		if off >= unsafe.Sizeof(sl.n) {
+		off := uintptr(unsafe.Pointer(a)) - uintptr(unsafe.Pointer(&sl[0]))
+		if off >= uintptr(len(sl))*unsafe.Sizeof(Expr{}) {
 			return false
 		}
 	}

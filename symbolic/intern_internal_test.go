@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,4 +224,15 @@ func TestSampleDead(t *testing.T) {
 		}
 	}
 	require.True(t, found, "the dropped generation's entries are dead")
+}
+
+// TestSlabSizes checks that each slab shape, with the allocator's 8-byte
+// type header, fills its size class exactly (the shapes' doc comment),
+// and that a node is one cache line.
+func TestSlabSizes(t *testing.T) {
+	assert.Equal(t, uintptr(64), unsafe.Sizeof(Expr{}))
+	assert.Equal(t, uintptr(1792), unsafe.Sizeof(flatSlab{})+8)
+	assert.Equal(t, uintptr(2688), unsafe.Sizeof(denseSlab{})+8)
+	// A slot must fit the key's low bits.
+	assert.LessOrEqual(t, len(denseSlab{}.n), shardCount)
 }
