@@ -39,7 +39,7 @@ func NumExpr(n Number) *Expr {
 
 // The machine integers with 1024 < |n| ≤ intSlabRange (counters and
 // coefficients: the i of Σ i·x_i) are not in the intern table. Their nodes
-// live in slabs of slabSize consecutive values, made together on first
+// live in slabs of intSlabSize consecutive values, made together on first
 // use and found by value through intChunks, which holds each slab weakly:
 // a lookup reads one array slot, the slab's weak handle and the node,
 // where the table would also probe its entries and compare, and a run of
@@ -57,10 +57,18 @@ const (
 	intCacheSize = 1 << 12
 )
 
-type intSlabRefs [intChunk]atomic.Pointer[weak.Pointer[slab]]
+type intSlabRefs [intChunk]atomic.Pointer[weak.Pointer[intSlab]]
+
+// An intSlab holds intSlabSize consecutive integers: 4 KB, one weak
+// handle for 64 values (a handle costs several times what a node does; a
+// program that builds and drops Σ i·x_i over and over makes its integers
+// anew each time they were reclaimed).
+type intSlab [intSlabSize]Expr
+
+const intSlabSize = 64
 
 var (
-	intChunks    [2 * intSlabRange / slabSize / intChunk]atomic.Pointer[intSlabRefs]
+	intChunks    [2 * intSlabRange / intSlabSize / intChunk]atomic.Pointer[intSlabRefs]
 	intSlabMu    sync.Mutex // held while a slab is made
 	intCache     [intCacheSize]atomic.Pointer[Expr]
 	intCacheUsed atomic.Bool
@@ -86,12 +94,12 @@ func intExpr(n Number) *Expr {
 // making its slab if it has none (or its slab was reclaimed).
 func intSlabNode(v int64) *Expr {
 	off := uint64(v + intSlabRange)
-	ch := &intChunks[off/slabSize/intChunk]
+	ch := &intChunks[off/intSlabSize/intChunk]
 	refs := ch.Load()
 	if refs != nil {
-		if wp := refs[off/slabSize%intChunk].Load(); wp != nil {
+		if wp := refs[off/intSlabSize%intChunk].Load(); wp != nil {
 			if sl := wp.Value(); sl != nil {
-				return &sl[off%slabSize]
+				return &sl[off%intSlabSize]
 			}
 		}
 	}
@@ -101,14 +109,14 @@ func intSlabNode(v int64) *Expr {
 		refs = new(intSlabRefs)
 		ch.Store(refs)
 	}
-	ref := &refs[off/slabSize%intChunk]
+	ref := &refs[off/intSlabSize%intChunk]
 	if wp := ref.Load(); wp != nil {
 		if sl := wp.Value(); sl != nil {
-			return &sl[off%slabSize]
+			return &sl[off%intSlabSize]
 		}
 	}
-	sl := new(slab)
-	base := int64(off/slabSize*slabSize) - intSlabRange
+	sl := new(intSlab)
+	base := int64(off/intSlabSize*intSlabSize) - intSlabRange
 	for k := range sl {
 		e := &sl[k]
 		*e = Expr{kind: KNum, op: OpNum, num: Int(base + int64(k))}
@@ -116,7 +124,7 @@ func intSlabNode(v int64) *Expr {
 	}
 	wp := weak.Make(sl)
 	ref.Store(&wp)
-	return &sl[off%slabSize]
+	return &sl[off%intSlabSize]
 }
 
 func clearIntCache() {

@@ -181,7 +181,7 @@ func TestIntSlabs(t *testing.T) {
 	// An unreferenced slab is reclaimed: its handle then reads nil.
 	off := uint64(654321 + intSlabRange)
 	IntExpr(654321)
-	wp := intChunks[off/slabSize/intChunk].Load()[off/slabSize%intChunk].Load()
+	wp := intChunks[off/intSlabSize/intChunk].Load()[off/intSlabSize%intChunk].Load()
 	require.NotNil(t, wp)
 	reclaimed := false
 	for range 10 {
