@@ -642,6 +642,9 @@ func (s *shard) lookup(e *Expr) (*Expr, uint64, bool) {
 			if reuse {
 				return nil, dead, true
 			}
+			// The caller is about to make the node and store its entry
+			// here: have the entry's line on its way meanwhile.
+			prefetch(unsafe.Pointer(&s.tab[i]))
 			return nil, i, false
 		}
 		if c == fp {
