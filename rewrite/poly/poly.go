@@ -652,14 +652,20 @@ func (g0 *gcdRun) squareFreeRec(p *Poly, out *[]Factor) {
 	}
 	v := firstVar(p, p)
 	cont := g0.contentIn(p, v)
-	prim, _ := p.DivExact(cont)
+	prim, ok := g0.divExact(p, cont)
+	if !ok {
+		return
+	}
 	prim, _ = prim.Normal()
 	// Yun's algorithm in v.
 	d := prim.Derivative(v)
 	a := g0.gcd(prim, d)
-	b, _ := prim.DivExact(a)
-	c, _ := d.DivExact(a)
-	for i := 1; !b.IsConst() && !g0.failed; i++ {
+	b, okb := g0.divExact(prim, a)
+	c, okc := g0.divExact(d, a)
+	if !okb || !okc {
+		return
+	}
+	for i := 1; !g0.failed && !b.IsConst(); i++ {
 		db := b.Derivative(v)
 		dd := c.Sub(db)
 		g := g0.gcd(b, dd)
@@ -667,13 +673,28 @@ func (g0 *gcdRun) squareFreeRec(p *Poly, out *[]Factor) {
 			gn, _ := g.Normal()
 			*out = append(*out, Factor{gn, i})
 		}
-		b, _ = b.DivExact(g)
-		c, _ = dd.DivExact(g)
+		if b, okb = g0.divExact(b, g); !okb {
+			return
+		}
+		if c, okc = g0.divExact(dd, g); !okc {
+			return
+		}
 		if i > 1000 {
 			break
 		}
 	}
 	g0.squareFreeRec(cont, out)
+}
+
+// divExact is p.DivExact(q) that marks the run failed when the division
+// gives up (a quotient over MaxTerms terms, or a product too large): the
+// factorisation is then p itself (see SquareFree).
+func (g0 *gcdRun) divExact(p, q *Poly) (*Poly, bool) {
+	r, ok := p.DivExact(q)
+	if !ok {
+		g0.failed = true
+	}
+	return r, ok
 }
 
 // maxBits is the largest numerator or denominator size in bits.
