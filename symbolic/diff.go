@@ -153,31 +153,81 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 	case !bx && px:
 		return Mul(Pow(b, p), Log(b), d.diff(p))
 	case bx && px:
-		// b^p * (p' log b + p b'/b)
-		return Mul(Pow(b, p), Add(Mul(d.diff(p), Log(b)), Mul(p, d.diff(b), Pow(b, MinusOne()))))
+		// b^p * (p' log b + p b'/b), without the second term when b' is 0:
+		// 0*(1/b) is NaN in canonical form where b can be 0 (b = 2*0^(0^x),
+		// which is 2 for x > 0).
+		t := Mul(d.diff(p), Log(b))
+		if db := d.diff(b); !db.IsZero() {
+			t = Add(t, Mul(p, db, Pow(b, MinusOne())))
+		}
+		return Mul(Pow(b, p), t)
 	}
 	return Zero()
 }
 
 // zeroWhereDefined reports whether e is 0 at every point where it is
-// defined: a zero constant (exact or 0.0), a power 0^p, or a product with
-// such a factor.
+// defined and differentiable: a zero constant (exact or 0.0), a power 0^p,
+// or a product with such a factor, where p is a non-constant polynomial
+// in symbols. Such a p is 0 only on a set without interior, so 0^p is 0
+// on an open set around almost every point where it is defined. An
+// exponent that is 0 on a whole interval makes 0^p 1 there: 0^(0^x) is 1
+// for x > 0, and (2*0^(0^x))^x is 2^x, whose derivative is not 0.
 func zeroWhereDefined(e *Expr) bool {
 	zero := func(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
 	switch e.kind {
 	case KNum:
 		return zero(e)
 	case KPow:
-		return zero(e.args[0])
+		return zero(e.args[0]) && nonconstantPolynomial(e.args[1])
 	case KMul:
 		exps := e.exps()
 		for i, b := range e.args {
-			if n, ok := exps[i].IsNumber(); zero(b) && !(ok && n.Sign() < 0) {
+			if !zero(b) {
+				continue
+			}
+			if n, ok := exps[i].IsNumber(); (ok && n.Sign() > 0) || (!ok && nonconstantPolynomial(exps[i])) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// nonconstantPolynomial reports whether e is a polynomial in symbols
+// (sums and products of symbols with numeric coefficients and positive
+// integer exponents) with at least one symbol.
+func nonconstantPolynomial(e *Expr) bool {
+	symbols := false
+	var walk func(e *Expr) bool
+	walk = func(e *Expr) bool {
+		switch e.kind {
+		case KNum:
+			return true
+		case KSym:
+			symbols = true
+			return true
+		case KAdd:
+			for _, t := range e.args {
+				if !walk(t) {
+					return false
+				}
+			}
+			return true
+		case KMul:
+			exps := e.exps()
+			for i, b := range e.args {
+				if n, ok := exps[i].IsNumber(); !ok || !n.IsInt() || n.Sign() <= 0 || !walk(b) {
+					return false
+				}
+			}
+			return true
+		case KPow:
+			n, ok := e.args[1].IsNumber()
+			return ok && n.IsInt() && n.Sign() > 0 && walk(e.args[0])
+		}
+		return false
+	}
+	return walk(e) && symbols
 }
 
 func (d *differ) diffCall(e *Expr) *Expr {

@@ -357,6 +357,14 @@ func TestDerivativeOfEveryFunction(t *testing.T) {
 	for _, f := range []*Expr{Pow(Zero(), x), Pow(Pow(Zero(), x), x), Pow(FloatExpr(0), x), Mul(y, Pow(Zero(), x))} {
 		assert.Equal(t, "0", Diff(f, x).String(), "d/dx %s", f)
 	}
+	// ...but not when p is 0 on an interval: 0^(0^x) is 1 for x > 0, so
+	// (2*0^(0^x))^x is 2^x there (FuzzCalculus: its derivative was 0).
+	f := Pow(Mul(IntExpr(2), Pow(Zero(), Pow(Zero(), x))), x)
+	for _, xv := range []float64{0.3, 0.7, 1.9} {
+		got, err := Eval(Diff(f, x), map[string]float64{"x": xv})
+		require.NoError(t, err)
+		assert.InDelta(t, math.Pow(2, xv)*math.Ln2, got, 1e-12, "d/dx %s at x=%v = %s", f, xv, Diff(f, x))
+	}
 	assert.Equal(t, "2*x*Derivative(f(x^2), x^2)", Diff(Func("f", Pow(x, IntExpr(2))), x).String())
 }
 
