@@ -694,7 +694,8 @@ func (s *shard) insert(i uint64, en tabEntry, reuse bool, p *Expr) {
 // hasFresh reports whether a child of the candidate e is fresh: a node
 // that no node has as a child yet. Then e cannot be in the table, and a
 // lookup need not search it. Every new node is fresh (markNew) until a
-// node is made with it as a child (adopt). Caller holds the lock of e's
+// node is made with it as a child (adopt); integers from their slabs are
+// never marked, which only costs lookups. Caller holds the lock of e's
 // shard: a node equal to e would be made under that lock, after adopt
 // cleared its children's marks, so the marks read here are current for
 // every node that could equal e; marks of other nodes' children may be
