@@ -193,7 +193,10 @@ func termScale(e *Expr, env map[string]float64) float64 {
 
 // cancels reports whether a sum inside e (an argument or an exponent:
 // Expand works there too) loses more than six digits to cancellation at
-// env, so that e's value says little about its exact value.
+// env, or overflows in floats (its value or its terms' scale not finite:
+// the 1,071 terms of (x - 1)^1070 at 0.7), so that e's value says little
+// about its exact value (!(x - 1)^1070 is 1 there; the expanded sum under
+// the ! evaluates to garbage).
 func cancels(e *Expr, env map[string]float64) bool {
 	seen := map[*Expr]bool{}
 	var walk func(e *Expr) bool
@@ -204,7 +207,9 @@ func cancels(e *Expr, env map[string]float64) bool {
 		seen[e] = true
 		if e.Kind() == KAdd {
 			v, err := Eval(e, env)
-			if err == nil && termScale(e, env) > 1e6*math.Max(1, math.Abs(v)) {
+			scale := termScale(e, env)
+			finite := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+			if err == nil && (!finite(v) || !finite(scale) || scale > 1e6*math.Max(1, math.Abs(v))) {
 				return true
 			}
 		}
