@@ -134,11 +134,23 @@ func (x *expander) product(fs []*Expr) *Expr {
 	// Fast path: all sums polynomial in ≤ 8 generators.
 	all := append([]*Expr{mono}, sums...)
 	if pc, ok := newPolyCtx(all); ok {
-		acc := pc.fromExpr(mono)
+		ps := []poly{pc.fromExpr(mono)}
 		for _, s := range sums {
-			acc = pc.mul(acc, pc.fromExpr(s), x)
+			ps = append(ps, pc.fromExpr(s))
 		}
-		return pc.toExpr(acc, x)
+		deg := make([]int, len(pc.gens))
+		for _, p := range ps {
+			for i, d := range p.degrees(len(pc.gens)) {
+				deg[i] += d
+			}
+		}
+		if monoFits(deg, 1) {
+			acc := ps[0]
+			for _, p := range ps[1:] {
+				acc = pc.mul(acc, p, x)
+			}
+			return pc.toExpr(acc, x)
+		}
 	}
 	acc := mono
 	for _, s := range sums {
@@ -181,11 +193,12 @@ func sumParts(e *Expr) parts {
 // powSum expands s^n for a sum s.
 func (x *expander) powSum(s *Expr, n int64) *Expr {
 	if pc, ok := newPolyCtx([]*Expr{s}); ok && n <= 1<<15 {
-		p := pc.fromExpr(s)
-		if e := pc.powTerms(p, int(n), x); e != nil {
-			return e
+		if p := pc.fromExpr(s); monoFits(p.degrees(len(pc.gens)), int(n)) {
+			if e := pc.powTerms(p, int(n), x); e != nil {
+				return e
+			}
+			return pc.toExpr(pc.pow(p, int(n), x), x)
 		}
-		return pc.toExpr(pc.pow(p, int(n), x), x)
 	}
 	acc := s
 	for i := int64(1); i < n; i++ {
@@ -287,6 +300,19 @@ func (pc *polyCtx) fromExpr(e *Expr) poly {
 		p.coefs = append(p.coefs, c.Mul(ps.coefs[i]))
 	}
 	return p
+}
+
+// monoFits reports whether exponents up to k times the degrees deg fit a
+// mono's 16 bits: a product or power whose exponents would not (x^7710
+// to the 20th) takes the general path, as the packed one would wrap them
+// around (FuzzCalculus: (x - x^7710)^20 had a term x^23128).
+func monoFits(deg []int, k int) bool {
+	for _, d := range deg {
+		if d*k >= 1<<16 {
+			return false
+		}
+	}
+	return true
 }
 
 // degrees returns the maximum exponent of each generator.

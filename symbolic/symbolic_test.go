@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -687,4 +688,27 @@ func TestReclamationHeap(t *testing.T) {
 	// What stays is the table's growth, a fraction of the terms.
 	assert.Less(t, dropped-before, (alive-before)/2,
 		"a dropped sum must be reclaimed: heap %.1f MB before it, %.1f MB with it, %.1f MB after it", before/1e6, alive/1e6, dropped/1e6)
+}
+
+// TestExpandExponentsBeyond16Bits: the packed polynomial path keeps
+// exponents in 16 bits; a product or power whose exponents would pass
+// 65,535 must take the general path, not wrap around (FuzzCalculus:
+// (x - x^7710)^20 came out with x^23128 = x^154200 mod 2^16).
+func TestExpandExponentsBeyond16Bits(t *testing.T) {
+	p := Expand(Pow(Sub(x, Pow(x, IntExpr(7710))), IntExpr(20)))
+	d, ok := Degree(p, x)
+	require.True(t, ok)
+	assert.Equal(t, 154200, d)
+	cs, ok := Coefficients(p, x)
+	require.True(t, ok)
+	for k := 0; k <= 20; k++ {
+		// (x - x^7710)^20 = Σ C(20,k) (-1)^k x^(20 + 7709k).
+		want := new(big.Int).Binomial(20, int64(k))
+		if k%2 == 1 {
+			want.Neg(want)
+		}
+		assert.Equal(t, want.String(), cs[20+7709*k].String(), "coefficient of x^%d", 20+7709*k)
+	}
+	q := Expand(Mul(Add(Pow(x, IntExpr(40000)), One()), Add(Pow(x, IntExpr(40000)), y)))
+	assert.Equal(t, "x^80000 + x^40000*y + x^40000 + y", q.String())
 }
