@@ -164,12 +164,7 @@ func TestReclamationNested(t *testing.T) {
 		}
 	}
 	const n = 20000
-	build(0, n)
-	base := settledTableSize()
-	for gen := 1; gen <= 4; gen++ {
-		build(gen, n)
-	}
-	after := settledTableSize()
+	base, after := fiveGenerations(build, n)
 	assert.Less(t, after, base+n/2, "unreferenced nested terms must be reclaimed (after one generation %d, after five %d)", base, after)
 	for _, k := range keep {
 		assert.Equal(t, KMul, k.Kind())
@@ -201,12 +196,7 @@ func TestReclamationRandomDAG(t *testing.T) {
 		}
 	}
 	const n = 20000
-	build(0, n)
-	base := settledTableSize()
-	for gen := 1; gen <= 4; gen++ {
-		build(gen, n)
-	}
-	after := settledTableSize()
+	base, after := fiveGenerations(build, n)
 	assert.Less(t, after, base+n, "unreferenced terms held by dead neighbours must be reclaimed (after one generation %d, after five %d)", base, after)
 	assert.Len(t, keep, 5*n/200)
 }
@@ -269,6 +259,17 @@ func rebuild(e *Expr) *Expr {
 		args[i] = rebuild(k)
 	}
 	return e.Rebuild(args)
+}
+
+// fiveGenerations runs build for generations 0 to 4 of n terms each and
+// returns the settled table size after the first and after the last.
+func fiveGenerations(build func(gen, n int), n int) (base, after int) {
+	build(0, n)
+	base = settledTableSize()
+	for gen := 1; gen <= 4; gen++ {
+		build(gen, n)
+	}
+	return base, settledTableSize()
 }
 
 // settledTableSize collects a few times (the lookup cache is emptied
@@ -641,12 +642,7 @@ func TestReclamationDeep(t *testing.T) {
 		_ = sb.Build()
 	}
 	const n = 20000
-	build(0, n)
-	base := settledTableSize()
-	for gen := 1; gen <= 4; gen++ {
-		build(gen, n)
-	}
-	after := settledTableSize()
+	base, after := fiveGenerations(build, n)
 	// Four generations made about 7 nodes per term (two symbols, the
 	// power, a product, the scaled product and its copy, the sum, sin):
 	// what stays must not grow with them.
