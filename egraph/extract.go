@@ -76,6 +76,13 @@ type Extractor struct {
 // NewExtractor computes best costs for every class of the clean e-graph g.
 // Its tables are indexed by class slot (dense over live classes), not by
 // id.
+//
+// Its scratch tables (five arrays of 32-bit numbers, by node, class and
+// child reference) come from the pool that the runner's match buffers go
+// back to when a run ends, and return to it: extraction typically follows
+// a run, and taking those arrays instead of new ones keeps it from growing
+// the heap at the end of a run (peak RSS of poly8 with backoff to 10,000
+// nodes, extraction included: see bench/egraph/README.md).
 func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 	n := g.classes.len()
 	x := &Extractor{g: g, cost: cost, best: make([]float64, n), node: make([]Node, n)}
@@ -86,22 +93,15 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 	slot := func(id Id) uint32 { return g.slot[id] }
 	child := func(id Id) float64 { return x.best[slot(g.find(id))] }
 	ar := g.lang.arity
-	// Number the nodes; count each node's distinct child classes and list,
-	// per class, the nodes using it (compressed rows).
-	type ref struct {
-		cls Id
-		k   int32
-	}
-	var nodes []ref
-	var pending []int32
-	usersCount := make([]int32, n+1)
-	distinct := func(nd Node, f func(c Id)) int32 {
+	// distinct calls f on each distinct child class of nd and returns
+	// how many there are.
+	distinct := func(nd *Node, f func(c Id)) Id {
 		var seen [MaxArity]Id
-		cnt := int32(0)
+		cnt := Id(0)
 		for a := 0; a < int(ar[nd.Op]); a++ {
 			c := nd.Args[a]
 			dup := false
-			for b := int32(0); b < cnt; b++ {
+			for b := Id(0); b < cnt; b++ {
 				if seen[b] == c {
 					dup = true
 				}
@@ -114,102 +114,148 @@ func NewExtractor(g *EGraph, cost CostFunction) *Extractor {
 		}
 		return cnt
 	}
+	scratch := func(k int) []Id {
+		s, _ := matchChunks.getAtLeast(k)
+		s = s[:k]
+		clear(s)
+		return s
+	}
+	// Number the nodes class by class, in id order: the nodes of the
+	// class in slot s are first[s], first[s]+1, ...; owner maps a node
+	// number back to its class.
+	total := 0
+	for i := 0; i < g.nIds(); i++ {
+		if g.uf[i] == Id(i) {
+			total += len(g.cls(Id(i)).Nodes)
+		}
+	}
+	first, owner, pending, off := scratch(n), scratch(total), scratch(total), scratch(n+1)
+	u := 0
+	refs := 0
 	for i := 0; i < g.nIds(); i++ {
 		if g.uf[i] != Id(i) {
 			continue
 		}
-		for k, nd := range g.cls(Id(i)).Nodes {
-			nodes = append(nodes, ref{Id(i), int32(k)})
-			pending = append(pending, distinct(nd, func(c Id) { usersCount[slot(c)+1]++ }))
+		nodes := g.cls(Id(i)).Nodes
+		first[slot(Id(i))] = Id(u)
+		for k := range nodes {
+			owner[u] = Id(i)
+			pending[u] = distinct(&nodes[k], func(c Id) { off[slot(c)]++ })
+			refs += int(pending[u])
+			u++
 		}
 	}
-	for i := 1; i <= n; i++ {
-		usersCount[i] += usersCount[i-1]
+	// users lists, per class, the nodes with it as a child: off[s] ..
+	// off[s+1] after the fill below (off holds inclusive prefix sums,
+	// and each fill steps one down, so the nodes are visited last to
+	// first to leave each list in increasing order, which decides ties).
+	for s := 1; s <= n; s++ {
+		off[s] += off[s-1]
 	}
-	users := make([]int32, usersCount[n])
-	fill := append([]int32(nil), usersCount[:n]...)
-	for u, r := range nodes {
-		distinct(g.cls(r.cls).Nodes[r.k], func(c Id) {
-			users[fill[slot(c)]] = int32(u)
-			fill[slot(c)]++
+	users := scratch(refs)
+	for u := total - 1; u >= 0; u-- {
+		c := owner[u]
+		nd := &g.cls(c).Nodes[u-int(first[slot(c)])]
+		distinct(nd, func(c Id) {
+			off[slot(c)]--
+			users[off[slot(c)]] = Id(u)
 		})
 	}
-	fill = nil
-	h := &costHeap{}
+	h := slotHeap{key: x.best, heap: scratch(n)[:0], pos: scratch(n)}
 	offer := func(u int) {
-		r := nodes[u]
-		nd := g.cls(r.cls).Nodes[r.k]
-		c := cost.NodeCost(g, nd, child)
-		if s := slot(r.cls); c < x.best[s] {
-			x.best[s], x.node[s] = c, nd
-			h.push(heapItem{c, Id(s)})
+		c := owner[u]
+		nd := g.cls(c).Nodes[u-int(first[slot(c)])]
+		v := cost.NodeCost(g, nd, child)
+		if s := slot(c); v < x.best[s] {
+			x.best[s], x.node[s] = v, nd
+			h.update(Id(s))
 		}
 	}
-	for u := range nodes {
+	for u := range total {
 		if pending[u] == 0 {
 			offer(u)
 		}
 	}
-	final := make([]bool, n)
-	for h.len() > 0 {
-		it := h.pop()
-		if final[it.cls] || it.cost > x.best[it.cls] {
-			continue
-		}
-		final[it.cls] = true
-		for _, u := range users[usersCount[it.cls]:usersCount[it.cls+1]] {
+	for len(h.heap) > 0 {
+		cls := h.pop()
+		for _, u := range users[off[cls]:off[cls+1]] {
 			pending[u]--
 			if pending[u] == 0 {
 				offer(int(u))
 			}
 		}
 	}
+	for _, s := range [][]Id{first, owner, pending, off, users, h.heap, h.pos} {
+		matchChunks.put(s)
+	}
 	return x
 }
 
-type heapItem struct {
-	cost float64
-	cls  Id
+// slotHeap is a binary min-heap of class slots by key[slot], with
+// decrease-key: each class is in it at most once, so it never holds more
+// than one entry per class, and it lives in two arrays from the pool.
+type slotHeap struct {
+	key  []float64
+	heap []Id // slots
+	pos  []Id // by slot: index in heap + 1, 0 if absent, done once popped
 }
 
-// costHeap is a binary min-heap of (cost, class).
-type costHeap struct{ a []heapItem }
+// done marks a popped (final) class in slotHeap.pos.
+const done = ^Id(0)
 
-func (h *costHeap) len() int { return len(h.a) }
-
-func (h *costHeap) push(it heapItem) {
-	h.a = append(h.a, it)
-	i := len(h.a) - 1
+// update inserts slot s, or moves it up after its key decreased. A class
+// already popped is left out.
+func (h *slotHeap) update(s Id) {
+	p := h.pos[s]
+	if p == done {
+		return
+	}
+	i := int(p) - 1
+	if p == 0 {
+		h.heap = append(h.heap, s)
+		i = len(h.heap) - 1
+	}
 	for i > 0 {
-		p := (i - 1) / 2
-		if h.a[p].cost <= h.a[i].cost {
+		q := (i - 1) / 2
+		if h.key[h.heap[q]] <= h.key[s] {
 			break
 		}
-		h.a[p], h.a[i] = h.a[i], h.a[p]
-		i = p
+		h.heap[i] = h.heap[q]
+		h.pos[h.heap[i]] = Id(i + 1)
+		i = q
 	}
+	h.heap[i] = s
+	h.pos[s] = Id(i + 1)
 }
 
-func (h *costHeap) pop() heapItem {
-	top := h.a[0]
-	last := len(h.a) - 1
-	h.a[0] = h.a[last]
-	h.a = h.a[:last]
-	i := 0
-	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(h.a) && h.a[l].cost < h.a[m].cost {
-			m = l
+// pop removes and returns the slot with the least key, marking it done.
+func (h *slotHeap) pop() Id {
+	top := h.heap[0]
+	h.pos[top] = done
+	last := h.heap[len(h.heap)-1]
+	h.heap = h.heap[:len(h.heap)-1]
+	if n := len(h.heap); n > 0 {
+		i := 0
+		for {
+			l, r, m := 2*i+1, 2*i+2, -1
+			k := h.key[last]
+			if l < n && h.key[h.heap[l]] < k {
+				m, k = l, h.key[h.heap[l]]
+			}
+			if r < n && h.key[h.heap[r]] < k {
+				m = r
+			}
+			if m < 0 {
+				break
+			}
+			h.heap[i] = h.heap[m]
+			h.pos[h.heap[i]] = Id(i + 1)
+			i = m
 		}
-		if r < len(h.a) && h.a[r].cost < h.a[m].cost {
-			m = r
-		}
-		if m == i {
-			return top
-		}
-		h.a[i], h.a[m] = h.a[m], h.a[i]
-		i = m
+		h.heap[i] = last
+		h.pos[last] = Id(i + 1)
 	}
+	return top
 }
 
 // Cost returns the best cost of class id (+Inf if it has no finite term).

@@ -4,7 +4,9 @@
 // ratio ours/egg of CPU seconds and of peak RSS.
 //
 // Every row runs in a child process (the binary re-executes itself with
-// -row) so its peak RSS is its own. CPU time is the child's whole-process
+// -row) so its peak RSS is its own; with -rss1 (the default) a row timed
+// over several runs or batches is run once more, alone in a child, for its
+// peak RSS. CPU time is the child's whole-process
 // user+system time around the runner (getrusage RUSAGE_SELF), so the Go
 // garbage collector's background threads are counted; egg's figure is the
 // thread-CPU time of its single thread. Medians are over -runs runs.
@@ -18,11 +20,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -50,7 +54,7 @@ type row struct {
 func sum20() string {
 	s := "x20"
 	for i := 19; i >= 1; i-- {
-		s = fmt.Sprintf("(+ x%d %s)", i, s)
+		s = "(+ x" + strconv.Itoa(i) + " " + s + ")"
 	}
 	return s
 }
@@ -118,6 +122,59 @@ type result struct {
 	Stop       string
 	ExtractCPU float64
 	BestCost   float64
+}
+
+// appendJSON appends res as one line of JSON, the form the parent
+// decodes. It is written by hand rather than with encoding/json: the
+// child's peak RSS is the figure compared with egg's, and the pages of
+// code that encoding/json and reflection touch (about 0.3 MB) would be
+// counted in it.
+func (res result) appendJSON(b []byte) []byte {
+	num := func(b []byte, x float64) []byte {
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return append(b, "null"...) // JSON has no infinities
+		}
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
+	}
+	b = append(b, `{"CPU":[`...)
+	for i, c := range res.CPU {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = num(b, c)
+	}
+	b = append(b, `],"Iters":`...)
+	b = strconv.AppendInt(b, int64(res.Iters), 10)
+	b = append(b, `,"Nodes":`...)
+	b = strconv.AppendInt(b, int64(res.Nodes), 10)
+	b = append(b, `,"Classes":`...)
+	b = strconv.AppendInt(b, int64(res.Classes), 10)
+	b = append(b, `,"Memo":`...)
+	b = strconv.AppendInt(b, int64(res.Memo), 10)
+	b = append(b, `,"Stop":`...)
+	b = appendJSONString(b, res.Stop)
+	b = append(b, `,"ExtractCPU":`...)
+	b = num(b, res.ExtractCPU)
+	b = append(b, `,"BestCost":`...)
+	b = num(b, res.BestCost)
+	return append(b, "}\n"...)
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }
 
 func cpuNow() float64 {
@@ -261,6 +318,14 @@ func printHWM(at string) {
 	}
 }
 
+// maxRSS returns the peak resident set of a finished child, in MB.
+func maxRSS(cmd *exec.Cmd) float64 {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return float64(ru.Maxrss) / 1024
+	}
+	return 0
+}
+
 func median(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
@@ -284,6 +349,7 @@ func main() {
 	flag.IntVar(&repsFlag, "reps", 0, "with -row: runs per timed batch (0: enough for 0.1 s of egg's CPU time, at least 1)")
 	flag.BoolVar(&memStats, "memstats", false, "with -row: print the peak RSS after each Run and after extraction, and the runtime's memory statistics at the end, to stderr")
 	flag.Float64Var(&softMem, "softmem", 0, "set Runner.SoftMemoryLimit to this fraction of egg's peak RSS for the row (0: no limit)")
+	rssOne := flag.Bool("rss1", true, "take each row's peak RSS from a separate child that runs it once (with extraction), as egg's figures were taken; false: from the timing child")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: runtime.MemProfileRate (0: the runtime's default)")
 	flag.Parse()
 	if *memRate > 0 {
@@ -310,7 +376,7 @@ func main() {
 					fmt.Fprintln(os.Stderr, err)
 					os.Exit(1)
 				}
-				json.NewEncoder(os.Stdout).Encode(res)
+				os.Stdout.Write(res.appendJSON(nil))
 				if memStats {
 					printMemStats()
 				}
@@ -362,16 +428,26 @@ func main() {
 			fmt.Fprintf(os.Stderr, "egraph-bench: row %s: bad child output: %v\n", r.name, err)
 			continue
 		}
-		rssMB := 0.0
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rssMB = float64(ru.Maxrss) / 1024
+		rssMB := maxRSS(cmd)
+		if *rssOne && (n > 1 || r.eggCPU < 0.05) {
+			// The timing child ran several runs (or batches of them), and
+			// its peak includes what earlier runs left in the pools; the
+			// figure compared with egg's is a process that runs the row
+			// once, extraction included, as egg's was.
+			one := exec.Command(self, "-row", r.name, "-runs", "1", "-reps", "1", "-order", *order, "-softmem", fmt.Sprint(softMem))
+			one.Stderr = os.Stderr
+			if _, err := one.Output(); err != nil {
+				fmt.Fprintf(os.Stderr, "egraph-bench: row %s, single run: %v\n", r.name, err)
+				continue
+			}
+			rssMB = maxRSS(one)
 		}
 		cpu := median(res.CPU)
 		rssRatio := "-"
 		if r.eggRSS > 0 {
 			rssRatio = fmt.Sprintf("%.2f", rssMB/r.eggRSS)
 		}
-		fmt.Printf("%-22s %6d %6d | %9d %9d | %8d %8d | %9.4f %9.4f %6.2f | %7.0f %7.0f %6s | %s",
+		fmt.Printf("%-22s %6d %6d | %9d %9d | %8d %8d | %9.4f %9.4f %6.2f | %7.1f %7.0f %6s | %s",
 			r.name, res.Iters, r.eggIters, res.Nodes, r.eggNodes, res.Classes, r.eggClasses, cpu, r.eggCPU, cpu/r.eggCPU, rssMB, r.eggRSS, rssRatio, res.Stop)
 		if r.extract {
 			fmt.Printf(" (AstSize %g in %.3fs)", res.BestCost, res.ExtractCPU)
