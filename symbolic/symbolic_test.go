@@ -617,6 +617,24 @@ func TestExpandCancellation(t *testing.T) {
 	assert.ErrorIs(t, err, ErrTooLarge)
 }
 
+// TestExpandCancellationHugeCoefficients: a deadline stops an expansion
+// promptly even when each product of coefficients is slow. Here they have
+// tens of thousands of digits, and the expansion used to poll its context
+// once per 4,096 rows of the sparse product: 33 s past a 1 s deadline
+// (an input FuzzCalculus took as hung).
+func TestExpandCancellationHugeCoefficients(t *testing.T) {
+	c, err := ParseNumber("1888888888888888888888888888")
+	require.NoError(t, err)
+	e := Add(IntExpr(2), Pow(Add(y, Pow(Add(y, NumExpr(c)), IntExpr(71))), IntExpr(70)))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	r, err := ExpandContext(ctx, e, 0)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Same(t, e, r)
+	assert.Less(t, time.Since(start), 5*time.Second, "the deadline was 0.2 s")
+}
+
 // TestReclamationDeep: terms whose children are themselves built terms
 // (powers, products with and without coefficients, a sum over them) are
 // reclaimed once nobody references them, generation after generation.
