@@ -220,10 +220,14 @@ func (h *slotHeap) update(s Id) {
 		if h.key[h.heap[q]] <= h.key[s] {
 			break
 		}
-		h.heap[i] = h.heap[q]
-		h.pos[h.heap[i]] = Id(i + 1)
+		h.set(i, h.heap[q])
 		i = q
 	}
+	h.set(i, s)
+}
+
+// set puts slot s at index i of the heap.
+func (h *slotHeap) set(i int, s Id) {
 	h.heap[i] = s
 	h.pos[s] = Id(i + 1)
 }
@@ -248,12 +252,10 @@ func (h *slotHeap) pop() Id {
 			if m < 0 {
 				break
 			}
-			h.heap[i] = h.heap[m]
-			h.pos[h.heap[i]] = Id(i + 1)
+			h.set(i, h.heap[m])
 			i = m
 		}
-		h.heap[i] = last
-		h.pos[last] = Id(i + 1)
+		h.set(i, last)
 	}
 	return top
 }
