@@ -168,27 +168,66 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 // zeroWhereDefined reports whether e is 0 at every point where it is
 // defined and differentiable: a zero constant (exact or 0.0), a power 0^p,
 // or a product with such a factor, where p is a non-constant polynomial
-// in symbols. Such a p is 0 only on a set without interior, so 0^p is 0
-// on an open set around almost every point where it is defined. An
-// exponent that is 0 on a whole interval makes 0^p 1 there: 0^(0^x) is 1
-// for x > 0, and (2*0^(0^x))^x is 2^x, whose derivative is not 0.
+// in symbols or positive wherever it is defined (2^x, exp(x)). Such a p
+// is 0 only on a set without interior, so 0^p is 0 on an open set around
+// almost every point where it is defined. An exponent that is 0 on a
+// whole interval makes 0^p 1 there: 0^(0^x) is 1 for x > 0, and
+// (2*0^(0^x))^x is 2^x, whose derivative is not 0.
 func zeroWhereDefined(e *Expr) bool {
 	zero := func(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
+	rarelyZero := func(p *Expr) bool { return nonconstantPolynomial(p) || positive(p) }
 	switch e.kind {
 	case KNum:
 		return zero(e)
 	case KPow:
-		return zero(e.args[0]) && nonconstantPolynomial(e.args[1])
+		return zero(e.args[0]) && rarelyZero(e.args[1])
 	case KMul:
 		exps := e.exps()
 		for i, b := range e.args {
-			if !zero(b) {
-				continue
-			}
-			if n, ok := exps[i].IsNumber(); (ok && n.Sign() > 0) || (!ok && nonconstantPolynomial(exps[i])) {
+			if zero(b) && rarelyZero(exps[i]) {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// positive reports whether e is positive at every real point where it is
+// defined, by its form: a positive number; exp or cosh of anything; a
+// power whose base is positive (2^x); products with a positive
+// coefficient, and sums with positive coefficients and a constant that is
+// not negative, of such terms. It answers false when it cannot tell.
+func positive(e *Expr) bool {
+	switch e.kind {
+	case KNum:
+		return e.num.Sign() > 0
+	case KCall:
+		return e.op == OpExp || e.op == OpCosh
+	case KPow:
+		if n, ok := e.args[0].IsNumber(); ok {
+			return n.Sign() > 0
+		}
+		return positive(e.args[0])
+	case KMul:
+		if e.num.Sign() <= 0 {
+			return false
+		}
+		for _, b := range e.args {
+			if !positive(b) {
+				return false
+			}
+		}
+		return true
+	case KAdd:
+		if e.num.Sign() < 0 {
+			return false
+		}
+		for i, t := range e.args {
+			if e.coef()[i].Sign() <= 0 || !positive(t) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
