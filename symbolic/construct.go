@@ -627,9 +627,12 @@ func (m *muler) build() *Expr {
 func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	e := Expr{kind: KMul, op: OpMul, num: c, args: args, aux: expsPtr(args, exps)}
 	computeHash(&e)
+	fresh := hasFresh(&e) // no cache lookup or store: see newNode
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
-	if r := slot.cached(&e); r != nil {
-		return r
+	if !fresh {
+		if r := slot.cached(&e); r != nil {
+			return r
+		}
 	}
 	s := &table[e.hash&(shardCount-1)]
 	s.mu.Lock()
@@ -670,7 +673,9 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 		ts.mu.Unlock()
 	}
 	s.mu.Unlock()
-	slot.store(r)
+	if !fresh {
+		slot.store(r)
+	}
 	return r
 }
 

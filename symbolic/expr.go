@@ -1144,8 +1144,18 @@ func init() { armRecentClearing() }
 
 // newNode returns the canonical node for the candidate e, whose slices
 // become the node's if it is new.
+//
+// A candidate with a fresh child (see hasFresh) cannot be in the recent
+// cache, and the node made for it is kept out of the cache: it is the
+// common case of a large build of new terms, where the two atomic stores
+// of a cache entry each wait for the new node's own stores to reach
+// memory, and the node is seldom asked for again at once (when it is, its
+// entry is among its shard's waiting ones).
 func newNode(e *Expr) *Expr {
 	computeHash(e)
+	if hasFresh(e) {
+		return intern(e)
+	}
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
 	if c := slot.cached(e); c != nil {
 		return c
@@ -1164,6 +1174,9 @@ func newNodeCopy(kind Kind, op Op, num Number, args, exps []*Expr) *Expr {
 		e.aux = expsPtr(args, exps)
 	}
 	computeHash(&e)
+	if hasFresh(&e) {
+		return internCopy(&e, num, args, exps) // as in newNode
+	}
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
 	if c := slot.cached(&e); c != nil {
 		return c
