@@ -167,15 +167,15 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 
 // zeroWhereDefined reports whether e is 0 at every point where it is
 // defined and differentiable: a zero constant (exact or 0.0), a power 0^p,
-// or a product with such a factor, where p is a non-constant polynomial
-// in symbols or positive wherever it is defined (2^x, exp(x)). Such a p
-// is 0 only on a set without interior, so 0^p is 0 on an open set around
-// almost every point where it is defined. An exponent that is 0 on a
+// or a product with such a factor, where p is positive wherever it is
+// defined (2^x, exp(x)) or built from analytic functions and symbols (see
+// nonconstantAnalytic). Such a p is 0 only on a set without interior, so
+// 0^p is 0 on an open set around almost every point where it is defined. An exponent that is 0 on a
 // whole interval makes 0^p 1 there: 0^(0^x) is 1 for x > 0, and
 // (2*0^(0^x))^x is 2^x, whose derivative is not 0.
 func zeroWhereDefined(e *Expr) bool {
 	zero := func(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
-	rarelyZero := func(p *Expr) bool { return nonconstantPolynomial(p) || positive(p) }
+	rarelyZero := func(p *Expr) bool { return nonconstantAnalytic(p) || positive(p) }
 	switch e.kind {
 	case KNum:
 		return zero(e)
@@ -232,39 +232,50 @@ func positive(e *Expr) bool {
 	return false
 }
 
-// nonconstantPolynomial reports whether e is a polynomial in symbols
-// (sums and products of symbols with numeric coefficients and positive
-// integer exponents) with at least one symbol.
-func nonconstantPolynomial(e *Expr) bool {
+// nonconstantAnalytic reports whether e has a symbol and is built only
+// from numbers, symbols, sums, products and powers whose bases are not an
+// exact 0, and the functions sin through abs (real-analytic inside their
+// domains; abs(f) is 0 where f is). Such an e is 0 on no interval unless
+// it is identically 0 there, which its canonical form does not always
+// show ((x + 1)^2 - x^2 - 2*x - 1); 0^e is then 1, not 0. A power of an
+// exact 0 (0^x is 0 for every x > 0), a piecewise function (floor, sign,
+// min, max, ifelse), a comparison or a user function can be 0 on a whole
+// interval, and makes it answer false.
+func nonconstantAnalytic(e *Expr) bool {
 	symbols := false
+	seen := map[*Expr]bool{}
 	var walk func(e *Expr) bool
 	walk = func(e *Expr) bool {
+		if seen[e] {
+			return true
+		}
+		seen[e] = true
 		switch e.kind {
 		case KNum:
 			return true
 		case KSym:
 			symbols = true
 			return true
-		case KAdd:
-			for _, t := range e.args {
-				if !walk(t) {
-					return false
-				}
+		case KAdd, KMul, KPow:
+			if e.kind == KPow && e.args[0].IsZero() {
+				return false
 			}
-			return true
-		case KMul:
-			exps := e.exps()
-			for i, b := range e.args {
-				if n, ok := exps[i].IsNumber(); !ok || !n.IsInt() || n.Sign() <= 0 || !walk(b) {
-					return false
-				}
+		case KCall:
+			if e.op < OpSin || e.op > OpAbs {
+				return false
 			}
-			return true
-		case KPow:
-			n, ok := e.args[1].IsNumber()
-			return ok && n.IsInt() && n.Sign() > 0 && walk(e.args[0])
+		default:
+			return false
 		}
-		return false
+		for _, k := range e.Children() {
+			if k.kind == KNum && k.num.IsZero() && e.kind == KMul {
+				return false // a factor 0^p
+			}
+			if !walk(k) {
+				return false
+			}
+		}
+		return true
 	}
 	return walk(e) && symbols
 }

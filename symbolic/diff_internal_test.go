@@ -50,3 +50,26 @@ func TestPositive(t *testing.T) {
 		}
 	}
 }
+
+func TestNonconstantAnalytic(t *testing.T) {
+	x, y := Sym("x"), Sym("y")
+	for _, tt := range []struct {
+		e    *Expr
+		want bool
+	}{
+		{Add(Pow(x, IntExpr(2)), y), true},
+		{Pow(x, x), true},
+		{Sin(Mul(x, y)), true},
+		{Abs(Sub(x, One())), true},
+		{IntExpr(3), false},
+		{Sin(IntExpr(2)), false},
+		{Pow(Zero(), x), false},
+		{Mul(y, Pow(Zero(), x)), false},
+		{Max(x, Zero()), false},
+		{Floor(x), false},
+		{Add(x, Sign(y)), false},
+		{Func("f", x), false},
+	} {
+		assert.Equal(t, tt.want, nonconstantAnalytic(tt.e), "%s", tt.e)
+	}
+}

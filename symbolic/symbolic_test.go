@@ -359,13 +359,21 @@ func TestDerivativeOfEveryFunction(t *testing.T) {
 	// So is 0^p for a p positive wherever it is defined ((0^(2^x))^x + 2
 	// differentiated to log(0^2^x)*(0^2^x)^x, NaN; FuzzCalculus).
 	for _, f := range []*Expr{Pow(Zero(), x), Pow(Pow(Zero(), x), x), Pow(FloatExpr(0), x), Mul(y, Pow(Zero(), x)),
-		Add(IntExpr(2), Pow(Pow(Zero(), Pow(IntExpr(2), x)), x)), Pow(Mul(IntExpr(3), Pow(Zero(), Add(Exp(x), Cosh(y)))), x)} {
+		Add(IntExpr(2), Pow(Pow(Zero(), Pow(IntExpr(2), x)), x)), Pow(Mul(IntExpr(3), Pow(Zero(), Add(Exp(x), Cosh(y)))), x),
+		Add(IntExpr(2), Pow(Pow(Zero(), Pow(x, x)), x)), Pow(Pow(Zero(), Sin(Mul(x, y))), x)} {
 		assert.Equal(t, "0", Diff(f, x).String(), "d/dx %s", f)
 	}
 	// ...but not when p is 0 on an interval: 0^(0^x) is 1 for x > 0, so
 	// (2*0^(0^x))^x is 2^x there (FuzzCalculus: its derivative was 0).
+	// So is max(x, 0), 0 for x < 0, where (2*0^max(x, 0))^x is 2^x.
 	f := Pow(Mul(IntExpr(2), Pow(Zero(), Pow(Zero(), x))), x)
 	for _, xv := range []float64{0.3, 0.7, 1.9} {
+		got, err := Eval(Diff(f, x), map[string]float64{"x": xv})
+		require.NoError(t, err)
+		assert.InDelta(t, math.Pow(2, xv)*math.Ln2, got, 1e-12, "d/dx %s at x=%v = %s", f, xv, Diff(f, x))
+	}
+	f = Pow(Mul(IntExpr(2), Pow(Zero(), Max(x, Zero()))), x)
+	for _, xv := range []float64{-0.3, -1.9} {
 		got, err := Eval(Diff(f, x), map[string]float64{"x": xv})
 		require.NoError(t, err)
 		assert.InDelta(t, math.Pow(2, xv)*math.Ln2, got, 1e-12, "d/dx %s at x=%v = %s", f, xv, Diff(f, x))
