@@ -151,7 +151,7 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 		// p * b^(p-1) * b'
 		return Mul(p, Pow(b, Add(p, MinusOne())), d.diff(b))
 	case !bx && px:
-		return Mul(Pow(b, p), Log(b), d.diff(p))
+		return d.zeroGuard(b, Mul(Pow(b, p), Log(b), d.diff(p)))
 	case bx && px:
 		// b^p * (p' log b + p b'/b), without the second term when b' is 0:
 		// 0*(1/b) is NaN in canonical form where b can be 0 (b = 2*0^(0^x),
@@ -160,9 +160,37 @@ func (d *differ) diffPow(b, p *Expr) *Expr {
 		if db := d.diff(b); !db.IsZero() {
 			t = Add(t, Mul(p, db, Pow(b, MinusOne())))
 		}
-		return Mul(Pow(b, p), t)
+		return d.zeroGuard(b, Mul(Pow(b, p), t))
 	}
 	return Zero()
+}
+
+// zeroGuard returns the derivative r of b^p (p depending on the
+// variable) as it is, unless b has a factor 0^q that zeroWhereDefined
+// could not decide: then b may be 0 on a whole interval (0^(0^(0^x)) is 0
+// for x > 0), where b^p and its derivative are 0 but r is 0*log(0), NaN
+// when evaluated. The guarded form is ifelse(b == 0, 0, r).
+func (d *differ) zeroGuard(b, r *Expr) *Expr {
+	if !hasZeroBase(b) || r.IsZero() {
+		return r
+	}
+	return IfElse(Eq(b, Zero()), Zero(), r)
+}
+
+// hasZeroBase reports whether e is a power of an exact 0, or a product
+// with such a factor.
+func hasZeroBase(e *Expr) bool {
+	switch e.kind {
+	case KPow:
+		return e.args[0].IsZero()
+	case KMul:
+		for _, b := range e.args {
+			if b.IsZero() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // zeroWhereDefined reports whether e is 0 at every point where it is
