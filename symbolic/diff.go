@@ -177,15 +177,15 @@ func (d *differ) zeroGuard(b, r *Expr) *Expr {
 	return IfElse(Eq(b, Zero()), Zero(), r)
 }
 
-// hasZeroBase reports whether e is a power of an exact 0, or a product
-// with such a factor.
+// hasZeroBase reports whether e is a power of 0 (exact or 0.0), or a
+// product with such a factor.
 func hasZeroBase(e *Expr) bool {
 	switch e.kind {
 	case KPow:
-		return e.args[0].IsZero()
+		return zeroNum(e.args[0])
 	case KMul:
 		for _, b := range e.args {
-			if b.IsZero() {
+			if zeroNum(b) {
 				return true
 			}
 		}
@@ -193,26 +193,30 @@ func hasZeroBase(e *Expr) bool {
 	return false
 }
 
+// zeroNum reports whether e is the number 0, exact or 0.0 (Expr.IsZero
+// is the exact 0 only).
+func zeroNum(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
+
 // zeroWhereDefined reports whether e is 0 at every point where it is
 // defined and differentiable: a zero constant (exact or 0.0), a power 0^p,
 // or a product with such a factor, where p is positive wherever it is
 // defined (2^x, exp(x)) or built from analytic functions and symbols (see
 // nonconstantAnalytic). Such a p is 0 only on a set without interior, so
-// 0^p is 0 on an open set around almost every point where it is defined. An exponent that is 0 on a
-// whole interval makes 0^p 1 there: 0^(0^x) is 1 for x > 0, and
-// (2*0^(0^x))^x is 2^x, whose derivative is not 0.
+// 0^p is 0 on an open set around almost every point where it is defined.
+// An exponent that is 0 on a whole interval makes 0^p 1 there: 0^(0^x)
+// is 1 for x > 0, and (2*0^(0^x))^x is 2^x, whose derivative is not 0;
+// so is 0.0^x.
 func zeroWhereDefined(e *Expr) bool {
-	zero := func(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
 	rarelyZero := func(p *Expr) bool { return nonconstantAnalytic(p) || positive(p) }
 	switch e.kind {
 	case KNum:
-		return zero(e)
+		return zeroNum(e)
 	case KPow:
-		return zero(e.args[0]) && rarelyZero(e.args[1])
+		return zeroNum(e.args[0]) && rarelyZero(e.args[1])
 	case KMul:
 		exps := e.exps()
 		for i, b := range e.args {
-			if zero(b) && rarelyZero(exps[i]) {
+			if zeroNum(b) && rarelyZero(exps[i]) {
 				return true
 			}
 		}
@@ -285,7 +289,7 @@ func nonconstantAnalytic(e *Expr) bool {
 			symbols = true
 			return true
 		case KAdd, KMul, KPow:
-			if e.kind == KPow && e.args[0].IsZero() {
+			if e.kind == KPow && zeroNum(e.args[0]) {
 				return false
 			}
 		case KCall:
@@ -296,7 +300,7 @@ func nonconstantAnalytic(e *Expr) bool {
 			return false
 		}
 		for _, k := range e.Children() {
-			if k.kind == KNum && k.num.IsZero() && e.kind == KMul {
+			if zeroNum(k) && e.kind == KMul {
 				return false // a factor 0^p
 			}
 			if !walk(k) {
