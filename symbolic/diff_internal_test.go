@@ -71,6 +71,7 @@ func TestNonconstantAnalytic(t *testing.T) {
 		{Floor(x), false},
 		{Add(x, Sign(y)), false},
 		{Func("f", x), false},
+		{Atan2(Zero(), x), false},
 	} {
 		assert.Equal(t, tt.want, nonconstantAnalytic(tt.e), "%s", tt.e)
 	}
