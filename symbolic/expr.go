@@ -910,7 +910,7 @@ func (s *shard) rebuildFor(force bool, extra int) {
 			continue
 		}
 		if sweep && s.tab[k].wp.Value() == nil {
-			s.tab[k], s.ctrl[k] = tabEntry{}, 0
+			s.tab[k], s.ctrl[k] = tabEntry{}, tombstone
 			continue
 		}
 		live++
@@ -935,7 +935,7 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	s.tab, s.ctrl = make([]tabEntry, size), make([]uint8, size)
 	mask := uint64(size - 1)
 	for k, c := range oldCtrl {
-		if c == 0 {
+		if c == 0 || c == tombstone {
 			continue
 		}
 		en := old[k]
@@ -949,13 +949,15 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	s.drain()
 }
 
-// compact restores the probe sequences of the table after rebuildFor
-// emptied the entries of collected objects, in place: a table that keeps
-// its size (a program that builds and drops terms over and over) is not
-// made anew, which would allocate and fault in 17 bytes per entry again.
-// Going round once from an empty entry, it takes every entry out and
-// puts it back at the first empty entry from its home, which is never
-// past where it was. Caller holds s.mu.
+// compact removes the tombstones rebuildFor left for the entries of
+// collected objects, in place: a table that keeps its size (a program
+// that builds and drops terms over and over) is not made anew, which would
+// allocate and fault in 17 bytes per entry again. Going round once from
+// an empty entry (no probe path crosses one: tombstones keep the paths
+// whole), it empties each tombstone and takes every entry out and puts it
+// back at the first empty entry from its home, which is never past where
+// it was; an entry placed is never cut off later, since the entries
+// still to come are all after it on the way round. Caller holds s.mu.
 func (s *shard) compact() {
 	mask := uint64(len(s.tab) - 1)
 	start := uint64(0)
@@ -968,8 +970,11 @@ func (s *shard) compact() {
 		if c == 0 {
 			continue
 		}
-		en := s.tab[k]
 		s.ctrl[k] = 0
+		if c == tombstone {
+			continue
+		}
+		en := s.tab[k]
 		i := (en.key >> shardBits) & mask
 		for s.ctrl[i] != 0 {
 			i = (i + 1) & mask
@@ -980,6 +985,16 @@ func (s *shard) compact() {
 		s.tab[i], s.ctrl[i] = en, c
 	}
 }
+
+// tombstone is the control byte of a dead entry's slot between the sweep
+// in rebuildFor and the compaction or resize that follows it. The slot
+// must not read as empty until then: a live entry whose probe path runs
+// through it would be cut off from its home, and compact, which reinserts
+// each entry from its home, relies on every path being unbroken (with an
+// empty slot there, an entry that wrapped around the table's end was
+// lost, and the table made a second copy of a live node). Fingerprints
+// are odd, so a tombstone never matches one.
+const tombstone = 2
 
 // TableSize returns the number of live entries in the intern table (for
 // tests of reclamation and for diagnostics). It drops dead entries first.

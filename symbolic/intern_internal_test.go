@@ -3,9 +3,11 @@ package symbolic
 import (
 	"fmt"
 	"math/big"
+	"math/rand"
 	"runtime"
 	"testing"
 	"unsafe"
+	"weak"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -235,4 +237,59 @@ func TestSlabSizes(t *testing.T) {
 	assert.Equal(t, uintptr(2688), unsafe.Sizeof(denseSlab{})+8)
 	// A slot must fit the key's low bits.
 	assert.LessOrEqual(t, len(denseSlab{}.n), shardCount)
+}
+
+// TestRebuildKeepsEveryLiveEntry: after a rebuild that sweeps dead entries
+// and compacts the table in place, every live entry is still found by
+// probing from its home slot. Homes are drawn near the end of the table
+// too, so that clusters wrap around to its start; a compaction that
+// reinserted entries across the holes the sweep left could move one
+// entry out of another's probe path (the intern table then missed live
+// nodes and made duplicates: a symbol twice, in TestDSLParallelExpansion).
+func TestRebuildKeepsEveryLiveEntry(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	const size = 128
+	mask := uint64(size - 1)
+	for trial := 0; trial < 300; trial++ {
+		s := &shard{tab: make([]tabEntry, size), ctrl: make([]uint8, size)}
+		keep := map[uint64]*Expr{}
+		for k := 0; k < 90; k++ {
+			home := uint64(r.Intn(size))
+			if r.Intn(3) == 0 {
+				home = mask - uint64(r.Intn(6))
+			}
+			key := uint64(r.Int63())<<20&^(mask<<shardBits) | home<<shardBits
+			key &= keyMask
+			if _, dup := keep[key]; dup {
+				continue
+			}
+			p := new(Expr)
+			i := home
+			for s.ctrl[i] != 0 {
+				i = (i + 1) & mask
+			}
+			s.tab[i], s.ctrl[i] = tabEntry{key, weak.Make(p)}, fingerprint(key)
+			s.used++
+			if r.Intn(2) == 0 {
+				keep[key] = p
+			}
+		}
+		runtime.GC()
+		runtime.GC()
+		s.rebuildFor(true, 0)
+		require.Len(t, s.tab, size, "the compacting path")
+		for key, p := range keep {
+			i := (key >> shardBits) & mask
+			found := false
+			for s.ctrl[i] != 0 {
+				if s.tab[i].key == key && s.tab[i].node() == p {
+					found = true
+					break
+				}
+				i = (i + 1) & mask
+			}
+			require.True(t, found, "trial %d: live entry with home %d lost", trial, (key>>shardBits)&mask)
+		}
+		runtime.KeepAlive(keep)
+	}
 }
