@@ -620,14 +620,14 @@ func (m *muler) build() *Expr {
 // product as its coefficient-free copy with c as the term's coefficient,
 // so the two are made together when both are new: one object, the copy
 // first (a twin pair), which SumBuilder.Add reads back without a lookup
-// (twinOf). Otherwise the product is made on its own. The product's
-// shard stays locked from its lookup to its insertion; the copy's shard
-// is locked after it when its lock comes later, and otherwise both are
-// taken in order and the product looked up again.
+// (twinOf). Otherwise the product is made on its own. The product and its
+// copy hash to the same shard (scaledHash), whose lock is held from the
+// product's lookup to its insertion.
 func scaledProduct(c Number, args, exps []*Expr) *Expr {
 	e := Expr{kind: KMul, op: OpMul, num: c, args: args, aux: expsPtr(args, exps)}
-	computeHash(&e)
-	fresh := hasFresh(&e) // no cache lookup or store: see newNode
+	ch := partsHash(&e, Int(1))
+	e.hash = scaledHash(ch, c) // computeHash, with the copy's hash kept
+	fresh := hasFresh(&e)      // no cache lookup or store: see newNode
 	slot := &recent[(e.hash^e.hash>>29)&(recentSize-1)]
 	if !fresh {
 		if r := slot.cached(&e); r != nil {
@@ -642,35 +642,15 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 		slot.store(v)
 		return v
 	}
-	ce := Expr{kind: KMul, op: OpMul, num: Int(1), args: args, aux: e.aux}
-	computeHash(&ce)
-	ts := &table[ce.hash&(shardCount-1)]
-	if ts != s {
-		if uintptr(unsafe.Pointer(ts)) < uintptr(unsafe.Pointer(s)) {
-			s.mu.Unlock()
-			ts.mu.Lock()
-			s.mu.Lock()
-			if v, i, reuse = s.lookup(&e); v != nil {
-				s.mu.Unlock()
-				ts.mu.Unlock()
-				slot.store(v)
-				return v
-			}
-		} else {
-			ts.mu.Lock()
-		}
-	}
+	ce := Expr{hash: ch, kind: KMul, op: OpMul, num: Int(1), args: args, aux: e.aux}
 	var r *Expr
-	if twin, ti, treuse := ts.lookup(&ce); twin != nil {
+	if twin, ti, treuse := s.lookup(&ce); twin != nil {
 		pe := Expr{hash: e.hash, kind: KMul, op: OpMul, num: c, args: twin.args, aux: twin.aux}
 		p, en := s.store(&pe)
 		s.insert(i, en, reuse, p)
 		r = p
 	} else {
-		r = newTwins(s, ts, i, reuse, ti, treuse, e.hash, ce.hash, c, args, exps)
-	}
-	if ts != s {
-		ts.mu.Unlock()
+		r = newTwins(s, i, reuse, ti, treuse, e.hash, ch, c, args, exps)
 	}
 	s.mu.Unlock()
 	if !fresh {
@@ -680,15 +660,15 @@ func scaledProduct(c Number, args, exps []*Expr) *Expr {
 }
 
 // newTwins makes the twin pair of the product c·Π args[i]^exps[i] (hash h,
-// shard s, whose entry goes at i) and its copy (hash ch, shard ts, whose
-// entry goes at ti), and returns the product. Caller holds both locks.
-func newTwins(s, ts *shard, i uint64, reuse bool, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
+// entry to go at i) and its copy (hash ch, entry to go at ti), both in
+// shard s, and returns the product. Caller holds s's lock.
+func newTwins(s *shard, i uint64, reuse bool, ti uint64, treuse bool, h, ch uint64, c Number, args, exps []*Expr) *Expr {
 	var cp, pp *Expr
 	var en tabEntry
 	var room []*Expr
 	ok := false
 	if 2*len(args) <= flatRoom {
-		cp, en, room, ok = ts.closedSlots(ch, 2, 2*len(args), args, exps)
+		cp, en, room, ok = s.closedSlots(ch, 2, 2*len(args), args, exps)
 	}
 	if ok {
 		pp = (*Expr)(unsafe.Add(unsafe.Pointer(cp), unsafe.Sizeof(Expr{})))
@@ -707,10 +687,10 @@ func newTwins(s, ts *shard, i uint64, reuse bool, ti uint64, treuse bool, h, ch 
 	*pp = Expr{hash: h, kind: KMul, op: OpMul, flags: flagTwin, fresh: 1, num: c, args: cp.args, aux: cp.aux}
 	markNew(cp)
 	slot := en.key &^ keyMask
-	ts.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse, cp)
-	if ts == s && i != pendIdx {
-		// Adding the copy to the same shard may have taken or moved the
-		// product's entry: look it up again (it is still absent).
+	s.insert(ti, tabEntry{ch&keyMask | slot, en.wp}, treuse, cp)
+	if i != pendIdx {
+		// Adding the copy may have taken or moved the product's entry:
+		// look it up again (it is still absent).
 		_, i, reuse = s.lookup(pp)
 	}
 	s.insert(i, tabEntry{h&keyMask | (slot + 1), en.wp}, reuse, pp)

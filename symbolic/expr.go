@@ -1055,18 +1055,27 @@ func structEqual(a, b *Expr) bool {
 
 // computeHash fills e.hash from its fields (children must be interned).
 func computeHash(e *Expr) {
-	// Each part is folded in with a rotate, an xor and one multiply by
-	// an odd constant (a bijection of the running value for a fixed part,
-	// so distinct sequences of child hashes rarely meet), and the result
-	// is mixed once at the end. Children's hashes are already mixed;
-	// mixing after every part, as this did before, made a product's hash
-	// a chain of six dependent mixes, 8 % of a build of new terms.
+	if e.kind == KMul && !e.num.IsOne() {
+		e.hash = scaledHash(partsHash(e, Int(1)), e.num)
+		return
+	}
+	e.hash = partsHash(e, e.num)
+}
+
+// partsHash is the hash of e with number num. Each part is folded in with
+// a rotate, an xor and one multiply by an odd constant (a bijection of the
+// running value for a fixed part, so distinct sequences of child hashes
+// rarely meet), and the result is mixed once at the end. Children's hashes
+// are already mixed; mixing after every part, as this did before, made a
+// product's hash a chain of six dependent mixes, 8 % of a build of new
+// terms.
+func partsHash(e *Expr, num Number) uint64 {
 	h := (uint64(e.kind)<<8 | uint64(e.op) | 0x1234567800000000) * hashMul
 	if e.name() != "" {
 		h = fold(h, strHash(e.name()))
 	}
 	if e.kind == KNum || e.kind == KAdd || e.kind == KMul || e.kind == KBool {
-		h = fold(h, e.num.hash())
+		h = fold(h, num.hash())
 	}
 	for i, a := range e.args {
 		h = fold(h, a.hash)
@@ -1077,7 +1086,15 @@ func computeHash(e *Expr) {
 			h = fold(h, e.exps()[i].hash*0x9e3779b97f4a7c15)
 		}
 	}
-	e.hash = mix(h)
+	return mix(h)
+}
+
+// scaledHash is the hash of the product c·t, where ch is the hash of its
+// coefficient-free copy t (partsHash with the number 1). It keeps ch's
+// low bits, which choose the shard, so that a product and its copy share
+// a shard: scaledProduct makes a new pair under one lock instead of two.
+func scaledHash(ch uint64, c Number) uint64 {
+	return mix(fold(ch, c.hash()))&^(shardCount-1) | ch&(shardCount-1)
 }
 
 // hashMul is the odd multiplier of fold.
