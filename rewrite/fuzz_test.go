@@ -64,7 +64,13 @@ func FuzzSimplify(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
+		start := time.Now()
 		r, _ := SimplifyContext(ctx, e, Options{MaxSteps: 2000})
+		if d := time.Since(start); d > 6*time.Second {
+			// Reported as a failure, so that the fuzzer keeps the input:
+			// one still running when -fuzztime ends is lost.
+			t.Fatalf("Simplify of %q took %v, past its 2 s deadline", src, d)
+		}
 		if r.Expr == nil {
 			t.Fatalf("nil result for %q", src)
 		}

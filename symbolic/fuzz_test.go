@@ -45,7 +45,13 @@ func FuzzCalculus(f *testing.F) {
 		// is of those that finish in 1 s within 2,000 terms, expanded once
 		// for all points (the fuzzer takes an input that runs for 10 s as
 		// hung).
+		start := time.Now()
 		ex, exErr := expandSmall(e)
+		if d := time.Since(start); d > 4*time.Second {
+			// A failure, so that the fuzzer keeps the input (see
+			// TestExpandCancellationHugeCoefficients).
+			t.Fatalf("ExpandContext of %q took %v, past its 1 s deadline", src, d)
+		}
 		for _, env := range points {
 			v, err := Eval(e, env)
 			if err != nil || !fine(v) {
