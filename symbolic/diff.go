@@ -178,14 +178,15 @@ func (d *differ) zeroGuard(b, r *Expr) *Expr {
 }
 
 // hasZeroBase reports whether e is a power of 0 (exact or 0.0), or a
-// product with such a factor.
+// product with such a factor, or a power or product of such terms
+// ((0^x)^x).
 func hasZeroBase(e *Expr) bool {
 	switch e.kind {
 	case KPow:
-		return zeroNum(e.args[0])
+		return zeroNum(e.args[0]) || hasZeroBase(e.args[0])
 	case KMul:
 		for _, b := range e.args {
-			if zeroNum(b) {
+			if zeroNum(b) || hasZeroBase(b) {
 				return true
 			}
 		}
@@ -199,7 +200,8 @@ func zeroNum(e *Expr) bool { return e.kind == KNum && e.num.IsZero() }
 
 // zeroWhereDefined reports whether e is 0 at every point where it is
 // defined and differentiable: a zero constant (exact or 0.0), a power 0^p,
-// or a product with such a factor, where p is positive wherever it is
+// or a product with such a factor, where the base may itself be such a
+// term ((0^x)^x), and where p is positive wherever it is
 // defined (2^x, exp(x)) or built from analytic functions and symbols (see
 // nonconstantAnalytic). Such a p is 0 only on a set without interior, so
 // 0^p is 0 on an open set around almost every point where it is defined.
@@ -212,11 +214,11 @@ func zeroWhereDefined(e *Expr) bool {
 	case KNum:
 		return zeroNum(e)
 	case KPow:
-		return zeroNum(e.args[0]) && rarelyZero(e.args[1])
+		return zeroWhereDefined(e.args[0]) && rarelyZero(e.args[1])
 	case KMul:
 		exps := e.exps()
 		for i, b := range e.args {
-			if zeroNum(b) && rarelyZero(exps[i]) {
+			if zeroWhereDefined(b) && rarelyZero(exps[i]) {
 				return true
 			}
 		}
