@@ -269,9 +269,9 @@ func positive(e *Expr) bool {
 // nonconstantAnalytic reports whether e has a symbol and is built only
 // from numbers, symbols, sums, products and powers whose bases are not
 // 0, and the functions sin through abs but atan2 (real-analytic inside
-// their domains; abs(f) is 0 where f is). Such an e is 0 on no interval unless
-// it is identically 0 there, which its canonical form does not always
-// show ((x + 1)^2 - x^2 - 2*x - 1); 0^e is then 1, not 0. A power of an
+// their domains; abs(f) is 0 where f is). Such an e is 0 on no interval
+// unless it is identically 0 there, which its canonical form does not
+// always show ((x + 1)^2 - x^2 - 2*x - 1); 0^e is then 1, not 0. A power of an
 // exact 0 (0^x is 0 for every x > 0), a piecewise function (floor, sign,
 // min, max, ifelse), a comparison or a user function can be 0 on a whole
 // interval, and makes it answer false.
