@@ -889,7 +889,7 @@ func (s *shard) sampleDead() bool {
 			continue
 		}
 		seen++
-		if en.wp.Value() == nil {
+		if handleCleared(en.wp) {
 			return true
 		}
 	}
@@ -905,15 +905,14 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	epoch := gcEpoch.Load()
 	sweep := force || (epoch != s.epoch && s.sampleDead())
 	s.epoch = epoch
-	for k, c := range s.ctrl {
-		if c == 0 {
-			continue
+	if sweep {
+		live = s.sweep()
+	} else {
+		for _, c := range s.ctrl {
+			if c != 0 {
+				live++
+			}
 		}
-		if sweep && s.tab[k].wp.Value() == nil {
-			s.tab[k], s.ctrl[k] = tabEntry{}, tombstone
-			continue
-		}
-		live++
 	}
 	size := minTable
 	for size < 2*(live+s.npend) || 4*(live+s.npend+extra) > 3*size {
@@ -947,6 +946,56 @@ func (s *shard) rebuildFor(force bool, extra int) {
 	}
 	s.used = live
 	s.drain()
+}
+
+// sweep turns the entries of collected objects into tombstones and
+// returns the number of entries left. It reads each entry's weak handle
+// word directly (cleared reports dead; see handleCleared) rather than
+// through Value, which also finds the object's span and makes sure it is
+// swept: two reads from memory an entry, at about 190 ns each on the
+// machine this is measured on, where the table holds hundreds of
+// thousands of entries. The handles of the entries sweepAhead places on
+// are prefetched, so their reads overlap. Caller holds s.mu.
+func (s *shard) sweep() int {
+	live := 0
+	n := len(s.ctrl)
+	for k := 0; k < n; k++ {
+		if j := k + sweepAhead; j < n && s.ctrl[j] != 0 {
+			prefetch(handleOf(s.tab[j].wp))
+		}
+		c := s.ctrl[k]
+		if c == 0 || c == tombstone {
+			continue
+		}
+		if handleCleared(s.tab[k].wp) {
+			s.tab[k], s.ctrl[k] = tabEntry{}, tombstone
+			continue
+		}
+		live++
+	}
+	return live
+}
+
+// sweepAhead is how many entries ahead sweep prefetches a weak handle.
+const sweepAhead = 16
+
+// handleOf returns the address of the handle word of wp: a
+// weak.Pointer is a pointer to a word that holds the object's address
+// and that the collector clears when it frees the object (the runtime's
+// layout since Go 1.24; TestWeakHandleLayout checks it).
+func handleOf(wp weak.Pointer[Expr]) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&wp))
+}
+
+// handleCleared reports whether the object of wp has been collected, by
+// reading its handle word. A freed object's handle is cleared when the
+// collector sweeps its span, so an object collected in a cycle whose
+// sweep is not finished may still read as alive: the entry then stays
+// until a later sweep, which costs room, never correctness. A cleared
+// handle is never set again, so "dead" is always right.
+func handleCleared(wp weak.Pointer[Expr]) bool {
+	h := handleOf(wp)
+	return h == nil || atomic.LoadUintptr((*uintptr)(h)) == 0
 }
 
 // compact removes the tombstones rebuildFor left for the entries of

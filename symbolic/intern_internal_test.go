@@ -293,3 +293,30 @@ func TestRebuildKeepsEveryLiveEntry(t *testing.T) {
 		runtime.KeepAlive(keep)
 	}
 }
+
+// TestWeakHandleLayout checks what the table's sweep assumes of the
+// runtime (see handleOf): a weak.Pointer is one pointer to a word that
+// holds the object's address while it lives and is zero once it has been
+// collected and its span swept (runtime.GC sweeps before it returns).
+func TestWeakHandleLayout(t *testing.T) {
+	require.Equal(t, unsafe.Sizeof(unsafe.Pointer(nil)), unsafe.Sizeof(weak.Pointer[Expr]{}))
+	require.True(t, handleCleared(weak.Pointer[Expr]{}), "the zero weak pointer")
+	p := new(Expr)
+	wp := weak.Make(p)
+	h := handleOf(wp)
+	require.NotNil(t, h)
+	require.Equal(t, uintptr(unsafe.Pointer(p)), *(*uintptr)(h))
+	require.False(t, handleCleared(wp))
+	runtime.KeepAlive(p)
+	p = nil
+	cleared := false
+	for range 10 {
+		runtime.GC()
+		if handleCleared(wp) {
+			cleared = true
+			break
+		}
+	}
+	require.True(t, cleared, "the handle of a collected object still holds its address")
+	require.Nil(t, wp.Value())
+}
