@@ -1,0 +1,145 @@
+package egraph
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// FuzzParse feeds the same text to every parser of the package (patterns
+// and terms, s-expression and infix, and multi-patterns) in two
+// languages. None may panic; a term that parses prints as an s-expression
+// that parses back to the same nodes; a pattern that parses can be
+// searched for in a small e-graph and applied as a rule's right-hand side.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"(+ ?a (* ?b ?c))", "(* (pow ?x 2) (neg ?y))", "(+ x (* 2 y))", "(d x (ln x))",
+		"?x^2 + 2*?x*?y", "exp(?a) * exp(?b)", "-?x^-2", "sin(x)/(1 + cos(x))",
+		"(+ ?a ?b), (* ?a ?b)", "(+ 1.5e3 -0)", "((", "?", "(+ ?a)", "f(?x, ?y)", "x^y^z",
+	} {
+		f.Add(s)
+	}
+	subject := []string{"(+ x (* 2 y))", "(* (+ x 1) (+ x 1))", "(pow (sin x) 2)", "(neg (/ 1 x))"}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 400 {
+			return
+		}
+		for _, l := range []*Language{MathLanguage(), EvalLanguage()} {
+			for _, parse := range []func(string) (Expr, error){l.ParseExpr, l.ParseInfixExpr} {
+				e, err := parse(src)
+				if err != nil {
+					continue
+				}
+				if len(e.Nodes) == 0 {
+					t.Fatalf("%q parsed to an empty term", src)
+				}
+				s := l.ExprString(e)
+				back, err := l.ParseExpr(s)
+				if err != nil {
+					t.Fatalf("%q printed as %q, which does not parse: %v", src, s, err)
+				}
+				if s2 := l.ExprString(back); s2 != s {
+					t.Fatalf("%q printed as %q, then as %q", src, s, s2)
+				}
+			}
+			for _, parse := range []func(string) (*Pattern, error){l.ParsePattern, l.ParseInfixPattern} {
+				p, err := parse(src)
+				if err != nil {
+					continue
+				}
+				searchAndApply(t, l, subject, p, p)
+			}
+			if mp, err := l.ParseMultiPattern(src); err == nil {
+				g := New(l, nil)
+				for _, s := range subject {
+					if e, err := l.ParseExpr(s); err == nil {
+						g.AddExpr(e)
+					}
+				}
+				g.Rebuild()
+				var ms Matches
+				mp.Search(g, 1000, &ms)
+			}
+		}
+	})
+}
+
+// searchAndApply searches for lhs in an e-graph of the subject terms
+// and, if rhs binds no variable lhs lacks, applies the rule lhs => rhs.
+func searchAndApply(t *testing.T, l *Language, subject []string, lhs, rhs *Pattern) {
+	g := New(l, nil)
+	for _, s := range subject {
+		e, err := l.ParseExpr(s)
+		if err != nil {
+			continue // a subject outside this language
+		}
+		g.AddExpr(e)
+	}
+	g.Rebuild()
+	rw, err := NewRewrite("fuzz", lhs, rhs, nil)
+	if err != nil {
+		return
+	}
+	var ms Matches
+	lhs.Search(g, 1000, &ms)
+	rw.Apply(g, &ms)
+	g.Rebuild()
+}
+
+// FuzzSimplify checks that Simplify never panics, stops near its time
+// limit, and returns a term equal to its input wherever the input is
+// defined, at points of both signs (where conditional rules such as
+// log(a*b) = log(a) + log(b) for positive a and b must not fire).
+func FuzzSimplify(f *testing.F) {
+	for _, s := range []string{
+		"sin(x)^2 + cos(x)^2", "x*y + x*z", "exp(x)*exp(y)", "log(x*y)", "log(x^2)",
+		"sqrt(x^2)", "(x + 1)^3 - x^3", "x/x + 0*y", "x^2*x^3/x^4", "exp(log(x))",
+		"1/(1/x + 1/y)", "abs(x)*abs(y) - abs(x*y)", "ifelse(x > 0, x, -x)", "x^0.5*x^0.5",
+		"(a*x + b*x)^2", "a*b - a*c", "pow(x, 3) + 3*x^2 + 3*x + 1", "tanh(x) - sinh(x)/cosh(x)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if len(src) > 200 {
+			return
+		}
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			return
+		}
+		opts := SimplifyOptions{IterLimit: 10, NodeLimit: 4000, TimeLimit: time.Second, DAG: len(src)%2 == 1}
+		start := time.Now()
+		r, err := SimplifyContext(context.Background(), e, nil, nil, opts)
+		if d := time.Since(start); d > 6*time.Second {
+			t.Fatalf("Simplify of %q took %v, past its 1 s limit", src, d)
+		}
+		if err != nil {
+			return // a term the bridge cannot carry back is reported, not mangled
+		}
+		if r.Term == nil {
+			t.Fatalf("nil result for %q", src)
+		}
+		syms := symbolic.FreeSymbols(e)
+		for _, sign := range []float64{1, -1} {
+			vals := map[string]float64{}
+			for i, s := range syms {
+				vals[s.Name()] = sign * (0.37 + 0.61*float64(i))
+			}
+			a, err1 := symbolic.Eval(e, vals)
+			b, err2 := symbolic.Eval(r.Term, vals)
+			if err1 != nil || math.IsNaN(a) || math.IsInf(a, 0) || math.Abs(a) > 1e6 {
+				continue
+			}
+			if err2 != nil {
+				t.Fatalf("%s => %s: the result does not evaluate at %v: %v", e, r.Term, vals, err2)
+			}
+			if math.Abs(a-b) > 1e-6*math.Max(1, math.Abs(a)) {
+				t.Fatalf("%s => %s: %v vs %v at %v", e, r.Term, a, b, vals)
+			}
+		}
+	})
+}
