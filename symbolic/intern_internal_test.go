@@ -44,6 +44,24 @@ func TestNodeLayout(t *testing.T) {
 	assert.EqualValues(t, 16, sizeofNumber)
 }
 
+// TestIntSlabSizeClass checks that an integer slab takes the allocator's
+// 4 KB size class, as its size is chosen for (TotalAlloc grows by the
+// size class of each object).
+func TestIntSlabSizeClass(t *testing.T) {
+	const n = 200
+	keep := make([]*intSlab, n)
+	var a, b runtime.MemStats
+	runtime.ReadMemStats(&a)
+	for i := range keep {
+		keep[i] = new(intSlab)
+	}
+	runtime.ReadMemStats(&b)
+	runtime.KeepAlive(keep)
+	per := (b.TotalAlloc - a.TotalAlloc) / n
+	assert.LessOrEqual(t, per, uint64(4096), "an intSlab of %d bytes is allocated as %d", unsafe.Sizeof(intSlab{}), per)
+	assert.Greater(t, per, uint64(4096-sizeofExpr), "the 4 KB class has room for another node")
+}
+
 // TestScaledProductBeside: a product built with a coefficient, when it
 // and its coefficient-free copy are both new, is made with the copy as a
 // twin pair, which twinOf finds without a lookup; twinOf returns nil or
