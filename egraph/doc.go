@@ -17,7 +17,11 @@
 // An Analysis keeps per-class data in its own tables, with make, merge and
 // modify hooks. ConstFold is egg's constant folding with pruning;
 // Intervals is a sound interval (sign) analysis that conditions such as
-// Positive, NonNegative and ProvablyNonZero query; Product combines two.
+// Positive, NonNegative and ProvablyNonZero query (arithmetic, powers,
+// the elementary functions, abs, sign, floor, ceil, min, max, ifelse;
+// FuzzIntervals checks it against evaluation); Simplify gives it the
+// values of the numbers the bridge keeps opaque (1.5, 1/3), so that
+// tanh(x) + 1.5 is provably positive. Product combines two analyses.
 //
 // # Rewrites
 //

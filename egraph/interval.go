@@ -22,11 +22,20 @@ type Intervals struct {
 	iv      []Interval
 }
 
+// intervalOps are the operators Intervals knows by name; any other
+// operator's classes get the whole real line.
+var intervalOps = []string{
+	"+", "-", "*", "/", "pow", "neg", "sqrt", "exp", "ln", "log", "log1p", "sin", "cos",
+	"tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "cbrt", "abs", "sign",
+	"floor", "ceil", "min", "max", "<", "<=", ">", ">=", "==", "!=", "&&", "||", "!", "ifelse",
+}
+
 // NewIntervals returns an interval analysis over the operators of l that
-// it knows by name: + - * / pow neg sqrt exp ln log sin cos abs.
+// it knows by name: arithmetic, pow, the elementary functions, abs, sign,
+// floor, ceil, min, max, comparisons and logic (0 or 1), and ifelse.
 func NewIntervals(l *Language, domains map[string]Interval) *Intervals {
 	a := &Intervals{Domains: domains, ops: map[Op]string{}}
-	for _, name := range []string{"+", "-", "*", "/", "pow", "neg", "sqrt", "exp", "ln", "log", "sin", "cos", "abs"} {
+	for _, name := range intervalOps {
 		if op, ok := l.Lookup(name); ok {
 			a.ops[op] = name
 		}
@@ -53,9 +62,12 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 		return fullInterval
 	}
 	x := a.iv[g.find(n.Args[0])]
-	var y Interval
-	if g.lang.Arity(n.Op) > 1 {
+	var y, z Interval
+	if ar := g.lang.Arity(n.Op); ar > 1 {
 		y = a.iv[g.find(n.Args[1])]
+		if ar > 2 {
+			z = a.iv[g.find(n.Args[2])]
+		}
 	}
 	var r Interval
 	switch name {
@@ -85,8 +97,67 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 		} else {
 			r = Interval{math.Inf(-1), math.Log(math.Max(x.Hi, 0))}
 		}
+	case "log1p":
+		if x.Lo > -1 {
+			r = Interval{math.Log1p(x.Lo), math.Log1p(x.Hi)}
+		} else {
+			r = Interval{math.Inf(-1), math.Log1p(math.Max(x.Hi, -1))}
+		}
 	case "sin", "cos":
 		r = Interval{-1, 1}
+	case "tan":
+		// Increasing on (-pi/2, pi/2); 1.5 keeps clear of the poles.
+		r = fullInterval
+		if x.Lo > -1.5 && x.Hi < 1.5 {
+			r = Interval{math.Tan(x.Lo), math.Tan(x.Hi)}
+		}
+	case "asin", "acos":
+		// Defined on [-1, 1]: the range of the values where defined.
+		lo, hi := math.Max(x.Lo, -1), math.Min(x.Hi, 1)
+		switch {
+		case lo > hi:
+			r = fullInterval // undefined throughout
+		case name == "asin":
+			r = Interval{math.Asin(lo), math.Asin(hi)}
+		default:
+			r = Interval{math.Acos(hi), math.Acos(lo)}
+		}
+	case "atan", "sinh", "tanh", "cbrt", "floor", "ceil", "sign":
+		f := monotone[name]
+		r = Interval{f(x.Lo), f(x.Hi)}
+	case "cosh":
+		switch {
+		case x.Lo >= 0:
+			r = Interval{math.Cosh(x.Lo), math.Cosh(x.Hi)}
+		case x.Hi <= 0:
+			r = Interval{math.Cosh(x.Hi), math.Cosh(x.Lo)}
+		default:
+			r = Interval{1, math.Cosh(math.Max(-x.Lo, x.Hi))}
+		}
+	case "atan2":
+		// atan2(y, x), here with the ordinate y in x and the abscissa
+		// in y: in [-pi, pi]; a strictly positive or negative ordinate
+		// fixes the half plane (an ordinate of 0 could be -0, whose
+		// atan2 with a negative abscissa is -pi), and a positive
+		// abscissa the right half.
+		r = Interval{-math.Pi, math.Pi}
+		if x.Lo > 0 {
+			r.Lo = 0
+		}
+		if x.Hi < 0 {
+			r.Hi = 0
+		}
+		if y.Lo > 0 {
+			r = Interval{math.Max(r.Lo, -math.Pi/2), math.Min(r.Hi, math.Pi/2)}
+		}
+	case "min":
+		r = Interval{math.Min(x.Lo, y.Lo), math.Min(x.Hi, y.Hi)}
+	case "max":
+		r = Interval{math.Max(x.Lo, y.Lo), math.Max(x.Hi, y.Hi)}
+	case "<", "<=", ">", ">=", "==", "!=", "&&", "||", "!":
+		r = Interval{0, 1}
+	case "ifelse":
+		r = Interval{math.Min(y.Lo, z.Lo), math.Max(y.Hi, z.Hi)}
 	case "abs":
 		switch {
 		case x.Lo >= 0:
@@ -103,6 +174,24 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 		return fullInterval
 	}
 	return r
+}
+
+// monotone holds the non-decreasing functions of intervalOps, whose range
+// over [lo, hi] is [f(lo), f(hi)].
+var monotone = map[string]func(float64) float64{
+	"atan": math.Atan, "sinh": math.Sinh, "tanh": math.Tanh, "cbrt": math.Cbrt,
+	"floor": math.Floor, "ceil": math.Ceil, "sign": signOf,
+}
+
+// signOf is the sign function as EvalExpr computes it.
+func signOf(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return x
 }
 
 func mulIv(x, y Interval) Interval {

@@ -95,6 +95,31 @@ func (b *Bridge) opaqueLeaf(e *symbolic.Expr) Node {
 	return b.lang.Symbol(name)
 }
 
+// addNumberDomains gives each opaque number the bridge has named, and dom
+// lacks, the range of its value: a point for an inexact float (1.5 is
+// exactly 1.5), one float on either side of the nearest float for an
+// exact number float64 cannot hold (1/3), so that the interval analysis
+// can prove 1.5 + tanh(x) positive. NaN gets no range.
+func (b *Bridge) addNumberDomains(dom map[string]Interval) {
+	for name, e := range b.byName {
+		if _, done := dom[name]; done {
+			continue
+		}
+		n, ok := e.IsNumber()
+		if !ok {
+			continue
+		}
+		f := n.Float64()
+		switch {
+		case math.IsNaN(f):
+		case !n.IsExact():
+			dom[name] = Interval{f, f}
+		default:
+			dom[name] = Interval{math.Nextafter(f, math.Inf(-1)), math.Nextafter(f, math.Inf(1))}
+		}
+	}
+}
+
 // exactFloat returns n as a float64 if the conversion is exact.
 func exactFloat(n symbolic.Number) (float64, bool) {
 	if !n.IsExact() {
@@ -305,7 +330,8 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	l := b.lang
 	cf := NewConstFold(l)
 	cf.ExactIntegers = true
-	g := New(l, Product{cf, NewIntervals(l, nil)})
+	ivs := NewIntervals(l, map[string]Interval{})
+	g := New(l, Product{cf, ivs})
 	run := NewRunner(g)
 	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000*len(terms), 10*time.Second
 	if opts.IterLimit > 0 {
@@ -322,6 +348,7 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	var startRoots []int
 	for _, t := range terms {
 		e := b.ToExpr(t)
+		b.addNumberDomains(ivs.Domains)
 		run.AddExpr(e)
 		// One list of all start terms, to cost them with sharing.
 		off := Id(len(start.Nodes))
@@ -386,7 +413,8 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	l := b.lang
 	cf := NewConstFold(l)
 	cf.ExactIntegers = true
-	g := New(l, Product{cf, NewIntervals(l, nil)})
+	ivs := NewIntervals(l, map[string]Interval{})
+	g := New(l, Product{cf, ivs})
 	run := NewRunner(g)
 	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000, 2*time.Second
 	res := SimplifyResult{Bridge: b}
@@ -400,6 +428,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 		run.TimeLimit = opts.TimeLimit
 	}
 	start := b.ToExpr(term)
+	b.addNumberDomains(ivs.Domains)
 	root := run.AddExpr(start)
 	g.Rebuild()
 	res.StartCost = treeCost(g, cost, start)

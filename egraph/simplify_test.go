@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -164,4 +165,32 @@ func ExampleSimplify() {
 	}
 	fmt.Println(res.Cost < res.StartCost)
 	// Output: true
+}
+
+// TestSimplifyProvesPositivity checks conditions the interval analysis
+// proves: exp(log(a)) is a where a is provably positive (cosh, atan
+// shifted up, an inexact or inexpressible constant added to a bounded
+// function), and stays as it is where a can be zero or negative.
+func TestSimplifyProvesPositivity(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"exp(log(cosh(x)))", "cosh(x)"},
+		{"exp(log(atan(x) + 2))", "atan(x) + 2"},
+		{"exp(log(tanh(x) + 1.5))", "tanh(x) + 1.5"},
+		{"exp(log(x^2 + 1/3))", "x^2 + 1/3"},
+		{"exp(log(sign(x) + ceil(abs(y)) + 1.5))", "sign(x) + ceil(abs(y)) + 1.5"},
+		{"exp(log(acos(x/(x^2 + 1)) + 0.1))", "acos(x/(x^2 + 1)) + 0.1"},
+		{"exp(log(tanh(x) + 0.5))", "exp(log(tanh(x) + 0.5))"},
+		{"exp(log(x^2 - 1/3))", "exp(log(x^2 - 1/3))"},
+		{"exp(log(atan2(y, x)))", "exp(log(atan2(y, x)))"},
+	} {
+		t.Run(c.in, func(t *testing.T) {
+			in, err := parser.ParseExpr(c.in)
+			require.NoError(t, err)
+			want, err := parser.ParseExpr(c.want)
+			require.NoError(t, err)
+			got, err := Simplify(in, nil, nil)
+			require.NoError(t, err)
+			assert.Same(t, want, got, "got %s", got)
+		})
+	}
 }
