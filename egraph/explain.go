@@ -126,20 +126,24 @@ type pstep struct {
 	backward bool
 }
 
-// Explain returns a proof that the terms a and b (both added to the
-// e-graph, which must have explanations enabled) are equal, as a chain of
-// single rule applications.
+// Explain returns a proof that the terms a and b are equal, as a chain of
+// single rule applications. The e-graph must have explanations enabled.
+// A term need not have been added as it is: as egg's
+// explain_equivalence does, Explain adds a term every node of which the
+// e-graph represents (a term extracted from it, say), joined to what
+// represents it by congruence. A term the e-graph does not represent is
+// an error, and then nothing is added.
 func (g *EGraph) Explain(a, b Expr) ([]ProofStep, error) {
 	if g.explain == nil {
 		return nil, fmt.Errorf("egraph: explanations are not enabled")
 	}
-	ia, ok := g.lookupExact(a)
-	if !ok {
-		return nil, fmt.Errorf("egraph: %s is not in the e-graph", g.lang.ExprString(a))
+	ia, err := g.exactTerm(a)
+	if err != nil {
+		return nil, err
 	}
-	ib, ok := g.lookupExact(b)
-	if !ok {
-		return nil, fmt.Errorf("egraph: %s is not in the e-graph", g.lang.ExprString(b))
+	ib, err := g.exactTerm(b)
+	if err != nil {
+		return nil, err
 	}
 	if g.Find(ia) != g.Find(ib) {
 		return nil, fmt.Errorf("egraph: %s and %s are not known to be equal", g.lang.ExprString(a), g.lang.ExprString(b))
@@ -151,6 +155,30 @@ func (g *EGraph) Explain(a, b Expr) ([]ProofStep, error) {
 		out[i] = ProofStep{Term: g.ptermString(s.t), Rule: s.rule, Backward: s.backward}
 	}
 	return out, nil
+}
+
+// exactTerm returns the id of the exact term e, adding e if the e-graph
+// represents each of its nodes (see Explain).
+func (g *EGraph) exactTerm(e Expr) (Id, error) {
+	if len(e.Nodes) == 0 {
+		return 0, fmt.Errorf("egraph: cannot explain an empty term")
+	}
+	if id, ok := g.lookupExact(e); ok {
+		return id, nil
+	}
+	cls := make([]Id, len(e.Nodes))
+	for i, n := range e.Nodes {
+		for k := 0; k < g.lang.Arity(n.Op); k++ {
+			n.Args[k] = cls[n.Args[k]]
+		}
+		g.canon(&n)
+		k := g.memo.lookup(&n)
+		if k < 0 {
+			return 0, fmt.Errorf("egraph: %s is not in the e-graph", g.lang.ExprString(e))
+		}
+		cls[i] = g.find(g.memo.entry(k).id)
+	}
+	return g.AddExpr(e), nil
 }
 
 func (g *EGraph) lookupExact(e Expr) (Id, bool) {
