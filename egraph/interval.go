@@ -80,9 +80,12 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 	case "*":
 		r = mulIv(x, y)
 	case "/":
-		if y.Lo > 0 || y.Hi < 0 {
-			r = mulIv(x, Interval{1 / y.Hi, 1 / y.Lo})
-		} else {
+		switch {
+		case y.Lo > 0: // 1/y > 0 even where 1/y.Hi rounds to 0
+			r = mulIv(x, Interval{math.Max(1/y.Hi, tiny), 1 / y.Lo})
+		case y.Hi < 0:
+			r = mulIv(x, Interval{1 / y.Hi, math.Min(1/y.Lo, -tiny)})
+		default:
 			r = fullInterval
 		}
 	case "pow":
@@ -90,7 +93,7 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 	case "sqrt":
 		r = Interval{math.Sqrt(math.Max(x.Lo, 0)), math.Sqrt(math.Max(x.Hi, 0))}
 	case "exp":
-		r = Interval{math.Exp(x.Lo), math.Exp(x.Hi)}
+		r = Interval{math.Max(math.Exp(x.Lo), tiny), math.Exp(x.Hi)} // exp > 0 even where it rounds to 0
 	case "ln", "log":
 		if x.Lo > 0 {
 			r = Interval{math.Log(x.Lo), math.Log(x.Hi)}
@@ -173,6 +176,14 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 	if math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
 		return fullInterval
 	}
+	// The bounds are of real values: one that overflowed (exp(x) for
+	// x >= 710) is past the largest float64, not infinite.
+	if r.Lo == math.Inf(1) {
+		r.Lo = math.MaxFloat64
+	}
+	if r.Hi == math.Inf(-1) {
+		r.Hi = -math.MaxFloat64
+	}
 	return r
 }
 
@@ -194,6 +205,13 @@ func signOf(x float64) float64 {
 	return x
 }
 
+// tiny is the smallest positive float64. The intervals bound real
+// values, and a bound that rounding takes to 0 is kept at ±tiny where the
+// sign is certain (the product of two positive numbers, 1/y and x^y for
+// positive y and x, exp), so that x*y, x/y and exp(x) stay provably
+// positive: x > 0 is [tiny, +Inf], and tiny*tiny rounds to 0.
+const tiny = math.SmallestNonzeroFloat64
+
 func mulIv(x, y Interval) Interval {
 	p := [4]float64{x.Lo * y.Lo, x.Lo * y.Hi, x.Hi * y.Lo, x.Hi * y.Hi}
 	r := Interval{math.Inf(1), math.Inf(-1)}
@@ -203,10 +221,24 @@ func mulIv(x, y Interval) Interval {
 		}
 		r.Lo, r.Hi = math.Min(r.Lo, v), math.Max(r.Hi, v)
 	}
+	switch {
+	case x.Lo > 0 && y.Lo > 0, x.Hi < 0 && y.Hi < 0:
+		r.Lo = math.Max(r.Lo, tiny)
+	case x.Lo > 0 && y.Hi < 0, x.Hi < 0 && y.Lo > 0:
+		r.Hi = math.Min(r.Hi, -tiny)
+	}
 	return r
 }
 
 func powIv(x, y Interval) Interval {
+	r := powIvRounded(x, y)
+	if x.Lo > 0 && !math.IsNaN(r.Lo) { // a positive base's powers are positive
+		r.Lo = math.Max(r.Lo, tiny)
+	}
+	return r
+}
+
+func powIvRounded(x, y Interval) Interval {
 	if y.Lo != y.Hi {
 		if x.Lo > 0 {
 			return Interval{0, math.Inf(1)}
@@ -226,7 +258,7 @@ func powIv(x, y Interval) Interval {
 	if e < 0 {
 		if x.Lo > 0 || x.Hi < 0 {
 			inv := Interval{1 / x.Hi, 1 / x.Lo}
-			return powIv(inv, Interval{-e, -e})
+			return powIvRounded(inv, Interval{-e, -e})
 		}
 		return fullInterval
 	}
@@ -250,9 +282,17 @@ func (a *Intervals) Make(g *EGraph, id Id, n Node) {
 	a.iv[id] = a.eval(g, n)
 }
 
+// meet narrows the interval of class into to its intersection with r.
+// Two sound ranges of one class always meet; an empty intersection can
+// only come of rounding in their bounds, and then the class keeps the
+// range it has (an empty range would make every condition on the class
+// hold, and only ever narrowing keeps the analysis terminating).
 func (a *Intervals) meet(into Id, r Interval) bool {
 	cur := a.iv[into]
 	nw := Interval{math.Max(cur.Lo, r.Lo), math.Min(cur.Hi, r.Hi)}
+	if nw.Lo > nw.Hi {
+		return false
+	}
 	if nw != cur {
 		a.iv[into] = nw
 		return true
