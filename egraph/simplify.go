@@ -95,6 +95,17 @@ func (b *Bridge) opaqueLeaf(e *symbolic.Expr) Node {
 	return b.lang.Symbol(name)
 }
 
+// symbolDomains copies the caller's symbol ranges into a map the bridge
+// then adds its numbers' ranges to (opaque names cannot clash with a
+// symbol's: they start with a NUL byte).
+func symbolDomains(d map[string]Interval) map[string]Interval {
+	out := make(map[string]Interval, len(d))
+	for k, v := range d {
+		out[k] = v
+	}
+	return out
+}
+
 // addNumberDomains gives each opaque number the bridge has named, and dom
 // lacks, the range of its value: a point for an inexact float (1.5 is
 // exactly 1.5), one float on either side of the nearest float for an
@@ -286,6 +297,12 @@ type SimplifyOptions struct {
 	// DAG extracts with shared subterms counted once (the code generator
 	// emits each once); otherwise the tree cost is minimised.
 	DAG bool
+	// Domains gives symbols, by name, the closed ranges of their values
+	// (x > 0 as [math.SmallestNonzeroFloat64, +Inf]); the interval
+	// analysis starts from them, so conditional rules such as
+	// exp(log(x)) = x for positive x can fire. Symbols not in it range
+	// over all reals.
+	Domains map[string]Interval
 }
 
 // SimplifyResult is the outcome of SimplifyContext.
@@ -330,7 +347,7 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	l := b.lang
 	cf := NewConstFold(l)
 	cf.ExactIntegers = true
-	ivs := NewIntervals(l, map[string]Interval{})
+	ivs := NewIntervals(l, symbolDomains(opts.Domains))
 	g := New(l, Product{cf, ivs})
 	run := NewRunner(g)
 	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000*len(terms), 10*time.Second
@@ -413,7 +430,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	l := b.lang
 	cf := NewConstFold(l)
 	cf.ExactIntegers = true
-	ivs := NewIntervals(l, map[string]Interval{})
+	ivs := NewIntervals(l, symbolDomains(opts.Domains))
 	g := New(l, Product{cf, ivs})
 	run := NewRunner(g)
 	run.IterLimit, run.NodeLimit, run.TimeLimit = 30, 20000, 2*time.Second

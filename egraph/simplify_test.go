@@ -194,3 +194,29 @@ func TestSimplifyProvesPositivity(t *testing.T) {
 		})
 	}
 }
+
+// TestSimplifyDomains: symbol ranges given in SimplifyOptions reach the
+// interval analysis, in Simplify and SimplifySystem alike.
+func TestSimplifyDomains(t *testing.T) {
+	pos := Interval{math.SmallestNonzeroFloat64, math.Inf(1)}
+	in, err := parser.ParseExpr("exp(log(x*y)) + exp(log(z))")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		dom  map[string]Interval
+		want string
+	}{
+		{nil, "exp(log(x*y)) + exp(log(z))"},
+		{map[string]Interval{"x": pos, "y": pos}, "x*y + exp(log(z))"},
+		{map[string]Interval{"x": pos, "y": {math.Inf(-1), -1}, "z": pos}, "exp(log(x*y)) + z"},
+	} {
+		want, err := parser.ParseExpr(c.want)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Domains: c.dom})
+		require.NoError(t, err)
+		assert.Same(t, want, r.Term, "%v: got %s", c.dom, r.Term)
+		sys, err := SimplifySystem(context.Background(), []*symbolic.Expr{in}, nil, nil, SimplifyOptions{Domains: c.dom})
+		require.NoError(t, err)
+		require.Len(t, sys.Terms, 1)
+		assert.Same(t, want, sys.Terms[0], "system, %v: got %s", c.dom, sys.Terms[0])
+	}
+}

@@ -2,6 +2,8 @@ package rewrite
 
 import (
 	"fmt"
+	"math"
+	"sort"
 
 	"github.com/symcalc/symcalc/symbolic"
 )
@@ -126,6 +128,52 @@ func (a *Assumptions) Integer(names ...string) *Assumptions {
 		a.integer[symbolic.Sym(n)] = true
 	}
 	return a
+}
+
+// Symbols returns the names of the symbols the sign facts restrict, in
+// sorted order.
+func (a *Assumptions) Symbols() []string {
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for x, s := range a.sign {
+		if s != sAny {
+			out = append(out, x.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Interval returns the closed range of float64 values that the sign facts
+// allow the symbol name: x > 0 gives [the smallest positive float64,
+// +Inf], x >= 0 gives [0, +Inf], and x < 0 and x <= 0 likewise below 0.
+// ok is false where the facts allow no single range short of the whole
+// line (x != 0), contradict each other (x > 0 and x < 0), or say nothing
+// of x. Integer facts are not ranges and play no part.
+func (a *Assumptions) Interval(name string) (lo, hi float64, ok bool) {
+	if a == nil {
+		return 0, 0, false
+	}
+	s, found := a.sign[symbolic.Sym(name)]
+	if !found {
+		return 0, 0, false
+	}
+	tiny := math.SmallestNonzeroFloat64
+	switch s {
+	case sPos:
+		return tiny, math.Inf(1), true
+	case sPos | sZero:
+		return 0, math.Inf(1), true
+	case sZero:
+		return 0, 0, true
+	case sNeg | sZero:
+		return math.Inf(-1), 0, true
+	case sNeg:
+		return math.Inf(-1), -tiny, true
+	}
+	return 0, 0, false // x != 0, a contradiction, or no restriction
 }
 
 // Assume adds a fact written as a term: a comparison of a symbol with a

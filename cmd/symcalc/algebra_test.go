@@ -98,3 +98,33 @@ func TestSimplifyEgraph(t *testing.T) {
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, "y + 1\n", out)
 }
+
+// TestSimplifyEgraphAssume: the e-graph simplifier takes the sign facts
+// of --assume as ranges of its interval analysis, and refuses facts that
+// are not ranges rather than ignoring them.
+func TestSimplifyEgraphAssume(t *testing.T) {
+	for _, c := range []struct{ assume, in, want string }{
+		{"x > 0", "exp(log(x)) + 2*x", "3*x\n"},
+		{"", "exp(log(x)) + 2*x", "2*x + exp(log(x))\n"},
+		{"x < 0", "exp(log(-x))", "-x\n"},
+		{"x >= 0, y > 0", "exp(log(x + y))", "x + y\n"},
+		{"x >= 0", "exp(log(x))", "exp(log(x))\n"},
+	} {
+		args := []string{"simplify", "--egraph"}
+		if c.assume != "" {
+			args = append(args, "--assume", c.assume)
+		}
+		out, errOut, code := run(t, "", append(args, c.in)...)
+		assert.Equal(t, 0, code, errOut)
+		assert.Equal(t, c.want, out, "--assume %q %s", c.assume, c.in)
+	}
+	for _, c := range []struct{ assume, msg string }{
+		{"x != 0", "the facts about x are not one range"},
+		{"x > 0, x < 0", "the facts about x are not one range"},
+		{"n integer", "not integrality"},
+	} {
+		_, errOut, code := run(t, "", "simplify", "--egraph", "--assume", c.assume, "exp(log(x))")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, c.msg)
+	}
+}

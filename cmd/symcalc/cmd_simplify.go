@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/symcalc/symcalc/cmd/symcalc/repl"
 	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/rewrite"
@@ -32,12 +33,15 @@ flags:
                     (x^2-1)/(x-1) gives "x + 1    if x != 1"
   --max-steps N     bound the rule applications (default 100000)
   --egraph          use the e-graph simplifier (equality saturation with
-                    the egraph package's default rules and CPU cost model)
+                    the egraph package's default rules and CPU cost model);
+                    of the --assume facts it uses the signs x > 0, x >= 0,
+                    x < 0, x <= 0 (others are an error)
 
 examples:
   symcalc simplify 'sin(x)^2 + cos(x)^2'
   symcalc simplify --assume 'x >= 0' 'sqrt(x^2)'
   symcalc simplify --conditions '(x^2 - 1)/(x - 1)'
+  symcalc simplify --egraph --assume 'x > 0' 'exp(log(x)) + 2*x'
 `,
 		run: runSimplify,
 	})
@@ -76,16 +80,19 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	opts := rewrite.Options{Assume: assume, MaxSteps: *maxSteps}
+	var domains map[string]egraph.Interval
+	if *useEgraph {
+		if domains, err = egraphFacts(facts, assume); err != nil {
+			return err
+		}
+	}
 	simplifyOne := func(src string) (string, error) {
 		e, err := parser.ParseExpr(src)
 		if err != nil {
 			return "", &inputError{err}
 		}
 		if *useEgraph {
-			if assume != nil {
-				return "", usagef("--assume is not supported with --egraph")
-			}
-			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{})
+			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{Domains: domains})
 			if err != nil {
 				return "", err
 			}
@@ -114,6 +121,24 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	return eachLine(ctx, env, simplifyOne)
+}
+
+// egraphFacts returns the symbol ranges the --assume facts give the
+// e-graph simplifier, or a usage error naming a fact it cannot use: its
+// interval analysis takes ranges (x > 0, x >= 0, x < 0, x <= 0), not
+// x != 0 or integrality.
+func egraphFacts(facts []string, assume *rewrite.Assumptions) (map[string]egraph.Interval, error) {
+	for _, f := range facts {
+		if strings.HasSuffix(f, " integer") {
+			return nil, usagef("--assume %q: --egraph uses only ranges (x > 0, x >= 0, x < 0, x <= 0), not integrality", f)
+		}
+	}
+	for _, name := range assume.Symbols() {
+		if _, _, ok := assume.Interval(name); !ok {
+			return nil, usagef("--assume: the facts about %s are not one range (x != 0, or facts that contradict each other); --egraph uses only ranges (x > 0, x >= 0, x < 0, x <= 0)", name)
+		}
+	}
+	return repl.EgraphDomains(assume), nil
 }
 
 // parseSimplifyFacts reads --assume values: comparisons of a symbol with a

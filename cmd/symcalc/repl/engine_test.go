@@ -118,6 +118,19 @@ func TestEgraph(t *testing.T) {
 	assert.Equal(t, q, s)
 }
 
+// TestEgraphAssume: egraph() uses the range facts of assume.
+func TestEgraphAssume(t *testing.T) {
+	e := run(t)
+	got, err := e.Exec(context.Background(), "egraph(exp(log(x)))")
+	require.NoError(t, err)
+	assert.Equal(t, "exp(log(x))", got)
+	_, err = e.Exec(context.Background(), "assume x > 0")
+	require.NoError(t, err)
+	got, err = e.Exec(context.Background(), "egraph(exp(log(x)))")
+	require.NoError(t, err)
+	assert.Equal(t, "x", got)
+}
+
 func TestExecErrors(t *testing.T) {
 	tests := []struct {
 		name  string

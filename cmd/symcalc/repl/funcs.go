@@ -257,8 +257,9 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 }
 
 func runEgraph(ctx context.Context, s *state, args []value) (value, error) {
+	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume)}
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
-		r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{})
+		r, err := egraph.SimplifyContext(ctx, e, nil, nil, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -451,4 +452,21 @@ func runSubs(ctx context.Context, s *state, args []value) (value, error) {
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
 		return symbolic.SubstituteNames(e, m), nil
 	})
+}
+
+// EgraphDomains turns the facts of a that are ranges (x > 0, x >= 0,
+// x < 0, x <= 0) into the e-graph simplifier's symbol ranges; the
+// e-graph's interval analysis has no use for the others (x != 0,
+// n integer). It returns nil if a has none.
+func EgraphDomains(a *rewrite.Assumptions) map[string]egraph.Interval {
+	var out map[string]egraph.Interval
+	for _, name := range a.Symbols() {
+		if lo, hi, ok := a.Interval(name); ok {
+			if out == nil {
+				out = map[string]egraph.Interval{}
+			}
+			out[name] = egraph.Interval{Lo: lo, Hi: hi}
+		}
+	}
+	return out
 }
