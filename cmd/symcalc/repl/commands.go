@@ -91,7 +91,7 @@ const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
   diff(f, x)                 derivative; expand(...), simplify(...), egraph(...)
   jacobian([f, g], [x, y])   matrix of derivatives; latex(...) prints LaTeX
   eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
-  assume x > 0               a fact simplify may use ("assume" lists, "assume none" clears)
+  assume x > 0               a fact simplify and egraph may use ("assume" lists, "assume none" clears)
   :load FILE, :simulate      load and run a model; then query results:
   max(sol.z), filter(sol.t, # > 50), len(sol.t), mean(map(sol.x, #^2))
                              (expr-lang over sol, plus exp, log, sqrt, sin, cos, tan, atan, hypot, pi)

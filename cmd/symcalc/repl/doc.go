@@ -19,7 +19,7 @@
 //	latex(f)                      LaTeX text
 //	eval(f, x=1.5)                a float64 value
 //	subs(f, x=y+1)                substitution
-//	assume x > 0                  a fact simplify may use
+//	assume x > 0                  a fact simplify and egraph may use
 //	:load FILE, :simulate, :write FILE.csv, :help, :quit ...
 //
 // :load reads an equation file or a BioNetGen network and defines rhs and
