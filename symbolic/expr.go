@@ -992,11 +992,31 @@ func handleOf(wp weak.Pointer[Expr]) unsafe.Pointer {
 // collector sweeps its span, so an object collected in a cycle whose
 // sweep is not finished may still read as alive: the entry then stays
 // until a later sweep, which costs room, never correctness. A cleared
-// handle is never set again, so "dead" is always right.
+// handle is never set again, so "dead" is always right. If the runtime's
+// layout is not the one handleOf expects (rawHandles), it asks Value.
 func handleCleared(wp weak.Pointer[Expr]) bool {
+	if !rawHandles {
+		return wp.Value() == nil
+	}
 	h := handleOf(wp)
 	return h == nil || atomic.LoadUintptr((*uintptr)(h)) == 0
 }
+
+// rawHandles reports whether a weak.Pointer is laid out as handleOf
+// expects, checked once on a live object: one pointer, to a word holding
+// the object's address. A runtime that lays it out otherwise makes the
+// sweep use Value, slower and as correct.
+var rawHandles = func() bool {
+	if unsafe.Sizeof(weak.Pointer[Expr]{}) != unsafe.Sizeof(unsafe.Pointer(nil)) {
+		return false
+	}
+	p := new(Expr)
+	wp := weak.Make(p)
+	h := handleOf(wp)
+	ok := h != nil && atomic.LoadUintptr((*uintptr)(h)) == uintptr(unsafe.Pointer(p))
+	runtime.KeepAlive(p)
+	return ok
+}()
 
 // compact removes the tombstones rebuildFor left for the entries of
 // collected objects, in place: a table that keeps its size (a program
