@@ -343,13 +343,21 @@ func (p Product) Constant(g *EGraph, id Id) (float64, bool) {
 	return 0, false
 }
 
+// Interval returns the intersection of the two analyses' ranges for id,
+// or, if rounding made them disjoint (a folded constant a rounding away
+// from the other's range), their hull: an empty range would make every
+// condition on the class hold.
 func (p Product) Interval(g *EGraph, id Id) Interval {
-	r := fullInterval
+	r, hull := fullInterval, Interval{math.Inf(1), math.Inf(-1)}
 	for _, a := range []Analysis{p.A, p.B} {
 		if ia, ok := a.(IntervalAnalysis); ok {
 			iv := ia.Interval(g, id)
 			r = Interval{math.Max(r.Lo, iv.Lo), math.Min(r.Hi, iv.Hi)}
+			hull = Interval{math.Min(hull.Lo, iv.Lo), math.Max(hull.Hi, iv.Hi)}
 		}
+	}
+	if r.Lo > r.Hi {
+		return hull
 	}
 	return r
 }
