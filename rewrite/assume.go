@@ -3,6 +3,7 @@ package rewrite
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 
 	"github.com/symcalc/symcalc/symbolic"
@@ -89,11 +90,40 @@ func numSign(n symbolic.Number) signSet {
 type Assumptions struct {
 	sign    map[*symbolic.Expr]signSet
 	integer map[*symbolic.Expr]bool
+	// bounds holds the closed float64 range each comparison with a
+	// constant (x > 2, x <= 1/3) confines a symbol to, rounded outward;
+	// the sign analysis does not use it, Interval does.
+	bounds map[*symbolic.Expr][2]float64
 }
 
 // NewAssumptions returns an empty set of facts.
 func NewAssumptions() *Assumptions {
-	return &Assumptions{sign: map[*symbolic.Expr]signSet{}, integer: map[*symbolic.Expr]bool{}}
+	return &Assumptions{sign: map[*symbolic.Expr]signSet{}, integer: map[*symbolic.Expr]bool{}, bounds: map[*symbolic.Expr][2]float64{}}
+}
+
+// holdsExactly reports whether f, n's nearest float64, is n itself (an
+// inexact constant is its float64).
+func holdsExactly(n symbolic.Number, f float64) bool {
+	if !n.IsExact() {
+		return true
+	}
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return false
+	}
+	if i, ok := n.IsSmallInt(); ok {
+		return float64(i) == f && i > -(1<<53) && i < 1<<53
+	}
+	back := new(big.Rat)
+	return back.SetFloat64(f) != nil && back.Cmp(new(big.Rat).SetFrac(n.Num(), n.Den())) == 0
+}
+
+// bound narrows the range of x to [lo, hi].
+func (a *Assumptions) bound(x *symbolic.Expr, lo, hi float64) {
+	cur, ok := a.bounds[x]
+	if !ok {
+		cur = [2]float64{math.Inf(-1), math.Inf(1)}
+	}
+	a.bounds[x] = [2]float64{math.Max(cur[0], lo), math.Min(cur[1], hi)}
 }
 
 func (a *Assumptions) restrict(s signSet, names []string) *Assumptions {
@@ -130,50 +160,74 @@ func (a *Assumptions) Integer(names ...string) *Assumptions {
 	return a
 }
 
-// Symbols returns the names of the symbols the sign facts restrict, in
-// sorted order.
+// Symbols returns the names of the symbols the facts restrict (by sign
+// or by a comparison with a constant), in sorted order.
 func (a *Assumptions) Symbols() []string {
 	if a == nil {
 		return nil
 	}
-	var out []string
+	seen := map[string]bool{}
 	for x, s := range a.sign {
 		if s != sAny {
-			out = append(out, x.Name())
+			seen[x.Name()] = true
 		}
+	}
+	for x := range a.bounds {
+		seen[x.Name()] = true
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
 	}
 	sort.Strings(out)
 	return out
 }
 
-// Interval returns the closed range of float64 values that the sign facts
+// Interval returns the closed range of float64 values that the facts
 // allow the symbol name: x > 0 gives [the smallest positive float64,
-// +Inf], x >= 0 gives [0, +Inf], and x < 0 and x <= 0 likewise below 0.
-// ok is false where the facts allow no single range short of the whole
-// line (x != 0), contradict each other (x > 0 and x < 0), or say nothing
-// of x. Integer facts are not ranges and play no part.
+// +Inf], x >= 0 gives [0, +Inf], x < 0 and x <= 0 likewise below 0, and
+// x > 2 gives [2, +Inf] (closed: strictness is kept only at 0, where the
+// sign needs it). ok is false where the facts allow no single range
+// short of the whole line (x != 0), contradict each other (x > 0 and
+// x < 0, or x > 5 and x < 3), or say nothing of x. Integer facts are not
+// ranges and play no part.
 func (a *Assumptions) Interval(name string) (lo, hi float64, ok bool) {
 	if a == nil {
 		return 0, 0, false
 	}
-	s, found := a.sign[symbolic.Sym(name)]
-	if !found {
-		return 0, 0, false
+	x := symbolic.Sym(name)
+	s, signed := a.sign[x]
+	b, bounded := a.bounds[x]
+	if !signed {
+		s = sAny
 	}
 	tiny := math.SmallestNonzeroFloat64
+	lo, hi = math.Inf(-1), math.Inf(1)
 	switch s {
 	case sPos:
-		return tiny, math.Inf(1), true
+		lo = tiny
 	case sPos | sZero:
-		return 0, math.Inf(1), true
+		lo = 0
 	case sZero:
-		return 0, 0, true
+		lo, hi = 0, 0
 	case sNeg | sZero:
-		return math.Inf(-1), 0, true
+		hi = 0
 	case sNeg:
-		return math.Inf(-1), -tiny, true
+		hi = -tiny
+	case sAny:
+		if !bounded {
+			return 0, 0, false
+		}
+	default:
+		return 0, 0, false // x != 0, or a contradiction of signs
 	}
-	return 0, 0, false // x != 0, a contradiction, or no restriction
+	if bounded {
+		lo, hi = math.Max(lo, b[0]), math.Min(hi, b[1])
+	}
+	if lo > hi {
+		return 0, 0, false // contradictory bounds
+	}
+	return lo, hi, true
 }
 
 // Assume adds a fact written as a term: a comparison of a symbol with a
@@ -215,6 +269,20 @@ func (a *Assumptions) Assume(fact *symbolic.Expr) error {
 	n, ok := c.IsNumber()
 	if x.Kind() != symbolic.KSym || !ok {
 		return fmt.Errorf("cannot assume %s: only a symbol compared with a constant is supported", fact)
+	}
+	// The constant, rounded outward when float64 cannot hold it.
+	f := n.Float64()
+	down, up := f, f
+	if !holdsExactly(n, f) {
+		down, up = math.Nextafter(f, math.Inf(-1)), math.Nextafter(f, math.Inf(1))
+	}
+	switch op {
+	case symbolic.OpGt, symbolic.OpGe:
+		a.bound(x, down, math.Inf(1))
+	case symbolic.OpLt, symbolic.OpLe:
+		a.bound(x, math.Inf(-1), up)
+	case symbolic.OpEq:
+		a.bound(x, down, up)
 	}
 	sg := n.Sign()
 	var s signSet

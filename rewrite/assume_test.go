@@ -30,6 +30,14 @@ func TestAssumptionsInterval(t *testing.T) {
 		{[]string{"x != 0"}, "x", 0, 0, false},
 		{[]string{"x > 0", "x < 0"}, "x", 0, 0, false},
 		{[]string{"x > 0"}, "y", 0, 0, false},
+		{[]string{"x > 2"}, "x", 2, inf, true},
+		{[]string{"x > -1"}, "x", -1, inf, true},
+		{[]string{"x > 0", "x < 2.5"}, "x", tiny, 2.5, true},
+		{[]string{"x == 1.5"}, "x", 1.5, 1.5, true},
+		{[]string{"x <= 1/3"}, "x", -inf, math.Nextafter(1.0/3, inf), true},
+		{[]string{"x >= 1/3"}, "x", math.Nextafter(1.0/3, -inf), inf, true},
+		{[]string{"x > 5", "x < 3"}, "x", 0, 0, false},
+		{[]string{"x != 0", "x < 5"}, "x", 0, 0, false},
 	} {
 		a := NewAssumptions()
 		for _, f := range c.facts {
@@ -45,6 +53,10 @@ func TestAssumptionsInterval(t *testing.T) {
 	}
 	a := NewAssumptions().Positive("b", "a").Integer("n")
 	assert.Equal(t, []string{"a", "b"}, a.Symbols())
+	e, err := parser.ParseExpr("c > -1")
+	require.NoError(t, err)
+	require.NoError(t, a.Assume(e))
+	assert.Equal(t, []string{"a", "b", "c"}, a.Symbols(), "a bound without a sign")
 	var none *Assumptions
 	assert.Empty(t, none.Symbols())
 	_, _, ok := none.Interval("x")

@@ -109,6 +109,8 @@ func TestSimplifyEgraphAssume(t *testing.T) {
 		{"x < 0", "exp(log(-x))", "-x\n"},
 		{"x >= 0, y > 0", "exp(log(x + y))", "x + y\n"},
 		{"x >= 0", "exp(log(x))", "exp(log(x))\n"},
+		{"x > 2", "exp(log(x - 1))", "x - 1\n"},
+		{"x > 2", "exp(log(x - 3))", "exp(log(x - 3))\n"},
 	} {
 		args := []string{"simplify", "--egraph"}
 		if c.assume != "" {
@@ -121,6 +123,7 @@ func TestSimplifyEgraphAssume(t *testing.T) {
 	for _, c := range []struct{ assume, msg string }{
 		{"x != 0", "the facts about x are not one range"},
 		{"x > 0, x < 0", "the facts about x are not one range"},
+		{"x > 5, x < 3", "the facts about x are not one range"},
 		{"n integer", "not integrality"},
 	} {
 		_, errOut, code := run(t, "", "simplify", "--egraph", "--assume", c.assume, "exp(log(x))")

@@ -34,8 +34,8 @@ flags:
   --max-steps N     bound the rule applications (default 100000)
   --egraph          use the e-graph simplifier (equality saturation with
                     the egraph package's default rules and CPU cost model);
-                    of the --assume facts it uses the signs x > 0, x >= 0,
-                    x < 0, x <= 0 (others are an error)
+                    it takes --assume comparisons with constants (x > 0,
+                    x <= 2.5) as ranges; x != 0 and integer are errors
 
 examples:
   symcalc simplify 'sin(x)^2 + cos(x)^2'
@@ -125,17 +125,17 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 
 // egraphFacts returns the symbol ranges the --assume facts give the
 // e-graph simplifier, or a usage error naming a fact it cannot use: its
-// interval analysis takes ranges (x > 0, x >= 0, x < 0, x <= 0), not
-// x != 0 or integrality.
+// interval analysis takes ranges (x > 0, x <= 2.5), not x != 0 or
+// integrality.
 func egraphFacts(facts []string, assume *rewrite.Assumptions) (map[string]egraph.Interval, error) {
 	for _, f := range facts {
 		if strings.HasSuffix(f, " integer") {
-			return nil, usagef("--assume %q: --egraph uses only ranges (x > 0, x >= 0, x < 0, x <= 0), not integrality", f)
+			return nil, usagef("--assume %q: --egraph uses only ranges (x > 0, x <= 2.5), not integrality", f)
 		}
 	}
 	for _, name := range assume.Symbols() {
 		if _, _, ok := assume.Interval(name); !ok {
-			return nil, usagef("--assume: the facts about %s are not one range (x != 0, or facts that contradict each other); --egraph uses only ranges (x > 0, x >= 0, x < 0, x <= 0)", name)
+			return nil, usagef("--assume: the facts about %s are not one range (x != 0, or facts that contradict each other); --egraph uses only ranges (x > 0, x <= 2.5)", name)
 		}
 	}
 	return repl.EgraphDomains(assume), nil

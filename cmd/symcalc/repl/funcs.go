@@ -454,10 +454,10 @@ func runSubs(ctx context.Context, s *state, args []value) (value, error) {
 	})
 }
 
-// EgraphDomains turns the facts of a that are ranges (x > 0, x >= 0,
-// x < 0, x <= 0) into the e-graph simplifier's symbol ranges; the
-// e-graph's interval analysis has no use for the others (x != 0,
-// n integer). It returns nil if a has none.
+// EgraphDomains turns the facts of a that are ranges (x > 0, x <= 2.5)
+// into the e-graph simplifier's symbol ranges; the e-graph's interval
+// analysis has no use for the others (x != 0, n integer). It returns nil
+// if a has none.
 func EgraphDomains(a *rewrite.Assumptions) map[string]egraph.Interval {
 	var out map[string]egraph.Interval
 	for _, name := range a.Symbols() {
