@@ -164,6 +164,13 @@ func FuzzIntervals(f *testing.F) {
 		f.Add(s, -2.0, 3.0)
 		f.Add(s, 0.5, 2.0)
 	}
+	// sin and cos over ranges narrower than a period, near and away
+	// from their turning points and zeros.
+	for _, c := range []struct{ lo, width float64 }{{0.1, 1}, {3.0, 0.5}, {-1.7, 0.2}, {4.5, 0.1}, {1.5, 0.2}, {-3.2, 0.1}} {
+		f.Add("sin(x)", c.lo, c.width)
+		f.Add("cos(x) - 0.5*sin(y)", c.lo, c.width)
+		f.Add("exp(log(sin(x)))*cos(x + 1)", c.lo, c.width)
+	}
 	f.Fuzz(func(t *testing.T, src string, lo, width float64) {
 		if len(src) > 200 || math.IsNaN(lo) || math.IsNaN(width) || math.Abs(lo) > 1e3 {
 			return

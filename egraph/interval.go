@@ -106,8 +106,17 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 		} else {
 			r = Interval{math.Inf(-1), math.Log1p(math.Max(x.Hi, -1))}
 		}
-	case "sin", "cos":
-		r = Interval{-1, 1}
+	case "sin":
+		r = sinIv(x)
+	case "cos":
+		// cos(x) = sin(x + pi/2); the shift's rounding is covered by
+		// sinIv's margin around the turning points.
+		r = sinIv(Interval{x.Lo + math.Pi/2, x.Hi + math.Pi/2})
+		if r.Lo > -1 || r.Hi < 1 {
+			// Bound by cos itself at the ends, as the shifted ends
+			// round.
+			r = Interval{math.Min(r.Lo, math.Min(math.Cos(x.Lo), math.Cos(x.Hi))), math.Max(r.Hi, math.Max(math.Cos(x.Lo), math.Cos(x.Hi)))}
+		}
 	case "tan":
 		// Increasing on (-pi/2, pi/2); 1.5 keeps clear of the poles.
 		r = fullInterval
@@ -183,6 +192,29 @@ func (a *Intervals) eval(g *EGraph, n Node) Interval {
 	}
 	if r.Hi == math.Inf(-1) {
 		r.Hi = -math.MaxFloat64
+	}
+	return r
+}
+
+// sinIv is the range of sin over x: [-1, 1] unless x is narrower than a
+// period, and then the values at its ends, widened to ±1 where x comes
+// within a margin of a turning point (pi/2 + k*pi), so that the rounding
+// of pi and of the ends cannot hide one.
+func sinIv(x Interval) Interval {
+	if !(x.Hi-x.Lo < 2*math.Pi) || math.IsInf(x.Lo, 0) || math.IsInf(x.Hi, 0) || math.Abs(x.Lo) > 1e6 || math.Abs(x.Hi) > 1e6 {
+		return Interval{-1, 1}
+	}
+	const margin = 1e-9
+	a, b := math.Sin(x.Lo), math.Sin(x.Hi)
+	r := Interval{math.Min(a, b), math.Max(a, b)}
+	// Turning points t = pi/2 + k*pi in [x.Lo - margin, x.Hi + margin]:
+	// a maximum for even k, a minimum for odd k.
+	for k := math.Ceil((x.Lo - margin - math.Pi/2) / math.Pi); k*math.Pi+math.Pi/2 <= x.Hi+margin; k++ {
+		if math.Mod(k, 2) == 0 {
+			r.Hi = 1
+		} else {
+			r.Lo = -1
+		}
 	}
 	return r
 }
