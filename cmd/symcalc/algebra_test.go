@@ -111,6 +111,9 @@ func TestSimplifyEgraphAssume(t *testing.T) {
 		{"x >= 0", "exp(log(x))", "exp(log(x))\n"},
 		{"x > 2", "exp(log(x - 1))", "x - 1\n"},
 		{"x > 2", "exp(log(x - 3))", "exp(log(x - 3))\n"},
+		{"x > 0, x < 3", "exp(log(sin(x)))", "sin(x)\n"},
+		{"x > 0, x < 4", "exp(log(sin(x)))", "exp(log(sin(x)))\n"},
+		{"x > -1, x < 1", "exp(log(cos(x)))", "cos(x)\n"},
 	} {
 		args := []string{"simplify", "--egraph"}
 		if c.assume != "" {
