@@ -226,7 +226,8 @@ var monotone = map[string]func(float64) float64{
 	"floor": math.Floor, "ceil": math.Ceil, "sign": signOf,
 }
 
-// signOf is the sign function as EvalExpr computes it.
+// signOf is the sign function of EvalExpr and of the interval analysis
+// (sign(0) and sign(-0) are themselves, sign(NaN) is NaN).
 func signOf(x float64) float64 {
 	switch {
 	case x > 0:

@@ -126,14 +126,7 @@ func EvalExpr(l *Language, e Expr, vals map[string]float64) (float64, error) {
 		case "abs":
 			v[i] = math.Abs(a(0))
 		case "sign":
-			switch x := a(0); {
-			case x > 0:
-				v[i] = 1
-			case x < 0:
-				v[i] = -1
-			default:
-				v[i] = x
-			}
+			v[i] = signOf(a(0))
 		case "floor":
 			v[i] = math.Floor(a(0))
 		case "ceil":
