@@ -90,11 +90,11 @@ type eggOrder struct {
 	byOp    []*hbTable
 	all     []Id // classes in map order, as of the last Rebuild
 	// byOpIds and allIds are the same sets in increasing id order, for
-	// searching; scratch, start and cnt serve regroup.
+	// searching; scratch, start and cnt serve groups.
 	byOpIds    [][]Id
 	allIds     []Id
 	scratch    []Id
-	start, cnt []int32  // by class slot, allocated by the first regroup
+	start, cnt []int32  // by class slot, allocated by the first groups call
 	mask       []uint64 // by class slot
 	slot       []uint32 // the e-graph's id -> slot map
 	nslots     int      // class slots in use, as of the last Rebuild
@@ -305,14 +305,7 @@ func (g *EGraph) addExplained(orig Node) Id {
 // largest cost of adding nodes.
 func appendDoubling[T any](s []T, x T) []T {
 	if len(s) == cap(s) {
-		ns := make([]T, len(s), 2*cap(s)+64)
-		// Copy in chunks: one huge memmove cannot be preempted, and the
-		// garbage collector then spins trying to stop this goroutine.
-		const chunk = 1 << 14
-		for i := 0; i < len(s); i += chunk {
-			copy(ns[i:min(i+chunk, len(s))], s[i:min(i+chunk, len(s))])
-		}
-		s = ns
+		s = appendChunked(make([]T, 0, 2*cap(s)+64), s)
 	}
 	return append(s, x)
 }
@@ -320,9 +313,9 @@ func appendDoubling[T any](s []T, x T) []T {
 // appendAllDoubling is appendDoubling for several elements.
 func appendAllDoubling[T any](s, xs []T) []T {
 	if n := len(s) + len(xs); n > cap(s) {
-		s = append(make([]T, 0, max(2*cap(s)+64, n)), s...)
+		s = appendChunked(make([]T, 0, max(2*cap(s)+64, n)), s)
 	}
-	return append(s, xs...)
+	return appendChunked(s, xs)
 }
 
 // addNew creates a class for the canonical node n; orig is the exact term
@@ -417,7 +410,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 	}
 	g.clean = false
 	c1, c2 := g.cls(id1), g.cls(id2)
-	g.pending = append(idArrays.grow(g.pending, len(c2.parents), false), c2.parents...)
+	g.pending = appendChunked(idArrays.grow(g.pending, len(c2.parents), false), c2.parents)
 	if g.analysis != nil {
 		ch1, ch2 := g.analysis.Merge(g, id1, id2)
 		if ch1 {

@@ -135,13 +135,13 @@ func (f *freeLists[T]) concat(to, from []T) []T {
 		to, from = from, to
 	}
 	if len(to)+len(from) <= cap(to) {
-		to = append(to, from...)
+		to = appendChunked(to, from)
 		f.put(from)
 		return to
 	}
 	ns := f.get(len(to) + len(from))
-	ns = append(ns, to...)
-	ns = append(ns, from...)
+	ns = appendChunked(ns, to)
+	ns = appendChunked(ns, from)
 	f.put(to)
 	f.put(from)
 	return ns
@@ -154,7 +154,7 @@ func (f *freeLists[T]) appendOne(s []T, x T) []T {
 		return append(s, x)
 	}
 	ns := f.get(len(s) + 1)
-	ns = append(ns, s...)
+	ns = appendChunked(ns, s)
 	f.put(s)
 	return append(ns, x)
 }

@@ -463,15 +463,18 @@ func lookupTerm(l *Language, ast []patNode, root int, v2r []int32) []lookupNode 
 type Matches struct {
 	Stride int
 	Data   []Id
-	order  []Id // if set, the class order Data must be regrouped into
+	order  []Id // if set, the class order Data must be applied in
 	// arena, if set, is where a search that outgrows Data moves to: the
 	// runner gives every rule's search the free tail of one shared
 	// buffer, so the matches of all rules grow one array instead of
 	// thirty-six.
 	arena *matchArena
-	// spare, if set, is the runner's arena, whose free space regrouping
+	// spare, if set, is the runner's arena, whose free space inEggOrder
 	// borrows as scratch (see matchArena.spare).
 	spare *matchArena
+	// groups, if set by inEggOrder, is the order the matches are applied
+	// in: pairs of a class group's start in Data and its length.
+	groups []Id
 }
 
 // matchArena holds the matches of all rules of an iteration back to
@@ -588,7 +591,7 @@ func (a *matchArena) release() {
 
 // spare returns n ids of scratch from the arena's free space (the tail
 // of a chunk), adding a chunk of n if none has room. It is for
-// regrouping while matches are applied, when no search is filling the
+// ordering matches (inEggOrder) while they are applied, when no search is filling the
 // arena: the space stays free for the next iteration's searches, so the
 // scratch costs no memory of its own.
 func (a *matchArena) spare(n int) []Id {
@@ -727,7 +730,7 @@ func (m *machine) grow() {
 	} else {
 		ns = make([]Id, 0, n)
 	}
-	m.out = append(ns, m.out...)
+	m.out = appendChunked(ns, m.out)
 }
 
 // directOrderMax is the largest candidate set searched in egg's class
@@ -776,9 +779,9 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	}
 	// Large candidate sets are visited in increasing id order, which walks
 	// the class table sequentially; with egg's order on, the matches are
-	// then regrouped into egg's class order, the order they are applied
-	// in. Small ones fit in cache either way and are visited in egg's
-	// order directly, which needs no regrouping and no scratch buffer.
+	// then applied class group by class group in egg's class order (see
+	// inEggOrder). Small ones fit in cache either way and are visited in
+	// egg's order directly, which needs no group list.
 	// (A search limit only decides whether a rule is banned, so visiting
 	// order does not change which matches survive.)
 	if order != nil && len(order) <= directOrderMax {
@@ -799,24 +802,35 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	}
 }
 
-// inEggOrder regroups the matches into egg's class order if the search
-// left that pending.
+// inEggOrder sets the order the matches are applied in to egg's class
+// order, if the search left that pending. The matches stay where they
+// are: ms.groups lists their class groups in that order.
 func (ms *Matches) inEggOrder(g *EGraph) {
+	ms.groups = nil
 	if ms.order == nil || g.order == nil {
 		return
 	}
 	buf := &g.order.scratch
 	if ms.spare != nil {
-		sp := ms.spare.spare(len(ms.Data))
+		// At most two ids a group, and a group holds at least one match.
+		sp := ms.spare.spare(2 * len(ms.Data) / ms.Stride)
 		buf = &sp
 	}
-	ms.Data = g.order.regroup(ms.Data, ms.Stride, ms.order, buf)
+	ms.groups = g.order.groups(ms.Data, ms.Stride, ms.order, buf)
 	ms.order = nil
 }
 
-// regroup reorders flat matches (grouped by class, classes in increasing
-// id order) into the class order given by order. buf is reused scratch.
-func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
+// groups returns where the class groups of flat matches (grouped by
+// class, classes in increasing id order) are, in the class order given by
+// order: pairs of the group's start in data and its length, both in ids.
+// It returns nil if there is one group. buf is reused scratch.
+//
+// Before, the matches themselves were regrouped into a scratch buffer as
+// large as they were and copied back: on sum20 with the simple scheduler
+// and a million nodes, one rule's matches were 84M ids, so the scratch
+// was 336 MB of new memory (and 1.7 s of copying into it, mostly page
+// faults), where the groups take at most two ids a class.
+func (o *eggOrder) groups(data []Id, stride int, order []Id, buf *[]Id) []Id {
 	// Per class (by slot, which every root has and which is dense):
 	// where its group starts and how many matches it has. Only searches
 	// over many classes regroup, so small e-graphs never allocate these.
@@ -835,22 +849,20 @@ func (o *eggOrder) regroup(data []Id, stride int, order []Id, buf *[]Id) []Id {
 	}
 	if groups == 1 {
 		o.cnt[o.slot[data[0]]] = 0
-		return data
+		return nil
 	}
-	if cap(*buf) < len(data) {
-		*buf = make([]Id, 0, len(data)+len(data)/2)
+	if cap(*buf) < 2*groups {
+		*buf = make([]Id, 0, 2*groups+groups/2)
 	}
 	res := (*buf)[:0]
 	for _, id := range order {
 		sl := o.slot[id]
 		if c := o.cnt[sl]; c > 0 {
-			st := int(o.start[sl])
-			res = append(res, data[st:st+int(c)*stride]...)
+			res = append(res, Id(o.start[sl]), Id(int(c)*stride))
 			o.cnt[sl] = 0
 		}
 	}
-	copy(data, res)
-	return data
+	return res
 }
 
 // Search appends to out the matches of p in g (at most limit of them;

@@ -51,3 +51,27 @@ func TestParsePatternFastPath(t *testing.T) {
 		assert.ErrorContains(t, err, tc.err, tc.src)
 	}
 }
+
+// TestEggOrderGroups checks the group list that applies a search's
+// matches (grouped by class in increasing id order) in egg's class order
+// without moving them.
+func TestEggOrderGroups(t *testing.T) {
+	// Ids 0..5 in slots 0..5; matches of stride 2 (class, one variable).
+	o := &eggOrder{slot: []uint32{0, 1, 2, 3, 4, 5}, nslots: 6}
+	data := []Id{1, 10, 1, 11, 2, 20, 4, 40, 4, 41, 4, 42, 5, 50}
+	order := []Id{4, 0, 1, 5, 3, 2}
+	var buf []Id
+	for round := range 2 { // the per-class counts must be left at zero
+		grp := o.groups(data, 2, order, &buf)
+		var got []Id
+		for k := 0; k < len(grp); k += 2 {
+			got = append(got, data[grp[k]:grp[k]+grp[k+1]]...)
+		}
+		assert.Equal(t, []Id{4, 40, 4, 41, 4, 42, 1, 10, 1, 11, 5, 50, 2, 20}, got, "round %d", round)
+	}
+	// One class: no list, the matches are applied as they are.
+	assert.Nil(t, o.groups([]Id{3, 30, 3, 31}, 2, order, &buf))
+	assert.Nil(t, o.groups([]Id{2, 20}, 2, order, &buf))
+	grp := o.groups([]Id{2, 20, 3, 30}, 2, order, &buf)
+	assert.Equal(t, []Id{2, 2, 0, 2}, grp)
+}

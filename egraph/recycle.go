@@ -176,15 +176,38 @@ func (p *arrayPool[T]) grow(s []T, n int, keep bool) []T {
 		return s
 	}
 	ns, _ := p.getAtLeast(max(2*cap(s), len(s)+n, 16))
-	ns = ns[:len(s)]
-	// Copy in chunks: one huge memmove cannot be preempted, and the
-	// garbage collector then spins trying to stop this goroutine.
-	const chunk = 1 << 14
-	for i := 0; i < len(s); i += chunk {
-		copy(ns[i:min(i+chunk, len(s))], s[i:min(i+chunk, len(s))])
-	}
+	ns = appendChunked(ns, s)
 	if !keep {
 		p.put(s)
 	}
 	return ns
+}
+
+// copyChunk is how many elements appendChunked and copyChunked move at a
+// time.
+const copyChunk = 1 << 14
+
+// appendChunked is append(s, xs...) done in pieces of copyChunk elements.
+// One memmove cannot be preempted, and one of hundreds of megabytes (a
+// large run's match buffer or parent list, growing into memory the kernel
+// has to map first) takes long enough that the garbage collector spins
+// on the other core trying to stop this goroutine: on sum20 with the
+// simple scheduler and a million nodes that spinning was 6.4 s of the
+// process's 73 s of CPU.
+func appendChunked[T any](s, xs []T) []T {
+	for len(xs) > copyChunk {
+		s = append(s, xs[:copyChunk]...)
+		xs = xs[copyChunk:]
+	}
+	return append(s, xs...)
+}
+
+// copyChunked is copy(dst, src) done in pieces, for the reason
+// appendChunked gives.
+func copyChunked[T any](dst, src []T) int {
+	n := min(len(dst), len(src))
+	for i := 0; i < n; i += copyChunk {
+		copy(dst[i:min(i+copyChunk, n)], src[i:min(i+copyChunk, n)])
+	}
+	return n
 }

@@ -162,18 +162,35 @@ func (r *Rewrite) String() string {
 // Apply applies the rule to every match and returns how many changed the
 // e-graph.
 func (r *Rewrite) Apply(g *EGraph, ms *Matches) int {
+	if ms.Stride <= 0 || len(ms.Data) == 0 {
+		return 0
+	}
 	ms.inEggOrder(g)
 	n := 0
 	vars := r.Searcher.Vars()
-	for k := 0; k < ms.Len(); k++ {
-		class, ids := ms.At(k)
+	one := func(s []Id) {
+		class, ids := s[0], s[1:]
 		if r.Cond != nil && !r.Cond(g, class, Subst{vars: vars, ids: ids}) {
-			continue
+			return
 		}
 		if r.Applier.applyOne(g, r, class, ids, r.Cond != nil) {
 			n++
 		}
 	}
+	st := ms.Stride
+	if ms.groups == nil {
+		for k := 0; k+st <= len(ms.Data); k += st {
+			one(ms.Data[k : k+st])
+		}
+		return n
+	}
+	for k := 0; k+1 < len(ms.groups); k += 2 {
+		grp := ms.Data[ms.groups[k] : ms.groups[k]+ms.groups[k+1]]
+		for j := 0; j+st <= len(grp); j += st {
+			one(grp[j : j+st])
+		}
+	}
+	ms.groups = nil
 	return n
 }
 
