@@ -2,6 +2,7 @@ package egraph
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -460,10 +461,18 @@ func lookupTerm(l *Language, ast []patNode, root int, v2r []int32) []lookupNode 
 
 // Matches holds the matches of one searcher as a flat list: each match is
 // the matched class followed by the ids of the searcher's variables.
+//
+// A Searcher appends its matches to Data. The searches of this package's
+// patterns run by a Runner may instead fill several segments (a search
+// that outgrows its buffer continues in another rather than copying what
+// it found), of which Data is the last: read matches with Len and At, and
+// empty a Matches with Reset.
 type Matches struct {
 	Stride int
 	Data   []Id
-	order  []Id // if set, the class order Data must be applied in
+	// segs are the segments before Data, each whole matches.
+	segs  [][]Id
+	order []Id // if set, the class order the matches must be applied in
 	// arena, if set, is where a search that outgrows Data moves to: the
 	// runner gives every rule's search the free tail of one shared
 	// buffer, so the matches of all rules grow one array instead of
@@ -473,8 +482,47 @@ type Matches struct {
 	// borrows as scratch (see matchArena.spare).
 	spare *matchArena
 	// groups, if set by inEggOrder, is the order the matches are applied
-	// in: pairs of a class group's start in Data and its length.
+	// in: pairs of a class group's start and its length, counted in ids
+	// over the segments and Data in turn.
 	groups []Id
+}
+
+// Reset empties m.
+func (m *Matches) Reset() {
+	m.Data = m.Data[:0]
+	clear(m.segs)
+	m.segs = m.segs[:0]
+	m.order, m.groups = nil, nil
+}
+
+// ids returns how many ids the matches take.
+func (m *Matches) ids() int {
+	n := len(m.Data)
+	for _, s := range m.segs {
+		n += len(s)
+	}
+	return n
+}
+
+// span calls f with the matches whose ids are at [lo, hi) over the
+// segments and Data in turn, one match at a time.
+func (m *Matches) span(lo, hi int, f func([]Id)) {
+	st := m.Stride
+	for k := 0; k <= len(m.segs) && lo < hi; k++ {
+		seg := m.Data
+		if k < len(m.segs) {
+			seg = m.segs[k]
+		}
+		if lo >= len(seg) {
+			lo, hi = lo-len(seg), hi-len(seg)
+			continue
+		}
+		e := min(hi, len(seg))
+		for j := lo; j+st <= e; j += st {
+			f(seg[j : j+st])
+		}
+		lo, hi = 0, hi-len(seg)
+	}
 }
 
 // matchArena holds the matches of all rules of an iteration back to
@@ -482,19 +530,26 @@ type Matches struct {
 // search fills the free tail of a chunk: the smallest one with room for
 // as many matches as the rule had the last time it was searched (and a
 // quarter more), else the one with the most room. A search that
-// outgrows its tail moves to another chunk's tail with room for twice
-// its matches, or to a new chunk at least half as large as all the
-// chunks together; the tail it left stays free for later searches. So
-// nothing is copied into a larger array and dropped, and a chunk's space
-// is lost to an iteration only where searches did not fill it. (Before,
-// searches filled the chunks in order and one that moved on left the
-// rest of the chunk it passed empty: on poly8 with backoff the chunks
-// reached 2.1M ids, 8.4 MB, for at most 0.49M ids of matches in an
-// iteration.)
+// outgrows its tail leaves what it found there, as a segment of its
+// matches, and goes on in another chunk's tail with room for as many
+// again, or in a new chunk at least half as large as all the chunks
+// together. So nothing is copied, and a chunk's space is lost to an
+// iteration only where searches did not fill it. (Before, searches
+// filled the chunks in order and one that moved on left the rest of the
+// chunk it passed empty: on poly8 with backoff the chunks reached 2.1M
+// ids, 8.4 MB, for at most 0.49M ids of matches in an iteration.)
 type matchArena struct {
 	chunks [][]Id // their length is the part taken this iteration
 	cur    int    // chunk the current search fills, -1 if none
+	// segs are the chunks and former lengths of the segments the current
+	// search has filled and left, taken at once so that it does not move
+	// into them; keep gives them back if the search is discarded.
+	segs []segTaken
 }
+
+// segTaken is a segment a search filled and left: chunk k, which was of
+// length from before it.
+type segTaken struct{ k, from int }
 
 // reset starts an iteration: the previous matches are applied.
 func (a *matchArena) reset() {
@@ -530,6 +585,7 @@ func (a *matchArena) pick(n, skip int, most bool) int {
 // ids the rule's matches took the last time.
 func (a *matchArena) take(m *Matches, hint int) {
 	m.arena, m.spare = a, a
+	m.Reset()
 	m.Data = nil
 	a.cur = a.pick(max(hint+hint/4, 64), -1, true)
 	if a.cur >= 0 {
@@ -542,12 +598,33 @@ func (a *matchArena) take(m *Matches, hint int) {
 // tail.
 func (a *matchArena) keep(m *Matches) {
 	m.arena = nil
+	segs := a.segs
+	a.segs = a.segs[:0]
+	if m.ids() == 0 {
+		// Discarded (a backoff scheduler's threshold): the segments it
+		// left are free again. Nothing was taken after them.
+		for i := len(segs) - 1; i >= 0; i-- {
+			a.chunks[segs[i].k] = a.chunks[segs[i].k][:segs[i].from]
+		}
+		return
+	}
 	if len(m.Data) == 0 || a.cur < 0 {
 		return
 	}
 	if c := a.chunks[a.cur]; len(c) < cap(c) && &m.Data[0] == &c[len(c) : len(c)+1][0] {
 		a.chunks[a.cur] = c[:len(c)+len(m.Data)]
 	}
+}
+
+// leave marks seg, the matches the current search put in the current
+// chunk's free tail, as taken: the search continues elsewhere.
+func (a *matchArena) leave(seg []Id) {
+	if a.cur < 0 || len(seg) == 0 {
+		return
+	}
+	c := a.chunks[a.cur]
+	a.segs = append(a.segs, segTaken{a.cur, len(c)})
+	a.chunks[a.cur] = c[:len(c)+len(seg)]
 }
 
 // next makes another chunk with room for n ids current, adding one if
@@ -558,18 +635,6 @@ func (a *matchArena) next(n int) []Id {
 		total := 0
 		for _, c := range a.chunks {
 			total += cap(c)
-		}
-		// The chunk being left is dropped if it holds nothing but the
-		// outgrown search's matches (about to be copied out) and is
-		// too large for the pool: it was a step of this search's
-		// growth, and kept it would hold a third of the arena empty
-		// through every later iteration (poly8 with backoff for 60
-		// iterations: 1.9M ids of chunks at the end, 0.56M used).
-		if cur := a.cur; cur >= 0 && len(a.chunks[cur]) == 0 && cap(a.chunks[cur]) > 1<<chunkMaxLog {
-			last := len(a.chunks) - 1
-			a.chunks[cur] = a.chunks[last]
-			a.chunks[last] = nil
-			a.chunks = a.chunks[:last]
 		}
 		c, _ := matchChunks.getAtLeast(max(n, total/2))
 		a.chunks = append(a.chunks, c)
@@ -609,12 +674,19 @@ func (m *Matches) Len() int {
 	if m.Stride == 0 {
 		return 0
 	}
-	return len(m.Data) / m.Stride
+	return m.ids() / m.Stride
 }
 
 // At returns the class and the variable ids of match k.
 func (m *Matches) At(k int) (Id, []Id) {
-	s := m.Data[k*m.Stride : (k+1)*m.Stride]
+	i := k * m.Stride
+	for _, seg := range m.segs {
+		if i < len(seg) {
+			return seg[i], seg[i+1 : i+m.Stride]
+		}
+		i -= len(seg)
+	}
+	s := m.Data[i : i+m.Stride]
 	return s[0], s[1:]
 }
 
@@ -625,6 +697,7 @@ type machine struct {
 	reg    []Id
 	lookup []Id
 	out    []Id
+	segs   [][]Id // with an arena: the segments out filled before
 	arena  *matchArena
 	limit  int
 }
@@ -720,17 +793,29 @@ func (m *machine) run(pc int) bool {
 	return m.limit != 0
 }
 
-// grow moves the matches found so far to a larger buffer: the runner's
-// next arena chunk if there is an arena, else a new array.
+// grow gives the search more room. With an arena, the matches found so
+// far stay where they are, as a segment, and the search goes on in
+// another chunk's free tail with room for as many again; else they move
+// to an array twice as large.
+//
+// Copying was a search's whole output again for every doubling: on
+// sum20 simple 1M one rule's search found 84M ids, and copying it into
+// new chunks was 3.3 s of the run (most of it the first touch of the
+// new memory) and left the arena twice the size of its matches.
 func (m *machine) grow() {
-	n := 2*len(m.out) + 256
-	var ns []Id
-	if m.arena != nil {
-		ns = m.arena.next(n)
-	} else {
-		ns = make([]Id, 0, n)
+	if m.arena == nil {
+		m.out = appendChunked(make([]Id, 0, 2*len(m.out)+256), m.out)
+		return
 	}
-	m.out = appendChunked(ns, m.out)
+	n := len(m.out)
+	for _, s := range m.segs {
+		n += len(s)
+	}
+	if len(m.out) > 0 {
+		m.arena.leave(m.out)
+		m.segs = append(m.segs, m.out)
+	}
+	m.out = m.arena.next(n + 256)
 }
 
 // directOrderMax is the largest candidate set searched in egg's class
@@ -742,7 +827,7 @@ const directOrderMax = 8192
 // or every class.
 func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	out.Stride = 1 + len(prog.varRegs)
-	out.Data = out.Data[:0]
+	out.Reset()
 	if limit <= 0 {
 		return
 	}
@@ -752,11 +837,11 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 	if cap(g.searchRegs) < prog.nregs+1 {
 		g.searchRegs = make([]Id, prog.nregs+1+8)
 	}
-	m := machine{g: g, prog: prog, reg: g.searchRegs[:prog.nregs+1], out: out.Data, arena: out.arena, limit: limit}
+	m := machine{g: g, prog: prog, reg: g.searchRegs[:prog.nregs+1], out: out.Data, segs: out.segs, arena: out.arena, limit: limit}
+	defer func() { out.Data, out.segs = m.out, m.segs }()
 	var cands, order []Id
 	switch {
 	case prog.rootOp != 0 && int(prog.rootOp) >= len(g.byOp):
-		out.Data = m.out
 		return
 	case prog.rootOp != 0 && g.order != nil:
 		cands, order = g.order.byOpIds[prog.rootOp], g.byOp[prog.rootOp]
@@ -774,7 +859,6 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 				break
 			}
 		}
-		out.Data = m.out
 		return
 	}
 	// Large candidate sets are visited in increasing id order, which walks
@@ -793,9 +877,8 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 			break
 		}
 	}
-	out.Data = m.out
 	out.order = nil
-	if order != nil && len(m.out) > 0 {
+	if order != nil && (len(m.out) > 0 || len(m.segs) > 0) {
 		// Regrouping waits until the matches are applied: a backoff
 		// scheduler discards searches that exceed its threshold.
 		out.order = order
@@ -807,30 +890,38 @@ func searchProgram(g *EGraph, prog *program, limit int, out *Matches) {
 // are: ms.groups lists their class groups in that order.
 func (ms *Matches) inEggOrder(g *EGraph) {
 	ms.groups = nil
-	if ms.order == nil || g.order == nil {
+	if ms.order == nil || g.order == nil || ms.ids() > math.MaxInt32 {
+		// (The group list counts in 32 bits: matches of more than 8 GB
+		// are applied in the order they were found.)
 		return
 	}
-	buf := &g.order.scratch
-	if ms.spare != nil {
-		// At most two ids a group, and a group holds at least one match.
-		sp := ms.spare.spare(2 * len(ms.Data) / ms.Stride)
-		buf = &sp
+	// The group list is scratch: from the arena's free space if the
+	// runner has one, else kept on the e-graph.
+	buf := func(n int) []Id {
+		if ms.spare != nil {
+			return ms.spare.spare(n)
+		}
+		if cap(g.order.scratch) < n {
+			g.order.scratch = make([]Id, 0, n+n/2)
+		}
+		return g.order.scratch[:0]
 	}
-	ms.groups = g.order.groups(ms.Data, ms.Stride, ms.order, buf)
+	ms.groups = g.order.groups(ms, ms.order, buf)
 	ms.order = nil
 }
 
 // groups returns where the class groups of flat matches (grouped by
 // class, classes in increasing id order) are, in the class order given by
 // order: pairs of the group's start in data and its length, both in ids.
-// It returns nil if there is one group. buf is reused scratch.
+// It returns nil if there is one group. buf returns scratch with room for
+// n ids.
 //
 // Before, the matches themselves were regrouped into a scratch buffer as
 // large as they were and copied back: on sum20 with the simple scheduler
 // and a million nodes, one rule's matches were 84M ids, so the scratch
 // was 336 MB of new memory (and 1.7 s of copying into it, mostly page
 // faults), where the groups take at most two ids a class.
-func (o *eggOrder) groups(data []Id, stride int, order []Id, buf *[]Id) []Id {
+func (o *eggOrder) groups(ms *Matches, order []Id, buf func(n int) []Id) []Id {
 	// Per class (by slot, which every root has and which is dense):
 	// where its group starts and how many matches it has. Only searches
 	// over many classes regroup, so small e-graphs never allocate these.
@@ -838,23 +929,28 @@ func (o *eggOrder) groups(data []Id, stride int, order []Id, buf *[]Id) []Id {
 		o.cnt = make([]int32, o.nslots+o.nslots/2)
 		o.start = make([]int32, len(o.cnt))
 	}
-	groups := 0
-	for k := 0; k < len(data); k += stride {
-		sl := o.slot[data[k]]
-		if o.cnt[sl] == 0 {
-			o.start[sl] = int32(k)
-			groups++
+	groups, base, stride := 0, 0, ms.Stride
+	for i := 0; i <= len(ms.segs); i++ {
+		data := ms.Data
+		if i < len(ms.segs) {
+			data = ms.segs[i]
 		}
-		o.cnt[sl]++
+		for k := 0; k < len(data); k += stride {
+			sl := o.slot[data[k]]
+			if o.cnt[sl] == 0 {
+				o.start[sl] = int32(base + k)
+				groups++
+			}
+			o.cnt[sl]++
+		}
+		base += len(data)
 	}
 	if groups == 1 {
-		o.cnt[o.slot[data[0]]] = 0
+		id, _ := ms.At(0)
+		o.cnt[o.slot[id]] = 0
 		return nil
 	}
-	if cap(*buf) < 2*groups {
-		*buf = make([]Id, 0, 2*groups+groups/2)
-	}
-	res := (*buf)[:0]
+	res := buf(2 * groups)
 	for _, id := range order {
 		sl := o.slot[id]
 		if c := o.cnt[sl]; c > 0 {

@@ -60,18 +60,25 @@ func TestEggOrderGroups(t *testing.T) {
 	o := &eggOrder{slot: []uint32{0, 1, 2, 3, 4, 5}, nslots: 6}
 	data := []Id{1, 10, 1, 11, 2, 20, 4, 40, 4, 41, 4, 42, 5, 50}
 	order := []Id{4, 0, 1, 5, 3, 2}
-	var buf []Id
+	buf := func(n int) []Id { return make([]Id, 0, n) }
 	for round := range 2 { // the per-class counts must be left at zero
-		grp := o.groups(data, 2, order, &buf)
-		var got []Id
-		for k := 0; k < len(grp); k += 2 {
-			got = append(got, data[grp[k]:grp[k]+grp[k+1]]...)
+		// The same matches in one array and in three segments (a search
+		// that outgrew its space twice).
+		for _, ms := range []*Matches{
+			{Stride: 2, Data: data},
+			{Stride: 2, segs: [][]Id{data[:2], data[2:8]}, Data: data[8:]},
+		} {
+			grp := o.groups(ms, order, buf)
+			var got []Id
+			for k := 0; k < len(grp); k += 2 {
+				ms.span(int(grp[k]), int(grp[k]+grp[k+1]), func(s []Id) { got = append(got, s...) })
+			}
+			assert.Equal(t, []Id{4, 40, 4, 41, 4, 42, 1, 10, 1, 11, 5, 50, 2, 20}, got, "round %d, %d segments", round, len(ms.segs))
 		}
-		assert.Equal(t, []Id{4, 40, 4, 41, 4, 42, 1, 10, 1, 11, 5, 50, 2, 20}, got, "round %d", round)
 	}
 	// One class: no list, the matches are applied as they are.
-	assert.Nil(t, o.groups([]Id{3, 30, 3, 31}, 2, order, &buf))
-	assert.Nil(t, o.groups([]Id{2, 20}, 2, order, &buf))
-	grp := o.groups([]Id{2, 20, 3, 30}, 2, order, &buf)
+	assert.Nil(t, o.groups(&Matches{Stride: 2, Data: []Id{3, 30, 3, 31}}, order, buf))
+	assert.Nil(t, o.groups(&Matches{Stride: 2, segs: [][]Id{{2, 20}}}, order, buf))
+	grp := o.groups(&Matches{Stride: 2, segs: [][]Id{{2, 20}}, Data: []Id{3, 30}}, order, buf)
 	assert.Equal(t, []Id{2, 2, 0, 2}, grp)
 }

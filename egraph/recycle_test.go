@@ -83,7 +83,7 @@ func TestArrayPoolSizes(t *testing.T) {
 
 // TestMatchArenaKeepsEverySearch fills a match arena the way the runner
 // does, with searches of varied sizes that sometimes outgrow their space
-// (moving to another chunk, and dropping a large chunk they held alone)
+// (continuing in another chunk and leaving what they found in place)
 // and are sometimes discarded, over several iterations, and checks that
 // every kept search's matches are intact when the iteration ends: a
 // chunk handed to two searches, or dropped while in use, would mix them.
@@ -91,12 +91,27 @@ func TestMatchArenaKeepsEverySearch(t *testing.T) {
 	var a matchArena
 	sizes := []int{0, 3, 700, 40, 150_000, 9, 1 << 18, 260_000, 1, 5000}
 	var kept []Matches
+	check := func(iter int, when string) {
+		t.Helper()
+		for k, m := range kept {
+			n := sizes[(k+iter)%len(sizes)] * (1 + iter%3)
+			if (k+iter)%4 == 3 {
+				n = 0
+			}
+			require.Equal(t, n, m.Len(), "iteration %d, search %d%s", iter, k, when)
+			for i := range n {
+				if x, _ := m.At(i); x != arenaTag(iter, k, i) {
+					t.Fatalf("iteration %d, search %d: match %d is %#x%s", iter, k, i, x, when)
+				}
+			}
+		}
+	}
 	for iter := 0; iter < 12; iter++ {
 		a.reset()
 		kept = kept[:0]
 		for k := range sizes {
 			n := sizes[(k+iter)%len(sizes)] * (1 + iter%3)
-			var m Matches
+			m := Matches{Stride: 1}
 			a.take(&m, n/2)
 			mc := machine{out: m.Data, arena: &a}
 			for i := 0; i < n; i++ {
@@ -105,34 +120,32 @@ func TestMatchArenaKeepsEverySearch(t *testing.T) {
 				}
 				mc.out = append(mc.out, arenaTag(iter, k, i))
 			}
-			m.Data = mc.out
+			m.Data, m.segs = mc.out, mc.segs
 			if (k+iter)%4 == 3 {
-				m.Data = m.Data[:0] // a search the scheduler discards
+				m.Reset() // a search the scheduler discards
 			}
 			a.keep(&m)
-			kept = append(kept, Matches{Data: m.Data})
+			kept = append(kept, m)
 		}
-		for k, m := range kept {
-			for i, x := range m.Data {
-				if x != arenaTag(iter, k, i) {
-					t.Fatalf("iteration %d, search %d: match %d is %#x", iter, k, i, x)
-				}
-			}
+		check(iter, "")
+		// The arena holds what the kept searches hold, and no more: the
+		// segments of a discarded search are free again.
+		taken, held := 0, 0
+		for _, c := range a.chunks {
+			taken += len(c)
 		}
-		// Regrouping's scratch comes from free space, never from a
+		for _, m := range kept {
+			held += m.ids()
+		}
+		require.Equal(t, held, taken, "iteration %d: ids taken in the arena", iter)
+		// Scratch for ordering comes from free space, never from a
 		// search's matches.
 		sp := a.spare(1000)
 		sp = append(sp, make([]Id, 1000)...)
 		for i := range sp {
 			sp[i] = ^Id(0)
 		}
-		for k, m := range kept {
-			for i, x := range m.Data {
-				if x != arenaTag(iter, k, i) {
-					t.Fatalf("iteration %d, search %d: match %d is %#x after regrouping scratch", iter, k, i, x)
-				}
-			}
-		}
+		check(iter, " after ordering scratch")
 	}
 	a.release()
 }

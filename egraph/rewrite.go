@@ -162,7 +162,7 @@ func (r *Rewrite) String() string {
 // Apply applies the rule to every match and returns how many changed the
 // e-graph.
 func (r *Rewrite) Apply(g *EGraph, ms *Matches) int {
-	if ms.Stride <= 0 || len(ms.Data) == 0 {
+	if ms.Stride <= 0 || ms.Len() == 0 {
 		return 0
 	}
 	ms.inEggOrder(g)
@@ -177,18 +177,13 @@ func (r *Rewrite) Apply(g *EGraph, ms *Matches) int {
 			n++
 		}
 	}
-	st := ms.Stride
 	if ms.groups == nil {
-		for k := 0; k+st <= len(ms.Data); k += st {
-			one(ms.Data[k : k+st])
-		}
+		ms.span(0, ms.ids(), one)
 		return n
 	}
 	for k := 0; k+1 < len(ms.groups); k += 2 {
-		grp := ms.Data[ms.groups[k] : ms.groups[k]+ms.groups[k+1]]
-		for j := 0; j+st <= len(grp); j += st {
-			one(grp[j : j+st])
-		}
+		lo := int(ms.groups[k])
+		ms.span(lo, lo+int(ms.groups[k+1]), one)
 	}
 	ms.groups = nil
 	return n

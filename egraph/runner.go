@@ -127,8 +127,7 @@ func (b *BackoffScheduler) rule(r *Rewrite) *ruleStats {
 
 func (b *BackoffScheduler) Search(iter int, g *EGraph, r *Rewrite, out *Matches) {
 	s := b.rule(r)
-	out.Data = out.Data[:0]
-	out.order = nil
+	out.Reset()
 	if iter < s.bannedUntil {
 		return
 	}
@@ -137,8 +136,7 @@ func (b *BackoffScheduler) Search(iter int, g *EGraph, r *Rewrite, out *Matches)
 	if out.Len() > threshold {
 		s.timesBanned++
 		s.bannedUntil = iter + s.banLength<<(s.timesBanned-1)
-		out.Data = out.Data[:0]
-		out.order = nil
+		out.Reset()
 		return
 	}
 	s.timesApplied++
@@ -345,7 +343,7 @@ func (r *Runner) runOne(rules []*Rewrite) Iteration {
 		r.arena.reset()
 		for k, rw := range rules {
 			m := &r.matches[k]
-			r.arena.take(m, len(m.Data))
+			r.arena.take(m, m.ids())
 			r.Scheduler.Search(i, g, rw, m)
 			r.arena.keep(m)
 			searched = k + 1
