@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/symcalc/symcalc/egraph"
+	"github.com/symcalc/symcalc/parser"
 )
 
 // ExampleRunner proves (* (+ x 3) (+ x 1)) = x^2 + 4x + 3 with egg's math
@@ -60,4 +61,29 @@ func ExampleEGraph_Explain() {
 	// (+ (+ a b) c) assoc-add
 	// (+ c (+ a b)) comm-add
 	// (+ c (+ b a)) comm-add
+}
+
+// ExampleSimplifyContext simplifies a symbolic term with the default rules
+// and the CPU cost model, and asks for the proof.
+func ExampleSimplifyContext() {
+	in, err := parser.ParseExpr("a*b + a*c")
+	if err != nil {
+		panic(err)
+	}
+	r, err := egraph.SimplifyContext(context.Background(), in, nil, nil, egraph.SimplifyOptions{Explain: true})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Term)
+	for _, st := range r.Proof {
+		if st.Rule == "" {
+			fmt.Println(st.Term)
+			continue
+		}
+		fmt.Printf("= %s    by %s\n", st.Term, st.Rule)
+	}
+	// Output:
+	// a*(b + c)
+	// a*b + a*c
+	// = a*(b + c)    by factor
 }

@@ -134,6 +134,19 @@ type pstep struct {
 // represents it by congruence. A term the e-graph does not represent is
 // an error, and then nothing is added.
 func (g *EGraph) Explain(a, b Expr) ([]ProofStep, error) {
+	steps, err := g.explainSteps(a, b)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProofStep, len(steps))
+	for i, s := range steps {
+		out[i] = ProofStep{Term: g.ptermString(s.t), Rule: s.rule, Backward: s.backward}
+	}
+	return out, nil
+}
+
+// explainSteps is Explain with each step's term as a tree.
+func (g *EGraph) explainSteps(a, b Expr) ([]pstep, error) {
 	if g.explain == nil {
 		return nil, fmt.Errorf("egraph: explanations are not enabled")
 	}
@@ -149,12 +162,24 @@ func (g *EGraph) Explain(a, b Expr) ([]ProofStep, error) {
 		return nil, fmt.Errorf("egraph: %s and %s are not known to be equal", g.lang.ExprString(a), g.lang.ExprString(b))
 	}
 	steps := []pstep{{t: g.termOf(ia)}}
-	steps = append(steps, g.proveIds(ia, ib)...)
-	out := make([]ProofStep, len(steps))
-	for i, s := range steps {
-		out[i] = ProofStep{Term: g.ptermString(s.t), Rule: s.rule, Backward: s.backward}
+	return append(steps, g.proveIds(ia, ib)...), nil
+}
+
+// ptermExpr flattens a proof term into an Expr (children before parents,
+// the root last).
+func ptermExpr(t *pterm) Expr {
+	var e Expr
+	var rec func(t *pterm) Id
+	rec = func(t *pterm) Id {
+		n := t.n
+		for k, kid := range t.kids {
+			n.Args[k] = rec(kid)
+		}
+		e.Nodes = append(e.Nodes, n)
+		return Id(len(e.Nodes) - 1)
 	}
-	return out, nil
+	rec(t)
+	return e
 }
 
 // exactTerm returns the id of the exact term e, adding e if the e-graph

@@ -303,6 +303,23 @@ type SimplifyOptions struct {
 	// exp(log(x)) = x for positive x can fire. Symbols not in it range
 	// over all reals.
 	Domains map[string]Interval
+	// Explain records why every merge happened and returns, in
+	// SimplifyResult.Proof, the rule applications that turn the input
+	// into the result. Recording changes how terms are added (each
+	// distinct term gets an id, as in egg), so the node limit is reached
+	// at a slightly different point than without it.
+	Explain bool
+}
+
+// SimplifyStep is one step of a simplification's proof: the term after a
+// rule application (the first step is the input, with no rule), as a
+// symbolic term. Backward means the rule was applied right to left.
+// Consecutive steps may print alike: rules such as commutativity change
+// the e-graph's term but not its canonical symbolic form.
+type SimplifyStep struct {
+	Term     *symbolic.Expr
+	Rule     string
+	Backward bool
 }
 
 // SimplifyResult is the outcome of SimplifyContext.
@@ -315,6 +332,8 @@ type SimplifyResult struct {
 	Extraction string // "tree" or "dag"
 	// Bridge interprets Expr's leaves (opaque leaves are per bridge).
 	Bridge *Bridge
+	// Proof, with SimplifyOptions.Explain, leads from the input to Term.
+	Proof []SimplifyStep
 }
 
 // SystemResult is the outcome of SimplifySystem.
@@ -444,6 +463,11 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	if opts.TimeLimit > 0 {
 		run.TimeLimit = opts.TimeLimit
 	}
+	if opts.Explain {
+		if err := g.EnableExplanations(); err != nil {
+			return res, err
+		}
+	}
 	start := b.ToExpr(term)
 	b.addNumberDomains(ivs.Domains)
 	root := run.AddExpr(start)
@@ -469,6 +493,20 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 		return res, err
 	}
 	res.Term = t
+	if opts.Explain {
+		steps, err := g.explainSteps(start, best)
+		if err != nil {
+			return res, fmt.Errorf("egraph: explaining the simplification: %w", err)
+		}
+		res.Proof = make([]SimplifyStep, len(steps))
+		for i, st := range steps {
+			pt, err := b.FromExpr(ptermExpr(st.t))
+			if err != nil {
+				return res, fmt.Errorf("egraph: explaining the simplification: step %d: %w", i, err)
+			}
+			res.Proof[i] = SimplifyStep{Term: pt, Rule: st.rule, Backward: st.backward}
+		}
+	}
 	return res, nil
 }
 

@@ -220,3 +220,52 @@ func TestSimplifyDomains(t *testing.T) {
 		assert.Same(t, want, sys.Terms[0], "system, %v: got %s", c.dom, sys.Terms[0])
 	}
 }
+
+// TestSimplifyExplain: with Explain, the proof starts at the input, ends
+// at the result, names a rule at every step after the first, and every
+// step has the input's value wherever the input is defined.
+func TestSimplifyExplain(t *testing.T) {
+	pos := Interval{math.SmallestNonzeroFloat64, math.Inf(1)}
+	for _, c := range []struct {
+		in   string
+		dom  map[string]Interval
+		want string
+	}{
+		{"a*b + a*c", nil, "a*(b + c)"},
+		{"x^2*y + x^3*y", nil, ""},
+		{"exp(log(x)) + 2*x", map[string]Interval{"x": pos}, "3*x"},
+		{"x*1.5 + x/3 + x^2*1.5", nil, ""},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Domains: c.dom, Explain: true})
+		require.NoError(t, err, c.in)
+		if c.want != "" {
+			assert.Equal(t, c.want, r.Term.String(), c.in)
+		}
+		require.NotEmpty(t, r.Proof, c.in)
+		assert.Same(t, in, r.Proof[0].Term, "%s: the proof starts at %s", c.in, r.Proof[0].Term)
+		assert.Empty(t, r.Proof[0].Rule)
+		assert.Same(t, r.Term, r.Proof[len(r.Proof)-1].Term, "%s: the proof ends at %s", c.in, r.Proof[len(r.Proof)-1].Term)
+		if in != r.Term {
+			assert.Greater(t, len(r.Proof), 1, c.in)
+		}
+		rng := rand.New(rand.NewPCG(7, 11))
+		for range 20 {
+			vals := map[string]float64{}
+			for _, s := range []string{"a", "b", "c", "x", "y"} {
+				vals[s] = 0.1 + 2*rng.Float64()
+			}
+			want, err := symbolic.Eval(in, vals)
+			require.NoError(t, err)
+			for i, st := range r.Proof {
+				if i > 0 {
+					assert.NotEmpty(t, st.Rule, "%s: step %d", c.in, i)
+				}
+				got, err := symbolic.Eval(st.Term, vals)
+				require.NoError(t, err)
+				assert.InDelta(t, want, got, 1e-9*(1+math.Abs(want)), "%s: step %d (%s, %s)", c.in, i, st.Term, st.Rule)
+			}
+		}
+	}
+}

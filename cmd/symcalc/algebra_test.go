@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // run invokes symcalc in process and returns stdout, stderr and the exit status.
@@ -102,6 +103,41 @@ func TestSimplifyEgraph(t *testing.T) {
 // TestSimplifyEgraphAssume: the e-graph simplifier takes the sign facts
 // of --assume as ranges of its interval analysis, and refuses facts that
 // are not ranges rather than ignoring them.
+// TestSimplifyEgraphExplain: --explain prints the result, then the input
+// and one line for each change of the printed term with the rules that
+// made it; it needs --egraph and one EXPR.
+func TestSimplifyEgraphExplain(t *testing.T) {
+	out, errOut, code := run(t, "", "simplify", "--egraph", "--explain", "a*b + a*c")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "a*(b + c)\n  a*b + a*c\n= a*(b + c)    by factor\n", out)
+
+	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "--assume", "x > 0", "exp(log(x)) + 2*x")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.GreaterOrEqual(t, len(lines), 3, out)
+	assert.Equal(t, "3*x", lines[0])
+	assert.Equal(t, "  2*x + exp(log(x))", lines[1])
+	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "= 3*x "), out)
+	assert.Contains(t, out, "exp-log", "the conditional rule that needs x > 0")
+
+	// A term the rules leave alone: the proof is the input alone.
+	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "x")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "x\n  x\n", out)
+
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"simplify", "--explain", "a*b + a*c"}, "--explain needs --egraph"},
+		{[]string{"simplify", "--egraph", "--explain", "-"}, "give one EXPR, not -"},
+	} {
+		_, errOut, code := run(t, "a*b\n", c.args...)
+		assert.Equal(t, 2, code, "%v", c.args)
+		assert.Contains(t, errOut, c.msg, "%v", c.args)
+	}
+}
+
 func TestSimplifyEgraphAssume(t *testing.T) {
 	for _, c := range []struct{ assume, in, want string }{
 		{"x > 0", "exp(log(x)) + 2*x", "3*x\n"},

@@ -36,12 +36,16 @@ flags:
                     the egraph package's default rules and CPU cost model);
                     it takes --assume comparisons with constants (x > 0,
                     x <= 2.5) as ranges; x != 0 and integer are errors
+  --explain         with --egraph: after the result, print the proof that
+                    it equals EXPR, one rule application a line (steps
+                    that print alike are joined); not with EXPR "-"
 
 examples:
   symcalc simplify 'sin(x)^2 + cos(x)^2'
   symcalc simplify --assume 'x >= 0' 'sqrt(x^2)'
   symcalc simplify --conditions '(x^2 - 1)/(x - 1)'
   symcalc simplify --egraph --assume 'x > 0' 'exp(log(x)) + 2*x'
+  symcalc simplify --egraph --explain 'a*b + a*c'
 `,
 		run: runSimplify,
 	})
@@ -68,12 +72,19 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	conds := fs.Bool("conditions", false, "")
 	maxSteps := fs.Int("max-steps", 0, "")
 	useEgraph := fs.Bool("egraph", false, "")
+	explain := fs.Bool("explain", false, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see symcalc simplify --help)", err)
 	}
 	rest := fs.Args()
 	if len(rest) != 1 {
 		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
+	}
+	if *explain && !*useEgraph {
+		return usagef("--explain needs --egraph (the proof is the e-graph's)")
+	}
+	if *explain && rest[0] == "-" {
+		return usagef("--explain prints several lines for an expression; give one EXPR, not -")
 	}
 	assume, err := parseSimplifyFacts(facts)
 	if err != nil {
@@ -92,9 +103,12 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 			return "", &inputError{err}
 		}
 		if *useEgraph {
-			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{Domains: domains})
+			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{Domains: domains, Explain: *explain})
 			if err != nil {
 				return "", err
+			}
+			if *explain {
+				return r.Term.String() + "\n" + formatProof(r.Proof), nil
 			}
 			return r.Term.String(), nil
 		}
@@ -162,4 +176,55 @@ func parseSimplifyFacts(facts []string) (*rewrite.Assumptions, error) {
 		}
 	}
 	return a, nil
+}
+
+// formatProof prints a simplification's proof: the input, then a line
+// "= TERM    by RULES" for each change in the printed term, RULES being
+// the rule applications that led there from the line above, in order ("
+// RULE, right to left" for one applied backwards). Several applications
+// often print as one change: commutativity, say, changes the e-graph's
+// term but not its printed form. The last line has no newline.
+func formatProof(steps []egraph.SimplifyStep) string {
+	type line struct {
+		term  string
+		rules []string
+	}
+	var lines []line
+	var pending []string
+	for i, st := range steps {
+		term := st.Term.String()
+		if i == 0 {
+			lines = append(lines, line{term: term})
+			continue
+		}
+		rule := st.Rule
+		if st.Backward {
+			rule += ", right to left"
+		}
+		pending = append(pending, rule)
+		if term != lines[len(lines)-1].term {
+			lines = append(lines, line{term: term, rules: pending})
+			pending = nil
+		}
+	}
+	if len(pending) > 0 {
+		if len(lines) == 1 {
+			lines = append(lines, line{term: lines[0].term})
+		}
+		last := &lines[len(lines)-1]
+		last.rules = append(last.rules, pending...)
+	}
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l.term))
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i == 0 {
+			b.WriteString("  " + l.term)
+			continue
+		}
+		b.WriteString("\n= " + l.term + strings.Repeat(" ", width-len(l.term)) + "    by " + strings.Join(l.rules, "; "))
+	}
+	return b.String()
 }
