@@ -108,7 +108,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 				return "", err
 			}
 			if *explain {
-				return r.Term.String() + "\n" + formatProof(r.Proof), nil
+				return r.Term.String() + "\n" + egraph.FormatProof(r.Proof), nil
 			}
 			return r.Term.String(), nil
 		}
@@ -176,55 +176,4 @@ func parseSimplifyFacts(facts []string) (*rewrite.Assumptions, error) {
 		}
 	}
 	return a, nil
-}
-
-// formatProof prints a simplification's proof: the input, then a line
-// "= TERM    by RULES" for each change in the printed term, RULES being
-// the rule applications that led there from the line above, in order ("
-// RULE, right to left" for one applied backwards). Several applications
-// often print as one change: commutativity, say, changes the e-graph's
-// term but not its printed form. The last line has no newline.
-func formatProof(steps []egraph.SimplifyStep) string {
-	type line struct {
-		term  string
-		rules []string
-	}
-	var lines []line
-	var pending []string
-	for i, st := range steps {
-		term := st.Term.String()
-		if i == 0 {
-			lines = append(lines, line{term: term})
-			continue
-		}
-		rule := st.Rule
-		if st.Backward {
-			rule += ", right to left"
-		}
-		pending = append(pending, rule)
-		if term != lines[len(lines)-1].term {
-			lines = append(lines, line{term: term, rules: pending})
-			pending = nil
-		}
-	}
-	if len(pending) > 0 {
-		if len(lines) == 1 {
-			lines = append(lines, line{term: lines[0].term})
-		}
-		last := &lines[len(lines)-1]
-		last.rules = append(last.rules, pending...)
-	}
-	width := 0
-	for _, l := range lines {
-		width = max(width, len(l.term))
-	}
-	var b strings.Builder
-	for i, l := range lines {
-		if i == 0 {
-			b.WriteString("  " + l.term)
-			continue
-		}
-		b.WriteString("\n= " + l.term + strings.Repeat(" ", width-len(l.term)) + "    by " + strings.Join(l.rules, "; "))
-	}
-	return b.String()
 }

@@ -89,6 +89,7 @@ const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
   f = x^2*sin(x)             assign a name (used names are replaced by their values)
   g(x, y) = x*exp(-y)        define a function; g(2, t) substitutes the arguments
   diff(f, x)                 derivative; expand(...), simplify(...), egraph(...)
+  explain(f)                 egraph(f) with the proof: the rules that turn f into it
   jacobian([f, g], [x, y])   matrix of derivatives; latex(...) prints LaTeX
   eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
   assume x > 0               a fact simplify and egraph may use ("assume" lists, "assume none" clears)

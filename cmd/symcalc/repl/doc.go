@@ -15,6 +15,7 @@
 //	expand((x + y)^3)             distribute products and integer powers
 //	simplify(f)                   rule-based simplification under the assumptions
 //	egraph(f)                     e-graph simplification by evaluation cost
+//	explain(f)                    egraph(f) with its proof, one line a rewrite
 //	jacobian([f, g], [x, y])      a matrix of derivatives
 //	latex(f)                      LaTeX text
 //	eval(f, x=1.5)                a float64 value

@@ -131,6 +131,22 @@ func TestEgraphAssume(t *testing.T) {
 	assert.Equal(t, "x", got)
 }
 
+// TestExplain: explain(f) prints the e-graph's result and its proof, and
+// uses the assumptions as egraph does.
+func TestExplain(t *testing.T) {
+	e := run(t)
+	got, err := e.Exec(context.Background(), "explain(a*b + a*c)")
+	require.NoError(t, err)
+	assert.Equal(t, "a*(b + c)\n  a*b + a*c\n= a*(b + c)    by factor", got)
+	_, err = e.Exec(context.Background(), "assume x > 0")
+	require.NoError(t, err)
+	got, err = e.Exec(context.Background(), "explain(exp(log(x)))")
+	require.NoError(t, err)
+	assert.Equal(t, "x\n  exp(log(x))\n= x              by exp-log", got)
+	_, err = e.Exec(context.Background(), "explain([x, y])")
+	require.Error(t, err)
+}
+
 func TestExecErrors(t *testing.T) {
 	tests := []struct {
 		name  string

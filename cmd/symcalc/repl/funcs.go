@@ -119,6 +119,8 @@ func init() {
 			help: "rule-based simplification under the current assumptions; prints the conditions the result needs (:set simplify egraph switches to the e-graph)", run: runSimplify},
 		{name: "egraph", usage: "egraph(f)", minArgs: 1, maxArgs: 1,
 			help: "e-graph simplification: the equivalent form cheapest to evaluate under the measured CPU-cost model", run: runEgraph},
+		{name: "explain", usage: "explain(f)", minArgs: 1, maxArgs: 1,
+			help: "egraph(f) with its proof: the rule applications that turn f into the result", run: runExplain},
 		{name: "jacobian", usage: "jacobian([f, g], [x, y])", minArgs: 2, maxArgs: 2,
 			help: "the matrix of derivatives of the functions with respect to the variables", run: runJacobian},
 		{name: "latex", usage: "latex(f)", minArgs: 1, maxArgs: 1,
@@ -265,6 +267,19 @@ func runEgraph(ctx context.Context, s *state, args []value) (value, error) {
 		}
 		return r.Term, nil
 	})
+}
+
+func runExplain(ctx context.Context, s *state, args []value) (value, error) {
+	e, err := args[0].asExpr("explain's argument")
+	if err != nil {
+		return nil, err
+	}
+	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume), Explain: true}
+	r, err := egraph.SimplifyContext(ctx, e, nil, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	return textVal(r.Term.String() + "\n" + egraph.FormatProof(r.Proof)), nil
 }
 
 // asList turns an expression or list argument into a list of terms.
