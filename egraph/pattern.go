@@ -459,8 +459,8 @@ func lookupTerm(l *Language, ast []patNode, root int, v2r []int32) []lookupNode 
 	return out
 }
 
-// Matches holds the matches of one searcher as a flat list: each match is
-// the matched class followed by the ids of the searcher's variables.
+// Matches holds the matches of one searcher, each the matched class
+// followed by the ids of the searcher's variables, back to back.
 //
 // A Searcher appends its matches to Data. The searches of this package's
 // patterns run by a Runner may instead fill several segments (a search
