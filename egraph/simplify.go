@@ -155,6 +155,29 @@ func exactFloat(n symbolic.Number) (float64, bool) {
 	return f, true
 }
 
+// joinSeed records that a term's class and its expansion's are equal
+// (see expandedSeed), once saturation is over, and restores congruence.
+func joinSeed(g *EGraph, root, seed Id) {
+	g.UnionBecause(root, seed, Justification{Rule: "expand"})
+	g.Rebuild()
+}
+
+// expandedSeed returns the e-graph term of t's expansion if expanding
+// changes t and the expansion is small: no intermediate sum over 64 terms
+// and at most twice startNodes (t's own size) plus 16 nodes. A larger
+// expansion is rarely the cheaper form and would crowd the e-graph.
+func expandedSeed(ctx context.Context, b *Bridge, t *symbolic.Expr, startNodes int) (Expr, bool) {
+	x, err := symbolic.ExpandContext(ctx, t, 64)
+	if err != nil || x == t {
+		return Expr{}, false
+	}
+	e := b.ToExpr(x)
+	if len(e.Nodes) > 2*startNodes+16 {
+		return Expr{}, false
+	}
+	return e, true
+}
+
 // ToExpr converts a symbolic term to an e-graph term.
 func (b *Bridge) ToExpr(t *symbolic.Expr) Expr {
 	var e Expr
@@ -383,10 +406,15 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	res := SystemResult{Bridge: b}
 	var start Expr
 	var startRoots []int
+	var seeds [][2]Id // (root, its expansion's class)
 	for _, t := range terms {
 		e := b.ToExpr(t)
+		seed, seeded := expandedSeed(ctx, b, t, len(e.Nodes))
 		b.addNumberDomains(ivs.Domains)
-		run.AddExpr(e)
+		root := run.AddExpr(e)
+		if seeded {
+			seeds = append(seeds, [2]Id{root, g.AddExpr(seed)})
+		}
 		// One list of all start terms, to cost them with sharing.
 		off := Id(len(start.Nodes))
 		for _, n := range e.Nodes {
@@ -402,6 +430,9 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	stop := run.Run(ctx, rules)
 	if stop.Kind == StopCanceled {
 		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
+	}
+	for _, sd := range seeds {
+		joinSeed(g, sd[0], sd[1])
 	}
 	res.Report = run.Report()
 	res.Expr, res.Roots, res.Cost = ExtractDAGMulti(g, run.Roots, cost, 0)
@@ -426,7 +457,14 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 
 // Simplify rewrites term with rules (DefaultRules() if nil) by equality
 // saturation and extracts the cheapest equivalent under cost (CPUCost() if
-// nil). The result is as cheap as the input or cheaper under cost.
+// nil). The result is as cheap as the input or cheaper under cost. The
+// e-graph holds term and, when it is small, its expansion
+// (symbolic.Expand) too, so the rules need not rediscover what
+// polynomial arithmetic knows ((a+b)*(a-b) + b^2 is a^2). Both are
+// saturated, and their classes are joined as equal before extraction:
+// joined from the start, a term such as sin(x)*(1+y) - sin(x)*y, equal
+// to its own subterm sin(x), made the rules build ever larger terms
+// until the node limit.
 // Symbolic constructors re-canonicalise the result (numeric factors
 // distribute over sums), so the printed form can differ from the
 // extracted e-graph term; SimplifyContext returns both.
@@ -470,13 +508,21 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 		}
 	}
 	start := b.ToExpr(term)
+	seed, seeded := expandedSeed(ctx, b, term, len(start.Nodes))
 	b.addNumberDomains(ivs.Domains)
 	root := run.AddExpr(start)
+	var seedRoot Id
+	if seeded {
+		seedRoot = g.AddExpr(seed)
+	}
 	g.Rebuild()
 	res.StartCost = treeCost(g, cost, start)
 	stop := run.Run(ctx, rules)
 	if stop.Kind == StopCanceled {
 		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
+	}
+	if seeded {
+		joinSeed(g, root, seedRoot)
 	}
 	res.Report = run.Report()
 	var best Expr

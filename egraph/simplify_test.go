@@ -269,3 +269,37 @@ func TestSimplifyExplain(t *testing.T) {
 		}
 	}
 }
+
+// TestSimplifyExpandSeed: the e-graph starts from the input's expansion
+// too, when that is small, so cancellations polynomial arithmetic finds
+// are not left to the rules; a large expansion is not added.
+func TestSimplifyExpandSeed(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"(a+b)*(a-b) + b^2", "a^2"},
+		{"(x+y)^2 - (x-y)^2", "4*x*y"},
+		{"(x+1)^2 - x^2", "2*x + 1"},
+		{"sin(x)*(1+y) - sin(x)*y", "sin(x)"},
+		{"(a+b)^3", "(a + b)^3"},
+		{"(a+b+c+d)^9 - a", "(a + b + c + d)^9 - a"},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		want, err := parser.ParseExpr(c.want)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{})
+		require.NoError(t, err)
+		assert.Same(t, want, r.Term, "%s: got %s", c.in, r.Term)
+		sys, err := SimplifySystem(context.Background(), []*symbolic.Expr{in}, nil, nil, SimplifyOptions{})
+		require.NoError(t, err)
+		assert.Same(t, want, sys.Terms[0], "system, %s: got %s", c.in, sys.Terms[0])
+	}
+	in, err := parser.ParseExpr("(a+b)*(a-b) + b^2")
+	require.NoError(t, err)
+	r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Explain: true})
+	require.NoError(t, err)
+	var rules []string
+	for _, st := range r.Proof {
+		rules = append(rules, st.Rule)
+	}
+	assert.Contains(t, rules, "expand")
+}
