@@ -8,8 +8,9 @@ import (
 // DefaultRules returns the rule set for lowering evaluation cost over
 // EvalLanguage: algebraic normalisation (commutativity, associativity,
 // identities), factoring (which with power splitting yields Horner forms),
-// strength reduction of small integer and half-integer powers, and
-// exp/log identities. Rules that hold only on part of the real line carry
+// strength reduction of small integer and half-integer powers, exp/log
+// identities, and trigonometric and hyperbolic identities that remove a
+// call (double angles, tan as sin/cos, Pythagoras). Rules that hold only on part of the real line carry
 // conditions checked by the interval analysis (Positive, ProvablyNonZero).
 // Every rule is checked numerically at random points by
 // TestDefaultRulesNumerically.
@@ -48,6 +49,15 @@ func DefaultRules() []*Rewrite {
 		r("log-pow", "(log (pow ?x ?n))", "(* ?n (log ?x))", Positive("?x")),
 		r("sqrt-sq", "(* (sqrt ?x) (sqrt ?x))", "?x", NonNegative("?x")),
 		r("pythagoras", "(+ (pow (sin ?x) 2) (pow (cos ?x) 2))", "1", nil),
+		r("one-sub-sin2", "(- 1 (pow (sin ?x) 2))", "(pow (cos ?x) 2)", nil),
+		r("one-sub-cos2", "(- 1 (pow (cos ?x) 2))", "(pow (sin ?x) 2)", nil),
+		r("cos-double", "(- (pow (cos ?x) 2) (pow (sin ?x) 2))", "(cos (* 2 ?x))", nil),
+		r("sin-double", "(* (sin ?x) (cos ?x))", "(* 0.5 (sin (* 2 ?x)))", nil),
+		// Equal wherever the left side is defined (cos x != 0).
+		r("tan-quotient", "(/ (sin ?x) (cos ?x))", "(tan ?x)", nil),
+		r("tan-cos", "(* (tan ?x) (cos ?x))", "(sin ?x)", nil),
+		r("cosh2-sub-sinh2", "(- (pow (cosh ?x) 2) (pow (sinh ?x) 2))", "1", nil),
+		r("exp-neg", "(/ 1 (exp ?x))", "(exp (neg ?x))", nil),
 	}
 	// Strength reduction: x^n = x * x^(n-1) for small integer n, so
 	// extraction can share the powers of x that Horner forms need.

@@ -303,3 +303,27 @@ func TestSimplifyExpandSeed(t *testing.T) {
 	}
 	assert.Contains(t, rules, "expand")
 }
+
+// TestSimplifyTrig: the trigonometric and hyperbolic rules remove calls.
+func TestSimplifyTrig(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"cos(x)^2 - sin(x)^2", "cos(2*x)"},
+		{"2*sin(x)*cos(x)", "sin(2*x)"},
+		{"sin(x)/cos(x)", "tan(x)"},
+		{"tan(x)*cos(x)", "sin(x)"},
+		{"1 - sin(x)^2", "cos(x)^2"},
+		// (1 - cos(x)^2 stays: in the measured table cos and a
+		// subtraction cost less than sin.)
+		{"cosh(y)^2 - sinh(y)^2", "1"},
+		{"1/exp(x)", "exp(-x)"},
+		{"sin(x)^2 + cos(x)^2 + y", "y + 1"},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		want, err := parser.ParseExpr(c.want)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{})
+		require.NoError(t, err)
+		assert.Same(t, want, r.Term, "%s: got %s", c.in, r.Term)
+	}
+}
