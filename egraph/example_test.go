@@ -6,6 +6,7 @@ import (
 
 	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/symbolic"
 )
 
 // ExampleRunner proves (* (+ x 3) (+ x 1)) = x^2 + 4x + 3 with egg's math
@@ -86,4 +87,85 @@ func ExampleSimplifyContext() {
 	// a*(b + c)
 	// a*b + a*c
 	// = a*(b + c)    by factor
+}
+
+// ExampleLanguage_ParseInfixRewrite writes rules in infix syntax, one of
+// them conditional: sqrt(?x)*sqrt(?x) is ?x only where ?x >= 0, which the
+// interval analysis proves here from the symbol's range.
+func ExampleLanguage_ParseInfixRewrite() {
+	l := egraph.EvalLanguage()
+	sq, err := l.ParseInfixRewrite("sqrt-sq", "sqrt(?x)*sqrt(?x)", "?x", egraph.NonNegative("?x"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	comm, err := l.ParseInfixRewrite("comm-add", "?a + ?b", "?b + ?a", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, dom := range []egraph.Interval{{Lo: -1, Hi: 4}, {Lo: -3, Hi: 4}} {
+		g := egraph.New(l, egraph.NewIntervals(l, map[string]egraph.Interval{"x": dom}))
+		r := egraph.NewRunner(g)
+		e, err := l.ParseInfixExpr("sqrt(x + 1)*sqrt(x + 1)")
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		root := r.AddExpr(e)
+		r.Run(context.Background(), []*egraph.Rewrite{sq, comm})
+		best, _ := egraph.NewExtractor(g, egraph.AstSize{}).Best(root)
+		fmt.Printf("x in [%g, %g]: %s\n", dom.Lo, dom.Hi, l.ExprString(best))
+	}
+	// Output:
+	// x in [-1, 4]: (+ x 1)
+	// x in [-3, 4]: (* (sqrt (+ x 1)) (sqrt (+ x 1)))
+}
+
+// ExampleBackoffScheduler runs egg's math rules under egg's backoff
+// scheduler with a node limit, and reads the runner's report: the stop
+// reason (with the hashcons size that crossed the limit), iterations,
+// e-nodes and e-classes.
+func ExampleBackoffScheduler() {
+	l := egraph.MathLanguage()
+	g := egraph.New(l, egraph.NewConstFold(l))
+	r := egraph.NewRunner(g)
+	r.Scheduler = egraph.NewBackoffScheduler()
+	r.NodeLimit = 1000
+	root := r.AddExpr(l.MustParseExpr("(* (+ a b) (* (+ a b) (+ a b)))"))
+	stop := r.Run(context.Background(), egraph.MathRules(l))
+	rep := r.Report()
+	fmt.Println(stop, rep.Iterations, rep.Nodes, rep.Classes)
+	best, cost := egraph.NewExtractor(g, egraph.AstSize{}).Best(root)
+	fmt.Println(l.ExprString(best), cost)
+	// Output:
+	// NodeLimit(1006) 7 616 136
+	// (* (+ a b) (* (+ a b) (+ a b))) 11
+}
+
+// ExampleSimplifySystem simplifies two outputs together: the extraction
+// counts a subterm they share once, as a code generator emits it once.
+func ExampleSimplifySystem() {
+	var terms []*symbolic.Expr
+	for _, src := range []string{"a*x + a*y", "b*x + b*y"} {
+		e, err := parser.ParseExpr(src)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		terms = append(terms, e)
+	}
+	res, err := egraph.SimplifySystem(context.Background(), terms, nil, egraph.InstrCost{}, egraph.SimplifyOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, t := range res.Terms {
+		fmt.Println(t)
+	}
+	fmt.Println(res.Cost < res.StartCost)
+	// Output:
+	// a*(x + y)
+	// b*(x + y)
+	// true
 }
