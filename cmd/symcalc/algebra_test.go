@@ -138,6 +138,48 @@ func TestSimplifyEgraphExplain(t *testing.T) {
 	}
 }
 
+// TestSimplifyEgraphOptions: the e-graph simplifier's cost, extraction,
+// limits and report, and the usage errors for them.
+func TestSimplifyEgraphOptions(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cost", "cpu"}, "x*(x*(x*(x + 4) + 6) + 4) + 1\n"},
+		{[]string{"--cost", "size"}, "x*(x*(x*(x + 4) + 6) + 4) + 1\n"},
+		{[]string{"--dag"}, "x*(x*(x*(x + 4) + 6) + 4) + 1\n"},
+		// One iteration: the rules have not yet reached a Horner form.
+		{[]string{"--iter-limit", "1"}, "x^4 + 4*x^3 + 6*x^2 + 4*x + 1\n"},
+	} {
+		args := append(append([]string{"simplify", "--egraph"}, c.args...), "x^4 + 4*x^3 + 6*x^2 + 4*x + 1")
+		out, errOut, code := run(t, "", args...)
+		require.Equal(t, 0, code, errOut)
+		assert.Equal(t, c.want, out, "%v", c.args)
+	}
+	out, errOut, code := run(t, "", "simplify", "--egraph", "--stats", "--node-limit", "50", "(a+b)*(a-b) + b^2")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "a^2\n", out)
+	assert.Contains(t, errOut, "iterations")
+	assert.Contains(t, errOut, "e-classes")
+	assert.Contains(t, errOut, "tree extraction")
+
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--cost", "size"}, "--cost needs --egraph"},
+		{[]string{"--stats"}, "--stats needs --egraph"},
+		{[]string{"--egraph", "--cost", "speed"}, "want cpu, size or depth"},
+		{[]string{"--egraph", "--cost", "depth", "--dag"}, "--dag needs a per-operator cost"},
+		{[]string{"--egraph", "--node-limit", "-1"}, "must not be negative"},
+		{[]string{"--egraph", "--time-limit", "soon"}, "invalid value"},
+	} {
+		_, errOut, code := run(t, "", append(append([]string{"simplify"}, c.args...), "x")...)
+		assert.Equal(t, 2, code, "%v", c.args)
+		assert.Contains(t, errOut, c.msg, "%v", c.args)
+	}
+}
+
 func TestSimplifyEgraphAssume(t *testing.T) {
 	for _, c := range []struct{ assume, in, want string }{
 		{"x > 0", "exp(log(x)) + 2*x", "3*x\n"},

@@ -39,6 +39,16 @@ flags:
   --explain         with --egraph: after the result, print the proof that
                     it equals EXPR, one rule application a line (steps
                     that print alike are joined); not with EXPR "-"
+  --cost NAME       with --egraph: what extraction minimises: cpu (the
+                    measured CPU cost table, the default), size (nodes)
+                    or depth
+  --dag             with --egraph: count a subterm used twice once, as
+                    generated code evaluates it once (not with --cost depth)
+  --iter-limit N, --node-limit N, --time-limit D
+                    with --egraph: the runner's limits (defaults 30
+                    iterations, 20000 hashcons entries, 2s)
+  --stats           with --egraph: print the run's report (stop reason,
+                    iterations, e-nodes, e-classes, times) on stderr
 
 examples:
   symcalc simplify 'sin(x)^2 + cos(x)^2'
@@ -73,6 +83,12 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	maxSteps := fs.Int("max-steps", 0, "")
 	useEgraph := fs.Bool("egraph", false, "")
 	explain := fs.Bool("explain", false, "")
+	costName := fs.String("cost", "", "")
+	dag := fs.Bool("dag", false, "")
+	iterLimit := fs.Int("iter-limit", 0, "")
+	nodeLimit := fs.Int("node-limit", 0, "")
+	timeLimit := fs.Duration("time-limit", 0, "")
+	stats := fs.Bool("stats", false, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see symcalc simplify --help)", err)
 	}
@@ -80,8 +96,31 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(rest) != 1 {
 		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
 	}
-	if *explain && !*useEgraph {
-		return usagef("--explain needs --egraph (the proof is the e-graph's)")
+	if !*useEgraph {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		for _, name := range []string{"explain", "cost", "dag", "iter-limit", "node-limit", "time-limit", "stats"} {
+			if set[name] {
+				return usagef("--%s needs --egraph (it is an option of the e-graph simplifier)", name)
+			}
+		}
+	}
+	if *iterLimit < 0 || *nodeLimit < 0 || *timeLimit < 0 {
+		return usagef("--iter-limit, --node-limit and --time-limit must not be negative")
+	}
+	var cost egraph.CostFunction
+	switch *costName {
+	case "", "cpu":
+		cost = egraph.CPUCost()
+	case "size":
+		cost = egraph.AstSize{}
+	case "depth":
+		cost = egraph.AstDepth{}
+	default:
+		return usagef("--cost %q: want cpu, size or depth", *costName)
+	}
+	if _, ok := cost.(egraph.DagCost); *dag && !ok {
+		return usagef("--dag needs a per-operator cost (cpu or size), not %s", *costName)
 	}
 	if *explain && rest[0] == "-" {
 		return usagef("--explain prints several lines for an expression; give one EXPR, not -")
@@ -103,9 +142,15 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 			return "", &inputError{err}
 		}
 		if *useEgraph {
-			r, err := egraph.SimplifyContext(ctx, e, nil, nil, egraph.SimplifyOptions{Domains: domains, Explain: *explain})
+			r, err := egraph.SimplifyContext(ctx, e, nil, cost, egraph.SimplifyOptions{
+				Domains: domains, Explain: *explain, DAG: *dag,
+				IterLimit: *iterLimit, NodeLimit: *nodeLimit, TimeLimit: *timeLimit,
+			})
 			if err != nil {
 				return "", err
+			}
+			if *stats {
+				fmt.Fprintf(env.stderr, "%s (cost %.4g -> %.4g, %s extraction)\n", r.Report, r.StartCost, r.Cost, r.Extraction)
 			}
 			if *explain {
 				return r.Term.String() + "\n" + egraph.FormatProof(r.Proof), nil
