@@ -45,6 +45,7 @@ type EGraph struct {
 
 	congruenceUnions int
 	explain          *explainer
+	proofLimit       int // see SetProofLimit
 
 	nodeSlab    []Node
 	slabSize    int

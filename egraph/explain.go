@@ -1,6 +1,7 @@
 package egraph
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -161,6 +162,13 @@ func (g *EGraph) explainSteps(a, b Expr) ([]pstep, error) {
 	if g.Find(ia) != g.Find(ib) {
 		return nil, fmt.Errorf("egraph: %s and %s are not known to be equal", g.lang.ExprString(a), g.lang.ExprString(b))
 	}
+	limit := g.proofLimit
+	if limit <= 0 {
+		limit = DefaultProofLimit
+	}
+	if n := g.proofLen(ia, ib, limit, map[[2]Id]int{}); n > limit {
+		return nil, fmt.Errorf("%w: %s = %s takes over %d steps", ErrProofTooLong, g.lang.ExprString(a), g.lang.ExprString(b), limit)
+	}
 	steps := []pstep{{t: g.termOf(ia)}}
 	return append(steps, g.proveIds(ia, ib)...), nil
 }
@@ -219,6 +227,97 @@ func (g *EGraph) lookupExact(e Expr) (Id, bool) {
 		ids[i] = id
 	}
 	return ids[len(ids)-1], true
+}
+
+// DefaultProofLimit is the most steps a proof from Explain has unless
+// SetProofLimit says otherwise.
+const DefaultProofLimit = 100_000
+
+// ErrProofTooLong is the error (wrapped) of Explain for a proof longer
+// than the limit.
+var ErrProofTooLong = errors.New("egraph: proof too long")
+
+// SetProofLimit sets the most steps a proof from Explain may have (n <= 0:
+// DefaultProofLimit). Proofs expand each congruence into proofs about the
+// children, and those can repeat one another: a 445-node e-graph of egg's
+// math rules gave a proof of 265,736 steps for (i (* A (- A A)) 0) = (i A
+// 0), which took 7 s to write out. Explain counts the steps first, which
+// takes time in proportion to the forest, and refuses such a proof with
+// ErrProofTooLong.
+func (g *EGraph) SetProofLimit(n int) { g.proofLimit = n }
+
+// proofLen returns how many steps proveIds(a, b) gives, or limit+1 if
+// that is more than limit. memo holds the counts of pairs already
+// counted (a pair being counted counts as over the limit, so a cycle
+// cannot recurse forever).
+func (g *EGraph) proofLen(a, b Id, limit int, memo map[[2]Id]int) int {
+	if a == b {
+		return 0
+	}
+	key := [2]Id{min(a, b), max(a, b)}
+	if n, ok := memo[key]; ok {
+		return n
+	}
+	memo[key] = limit + 1
+	x := g.explain
+	onPath := map[Id]bool{}
+	for c := a; ; c = x.parent[c] {
+		onPath[c] = true
+		if x.parent[c] == c {
+			break
+		}
+	}
+	lca := b
+	for !onPath[lca] {
+		lca = x.parent[lca]
+	}
+	n := 0
+	for _, end := range [2]Id{a, b} {
+		for c := end; c != lca && n <= limit; c = x.parent[c] {
+			n += g.edgeLen(c, x.parent[c], x.just[c], x.fwd[c], limit, memo)
+		}
+	}
+	n = min(n, limit+1)
+	memo[key] = n
+	return n
+}
+
+// edgeLen is how many steps proveEdge(from, to, j, fwd) gives, counted
+// as proofLen counts.
+func (g *EGraph) edgeLen(from, to Id, j Justification, fwd bool, limit int, memo map[[2]Id]int) int {
+	x := g.explain
+	n := 0
+	switch {
+	case j.congruence:
+		nf, nt := x.node[from], x.node[to]
+		for k := 0; k < g.lang.Arity(nf.Op) && n <= limit; k++ {
+			n += g.proofLen(nf.Args[k], nt.Args[k], limit, memo)
+		}
+	case j.fold:
+		w, c := from, to
+		if !fwd {
+			w, c = to, from
+		}
+		nd := x.node[w]
+		ar := g.lang.Arity(nd.Op)
+		if ar == 0 {
+			return g.proofLen(w, c, limit, memo)
+		}
+		ca, _ := g.analysis.(ConstantAnalysis)
+		for k := 0; k < ar && n <= limit; k++ {
+			v, ok := ca.Constant(g, nd.Args[k])
+			if !ok {
+				continue
+			}
+			if leaf, ok := x.exact[ConstNode(v)]; ok {
+				n += g.proofLen(nd.Args[k], leaf, limit, memo)
+			}
+		}
+		n++ // the folding step
+	default:
+		n = 1
+	}
+	return min(n, limit+1)
 }
 
 // proveIds returns the steps rewriting term(a) into term(b) (without the

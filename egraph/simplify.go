@@ -331,7 +331,9 @@ type SimplifyOptions struct {
 	// SimplifyResult.Proof, the rule applications that turn the input
 	// into the result. Recording changes how terms are added (each
 	// distinct term gets an id, as in egg), so the node limit is reached
-	// at a slightly different point than without it.
+	// at a slightly different point than without it. A proof over
+	// DefaultProofLimit steps is not written out: SimplifyContext then
+	// returns the result with an error wrapping ErrProofTooLong.
 	Explain bool
 }
 
