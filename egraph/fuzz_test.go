@@ -111,7 +111,7 @@ func FuzzSimplify(f *testing.F) {
 		if err != nil {
 			return
 		}
-		opts := SimplifyOptions{IterLimit: 10, NodeLimit: 4000, TimeLimit: time.Second, DAG: len(src)%2 == 1}
+		opts := SimplifyOptions{IterLimit: 10, NodeLimit: 4000, TimeLimit: time.Second, DAG: len(src)%2 == 1, Explain: len(src)%3 == 0}
 		start := time.Now()
 		r, err := SimplifyContext(context.Background(), e, nil, nil, opts)
 		if d := time.Since(start); d > 6*time.Second {
@@ -140,6 +140,20 @@ func FuzzSimplify(f *testing.F) {
 			if math.Abs(a-b) > 1e-6*math.Max(1, math.Abs(a)) {
 				t.Fatalf("%s => %s: %v vs %v at %v", e, r.Term, a, b, vals)
 			}
+			// Every step of the proof is equal to the input wherever the
+			// step is defined.
+			for i, st := range r.Proof {
+				v, err := symbolic.Eval(st.Term, vals)
+				if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+					continue
+				}
+				if math.Abs(a-v) > 1e-6*math.Max(1, math.Abs(a)) {
+					t.Fatalf("%s => %s: proof step %d (%s, %s) is %v, not %v, at %v", e, r.Term, i, st.Term, st.Rule, v, a, vals)
+				}
+			}
+		}
+		if opts.Explain && len(r.Proof) > 0 && (r.Proof[0].Term != e || r.Proof[len(r.Proof)-1].Term != r.Term) {
+			t.Fatalf("%s => %s: the proof goes from %s to %s", e, r.Term, r.Proof[0].Term, r.Proof[len(r.Proof)-1].Term)
 		}
 	})
 }
