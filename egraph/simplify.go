@@ -332,9 +332,12 @@ type SimplifyOptions struct {
 	// into the result. Recording changes how terms are added (each
 	// distinct term gets an id, as in egg), so the node limit is reached
 	// at a slightly different point than without it. A proof over
-	// DefaultProofLimit steps is not written out: SimplifyContext then
-	// returns the result with an error wrapping ErrProofTooLong.
+	// ProofLimit steps is not written out: SimplifyContext then returns
+	// the result with an error wrapping ErrProofTooLong.
 	Explain bool
+	// ProofLimit is the most steps a proof may have (0:
+	// DefaultProofLimit); see EGraph.SetProofLimit.
+	ProofLimit int
 }
 
 // SimplifyStep is one step of a simplification's proof: the term after a
@@ -508,6 +511,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 		if err := g.EnableExplanations(); err != nil {
 			return res, err
 		}
+		g.SetProofLimit(opts.ProofLimit)
 	}
 	start := b.ToExpr(term)
 	seed, seeded := expandedSeed(ctx, b, term, len(start.Nodes))

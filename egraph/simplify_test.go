@@ -296,6 +296,12 @@ func TestSimplifyExpandSeed(t *testing.T) {
 		rules = append(rules, st.Rule)
 	}
 	assert.Contains(t, rules, "expand")
+
+	// Over the proof limit: the result without its proof.
+	r, err = SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Explain: true, ProofLimit: 1})
+	require.ErrorIs(t, err, ErrProofTooLong)
+	assert.Equal(t, "a^2", r.Term.String())
+	assert.Nil(t, r.Proof)
 }
 
 // TestSimplifyTrig: the trigonometric and hyperbolic rules remove calls.

@@ -120,6 +120,13 @@ func TestSimplifyEgraphExplain(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[len(lines)-1], "= 3*x "), out)
 	assert.Contains(t, out, "exp-log", "the conditional rule that needs x > 0")
 
+	// A proof over the limit: the result, and on stderr why no proof.
+	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "--proof-limit", "1", "(a+b)*(a-b) + b^2")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "a^2\n", out)
+	assert.Contains(t, errOut, "no proof shown")
+	assert.Contains(t, errOut, "over 1 steps")
+
 	// A term the rules leave alone: the proof is the input alone.
 	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "x")
 	require.Equal(t, 0, code, errOut)

@@ -38,8 +38,10 @@ flags:
                     x <= 2.5) as ranges; x != 0 and integer are errors
   --explain         with --egraph: after the result, print the proof that
                     it equals EXPR, one rule application a line (steps
-                    that print alike are joined); not with EXPR "-". A
-                    proof over 100000 steps is not printed (stderr says so)
+                    that print alike are joined); not with EXPR "-"
+  --proof-limit N   with --explain: print no proof over N steps (default
+                    100000); the result is printed, and stderr says why
+                    the proof is not
   --cost NAME       with --egraph: what extraction minimises: cpu (the
                     measured CPU cost table, the default), size (nodes)
                     or depth
@@ -90,6 +92,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	nodeLimit := fs.Int("node-limit", 0, "")
 	timeLimit := fs.Duration("time-limit", 0, "")
 	stats := fs.Bool("stats", false, "")
+	proofLimit := fs.Int("proof-limit", 0, "")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (see symcalc simplify --help)", err)
 	}
@@ -100,14 +103,14 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	if !*useEgraph {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		for _, name := range []string{"explain", "cost", "dag", "iter-limit", "node-limit", "time-limit", "stats"} {
+		for _, name := range []string{"explain", "cost", "dag", "iter-limit", "node-limit", "time-limit", "stats", "proof-limit"} {
 			if set[name] {
 				return usagef("--%s needs --egraph (it is an option of the e-graph simplifier)", name)
 			}
 		}
 	}
-	if *iterLimit < 0 || *nodeLimit < 0 || *timeLimit < 0 {
-		return usagef("--iter-limit, --node-limit and --time-limit must not be negative")
+	if *iterLimit < 0 || *nodeLimit < 0 || *timeLimit < 0 || *proofLimit < 0 {
+		return usagef("--iter-limit, --node-limit, --time-limit and --proof-limit must not be negative")
 	}
 	var cost egraph.CostFunction
 	switch *costName {
@@ -144,7 +147,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		if *useEgraph {
 			r, err := egraph.SimplifyContext(ctx, e, nil, cost, egraph.SimplifyOptions{
-				Domains: domains, Explain: *explain, DAG: *dag,
+				Domains: domains, Explain: *explain, ProofLimit: *proofLimit, DAG: *dag,
 				IterLimit: *iterLimit, NodeLimit: *nodeLimit, TimeLimit: *timeLimit,
 			})
 			if errors.Is(err, egraph.ErrProofTooLong) && r.Term != nil {
