@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -333,4 +334,45 @@ func checkSimplifies(t *testing.T, src, want string) *symbolic.Expr {
 	require.NoError(t, err)
 	assert.Equal(t, want, r.Term.String(), src)
 	return in
+}
+
+// TestSimplifyConcurrent: the default rules are parsed once and shared
+// between calls; calls on several goroutines give the results one call
+// gives (run with -race to check the sharing).
+func TestSimplifyConcurrent(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"a*b + a*c", "a*(b + c)"},
+		{"(a+b)*(a-b) + b^2", "a^2"},
+		{"cos(x)^2 - sin(x)^2", "cos(2*x)"},
+		{"x^4 + 4*x^3 + 6*x^2 + 4*x + 1", "x*(x*(x*(x + 4) + 6) + 4) + 1"},
+	}
+	errs := make(chan error, 8*len(cases))
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range cases {
+				c := cases[(k+w)%len(cases)]
+				in, err := parser.ParseExpr(c.in)
+				if err != nil {
+					errs <- err
+					return
+				}
+				r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Explain: w%2 == 0})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got := r.Term.String(); got != c.want {
+					errs <- fmt.Errorf("%s: got %s, want %s", c.in, got, c.want)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
