@@ -241,9 +241,9 @@ var ErrProofTooLong = errors.New("egraph: proof too long")
 // DefaultProofLimit). Proofs expand each congruence into proofs about the
 // children, and those can repeat one another: a 445-node e-graph of egg's
 // math rules gave a proof of 265,736 steps for (i (* A (- A A)) 0) = (i A
-// 0), which took 7 s to write out. Explain counts the steps first, which
-// takes time in proportion to the forest, and refuses such a proof with
-// ErrProofTooLong.
+// 0), which took 7 s to write out. Explain counts the steps first (each
+// pair of ids the proof passes through is counted once) and refuses such
+// a proof with ErrProofTooLong.
 func (g *EGraph) SetProofLimit(n int) { g.proofLimit = n }
 
 // proofLen returns how many steps proveIds(a, b) gives, or limit+1 if

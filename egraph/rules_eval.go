@@ -11,8 +11,9 @@ import (
 // identities), factoring (which with power splitting yields Horner forms),
 // strength reduction of small integer and half-integer powers, exp/log
 // identities, and trigonometric and hyperbolic identities that remove a
-// call (double angles, tan as sin/cos, Pythagoras). Rules that hold only on part of the real line carry
-// conditions checked by the interval analysis (Positive, ProvablyNonZero).
+// call (double angles, tan as sin/cos, Pythagoras). Rules that hold only
+// on part of the real line carry conditions checked by the interval
+// analysis (Positive, ProvablyNonZero).
 // Every rule is checked numerically at random points by
 // TestDefaultRulesNumerically.
 //
