@@ -222,3 +222,44 @@ func TestProofLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainDefaultRules replays, rule by rule, the proofs the default
+// rules give (those symcalc simplify --egraph --explain prints), with
+// the interval analysis deciding conditions as Simplify has it.
+func TestExplainDefaultRules(t *testing.T) {
+	l := EvalLanguage()
+	rules := DefaultRules()
+	byName := map[string]*Rewrite{}
+	for _, rw := range rules {
+		byName[rw.Name] = rw
+	}
+	pos := map[string]Interval{"x": {Lo: 0.5, Hi: 3}}
+	for _, src := range []string{
+		"(+ (* a b) (* a c))",
+		"(- (pow (cos x) 2) (pow (sin x) 2))",
+		"(* 2 (* (sin x) (cos x)))",
+		"(/ (sin x) (cos x))",
+		"(+ (exp (log x)) (* 2 x))",
+		"(+ (+ (pow x 4) (* 4 (pow x 3))) (+ (* 6 (pow x 2)) (+ (* 4 x) 1)))",
+		"(+ (pow (sin y) 2) (+ (pow (cos y) 2) z))",
+	} {
+		cf := NewConstFold(l)
+		cf.ExactIntegers = true
+		g := New(l, Product{cf, NewIntervals(l, pos)})
+		require.NoError(t, g.EnableExplanations())
+		r := NewRunner(g)
+		r.IterLimit, r.NodeLimit, r.TimeLimit = 10, 5000, 2*time.Second
+		start := l.MustParseExpr(src)
+		root := r.AddExpr(start)
+		r.Run(context.Background(), rules)
+		best, _ := NewExtractor(g, CPUCost()).Best(root)
+		proof, err := g.Explain(start, best)
+		require.NoError(t, err, src)
+		require.Equal(t, l.ExprString(best), proof[len(proof)-1].Term, src)
+		require.NotEqual(t, l.ExprString(start), l.ExprString(best), "%s: every input here simplifies", src)
+		require.Greater(t, len(proof), 1, src)
+		for i := 1; i < len(proof); i++ {
+			verifyStep(t, l, byName, proof[i-1].Term, proof[i].Term, proof[i].Rule)
+		}
+	}
+}
