@@ -126,13 +126,8 @@ func FuzzExplain(f *testing.F) {
 			return
 		}
 		g := New(l, NewConstFold(l))
-		require.NoError(t, g.EnableExplanations())
+		start, best := saturateExplained(t, g, rules, start, 4, 2000, AstSize{})
 		g.SetProofLimit(5000)
-		r := NewRunner(g)
-		r.IterLimit, r.NodeLimit, r.TimeLimit = 4, 2000, 2*time.Second
-		root := r.AddExpr(start)
-		r.Run(context.Background(), rules)
-		best, _ := NewExtractor(g, AstSize{}).Best(root)
 		for _, pair := range [][2]Expr{{start, best}, {best, start}} {
 			proof, err := g.Explain(pair[0], pair[1])
 			if errors.Is(err, ErrProofTooLong) {
@@ -181,13 +176,7 @@ func TestProofLimit(t *testing.T) {
 	rules := MathRules(l)
 	run := func(src string) (*EGraph, Expr, Expr) {
 		g := New(l, NewConstFold(l))
-		require.NoError(t, g.EnableExplanations())
-		r := NewRunner(g)
-		r.IterLimit, r.NodeLimit, r.TimeLimit = 4, 2000, 2*time.Second
-		start := l.MustParseExpr(src)
-		root := r.AddExpr(start)
-		r.Run(context.Background(), rules)
-		best, _ := NewExtractor(g, AstSize{}).Best(root)
+		start, best := saturateExplained(t, g, rules, l.MustParseExpr(src), 4, 2000, AstSize{})
 		return g, start, best
 	}
 	g, start, best := run("(i (* A (- A A)) 0)")
@@ -246,13 +235,7 @@ func TestExplainDefaultRules(t *testing.T) {
 		cf := NewConstFold(l)
 		cf.ExactIntegers = true
 		g := New(l, Product{cf, NewIntervals(l, pos)})
-		require.NoError(t, g.EnableExplanations())
-		r := NewRunner(g)
-		r.IterLimit, r.NodeLimit, r.TimeLimit = 10, 5000, 2*time.Second
-		start := l.MustParseExpr(src)
-		root := r.AddExpr(start)
-		r.Run(context.Background(), rules)
-		best, _ := NewExtractor(g, CPUCost()).Best(root)
+		start, best := saturateExplained(t, g, rules, l.MustParseExpr(src), 10, 5000, CPUCost())
 		proof, err := g.Explain(start, best)
 		require.NoError(t, err, src)
 		require.Equal(t, l.ExprString(best), proof[len(proof)-1].Term, src)
@@ -262,4 +245,18 @@ func TestExplainDefaultRules(t *testing.T) {
 			verifyStep(t, l, byName, proof[i-1].Term, proof[i].Term, proof[i].Rule)
 		}
 	}
+}
+
+// saturateExplained runs rules over start in g (empty) with explanations
+// on, within the iteration and node limits, and returns start and the
+// term extracted for it under cost.
+func saturateExplained(t *testing.T, g *EGraph, rules []*Rewrite, start Expr, iters, nodes int, cost CostFunction) (Expr, Expr) {
+	t.Helper()
+	require.NoError(t, g.EnableExplanations())
+	r := NewRunner(g)
+	r.IterLimit, r.NodeLimit, r.TimeLimit = iters, nodes, 2*time.Second
+	root := r.AddExpr(start)
+	r.Run(context.Background(), rules)
+	best, _ := NewExtractor(g, cost).Best(root)
+	return start, best
 }
