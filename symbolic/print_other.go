@@ -135,7 +135,8 @@ func latexScaled(b *strings.Builder, c Number, t *Expr) {
 }
 
 func latexMul(b *strings.Builder, c Number, bases, exps []*Expr) {
-	if c.Sign() < 0 {
+	neg := c.Sign() < 0
+	if neg {
 		b.WriteByte('-')
 		c = c.Neg()
 	}
@@ -148,12 +149,24 @@ func latexMul(b *strings.Builder, c Number, bases, exps []*Expr) {
 	} else if !c.IsOne() {
 		num = append(num, latexNum(c))
 	}
+	// A factor needs parentheses (a sum, say) only when it stands beside
+	// another factor of its own side of the fraction, or alone after a
+	// minus sign with no fraction around it: \frac{x}{y + 1}, not
+	// \frac{x}{\left(y + 1\right)}.
+	nNum, nDen := len(num), len(den)
+	for _, ex := range exps {
+		if isNegNum(ex) {
+			nDen++
+		} else {
+			nNum++
+		}
+	}
 	for i, base := range bases {
 		ex := exps[i]
 		if isNegNum(ex) {
-			den = append(den, latexPow(base, NumExpr(ex.num.Neg()), len(bases) > 1 || len(num) > 0))
+			den = append(den, latexPow(base, NumExpr(ex.num.Neg()), nDen > 1))
 		} else {
-			num = append(num, latexPow(base, ex, len(bases) > 1 || len(num) > 0))
+			num = append(num, latexPow(base, ex, nNum > 1 || (neg && nDen == 0)))
 		}
 	}
 	ns := strings.Join(num, ` \cdot `)

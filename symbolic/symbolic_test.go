@@ -553,6 +553,26 @@ func TestPrinters(t *testing.T) {
 	assert.Equal(t, `\alpha_{1} + \mathrm{k1}`, LaTeX(Add(Sym("alpha[1]"), Sym("k1"))))
 }
 
+// TestLaTeXFractionGrouping: a factor is parenthesised only beside
+// another factor of its side of the fraction, or after a bare minus.
+func TestLaTeXFractionGrouping(t *testing.T) {
+	a, b, c := Sym("a"), Sym("b"), Sym("c")
+	for _, tc := range []struct {
+		e    *Expr
+		want string
+	}{
+		{Div(Sqrt(x), Add(One(), Pow(y, IntExpr(2)))), `\frac{\sqrt{x}}{y^{2} + 1}`},
+		{Div(x, Add(y, One())), `\frac{x}{y + 1}`},
+		{Div(Add(a, b), Mul(c, Add(x, y))), `\frac{a + b}{c \cdot \left(x + y\right)}`},
+		{Div(Mul(Add(a, b), c), x), `\frac{c \cdot \left(a + b\right)}{x}`},
+		{Neg(Div(x, Add(y, z))), `-\frac{x}{y + z}`},
+		{Div(Pow(Add(a, b), IntExpr(2)), Add(c, x)), `\frac{\left(a + b\right)^{2}}{c + x}`},
+		{Mul(Add(a, b), c), `c \cdot \left(a + b\right)`},
+	} {
+		assert.Equal(t, tc.want, LaTeX(tc.e), tc.e.String())
+	}
+}
+
 func TestEvalErrors(t *testing.T) {
 	_, err := Eval(Add(x, y), map[string]float64{"x": 1})
 	assert.EqualError(t, err, `no value for symbol "y"`)
