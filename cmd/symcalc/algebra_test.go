@@ -45,6 +45,52 @@ func TestAlgebraCommands(t *testing.T) {
 	}
 }
 
+// TestLeadingMinusAndFlagOrder: "--" ends the flags of every command, so
+// an EXPR that starts with a minus sign can follow it; the commands
+// without flags also take such an EXPR bare; simplify takes its flags
+// after EXPR too.
+func TestLeadingMinusAndFlagOrder(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"expand", "-(a+b)^2"}, "-a^2 - 2*a*b - b^2\n"},
+		{[]string{"expand", "--", "-(a+b)^2"}, "-a^2 - 2*a*b - b^2\n"},
+		{[]string{"diff", "--", "-x^3", "x"}, "-3*x^2\n"},
+		{[]string{"diff", "-x^3", "x"}, "-3*x^2\n"},
+		{[]string{"eval", "--", "-x", "x=2"}, "-2\n"},
+		{[]string{"jacobian", "--", "-x, y", "x, y"}, "-1, 0\n0, 1\n"},
+		{[]string{"latex", "--", "-x/(y+1)"}, `-\frac{x}{y + 1}` + "\n"},
+		{[]string{"sexp", "--", "-x"}, "(* -1 x)\n"},
+		{[]string{"simplify", "--", "-x^2 + 2*x^2"}, "x^2\n"},
+		{[]string{"simplify", "a*b + a*c", "--egraph"}, "a*(b + c)\n"},
+		{[]string{"simplify", "--egraph", "--", "-a*b - a*c"}, "a*(-b - c)\n"},
+		{[]string{"simplify", "(x^2-1)/(x-1)", "--conditions"}, "x + 1    if x != 1\n"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, code := run(t, "", tc.args...)
+			assert.Equal(t, 0, code, errOut)
+			assert.Equal(t, tc.want, out)
+		})
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simplify", "-x^2"}, "flag provided but not defined: -x^2; an expression that starts with '-' goes after --, as in: symcalc simplify -- '-x^2'"},
+		{[]string{"simplify", "--egrap", "x"}, `flag provided but not defined: -egrap (did you mean "egraph"?)`},
+		{[]string{"simplify", "x", "y"}, "simplify takes one EXPR (or - for stdin), got 2"},
+		{[]string{"run", "--tend", "3", "m.eq"}, `flag provided but not defined: -tend (did you mean "t-end"?)`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, code := run(t, "", tc.args...)
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errOut, tc.want)
+		})
+	}
+}
+
 func TestBadInputExitsTwo(t *testing.T) {
 	out, errOut, code := run(t, "", "expand", "x + (y")
 	assert.Equal(t, 2, code)

@@ -30,7 +30,7 @@ per line written, in order.
 example:
   symcalc expand '(x + y + 1)^3'
 `,
-		run: func(ctx context.Context, env *cmdEnv, args []string) error {
+		run: dashDash(func(ctx context.Context, env *cmdEnv, args []string) error {
 			return unaryCommand(ctx, env, args, func(ctx context.Context, e *symbolic.Expr) (string, error) {
 				r, err := symbolic.ExpandContext(ctx, e, 0)
 				if err == nil {
@@ -41,7 +41,7 @@ example:
 				}
 				return r.String(), err
 			})
-		},
+		}),
 	})
 	register(&command{
 		name:    "diff",
@@ -54,7 +54,7 @@ Prints the derivative of EXPR with respect to the symbol VAR. EXPR may be
 example:
   symcalc diff 'x^2*sin(x)' x
 `,
-		run: func(ctx context.Context, env *cmdEnv, args []string) error {
+		run: dashDash(func(ctx context.Context, env *cmdEnv, args []string) error {
 			if len(args) != 2 {
 				return usagef("diff takes EXPR and VAR (see symcalc diff --help)")
 			}
@@ -65,7 +65,7 @@ example:
 			return unaryCommand(ctx, env, args[:1], func(_ context.Context, e *symbolic.Expr) (string, error) {
 				return symbolic.Diff(e, v).String(), nil
 			})
-		},
+		}),
 	})
 	register(&command{
 		name:    "latex",
@@ -74,11 +74,11 @@ example:
 
 Prints EXPR (canonicalised) as LaTeX math. EXPR may be "-" (one per line).
 `,
-		run: func(ctx context.Context, env *cmdEnv, args []string) error {
+		run: dashDash(func(ctx context.Context, env *cmdEnv, args []string) error {
 			return unaryCommand(ctx, env, args, func(_ context.Context, e *symbolic.Expr) (string, error) {
 				return symbolic.LaTeX(e), nil
 			})
-		},
+		}),
 	})
 	register(&command{
 		name:    "sexp",
@@ -88,11 +88,11 @@ Prints EXPR (canonicalised) as LaTeX math. EXPR may be "-" (one per line).
 Prints EXPR (canonicalised) as an s-expression, e.g. (+ (* 2 x) 1).
 EXPR may be "-" (one per line).
 `,
-		run: func(ctx context.Context, env *cmdEnv, args []string) error {
+		run: dashDash(func(ctx context.Context, env *cmdEnv, args []string) error {
 			return unaryCommand(ctx, env, args, func(_ context.Context, e *symbolic.Expr) (string, error) {
 				return symbolic.SExpr(e), nil
 			})
-		},
+		}),
 	})
 	register(&command{
 		name:    "eval",
@@ -107,7 +107,7 @@ bindings, one value per line out.
 example:
   symcalc eval 'x^2 + y' x=1.5 y=2
 `,
-		run: runEval,
+		run: dashDash(runEval),
 	})
 	register(&command{
 		name:    "jacobian",
@@ -123,7 +123,7 @@ by " ; ".
 The second form prints the Jacobian of a model file's right-hand side, with
 its sparsity.
 `,
-		run: runJacobian,
+		run: dashDash(runJacobian),
 	})
 }
 

@@ -74,23 +74,6 @@ type runFlags struct {
 	params               multiFlag
 }
 
-// parseInterleaved parses flags that may come before or after positional
-// arguments (symcalc run FILE --plot x.png).
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 func runRun(ctx context.Context, env *cmdEnv, args []string) error {
 	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)

@@ -93,10 +93,10 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	timeLimit := fs.Duration("time-limit", 0, "")
 	stats := fs.Bool("stats", false, "")
 	proofLimit := fs.Int("proof-limit", 0, "")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
 		return usagef("%v (see symcalc simplify --help)", err)
 	}
-	rest := fs.Args()
 	if len(rest) != 1 {
 		return usagef("simplify takes one EXPR (or - for stdin), got %d", len(rest))
 	}

@@ -15,12 +15,15 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 
+	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -55,6 +58,73 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// parseInterleaved parses fs's flags wherever they stand among args, as
+// the other commands allow (symcalc simplify EXPR --egraph), and returns
+// the positional arguments in order. Everything after "--" is positional,
+// so an EXPR that starts with a minus sign can follow it. An unknown flag
+// that reads as an expression gets that hint in its error.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, unknownFlagHint(fs, args, err)
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// unknownFlagHint adds a hint to a flag error for the first undefined
+// flag in args: the nearest flag name if one is close, else, for a
+// single-dash argument that parses as an expression, how to pass it as
+// one.
+func unknownFlagHint(fs *flag.FlagSet, args []string, err error) error {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if fs.Lookup(name) != nil {
+			continue
+		}
+		if hint := symbolic.DidYouMean(name, names); hint != "" {
+			return fmt.Errorf("%w%s", err, hint)
+		}
+		if a[1] != '-' {
+			if _, perr := parser.ParseExpr(a); perr == nil {
+				return fmt.Errorf("%w; an expression that starts with '-' goes after --, as in: symcalc %s -- '%s'", err, fs.Name(), a)
+			}
+		}
+		break
+	}
+	return err
+}
+
+// dashDash wraps the run function of a command that takes no flags so
+// that a "--" before its arguments is dropped, as for the commands that
+// take flags (symcalc diff -- -x^3 x). Without it, an argument that
+// starts with a minus sign is already an expression there.
+func dashDash(run func(context.Context, *cmdEnv, []string) error) func(context.Context, *cmdEnv, []string) error {
+	return func(ctx context.Context, env *cmdEnv, args []string) error {
+		if len(args) > 0 && args[0] == "--" {
+			args = args[1:]
+		}
+		return run(ctx, env, args)
+	}
 }
 
 // inputError wraps an error caused by bad input (a parse error): exit status 2.
