@@ -31,6 +31,10 @@ type Rule struct {
 
 	pat   *pattern
 	fn    func(a *Assumptions, e *symbolic.Expr) *symbolic.Expr
+	// powOK, for a Go rule on powers, says which powers b^x it may
+	// rewrite (nil: any), so that the factors of products need not be
+	// built as power nodes for it (see mayMatchPow).
+	powOK func(b, x *symbolic.Expr) bool
 	heads []symbolic.Op // subject heads the rule can match; nil: any
 	need  uint64        // call operations a matching term must contain
 	// needShape are shape bits a matching sum or product must have.
@@ -652,7 +656,13 @@ func (rs *RuleSet) Apply(env *Env, e *symbolic.Expr) *symbolic.Expr {
 // b^x, judged without building it (conservatively: true when unsure).
 func (rs *RuleSet) mayMatchPow(b, x *symbolic.Expr) bool {
 	for _, r := range rs.candidates(symbolic.OpPow) {
-		if r.fn != nil || r.pat.root.Kind() != symbolic.KPow {
+		if r.fn != nil {
+			if r.powOK == nil || r.powOK(b, x) {
+				return true
+			}
+			continue
+		}
+		if r.pat.root.Kind() != symbolic.KPow {
 			return true
 		}
 		pb, px := r.pat.root.PowParts()

@@ -41,7 +41,7 @@ func loadTopics() {
 		for _, t := range defaultTopics {
 			all = append(all, topicRules[t]...)
 		}
-		defaultSet = NewRuleSet(all...)
+		defaultSet = NewRuleSet(append(all, numericRadicalRule())...)
 	})
 }
 
@@ -63,7 +63,10 @@ func TopicRules(topic string) []*Rule {
 	return topicRules[topic]
 }
 
-// DefaultRules returns the rule set Simplify uses.
+// DefaultRules returns the rule set Simplify uses: the rules of the
+// default topics, then one rule written in Go that puts numeric radicals
+// in normal form (sqrt(8) = 2*sqrt(2), 1/sqrt(2) = sqrt(2)/2; see
+// radical.go).
 func DefaultRules() *RuleSet {
 	loadTopics()
 	return defaultSet
