@@ -29,8 +29,8 @@ type Rule struct {
 	// Preds are the slot predicates (~n::integer), by slot name.
 	Preds map[string][]Predicate
 
-	pat   *pattern
-	fn    func(a *Assumptions, e *symbolic.Expr) *symbolic.Expr
+	pat *pattern
+	fn  func(a *Assumptions, e *symbolic.Expr) *symbolic.Expr
 	// powOK, for a Go rule on powers, says which powers b^x it may
 	// rewrite (nil: any), so that the factors of products need not be
 	// built as power nodes for it (see mayMatchPow).
