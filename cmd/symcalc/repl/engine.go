@@ -177,6 +177,10 @@ func (s *state) exec(ctx context.Context, input string) (string, error) {
 		return "", nil
 	case strings.HasPrefix(src, ":"):
 		return s.command(ctx, src)
+	case (src == "help" || src == "quit" || src == "exit") && s.vars[src] == nil:
+		// What a user of other REPLs types first: the commands, unless
+		// the name has been given a value.
+		return s.command(ctx, ":"+src)
 	case src == "assume" || strings.HasPrefix(src, "assume ") || strings.HasPrefix(src, "assume\t") || strings.HasPrefix(src, "assume\n"):
 		return s.assumeCmd(src[len("assume"):])
 	}

@@ -270,10 +270,20 @@ func TestWriteCSV(t *testing.T) {
 }
 
 func TestQuit(t *testing.T) {
-	for _, in := range []string{":quit", ":q", ":exit"} {
+	for _, in := range []string{":quit", ":q", ":exit", "quit", "exit"} {
 		_, err := New().Exec(context.Background(), in)
 		require.ErrorIs(t, err, ErrQuit, in)
 	}
+	// Bare help, quit and exit are the commands only while unassigned.
+	out, err := New().Exec(context.Background(), "help")
+	require.NoError(t, err)
+	assert.Contains(t, out, "symcalc REPL")
+	e := New()
+	_, err = e.Exec(context.Background(), "exit = 2")
+	require.NoError(t, err)
+	out, err = e.Exec(context.Background(), "exit")
+	require.NoError(t, err)
+	assert.Equal(t, "2", out)
 }
 
 // TestSimulateQueries checks results against the model: Robertson's
