@@ -200,3 +200,29 @@ func BenchmarkNetworkRHS(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNetworkRHSTree times one RHS evaluation in each form by the
+// tree evaluator (symbolic.Eval, what `symcalc eval` and the REPL use:
+// each equation walked as written, nothing shared, no fused operations),
+// where the CPU-cost extraction's factoring saves multiplications:
+//
+//	go test ./bench/egraph -run '^$' -bench NetworkRHSTree -count 10 > out.txt
+//	benchstat -col /form out.txt
+func BenchmarkNetworkRHSTree(b *testing.B) {
+	x, forms := buildForms(b)
+	env := map[string]float64{}
+	for i, s := range x {
+		env[s.Name()] = 1 + 0.01*float64(i)
+	}
+	for _, f := range forms {
+		b.Run("form="+f.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, e := range f.eqs {
+					if _, err := symbolic.Eval(e, env); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
