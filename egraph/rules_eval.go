@@ -70,6 +70,8 @@ func parseDefaultRules() []*Rewrite {
 		r("log-exp", "(log (exp ?x))", "?x", nil),
 		r("log-mul", "(+ (log ?a) (log ?b))", "(log (* ?a ?b))", And(Positive("?a"), Positive("?b"))),
 		r("log-pow", "(log (pow ?x ?n))", "(* ?n (log ?x))", Positive("?x")),
+		r("log-div", "(- (log ?a) (log ?b))", "(log (/ ?a ?b))", And(Positive("?a"), Positive("?b"))),
+		r("div-cancel", "(/ (* ?a ?b) ?a)", "?b", ProvablyNonZero("?a")),
 		r("sqrt-sq", "(* (sqrt ?x) (sqrt ?x))", "?x", NonNegative("?x")),
 		r("pythagoras", "(+ (pow (sin ?x) 2) (pow (cos ?x) 2))", "1", nil),
 		r("one-sub-sin2", "(- 1 (pow (sin ?x) 2))", "(pow (cos ?x) 2)", nil),

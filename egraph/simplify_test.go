@@ -222,6 +222,27 @@ func TestSimplifyDomains(t *testing.T) {
 	}
 }
 
+// TestSimplifyLogQuotient: a difference of logarithms of positive terms
+// is the logarithm of their quotient (one log fewer), and a factor
+// cancels in the quotient.
+func TestSimplifyLogQuotient(t *testing.T) {
+	pos := Interval{math.SmallestNonzeroFloat64, math.Inf(1)}
+	for _, c := range []struct {
+		in, want string
+		dom      map[string]Interval
+	}{
+		{"log(x*y) - log(x)", "log(x*y) - log(x)", nil},
+		{"log(x*y) - log(x)", "log(y)", map[string]Interval{"x": pos, "y": pos}},
+		{"log(x) - log(y)", "log(x/y)", map[string]Interval{"x": pos, "y": pos}},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Domains: c.dom, Explain: true})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, r.Term.String(), "%s under %v", c.in, c.dom)
+	}
+}
+
 // TestSimplifyExplain: with Explain, the proof starts at the input, ends
 // at the result, names a rule at every step after the first, and every
 // step has the input's value wherever the input is defined.

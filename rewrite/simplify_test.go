@@ -107,6 +107,10 @@ func TestSimplifyAssumptions(t *testing.T) {
 		{"sqrt(x^2)", "x", NewAssumptions().Nonnegative("x")},
 		{"log(x) + log(y)", "log(x) + log(y)", nil},
 		{"log(x) + log(y)", "log(x*y)", NewAssumptions().Positive("x", "y")},
+		{"log(x*y) - log(x)", "log(x*y) - log(x)", nil},
+		{"log(x*y) - log(x)", "log(y)", NewAssumptions().Positive("x", "y")},
+		{"log(x) - log(y)", "log(x/y)", NewAssumptions().Positive("x", "y")},
+		{"log(x^2) - 2*log(x*y)", "-2*log(y)", NewAssumptions().Positive("x", "y")},
 		{"abs(x)", "-x", NewAssumptions().Negative("x")},
 		{"floor(n)", "n", NewAssumptions().Integer("n")},
 		{"sign(exp(x) + 1)", "1", nil},
@@ -131,7 +135,11 @@ func randomExpr(rng *rand.Rand, depth int) *symbolic.Expr {
 	}
 	a := randomExpr(rng, depth-1)
 	b := randomExpr(rng, depth-1)
-	switch rng.IntN(19) {
+	switch rng.IntN(20) {
+	case 19:
+		// A numeric radical, (1..30)^(p/q).
+		q := int64(rng.IntN(3) + 2)
+		return symbolic.Mul(symbolic.Pow(symbolic.IntExpr(int64(rng.IntN(30)+1)), symbolic.RatExpr(int64(rng.IntN(7))-3, q)), a)
 	case 12:
 		return symbolic.Abs(a)
 	case 13:
