@@ -41,7 +41,7 @@ func loadTopics() {
 		for _, t := range defaultTopics {
 			all = append(all, topicRules[t]...)
 		}
-		defaultSet = NewRuleSet(append(all, numericRadicalRule())...)
+		defaultSet = NewRuleSet(append(all, numericRadicalRule(), trigPiRule())...)
 	})
 }
 
@@ -64,9 +64,10 @@ func TopicRules(topic string) []*Rule {
 }
 
 // DefaultRules returns the rule set Simplify uses: the rules of the
-// default topics, then one rule written in Go that puts numeric radicals
-// in normal form (sqrt(8) = 2*sqrt(2), 1/sqrt(2) = sqrt(2)/2; see
-// radical.go).
+// default topics, then two rules written in Go: numeric radicals in
+// normal form (sqrt(8) = 2*sqrt(2), 1/sqrt(2) = sqrt(2)/2; radical.go),
+// and sin, cos, tan at rational multiples of pi, with their inverses
+// (sin(pi/6) = 1/2, cos(pi - x) = -cos(x), atan(1) = pi/4; trigpi.go).
 func DefaultRules() *RuleSet {
 	loadTopics()
 	return defaultSet

@@ -165,8 +165,15 @@ func randomExpr(rng *rand.Rand, depth int) *symbolic.Expr {
 	case 6:
 		return symbolic.Pow(a, symbolic.IntExpr(int64(rng.IntN(4)+1)))
 	case 7:
+		if rng.IntN(2) == 0 {
+			// Shifted by a rational multiple of π.
+			a = symbolic.Add(a, symbolic.Mul(symbolic.RatExpr(int64(rng.IntN(25)-12), int64(rng.IntN(6)+1)), symbolic.Sym("pi")))
+		}
 		return symbolic.Sin(a)
 	case 8:
+		if rng.IntN(2) == 0 {
+			a = symbolic.Add(a, symbolic.Mul(symbolic.RatExpr(int64(rng.IntN(25)-12), int64(rng.IntN(6)+1)), symbolic.Sym("pi")))
+		}
 		return symbolic.Cos(a)
 	case 9:
 		return symbolic.Exp(a)
@@ -218,6 +225,7 @@ func checkEqualAt(t *testing.T, rng *rand.Rand, in, out *symbolic.Expr) int {
 		for _, n := range names {
 			vals[n] = rng.Float64()*4 - 2
 		}
+		vals["pi"] = math.Pi // the symbol pi is π to Simplify
 		a, err := symbolic.Eval(in, vals)
 		require.NoError(t, err)
 		if !finite(a) || math.Abs(a) > 1e6 {

@@ -23,8 +23,10 @@ func init() {
 Simplifies EXPR with the default rule set (trigonometric, hyperbolic,
 exp/log, powers and roots, piecewise, rational functions), cancels rational
 functions by the polynomial gcd and keeps the form with the fewest
-operations. Symbols are real. EXPR may be "-": one expression per line is
-read from stdin and one result per line written, in order.
+operations. Symbols are real, and pi is π (sin(pi/6) gives 1/2); numeric
+roots come out in normal form (sqrt(8) gives 2*sqrt(2)). EXPR may be "-":
+one expression per line is read from stdin and one result per line
+written, in order.
 
 flags:
   --assume FACT     a fact about a symbol: 'x > 0', 'x >= 0', 'x != 0',
