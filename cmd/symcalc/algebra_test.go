@@ -27,6 +27,8 @@ func TestAlgebraCommands(t *testing.T) {
 	}{
 		{[]string{"expand", "(x + y)^2"}, "", "x^2 + 2*x*y + y^2\n"},
 		{[]string{"diff", "x^2*sin(x)", "x"}, "", "x^2*cos(x) + 2*x*sin(x)\n"},
+		{[]string{"diff", "x^3*y^2", "x", "y"}, "", "6*x^2*y\n"},
+		{[]string{"diff", "x^3", "x", "x", "x"}, "", "6\n"},
 		{[]string{"jacobian", "x*y, x + z^2", "x, y, z"}, "", "y, x, 0\n1, 0, 2*z\n"},
 		{[]string{"eval", "x^2 + y", "x=1.5", "y=2"}, "", "4.25\n"},
 		{[]string{"eval", "sin(pi/2)"}, "", "1\n"},

@@ -46,24 +46,34 @@ example:
 	register(&command{
 		name:    "diff",
 		summary: "differentiate an expression with respect to a symbol",
-		usage: `usage: symcalc diff EXPR VAR
+		usage: `usage: symcalc diff EXPR VAR [VAR...]
 
-Prints the derivative of EXPR with respect to the symbol VAR. EXPR may be
-"-": one expression per line from stdin, one derivative per line out.
+Prints the derivative of EXPR with respect to the symbol VAR; with more
+VARs, the derivative of that with respect to the next, and so on
+(diff EXPR x x is the second derivative in x). EXPR may be "-": one
+expression per line from stdin, one derivative per line out.
 
-example:
+examples:
   symcalc diff 'x^2*sin(x)' x
+  symcalc diff 'x^3*y^2' x y
 `,
 		run: dashDash(func(ctx context.Context, env *cmdEnv, args []string) error {
-			if len(args) != 2 {
+			if len(args) < 2 {
 				return usagef("diff takes EXPR and VAR (see symcalc diff --help)")
 			}
-			v, err := parseSymbol(args[1])
-			if err != nil {
-				return err
+			vars := make([]*symbolic.Expr, len(args)-1)
+			for i, a := range args[1:] {
+				v, err := parseSymbol(a)
+				if err != nil {
+					return err
+				}
+				vars[i] = v
 			}
 			return unaryCommand(ctx, env, args[:1], func(_ context.Context, e *symbolic.Expr) (string, error) {
-				return symbolic.Diff(e, v).String(), nil
+				for _, v := range vars {
+					e = symbolic.Diff(e, v)
+				}
+				return e.String(), nil
 			})
 		}),
 	})
