@@ -27,7 +27,10 @@
 // # Simplify
 //
 // Simplify applies the default rules (files by topic under rules/:
-// trig, hyperbolic, explog, powers, piecewise, rational) to a normal form,
+// trig, hyperbolic, explog, powers, piecewise, rational; and two rules in
+// Go: numeric radicals in normal form, sqrt(8) = 2*sqrt(2), and sin, cos,
+// tan at rational multiples of pi with their inverses, sin(pi/6) = 1/2,
+// where the symbol pi is π) to a normal form,
 // then tries candidate forms and keeps the one with the fewest operations
 // (CountOps, SymPy's measure): the rational function cancelled by the
 // multivariate polynomial gcd (Cancel, Together, FactorSquareFree; the
@@ -43,5 +46,6 @@
 // integer n, ...). Conditions are proved from the form of the term and
 // from the user's Assumptions; a condition that cannot be proved blocks
 // the rule. The default rule sets are checked by property tests that
-// evaluate both sides at random points of the domain and at its edges.
+// evaluate both sides at random points of the domain and at its edges;
+// the Go rules by their own tests at random radicals and multiples of pi.
 package rewrite
