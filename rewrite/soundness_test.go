@@ -81,6 +81,10 @@ func numericCond(c *symbolic.Expr, vals map[string]float64) (bool, bool) {
 			return isInt && math.Mod(x, 2) == 0, true
 		case "odd":
 			return isInt && math.Mod(x, 2) != 0, true
+		case "rational", "number":
+			// Every sampled value stands for a number; the rule must
+			// hold for irrational ones too, which checks more.
+			return !math.IsInf(x, 0), true
 		}
 		return false, false
 	}
