@@ -10,10 +10,10 @@ import (
 // Trigonometric functions at rational multiples of π. The symbol pi
 // stands for π here, as it does for symcalc eval, the REPL and equation
 // files. sin and cos reduce their argument's multiple of π modulo 2π (and
-// π, with a change of sign), tan modulo π; at multiples of π/6 and π/4
+// π, with a change of sign), tan modulo π; at multiples of π/12 and π/4
 // they take their exact values, and shifted by π/2 sin and cos swap:
 // sin(x + 2*pi) = sin(x), cos(pi - x) = -cos(x), sin(pi/6) = 1/2,
-// cos(x + pi/2) = -sin(x). asin, acos and atan of those exact values give
+// cos(pi/12) = (sqrt(6) + sqrt(2))/4, cos(x + pi/2) = -sin(x). asin, acos and atan of those exact values give
 // the multiple of π back.
 
 // piSym is the symbol that stands for π.
@@ -140,9 +140,20 @@ func initExact() {
 		s3 := symbolic.Sqrt(symbolic.IntExpr(3))
 		zero, one := symbolic.Zero(), symbolic.One()
 		neg := symbolic.Neg
-		sinAt = map[string]*symbolic.Expr{"0": zero, "1/6": half, "1/4": r2, "1/3": r3, "1/2": one, "2/3": r3, "3/4": r2, "5/6": half}
-		cosAt = map[string]*symbolic.Expr{"0": one, "1/6": r3, "1/4": r2, "1/3": half, "1/2": zero, "2/3": neg(half), "3/4": neg(r2), "5/6": neg(r3)}
-		tanAt = map[string]*symbolic.Expr{"0": zero, "1/6": t3, "1/4": one, "1/3": s3, "2/3": neg(s3), "3/4": neg(one), "5/6": neg(t3)}
+		// (sqrt(6) -/+ sqrt(2))/4, the sine and cosine of π/12; 2 -/+ sqrt(3)
+		// its tangent and cotangent.
+		quarter := symbolic.RatExpr(1, 4)
+		s6, s2 := symbolic.Sqrt(symbolic.IntExpr(6)), symbolic.Sqrt(symbolic.IntExpr(2))
+		lo := symbolic.Mul(quarter, symbolic.Sub(s6, s2))
+		hi := symbolic.Mul(quarter, symbolic.Add(s6, s2))
+		tlo := symbolic.Sub(symbolic.IntExpr(2), s3)
+		thi := symbolic.Add(symbolic.IntExpr(2), s3)
+		sinAt = map[string]*symbolic.Expr{"0": zero, "1/12": lo, "1/6": half, "1/4": r2, "1/3": r3, "5/12": hi, "1/2": one,
+			"7/12": hi, "2/3": r3, "3/4": r2, "5/6": half, "11/12": lo}
+		cosAt = map[string]*symbolic.Expr{"0": one, "1/12": hi, "1/6": r3, "1/4": r2, "1/3": half, "5/12": lo, "1/2": zero,
+			"7/12": neg(lo), "2/3": neg(half), "3/4": neg(r2), "5/6": neg(r3), "11/12": neg(hi)}
+		tanAt = map[string]*symbolic.Expr{"0": zero, "1/12": tlo, "1/6": t3, "1/4": one, "1/3": s3, "5/12": thi,
+			"7/12": neg(thi), "2/3": neg(s3), "3/4": neg(one), "5/6": neg(t3), "11/12": neg(tlo)}
 		pi := func(p, q int64) *symbolic.Expr { return symbolic.Mul(symbolic.RatExpr(p, q), piSym) }
 		// asin on [-1, 1] -> [-π/2, π/2]; acos -> [0, π]; atan -> (-π/2, π/2).
 		asinOf, acosOf, atanOf = map[*symbolic.Expr]*symbolic.Expr{}, map[*symbolic.Expr]*symbolic.Expr{}, map[*symbolic.Expr]*symbolic.Expr{}
@@ -167,7 +178,7 @@ func initExact() {
 }
 
 // exactTrig returns sin, cos or tan of r·π for r in [0, 1) when r is a
-// multiple of 1/6 or 1/4, else nil (and nil for tan(π/2)).
+// multiple of 1/12 or 1/4, else nil (and nil for tan(π/2)).
 func exactTrig(op symbolic.Op, r *big.Rat) *symbolic.Expr {
 	initExact()
 	key := r.RatString()

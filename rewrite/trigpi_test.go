@@ -24,6 +24,9 @@ func TestTrigPiForms(t *testing.T) {
 		{"cos(-pi/4)", "sqrt(2)/2"},
 		{"cos(5*pi/6)", "-sqrt(3)/2"},
 		{"tan(2*pi/3)", "-sqrt(3)"},
+		{"cos(pi/12)", "sqrt(2)/4 + sqrt(6)/4"},
+		{"tan(7*pi/12)", "-sqrt(3) - 2"},
+		{"sin(-pi/12)", "sqrt(2)/4 - sqrt(6)/4"},
 		{"sin(x + 2*pi)", "sin(x)"},
 		{"cos(pi - x)", "-cos(x)"},
 		{"sin(pi - x)", "sin(x)"},
@@ -40,6 +43,7 @@ func TestTrigPiForms(t *testing.T) {
 		{"acos(0)", "pi/2"},
 		// Left alone: no exact value, no π term, or an inexact multiple.
 		{"sin(pi/5)", "sin(pi/5)"},
+		{"tan(pi/2)", "0^(-1)"}, // undefined: tan is sin/cos to the trig rules
 		{"sin(pi*x)", "sin(pi*x)"},
 		{"sin(2.0*pi)", "sin(2.0*pi)"},
 		{"atan(2)", "atan(2)"},
