@@ -93,6 +93,20 @@ func TestLeadingMinusAndFlagOrder(t *testing.T) {
 	}
 }
 
+// TestMisspelledFunctionNote: a call of an unknown function whose name
+// is close to a built-in one is kept, with a note on stderr.
+func TestMisspelledFunctionNote(t *testing.T) {
+	out, errOut, code := run(t, "", "diff", "expp(x)", "x")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, "Derivative(expp(x), x)\n", out)
+	assert.Equal(t, "symcalc diff: note: expp is not a built-in function (did you mean \"exp\"?); it is kept as an undefined function\n", errOut)
+	_, errOut, _ = run(t, "", "simplify", "sinn(x) + f(x)")
+	assert.Contains(t, errOut, `sinn is not a built-in function (did you mean "sin"?)`)
+	assert.NotContains(t, errOut, "f is not")
+	_, errOut, _ = run(t, "", "expand", "g(x)^2")
+	assert.Empty(t, errOut)
+}
+
 func TestBadInputExitsTwo(t *testing.T) {
 	out, errOut, code := run(t, "", "expand", "x + (y")
 	assert.Equal(t, 2, code)

@@ -199,6 +199,31 @@ func unexpandedPower(e *symbolic.Expr) *symbolic.Expr {
 	return walk(e)
 }
 
+// noteMisspelledCalls writes a note on stderr for each call of a function
+// that is not built in but whose name is close to one (sinn(x)): the call
+// is kept as an undefined function, which a misspelling rarely meant.
+func noteMisspelledCalls(env *cmdEnv, cmd string, e *symbolic.Expr) {
+	seen := map[*symbolic.Expr]bool{}
+	named := map[string]bool{}
+	var walk func(*symbolic.Expr)
+	walk = func(e *symbolic.Expr) {
+		if seen[e] {
+			return
+		}
+		seen[e] = true
+		if e.Kind() == symbolic.KCall && e.Op() == symbolic.OpFunc && !named[e.Name()] {
+			named[e.Name()] = true
+			if hint := symbolic.DidYouMean(e.Name(), symbolic.FuncNames()); hint != "" {
+				fmt.Fprintf(env.stderr, "symcalc %s: note: %s is not a built-in function%s; it is kept as an undefined function\n", cmd, e.Name(), hint)
+			}
+		}
+		for _, c := range e.Children() {
+			walk(c)
+		}
+	}
+	walk(e)
+}
+
 func unaryCommand(ctx context.Context, env *cmdEnv, args []string, f func(context.Context, *symbolic.Expr) (string, error)) error {
 	if len(args) != 1 {
 		return usagef("expected exactly one EXPR argument (or - for stdin), got %d", len(args))
@@ -208,6 +233,7 @@ func unaryCommand(ctx context.Context, env *cmdEnv, args []string, f func(contex
 		if err != nil {
 			return parseErr(err)
 		}
+		noteMisspelledCalls(env, env.cmd, e)
 		out, err := f(ctx, e)
 		if err != nil {
 			return err

@@ -147,6 +147,9 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 		if err != nil {
 			return "", &inputError{err}
 		}
+		if rest[0] != "-" {
+			noteMisspelledCalls(env, "simplify", e)
+		}
 		if *useEgraph {
 			r, err := egraph.SimplifyContext(ctx, e, nil, cost, egraph.SimplifyOptions{
 				Domains: domains, Explain: *explain, ProofLimit: *proofLimit, DAG: *dag,

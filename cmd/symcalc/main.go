@@ -40,6 +40,7 @@ type command struct {
 type cmdEnv struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	cmd            string // the command running, for notes on stderr
 }
 
 var commands = map[string]*command{}
@@ -170,6 +171,7 @@ func runMain(ctx context.Context, env *cmdEnv, args []string) int {
 			break
 		}
 	}
+	env.cmd = c.name
 	err := c.run(ctx, env, args[1:])
 	if err == nil {
 		return 0
