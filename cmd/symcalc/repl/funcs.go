@@ -123,6 +123,14 @@ func init() {
 			help: "egraph(f) with its proof: the rule applications that turn f into the result", run: runExplain},
 		{name: "jacobian", usage: "jacobian([f, g], [x, y])", minArgs: 2, maxArgs: 2,
 			help: "the matrix of derivatives of the functions with respect to the variables", run: runJacobian},
+		{name: "gradient", usage: "gradient(f, [x, y])", minArgs: 2, maxArgs: 2,
+			help: "the list of derivatives of f with respect to the variables", run: runGradient},
+		{name: "hessian", usage: "hessian(f, [x, y])", minArgs: 2, maxArgs: 2,
+			help: "the matrix of second derivatives of f with respect to the variables", run: runHessian},
+		{name: "degree", usage: "degree(f, x)", minArgs: 2, maxArgs: 2,
+			help: "the degree of f as a polynomial in x (after expansion)", run: runDegree},
+		{name: "coeffs", usage: "coeffs(f, x)", minArgs: 2, maxArgs: 2,
+			help: "the coefficients of f as a polynomial in x, of x^0 up to its degree", run: runCoeffs},
 		{name: "latex", usage: "latex(f)", minArgs: 1, maxArgs: 1,
 			help: "f (an expression, list or matrix) as LaTeX", run: runLaTeX},
 		{name: "sexp", usage: "sexp(f)", minArgs: 1, maxArgs: 1,
@@ -325,6 +333,81 @@ func runJacobian(ctx context.Context, s *state, args []value) (value, error) {
 		m[i] = row
 	}
 	return m, nil
+}
+
+// scalarAndVars reads the arguments f and [x, y, ...] of gradient and
+// hessian: an expression and a list of symbols.
+func scalarAndVars(fn string, args []value) (*symbolic.Expr, []*symbolic.Expr, error) {
+	f, err := argExpr(fn, 0, args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	xs, err := asList(fn, 1, args[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range xs {
+		if !x.IsSymbol() {
+			return nil, nil, fmt.Errorf("%s: the variables must be symbols, and %s is not", fn, x)
+		}
+	}
+	return f, xs, nil
+}
+
+func runGradient(_ context.Context, _ *state, args []value) (value, error) {
+	f, xs, err := scalarAndVars("gradient", args)
+	if err != nil {
+		return nil, err
+	}
+	return listVal(symbolic.Gradient(f, xs)), nil
+}
+
+func runHessian(_ context.Context, _ *state, args []value) (value, error) {
+	f, xs, err := scalarAndVars("hessian", args)
+	if err != nil {
+		return nil, err
+	}
+	return matrixVal(symbolic.Hessian(f, xs)), nil
+}
+
+// polyArgs reads the arguments f and x of degree and coeffs.
+func polyArgs(fn string, args []value) (*symbolic.Expr, *symbolic.Expr, error) {
+	f, err := argExpr(fn, 0, args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := argExpr(fn, 1, args[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	if !x.IsSymbol() {
+		return nil, nil, fmt.Errorf("%s: the variable must be a symbol, and %s is not", fn, x)
+	}
+	return f, x, nil
+}
+
+func runDegree(_ context.Context, _ *state, args []value) (value, error) {
+	f, x, err := polyArgs("degree", args)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := symbolic.Degree(f, x)
+	if !ok {
+		return nil, fmt.Errorf("degree: %s is not a polynomial in %s", f, x)
+	}
+	return exprVal{e: symbolic.IntExpr(int64(d))}, nil
+}
+
+func runCoeffs(_ context.Context, _ *state, args []value) (value, error) {
+	f, x, err := polyArgs("coeffs", args)
+	if err != nil {
+		return nil, err
+	}
+	cs, ok := symbolic.Coefficients(f, x)
+	if !ok {
+		return nil, fmt.Errorf("coeffs: %s is not a polynomial in %s", f, x)
+	}
+	return listVal(cs), nil
 }
 
 // printable refuses terms whose written-out form would be too large (see
