@@ -1,8 +1,10 @@
 package rewrite
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +111,67 @@ func TestNumericRadicalBounds(t *testing.T) {
 	assert.Nil(t, numericRadical(symbolic.Pow(big, symbolic.RatExpr(1, 2))))
 	assert.Nil(t, numericRadical(symbolic.Pow(symbolic.IntExpr(8), symbolic.RatExpr(1, 65))))
 	assert.NotNil(t, numericRadical(symbolic.Pow(symbolic.IntExpr(8), symbolic.RatExpr(1, 2))))
+}
+
+// TestRationalizeDenominators: square roots of numbers are cleared from
+// denominators, which lets quotients cancel; the condition names the
+// input's denominator only where it depends on a symbol.
+func TestRationalizeDenominators(t *testing.T) {
+	for _, tc := range []struct{ in, want, cond string }{
+		{"(x^2-2)/(x-sqrt(2))", "x + sqrt(2)", "sqrt(2) - x != 0"},
+		{"(x^2-3)/(x+sqrt(3))", "x - sqrt(3)", "sqrt(3) + x != 0"},
+		{"1/(sqrt(2)+1)", "sqrt(2) - 1", ""},
+		{"1/(sqrt(3)-sqrt(2))", "sqrt(2) + sqrt(3)", ""},
+		{"1/(2+sqrt(3)) + 1/(2-sqrt(3))", "4", ""},
+		// Nothing gained: left as it is.
+		{"x/(1+sqrt(2)*x)", "x/(sqrt(2)*x + 1)", ""},
+	} {
+		r, err := SimplifyContext(context.Background(), mustParse(t, tc.in), Options{})
+		require.NoError(t, err)
+		assert.Same(t, mustParse(t, tc.want), r.Expr, "%s: got %s", tc.in, r.Expr)
+		var conds []string
+		for _, c := range r.Conditions {
+			conds = append(conds, c.String())
+		}
+		assert.Equal(t, tc.cond, strings.Join(conds, " && "), tc.in)
+	}
+}
+
+// TestRationalizeValues: the rationalised and cancelled quotient equals
+// the input at random points, on random quotients with square roots.
+func TestRationalizeValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	term := func() *symbolic.Expr {
+		s := symbolic.Sqrt(symbolic.IntExpr(int64(rng.IntN(6) + 2)))
+		vs := []*symbolic.Expr{x, y, s, symbolic.One()}
+		return symbolic.Mul(symbolic.IntExpr(int64(rng.IntN(7)-3)), vs[rng.IntN(4)], vs[rng.IntN(4)])
+	}
+	changed := 0
+	for range 300 {
+		num := symbolic.Add(term(), term(), term())
+		den := symbolic.Add(term(), term())
+		if den.IsZero() {
+			continue
+		}
+		e := symbolic.Div(num, den)
+		q, err := cancelRatOpt(e, nil, true)
+		if err != nil {
+			continue
+		}
+		out := q.expanded(false)
+		changed++
+		for range 5 {
+			vals := map[string]float64{"x": rng.Float64()*4 - 2, "y": rng.Float64()*4 - 2}
+			a, err := symbolic.Eval(e, vals)
+			require.NoError(t, err)
+			b, err := symbolic.Eval(out, vals)
+			require.NoError(t, err)
+			if math.IsNaN(a) || math.IsInf(a, 0) || math.Abs(a) > 1e6 {
+				continue
+			}
+			require.InDelta(t, a, b, 1e-7*math.Max(1, math.Abs(a)), "%s -> %s at %v", e, out, vals)
+		}
+	}
+	assert.Greater(t, changed, 100)
 }

@@ -318,6 +318,13 @@ type cancelled struct {
 
 // cancelRat reduces e to lowest terms.
 func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error)) (*cancelled, error) {
+	return cancelRatOpt(e, reduce, false)
+}
+
+// cancelRatOpt is cancelRat, which with rationalize first clears square
+// roots of numbers from the denominator (see rationalize; errNoRadical if
+// it has none).
+func cancelRatOpt(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error), rationalize bool) (*cancelled, error) {
 	rc := newRatCtx()
 	if err := rc.collect(e); err != nil {
 		return nil, err
@@ -331,6 +338,13 @@ func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Po
 	r, err := rc.toRat(e)
 	if err != nil {
 		return nil, err
+	}
+	var origDen *poly.Poly
+	if rationalize {
+		origDen = r.den
+		if r, err = rc.rationalize(r); err != nil {
+			return nil, err
+		}
 	}
 	if rc.reduce != nil {
 		if r.num, err = rc.reduce(r.num); err != nil {
@@ -351,6 +365,20 @@ func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Po
 	c := new(big.Rat).Quo(cn, cd)
 	if num.IsZero() {
 		c = new(big.Rat)
+	}
+	if origDen != nil {
+		// The conjugate's zeros are no new points of the domain (the
+		// input is defined there, and so is the result unless its
+		// denominator vanishes); what the result may add are the zeros
+		// of the input's denominator, if it depends on more than the
+		// square roots of numbers.
+		g = poly.One(origDen.N)
+		for v, k := range rc.gens {
+			if _, num := numericSqrt(k); !num && origDen.Has(v) {
+				g = origDen
+				break
+			}
+		}
 	}
 	return &cancelled{rc: rc, c: c, num: nn, den: dn, removed: g}, nil
 }

@@ -235,6 +235,12 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 				try(q.factored(), cond)
 			}
 		}
+		// With square roots of numbers cleared from the denominator.
+		if q, err := cancelRatOpt(cur, nil, true); err == nil {
+			cond := q.condition()
+			try(q.expanded(false), cond)
+			try(q.expanded(true), cond)
+		}
 	}
 	if f.trig {
 		t := ExpandTrig(cur)
