@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"slices"
 
 	"github.com/symcalc/symcalc/rewrite/poly"
 	"github.com/symcalc/symcalc/symbolic"
@@ -331,6 +332,9 @@ func cancelRatOpt(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly
 	}
 	if len(rc.gens) > maxKernels {
 		return nil, errTooManyKernels
+	}
+	if rationalize && !slices.ContainsFunc(rc.gens, func(g *symbolic.Expr) bool { _, ok := numericSqrt(g); return ok }) {
+		return nil, errNoRadical
 	}
 	if reduce != nil {
 		rc.reduce = reduce(rc)
