@@ -41,6 +41,11 @@ func TestNumericRadicalForms(t *testing.T) {
 		{"sqrt(8)*x + sqrt(2)*x", "3*sqrt(2)*x"},
 		{"sqrt(12)/sqrt(3)", "2"},
 		{"x/sqrt(8)", "sqrt(2)*x/4"},
+		// A power of a constant sum is expanded when that is smaller.
+		{"(1+sqrt(8))^2", "4*sqrt(2) + 9"},
+		{"(sqrt(2)+sqrt(3))^2", "2*sqrt(6) + 5"},
+		{"(1+sqrt(2))^3", "(sqrt(2) + 1)^3"},
+		{"(pi+1)^2", "(pi + 1)^2"},
 		// Not a positive rational base: left to the other rules.
 		{"(-8)^(1/3)", "(-8)^(1/3)"},
 		{"2.0^(1/2)", "1.4142135623730951"},

@@ -124,6 +124,10 @@ func SimplifyContext(ctx context.Context, e *symbolic.Expr, opts Options) (Resul
 	return Result{Expr: out, Conditions: s.conds, Steps: s.env.Steps()}, s.env.Err()
 }
 
+// maxConstPowerExpand is the largest exponent to which a power of a
+// constant sum is expanded.
+const maxConstPowerExpand = 32
+
 // maxCandidateSize is the largest term (in distinct nodes) on which the
 // candidate normal forms are tried.
 const maxCandidateSize = 2000
@@ -203,6 +207,13 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		// (a + b)^n: simplify the base; expanding the power never helps.
 		b, x := cur.PowParts()
 		out := s.rulePass(symbolic.Pow(s.simplify(b), x))
+		// Except for a constant: (1 + 2*sqrt(2))^2 = 9 + 4*sqrt(2).
+		if n, ok := x.IsNumber(); ok && n.IsInt() && n.Cmp(symbolic.Int(maxConstPowerExpand)) <= 0 &&
+			out.Kind() == symbolic.KPow && len(symbolic.FreeSymbols(out)) == 0 {
+			if ex := s.rulePass(symbolic.Expand(out)); cost(ex) < cost(out) {
+				out = ex
+			}
+		}
 		s.memo[e] = out
 		return out
 	}
