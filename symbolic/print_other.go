@@ -1,6 +1,7 @@
 package symbolic
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -192,6 +193,13 @@ func latexPow(base, ex *Expr, inProduct bool) string {
 	}
 	if isHalf(ex) {
 		b.WriteString(`\sqrt{`)
+		writeLaTeX(&b, base, 0)
+		b.WriteString("}")
+		return b.String()
+	}
+	if q, ok := unitFraction(ex); ok {
+		// x^(1/q): the q-th root, \sqrt[q]{x}.
+		fmt.Fprintf(&b, `\sqrt[%d]{`, q)
 		writeLaTeX(&b, base, 0)
 		b.WriteString("}")
 		return b.String()
@@ -454,4 +462,17 @@ func (g *goPrinter) call(e *Expr) {
 		g.write(x)
 	}
 	b.WriteByte(')')
+}
+
+// unitFraction returns q when e is the exact number 1/q for an integer
+// q from 3 to 99 (a root LaTeX writes with its index).
+func unitFraction(e *Expr) (int64, bool) {
+	if e.kind != KNum || e.num.k() != numRat || e.num.Num().Cmp(bigOne) != 0 {
+		return 0, false
+	}
+	d := e.num.Den()
+	if !d.IsInt64() || d.Int64() < 3 || d.Int64() > 99 {
+		return 0, false
+	}
+	return d.Int64(), true
 }

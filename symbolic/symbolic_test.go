@@ -568,6 +568,9 @@ func TestLaTeXFractionGrouping(t *testing.T) {
 		{Neg(Div(x, Add(y, z))), `-\frac{x}{y + z}`},
 		{Div(Pow(Add(a, b), IntExpr(2)), Add(c, x)), `\frac{\left(a + b\right)^{2}}{c + x}`},
 		{Mul(Add(a, b), c), `c \cdot \left(a + b\right)`},
+		{Pow(Add(a, b), RatExpr(1, 3)), `\sqrt[3]{a + b}`},
+		{Pow(x, RatExpr(-1, 5)), `\frac{1}{\sqrt[5]{x}}`},
+		{Pow(x, RatExpr(2, 3)), `x^{\frac{2}{3}}`},
 	} {
 		assert.Equal(t, tc.want, LaTeX(tc.e), tc.e.String())
 	}
