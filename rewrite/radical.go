@@ -14,8 +14,9 @@ import (
 // 2^(3/2) = 2*sqrt(2), sqrt(1/8) = sqrt(2)/4, sqrt(2/3) = sqrt(6)/3,
 // 16^(1/3) = 2*2^(1/3), (1/2)^(1/3) = 2^(2/3)/2. Equal radicals then meet
 // in sums and products (sqrt(8)*x + sqrt(2)*x = 3*sqrt(2)*x,
-// sqrt(12)/sqrt(3) = 2). A power the form does not change (2^(2/3),
-// 12^(2/3)) is left as it is.
+// sqrt(12)/sqrt(3) = 2). The roots are grouped by their exponent over
+// the prime powers (12^(2/3) = 2*2^(1/3)*3^(2/3), as SymPy has it), and a
+// power the form does not change (2^(2/3), 6^(1/3)) is left as it is.
 
 // Bounds that keep the rule cheap on any input: the root's index, the
 // size of the numbers it works on, and the trial divisors it tries
