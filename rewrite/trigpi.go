@@ -97,6 +97,14 @@ func trigAtPi(op symbolic.Op, arg *symbolic.Expr) *symbolic.Expr {
 		if v := exactTrig(op, r); v != nil {
 			return sign(v)
 		}
+		// Into (0, π/2]: sin(π - a) = sin(a), cos(π - a) = -cos(a),
+		// tan(π - a) = -tan(a); sin(3*pi/5) is sin(2*pi/5).
+		if half := big.NewRat(1, 2); r.Cmp(half) > 0 {
+			r.Sub(big.NewRat(1, 1), r)
+			if op != symbolic.OpSin {
+				neg = !neg
+			}
+		}
 	} else if r.Cmp(big.NewRat(1, 2)) == 0 {
 		switch op {
 		case symbolic.OpSin: // sin(x + π/2) = cos(x)
