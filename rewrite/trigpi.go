@@ -13,8 +13,9 @@ import (
 // π, with a change of sign), tan modulo π; at multiples of π/12 and π/4
 // they take their exact values, and shifted by π/2 sin and cos swap:
 // sin(x + 2*pi) = sin(x), cos(pi - x) = -cos(x), sin(pi/6) = 1/2,
-// cos(pi/12) = (sqrt(6) + sqrt(2))/4, cos(x + pi/2) = -sin(x). asin, acos
-// and atan of those exact values give the multiple of π back.
+// cos(pi/12) = (sqrt(6) + sqrt(2))/4, cos(x + pi/2) = -sin(x). Another
+// bare multiple is taken into (0, π/2]: sin(3*pi/5) = sin(2*pi/5). asin,
+// acos and atan of the exact values give the multiple of π back.
 
 // piSym is the symbol that stands for π.
 var piSym = symbolic.Sym("pi")
