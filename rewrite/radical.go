@@ -1,8 +1,10 @@
 package rewrite
 
 import (
+	"context"
 	"math/big"
 	"slices"
+	"sync"
 
 	"github.com/symcalc/symcalc/symbolic"
 )
@@ -189,3 +191,23 @@ func exactRoot(n *big.Int, q int64) (*big.Int, bool) {
 	}
 	return x, new(big.Int).Exp(x, qq, nil).Cmp(n) == 0
 }
+
+// NormalizeNumbers puts the numeric radicals of e in normal form and
+// evaluates sin, cos and tan at rational multiples of pi and their
+// inverses at the exact values, as Simplify does (sqrt(8) = 2*sqrt(2),
+// sin(pi/6) = 1/2), and changes nothing else. The e-graph simplifier's
+// callers in symcalc apply it first, so that both simplifiers agree on
+// constants.
+func NormalizeNumbers(e *symbolic.Expr) *symbolic.Expr {
+	numberRulesOnce.Do(func() { numberRules = NewRuleSet(numericRadicalRule(), trigPiRule()) })
+	out, _ := Run(context.Background(), Fixpoint(Postwalk(numberRules.Strategy())), e, nil, 0)
+	if out == nil {
+		return e
+	}
+	return out
+}
+
+var (
+	numberRulesOnce sync.Once
+	numberRules     *RuleSet
+)

@@ -189,6 +189,14 @@ func TestSimplifyEgraphExplain(t *testing.T) {
 	assert.Contains(t, errOut, "no proof shown")
 	assert.Contains(t, errOut, "over 1 steps")
 
+	// Numbers in normal form first, as the rule-based simplifier has
+	// them; the proof names that step.
+	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "sin(pi/6)*x")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, "x/2\n  x*sin(pi/6)\n= x/2            by numbers\n", out)
+	out, _, _ = run(t, "", "simplify", "--egraph", "sqrt(8)*x + sqrt(2)*x")
+	assert.Equal(t, "3*sqrt(2)*x\n", out)
+
 	// A term the rules leave alone: the proof is the input alone.
 	out, errOut, code = run(t, "", "simplify", "--egraph", "--explain", "x")
 	require.Equal(t, 0, code, errOut)

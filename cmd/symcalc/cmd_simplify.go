@@ -151,7 +151,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 			noteMisspelledCalls(env, "simplify", e)
 		}
 		if *useEgraph {
-			r, err := egraph.SimplifyContext(ctx, e, nil, cost, egraph.SimplifyOptions{
+			r, err := repl.EgraphSimplify(ctx, e, cost, egraph.SimplifyOptions{
 				Domains: domains, Explain: *explain, ProofLimit: *proofLimit, DAG: *dag,
 				IterLimit: *iterLimit, NodeLimit: *nodeLimit, TimeLimit: *timeLimit,
 			})

@@ -52,6 +52,7 @@ func TestExec(t *testing.T) {
 		{"jacobian", []string{"f = x^2*sin(x)", "g = x*y"}, "jacobian([f, g], [x, y])",
 			"[[x^2*cos(x) + 2*x*sin(x), 0],\n [y, x]]"},
 		{"jacobian of a named list", []string{"F = [x*y, x + y]", "X = [x, y]"}, "jacobian(F, X)", "[[y, x],\n [1, 1]]"},
+		{"egraph agrees on numbers", nil, "egraph(sqrt(8)*x + sqrt(2)*x + sin(pi/6))", "3*sqrt(2)*x + 1/2"},
 		{"gradient", []string{"f = x^2*y + sin(y)"}, "gradient(f, [x, y])", "[2*x*y, x^2 + cos(y)]"},
 		{"hessian", []string{"f = x^2*y + sin(y)"}, "hessian(f, [x, y])", "[[2*y, 2*x],\n [2*x, -sin(y)]]"},
 		{"degree", nil, "degree((x+1)^3*y, x)", "3"},

@@ -266,10 +266,24 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 	})
 }
 
+// EgraphSimplify is egraph.SimplifyContext (default rules) on e with its
+// numbers first put in rewrite.NormalizeNumbers's normal form, so that
+// the e-graph and rule-based simplifiers agree on constants (sqrt(8) is
+// 2*sqrt(2) to both, sin(pi/6) is 1/2). A proof, if asked for, starts at
+// e, with that step first when it changed anything.
+func EgraphSimplify(ctx context.Context, e *symbolic.Expr, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
+	in := rewrite.NormalizeNumbers(e)
+	r, err := egraph.SimplifyContext(ctx, in, nil, cost, opts)
+	if in != e && len(r.Proof) > 0 {
+		r.Proof = append([]egraph.SimplifyStep{{Term: e}, {Term: in, Rule: "numbers"}}, r.Proof[1:]...)
+	}
+	return r, err
+}
+
 func runEgraph(ctx context.Context, s *state, args []value) (value, error) {
 	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume)}
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
-		r, err := egraph.SimplifyContext(ctx, e, nil, nil, opts)
+		r, err := EgraphSimplify(ctx, e, nil, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -283,7 +297,7 @@ func runExplain(ctx context.Context, s *state, args []value) (value, error) {
 		return nil, err
 	}
 	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume), Explain: true}
-	r, err := egraph.SimplifyContext(ctx, e, nil, nil, opts)
+	r, err := EgraphSimplify(ctx, e, nil, opts)
 	if err != nil {
 		return nil, err
 	}
