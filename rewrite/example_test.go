@@ -104,3 +104,9 @@ func ExampleFuncRule() {
 	fmt.Println(floorOfInt.Apply(env, parser.MustParse("floor(2*k + 1)")))
 	// Output: 2*k + 1
 }
+
+func ExampleNormalizeNumbers() {
+	e := parser.MustParse("sqrt(8)*x + sin(pi/6) + sqrt(2)*x + cos(y)")
+	fmt.Println(rewrite.NormalizeNumbers(e))
+	// Output: 3*sqrt(2)*x + cos(y) + 1/2
+}

@@ -112,3 +112,16 @@ func TestTrigPiValues(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeNumbers: only numbers change; the rest of the term, even
+// what Simplify would rewrite, stays.
+func TestNormalizeNumbers(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"sqrt(8)*x + sin(pi/6)", "2*sqrt(2)*x + 1/2"},
+		{"sin(x)^2 + cos(x)^2 + atan(1)", "pi/4 + sin(x)^2 + cos(x)^2"},
+		{"(x^2 - 1)/(x - 1)", "(x^2 - 1)/(x - 1)"},
+		{"exp(sqrt(12)*y)", "exp(2*sqrt(3)*y)"},
+	} {
+		assert.Equal(t, tc.want, NormalizeNumbers(mustParse(t, tc.in)).String(), tc.in)
+	}
+}
