@@ -116,6 +116,7 @@ func TestSimplifyAssumptions(t *testing.T) {
 		{"abs(x)", "-x", NewAssumptions().Negative("x")},
 		{"floor(n)", "n", NewAssumptions().Integer("n")},
 		{"sign(exp(x) + 1)", "1", nil},
+		{"x/abs(x)", "sign(x)", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
