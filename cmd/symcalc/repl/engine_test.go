@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -53,6 +54,9 @@ func TestExec(t *testing.T) {
 			"[[x^2*cos(x) + 2*x*sin(x), 0],\n [y, x]]"},
 		{"jacobian of a named list", []string{"F = [x*y, x + y]", "X = [x, y]"}, "jacobian(F, X)", "[[y, x],\n [1, 1]]"},
 		{"egraph agrees on numbers", nil, "egraph(sqrt(8)*x + sqrt(2)*x + sin(pi/6))", "3*sqrt(2)*x + 1/2"},
+		{"taylor", nil, "taylor(sin(x), x, 0, 7)", "-x^7/5040 + x^5/120 - x^3/6 + x"},
+		{"taylor about a point", nil, "taylor(cos(x), x, pi, 4)", "-(-pi + x)^4/24 + (-pi + x)^2/2 - 1"},
+		{"taylor of a polynomial", nil, "expand(taylor(x^3, x, 2, 5))", "x^3"},
 		{"gradient", []string{"f = x^2*y + sin(y)"}, "gradient(f, [x, y])", "[2*x*y, x^2 + cos(y)]"},
 		{"hessian", []string{"f = x^2*y + sin(y)"}, "hessian(f, [x, y])", "[[2*y, 2*x],\n [2*x, -sin(y)]]"},
 		{"degree", nil, "degree((x+1)^3*y, x)", "3"},
@@ -173,6 +177,8 @@ func TestExecErrors(t *testing.T) {
 			"1:1: J is a matrix, which cannot be used inside an expression (use it whole, e.g. latex(J))\n    J + 1\n    ^"},
 		{"degree of a non-polynomial", nil, "degree(sin(x), x)", "1:1: degree: sin(x) is not a polynomial in x\n    degree(sin(x), x)\n    ^"},
 		{"hessian by a non-symbol", nil, "hessian(x^2, [2])", "1:1: hessian: the variables must be symbols, and 2 is not\n    hessian(x^2, [2])\n    ^"},
+		{"taylor where f is not analytic", nil, "taylor(log(x), x, 0, 3)", "1:1: taylor: log(x) is not analytic at x = 0 (its derivative of order 0 is undefined there)\n    taylor(log(x), x, 0, 3)\n    ^"},
+		{"taylor of too high an order", nil, "taylor(x, x, 0, 31)", "1:1: taylor: the order must be an integer from 0 to 30, got 31\n    taylor(x, x, 0, 31)\n    ^"},
 		{"jacobian by a non-symbol", nil, "jacobian([x], [x^2])", "1:1: jacobian: the variables must be symbols, and x^2 is not\n    jacobian([x], [x^2])\n    ^"},
 		{"ragged matrix", nil, "latex([[1, 2], [3]])", "1:7: matrix rows must all be lists of 2 elements (row 2 is not)\n    latex([[1, 2], [3]])\n          ^"},
 		{"bad assumption", nil, "assume x^2 > y", "assume: cannot assume x^2 > y: only a symbol compared with a constant is supported"},
@@ -481,4 +487,32 @@ func TestInternalErrorIsCaught(t *testing.T) {
 	got, err := e.Exec(context.Background(), "1 + 1")
 	require.NoError(t, err)
 	assert.Equal(t, "2", got)
+}
+
+// TestTaylorAccuracy: the Taylor polynomial of order n about x0 differs
+// from f at x0 + h by about h^(n+1) (times a bound on the derivative),
+// for several functions and points.
+func TestTaylorAccuracy(t *testing.T) {
+	for _, tc := range []struct {
+		f, x0 string
+	}{
+		{"sin(x)", "0"}, {"exp(x)", "1"}, {"log(1 + x)", "0"}, {"1/(1 + x^2)", "1/2"},
+		{"sqrt(x)", "4"}, {"atan(x)", "1"}, {"cosh(x)*x", "-1"},
+	} {
+		f := parser.MustParse(tc.f)
+		x0 := parser.MustParse(tc.x0)
+		v, err := runTaylor(context.Background(), nil, []value{exprVal{e: f}, exprVal{e: symbolic.Sym("x")}, exprVal{e: x0}, exprVal{e: symbolic.IntExpr(6)}})
+		require.NoError(t, err, tc.f)
+		p := v.(exprVal).e
+		c, err := symbolic.Eval(x0, nil)
+		require.NoError(t, err)
+		for _, h := range []float64{0.05, -0.05} {
+			vals := map[string]float64{"x": c + h, "pi": math.Pi} // atan(1) is pi/4
+			want, err := symbolic.Eval(f, vals)
+			require.NoError(t, err)
+			got, err := symbolic.Eval(p, vals)
+			require.NoError(t, err)
+			assert.InDelta(t, want, got, 1e-8, "%s about %s at h = %v: %s", tc.f, tc.x0, h, p)
+		}
+	}
 }

@@ -131,6 +131,8 @@ func init() {
 			help: "the degree of f as a polynomial in x (after expansion)", run: runDegree},
 		{name: "coeffs", usage: "coeffs(f, x)", minArgs: 2, maxArgs: 2,
 			help: "the coefficients of f as a polynomial in x, of x^0 up to its degree", run: runCoeffs},
+		{name: "taylor", usage: "taylor(f, x, x0, n)", minArgs: 4, maxArgs: 4,
+			help: "the Taylor polynomial of f in x about x0, to order n (at most 30)", run: runTaylor},
 		{name: "latex", usage: "latex(f)", minArgs: 1, maxArgs: 1,
 			help: "f (an expression, list or matrix) as LaTeX", run: runLaTeX},
 		{name: "sexp", usage: "sexp(f)", minArgs: 1, maxArgs: 1,
@@ -422,6 +424,66 @@ func runCoeffs(_ context.Context, _ *state, args []value) (value, error) {
 		return nil, fmt.Errorf("coeffs: %s is not a polynomial in %s", f, x)
 	}
 	return listVal(cs), nil
+}
+
+// maxTaylorOrder bounds taylor's order: each term differentiates once
+// more, and derivatives grow.
+const maxTaylorOrder = 30
+
+// runTaylor returns Σ_{k<=n} f^(k)(x0)/k! (x - x0)^k, each coefficient
+// simplified; an error if some coefficient is undefined at x0 (f is not
+// analytic there: log(x) about 0) or ctx stops it.
+func runTaylor(ctx context.Context, s *state, args []value) (value, error) {
+	f, x, err := polyArgs("taylor", args[:2])
+	if err != nil {
+		return nil, err
+	}
+	x0, err := argExpr("taylor", 2, args[2])
+	if err != nil {
+		return nil, err
+	}
+	ne, err := argExpr("taylor", 3, args[3])
+	if err != nil {
+		return nil, err
+	}
+	nn, ok := ne.IsNumber()
+	n, small := nn.IsSmallInt()
+	if !ok || !small || n < 0 || n > maxTaylorOrder {
+		return nil, fmt.Errorf("taylor: the order must be an integer from 0 to %d, got %s", maxTaylorOrder, ne)
+	}
+	at := map[*symbolic.Expr]*symbolic.Expr{x: x0}
+	dx := symbolic.Sub(x, x0)
+	sb := symbolic.NewSumBuilder()
+	d, fact := f, symbolic.Int(1)
+	for k := int64(0); k <= n; k++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if k > 0 {
+			d = symbolic.Diff(d, x)
+			fact = fact.Mul(symbolic.Int(k))
+		}
+		c := rewrite.Simplify(symbolic.Substitute(d, at))
+		if undefinedAt(c) {
+			return nil, fmt.Errorf("taylor: %s is not analytic at %s = %s (its derivative of order %d is undefined there)", f, x, x0, k)
+		}
+		inv, _ := fact.Inv()
+		sb.Add(symbolic.Mul(symbolic.NumExpr(inv), c, symbolic.Pow(dx, symbolic.IntExpr(k))))
+	}
+	return exprVal{e: sb.Build()}, nil
+}
+
+// undefinedAt reports whether c has no value: a division by zero, or a
+// non-finite value at sample points of its free symbols (log(0)).
+func undefinedAt(c *symbolic.Expr) bool {
+	vals := map[string]float64{"pi": math.Pi}
+	for i, sym := range symbolic.FreeSymbols(c) {
+		if sym.Name() != "pi" {
+			vals[sym.Name()] = 0.7 + 0.31*float64(i)
+		}
+	}
+	v, err := symbolic.Eval(c, vals)
+	return err == nil && (math.IsNaN(v) || math.IsInf(v, 0))
 }
 
 // printable refuses terms whose written-out form would be too large (see

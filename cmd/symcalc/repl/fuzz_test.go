@@ -21,7 +21,7 @@ func FuzzExec(f *testing.F) {
 		"max(sol.x)", "latex(latex(x))", "eval(eval(x, x=1))", "diff(x, x=1)", "subs(x)", "ans",
 		"J = jacobian([x], [x])\nJ + 1", "x \\\n + 1", "1/0", "0^0", "log(0)", "sqrt(-1)", "2^1000",
 		"expand((1+x)^-3)", "diff(ifelse(x > 0, x, -x), x)", "simplify(0/0)", "eval(1/0)", "# > 5",
-		"gradient(f, [x, y])", "hessian(f, [x, 1])", "degree((x+1)^3, x)", "coeffs(sin(x), x)", "help", "exit = 2",
+		"gradient(f, [x, y])", "hessian(f, [x, 1])", "degree((x+1)^3, x)", "coeffs(sin(x), x)", "help", "exit = 2", "taylor(sin(x), x, 0, 5)", "taylor(log(x), x, 0, 2)", "taylor(x, y, x, -1)",
 		"simplify(sin(pi/6) + sqrt(8))", "explain(log(x) - log(y))",
 		"\x00", "ñ = 3", "g(x) = x", "g(x, x) = 1", "g() = 1", "g(1) = 2", "sin(x) = 1", "g(x) = g(x)", "a..b", "x::y", "'x", "{}", "expand(\"s\")",
 	} {
