@@ -463,7 +463,11 @@ func runTaylor(ctx context.Context, s *state, args []value) (value, error) {
 			d = symbolic.Diff(d, x)
 			fact = fact.Mul(symbolic.Int(k))
 		}
-		c := rewrite.Simplify(symbolic.Substitute(d, at))
+		r, err := rewrite.SimplifyContext(ctx, symbolic.Substitute(d, at), rewrite.Options{})
+		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
+			return nil, err
+		}
+		c := r.Expr
 		if undefinedAt(c) {
 			return nil, fmt.Errorf("taylor: %s is not analytic at %s = %s (its derivative of order %d is undefined there)", f, x, x0, k)
 		}
