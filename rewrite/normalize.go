@@ -213,28 +213,40 @@ func pythagoreanReducer(cosFirst bool) func(rc *ratCtx) func(*poly.Poly) (*poly.
 	}
 }
 
-// substSquare replaces a^2 by 1 - b^2 in p.
+// substSquare replaces a^2 by 1 - b^2 in p. The terms are grouped by
+// the power of a^2 they hold, k, and each group is multiplied by
+// (1 - b^2)^k once: adding the products term by term took time
+// quadratic in the terms (cos(1+B+C+3*A)^8 took 8 s).
 func substSquare(p *poly.Poly, a, b int) (*poly.Poly, error) {
 	if p.Deg(a) < 2 {
 		return p, nil
 	}
 	n := p.N
-	oneMinus := poly.One(n).Sub(mustMul(poly.Var(n, b), poly.Var(n, b)))
-	pows := []*poly.Poly{poly.One(n)}
-	out := poly.Zero(n)
+	groups := map[int][]poly.Term{}
+	maxK := 0
 	for _, t := range p.Terms {
 		k := t.Exp[a] / 2
-		for len(pows) <= k {
-			next, err := pows[len(pows)-1].Mul(oneMinus)
+		e := append([]int(nil), t.Exp...)
+		e[a] -= 2 * k
+		groups[k] = append(groups[k], poly.Term{Exp: e, Coef: new(big.Rat).Set(t.Coef)})
+		maxK = max(maxK, k)
+	}
+	oneMinus := poly.One(n).Sub(mustMul(poly.Var(n, b), poly.Var(n, b)))
+	pow := poly.One(n)
+	out := poly.Zero(n)
+	for k := 0; k <= maxK; k++ {
+		if k > 0 {
+			next, err := pow.Mul(oneMinus)
 			if err != nil {
 				return nil, err
 			}
-			pows = append(pows, next)
+			pow = next
 		}
-		e := append([]int(nil), t.Exp...)
-		e[a] -= 2 * k
-		mono := &poly.Poly{N: n, Terms: []poly.Term{{Exp: e, Coef: new(big.Rat).Set(t.Coef)}}}
-		m, err := pows[k].Mul(mono)
+		ts, ok := groups[k]
+		if !ok {
+			continue
+		}
+		m, err := pow.Mul(poly.FromTerms(n, ts))
 		if err != nil {
 			return nil, err
 		}

@@ -47,11 +47,7 @@ func reduceSqrt(p *poly.Poly, v int, n *big.Rat) *poly.Poly {
 		}
 		ts = append(ts, poly.Term{Exp: e, Coef: c})
 	}
-	out := poly.Zero(p.N)
-	for _, t := range ts {
-		out = out.Add(&poly.Poly{N: p.N, Terms: []poly.Term{t}})
-	}
-	return out
+	return poly.FromTerms(p.N, ts)
 }
 
 // rationalize applies the step above for every square root of a number

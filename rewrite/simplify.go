@@ -237,7 +237,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		// kernels were simplified one by one above.
 		f = features{}
 	}
-	if f.rational {
+	if f.rational && s.env.liveNow() {
 		if q, err := cancelRat(cur, nil); err == nil {
 			cond := q.condition()
 			try(q.expanded(false), cond)
@@ -247,15 +247,20 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			}
 		}
 		// With square roots of numbers cleared from the denominator.
-		if q, err := cancelRatOpt(cur, nil, true); err == nil {
-			cond := q.condition()
-			try(q.expanded(false), cond)
-			try(q.expanded(true), cond)
+		if s.env.liveNow() {
+			if q, err := cancelRatOpt(cur, nil, true); err == nil {
+				cond := q.condition()
+				try(q.expanded(false), cond)
+				try(q.expanded(true), cond)
+			}
 		}
 	}
-	if f.trig {
+	if f.trig && s.env.liveNow() {
 		t := ExpandTrig(cur)
 		for _, cosFirst := range []bool{false, true} {
+			if !s.env.liveNow() {
+				break
+			}
 			if q, err := cancelRat(t, pythagoreanReducer(cosFirst)); err == nil {
 				cond := q.condition()
 				try(q.expanded(false), cond)
@@ -266,7 +271,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			}
 		}
 	}
-	if f.exp {
+	if f.exp && s.env.liveNow() {
 		x := ExpandExp(cur)
 		if q, err := cancelRat(x, nil); err == nil {
 			cond := q.condition()

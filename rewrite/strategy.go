@@ -48,6 +48,17 @@ func (env *Env) Steps() int { return env.steps }
 func (env *Env) Err() error { return env.err }
 
 // live reports whether work may continue, polling the context now and then.
+// liveNow is live with the context checked now, not every 64th call: for
+// the points before long steps (a candidate normal form's cancellation).
+func (env *Env) liveNow() bool {
+	if env != nil && env.err == nil && env.Ctx != nil {
+		if err := env.Ctx.Err(); err != nil {
+			env.err = err
+		}
+	}
+	return env.live()
+}
+
 func (env *Env) live() bool {
 	if env == nil {
 		return true

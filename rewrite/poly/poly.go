@@ -125,6 +125,11 @@ func expKey(e []int) string {
 }
 
 // build makes a polynomial from unsorted terms, merging equal exponents.
+// FromTerms returns the polynomial in n variables that is the sum of ts:
+// like terms are added, zero ones dropped. It takes ts (and sorts it in
+// place); each term's Exp must have length n.
+func FromTerms(n int, ts []Term) *Poly { return build(n, ts) }
+
 func build(n int, ts []Term) *Poly {
 	slices.SortFunc(ts, func(a, b Term) int { return -cmpExp(a.Exp, b.Exp) })
 	out := ts[:0]
