@@ -122,3 +122,24 @@ func TestCoefficientSizeLimit(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Terms, 1891)
 }
+
+// TestFromTerms: like terms are added, zero ones dropped, the order is
+// the package's, and the result equals the sum built with Add.
+func TestFromTerms(t *testing.T) {
+	ts := []Term{
+		{Exp: []int{1, 0}, Coef: big.NewRat(2, 1)},
+		{Exp: []int{0, 2}, Coef: big.NewRat(1, 3)},
+		{Exp: []int{1, 0}, Coef: big.NewRat(-2, 1)},
+		{Exp: []int{0, 0}, Coef: big.NewRat(5, 1)},
+		{Exp: []int{0, 2}, Coef: big.NewRat(1, 3)},
+	}
+	sum := Zero(2)
+	for _, tm := range ts {
+		sum = sum.Add(&Poly{N: 2, Terms: []Term{{Exp: tm.Exp, Coef: new(big.Rat).Set(tm.Coef)}}})
+	}
+	p := FromTerms(2, ts)
+	require.Len(t, p.Terms, 2)
+	assert.True(t, p.Equal(sum))
+	assert.Equal(t, big.NewRat(2, 3), p.Coeff(1, 2).ConstValue())
+	assert.Equal(t, big.NewRat(5, 1), p.Coeff(1, 0).ConstValue())
+}
