@@ -201,9 +201,6 @@ func exactRoot(n *big.Int, q int64) (*big.Int, bool) {
 func NormalizeNumbers(e *symbolic.Expr) *symbolic.Expr {
 	numberRulesOnce.Do(func() { numberRules = NewRuleSet(numericRadicalRule(), trigPiRule()) })
 	out, _ := Run(context.Background(), Fixpoint(Postwalk(numberRules.Strategy())), e, nil, 0)
-	if out == nil {
-		return e
-	}
 	return out
 }
 

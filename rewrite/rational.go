@@ -378,7 +378,7 @@ func cancelRatOpt(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly
 		// square roots of numbers.
 		g = poly.One(origDen.N)
 		for v, k := range rc.gens {
-			if _, num := numericSqrt(k); !num && origDen.Has(v) {
+			if _, isSqrt := numericSqrt(k); !isSqrt && origDen.Has(v) {
 				g = origDen
 				break
 			}

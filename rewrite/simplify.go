@@ -128,6 +128,9 @@ func SimplifyContext(ctx context.Context, e *symbolic.Expr, opts Options) (Resul
 // constant sum is expanded.
 const maxConstPowerExpand = 32
 
+// maxConstPowerTerms bounds the intermediate sums of that expansion.
+const maxConstPowerTerms = 256
+
 // maxCandidateSize is the largest term (in distinct nodes) on which the
 // candidate normal forms are tried.
 const maxCandidateSize = 2000
@@ -207,11 +210,19 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		// (a + b)^n: simplify the base; expanding the power never helps.
 		b, x := cur.PowParts()
 		out := s.rulePass(symbolic.Pow(s.simplify(b), x))
-		// Except for a constant: (1 + 2*sqrt(2))^2 = 9 + 4*sqrt(2).
+		// Except for a constant: (1 + 2*sqrt(2))^2 = 9 + 4*sqrt(2). The
+		// term limit keeps a power of a long sum of radicals from
+		// expanding for ever; so large a result would not be smaller.
 		if n, ok := x.IsNumber(); ok && n.IsInt() && n.Cmp(symbolic.Int(maxConstPowerExpand)) <= 0 &&
-			out.Kind() == symbolic.KPow && len(symbolic.FreeSymbols(out)) == 0 {
-			if ex := s.rulePass(symbolic.Expand(out)); cost(ex) < cost(out) {
-				out = ex
+			out.Kind() == symbolic.KPow && len(symbolic.FreeSymbols(out)) == 0 && s.env.liveNow() {
+			ctx := s.env.Ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if ex, err := symbolic.ExpandContext(ctx, out, maxConstPowerTerms); err == nil {
+				if ex = s.rulePass(ex); cost(ex) < cost(out) {
+					out = ex
+				}
 			}
 		}
 		s.memo[e] = out

@@ -47,7 +47,6 @@ func (env *Env) Steps() int { return env.steps }
 // error), or nil.
 func (env *Env) Err() error { return env.err }
 
-// live reports whether work may continue, polling the context now and then.
 // liveNow is live with the context checked now, not every 64th call: for
 // the points before long steps (a candidate normal form's cancellation).
 func (env *Env) liveNow() bool {
@@ -59,6 +58,7 @@ func (env *Env) liveNow() bool {
 	return env.live()
 }
 
+// live reports whether work may continue, polling the context now and then.
 func (env *Env) live() bool {
 	if env == nil {
 		return true
