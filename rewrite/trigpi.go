@@ -128,7 +128,6 @@ func trigAtPi(op symbolic.Op, arg *symbolic.Expr) *symbolic.Expr {
 func ratMod(r *big.Rat, m int64) *big.Rat {
 	mr := new(big.Rat).SetInt64(m)
 	q := new(big.Rat).Quo(r, mr)
-	// floor(q)
 	fl := new(big.Int).Div(q.Num(), q.Denom()) // Euclidean: the floor, as Denom > 0
 	return new(big.Rat).Sub(r, new(big.Rat).Mul(new(big.Rat).SetInt(fl), mr))
 }
@@ -187,7 +186,8 @@ func initExact() {
 }
 
 // exactTrig returns sin, cos or tan of r·π for r in [0, 1) when r is a
-// multiple of 1/12 or 1/4, else nil (and nil for tan(π/2)).
+// multiple of 1/12 (π/4 = 3π/12 included), else nil (and nil for
+// tan(π/2)).
 func exactTrig(op symbolic.Op, r *big.Rat) *symbolic.Expr {
 	initExact()
 	key := r.RatString()
