@@ -60,6 +60,7 @@ func parseDefaultRules() []*Rewrite {
 		r("pow-half", "(pow ?x 0.5)", "(sqrt ?x)", nil),
 		r("pow-neg-half", "(pow ?x -0.5)", "(/ 1 (sqrt ?x))", nil),
 		r("pow-three-halves", "(pow ?x 1.5)", "(* ?x (sqrt ?x))", nil),
+		r("pow-neg-three-halves", "(pow ?x -1.5)", "(/ 1 (* ?x (sqrt ?x)))", nil),
 		r("pow-recip", "(pow ?x -1)", "(/ 1 ?x)", nil),
 		r("pow-neg2", "(pow ?x -2)", "(/ 1 (* ?x ?x))", nil),
 		r("mul-recip", "(* ?a (/ 1 ?b))", "(/ ?a ?b)", nil),
@@ -72,7 +73,17 @@ func parseDefaultRules() []*Rewrite {
 		r("log-pow", "(log (pow ?x ?n))", "(* ?n (log ?x))", Positive("?x")),
 		r("log-div", "(- (log ?a) (log ?b))", "(log (/ ?a ?b))", And(Positive("?a"), Positive("?b"))),
 		r("div-cancel", "(/ (* ?a ?b) ?a)", "?b", ProvablyNonZero("?a")),
+		// One division instead of two (a division costs about three
+		// multiplies). Equal wherever the left side is defined: the
+		// right side's denominator is zero exactly where one of the
+		// left side's is.
+		r("add-fracs", "(+ (/ ?a ?b) (/ ?c ?d))", "(/ (+ (* ?a ?d) (* ?c ?b)) (* ?b ?d))", nil),
+		r("sub-fracs", "(- (/ ?a ?b) (/ ?c ?d))", "(/ (- (* ?a ?d) (* ?c ?b)) (* ?b ?d))", nil),
 		r("sqrt-sq", "(* (sqrt ?x) (sqrt ?x))", "?x", NonNegative("?x")),
+		r("sqrt-mul", "(* (sqrt ?a) (sqrt ?b))", "(sqrt (* ?a ?b))", And(NonNegative("?a"), NonNegative("?b"))),
+		// exp(x) once and a multiply, where exp(2x) and exp(x) are both
+		// needed (exp(2x) + exp(x) = exp(x)·(exp(x) + 1)).
+		r("exp-double", "(exp (* 2 ?x))", "(* (exp ?x) (exp ?x))", nil),
 		r("pythagoras", "(+ (pow (sin ?x) 2) (pow (cos ?x) 2))", "1", nil),
 		r("one-sub-sin2", "(- 1 (pow (sin ?x) 2))", "(pow (cos ?x) 2)", nil),
 		r("one-sub-cos2", "(- 1 (pow (cos ?x) 2))", "(pow (sin ?x) 2)", nil),
@@ -88,6 +99,12 @@ func parseDefaultRules() []*Rewrite {
 	// extraction can share the powers of x that Horner forms need.
 	for n := 3; n <= 8; n++ {
 		rules = append(rules, r(fmt.Sprintf("pow%d-split", n), fmt.Sprintf("(pow ?x %d)", n), fmt.Sprintf("(* ?x (pow ?x %d))", n-1), nil))
+	}
+	// Half-integer powers: x^(n+1/2) = x^n·sqrt(x), a square root and
+	// multiplies instead of pow. Both sides are defined for x >= 0 only
+	// (pow of a negative number to a non-integer power is NaN).
+	for n := 2; n <= 4; n++ {
+		rules = append(rules, r(fmt.Sprintf("pow%d-half-split", n), fmt.Sprintf("(pow ?x %d.5)", n), fmt.Sprintf("(* (pow ?x %d) (sqrt ?x))", n), nil))
 	}
 	return rules
 }

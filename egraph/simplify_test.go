@@ -243,6 +243,86 @@ func TestSimplifyLogQuotient(t *testing.T) {
 	}
 }
 
+// TestSimplifyFractions: a sum or difference of two quotients becomes one
+// quotient (one division instead of two), checked for value at random
+// points; a quotient plus a term is left alone (combining it would add a
+// multiply and save nothing).
+func TestSimplifyFractions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, c := range []struct{ in, want string }{
+		{"1/x + 1/y", "(x + y)/(x*y)"},
+		{"1/x - 1/y", "(-x + y)/(x*y)"},
+		{"1/(x*y) + 1/(x*z)", "(y + z)/(x*y*z)"},
+		{"x/y + z/y", "(x + z)/y"},
+		{"a/b + c", "a/b + c"},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Explain: true})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, r.Term.String(), c.in)
+		for range 20 {
+			vals := map[string]float64{}
+			for _, v := range []string{"a", "b", "c", "x", "y", "z"} {
+				vals[v] = 0.5 + 2*rng.Float64()
+			}
+			want, got := evalSym(t, in, vals), evalSym(t, r.Term, vals)
+			assert.InDelta(t, want, got, 1e-12*(1+math.Abs(want)), "%s at %v", c.in, vals)
+		}
+	}
+}
+
+// TestSimplifyCostRules: rules that pay off only with a condition, or
+// only when a shared subterm is counted once, do so there and not
+// elsewhere.
+func TestSimplifyCostRules(t *testing.T) {
+	pos := Interval{math.SmallestNonzeroFloat64, math.Inf(1)}
+	both := map[string]Interval{"x": pos, "y": pos}
+	for _, c := range []struct {
+		in, want string
+		dom      map[string]Interval
+		dag      bool
+	}{
+		// exp(2x) as exp(x)·exp(x): one exp, shared, under DAG cost.
+		{"exp(2*x) + exp(x)", "(exp(x) + 1)*exp(x)", nil, true},
+		{"exp(2*x) + exp(x)", "exp(x) + exp(2*x)", nil, false},
+		// sqrt(x)·sqrt(y) = sqrt(xy) needs x, y >= 0.
+		{"sqrt(x)*sqrt(y)", "sqrt(x*y)", both, false},
+		{"sqrt(x)*sqrt(y)", "sqrt(x)*sqrt(y)", nil, false},
+	} {
+		in, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Domains: c.dom, DAG: c.dag})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, r.Term.String(), "%s (dag %v) under %v", c.in, c.dag, c.dom)
+		vals := map[string]float64{"x": 0.7, "y": 1.9}
+		assert.InDelta(t, evalSym(t, in, vals), evalSym(t, r.Term, vals), 1e-12, c.in)
+	}
+}
+
+// TestCPUCostCoversOperators: every operator of EvalLanguage has a
+// measured cost in CPUCost (none falls back to the default, pow's), and
+// half-integer powers cost a square root and multiplies, not a pow, as
+// codegen lowers them.
+func TestCPUCostCoversOperators(t *testing.T) {
+	l := EvalLanguage()
+	c := CPUCost()
+	for op := range l.names {
+		if l.Arity(Op(op)) == 0 {
+			continue
+		}
+		_, ok := c.Costs[l.OpName(Op(op))]
+		assert.True(t, ok, "no measured cost for %q", l.OpName(Op(op)))
+	}
+	for _, src := range []string{"x^(5/2)", "x^(7/2)", "x^(9/2)", "x^(-3/2)"} {
+		in, err := parser.ParseExpr(src)
+		require.NoError(t, err)
+		r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{})
+		require.NoError(t, err)
+		assert.Less(t, r.Cost, opCostNs["pow"], "%s: extracted cost %v", src, r.Cost)
+	}
+}
+
 // TestSimplifyExplain: with Explain, the proof starts at the input, ends
 // at the result, names a rule at every step after the first, and every
 // step has the input's value wherever the input is defined.
