@@ -437,9 +437,13 @@ type dslOpt struct {
 	Hi  *dslExpr `parser:"('..' @@)?"`
 }
 
-var dslGrammar = participle.MustBuild[dslStmt](
-	participle.Lexer(dslLexerDef{}),
-)
+// dslGrammar is the statement grammar, built on first use: building it
+// takes about 2 ms and 300 KB, which every process that links this
+// package paid at start-up, most of them (symcalc's algebra commands)
+// never reading an equation file.
+var dslGrammar = sync.OnceValue(func() *participle.Parser[dslStmt] {
+	return participle.MustBuild[dslStmt](participle.Lexer(dslLexerDef{}))
+})
 
 // statementKeywords are the words that begin a statement, for hints.
 var statementKeywords = []string{"model", "const", "param", "state", "let", "der", "output", "grid", "field", "simulate", "assume"}
@@ -513,7 +517,7 @@ func parseRange(file, src string, start, end int) ([]*dslStmt, bool, error) {
 			stmts = append(stmts, st)
 			continue
 		}
-		st, err := dslGrammar.ParseFromLexer(peek)
+		st, err := dslGrammar().ParseFromLexer(peek)
 		if err != nil {
 			return nil, false, err
 		}

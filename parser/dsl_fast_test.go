@@ -24,7 +24,7 @@ func TestFastDerMatchesGrammar(t *testing.T) {
 	} {
 		fast := fastDer(upgrade(src))
 		require.NotNil(t, fast, src)
-		slow, err := dslGrammar.ParseFromLexer(upgrade(src))
+		slow, err := dslGrammar().ParseFromLexer(upgrade(src))
 		require.NoError(t, err, src)
 		assert.Equal(t, slow, fast, src)
 	}
@@ -36,7 +36,7 @@ func TestFastDerMatchesGrammar(t *testing.T) {
 	} {
 		fast := fastDecl(upgrade(src))
 		require.NotNil(t, fast, src)
-		slow, err := dslGrammar.ParseFromLexer(upgrade(src))
+		slow, err := dslGrammar().ParseFromLexer(upgrade(src))
 		require.NoError(t, err, src)
 		assert.Equal(t, slow, fast, src)
 	}

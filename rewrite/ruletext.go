@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -59,15 +60,19 @@ type pieceAST struct {
 	Tok  string `parser:"| @(Ident | Number | Op) )"`
 }
 
-var ruleParser = participle.MustBuild[ruleFileAST](
-	participle.Lexer(ruleLexer),
-	participle.Elide("Comment", "Whitespace"),
-)
+// ruleParser is the rule-file grammar, built on first use (not at the
+// start-up of every process that links this package).
+var ruleParser = sync.OnceValue(func() *participle.Parser[ruleFileAST] {
+	return participle.MustBuild[ruleFileAST](
+		participle.Lexer(ruleLexer),
+		participle.Elide("Comment", "Whitespace"),
+	)
+})
 
 // ParseRules parses rule text (file names the source in error messages).
 // Errors carry the line, column and a caret.
 func ParseRules(file, src string) ([]*Rule, error) {
-	ast, err := ruleParser.ParseString(file, src)
+	ast, err := ruleParser().ParseString(file, src)
 	if err != nil {
 		var pe participle.Error
 		if errors.As(err, &pe) {

@@ -980,7 +980,7 @@ func (pc *polyCtx) toExpr(p poly, x *expander) *Expr {
 
 func expExpr(n uint16) *Expr {
 	if n <= 1024 {
-		return smallInts[1024+int(n)]
+		return smallInt(int64(n))
 	}
 	return IntExpr(int64(n))
 }

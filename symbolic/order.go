@@ -68,7 +68,7 @@ func facAt(e *Expr, i int) (base, exp *Expr) {
 	case KPow:
 		return e.args[0], e.args[1]
 	}
-	return e, smallInts[1025]
+	return e, oneExpr
 }
 
 var kindRank = [...]int{KNum: 0, KBool: 1, KSym: 2, KAdd: 3, KCall: 4, KPow: 5, KMul: 6}
