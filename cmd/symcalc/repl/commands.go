@@ -131,6 +131,9 @@ func (s *state) help(rest string) (string, error) {
 		if c := lookupCommand(":" + rest); c != nil {
 			return fmt.Sprintf("%s %s\n  %s", c.name, c.args, c.help), nil
 		}
+		if what, ok := notProvided[strings.TrimSuffix(rest, "()")]; ok {
+			return "", fmt.Errorf("no function %s: %s", strings.TrimSuffix(rest, "()"), what)
+		}
 		return "", fmt.Errorf("no help for %q%s", rest, symbolic.DidYouMean(rest, append(replFuncNames(), commandNames()...)))
 	}
 	var b strings.Builder

@@ -409,6 +409,9 @@ func (s *state) parseLocal(ctx context.Context, sp span, local map[string]bool) 
 			}
 			f, ok := replFuncs[name]
 			if !ok {
+				if what, ok := notProvided[name]; ok {
+					return nil, fmt.Errorf("unknown function %s: %s", name, what)
+				}
 				if hint := symbolic.DidYouMean(name, replFuncNames()); hint != "" {
 					return nil, fmt.Errorf("unknown function %s%s", name, hint)
 				}

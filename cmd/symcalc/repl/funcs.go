@@ -146,6 +146,30 @@ func init() {
 	}
 }
 
+// notProvided names functions of other computer algebra systems that a
+// user is likely to try, which symcalc does not have, with what it has
+// instead. Called, they are errors rather than undefined functions f(x),
+// which would print back unevaluated as if the call had done nothing.
+var notProvided = map[string]string{
+	"series":        "taylor(f, x, x0, n) gives the Taylor polynomial",
+	"integrate":     "symcalc does not integrate symbolically",
+	"limit":         "symcalc does not take limits; eval(f, x=...) evaluates near a point",
+	"solve":         "symcalc has no equation solver; for a model's trajectory, :load an equation file and :simulate",
+	"nsolve":        "symcalc has no equation solver; for a model's trajectory, :load an equation file and :simulate",
+	"dsolve":        "symcalc does not solve ODEs symbolically; :load an equation file and :simulate integrates one",
+	"roots":         "symcalc has no equation solver; coeffs(f, x) gives a polynomial's coefficients",
+	"factor":        "simplify(f) factors and cancels; egraph(f) gives the form cheapest to evaluate",
+	"together":      "simplify(f) puts a rational function over a common denominator where that is shorter",
+	"cancel":        "simplify(f) cancels common factors of a quotient",
+	"apart":         "symcalc has no partial fractions",
+	"collect":       "coeffs(f, x) gives the coefficients of f in x; egraph(f) factors out common terms",
+	"trigsimp":      "simplify(f) applies the trigonometric identities",
+	"evalf":         "eval(f, x=1.5) gives the numeric value",
+	"substitute":    "subs(f, x=y+1) substitutes",
+	"derivative":    "diff(f, x) differentiates",
+	"differentiate": "diff(f, x) differentiates",
+}
+
 func replFuncNames() []string {
 	out := make([]string, 0, len(replFuncs))
 	for n := range replFuncs {
