@@ -2,6 +2,7 @@ package symbolic
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -278,13 +279,53 @@ func (a *adder) addTerm(t *Expr, c Number) {
 func (a *adder) push(t *Expr, c Number) {
 	if n := len(a.terms); n == cap(a.terms) {
 		size := max(4, 2*n)
-		terms, coefs := make([]*Expr, n, size), make([]Number, n, size)
+		terms, coefs := getSumArrays(size)
+		terms, coefs = terms[:n], coefs[:n]
 		copy(terms, a.terms)
 		copy(coefs, a.coefs)
+		putSumArrays(a.terms, a.coefs)
 		a.terms, a.coefs = terms, coefs
 	}
 	a.terms = append(a.terms, t)
 	a.coefs = append(a.coefs, c)
+}
+
+// A large sum's arrays double as it grows, and the outgrown ones are
+// garbage the moment they are copied: 3 MB of them for a sum of 10^5
+// terms, made anew by every such build. From sumPoolMin terms on they go
+// to a pool by size, cleared (a stale term would keep its node alive),
+// and the next growth past that size, in this build or the next, takes
+// them back.
+const (
+	sumPoolMin = 1 << 10
+	sumPoolMax = 1 << 22
+)
+
+type sumArrays struct {
+	terms []*Expr
+	coefs []Number
+}
+
+var sumPools [23]sync.Pool // by log2 of the capacity
+
+func getSumArrays(size int) ([]*Expr, []Number) {
+	if size >= sumPoolMin && size <= sumPoolMax && size&(size-1) == 0 {
+		if p, ok := sumPools[bits.Len(uint(size))-1].Get().(*sumArrays); ok {
+			return p.terms[:0], p.coefs[:0]
+		}
+	}
+	return make([]*Expr, 0, size), make([]Number, 0, size)
+}
+
+func putSumArrays(terms []*Expr, coefs []Number) {
+	size := cap(terms)
+	if size < sumPoolMin || size > sumPoolMax || size&(size-1) != 0 || cap(coefs) != size {
+		return
+	}
+	terms, coefs = terms[:size], coefs[:size]
+	clear(terms)
+	clear(coefs)
+	sumPools[bits.Len(uint(size))-1].Put(&sumArrays{terms, coefs})
 }
 
 // add adds c*e.
@@ -336,7 +377,10 @@ func (a *adder) build() *Expr {
 	}
 	if n >= 64 && cap(terms) > n+n/2 {
 		// The node keeps its arrays: not half of them unused.
+		oldTerms, oldCoefs := a.terms, a.coefs
 		terms, coefs = slices.Clone(terms), slices.Clone(coefs)
+		putSumArrays(oldTerms, oldCoefs)
+		a.terms, a.coefs = nil, nil
 	}
 	c := a.c
 	if c.IsZero() {

@@ -381,3 +381,46 @@ func TestSmallInts(t *testing.T) {
 	require.Same(t, One(), IntExpr(1))
 	require.Same(t, MinusOne(), IntExpr(-1))
 }
+
+// TestSumArraysPool: a large sum's outgrown arrays come back from the
+// pool empty (a stale term would keep its node alive), and sums built
+// one after the other through the pool are the sums built directly.
+func TestSumArraysPool(t *testing.T) {
+	const n = 5000
+	xs := make([]*Expr, n)
+	for i := range xs {
+		xs[i] = Sym(fmt.Sprintf("sap_%d", i))
+	}
+	var first *Expr
+	for round := range 3 {
+		sb := NewSumBuilder()
+		for i, x := range xs {
+			sb.Add(Mul(IntExpr(int64(i+1)), x))
+		}
+		s := sb.Build()
+		require.Equal(t, KAdd, s.Kind())
+		require.Len(t, s.args, n)
+		if round == 0 {
+			first = s
+		}
+		require.Same(t, first, s, "round %d", round)
+	}
+	for size := sumPoolMin; size <= 8*sumPoolMin; size *= 2 {
+		terms, coefs := getSumArrays(size)
+		terms, coefs = terms[:size], coefs[:size]
+		for i := range terms {
+			terms[i], coefs[i] = xs[i%n], Int(int64(i+1))
+		}
+		putSumArrays(terms, coefs)
+		for range 4 { // the pool may give another array, or a new one
+			got, gotc := getSumArrays(size)
+			require.Equal(t, size, cap(got))
+			for _, e := range got[:size] {
+				require.Nil(t, e)
+			}
+			for _, c := range gotc[:size] {
+				require.True(t, c.IsZero() || c == Number{}, "stale coefficient %v", c)
+			}
+		}
+	}
+}
