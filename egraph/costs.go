@@ -68,8 +68,8 @@ func CPUCost() OpCost {
 //     towards the unfactored form);
 //   - a negation costs nothing (the sign goes into the coefficient);
 //   - other operations cost their measured time (opCostNs) in units of
-//     one add, so a division is about four instructions and an exp
-//     seventeen.
+//     one add, so on the machine of the table a division is about
+//     three instructions and an exp eighteen.
 //
 // Leaves cost nothing. It is a DagCost: a subterm shared by several
 // outputs is paid once, as codegen's value numbering computes it once.
