@@ -9,6 +9,7 @@ import (
 // DefaultRules returns the rule set for lowering evaluation cost over
 // EvalLanguage: algebraic normalisation (commutativity, associativity,
 // identities), factoring (which with power splitting yields Horner forms),
+// sums of quotients over one denominator (one division instead of two),
 // strength reduction of small integer and half-integer powers, exp/log
 // identities, and trigonometric and hyperbolic identities that remove a
 // call (double angles, tan as sin/cos, Pythagoras). Rules that hold only
