@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"context"
 	"math/big"
 
 	"github.com/symcalc/symcalc/rewrite/poly"
@@ -204,7 +205,7 @@ func pythagoreanReducer(cosFirst bool) func(rc *ratCtx) func(*poly.Poly) (*poly.
 		return func(p *poly.Poly) (*poly.Poly, error) {
 			var err error
 			for _, pr := range pairs {
-				if p, err = substSquare(p, pr.a, pr.b); err != nil {
+				if p, err = substSquare(rc.ctx, p, pr.a, pr.b); err != nil {
 					return nil, err
 				}
 			}
@@ -217,7 +218,7 @@ func pythagoreanReducer(cosFirst bool) func(rc *ratCtx) func(*poly.Poly) (*poly.
 // the power of a^2 they hold, k, and each group is multiplied by
 // (1 - b^2)^k once: adding the products term by term took time
 // quadratic in the terms (cos(1+B+C+3*A)^8 took 8 s).
-func substSquare(p *poly.Poly, a, b int) (*poly.Poly, error) {
+func substSquare(ctx context.Context, p *poly.Poly, a, b int) (*poly.Poly, error) {
 	if p.Deg(a) < 2 {
 		return p, nil
 	}
@@ -236,7 +237,7 @@ func substSquare(p *poly.Poly, a, b int) (*poly.Poly, error) {
 	out := poly.Zero(n)
 	for k := 0; k <= maxK; k++ {
 		if k > 0 {
-			next, err := pow.Mul(oneMinus)
+			next, err := pow.MulContext(ctx, oneMinus)
 			if err != nil {
 				return nil, err
 			}
@@ -246,7 +247,7 @@ func substSquare(p *poly.Poly, a, b int) (*poly.Poly, error) {
 		if !ok {
 			continue
 		}
-		m, err := pow.Mul(poly.FromTerms(n, ts))
+		m, err := pow.MulContext(ctx, poly.FromTerms(n, ts))
 		if err != nil {
 			return nil, err
 		}

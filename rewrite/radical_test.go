@@ -162,7 +162,7 @@ func TestRationalizeValues(t *testing.T) {
 			continue
 		}
 		e := symbolic.Div(num, den)
-		q, err := cancelRatOpt(e, nil, true)
+		q, err := cancelRatOpt(context.Background(), e, nil, true)
 		if err != nil {
 			continue
 		}

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/big"
@@ -38,6 +39,9 @@ type ratCtx struct {
 	// reduce, when set, rewrites each polynomial before the gcd (the
 	// trigonometric reduction sin^2 -> 1 - cos^2 plugs in here).
 	reduce func(*poly.Poly) (*poly.Poly, error)
+	// ctx stops the polynomial products and powers, which within
+	// poly.MaxTerms can still take a second each.
+	ctx context.Context
 }
 
 // ratFunc is num/den.
@@ -148,7 +152,9 @@ func (rc *ratCtx) addGen(k *symbolic.Expr) {
 	}
 }
 
-func newRatCtx() *ratCtx { return &ratCtx{index: map[*symbolic.Expr]int{}} }
+func newRatCtx() *ratCtx {
+	return &ratCtx{index: map[*symbolic.Expr]int{}, ctx: context.Background()}
+}
 
 func (rc *ratCtx) n() int { return len(rc.gens) }
 
@@ -179,7 +185,7 @@ func (rc *ratCtx) toRat(e *symbolic.Expr) (ratFunc, error) {
 				return ratFunc{}, err
 			}
 			r.num = r.num.Scale(ratOf(coefs[i]))
-			if acc, err = addRat(acc, r); err != nil {
+			if acc, err = rc.addRat(acc, r); err != nil {
 				return ratFunc{}, err
 			}
 		}
@@ -192,7 +198,7 @@ func (rc *ratCtx) toRat(e *symbolic.Expr) (ratFunc, error) {
 			if err != nil {
 				return ratFunc{}, err
 			}
-			if acc, err = mulRat(acc, r); err != nil {
+			if acc, err = rc.mulRat(acc, r); err != nil {
 				return ratFunc{}, err
 			}
 		}
@@ -231,11 +237,11 @@ func (rc *ratCtx) factorRat(b, x *symbolic.Expr) (ratFunc, error) {
 		base.num, base.den = base.den, base.num
 		p = -p
 	}
-	num, err := base.num.Pow(int(p))
+	num, err := base.num.PowContext(rc.ctx, int(p))
 	if err != nil {
 		return ratFunc{}, err
 	}
-	den, err := base.den.Pow(int(p))
+	den, err := base.den.PowContext(rc.ctx, int(p))
 	if err != nil {
 		return ratFunc{}, err
 	}
@@ -243,7 +249,7 @@ func (rc *ratCtx) factorRat(b, x *symbolic.Expr) (ratFunc, error) {
 }
 
 // addRat returns a + b over the least common denominator.
-func addRat(a, b ratFunc) (ratFunc, error) {
+func (rc *ratCtx) addRat(a, b ratFunc) (ratFunc, error) {
 	if a.num.IsZero() {
 		return b, nil
 	}
@@ -256,27 +262,27 @@ func addRat(a, b ratFunc) (ratFunc, error) {
 	g := poly.GCD(a.den, b.den)
 	ad, _ := a.den.DivExact(g)
 	bd, _ := b.den.DivExact(g)
-	x, err := a.num.Mul(bd)
+	x, err := a.num.MulContext(rc.ctx, bd)
 	if err != nil {
 		return ratFunc{}, err
 	}
-	y, err := b.num.Mul(ad)
+	y, err := b.num.MulContext(rc.ctx, ad)
 	if err != nil {
 		return ratFunc{}, err
 	}
-	den, err := a.den.Mul(bd)
+	den, err := a.den.MulContext(rc.ctx, bd)
 	if err != nil {
 		return ratFunc{}, err
 	}
 	return ratFunc{x.Add(y), den}, nil
 }
 
-func mulRat(a, b ratFunc) (ratFunc, error) {
-	num, err := a.num.Mul(b.num)
+func (rc *ratCtx) mulRat(a, b ratFunc) (ratFunc, error) {
+	num, err := a.num.MulContext(rc.ctx, b.num)
 	if err != nil {
 		return ratFunc{}, err
 	}
-	den, err := a.den.Mul(b.den)
+	den, err := a.den.MulContext(rc.ctx, b.den)
 	if err != nil {
 		return ratFunc{}, err
 	}
@@ -319,14 +325,15 @@ type cancelled struct {
 
 // cancelRat reduces e to lowest terms.
 func cancelRat(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error)) (*cancelled, error) {
-	return cancelRatOpt(e, reduce, false)
+	return cancelRatOpt(context.Background(), e, reduce, false)
 }
 
 // cancelRatOpt is cancelRat, which with rationalize first clears square
 // roots of numbers from the denominator (see rationalize; errNoRadical if
-// it has none).
-func cancelRatOpt(e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error), rationalize bool) (*cancelled, error) {
+// it has none), and which stops with ctx's error once ctx is done.
+func cancelRatOpt(ctx context.Context, e *symbolic.Expr, reduce func(*ratCtx) func(*poly.Poly) (*poly.Poly, error), rationalize bool) (*cancelled, error) {
 	rc := newRatCtx()
+	rc.ctx = ctx
 	if err := rc.collect(e); err != nil {
 		return nil, err
 	}

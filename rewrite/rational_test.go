@@ -54,3 +54,24 @@ func TestSimplifyFloatPowerIsQuick(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1/(A + B + 0.1)^60", r.Expr.String())
 }
+
+// TestSimplifyHonoursDeadline: the rational normal form multiplies
+// polynomials of up to poly.MaxTerms terms, products that can take a
+// second each; they stop when the context does, so Simplify returns soon
+// after its deadline. cos(1+B+C+3A)^8, with a 50 ms deadline, took 1.0 s
+// (7-9 s under -race, where FuzzSimplify's seed of it failed) before
+// poly.MulContext.
+func TestSimplifyHonoursDeadline(t *testing.T) {
+	e := mustParse(t, "cos(1+B+C+A+A+A)^8")
+	Simplify(mustParse(t, "sin(x)^2 + cos(x)^2")) // the rule set is made on first use: not timed
+	for _, d := range []time.Duration{20 * time.Millisecond, 50 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		start := time.Now()
+		r, _ := SimplifyContext(ctx, e, Options{MaxSteps: 2000}) // as FuzzSimplify runs it
+		took := time.Since(start)
+		cancel()
+		require.NotNil(t, r.Expr)
+		t.Logf("deadline %v took %v", d, took)
+		assert.Less(t, took, d+250*time.Millisecond, "deadline %v", d)
+	}
+}

@@ -66,16 +66,16 @@ func (rc *ratCtx) rationalize(r ratFunc) (ratFunc, error) {
 		}
 		a, b := r.den.Coeff(v, 0), r.den.Coeff(v, 1)
 		gv := poly.Var(r.den.N, v)
-		bg, err := b.Mul(gv)
+		bg, err := b.MulContext(rc.ctx, gv)
 		if err != nil {
 			return r, err
 		}
 		conj := a.Sub(bg)
-		num, err := r.num.Mul(conj)
+		num, err := r.num.MulContext(rc.ctx, conj)
 		if err != nil {
 			return r, err
 		}
-		den, err := r.den.Mul(conj)
+		den, err := r.den.MulContext(rc.ctx, conj)
 		if err != nil {
 			return r, err
 		}

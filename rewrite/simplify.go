@@ -249,7 +249,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		f = features{}
 	}
 	if f.rational && s.env.liveNow() {
-		if q, err := cancelRat(cur, nil); err == nil {
+		if q, err := cancelRatOpt(s.env.Ctx, cur, nil, false); err == nil {
 			cond := q.condition()
 			try(q.expanded(false), cond)
 			try(q.expanded(true), cond)
@@ -259,7 +259,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		}
 		// With square roots of numbers cleared from the denominator.
 		if s.env.liveNow() {
-			if q, err := cancelRatOpt(cur, nil, true); err == nil {
+			if q, err := cancelRatOpt(s.env.Ctx, cur, nil, true); err == nil {
 				cond := q.condition()
 				try(q.expanded(false), cond)
 				try(q.expanded(true), cond)
@@ -272,7 +272,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			if !s.env.liveNow() {
 				break
 			}
-			if q, err := cancelRat(t, pythagoreanReducer(cosFirst)); err == nil {
+			if q, err := cancelRatOpt(s.env.Ctx, t, pythagoreanReducer(cosFirst), false); err == nil {
 				cond := q.condition()
 				try(q.expanded(false), cond)
 				try(q.expanded(true), cond)
@@ -284,7 +284,7 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	}
 	if f.exp && s.env.liveNow() {
 		x := ExpandExp(cur)
-		if q, err := cancelRat(x, nil); err == nil {
+		if q, err := cancelRatOpt(s.env.Ctx, x, nil, false); err == nil {
 			cond := q.condition()
 			try(q.expanded(false), cond)
 			try(q.expanded(true), cond)

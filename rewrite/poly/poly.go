@@ -9,6 +9,7 @@
 package poly
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"slices"
@@ -202,7 +203,16 @@ func (p *Poly) Scale(c *big.Rat) *Poly {
 }
 
 // Mul returns p*q, or ErrTooLarge.
-func (p *Poly) Mul(q *Poly) (*Poly, error) {
+func (p *Poly) Mul(q *Poly) (*Poly, error) { return p.MulContext(context.Background(), q) }
+
+// ctxCheckEvery is how many term products MulContext makes between
+// checks of its context: a product within MaxTerms's bounds can take a
+// second (50·MaxTerms products of big rationals), too long to go without
+// noticing a deadline.
+const ctxCheckEvery = 1 << 12
+
+// MulContext is Mul that stops with ctx's error once ctx is done.
+func (p *Poly) MulContext(ctx context.Context, q *Poly) (*Poly, error) {
 	if p.IsZero() || q.IsZero() {
 		return Zero(p.N), nil
 	}
@@ -223,7 +233,15 @@ func (p *Poly) Mul(q *Poly) (*Poly, error) {
 	acc := make(map[string]int, len(p.Terms)+len(q.Terms))
 	var ts []Term
 	tmp := new(big.Rat)
+	made := 0
 	for _, a := range p.Terms {
+		if made >= ctxCheckEvery {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			made = 0
+		}
+		made += len(q.Terms)
 		for _, b := range q.Terms {
 			e := addExp(a.Exp, b.Exp)
 			k := expKey(e)
@@ -251,19 +269,22 @@ func addExp(a, b []int) []int {
 }
 
 // Pow returns p^k for k >= 0, or ErrTooLarge.
-func (p *Poly) Pow(k int) (*Poly, error) {
+func (p *Poly) Pow(k int) (*Poly, error) { return p.PowContext(context.Background(), k) }
+
+// PowContext is Pow that stops with ctx's error once ctx is done.
+func (p *Poly) PowContext(ctx context.Context, k int) (*Poly, error) {
 	r := One(p.N)
 	b := p
 	var err error
 	for k > 0 {
 		if k&1 == 1 {
-			if r, err = r.Mul(b); err != nil {
+			if r, err = r.MulContext(ctx, b); err != nil {
 				return nil, err
 			}
 		}
 		k >>= 1
 		if k > 0 {
-			if b, err = b.Mul(b); err != nil {
+			if b, err = b.MulContext(ctx, b); err != nil {
 				return nil, err
 			}
 		}

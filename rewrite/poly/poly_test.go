@@ -1,6 +1,7 @@
 package poly
 
 import (
+	"context"
 	"math/big"
 	"testing"
 
@@ -142,4 +143,30 @@ func TestFromTerms(t *testing.T) {
 	assert.True(t, p.Equal(sum))
 	assert.Equal(t, big.NewRat(2, 3), p.Coeff(1, 2).ConstValue())
 	assert.Equal(t, big.NewRat(5, 1), p.Coeff(1, 0).ConstValue())
+}
+
+// TestMulContext: MulContext and PowContext give Mul's and Pow's results
+// under a live context, and stop with the context's error once it is done
+// (a product of this size makes thousands of term products, past the
+// first check).
+func TestMulContext(t *testing.T) {
+	// (1 + x + y + z)^8 has 165 terms; its square makes 165^2 products.
+	s := One(3).Add(Var(3, 0)).Add(Var(3, 1)).Add(Var(3, 2))
+	p, err := s.Pow(8)
+	require.NoError(t, err)
+	want, err := p.Mul(p)
+	require.NoError(t, err)
+	got, err := p.MulContext(context.Background(), p)
+	require.NoError(t, err)
+	assert.True(t, want.Equal(got))
+	gotPow, err := s.PowContext(context.Background(), 16)
+	require.NoError(t, err)
+	assert.True(t, want.Equal(gotPow))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = p.MulContext(ctx, p)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = s.PowContext(ctx, 16)
+	assert.ErrorIs(t, err, context.Canceled)
 }
