@@ -259,7 +259,7 @@ func (rc *ratCtx) addRat(a, b ratFunc) (ratFunc, error) {
 	if a.den.Equal(b.den) {
 		return ratFunc{a.num.Add(b.num), a.den}, nil
 	}
-	g := poly.GCD(a.den, b.den)
+	g := poly.GCDContext(rc.ctx, a.den, b.den)
 	ad, _ := a.den.DivExact(g)
 	bd, _ := b.den.DivExact(g)
 	x, err := a.num.MulContext(rc.ctx, bd)
@@ -368,7 +368,7 @@ func cancelRatOpt(ctx context.Context, e *symbolic.Expr, reduce func(*ratCtx) fu
 			return nil, errNotRational
 		}
 	}
-	g := poly.GCD(r.num, r.den)
+	g := poly.GCDContext(rc.ctx, r.num, r.den)
 	num, _ := r.num.DivExact(g)
 	den, _ := r.den.DivExact(g)
 	nn, cn := num.Normal()
@@ -432,8 +432,8 @@ func (q *cancelled) factored() *symbolic.Expr {
 	if q.rc.inexact {
 		return nil
 	}
-	cn, fn := poly.SquareFree(q.num)
-	cd, fd := poly.SquareFree(q.den)
+	cn, fn := poly.SquareFreeContext(q.rc.ctx, q.num)
+	cd, fd := poly.SquareFreeContext(q.rc.ctx, q.den)
 	c := new(big.Rat).Mul(q.c, cn)
 	c.Quo(c, cd)
 	return symbolic.Mul(q.rc.numExpr(c), q.rc.fromFactors(fn),
@@ -446,7 +446,7 @@ func (q *cancelled) condition() *symbolic.Expr {
 	if q.removed.IsConst() {
 		return nil
 	}
-	_, fs := poly.SquareFree(q.removed)
+	_, fs := poly.SquareFreeContext(q.rc.ctx, q.removed)
 	var conds []*symbolic.Expr
 	for _, f := range fs {
 		conds = append(conds, q.rc.nonzeroConds(f.P)...)

@@ -485,12 +485,12 @@ func (g0 *gcdRun) prem(a, b *Poly, v int) *Poly {
 		dr := r.Deg(v)
 		lr := r.Coeff(v, dr)
 		g0.work += (len(lb.Terms)*len(r.Terms) + len(lr.Terms)*len(b.Terms)) * (1 + r.maxBits()/64)
-		if g0.work > g0.limit {
+		if g0.work > g0.limit || g0.ctx.Err() != nil {
 			g0.failed = true
 			return nil
 		}
-		x, err1 := lb.Mul(r)
-		y, err2 := lr.Mul(b.mulVarPow(v, dr-db))
+		x, err1 := lb.MulContext(g0.ctx, r)
+		y, err2 := lr.MulContext(g0.ctx, b.mulVarPow(v, dr-db))
 		if err1 != nil || err2 != nil {
 			return nil
 		}
@@ -519,6 +519,8 @@ const DefaultGCDWork = 400_000
 type gcdRun struct {
 	work, limit int
 	failed      bool
+	// ctx, once done, fails the run as an exhausted budget does.
+	ctx context.Context
 }
 
 // GCD returns the greatest common divisor of p and q, normalised (integer
@@ -526,15 +528,22 @@ type gcdRun struct {
 // When the computation exceeds DefaultGCDWork it returns 1, which divides
 // everything: callers that cancel by the gcd stay correct, only less
 // simplified. Use GCDLimited to learn whether that happened.
-func GCD(p, q *Poly) *Poly {
-	g, _ := GCDLimited(p, q, DefaultGCDWork)
+func GCD(p, q *Poly) *Poly { return GCDContext(context.Background(), p, q) }
+
+// GCDContext is GCD that also gives up (returning 1) once ctx is done.
+func GCDContext(ctx context.Context, p, q *Poly) *Poly {
+	r := &gcdRun{limit: DefaultGCDWork, ctx: ctx}
+	g := r.gcd(p, q)
+	if r.failed {
+		return One(p.N)
+	}
 	return g
 }
 
 // GCDLimited is GCD with a work limit; ok is false (and the result 1)
 // when the limit was reached.
 func GCDLimited(p, q *Poly, limit int) (g *Poly, ok bool) {
-	r := &gcdRun{limit: limit}
+	r := &gcdRun{limit: limit, ctx: context.Background()}
 	g = r.gcd(p, q)
 	if r.failed {
 		return One(p.N), false
@@ -637,13 +646,17 @@ type Factor struct {
 // in each variable to the primitive part, the content recursively). If a
 // gcd exceeds its work limit the factorisation is p itself, once: still a
 // true factorisation, just not a square-free one.
-func SquareFree(p *Poly) (*big.Rat, []Factor) {
+func SquareFree(p *Poly) (*big.Rat, []Factor) { return SquareFreeContext(context.Background(), p) }
+
+// SquareFreeContext is SquareFree that also gives up (returning p itself
+// as its one factor) once ctx is done.
+func SquareFreeContext(ctx context.Context, p *Poly) (*big.Rat, []Factor) {
 	if p.IsZero() {
 		return new(big.Rat), nil
 	}
 	q, c := p.Normal()
 	var out []Factor
-	g0 := &gcdRun{limit: DefaultGCDWork}
+	g0 := &gcdRun{limit: DefaultGCDWork, ctx: ctx}
 	g0.squareFreeRec(q, &out)
 	if g0.failed {
 		if q.IsConst() {

@@ -170,3 +170,37 @@ func TestMulContext(t *testing.T) {
 	_, err = s.PowContext(ctx, 16)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestGCDContext: under a live context GCDContext and SquareFreeContext
+// are GCD and SquareFree; once the context is done they give up as an
+// exhausted budget does, with results that are still true (gcd 1, and p
+// as its own single factor).
+func TestGCDContext(t *testing.T) {
+	x, y := Var(2, 0), Var(2, 1)
+	s := One(2).Add(x).Add(y)
+	a, err := s.Pow(6)
+	require.NoError(t, err)
+	a, err = a.Mul(x.Sub(y)) // (1+x+y)^6 (x-y)
+	require.NoError(t, err)
+	b, err := s.Pow(4)
+	require.NoError(t, err)
+	b, err = b.Mul(x.Add(y)) // (1+x+y)^4 (x+y)
+	require.NoError(t, err)
+	want := GCD(a, b)
+	s4, err := s.Pow(4)
+	require.NoError(t, err)
+	n4, _ := s4.Normal()
+	assert.True(t, n4.Equal(want), "gcd %v", want)
+	assert.True(t, want.Equal(GCDContext(context.Background(), a, b)))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.True(t, GCDContext(ctx, a, b).IsConst(), "a cancelled gcd is 1")
+	_, fs := SquareFreeContext(ctx, a)
+	require.Len(t, fs, 1)
+	assert.Equal(t, 1, fs[0].Mult)
+	an, _ := a.Normal()
+	assert.True(t, an.Equal(fs[0].P), "a cancelled factorisation is the polynomial itself")
+	_, live := SquareFreeContext(context.Background(), a)
+	assert.Len(t, live, 2, "(1+x+y)^6 (x-y): two square-free factors")
+}
