@@ -230,7 +230,13 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	}
 	best, bestCost := cur, -1
 	var bestCond *symbolic.Expr
-	try := func(c, cond *symbolic.Expr) {
+	// try builds a candidate form, unless the deadline has passed: a
+	// large quotient's expanded forms take milliseconds each to build.
+	try := func(form func() *symbolic.Expr, cond *symbolic.Expr) {
+		if !s.env.liveNow() {
+			return
+		}
+		c := form()
 		if c == nil || !s.env.live() {
 			return
 		}
@@ -251,18 +257,18 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	if f.rational && s.env.liveNow() {
 		if q, err := cancelRatOpt(s.env.Ctx, cur, nil, false); err == nil {
 			cond := q.condition()
-			try(q.expanded(false), cond)
-			try(q.expanded(true), cond)
+			try(func() *symbolic.Expr { return q.expanded(false) }, cond)
+			try(func() *symbolic.Expr { return q.expanded(true) }, cond)
 			if q.small() {
-				try(q.factored(), cond)
+				try(func() *symbolic.Expr { return q.factored() }, cond)
 			}
 		}
 		// With square roots of numbers cleared from the denominator.
 		if s.env.liveNow() {
 			if q, err := cancelRatOpt(s.env.Ctx, cur, nil, true); err == nil {
 				cond := q.condition()
-				try(q.expanded(false), cond)
-				try(q.expanded(true), cond)
+				try(func() *symbolic.Expr { return q.expanded(false) }, cond)
+				try(func() *symbolic.Expr { return q.expanded(true) }, cond)
 			}
 		}
 	}
@@ -274,10 +280,10 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			}
 			if q, err := cancelRatOpt(s.env.Ctx, t, pythagoreanReducer(cosFirst), false); err == nil {
 				cond := q.condition()
-				try(q.expanded(false), cond)
-				try(q.expanded(true), cond)
+				try(func() *symbolic.Expr { return q.expanded(false) }, cond)
+				try(func() *symbolic.Expr { return q.expanded(true) }, cond)
 				if q.small() {
-					try(q.factored(), cond)
+					try(func() *symbolic.Expr { return q.factored() }, cond)
 				}
 			}
 		}
@@ -286,10 +292,10 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 		x := ExpandExp(cur)
 		if q, err := cancelRatOpt(s.env.Ctx, x, nil, false); err == nil {
 			cond := q.condition()
-			try(q.expanded(false), cond)
-			try(q.expanded(true), cond)
+			try(func() *symbolic.Expr { return q.expanded(false) }, cond)
+			try(func() *symbolic.Expr { return q.expanded(true) }, cond)
 			if q.small() {
-				try(q.factored(), cond)
+				try(func() *symbolic.Expr { return q.factored() }, cond)
 			}
 		}
 	}
