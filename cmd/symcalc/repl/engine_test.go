@@ -519,3 +519,31 @@ func TestTaylorAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// TestCalculusStops: the differentiating functions stop when the context
+// does (Ctrl-C at the prompt), as expand does. They are called directly:
+// Exec checks the context itself before a call.
+func TestCalculusStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	f := exprVal{e: symbolic.Mul(symbolic.Pow(x, symbolic.IntExpr(2)), y)}
+	vars := listVal{x, y}
+	s := New().st
+	for _, c := range []struct {
+		name string
+		run  func(context.Context, *state, []value) (value, error)
+		args []value
+	}{
+		{"diff", runDiff, []value{f, exprVal{e: x}}},
+		{"gradient", runGradient, []value{f, vars}},
+		{"hessian", runHessian, []value{f, vars}},
+		{"taylor", runTaylor, []value{f, exprVal{e: x}, exprVal{e: symbolic.Zero()}, exprVal{e: symbolic.IntExpr(3)}}},
+	} {
+		_, err := c.run(ctx, s, c.args)
+		assert.ErrorIs(t, err, context.Canceled, c.name)
+		v, err := c.run(context.Background(), s, c.args)
+		require.NoError(t, err, c.name)
+		assert.NotNil(t, v, c.name)
+	}
+}

@@ -253,10 +253,10 @@ func runDiff(ctx context.Context, s *state, args []value) (value, error) {
 	}
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
 		for _, x := range vars {
-			if err := ctx.Err(); err != nil {
+			var err error
+			if e, err = symbolic.DiffContext(ctx, e, x); err != nil {
 				return nil, err
 			}
-			e = symbolic.Diff(e, x)
 		}
 		return e, nil
 	})
@@ -394,20 +394,46 @@ func scalarAndVars(fn string, args []value) (*symbolic.Expr, []*symbolic.Expr, e
 	return f, xs, nil
 }
 
-func runGradient(_ context.Context, _ *state, args []value) (value, error) {
+// gradient is symbolic.Gradient that ctx (Ctrl-C) can stop.
+func gradient(ctx context.Context, f *symbolic.Expr, xs []*symbolic.Expr) ([]*symbolic.Expr, error) {
+	g := make([]*symbolic.Expr, len(xs))
+	for i, x := range xs {
+		var err error
+		if g[i], err = symbolic.DiffContext(ctx, f, x); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func runGradient(ctx context.Context, _ *state, args []value) (value, error) {
 	f, xs, err := scalarAndVars("gradient", args)
 	if err != nil {
 		return nil, err
 	}
-	return listVal(symbolic.Gradient(f, xs)), nil
+	g, err := gradient(ctx, f, xs)
+	if err != nil {
+		return nil, err
+	}
+	return listVal(g), nil
 }
 
-func runHessian(_ context.Context, _ *state, args []value) (value, error) {
+func runHessian(ctx context.Context, _ *state, args []value) (value, error) {
 	f, xs, err := scalarAndVars("hessian", args)
 	if err != nil {
 		return nil, err
 	}
-	return matrixVal(symbolic.Hessian(f, xs)), nil
+	g, err := gradient(ctx, f, xs)
+	if err != nil {
+		return nil, err
+	}
+	h := make(matrixVal, len(xs))
+	for i, gi := range g {
+		if h[i], err = gradient(ctx, gi, xs); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
 
 // polyArgs reads the arguments f and x of degree and coeffs.
@@ -484,7 +510,9 @@ func runTaylor(ctx context.Context, s *state, args []value) (value, error) {
 			return nil, err
 		}
 		if k > 0 {
-			d = symbolic.Diff(d, x)
+			if d, err = symbolic.DiffContext(ctx, d, x); err != nil {
+				return nil, err
+			}
 			fact = fact.Mul(symbolic.Int(k))
 		}
 		r, err := rewrite.SimplifyContext(ctx, symbolic.Substitute(d, at), rewrite.Options{})
