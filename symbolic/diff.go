@@ -512,6 +512,33 @@ func Gradient(f *Expr, xs []*Expr) []*Expr {
 	return g
 }
 
+// GradientContext is Gradient that ctx can cancel (see DiffContext).
+func GradientContext(ctx context.Context, f *Expr, xs []*Expr) ([]*Expr, error) {
+	g := make([]*Expr, len(xs))
+	for i, x := range xs {
+		var err error
+		if g[i], err = DiffContext(ctx, f, x); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// HessianContext is Hessian that ctx can cancel (see DiffContext).
+func HessianContext(ctx context.Context, f *Expr, xs []*Expr) ([][]*Expr, error) {
+	g, err := GradientContext(ctx, f, xs)
+	if err != nil {
+		return nil, err
+	}
+	h := make([][]*Expr, len(xs))
+	for i, gi := range g {
+		if h[i], err = GradientContext(ctx, gi, xs); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
 // Pattern is a sparsity pattern in compressed sparse row form.
 type Pattern struct {
 	NRows, NCols int

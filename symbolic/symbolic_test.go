@@ -658,6 +658,26 @@ func TestDiffContext(t *testing.T) {
 	sj, err = SparseJacobianOf(context.Background(), []*Expr{Sin(big)}, []*Expr{x, y, z})
 	require.NoError(t, err)
 	assert.Same(t, Diff(Sin(big), y), sj.Values[1])
+
+	// Gradient and Hessian, live and cancelled.
+	f := Mul(Sin(Mul(x, y)), Exp(z), Pow(x, IntExpr(3)))
+	xs := []*Expr{x, y, z}
+	g, err := GradientContext(context.Background(), f, xs)
+	require.NoError(t, err)
+	h, err := HessianContext(context.Background(), f, xs)
+	require.NoError(t, err)
+	for i, want := range Gradient(f, xs) {
+		assert.Same(t, want, g[i])
+	}
+	for i, row := range Hessian(f, xs) {
+		for j, want := range row {
+			assert.Same(t, want, h[i][j])
+		}
+	}
+	_, err = GradientContext(ctx, f, xs)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = HessianContext(&countdownCtx{context.Background(), 4}, big, xs)
+	assert.ErrorIs(t, err, context.Canceled, "a Hessian of a large term stops part way")
 }
 
 func TestExpandCancellation(t *testing.T) {

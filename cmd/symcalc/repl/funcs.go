@@ -394,24 +394,12 @@ func scalarAndVars(fn string, args []value) (*symbolic.Expr, []*symbolic.Expr, e
 	return f, xs, nil
 }
 
-// gradient is symbolic.Gradient that ctx (Ctrl-C) can stop.
-func gradient(ctx context.Context, f *symbolic.Expr, xs []*symbolic.Expr) ([]*symbolic.Expr, error) {
-	g := make([]*symbolic.Expr, len(xs))
-	for i, x := range xs {
-		var err error
-		if g[i], err = symbolic.DiffContext(ctx, f, x); err != nil {
-			return nil, err
-		}
-	}
-	return g, nil
-}
-
 func runGradient(ctx context.Context, _ *state, args []value) (value, error) {
 	f, xs, err := scalarAndVars("gradient", args)
 	if err != nil {
 		return nil, err
 	}
-	g, err := gradient(ctx, f, xs)
+	g, err := symbolic.GradientContext(ctx, f, xs)
 	if err != nil {
 		return nil, err
 	}
@@ -423,17 +411,11 @@ func runHessian(ctx context.Context, _ *state, args []value) (value, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := gradient(ctx, f, xs)
+	h, err := symbolic.HessianContext(ctx, f, xs)
 	if err != nil {
 		return nil, err
 	}
-	h := make(matrixVal, len(xs))
-	for i, gi := range g {
-		if h[i], err = gradient(ctx, gi, xs); err != nil {
-			return nil, err
-		}
-	}
-	return h, nil
+	return matrixVal(h), nil
 }
 
 // polyArgs reads the arguments f and x of degree and coeffs.
