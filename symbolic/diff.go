@@ -496,19 +496,13 @@ func SparseJacobianOf(ctx context.Context, fs, xs []*Expr) (sj *SparseJacobian, 
 
 // Hessian returns the dense Hessian of f with respect to xs.
 func Hessian(f *Expr, xs []*Expr) [][]*Expr {
-	grad := make([]*Expr, len(xs))
-	for i, x := range xs {
-		grad[i] = Diff(f, x)
-	}
-	return Jacobian(grad, xs)
+	h, _ := HessianContext(context.Background(), f, xs) // no error without cancellation
+	return h
 }
 
 // Gradient returns ∂f/∂x for each x.
 func Gradient(f *Expr, xs []*Expr) []*Expr {
-	g := make([]*Expr, len(xs))
-	for i, x := range xs {
-		g[i] = Diff(f, x)
-	}
+	g, _ := GradientContext(context.Background(), f, xs) // no error without cancellation
 	return g
 }
 

@@ -69,9 +69,12 @@ examples:
 				}
 				vars[i] = v
 			}
-			return unaryCommand(ctx, env, args[:1], func(_ context.Context, e *symbolic.Expr) (string, error) {
+			return unaryCommand(ctx, env, args[:1], func(ctx context.Context, e *symbolic.Expr) (string, error) {
 				for _, v := range vars {
-					e = symbolic.Diff(e, v)
+					var err error
+					if e, err = symbolic.DiffContext(ctx, e, v); err != nil {
+						return "", err
+					}
 				}
 				return e.String(), nil
 			})
