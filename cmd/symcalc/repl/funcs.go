@@ -158,7 +158,7 @@ var notProvided = map[string]string{
 	"nsolve":        "symcalc has no equation solver; for a model's trajectory, :load an equation file and :simulate",
 	"dsolve":        "symcalc does not solve ODEs symbolically; :load an equation file and :simulate integrates one",
 	"roots":         "symcalc has no equation solver; coeffs(f, x) gives a polynomial's coefficients",
-	"factor":        "simplify(f) factors and cancels; egraph(f) gives the form cheapest to evaluate",
+	"factor":        "symcalc does not factor polynomials; simplify(f) cancels common factors of a quotient, and egraph(f) factors out common terms",
 	"together":      "simplify(f) puts a rational function over a common denominator where that is shorter",
 	"cancel":        "simplify(f) cancels common factors of a quotient",
 	"apart":         "symcalc has no partial fractions",
