@@ -85,6 +85,12 @@ func parseDefaultRules() []*Rewrite {
 		// exp(x) once and a multiply, where exp(2x) and exp(x) are both
 		// needed (exp(2x) + exp(x) = exp(x)·(exp(x) + 1)).
 		r("exp-double", "(exp (* 2 ?x))", "(* (exp ?x) (exp ?x))", nil),
+		// A difference of squares, and x^4 as the square of x^2 (two
+		// multiplies, and the form the difference of squares needs):
+		// cos(x)^4 - sin(x)^4 is cos(2x) by these, Pythagoras and the
+		// double angle.
+		r("diff-squares", "(- (* ?a ?a) (* ?b ?b))", "(* (+ ?a ?b) (- ?a ?b))", nil),
+		r("pow4-square", "(pow ?x 4)", "(* (pow ?x 2) (pow ?x 2))", nil),
 		r("pythagoras", "(+ (pow (sin ?x) 2) (pow (cos ?x) 2))", "1", nil),
 		r("one-sub-sin2", "(- 1 (pow (sin ?x) 2))", "(pow (cos ?x) 2)", nil),
 		r("one-sub-cos2", "(- 1 (pow (cos ?x) 2))", "(pow (sin ?x) 2)", nil),
@@ -93,6 +99,16 @@ func parseDefaultRules() []*Rewrite {
 		// Equal wherever the left side is defined (cos x != 0).
 		r("tan-quotient", "(/ (sin ?x) (cos ?x))", "(tan ?x)", nil),
 		r("tan-cos", "(* (tan ?x) (cos ?x))", "(sin ?x)", nil),
+		// Angle sums and differences, in the direction that removes
+		// calls: four calls and two multiplies become one call.
+		r("sin-add", "(+ (* (sin ?a) (cos ?b)) (* (cos ?a) (sin ?b)))", "(sin (+ ?a ?b))", nil),
+		r("sin-sub", "(- (* (sin ?a) (cos ?b)) (* (cos ?a) (sin ?b)))", "(sin (- ?a ?b))", nil),
+		r("cos-add", "(- (* (cos ?a) (cos ?b)) (* (sin ?a) (sin ?b)))", "(cos (+ ?a ?b))", nil),
+		r("cos-sub", "(+ (* (cos ?a) (cos ?b)) (* (sin ?a) (sin ?b)))", "(cos (- ?a ?b))", nil),
+		r("sinh-add", "(+ (* (sinh ?a) (cosh ?b)) (* (cosh ?a) (sinh ?b)))", "(sinh (+ ?a ?b))", nil),
+		r("sinh-sub", "(- (* (sinh ?a) (cosh ?b)) (* (cosh ?a) (sinh ?b)))", "(sinh (- ?a ?b))", nil),
+		r("cosh-add", "(+ (* (cosh ?a) (cosh ?b)) (* (sinh ?a) (sinh ?b)))", "(cosh (+ ?a ?b))", nil),
+		r("cosh-sub", "(- (* (cosh ?a) (cosh ?b)) (* (sinh ?a) (sinh ?b)))", "(cosh (- ?a ?b))", nil),
 		r("cosh2-sub-sinh2", "(- (pow (cosh ?x) 2) (pow (sinh ?x) 2))", "1", nil),
 		r("exp-neg", "(/ 1 (exp ?x))", "(exp (neg ?x))", nil),
 	}

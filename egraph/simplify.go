@@ -432,7 +432,7 @@ func SimplifySystem(ctx context.Context, terms []*symbolic.Expr, rules []*Rewrit
 	}
 	g.Rebuild()
 	res.StartCost = DagCostOf(l, start, cost, g)
-	stop := run.Run(ctx, rules)
+	stop := run.Run(ctx, applicableRules(g, rules))
 	if stop.Kind == StopCanceled {
 		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
 	}
@@ -523,7 +523,7 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	}
 	g.Rebuild()
 	res.StartCost = treeCost(g, cost, start)
-	stop := run.Run(ctx, rules)
+	stop := run.Run(ctx, applicableRules(g, rules))
 	if stop.Kind == StopCanceled {
 		return res, fmt.Errorf("egraph: simplify canceled: %w", stop.Err)
 	}

@@ -289,6 +289,15 @@ func TestSimplifyCostRules(t *testing.T) {
 		// sqrt(x)·sqrt(y) = sqrt(xy) needs x, y >= 0.
 		{"sqrt(x)*sqrt(y)", "sqrt(x*y)", both, false},
 		{"sqrt(x)*sqrt(y)", "sqrt(x)*sqrt(y)", nil, false},
+		// Angle sums: one call instead of four.
+		{"sin(x)*cos(y) + cos(x)*sin(y)", "sin(x + y)", nil, false},
+		{"cos(x)*cos(y) + sin(x)*sin(y) + 1", "cos(x - y) + 1", nil, false},
+		{"sinh(x)*cosh(y) - cosh(x)*sinh(y)", "sinh(x - y)", nil, false},
+		{"2*cosh(x)*cosh(y) + 2*sinh(x)*sinh(y)", "2*cosh(x + y)", nil, false},
+		// Identities proved: the angle sum, and the difference of
+		// squares with Pythagoras and the double angle.
+		{"sin(x + y) - sin(x)*cos(y) - cos(x)*sin(y)", "0", nil, false},
+		{"cos(x)^4 - sin(x)^4 - cos(2*x)", "0", nil, false},
 	} {
 		in, err := parser.ParseExpr(c.in)
 		require.NoError(t, err)
