@@ -1124,6 +1124,9 @@ func (b *builder) call(name string, args []*symbolic.Expr, off int) (*symbolic.E
 	if len(b.fields) > 0 {
 		cands = append(cands, "dx")
 	}
+	if w, ok := symbolic.ForeignFunc(name); ok {
+		return nil, fmt.Errorf("unknown function %q: %s", name, w)
+	}
 	hint := symbolic.DidYouMean(name, cands)
 	if _, ok := b.declared[name]; ok && hint == "" {
 		return nil, fmt.Errorf("%q is not a function: write * for multiplication", name)

@@ -604,6 +604,62 @@ func DidYouMean(name string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
+// ForeignFunc returns, for a function that other languages and algebra
+// systems have and symcalc spells differently or builds from others
+// (pow, ln, arctan, log10, sec, asinh, hypot, ...), what to write
+// instead, and whether name is one of them. Callers put it in their
+// message about an unknown function: unlike a misspelling, such a name
+// is too far from a built-in one for DidYouMean to find.
+func ForeignFunc(name string) (string, bool) {
+	w, ok := foreignFuncs[name]
+	return w, ok
+}
+
+// ForeignFuncNames lists the names ForeignFunc knows, sorted.
+func ForeignFuncNames() []string {
+	out := make([]string, 0, len(foreignFuncs))
+	for n := range foreignFuncs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var foreignFuncs = map[string]string{
+	"pow":       "write x^y",
+	"power":     "write x^y",
+	"sqr":       "write x^2",
+	"ln":        "log is the natural logarithm",
+	"log10":     "write log(x)/log(10)",
+	"log2":      "write log(x)/log(2)",
+	"exp2":      "write 2^x",
+	"expm1":     "write exp(x) - 1",
+	"arcsin":    "write asin",
+	"arccos":    "write acos",
+	"arctan":    "write atan",
+	"arctan2":   "write atan2",
+	"sec":       "write 1/cos(x)",
+	"csc":       "write 1/sin(x)",
+	"cot":       "write 1/tan(x)",
+	"asinh":     "write log(x + sqrt(x^2 + 1))",
+	"acosh":     "write log(x + sqrt(x^2 - 1))",
+	"atanh":     "write log((1 + x)/(1 - x))/2",
+	"arcsinh":   "write log(x + sqrt(x^2 + 1))",
+	"arccosh":   "write log(x + sqrt(x^2 - 1))",
+	"arctanh":   "write log((1 + x)/(1 - x))/2",
+	"hypot":     "write sqrt(x^2 + y^2)",
+	"fabs":      "write abs",
+	"fmin":      "write min",
+	"fmax":      "write max",
+	"ceiling":   "write ceil",
+	"sgn":       "write sign",
+	"signum":    "write sign",
+	"heaviside": "write ifelse(x > 0, 1, 0)",
+	"piecewise": "write ifelse(cond, a, b)",
+	"Piecewise": "write ifelse(cond, a, b)",
+	"Heaviside": "write ifelse(x > 0, 1, 0)",
+}
+
 func sysEditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)

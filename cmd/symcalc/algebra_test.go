@@ -105,6 +105,10 @@ func TestMisspelledFunctionNote(t *testing.T) {
 	assert.NotContains(t, errOut, "f is not")
 	_, errOut, _ = run(t, "", "expand", "g(x)^2")
 	assert.Empty(t, errOut)
+	// A name other systems use, too far from a built-in for a "did you
+	// mean": the note says what to write.
+	_, errOut, _ = run(t, "", "diff", "pow(x, 3)", "x")
+	assert.Equal(t, "symcalc diff: note: pow is not a built-in function (write x^y); it is kept as an undefined function\n", errOut)
 }
 
 func TestBadInputExitsTwo(t *testing.T) {

@@ -216,7 +216,9 @@ func noteMisspelledCalls(env *cmdEnv, cmd string, e *symbolic.Expr) {
 		seen[e] = true
 		if e.Kind() == symbolic.KCall && e.Op() == symbolic.OpFunc && !named[e.Name()] {
 			named[e.Name()] = true
-			if hint := symbolic.DidYouMean(e.Name(), symbolic.FuncNames()); hint != "" {
+			if w, ok := symbolic.ForeignFunc(e.Name()); ok {
+				fmt.Fprintf(env.stderr, "symcalc %s: note: %s is not a built-in function (%s); it is kept as an undefined function\n", cmd, e.Name(), w)
+			} else if hint := symbolic.DidYouMean(e.Name(), symbolic.FuncNames()); hint != "" {
 				fmt.Fprintf(env.stderr, "symcalc %s: note: %s is not a built-in function%s; it is kept as an undefined function\n", cmd, e.Name(), hint)
 			}
 		}

@@ -412,6 +412,9 @@ func (s *state) parseLocal(ctx context.Context, sp span, local map[string]bool) 
 				if what, ok := notProvided[name]; ok {
 					return nil, fmt.Errorf("unknown function %s: %s", name, what)
 				}
+				if w, ok := symbolic.ForeignFunc(name); ok {
+					return nil, fmt.Errorf("unknown function %s: %s", name, w)
+				}
 				if hint := symbolic.DidYouMean(name, replFuncNames()); hint != "" {
 					return nil, fmt.Errorf("unknown function %s%s", name, hint)
 				}

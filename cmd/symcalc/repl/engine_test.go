@@ -166,6 +166,8 @@ func TestExecErrors(t *testing.T) {
 		{"syntax error has a caret", nil, "1 +* 2", "1:4: expected an operand but found \"*\"\n    1 +* 2\n       ^"},
 		{"unclosed call", nil, "sin(x", "1:6: expected \",\" or \")\" in the argument list, but found end of input\n    sin(x\n         ^"},
 		{"typo of a REPL function", nil, "dif(x^2, x)", "1:1: unknown function dif (did you mean \"diff\"?)\n    dif(x^2, x)\n    ^"},
+		{"another system's name for x^y", nil, "pow(x, 2)", "1:1: unknown function pow: write x^y\n    pow(x, 2)\n    ^"},
+		{"another system's name for log", nil, "1 + ln(x)", "1:5: unknown function ln: log is the natural logarithm\n    1 + ln(x)\n        ^"},
 		{"a function of other systems", nil, "series(exp(x), x, 0, 4)", "1:1: unknown function series: taylor(f, x, x0, n) gives the Taylor polynomial\n    series(exp(x), x, 0, 4)\n    ^"},
 		{"help of a function symcalc lacks", nil, ":help integrate", "no function integrate: symcalc does not integrate symbolically"},
 		{"no solver", nil, "1 + solve(x^2 - 4, x)", "1:5: unknown function solve: symcalc has no equation solver; for a model's trajectory, :load an equation file and :simulate\n    1 + solve(x^2 - 4, x)\n        ^"},
