@@ -140,7 +140,7 @@ func init() {
 		{name: "eval", usage: "eval(f, x=1.5, y=2)", minArgs: 1, maxArgs: -1, bindings: true,
 			help: "the float64 value of f at the given values (pi is bound unless given)", run: runEval},
 		{name: "subs", usage: "subs(f, x=y+1)", minArgs: 2, maxArgs: -1, bindings: true,
-			help: "substitute expressions for symbols", run: runSubs},
+			help: "substitute expressions for symbols; subs(f, x, y+1) is the same", run: runSubs},
 	} {
 		replFuncs[f.name] = f
 	}
@@ -599,6 +599,9 @@ func bindings(fn string, args []value) ([]bindingVal, error) {
 	for i, a := range args[1:] {
 		b, ok := a.(bindingVal)
 		if !ok {
+			if fn == "subs" {
+				return nil, fmt.Errorf("subs: argument %d must be a binding name=value, got %s (or write subs(f, x, value) for one symbol x)", i+2, a.kind())
+			}
 			return nil, fmt.Errorf("%s: argument %d must be a binding name=value, got %s", fn, i+2, a.kind())
 		}
 		if seen[b.name] {
@@ -653,6 +656,10 @@ func runEval(ctx context.Context, s *state, args []value) (value, error) {
 }
 
 func runSubs(ctx context.Context, s *state, args []value) (value, error) {
+	if b, ok := subsPair(args); ok {
+		// subs(f, x, v), as other systems write it.
+		args = []value{args[0], b}
+	}
 	bs, err := bindings("subs", args)
 	if err != nil {
 		return nil, err
@@ -664,6 +671,25 @@ func runSubs(ctx context.Context, s *state, args []value) (value, error) {
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
 		return symbolic.SubstituteNames(e, m), nil
 	})
+}
+
+// subsPair reads the arguments of subs(f, x, v) (a symbol, then its new
+// value) as the binding x=v.
+func subsPair(args []value) (bindingVal, bool) {
+	if len(args) != 3 {
+		return bindingVal{}, false
+	}
+	x, ok := args[1].(exprVal)
+	if !ok || x.e.Kind() != symbolic.KSym {
+		return bindingVal{}, false
+	}
+	switch v := args[2].(type) {
+	case exprVal:
+		return bindingVal{name: x.e.Name(), e: v.e}, true
+	case numVal:
+		return bindingVal{name: x.e.Name(), e: symbolic.FloatExpr(float64(v))}, true
+	}
+	return bindingVal{}, false
 }
 
 // EgraphDomains turns the facts of a that are ranges (x > 0, x <= 2.5)
