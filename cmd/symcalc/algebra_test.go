@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -291,5 +293,47 @@ func TestSimplifyEgraphAssume(t *testing.T) {
 		_, errOut, code := run(t, "", "simplify", "--egraph", "--assume", c.assume, "exp(log(x))")
 		assert.Equal(t, 2, code)
 		assert.Contains(t, errOut, c.msg)
+	}
+}
+
+// TestSimplifyRulesFile: --rules adds a file's rules to either
+// simplifier; a rule's condition is respected; a bad file, a rule the
+// e-graph cannot take and a missing file are errors with status 2.
+func TestSimplifyRulesFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+		return p
+	}
+	rules := write("my.rules", "# atan of a reciprocal\n[atan-inv] atan(1/~x) => pi/2 - atan(~x) if positive(~x)\n")
+	userFn := write("fn.rules", "[f-square] f(~x)^2 => g(~x)\n")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rules", rules, "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
+		{[]string{"--rules", rules, "atan(1/x)"}, "atan(1/x)\n"},
+		{[]string{"--egraph", "--rules", rules, "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
+		{[]string{"--egraph", "--rules", rules, "atan(1/x)"}, "atan(1/x)\n"},
+		{[]string{"--rules", rules, "--rules", userFn, "f(y)^2 + 1"}, "g(y) + 1\n"},
+	} {
+		out, errOut, code := run(t, "", append([]string{"simplify"}, c.args...)...)
+		assert.Equal(t, 0, code, "%v: %s", c.args, errOut)
+		assert.Equal(t, c.want, out, "%v", c.args)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--rules", write("bad.rules", "[bad] sin(~x => 1\n"), "x"}, "bad.rules:1:13: expected \",\" or \")\""},
+		{[]string{"--egraph", "--rules", write("seg.rules", "[seg] sin(~~xs) => 1\n"), "x"}, "rule seg: the segment slot ~~xs (the e-graph simplifier cannot take it)"},
+		{[]string{"--egraph", "--rules", userFn, "x"}, "rule f-square:"},
+		{[]string{"--rules", filepath.Join(dir, "none.rules"), "x"}, "--rules: open"},
+	} {
+		out, errOut, code := run(t, "", append([]string{"simplify"}, c.args...)...)
+		assert.Equal(t, 2, code, "%v", c.args)
+		assert.Empty(t, out)
+		assert.Contains(t, errOut, c.want, "%v", c.args)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/symcalc/symcalc/cmd/symcalc/repl"
@@ -34,6 +35,14 @@ flags:
   --conditions      also print the conditions the result needs, e.g.
                     (x^2-1)/(x-1) gives "x + 1    if x != 1"
   --max-steps N     bound the rule applications (default 100000)
+  --rules FILE      also apply the rules in FILE (repeatable), written in
+                    the rule language, one a line:
+                      [name] lhs => rhs if condition
+                    with slots ~x (any term), ~~xs (the rest of a sum or
+                    product) and predicates (~n::integer, positive(~x)).
+                    With --egraph the same file serves: slots become
+                    pattern variables, and the conditions it takes are
+                    positive, nonnegative and nonzero of a slot
   --egraph          use the e-graph simplifier (equality saturation with
                     the egraph package's default rules and CPU cost model);
                     it takes --assume comparisons with constants (x > 0,
@@ -61,9 +70,19 @@ examples:
   symcalc simplify --conditions '(x^2 - 1)/(x - 1)'
   symcalc simplify --egraph --assume 'x > 0' 'exp(log(x)) + 2*x'
   symcalc simplify --egraph --explain 'a*b + a*c'
+  symcalc simplify --rules my.rules 'f(x)^2'
 `,
 		run: runSimplify,
 	})
+}
+
+// ruleFileFlags collects repeated --rules files.
+type ruleFileFlags []string
+
+func (r *ruleFileFlags) String() string { return strings.Join(*r, ", ") }
+func (r *ruleFileFlags) Set(s string) error {
+	*r = append(*r, s)
+	return nil
 }
 
 // simplifyAssumeFlags collects repeated --assume values.
@@ -84,6 +103,8 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 	fs.SetOutput(io.Discard)
 	var facts simplifyAssumeFlags
 	fs.Var(&facts, "assume", "")
+	var ruleFiles ruleFileFlags
+	fs.Var(&ruleFiles, "rules", "")
 	conds := fs.Bool("conditions", false, "")
 	maxSteps := fs.Int("max-steps", 0, "")
 	useEgraph := fs.Bool("egraph", false, "")
@@ -142,6 +163,32 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 			return err
 		}
 	}
+	var userRules []*rewrite.Rule
+	for _, path := range ruleFiles {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return usagef("--rules: %v", err)
+		}
+		rs, err := rewrite.ParseRules(path, string(src))
+		if err != nil {
+			return &inputError{err}
+		}
+		userRules = append(userRules, rs...)
+	}
+	var egRules []*egraph.Rewrite
+	switch {
+	case len(userRules) == 0:
+	case *useEgraph:
+		user, err := repl.EgraphRules(userRules)
+		if err != nil {
+			return &inputError{err}
+		}
+		egRules = append(egraph.DefaultRules(), user...)
+	default:
+		// The user's rules first: where one of theirs and a default rule
+		// both apply to a term, theirs is tried first.
+		opts.Rules = rewrite.NewRuleSet(append(userRules, rewrite.DefaultRules().Rules...)...)
+	}
 	simplifyOne := func(src string) (string, error) {
 		e, err := parser.ParseExpr(src)
 		if err != nil {
@@ -151,7 +198,7 @@ func runSimplify(ctx context.Context, env *cmdEnv, args []string) error {
 			noteMisspelledCalls(env, "simplify", e)
 		}
 		if *useEgraph {
-			r, err := repl.EgraphSimplify(ctx, e, cost, egraph.SimplifyOptions{
+			r, err := repl.EgraphSimplify(ctx, e, egRules, cost, egraph.SimplifyOptions{
 				Domains: domains, Explain: *explain, ProofLimit: *proofLimit, DAG: *dag,
 				IterLimit: *iterLimit, NodeLimit: *nodeLimit, TimeLimit: *timeLimit,
 			})

@@ -42,6 +42,8 @@ func init() {
 			}},
 		{name: ":write", args: "FILE.csv", help: "write the last simulation's columns (sol) as CSV",
 			run: plain((*state).write)},
+		{name: ":rules", args: "[FILE | none]", help: "load rules for simplify, egraph and explain ([name] lhs => rhs if cond, a line each); none forgets them; alone lists them",
+			run: plain((*state).loadRules)},
 		{name: ":vars", args: "", help: "list the assigned names", run: plain((*state).listVars)},
 		{name: ":clear", args: "[NAME ...]", help: "forget the named assignments (all of them without names)", run: plain((*state).clear)},
 		{name: ":set", args: "maxout N | maxterms N | simplify rules|egraph",

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/parser"
 	"github.com/symcalc/symcalc/rewrite"
 	"github.com/symcalc/symcalc/symbolic"
@@ -51,7 +52,9 @@ type state struct {
 	order     []string // assignment order, for :vars
 	facts     []string // assumptions as typed, for display
 	assume    *rewrite.Assumptions
-	useEgraph bool // simplify() uses the e-graph
+	useEgraph bool              // simplify() uses the e-graph
+	rules     []*rewrite.Rule   // the rules :rules loaded, for simplify()
+	egRules   []*egraph.Rewrite // those the e-graph takes, for egraph() and explain()
 	maxOut    int
 	maxTerms  int // expansion limit (0: none)
 	maxNodes  int // printing limit in tree nodes (0: by maxOut, see exprString)

@@ -277,14 +277,14 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 		return runEgraph(ctx, s, args)
 	}
 	if ev, ok := args[0].(exprVal); ok {
-		r, err := rewrite.SimplifyContext(ctx, ev.e, rewrite.Options{Assume: s.assume})
+		r, err := rewrite.SimplifyContext(ctx, ev.e, rewrite.Options{Assume: s.assume, Rules: s.ruleSet()})
 		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
 			return nil, err
 		}
 		return exprVal{e: r.Expr, conds: r.Conditions}, nil
 	}
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
-		r, err := rewrite.SimplifyContext(ctx, e, rewrite.Options{Assume: s.assume})
+		r, err := rewrite.SimplifyContext(ctx, e, rewrite.Options{Assume: s.assume, Rules: s.ruleSet()})
 		if err != nil && !errors.Is(err, rewrite.ErrStepLimit) {
 			return nil, err
 		}
@@ -292,14 +292,14 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 	})
 }
 
-// EgraphSimplify is egraph.SimplifyContext (default rules) on e with its
+// EgraphSimplify is egraph.SimplifyContext (rules nil: the default ones) on e with its
 // numbers first put in rewrite.NormalizeNumbers's normal form, so that
 // the e-graph and rule-based simplifiers agree on constants (sqrt(8) is
 // 2*sqrt(2) to both, sin(pi/6) is 1/2). A proof, if asked for, starts at
 // e, with that step first when it changed anything.
-func EgraphSimplify(ctx context.Context, e *symbolic.Expr, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
+func EgraphSimplify(ctx context.Context, e *symbolic.Expr, rules []*egraph.Rewrite, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
 	in := rewrite.NormalizeNumbers(e)
-	r, err := egraph.SimplifyContext(ctx, in, nil, cost, opts)
+	r, err := egraph.SimplifyContext(ctx, in, rules, cost, opts)
 	if in != e && len(r.Proof) > 0 {
 		r.Proof = append([]egraph.SimplifyStep{{Term: e}, {Term: in, Rule: "numbers"}}, r.Proof[1:]...)
 	}
@@ -309,7 +309,7 @@ func EgraphSimplify(ctx context.Context, e *symbolic.Expr, cost egraph.CostFunct
 func runEgraph(ctx context.Context, s *state, args []value) (value, error) {
 	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume)}
 	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
-		r, err := EgraphSimplify(ctx, e, nil, opts)
+		r, err := EgraphSimplify(ctx, e, s.egraphRules(), nil, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -323,7 +323,7 @@ func runExplain(ctx context.Context, s *state, args []value) (value, error) {
 		return nil, err
 	}
 	opts := egraph.SimplifyOptions{Domains: EgraphDomains(s.assume), Explain: true}
-	r, err := EgraphSimplify(ctx, e, nil, opts)
+	r, err := EgraphSimplify(ctx, e, s.egraphRules(), nil, opts)
 	if err != nil {
 		return nil, err
 	}
