@@ -317,6 +317,9 @@ func TestSimplifyRulesFile(t *testing.T) {
 		{[]string{"--egraph", "--rules", rules, "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
 		{[]string{"--egraph", "--rules", rules, "atan(1/x)"}, "atan(1/x)\n"},
 		{[]string{"--rules", rules, "--rules", userFn, "f(y)^2 + 1"}, "g(y) + 1\n"},
+		// The example file, as its comment runs it.
+		{[]string{"--rules", "../../examples/trig.rules", "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
+		{[]string{"--egraph", "--rules", "../../examples/trig.rules", "(1 - cos(x))/sin(x)"}, "tan(x/2)\n"},
 	} {
 		out, errOut, code := run(t, "", append([]string{"simplify"}, c.args...)...)
 		assert.Equal(t, 0, code, "%v: %s", c.args, errOut)
