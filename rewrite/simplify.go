@@ -272,6 +272,11 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 			}
 		}
 	}
+	if f.poly && s.env.liveNow() {
+		if q, err := cancelRatOpt(s.env.Ctx, cur, nil, false); err == nil && q.small() {
+			try(func() *symbolic.Expr { return q.factored() }, nil)
+		}
+	}
 	if f.trig && s.env.liveNow() {
 		t := ExpandTrig(cur)
 		for _, cosFirst := range []bool{false, true} {
@@ -337,8 +342,12 @@ func (s *simplifier) inner(e *symbolic.Expr) *symbolic.Expr {
 // features says which candidate strategies can change a term.
 type features struct {
 	rational bool // a sum under a product or power, or a denominator in a sum
-	trig     bool // sin/cos/tan that the trigonometric normal form can combine
-	exp      bool // exp or hyperbolic functions that the exponential form can combine
+	// poly: e is a polynomial of three or more terms and degree two or
+	// more in symbols alone, which may be a power or have a repeated
+	// factor (x^2 + 2*x*y + y^2 is (x + y)^2).
+	poly bool
+	trig bool // sin/cos/tan that the trigonometric normal form can combine
+	exp  bool // exp or hyperbolic functions that the exponential form can combine
 }
 
 // scan looks at the sum/product structure of e (not inside kernels) and
@@ -417,7 +426,48 @@ func scan(e *symbolic.Expr) features {
 		}
 	}
 	walk(e, false)
+	f.poly = !f.rational && isDensePoly(e)
 	return f
+}
+
+// isDensePoly reports whether e is a sum of three or more monomials in
+// symbols (positive integer exponents), one of degree two or more: the
+// sums whose square-free factorisation can be shorter.
+func isDensePoly(e *symbolic.Expr) bool {
+	if e.Kind() != symbolic.KAdd {
+		return false
+	}
+	_, terms, _ := e.AddParts()
+	if len(terms) < 2 { // with the constant, three terms
+		return false
+	}
+	nonlinear := false
+	for _, t := range terms {
+		switch t.Kind() {
+		case symbolic.KSym:
+		case symbolic.KPow, symbolic.KMul:
+			var bases, exps []*symbolic.Expr
+			if t.Kind() == symbolic.KPow {
+				b, x := t.PowParts()
+				bases, exps = []*symbolic.Expr{b}, []*symbolic.Expr{x}
+			} else {
+				_, bases, exps = t.MulParts()
+			}
+			deg := int64(0)
+			for i, b := range bases {
+				n, ok := exps[i].IsNumber()
+				k, small := n.IsSmallInt()
+				if b.Kind() != symbolic.KSym || !ok || !small || k < 1 {
+					return false
+				}
+				deg += k
+			}
+			nonlinear = nonlinear || deg >= 2
+		default:
+			return false
+		}
+	}
+	return nonlinear
 }
 
 func hasDenominator(t *symbolic.Expr) bool {
