@@ -338,6 +338,21 @@ type SimplifyOptions struct {
 	// ProofLimit is the most steps a proof may have (0:
 	// DefaultProofLimit); see EGraph.SetProofLimit.
 	ProofLimit int
+	// Seeds are other forms of the input that the caller knows to be
+	// equal to it, such as a factorisation this package cannot find by
+	// rewriting. Each is saturated with the input and joined to it
+	// before extraction; a proof through one names its Why as the rule.
+	// A seed must be defined exactly where the input is (the interval
+	// analysis takes the two to have one range); SimplifyContext does
+	// not check that.
+	Seeds []Seed
+}
+
+// Seed is a form of a term that its caller knows to be equal to it, and
+// why (the rule name a proof gives the step).
+type Seed struct {
+	Term *symbolic.Expr
+	Why  string
 }
 
 // SimplifyStep is one step of a simplification's proof: the term after a
@@ -515,11 +530,19 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	}
 	start := b.ToExpr(term)
 	seed, seeded := expandedSeed(ctx, b, term, len(start.Nodes))
+	seeds := make([]Expr, len(opts.Seeds))
+	for i, sd := range opts.Seeds {
+		seeds[i] = b.ToExpr(sd.Term)
+	}
 	b.addNumberDomains(ivs.Domains)
 	root := run.AddExpr(start)
 	var seedRoot Id
 	if seeded {
 		seedRoot = g.AddExpr(seed)
+	}
+	given := make([]Id, len(seeds))
+	for i, sd := range seeds {
+		given[i] = g.AddExpr(sd)
 	}
 	g.Rebuild()
 	res.StartCost = treeCost(g, cost, start)
@@ -529,6 +552,10 @@ func SimplifyContext(ctx context.Context, term *symbolic.Expr, rules []*Rewrite,
 	}
 	if seeded {
 		joinSeed(g, root, seedRoot)
+	}
+	for i, id := range given {
+		g.UnionBecause(root, id, Justification{Rule: opts.Seeds[i].Why})
+		g.Rebuild()
 	}
 	res.Report = run.Report()
 	var best Expr

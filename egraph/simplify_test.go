@@ -486,3 +486,24 @@ func TestSimplifyConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSimplifySeeds: a seed (another form of the input, given by the
+// caller) is extracted where it is cheaper, and a proof through it names
+// the seed's reason as its rule.
+func TestSimplifySeeds(t *testing.T) {
+	in, err := parser.ParseExpr("x^4 + 4*x^3 + 6*x^2 + 4*x + 1")
+	require.NoError(t, err)
+	seed, err := parser.ParseExpr("(x + 1)^4")
+	require.NoError(t, err)
+	r, err := SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "x*(x*(x*(x + 4) + 6) + 4) + 1", r.Term.String(), "without the seed: Horner's form")
+	r, err = SimplifyContext(context.Background(), in, nil, nil, SimplifyOptions{Explain: true, Seeds: []Seed{{Term: seed, Why: "binomial"}}})
+	require.NoError(t, err)
+	assert.Equal(t, "(x + 1)^4", r.Term.String())
+	var rules []string
+	for _, st := range r.Proof[1:] {
+		rules = append(rules, st.Rule)
+	}
+	assert.Contains(t, rules, "binomial")
+}

@@ -75,3 +75,21 @@ func TestEgraphRules(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 	}
 }
+
+// TestEgraphSimplifySquareFree: a polynomial with a repeated factor gets
+// its square-free form as a seed, and the e-graph extracts it where it
+// is cheaper; a term that is not a polynomial in its symbols gets none.
+func TestEgraphSimplifySquareFree(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"x^4 + 4*x^3 + 6*x^2 + 4*x + 1", "(x + 1)^4"},
+		{"x^2 + 2*x*y + y^2", "(x + y)^2"},
+		{"x^2 + y^2", "x^2 + y^2"},
+		{"sin(x)^2 + 2*sin(x) + 1", "(sin(x) + 2)*sin(x) + 1"},
+	} {
+		e, err := parser.ParseExpr(c.in)
+		require.NoError(t, err)
+		r, err := EgraphSimplify(context.Background(), e, nil, nil, egraph.SimplifyOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, r.Term.String(), c.in)
+	}
+}

@@ -297,13 +297,60 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 // the e-graph and rule-based simplifiers agree on constants (sqrt(8) is
 // 2*sqrt(2) to both, sin(pi/6) is 1/2). A proof, if asked for, starts at
 // e, with that step first when it changed anything.
+//
+// A polynomial with a repeated factor also gets its square-free form as
+// a seed (x^4 + 4*x^3 + 6*x^2 + 4*x + 1 = (x + 1)^4, which rewriting
+// does not find and which costs an add and two multiplies): both are
+// defined everywhere, as a seed must be where the input is.
 func EgraphSimplify(ctx context.Context, e *symbolic.Expr, rules []*egraph.Rewrite, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
 	in := rewrite.NormalizeNumbers(e)
+	if in.Kind() == symbolic.KAdd && isPolynomial(in) {
+		if f := rewrite.FactorSquareFree(in); f != in {
+			opts.Seeds = append(opts.Seeds[:len(opts.Seeds):len(opts.Seeds)], egraph.Seed{Term: f, Why: "square-free factorisation"})
+		}
+	}
 	r, err := egraph.SimplifyContext(ctx, in, rules, cost, opts)
 	if in != e && len(r.Proof) > 0 {
 		r.Proof = append([]egraph.SimplifyStep{{Term: e}, {Term: in, Rule: "numbers"}}, r.Proof[1:]...)
 	}
 	return r, err
+}
+
+// isPolynomial reports whether e is a polynomial in its symbols: sums
+// and products of numbers and symbols, and powers of them to
+// non-negative integer exponents.
+func isPolynomial(e *symbolic.Expr) bool {
+	switch e.Kind() {
+	case symbolic.KNum, symbolic.KSym:
+		return true
+	case symbolic.KAdd:
+		_, terms, _ := e.AddParts()
+		for _, t := range terms {
+			if !isPolynomial(t) {
+				return false
+			}
+		}
+		return true
+	case symbolic.KMul:
+		_, bases, exps := e.MulParts()
+		for i, b := range bases {
+			if !natural(exps[i]) || !isPolynomial(b) {
+				return false
+			}
+		}
+		return true
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		return natural(x) && isPolynomial(b)
+	}
+	return false
+}
+
+// natural reports whether x is a non-negative machine integer.
+func natural(x *symbolic.Expr) bool {
+	n, ok := x.IsNumber()
+	k, small := n.IsSmallInt()
+	return ok && small && k >= 0
 }
 
 func runEgraph(ctx context.Context, s *state, args []value) (value, error) {

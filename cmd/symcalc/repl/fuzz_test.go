@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/symcalc/symcalc/egraph"
+	"github.com/symcalc/symcalc/parser"
+	"github.com/symcalc/symcalc/rewrite"
 )
 
 // FuzzExec feeds arbitrary lines to one engine: Exec must never panic
@@ -32,7 +36,7 @@ func FuzzExec(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		// File access and integration are exercised by their own tests;
 		// here they would touch arbitrary paths or run for long.
-		for _, c := range []string{":load", ":simulate", ":sim", ":write"} {
+		for _, c := range []string{":load", ":simulate", ":sim", ":write", ":rules"} {
 			line = strings.ReplaceAll(line, c, ":help")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -41,6 +45,45 @@ func FuzzExec(f *testing.F) {
 		var ie *InternalError
 		if errors.As(err, &ie) {
 			t.Fatalf("panic on %q: %v\n%s", line, ie.Value, ie.Stack)
+		}
+	})
+}
+
+// FuzzEgraphRules parses arbitrary rule text and translates what parses
+// for the e-graph: neither may panic, and a translated rule set must run
+// in the e-graph simplifier without panicking or failing. (A user's rule
+// may be false, so the values of the results are not checked here.)
+func FuzzEgraphRules(f *testing.F) {
+	for _, s := range []string{
+		"[a] atan(1/~x) => pi/2 - atan(~x) if positive(~x)",
+		"[b] (~a + ~b)^2 - ~a^2 - ~b^2 => 2*~a*~b",
+		"[c] sin(~~xs) => 1", "[d] ~x^~n::integer => ~x", "[e] f(~x) => ~x",
+		"[f] ~x*0.5 => ~x/2", "[g] ~x => ~y", "[h] exp(~x)*exp(~y) => exp(~x + ~y)",
+		"[i] log(~x*~y) => log(~x) + log(~y) if positive(~x) && positive(~y)",
+		"[j] ~x/~x => 1 if nonzero(~x)", "[k] sqrt(~x^2) => ~x if nonnegative(~x)",
+		"[l] ~x - ~x => 0", "[m] 1 => ~x", "[n] ifelse(~c, ~a, ~a) => ~a", "[o] min(~a, ~a) => ~a",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		rs, err := rewrite.ParseRules("f.rules", src)
+		if err != nil {
+			return
+		}
+		eg, err := EgraphRules(rs)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		for _, in := range []string{"atan(1/x) + exp(x)*exp(y)", "(a + b)^2 - a^2 - b^2", "sqrt(x^2)/x"} {
+			e, err := parser.ParseExpr(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := egraph.SimplifyContext(ctx, e, append(egraph.DefaultRules(), eg...), nil, egraph.SimplifyOptions{NodeLimit: 2000}); err != nil && ctx.Err() == nil {
+				t.Fatalf("%q on %s: %v", src, in, err)
+			}
 		}
 	})
 }
