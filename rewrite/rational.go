@@ -608,28 +608,47 @@ func nonzeroCond(g *symbolic.Expr) *symbolic.Expr {
 //
 //	Cancel((x^2 - 1)/(x - 1)) = x + 1, with condition x != 1
 func Cancel(e *symbolic.Expr) (*symbolic.Expr, *symbolic.Expr) {
-	q, err := cancelRat(e, nil)
+	r, cond, _ := CancelContext(context.Background(), e)
+	return r, cond
+}
+
+// CancelContext is Cancel, which stops with ctx's error once ctx is done
+// (a gcd of large polynomials can take long).
+func CancelContext(ctx context.Context, e *symbolic.Expr) (*symbolic.Expr, *symbolic.Expr, error) {
+	q, err := cancelRatOpt(ctx, e, nil, false)
 	if err != nil {
-		return e, nil
+		return e, nil, ctx.Err()
 	}
-	return q.expanded(false), q.condition()
+	r, cond := q.expanded(false), q.condition()
+	return r, cond, ctx.Err()
 }
 
 // Together writes e over a common denominator (the least common multiple
 // of its denominators), without cancelling common factors of the result.
 func Together(e *symbolic.Expr) *symbolic.Expr {
+	r, _ := TogetherContext(context.Background(), e)
+	return r
+}
+
+// TogetherContext is Together, which stops with ctx's error once ctx is
+// done.
+func TogetherContext(ctx context.Context, e *symbolic.Expr) (*symbolic.Expr, error) {
 	rc := newRatCtx()
+	rc.ctx = ctx
 	if err := rc.collect(e); err != nil {
-		return e
+		return e, ctx.Err()
 	}
 	r, err := rc.toRat(e)
 	if err != nil {
-		return e
+		return e, ctx.Err()
+	}
+	if err := ctx.Err(); err != nil {
+		return e, err
 	}
 	if r.den.IsConst() {
-		return symbolic.Mul(rc.numExpr(new(big.Rat).Inv(r.den.ConstValue())), rc.fromPoly(r.num))
+		return symbolic.Mul(rc.numExpr(new(big.Rat).Inv(r.den.ConstValue())), rc.fromPoly(r.num)), nil
 	}
-	return symbolic.Div(rc.fromPoly(r.num), rc.fromPoly(r.den))
+	return symbolic.Div(rc.fromPoly(r.num), rc.fromPoly(r.den)), nil
 }
 
 // ExpandRational expands e as a polynomial in its kernels (numerator and
@@ -647,12 +666,23 @@ func ExpandRational(e *symbolic.Expr) *symbolic.Expr {
 // x^3 - x^2 - x + 1 becomes (x + 1)*(x - 1)^2. A term with float
 // constants is returned as it is (see factored).
 func FactorSquareFree(e *symbolic.Expr) *symbolic.Expr {
-	q, err := cancelRat(e, nil)
+	r, _ := FactorSquareFreeContext(context.Background(), e)
+	return r
+}
+
+// FactorSquareFreeContext is FactorSquareFree, which stops with ctx's
+// error once ctx is done.
+func FactorSquareFreeContext(ctx context.Context, e *symbolic.Expr) (*symbolic.Expr, error) {
+	q, err := cancelRatOpt(ctx, e, nil, false)
 	if err != nil {
-		return e
+		return e, ctx.Err()
 	}
-	if f := q.factored(); f != nil {
-		return f
+	f := q.factored()
+	if err := ctx.Err(); err != nil {
+		return e, err
 	}
-	return e
+	if f != nil {
+		return f, nil
+	}
+	return e, nil
 }

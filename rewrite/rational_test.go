@@ -75,3 +75,30 @@ func TestSimplifyHonoursDeadline(t *testing.T) {
 		assert.Less(t, took, d+250*time.Millisecond, "deadline %v", d)
 	}
 }
+
+// TestRationalContext: the Context forms give the plain forms' results
+// with a live context and the context's error with a cancelled one.
+func TestRationalContext(t *testing.T) {
+	e := mustParse(t, "(x^2 - 1)/(x - 1) + 1/y")
+	live := context.Background()
+	r, cond, err := CancelContext(live, e)
+	require.NoError(t, err)
+	r0, cond0 := Cancel(e)
+	assert.Equal(t, r0, r)
+	assert.Equal(t, cond0, cond)
+	tg, err := TogetherContext(live, e)
+	require.NoError(t, err)
+	assert.Equal(t, Together(e), tg)
+	sf, err := FactorSquareFreeContext(live, e)
+	require.NoError(t, err)
+	assert.Equal(t, FactorSquareFree(e), sf)
+
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err = CancelContext(done, e)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = TogetherContext(done, e)
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = FactorSquareFreeContext(done, e)
+	assert.ErrorIs(t, err, context.Canceled)
+}

@@ -53,6 +53,11 @@ func TestExec(t *testing.T) {
 		{"jacobian", []string{"f = x^2*sin(x)", "g = x*y"}, "jacobian([f, g], [x, y])",
 			"[[x^2*cos(x) + 2*x*sin(x), 0],\n [y, x]]"},
 		{"jacobian of a named list", []string{"F = [x*y, x + y]", "X = [x, y]"}, "jacobian(F, X)", "[[y, x],\n [1, 1]]"},
+		{"together", nil, "together(1/x + 1/y)", "(x + y)/(x*y)"},
+		{"cancel, with its condition", nil, "cancel((x^2 - 1)/(x - 1))", "x + 1    if x != 1"},
+		{"cancel of a list", nil, "cancel([(x^2 - 1)/(x + 1), y])", "[x - 1, y]"},
+		{"square-free factorisation", nil, "sqf(x^3 - x^2 - x + 1)", "(x - 1)^2*(x + 1)"},
+		{"square-free factorisation of a quotient", nil, "sqf((x^2 + 2*x + 1)/(y^2 - 2*y + 1))", "(x + 1)^2/(y - 1)^2"},
 		{"load rules", nil, ":rules user.rules", "loaded 2 rules (f-sq, atan-inv) from testdata/user.rules (simplify uses them; egraph and explain 1 of them)\negraph() leaves out rule f-sq: f(~x)^2 holds a decimal number or a call the e-graph does not know (the e-graph simplifier cannot take it)"},
 		{"list rules", []string{":rules user.rules"}, ":rules", "[f-sq] f(~x)^2 => g(~x)\n[atan-inv] atan(1/~x) => pi/2 - atan(~x) if positive(~x)"},
 		{"session rules in simplify", []string{":rules user.rules"}, "simplify(f(y)^2 + 1)", "g(y) + 1"},
@@ -552,6 +557,9 @@ func TestCalculusStops(t *testing.T) {
 		{"gradient", runGradient, []value{f, vars}},
 		{"hessian", runHessian, []value{f, vars}},
 		{"taylor", runTaylor, []value{f, exprVal{e: x}, exprVal{e: symbolic.Zero()}, exprVal{e: symbolic.IntExpr(3)}}},
+		{"together", runTogether, []value{exprVal{e: symbolic.Add(symbolic.Inv(x), symbolic.Inv(y))}}},
+		{"cancel", runCancel, []value{exprVal{e: symbolic.Div(symbolic.Sub(symbolic.Pow(x, symbolic.IntExpr(2)), symbolic.One()), symbolic.Sub(x, symbolic.One()))}}},
+		{"sqf", runSqf, []value{exprVal{e: symbolic.Add(symbolic.Pow(x, symbolic.IntExpr(2)), symbolic.Mul(symbolic.IntExpr(2), x), symbolic.One())}}},
 	} {
 		_, err := c.run(ctx, s, c.args)
 		assert.ErrorIs(t, err, context.Canceled, c.name)

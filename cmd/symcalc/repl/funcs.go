@@ -121,6 +121,12 @@ func init() {
 			help: "e-graph simplification: the equivalent form cheapest to evaluate under the measured CPU-cost model", run: runEgraph},
 		{name: "explain", usage: "explain(f)", minArgs: 1, maxArgs: 1,
 			help: "egraph(f) with its proof: the rule applications that turn f into the result", run: runExplain},
+		{name: "together", usage: "together(f)", minArgs: 1, maxArgs: 1,
+			help: "f over a common denominator, without cancelling", run: runTogether},
+		{name: "cancel", usage: "cancel(f)", minArgs: 1, maxArgs: 1,
+			help: "f as a quotient of coprime expanded polynomials; prints the condition the cancellation needs", run: runCancel},
+		{name: "sqf", usage: "sqf(f)", minArgs: 1, maxArgs: 1,
+			help: "the square-free factorisation of f's numerator and denominator (x^3 - x^2 - x + 1 is (x - 1)^2*(x + 1)); not a factorisation into irreducibles", run: runSqf},
 		{name: "jacobian", usage: "jacobian([f, g], [x, y])", minArgs: 2, maxArgs: 2,
 			help: "the matrix of derivatives of the functions with respect to the variables", run: runJacobian},
 		{name: "gradient", usage: "gradient(f, [x, y])", minArgs: 2, maxArgs: 2,
@@ -158,9 +164,7 @@ var notProvided = map[string]string{
 	"nsolve":        "symcalc has no equation solver; for a model's trajectory, :load an equation file and :simulate",
 	"dsolve":        "symcalc does not solve ODEs symbolically; :load an equation file and :simulate integrates one",
 	"roots":         "symcalc has no equation solver; coeffs(f, x) gives a polynomial's coefficients",
-	"factor":        "symcalc does not factor polynomials; simplify(f) cancels common factors of a quotient, and egraph(f) factors out common terms",
-	"together":      "simplify(f) puts a rational function over a common denominator where that is shorter",
-	"cancel":        "simplify(f) cancels common factors of a quotient",
+	"factor":        "symcalc does not factor polynomials into irreducibles; sqf(f) gives the square-free factorisation, and egraph(f) factors out common terms",
 	"apart":         "symcalc has no partial fractions",
 	"collect":       "coeffs(f, x) gives the coefficients of f in x; egraph(f) factors out common terms",
 	"trigsimp":      "simplify(f) applies the trigonometric identities",
@@ -289,6 +293,36 @@ func runSimplify(ctx context.Context, s *state, args []value) (value, error) {
 			return nil, err
 		}
 		return r.Expr, nil
+	})
+}
+
+func runTogether(ctx context.Context, s *state, args []value) (value, error) {
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		return rewrite.TogetherContext(ctx, e)
+	})
+}
+
+func runSqf(ctx context.Context, s *state, args []value) (value, error) {
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		return rewrite.FactorSquareFreeContext(ctx, e)
+	})
+}
+
+func runCancel(ctx context.Context, s *state, args []value) (value, error) {
+	if ev, ok := args[0].(exprVal); ok {
+		r, cond, err := rewrite.CancelContext(ctx, ev.e)
+		if err != nil {
+			return nil, err
+		}
+		out := exprVal{e: r}
+		if cond != nil {
+			out.conds = []*symbolic.Expr{cond}
+		}
+		return out, nil
+	}
+	return mapTerms(args[0], func(e *symbolic.Expr) (*symbolic.Expr, error) {
+		r, _, err := rewrite.CancelContext(ctx, e)
+		return r, err
 	})
 }
 
