@@ -100,6 +100,7 @@ func FuzzSimplify(f *testing.F) {
 		"sqrt(x^2)", "(x + 1)^3 - x^3", "x/x + 0*y", "x^2*x^3/x^4", "exp(log(x))",
 		"1/(1/x + 1/y)", "abs(x)*abs(y) - abs(x*y)", "ifelse(x > 0, x, -x)", "x^0.5*x^0.5",
 		"(a*x + b*x)^2", "a*b - a*c", "pow(x, 3) + 3*x^2 + 3*x + 1", "tanh(x) - sinh(x)/cosh(x)",
+		"f(x*y + x*z) + g(x, y)*f(x)", "g(f(x), sin(y)^2 + cos(y)^2) - h(x, y, z)",
 	} {
 		f.Add(s)
 	}

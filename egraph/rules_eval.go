@@ -3,6 +3,7 @@ package egraph
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 )
 
@@ -162,6 +163,8 @@ func EvalExpr(l *Language, e Expr, vals map[string]float64) (float64, error) {
 			v[i] = -a(0)
 		case "pow":
 			v[i] = math.Pow(a(0), a(1))
+		case "fn1", "fn2":
+			return 0, fmt.Errorf("egraph: no value for the user function %s", strings.TrimPrefix(l.SymbolName(e.Nodes[n.Args[0]]), funcPrefix))
 		case "sqrt":
 			v[i] = math.Sqrt(a(0))
 		case "exp":

@@ -30,7 +30,15 @@ var evalOps = []OpDecl{
 	{"tanh", 1}, {"cbrt", 1}, {"abs", 1}, {"sign", 1}, {"floor", 1}, {"ceil", 1},
 	{"min", 2}, {"max", 2}, {"<", 2}, {"<=", 2}, {">", 2}, {">=", 2}, {"==", 2},
 	{"!=", 2}, {"&&", 2}, {"||", 2}, {"!", 1}, {"ifelse", 3},
+	// A user function's call f(a) or f(a, b): the first argument is the
+	// function's name, a symbol leaf named funcPrefix+"f", so rules see
+	// (and simplify) the arguments, and a rule may name the function.
+	{"fn1", 2}, {"fn2", 3},
 }
+
+// funcPrefix starts the name of the leaf that names a user function in
+// fn1 and fn2 nodes; the NUL byte keeps it apart from symbols.
+const funcPrefix = "\x00f:"
 
 // EvalLanguage returns the language of symbolic terms in the e-graph
 // (one shared instance, so rules and terms agree on operators).
@@ -78,6 +86,11 @@ func NewBridge() *Bridge {
 	}
 	return b
 }
+
+// NumOpaque returns how many opaque leaves (numbers without an exact
+// float64 value, calls and derivatives the e-graph has no operator for)
+// the bridge has named so far.
+func (b *Bridge) NumOpaque() int { return len(b.opaque) }
 
 // opaqueLeaf names an opaque subterm; the NUL prefix cannot occur in a
 // user's symbol name. Numbers (inexact floats, 1/3) are named with
@@ -235,6 +248,15 @@ func (b *Bridge) add(e *Expr, t *symbolic.Expr) Id {
 		x := b.add(e, base)
 		y := b.add(e, exp)
 		id = b.push(e, Node{Op: op, Args: [MaxArity]Id{x, y}})
+	case t.Kind() == symbolic.KCall && t.Op() == symbolic.OpFunc && (len(t.CallArgs()) == 1 || len(t.CallArgs()) == 2):
+		args := t.CallArgs()
+		op, _ := b.lang.Lookup(fmt.Sprintf("fn%d", len(args)))
+		n := Node{Op: op}
+		n.Args[0] = b.push(e, b.lang.Symbol(funcPrefix+t.Name()))
+		for i, a := range args {
+			n.Args[i+1] = b.add(e, a)
+		}
+		id = b.push(e, n)
 	default:
 		name, known := symOps[t.Head()]
 		args := t.CallArgs()
@@ -279,6 +301,9 @@ func (b *Bridge) FromExpr(e Expr) (*symbolic.Expr, error) {
 			continue
 		case OpSymbol:
 			name := b.lang.SymbolName(n)
+			if strings.HasPrefix(name, funcPrefix) {
+				continue // read by the fn1 or fn2 node above it
+			}
 			if t, ok := b.byName[name]; ok {
 				out[i] = t
 			} else {
@@ -302,6 +327,12 @@ func (b *Bridge) FromExpr(e Expr) (*symbolic.Expr, error) {
 			out[i] = symbolic.Pow(kids[0], kids[1])
 		case "sqrt":
 			out[i] = symbolic.Sqrt(kids[0])
+		case "fn1", "fn2":
+			fname, ok := strings.CutPrefix(b.lang.SymbolName(e.Nodes[n.Args[0]]), funcPrefix)
+			if e.Nodes[n.Args[0]].Op != OpSymbol || !ok {
+				return nil, fmt.Errorf("egraph: %s node without a function name", name)
+			}
+			out[i] = symbolic.Func(fname, kids[1:]...)
 		default:
 			op, ok := b.toSym[name]
 			if !ok {

@@ -317,6 +317,7 @@ func TestSimplifyRulesFile(t *testing.T) {
 		{[]string{"--egraph", "--rules", rules, "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
 		{[]string{"--egraph", "--rules", rules, "atan(1/x)"}, "atan(1/x)\n"},
 		{[]string{"--rules", rules, "--rules", userFn, "f(y)^2 + 1"}, "g(y) + 1\n"},
+		{[]string{"--egraph", "--rules", userFn, "f(y)^2 + 1"}, "g(y) + 1\n"},
 		// The example file, as its comment runs it.
 		{[]string{"--rules", "../../examples/trig.rules", "--assume", "x > 0", "atan(1/x)"}, "pi/2 - atan(x)\n"},
 		{[]string{"--egraph", "--rules", "../../examples/trig.rules", "(1 - cos(x))/sin(x)"}, "tan(x/2)\n"},
@@ -331,7 +332,7 @@ func TestSimplifyRulesFile(t *testing.T) {
 	}{
 		{[]string{"--rules", write("bad.rules", "[bad] sin(~x => 1\n"), "x"}, "bad.rules:1:13: expected \",\" or \")\""},
 		{[]string{"--egraph", "--rules", write("seg.rules", "[seg] sin(~~xs) => 1\n"), "x"}, "rule seg: the segment slot ~~xs (the e-graph simplifier cannot take it)"},
-		{[]string{"--egraph", "--rules", userFn, "x"}, "rule f-square:"},
+		{[]string{"--egraph", "--rules", write("fn3.rules", "[pick] pick(~a, ~b, ~c) => ~a\n"), "x"}, "rule pick: pick(~a, ~b, ~c) holds"},
 		{[]string{"--rules", filepath.Join(dir, "none.rules"), "x"}, "--rules: open"},
 	} {
 		out, errOut, code := run(t, "", append([]string{"simplify"}, c.args...)...)

@@ -20,8 +20,9 @@ import (
 // interval analysis: positive, nonnegative and nonzero of a slot
 // (written if positive(~x) or ~x::positive), joined by &&. A rule it
 // cannot take (a segment slot ~~xs, another predicate, a decimal
-// number, a call of a function the e-graph does not know) is an error
-// that names the rule.
+// number, a derivative, a function of three or more arguments) is an
+// error that names the rule. User functions of one or two arguments are
+// operators to the e-graph, so a rule may name them (f(~x)^2 => g(~x)).
 func EgraphRules(rules []*rewrite.Rule) ([]*egraph.Rewrite, error) {
 	l := egraph.EvalLanguage()
 	out := make([]*egraph.Rewrite, 0, len(rules))
@@ -86,8 +87,8 @@ func egraphPattern(t *symbolic.Expr) (string, error) {
 	}
 	b := egraph.NewBridge()
 	s := egraph.EvalLanguage().ExprString(b.ToExpr(t))
-	if strings.ContainsRune(s, 0) {
-		return "", fmt.Errorf("%s holds a decimal number or a call the e-graph does not know", t)
+	if b.NumOpaque() > 0 {
+		return "", fmt.Errorf("%s holds a decimal number, a derivative or a call of a function of three or more arguments, which the e-graph keeps whole", t)
 	}
 	// Slots are symbols named ~x; the pattern's variables are ?x.
 	return strings.ReplaceAll(s, "~", "?"), nil

@@ -66,7 +66,7 @@ func TestEgraphRules(t *testing.T) {
 		{"[int] ~x^~n::integer => ~x", "rule int: the predicate ~n::integer has no e-graph counterpart"},
 		{"[cmp] abs(~x) => ~x if ~x > 0", "rule cmp: the condition"},
 		{"[dec] ~x*0.5 => ~x/2", "rule dec: 0.5*~x holds a decimal number"},
-		{"[fn] f(~x) => ~x", "rule fn: f(~x) holds a decimal number or a call the e-graph does not know"},
+		{"[fn3] f(~x, ~y, ~z) => ~x", "rule fn3: f(~x, ~y, ~z) holds a decimal number, a derivative or a call of a function of three or more arguments"},
 	} {
 		rs, err := rewrite.ParseRules("t.rules", c.src)
 		require.NoError(t, err, c.src)
