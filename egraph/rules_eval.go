@@ -111,6 +111,22 @@ func parseDefaultRules() []*Rewrite {
 		r("cosh-add", "(+ (* (cosh ?a) (cosh ?b)) (* (sinh ?a) (sinh ?b)))", "(cosh (+ ?a ?b))", nil),
 		r("cosh-sub", "(- (* (cosh ?a) (cosh ?b)) (* (sinh ?a) (sinh ?b)))", "(cosh (- ?a ?b))", nil),
 		r("cosh2-sub-sinh2", "(- (pow (cosh ?x) 2) (pow (sinh ?x) 2))", "1", nil),
+		// cosh is never zero.
+		r("tanh-quotient", "(/ (sinh ?x) (cosh ?x))", "(tanh ?x)", nil),
+		// Parity: even functions lose the negation, odd ones move it out
+		// (where it may cancel another).
+		r("cos-neg", "(cos (neg ?x))", "(cos ?x)", nil),
+		r("cosh-neg", "(cosh (neg ?x))", "(cosh ?x)", nil),
+		r("abs-neg", "(abs (neg ?x))", "(abs ?x)", nil),
+		r("sin-neg", "(sin (neg ?x))", "(neg (sin ?x))", nil),
+		r("tan-neg", "(tan (neg ?x))", "(neg (tan ?x))", nil),
+		r("sinh-neg", "(sinh (neg ?x))", "(neg (sinh ?x))", nil),
+		r("tanh-neg", "(tanh (neg ?x))", "(neg (tanh ?x))", nil),
+		r("atan-neg", "(atan (neg ?x))", "(neg (atan ?x))", nil),
+		r("sqrt-square", "(sqrt (pow ?x 2))", "(abs ?x)", nil),
+		r("abs-square", "(pow (abs ?x) 2)", "(pow ?x 2)", nil),
+		r("max-add-min", "(+ (max ?a ?b) (min ?a ?b))", "(+ ?a ?b)", nil),
+		r("exp-mul-log", "(exp (* ?n (log ?x)))", "(pow ?x ?n)", Positive("?x")),
 		r("exp-neg", "(/ 1 (exp ?x))", "(exp (neg ?x))", nil),
 	}
 	// Strength reduction: x^n = x * x^(n-1) for small integer n, so

@@ -298,6 +298,14 @@ func TestSimplifyCostRules(t *testing.T) {
 		// squares with Pythagoras and the double angle.
 		{"sin(x + y) - sin(x)*cos(y) - cos(x)*sin(y)", "0", nil, false},
 		{"cos(x)^4 - sin(x)^4 - cos(2*x)", "0", nil, false},
+		// Parity, absolute values, tanh, min and max.
+		{"cos(-x) + sin(-y) + sin(y)", "cos(x)", nil, false},
+		{"sqrt(x^2) + abs(y)^2", "y^2 + abs(x)", nil, false},
+		{"sinh(x)/cosh(x)", "tanh(x)", nil, false},
+		{"max(x, y) + min(x, y)", "x + y", nil, false},
+		// exp(n log x) = x^n needs x > 0.
+		{"exp(3*log(x))", "x^3", both, false},
+		{"exp(3*log(x))", "exp(3*log(x))", nil, false},
 	} {
 		in, err := parser.ParseExpr(c.in)
 		require.NoError(t, err)
