@@ -66,9 +66,11 @@ var symOps = map[symbolic.Op]string{
 
 // Bridge converts symbolic terms to e-graph terms and back. Numbers that
 // float64 holds exactly (integers below 2^53, dyadic rationals such as
-// 1/2) become constants; other numbers (1/3, inexact floats, big
-// integers), booleans, user functions and unevaluated derivatives become
-// opaque leaves that convert back to the same symbolic term.
+// 1/2) become constants; a user function of one or two arguments
+// becomes an fn1 or fn2 node; other numbers (1/3, inexact floats, big
+// integers), booleans, user functions of more arguments and unevaluated
+// derivatives become opaque leaves that convert back to the same
+// symbolic term.
 type Bridge struct {
 	lang    *Language
 	opaque  map[*symbolic.Expr]string

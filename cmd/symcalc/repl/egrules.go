@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/symcalc/symcalc/egraph"
@@ -42,8 +43,13 @@ func EgraphRules(rules []*rewrite.Rule) ([]*egraph.Rewrite, error) {
 			return nil, fail("%v", err)
 		}
 		var conds []egraph.Condition
-		for slot, preds := range r.Preds {
-			for _, p := range preds {
+		slots := make([]string, 0, len(r.Preds))
+		for slot := range r.Preds {
+			slots = append(slots, slot)
+		}
+		sort.Strings(slots) // conditions in a fixed order
+		for _, slot := range slots {
+			for _, p := range r.Preds[slot] {
 				c, ok := egraphCondition(p.Name, slot)
 				if !ok {
 					return nil, fail("the predicate %s::%s has no e-graph counterpart (positive, nonnegative and nonzero have)", slot, p.Name)

@@ -338,8 +338,8 @@ func runCancel(ctx context.Context, s *state, args []value) (value, error) {
 // defined everywhere, as a seed must be where the input is.
 func EgraphSimplify(ctx context.Context, e *symbolic.Expr, rules []*egraph.Rewrite, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
 	in := rewrite.NormalizeNumbers(e)
-	if in.Kind() == symbolic.KAdd && isPolynomial(in) {
-		if f := rewrite.FactorSquareFree(in); f != in {
+	if _, terms, _ := in.AddParts(); in.Kind() == symbolic.KAdd && len(terms) <= maxSeedTerms && isPolynomial(in) {
+		if f, err := rewrite.FactorSquareFreeContext(ctx, in); err == nil && f != in {
 			opts.Seeds = append(opts.Seeds[:len(opts.Seeds):len(opts.Seeds)], egraph.Seed{Term: f, Why: "square-free factorisation"})
 		}
 	}
@@ -349,6 +349,10 @@ func EgraphSimplify(ctx context.Context, e *symbolic.Expr, rules []*egraph.Rewri
 	}
 	return r, err
 }
+
+// maxSeedTerms bounds the polynomials EgraphSimplify factors for a seed:
+// a larger one's gcds cost more than its e-graph run.
+const maxSeedTerms = 200
 
 // isPolynomial reports whether e is a polynomial in its symbols: sums
 // and products of numbers and symbols, and powers of them to
