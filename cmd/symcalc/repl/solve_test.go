@@ -1,0 +1,98 @@
+package repl
+
+import (
+	"context"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/symbolic"
+)
+
+// TestRootsKnown builds polynomials from known integer roots (some
+// repeated) and checks that roots returns each as often as it occurs.
+func TestRootsKnown(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	x := symbolic.Sym("x")
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + rng.IntN(7)
+		want := make([]float64, n)
+		factors := []*symbolic.Expr{symbolic.IntExpr(int64(1 + rng.IntN(3)))}
+		for i := range want {
+			r := int64(rng.IntN(9) - 4)
+			if i > 0 && rng.IntN(3) == 0 {
+				r = int64(want[i-1]) // a repeated root
+			}
+			want[i] = float64(r)
+			factors = append(factors, symbolic.Sub(x, symbolic.IntExpr(r)))
+		}
+		sort.Float64s(want)
+		p := symbolic.Expand(symbolic.Mul(factors...))
+		v, err := runRoots(context.Background(), New().st, []value{exprVal{e: p}, exprVal{e: x}})
+		require.NoError(t, err, "%s", p)
+		got, ok := v.(numListVal)
+		require.True(t, ok, "%s: %v", p, v)
+		require.Len(t, got, n, "%s", p)
+		for i := range want {
+			assert.InDelta(t, want[i], got[i], 1e-9, "%s: %v", p, got)
+		}
+	}
+}
+
+// TestPolyRootsResidual: for random real polynomials, every root polyRoots
+// returns (complex ones too) makes the polynomial small against the size
+// of its terms there, and there are as many roots as the degree.
+func TestPolyRootsResidual(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	for trial := 0; trial < 300; trial++ {
+		n := 1 + rng.IntN(12)
+		c := make([]float64, n+1)
+		for k := range c {
+			c[k] = rng.NormFloat64()
+		}
+		zs, err := polyRoots(c)
+		require.NoError(t, err)
+		require.Len(t, zs, n)
+		for _, z := range zs {
+			var p complex128
+			bound := 0.0
+			for k := n; k >= 0; k-- {
+				p = p*z + complex(c[k], 0)
+				bound = bound*cmplx.Abs(z) + math.Abs(c[k])
+			}
+			assert.LessOrEqual(t, cmplx.Abs(p), 1e-9*bound, "coefficients %v, root %v", c, z)
+		}
+	}
+}
+
+// TestNsolveResidual: nsolve's answers make the equations zero to
+// rounding, for single equations and small systems from random starts
+// near a known solution.
+func TestNsolveResidual(t *testing.T) {
+	x, y := symbolic.Sym("x"), symbolic.Sym("y")
+	two := symbolic.IntExpr(2)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 50; trial++ {
+		a, b := 0.5+rng.Float64(), 0.5+rng.Float64()
+		// x = a, y = b solve x^2 + y - (a^2 + b) = 0 and exp(x) - y*x - (e^a - a*b) = 0.
+		f := symbolic.Sub(symbolic.Add(symbolic.Pow(x, two), y), symbolic.FloatExpr(a*a+b))
+		g := symbolic.Sub(symbolic.Sub(symbolic.Exp(x), symbolic.Mul(y, x)), symbolic.FloatExpr(math.Exp(a)-a*b))
+		start := numListVal{a + 0.1*rng.NormFloat64(), b + 0.1*rng.NormFloat64()}
+		v, err := runNsolve(context.Background(), New().st, []value{listVal{f, g}, listVal{x, y}, start})
+		require.NoError(t, err)
+		sol := v.(numListVal)
+		env := map[string]float64{"x": sol[0], "y": sol[1]}
+		for _, e := range []*symbolic.Expr{f, g} {
+			r, err := symbolic.Eval(e, env)
+			require.NoError(t, err)
+			assert.InDelta(t, 0, r, 1e-12, "start %v, solution %v", start, sol)
+		}
+		assert.InDelta(t, a, sol[0], 1e-9)
+		assert.InDelta(t, b, sol[1], 1e-9)
+	}
+}
