@@ -231,6 +231,12 @@ func TestExplainDefaultRules(t *testing.T) {
 		"(+ (exp (log x)) (* 2 x))",
 		"(+ (+ (pow x 4) (* 4 (pow x 3))) (+ (* 6 (pow x 2)) (+ (* 4 x) 1)))",
 		"(+ (pow (sin y) 2) (+ (pow (cos y) 2) z))",
+		"(+ (* (sin x) (cos y)) (* (cos x) (sin y)))",
+		"(- (* (cosh x) (cosh y)) (* (sinh x) (sinh y)))",
+		"(+ (cos (neg x)) (sqrt (pow y 2)))",
+		"(/ (sinh x) (cosh x))",
+		"(+ (max x y) (min x y))",
+		"(fn1 " + funcPrefix + "f (+ (* a b) (* a c)))",
 	} {
 		cf := NewConstFold(l)
 		cf.ExactIntegers = true
