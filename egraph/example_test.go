@@ -169,3 +169,29 @@ func ExampleSimplifySystem() {
 	// b*(x + y)
 	// true
 }
+
+// ExampleSimplifyContext_seeds gives the simplifier a form of the input
+// that rewriting cannot reach (here a factorisation found elsewhere); it
+// is extracted because it is cheaper, and the proof names it.
+func ExampleSimplifyContext_seeds() {
+	in, err := parser.ParseExpr("x^2 + 2*x*y + y^2")
+	if err != nil {
+		panic(err)
+	}
+	sq, err := parser.ParseExpr("(x + y)^2")
+	if err != nil {
+		panic(err)
+	}
+	r, err := egraph.SimplifyContext(context.Background(), in, nil, nil, egraph.SimplifyOptions{
+		Explain: true,
+		Seeds:   []egraph.Seed{{Term: sq, Why: "square-free factorisation"}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Term)
+	fmt.Println(r.Proof[1].Rule)
+	// Output:
+	// (x + y)^2
+	// square-free factorisation
+}

@@ -68,6 +68,14 @@ func ExampleCancel() {
 	// Output: x^2 + x*y + y^2 if x - y != 0
 }
 
+// ExampleTogetherContext puts a sum over one denominator; the context
+// can stop a long one (a cancelled context returns its error).
+func ExampleTogetherContext() {
+	r, err := rewrite.TogetherContext(context.Background(), parser.MustParse("1/x + 1/(x + 1)"))
+	fmt.Println(r, err)
+	// Output: (2*x + 1)/(x^2 + x) <nil>
+}
+
 func ExampleFactorSquareFree() {
 	fmt.Println(rewrite.FactorSquareFree(parser.MustParse("x^3 - x^2 - x + 1")))
 	// Output: (x - 1)^2*(x + 1)

@@ -90,3 +90,16 @@ func ExampleSubstitute() {
 	fmt.Println(symbolic.Substitute(e, map[*symbolic.Expr]*symbolic.Expr{x: symbolic.IntExpr(3)}))
 	// Output: y + 9
 }
+
+// ExampleForeignFunc says what to write for a function that other
+// systems spell differently.
+func ExampleForeignFunc() {
+	for _, name := range []string{"pow", "ln", "arctan"} {
+		w, _ := symbolic.ForeignFunc(name)
+		fmt.Printf("%s: %s\n", name, w)
+	}
+	// Output:
+	// pow: write x^y
+	// ln: log is the natural logarithm
+	// arctan: write atan
+}
