@@ -401,7 +401,12 @@ func newton(ctx context.Context, fs, xs []*symbolic.Expr, jac [][]*symbolic.Expr
 		}
 		var step mat.VecDense
 		if err := step.SolveVec(j, mat.NewVecDense(n, append([]float64(nil), r...))); err != nil {
-			return nil, fmt.Errorf("the Jacobian is singular at %v (start elsewhere)", x)
+			// An ill-conditioned Jacobian (near a multiple root) still
+			// gives a step; only a singular one stops the iteration.
+			var cond mat.Condition
+			if !errors.As(err, &cond) || math.IsInf(float64(cond), 0) {
+				return nil, fmt.Errorf("the Jacobian is singular at %v (start elsewhere)", x)
+			}
 		}
 		// Halve the step until it lowers the residual.
 		t := 1.0
