@@ -60,7 +60,8 @@ func TestExec(t *testing.T) {
 		{"nsolve", nil, "nsolve(x^2 - 2, x, 1)", "1.4142135623730951"},
 		{"nsolve, transcendental", nil, "nsolve(cos(x) - x, x, 0)", "0.7390851332151607"},
 		{"nsolve, a system", nil, "nsolve([x^2 + y^2 - 4, x - y], [x, y], [1, 1])", "[1.4142135623730951, 1.4142135623730951]"},
-		// Near a double root the Jacobian is ill-conditioned, not singular.
+		// Near a double root the Jacobian tends to singular; Newton still
+		// converges there (linearly).
 		{"nsolve, a double root of a system", nil, "nsolve([(x - 1)^2 + (y - 1)^2, x - y], [x, y], [2, 3])", "[1.0000000000000009, 1.0000000000000009]"},
 		{"together", nil, "together(1/x + 1/y)", "(x + y)/(x*y)"},
 		{"cancel, with its condition", nil, "cancel((x^2 - 1)/(x - 1))", "x + 1    if x != 1"},
