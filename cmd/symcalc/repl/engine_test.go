@@ -62,6 +62,9 @@ func TestExec(t *testing.T) {
 		{"nsolve, a system", nil, "nsolve([x^2 + y^2 - 4, x - y], [x, y], [1, 1])", "[1.4142135623730951, 1.4142135623730951]"},
 		// Near a double root the Jacobian tends to singular; Newton still
 		// converges there (linearly).
+		// A badly scaled equation: the Jacobian's condition number is
+		// 1e17, past gonum's warning, but the step is right.
+		{"nsolve, an ill-conditioned Jacobian", nil, "nsolve([x - 1, 1e-17*(y - 1)], [x, y], [3, 5])", "[1, 1]"},
 		{"nsolve, a double root of a system", nil, "nsolve([(x - 1)^2 + (y - 1)^2, x - y], [x, y], [2, 3])", "[1.0000000000000009, 1.0000000000000009]"},
 		{"together", nil, "together(1/x + 1/y)", "(x + y)/(x*y)"},
 		{"cancel, with its condition", nil, "cancel((x^2 - 1)/(x - 1))", "x + 1    if x != 1"},
