@@ -160,7 +160,6 @@ var notProvided = map[string]string{
 	"series":        "taylor(f, x, x0, n) gives the Taylor polynomial",
 	"integrate":     "symcalc does not integrate symbolically",
 	"limit":         "symcalc does not take limits; eval(f, x=...) evaluates near a point",
-	"solve":         "symcalc solves numerically: nsolve(f, x, x0) finds a root near x0, roots(p, x) all roots of a polynomial; for a model's trajectory, :load an equation file and :simulate",
 	"dsolve":        "symcalc does not solve ODEs symbolically; :load an equation file and :simulate integrates one",
 	"factor":        "symcalc does not factor polynomials into irreducibles; sqf(f) gives the square-free factorisation, and egraph(f) factors out common terms",
 	"apart":         "symcalc has no partial fractions",

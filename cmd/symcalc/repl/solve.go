@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/cmplx"
 	"sort"
 	"strings"
@@ -23,6 +24,8 @@ func init() {
 	for _, f := range []*replFunc{
 		{name: "roots", usage: "roots(p, x)", minArgs: 2, maxArgs: 2,
 			help: "the roots of the polynomial p in x with numeric coefficients, each as often as its multiplicity: a list of numbers when all are real, else a text list with complex roots as a+bi (exact square-free factors first, then the eigenvalues of each one's companion matrix, polished by Newton's method)", run: runRoots},
+		{name: "solve", usage: "solve(p, x)", minArgs: 2, maxArgs: 2,
+			help: "the real roots of the polynomial p in x, each once: exact (rationals, and radicals for quadratic factors) where the coefficients are, floats for factors of higher degree; a linear or quadratic p with symbolic coefficients by formula, with the conditions the roots need", run: runSolve},
 		{name: "nsolve", usage: "nsolve(f, x, x0), nsolve([f, g], [x, y], [x0, y0])", minArgs: 3, maxArgs: 3,
 			help: "a root of f near x0 (or of the system, near the start point) by Newton's method with the exact derivative (Jacobian); f = 0 is meant, so write nsolve(x^2 - 2, x, 1) for x^2 = 2", run: runNsolve},
 	} {
@@ -449,4 +452,322 @@ func converged(x []float64, step mat.Vector) bool {
 		}
 	}
 	return true
+}
+
+// maxDivisorSearch bounds the integers whose divisors solve enumerates
+// for rational roots (trial division up to its square root).
+const maxDivisorSearch = 1 << 40
+
+func runSolve(ctx context.Context, s *state, args []value) (value, error) {
+	p, x, err := polyArgs("solve", args)
+	if err != nil {
+		return nil, err
+	}
+	cs, ok := symbolic.Coefficients(p, x)
+	if !ok {
+		return nil, fmt.Errorf("solve: %s is not a polynomial in %s (nsolve(f, %s, x0) finds a root numerically)", p, x, x)
+	}
+	for len(cs) > 1 && cs[len(cs)-1].IsZero() {
+		cs = cs[:len(cs)-1]
+	}
+	if len(cs) == 1 {
+		if cs[0].IsZero() {
+			return nil, fmt.Errorf("solve: %s is zero, which every %s solves", p, x)
+		}
+		return listVal{}, nil
+	}
+	exact, numeric := true, true
+	for _, c := range cs {
+		n, ok := c.IsNumber()
+		numeric = numeric && ok
+		exact = exact && ok && n.IsExact()
+	}
+	switch {
+	case exact:
+		return solveExact(ctx, p, x)
+	case numeric:
+		c, err := numericCoefficients(p, x)
+		if err != nil {
+			return nil, err
+		}
+		zs, err := polyRoots(c)
+		if err != nil {
+			return nil, fmt.Errorf("solve: %w", err)
+		}
+		var out listVal
+		for i, z := range zs {
+			if imag(z) == 0 && (i == 0 || z != zs[i-1]) {
+				out = append(out, symbolic.FloatExpr(real(z)+0))
+			}
+		}
+		return out, nil
+	}
+	return solveSymbolic(cs)
+}
+
+// solveExact returns the real roots of p, a polynomial in x with exact
+// rational coefficients, each once, in increasing order: rational roots
+// exactly, the roots of a remaining quadratic factor as radicals, and
+// those of a remaining factor of higher degree as floats.
+func solveExact(ctx context.Context, p, x *symbolic.Expr) (value, error) {
+	factors, err := squareFreeFactors(ctx, p, x)
+	if err != nil {
+		return nil, err
+	}
+	type root struct {
+		e *symbolic.Expr
+		v float64
+	}
+	var roots []root
+	add := func(e *symbolic.Expr) {
+		e = rewrite.NormalizeNumbers(e)
+		v, _ := symbolic.Eval(e, map[string]float64{})
+		roots = append(roots, root{e, v})
+	}
+	for _, f := range factors {
+		cs, ok := symbolic.Coefficients(f.p, x)
+		if !ok {
+			return nil, fmt.Errorf("solve: %s is not a polynomial in %s", f.p, x)
+		}
+		c := make([]*big.Rat, len(cs))
+		for k, e := range cs {
+			n, _ := e.IsNumber()
+			c[k] = new(big.Rat).SetFrac(n.Num(), n.Den())
+		}
+		for len(c) > 1 && c[len(c)-1].Sign() == 0 {
+			c = c[:len(c)-1]
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rs, err := realRoots(c)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			add(r)
+		}
+	}
+	sort.SliceStable(roots, func(i, j int) bool { return roots[i].v < roots[j].v })
+	out := make(listVal, len(roots))
+	for i, r := range roots {
+		out[i] = r.e
+	}
+	return out, nil
+}
+
+// realRoots returns the real roots of Σ c[k] x^k (exact, square-free,
+// degree one or more), each once: rational roots exactly; then, of what
+// is left, a linear or quadratic factor's roots exactly, a polynomial in
+// x^g (g > 1) through its roots in y = x^g, and anything else's roots as
+// floats.
+func realRoots(c []*big.Rat) ([]*symbolic.Expr, error) {
+	var out []*symbolic.Expr
+	rs, c := rationalRoots(c)
+	for _, r := range rs {
+		out = append(out, symbolic.NumExpr(symbolic.BigRat(r)))
+	}
+	num := func(r *big.Rat) *symbolic.Expr { return symbolic.NumExpr(symbolic.BigRat(r)) }
+	switch d := len(c) - 1; {
+	case d <= 0:
+	case d == 1:
+		out = append(out, num(new(big.Rat).Quo(new(big.Rat).Neg(c[0]), c[1])))
+	case d == 2:
+		// (-b ± sqrt(b^2 - 4ac)) / 2a, real only for a positive
+		// discriminant (it is not zero: the polynomial is square-free).
+		a, b, cc := c[2], c[1], c[0]
+		disc := new(big.Rat).Sub(new(big.Rat).Mul(b, b), new(big.Rat).Mul(big.NewRat(4, 1), new(big.Rat).Mul(a, cc)))
+		if disc.Sign() > 0 {
+			sq := symbolic.Sqrt(num(disc))
+			mb := num(new(big.Rat).Neg(b))
+			den := num(new(big.Rat).Mul(big.NewRat(2, 1), a))
+			out = append(out, symbolic.Div(symbolic.Sub(mb, sq), den), symbolic.Div(symbolic.Add(mb, sq), den))
+		}
+	default:
+		if g := exponentGCD(c); g > 1 {
+			// A polynomial in y = x^g: each real root y gives x = y^(1/g),
+			// and -y^(1/g) too for even g; for even g a negative y gives
+			// none.
+			red := make([]*big.Rat, d/g+1)
+			for k := range red {
+				red[k] = c[k*g]
+			}
+			ys, err := realRoots(red)
+			if err != nil {
+				return nil, err
+			}
+			inv := symbolic.RatExpr(1, int64(g))
+			for _, y := range ys {
+				v, err := symbolic.Eval(y, map[string]float64{})
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case v == 0:
+					out = append(out, symbolic.Zero())
+				case g%2 == 0 && v > 0:
+					r := symbolic.Pow(y, inv)
+					out = append(out, symbolic.Neg(r), r)
+				case g%2 == 1 && v > 0:
+					out = append(out, symbolic.Pow(y, inv))
+				case g%2 == 1:
+					out = append(out, symbolic.Neg(symbolic.Pow(symbolic.Neg(y), inv)))
+				}
+			}
+			return out, nil
+		}
+		fc := make([]float64, len(c))
+		for k, r := range c {
+			fc[k], _ = r.Float64()
+		}
+		zs, err := polyRoots(fc)
+		if err != nil {
+			return nil, fmt.Errorf("solve: %w", err)
+		}
+		for _, z := range zs {
+			if imag(z) == 0 {
+				out = append(out, symbolic.FloatExpr(real(z)+0))
+			}
+		}
+	}
+	return out, nil
+}
+
+// exponentGCD returns the gcd of the exponents k of c's non-zero terms
+// (0 if only the constant term is non-zero).
+func exponentGCD(c []*big.Rat) int {
+	g := 0
+	for k, r := range c {
+		if k > 0 && r.Sign() != 0 {
+			a, b := g, k
+			for b != 0 {
+				a, b = b, a%b
+			}
+			g = a
+		}
+	}
+	return g
+}
+
+// rationalRoots finds the rational roots of Σ c[k] x^k (exact, square-
+// free) by the rational root theorem and returns them with the
+// polynomial left when they are divided out. It looks only where the
+// constant and leading coefficients, over a common denominator, are
+// below maxDivisorSearch (larger ones are left to the caller whole).
+func rationalRoots(c []*big.Rat) ([]*big.Rat, []*big.Rat) {
+	var roots []*big.Rat
+	for len(c) > 1 && c[0].Sign() == 0 {
+		roots = append(roots, new(big.Rat))
+		c = c[1:]
+	}
+	if len(c) <= 1 {
+		return roots, c
+	}
+	// Integer coefficients: scale by the denominators' lcm.
+	l := big.NewInt(1)
+	for _, r := range c {
+		g := new(big.Int).GCD(nil, nil, l, r.Denom())
+		l.Mul(l, new(big.Int).Quo(r.Denom(), g))
+	}
+	a0 := new(big.Int).Mul(c[0].Num(), new(big.Int).Quo(l, c[0].Denom()))
+	an := new(big.Int).Mul(c[len(c)-1].Num(), new(big.Int).Quo(l, c[len(c)-1].Denom()))
+	a0.Abs(a0)
+	an.Abs(an)
+	if !a0.IsInt64() || !an.IsInt64() || a0.Int64() > maxDivisorSearch || an.Int64() > maxDivisorSearch {
+		return roots, c
+	}
+	ps, qs := divisors(a0.Int64()), divisors(an.Int64())
+	seen := map[string]bool{}
+	for _, q := range qs {
+		for _, p := range ps {
+			for _, sgn := range []int64{1, -1} {
+				if len(c) <= 1 {
+					return roots, c
+				}
+				r := big.NewRat(sgn*p, q)
+				if seen[r.String()] {
+					continue
+				}
+				seen[r.String()] = true
+				// Synthetic division by (x - r): the remainder is c(r).
+				n := len(c) - 1
+				quo := make([]*big.Rat, n)
+				acc := new(big.Rat).Set(c[n])
+				for k := n - 1; k >= 0; k-- {
+					quo[k] = new(big.Rat).Set(acc)
+					acc.Mul(acc, r).Add(acc, c[k])
+				}
+				if acc.Sign() == 0 {
+					roots = append(roots, r)
+					c = quo
+				}
+			}
+		}
+	}
+	return roots, c
+}
+
+// divisors returns the positive divisors of n > 0 in increasing order.
+func divisors(n int64) []int64 {
+	var small, large []int64
+	for d := int64(1); d*d <= n; d++ {
+		if n%d == 0 {
+			small = append(small, d)
+			if d*d != n {
+				large = append(large, n/d)
+			}
+		}
+	}
+	for i := len(large) - 1; i >= 0; i-- {
+		small = append(small, large[i])
+	}
+	return small
+}
+
+// solveSymbolic solves a linear or quadratic polynomial with symbolic
+// coefficients (cs[k] multiplies x^k) by formula, stating the conditions
+// the roots need: a leading coefficient that is not zero, and for a
+// quadratic a discriminant that is not negative (the roots are real).
+func solveSymbolic(cs []*symbolic.Expr) (value, error) {
+	var conds []*symbolic.Expr
+	nonzero := func(e *symbolic.Expr) {
+		if _, ok := e.IsNumber(); !ok {
+			conds = append(conds, symbolic.Ne(e, symbolic.Zero()))
+		}
+	}
+	var roots listVal
+	switch len(cs) - 1 {
+	case 1:
+		nonzero(cs[1])
+		roots = listVal{rewrite.Simplify(symbolic.Div(symbolic.Neg(cs[0]), cs[1]))}
+	case 2:
+		a, b, c := cs[2], cs[1], cs[0]
+		nonzero(a)
+		disc := symbolic.Sub(symbolic.Pow(b, symbolic.IntExpr(2)), symbolic.Mul(symbolic.IntExpr(4), a, c))
+		if n, ok := disc.IsNumber(); ok && n.Sign() < 0 {
+			return listVal{}, nil
+		} else if !ok {
+			conds = append(conds, symbolic.Ge(disc, symbolic.Zero()))
+		}
+		sq := symbolic.Sqrt(disc)
+		two := symbolic.Mul(symbolic.IntExpr(2), a)
+		roots = listVal{
+			rewrite.Simplify(symbolic.Div(symbolic.Sub(symbolic.Neg(b), sq), two)),
+			rewrite.Simplify(symbolic.Div(symbolic.Add(symbolic.Neg(b), sq), two)),
+		}
+	default:
+		return nil, fmt.Errorf("solve: degree %d with symbolic coefficients has no formula here (roots(p, x) and nsolve(f, x, x0) solve numerically)", len(cs)-1)
+	}
+	if len(conds) == 0 {
+		return roots, nil
+	}
+	parts := make([]string, len(roots))
+	for i, r := range roots {
+		parts[i] = r.String()
+	}
+	cs2 := make([]string, len(conds))
+	for i, c := range conds {
+		cs2[i] = c.String()
+	}
+	return textVal("[" + strings.Join(parts, ", ") + "]    if " + strings.Join(cs2, " && ")), nil
 }

@@ -96,3 +96,51 @@ func TestNsolveResidual(t *testing.T) {
 		assert.InDelta(t, b, sol[1], 1e-9)
 	}
 }
+
+// TestSolveKnown builds polynomials from known real roots, rational ones
+// and ±sqrt(k) pairs (some repeated), with a factor x^2 + 1 that has no
+// real root thrown in, and checks that solve returns each real root once.
+func TestSolveKnown(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	x := symbolic.Sym("x")
+	for trial := 0; trial < 150; trial++ {
+		factors := []*symbolic.Expr{symbolic.IntExpr(int64(1 + rng.IntN(4)))}
+		set := map[float64]bool{}
+		for n := 1 + rng.IntN(4); n > 0; n-- {
+			switch rng.IntN(3) {
+			case 0, 1:
+				r := symbolic.RatExpr(int64(rng.IntN(13)-6), int64(1+rng.IntN(3)))
+				v, _ := symbolic.Eval(r, nil)
+				set[v] = true
+				f := symbolic.Sub(x, r)
+				if rng.IntN(4) == 0 {
+					f = symbolic.Pow(f, symbolic.IntExpr(2))
+				}
+				factors = append(factors, f)
+			default:
+				k := []int64{2, 3, 5, 6, 7}[rng.IntN(5)]
+				set[math.Sqrt(float64(k))], set[-math.Sqrt(float64(k))] = true, true
+				factors = append(factors, symbolic.Sub(symbolic.Pow(x, symbolic.IntExpr(2)), symbolic.IntExpr(k)))
+			}
+		}
+		if rng.IntN(3) == 0 {
+			factors = append(factors, symbolic.Add(symbolic.Pow(x, symbolic.IntExpr(2)), symbolic.One()))
+		}
+		p := symbolic.Expand(symbolic.Mul(factors...))
+		v, err := runSolve(context.Background(), New().st, []value{exprVal{e: p}, exprVal{e: x}})
+		require.NoError(t, err, "%s", p)
+		got, ok := v.(listVal)
+		require.True(t, ok, "%s: %v", p, v)
+		var want []float64
+		for r := range set {
+			want = append(want, r)
+		}
+		sort.Float64s(want)
+		require.Len(t, got, len(want), "%s: %v", p, got)
+		for i, e := range got {
+			g, err := symbolic.Eval(e, nil)
+			require.NoError(t, err)
+			assert.InDelta(t, want[i], g, 1e-9, "%s: %v", p, got)
+		}
+	}
+}
