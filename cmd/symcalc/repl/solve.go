@@ -455,8 +455,13 @@ func converged(x []float64, step mat.Vector) bool {
 }
 
 // maxDivisorSearch bounds the integers whose divisors solve enumerates
-// for rational roots (trial division up to its square root).
-const maxDivisorSearch = 1 << 40
+// for rational roots (trial division up to its square root), and
+// maxRootCandidates the candidates p/q it tries (each a synthetic
+// division); beyond either, the polynomial is solved numerically.
+const (
+	maxDivisorSearch  = 1 << 40
+	maxRootCandidates = 20000
+)
 
 func runSolve(ctx context.Context, s *state, args []value) (value, error) {
 	p, x, err := polyArgs("solve", args)
@@ -653,7 +658,8 @@ func exponentGCD(c []*big.Rat) int {
 // free) by the rational root theorem and returns them with the
 // polynomial left when they are divided out. It looks only where the
 // constant and leading coefficients, over a common denominator, are
-// below maxDivisorSearch (larger ones are left to the caller whole).
+// below maxDivisorSearch and give at most maxRootCandidates candidates
+// (otherwise the polynomial is left to the caller whole).
 func rationalRoots(c []*big.Rat) ([]*big.Rat, []*big.Rat) {
 	var roots []*big.Rat
 	for len(c) > 1 && c[0].Sign() == 0 {
@@ -677,6 +683,9 @@ func rationalRoots(c []*big.Rat) ([]*big.Rat, []*big.Rat) {
 		return roots, c
 	}
 	ps, qs := divisors(a0.Int64()), divisors(an.Int64())
+	if len(ps)*len(qs) > maxRootCandidates {
+		return roots, c
+	}
 	seen := map[string]bool{}
 	for _, q := range qs {
 		for _, p := range ps {
