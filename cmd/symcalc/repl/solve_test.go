@@ -144,3 +144,20 @@ func TestSolveKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestSolveManyDivisors: end coefficients with thousands of divisors
+// (963761198400 has 6,720) are past the candidate bound, so the root is
+// found numerically, at once, rather than by millions of trial divisions.
+func TestSolveManyDivisors(t *testing.T) {
+	x := symbolic.Sym("x")
+	big := symbolic.IntExpr(963761198400)
+	p := symbolic.Add(symbolic.Mul(big, symbolic.Pow(x, symbolic.IntExpr(5))), x, big)
+	v, err := runSolve(context.Background(), New().st, []value{exprVal{e: p}, exprVal{e: x}})
+	require.NoError(t, err)
+	got := v.(listVal)
+	require.Len(t, got, 1)
+	r, err := symbolic.Eval(got[0], nil)
+	require.NoError(t, err)
+	assert.InDelta(t, -1, r, 1e-9)
+	assert.Equal(t, 6720, len(divisors(963761198400)))
+}
