@@ -94,6 +94,8 @@ const helpIntro = `symcalc REPL: symbolic algebra, models and their results.
   explain(f)                 egraph(f) with the proof: the rules that turn f into it
   jacobian([f, g], [x, y])   matrix of derivatives; latex(...) prints LaTeX
   eval(f, x=1.5)             numeric value;  subs(f, x=y+1) substitution
+  solve(p, x)                real roots of a polynomial (exact where possible); roots(p, x), nsolve(f, x, x0) numeric
+  :rules FILE                rules of your own for simplify, egraph and explain
   assume x > 0               a fact simplify and egraph may use ("assume" lists, "assume none" clears)
   :load FILE, :simulate      load and run a model; then query results:
   max(sol.z), filter(sol.t, # > 50), len(sol.t), mean(map(sol.x, #^2))
