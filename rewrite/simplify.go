@@ -274,7 +274,14 @@ func (s *simplifier) simplify(e *symbolic.Expr) *symbolic.Expr {
 	}
 	if f.poly && s.env.liveNow() {
 		if q, err := cancelRatOpt(s.env.Ctx, cur, nil, false); err == nil && q.small() {
-			try(func() *symbolic.Expr { return q.factored() }, nil)
+			// Only a repeated factor is worth it: x^2*y + x*y^2 as
+			// y*(x^2 + x*y) is shorter by one operation, and no clearer.
+			try(func() *symbolic.Expr {
+				if c := q.factored(); c != nil && HasRepeatedFactor(c) {
+					return c
+				}
+				return nil
+			}, nil)
 		}
 	}
 	if f.trig && s.env.liveNow() {
@@ -430,6 +437,28 @@ func scan(e *symbolic.Expr) features {
 	return f
 }
 
+// HasRepeatedFactor reports whether e is, or is a product with, a power
+// of a sum to an integer exponent of two or more: whether a square-free
+// factorisation (FactorSquareFree) found a repeated factor.
+func HasRepeatedFactor(e *symbolic.Expr) bool {
+	var bases, exps []*symbolic.Expr
+	switch e.Kind() {
+	case symbolic.KPow:
+		b, x := e.PowParts()
+		bases, exps = []*symbolic.Expr{b}, []*symbolic.Expr{x}
+	case symbolic.KMul:
+		_, bases, exps = e.MulParts()
+	}
+	for i, b := range bases {
+		if n, ok := exps[i].IsNumber(); ok && b.Kind() == symbolic.KAdd {
+			if k, small := n.IsSmallInt(); small && k >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // isDensePoly reports whether e is a sum of three or more monomials in
 // symbols (positive integer exponents), one of degree two or more: the
 // sums whose square-free factorisation can be shorter.
@@ -437,9 +466,9 @@ func isDensePoly(e *symbolic.Expr) bool {
 	if e.Kind() != symbolic.KAdd {
 		return false
 	}
-	_, terms, _ := e.AddParts()
-	if len(terms) < 2 { // with the constant, three terms
-		return false
+	c, terms, _ := e.AddParts()
+	if n := len(terms); n < 3 && !(n == 2 && !c.IsZero()) {
+		return false // fewer than three terms, the constant included
 	}
 	nonlinear := false
 	for _, t := range terms {

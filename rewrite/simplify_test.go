@@ -83,14 +83,18 @@ func TestSimplifyTable(t *testing.T) {
 		{"max(x^2, 0)", "x^2", nil},
 		{"1 - 2*sin(x)^2", "cos(2*x)", nil},
 		{"x/(x^2 + x)", "1/(x + 1)", []string{"x != 0"}},
-		// A polynomial with a repeated factor in square-free form, as
-		// SymPy's simplify gives it; one without stays expanded.
+		// A polynomial with a repeated factor in square-free form (as
+		// SymPy's factor gives it; SymPy's simplify keeps it expanded);
+		// one without stays expanded.
 		{"x^4 + 4*x^3 + 6*x^2 + 4*x + 1", "(x + 1)^4", nil},
 		{"x^2 + 2*x*y + y^2", "(x + y)^2", nil},
 		{"x^2*y + 2*x*y + y", "y*(x + 1)^2", nil},
 		{"4*x^2 - 4*x + 1", "(2*x - 1)^2", nil},
 		{"x^2 - 1", "x^2 - 1", nil},
 		{"x^2 + 2*x*y + y^2 + z", "x^2 + 2*x*y + y^2 + z", nil},
+		// Factors that do not repeat are not taken out.
+		{"x^2*y + x*y^2", "x^2*y + x*y^2", nil},
+		{"x^2 - 2*x", "x^2 - 2*x", nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {

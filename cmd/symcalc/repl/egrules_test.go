@@ -84,6 +84,7 @@ func TestEgraphSimplifySquareFree(t *testing.T) {
 		{"x^4 + 4*x^3 + 6*x^2 + 4*x + 1", "(x + 1)^4"},
 		{"x^2 + 2*x*y + y^2", "(x + y)^2"},
 		{"x^2 + y^2", "x^2 + y^2"},
+		{"x^2*y + x*y^2 + x*y", "x*y*(x + y + 1)"},
 		{"sin(x)^2 + 2*sin(x) + 1", "(sin(x) + 2)*sin(x) + 1"},
 	} {
 		e, err := parser.ParseExpr(c.in)

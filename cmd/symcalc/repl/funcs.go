@@ -336,7 +336,7 @@ func runCancel(ctx context.Context, s *state, args []value) (value, error) {
 func EgraphSimplify(ctx context.Context, e *symbolic.Expr, rules []*egraph.Rewrite, cost egraph.CostFunction, opts egraph.SimplifyOptions) (egraph.SimplifyResult, error) {
 	in := rewrite.NormalizeNumbers(e)
 	if _, terms, _ := in.AddParts(); in.Kind() == symbolic.KAdd && len(terms) <= maxSeedTerms && isPolynomial(in) {
-		if f, err := rewrite.FactorSquareFreeContext(ctx, in); err == nil && f != in {
+		if f, err := rewrite.FactorSquareFreeContext(ctx, in); err == nil && rewrite.HasRepeatedFactor(f) {
 			opts.Seeds = append(opts.Seeds[:len(opts.Seeds):len(opts.Seeds)], egraph.Seed{Term: f, Why: "square-free factorisation"})
 		}
 	}
