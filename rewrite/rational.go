@@ -623,6 +623,23 @@ func CancelContext(ctx context.Context, e *symbolic.Expr) (*symbolic.Expr, *symb
 	return r, cond, ctx.Err()
 }
 
+// NumDenContext writes e, a rational function of its kernels, as a
+// quotient num/den of coprime expanded polynomials, with the constant
+// factor in num; the condition is Cancel's (nil when nothing was divided
+// out). A term with floats, or too large to expand, comes back as e/1.
+// It stops with ctx's error once ctx is done.
+func NumDenContext(ctx context.Context, e *symbolic.Expr) (num, den, cond *symbolic.Expr, err error) {
+	q, err := cancelRatOpt(ctx, e, nil, false)
+	if err != nil || q.rc.inexact {
+		return e, symbolic.One(), nil, ctx.Err()
+	}
+	num = symbolic.Mul(q.rc.numExpr(q.c), q.rc.fromPoly(q.num))
+	if q.c.Sign() == 0 {
+		num = symbolic.Zero()
+	}
+	return num, q.rc.fromPoly(q.den), q.condition(), ctx.Err()
+}
+
 // Together writes e over a common denominator (the least common multiple
 // of its denominators), without cancelling common factors of the result.
 func Together(e *symbolic.Expr) *symbolic.Expr {

@@ -102,3 +102,28 @@ func TestRationalContext(t *testing.T) {
 	_, err = FactorSquareFreeContext(done, e)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// TestNumDenContext: numerator and denominator are coprime, expanded,
+// and their quotient is the input; the condition is Cancel's.
+func TestNumDenContext(t *testing.T) {
+	for _, c := range []struct{ in, num, den, cond string }{
+		{"(x^2 - 1)/(x - 1)", "x + 1", "1", "x != 1"},
+		{"1/x + 1/(x + 1)", "2*x + 1", "x^2 + x", ""},
+		{"3*x/(6*y)", "x/2", "y", ""},
+		{"x^2 + 1", "x^2 + 1", "1", ""},
+	} {
+		num, den, cond, err := NumDenContext(context.Background(), mustParse(t, c.in))
+		require.NoError(t, err)
+		assert.Equal(t, c.num, num.String(), c.in)
+		assert.Equal(t, c.den, den.String(), c.in)
+		if c.cond == "" {
+			assert.Nil(t, cond, c.in)
+		} else {
+			assert.Equal(t, c.cond, cond.String(), c.in)
+		}
+	}
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, _, err := NumDenContext(done, mustParse(t, "1/x + 1/y"))
+	assert.ErrorIs(t, err, context.Canceled)
+}

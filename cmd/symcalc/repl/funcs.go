@@ -162,7 +162,6 @@ var notProvided = map[string]string{
 	"limit":         "symcalc does not take limits; eval(f, x=...) evaluates near a point",
 	"dsolve":        "symcalc does not solve ODEs symbolically; :load an equation file and :simulate integrates one",
 	"factor":        "symcalc does not factor polynomials into irreducibles; sqf(f) gives the square-free factorisation, and egraph(f) factors out common terms",
-	"apart":         "symcalc has no partial fractions",
 	"collect":       "coeffs(f, x) gives the coefficients of f in x; egraph(f) factors out common terms",
 	"trigsimp":      "simplify(f) applies the trigonometric identities",
 	"evalf":         "eval(f, x=1.5) gives the numeric value",

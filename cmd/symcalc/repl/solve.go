@@ -26,6 +26,8 @@ func init() {
 			help: "the roots of the polynomial p in x with numeric coefficients, each as often as its multiplicity: a list of numbers when all are real, else a text list with complex roots as a+bi (exact square-free factors first, then the eigenvalues of each one's companion matrix, polished by Newton's method)", run: runRoots},
 		{name: "solve", usage: "solve(p, x)", minArgs: 2, maxArgs: 2,
 			help: "the real roots of the polynomial p in x, each once: exact (rationals, and radicals for quadratic factors) where the coefficients are, floats for factors of higher degree; a linear or quadratic p with symbolic coefficients by formula, with the conditions the roots need", run: runSolve},
+		{name: "apart", usage: "apart(f, x)", minArgs: 2, maxArgs: 2,
+			help: "partial fractions of the rational function f of x, whose denominator splits into linear factors over the rationals: a polynomial plus A/(x - a)^k terms", run: runApart},
 		{name: "nsolve", usage: "nsolve(f, x, x0), nsolve([f, g], [x, y], [x0, y0])", minArgs: 3, maxArgs: 3,
 			help: "a root of f near x0 (or of the system, near the start point) by Newton's method with the exact derivative (Jacobian); f = 0 is meant, so write nsolve(x^2 - 2, x, 1) for x^2 = 2", run: runNsolve},
 	} {
@@ -779,4 +781,172 @@ func solveSymbolic(cs []*symbolic.Expr) (value, error) {
 		cs2[i] = c.String()
 	}
 	return textVal("[" + strings.Join(parts, ", ") + "]    if " + strings.Join(cs2, " && ")), nil
+}
+
+func runApart(ctx context.Context, s *state, args []value) (value, error) {
+	f, x, err := polyArgs("apart", args)
+	if err != nil {
+		return nil, err
+	}
+	num, den, cond, err := rewrite.NumDenContext(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := exactCoefficients("apart", num, x)
+	if err != nil {
+		return nil, err
+	}
+	dc, err := exactCoefficients("apart", den, x)
+	if err != nil {
+		return nil, err
+	}
+	quo, rem := polyDivide(nc, dc)
+	sb := symbolic.NewSumBuilder()
+	sb.Add(ratPoly(quo, x))
+	if len(rem) > 0 {
+		factors, err := squareFreeFactors(ctx, den, x)
+		if err != nil {
+			return nil, err
+		}
+		for _, fp := range factors {
+			fc, err := exactCoefficients("apart", fp.p, x)
+			if err != nil {
+				return nil, err
+			}
+			roots, left := rationalRoots(fc)
+			if len(left) > 1 {
+				return nil, fmt.Errorf("apart: the denominator's factor %s has no rational roots: symcalc splits only into linear factors over the rationals", ratPoly(left, x))
+			}
+			for _, a := range roots {
+				for k, coef := range partialCoefficients(rem, dc, a, int(fp.m)) {
+					if coef.Sign() == 0 {
+						continue
+					}
+					lin := symbolic.Sub(x, symbolic.NumExpr(symbolic.BigRat(a)))
+					sb.Add(symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(coef)), symbolic.Pow(lin, symbolic.IntExpr(-int64(fp.m-int64(k))))))
+				}
+			}
+		}
+	}
+	out := exprVal{e: sb.Build()}
+	if cond != nil {
+		out.conds = []*symbolic.Expr{cond}
+	}
+	return out, nil
+}
+
+// exactCoefficients returns the coefficients of p in x (c[k] multiplies
+// x^k) as exact rationals, without trailing zeros.
+func exactCoefficients(fn string, p, x *symbolic.Expr) ([]*big.Rat, error) {
+	cs, ok := symbolic.Coefficients(p, x)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s is not a polynomial in %s", fn, p, x)
+	}
+	c := make([]*big.Rat, len(cs))
+	for k, e := range cs {
+		n, ok := e.IsNumber()
+		if !ok || !n.IsExact() {
+			return nil, fmt.Errorf("%s: the coefficient of %s^%d, %s, is not an exact number (%s needs a rational function of %s with rational coefficients)", fn, x, k, e, fn, x)
+		}
+		c[k] = new(big.Rat).SetFrac(n.Num(), n.Den())
+	}
+	for len(c) > 0 && c[len(c)-1].Sign() == 0 {
+		c = c[:len(c)-1]
+	}
+	return c, nil
+}
+
+// polyDivide divides Σ n[k] x^k by Σ d[k] x^k (d non-zero), returning
+// the quotient and the remainder (trimmed of trailing zeros).
+func polyDivide(n, d []*big.Rat) (quo, rem []*big.Rat) {
+	rem = make([]*big.Rat, len(n))
+	for i, r := range n {
+		rem[i] = new(big.Rat).Set(r)
+	}
+	dd := len(d) - 1
+	if len(rem)-1 >= dd {
+		quo = make([]*big.Rat, len(rem)-dd)
+		for i := range quo {
+			quo[i] = new(big.Rat)
+		}
+	}
+	for len(rem)-1 >= dd && len(rem) > 0 {
+		k := len(rem) - 1 - dd
+		q := new(big.Rat).Quo(rem[len(rem)-1], d[dd])
+		quo[k] = q
+		for i := 0; i <= dd; i++ {
+			rem[k+i].Sub(rem[k+i], new(big.Rat).Mul(q, d[i]))
+		}
+		rem = rem[:len(rem)-1]
+		for len(rem) > 0 && rem[len(rem)-1].Sign() == 0 {
+			rem = rem[:len(rem)-1]
+		}
+	}
+	return quo, rem
+}
+
+// partialCoefficients returns A_1..A_m in r/q = Σ_k A_k/(x-a)^(m-k+1) +
+// (terms of q's other factors), for a root a of q of multiplicity m:
+// with t = x - a, r/q = t^-m · r(a+t)/h(a+t), h = q/(x-a)^m, and A_k is
+// the coefficient of t^(k-1) in the series of r(a+t)/h(a+t).
+func partialCoefficients(r, q []*big.Rat, a *big.Rat, m int) []*big.Rat {
+	// h = q / (x - a)^m by repeated synthetic division.
+	h := append([]*big.Rat(nil), q...)
+	for range m {
+		n := len(h) - 1
+		next := make([]*big.Rat, n)
+		acc := new(big.Rat).Set(h[n])
+		for k := n - 1; k >= 0; k-- {
+			next[k] = new(big.Rat).Set(acc)
+			acc.Mul(acc, a).Add(acc, h[k])
+		}
+		h = next
+	}
+	rs, hs := taylorShift(r, a, m), taylorShift(h, a, m)
+	// Series division rs/hs to m terms (hs[0] = h(a) is not zero).
+	out := make([]*big.Rat, m)
+	for k := range m {
+		v := new(big.Rat).Set(rs[k])
+		for j := 1; j <= k; j++ {
+			v.Sub(v, new(big.Rat).Mul(hs[j], out[k-j]))
+		}
+		out[k] = v.Quo(v, hs[0])
+	}
+	return out
+}
+
+// taylorShift returns the first n coefficients of p(a + t) in powers of
+// t (zeros past p's degree).
+func taylorShift(p []*big.Rat, a *big.Rat, n int) []*big.Rat {
+	c := make([]*big.Rat, len(p))
+	for i, r := range p {
+		c[i] = new(big.Rat).Set(r)
+	}
+	// Horner passes: after pass i, c[i] is the coefficient of t^i in
+	// p(a + t) (each pass divides what is left by x - a).
+	for i := 0; i < len(c); i++ {
+		for j := len(c) - 2; j >= i; j-- {
+			c[j].Add(c[j], new(big.Rat).Mul(a, c[j+1]))
+		}
+	}
+	out := make([]*big.Rat, n)
+	for k := range out {
+		if k < len(c) {
+			out[k] = c[k]
+		} else {
+			out[k] = new(big.Rat)
+		}
+	}
+	return out
+}
+
+// ratPoly writes Σ c[k] x^k as a term.
+func ratPoly(c []*big.Rat, x *symbolic.Expr) *symbolic.Expr {
+	sb := symbolic.NewSumBuilder()
+	for k, r := range c {
+		if r.Sign() != 0 {
+			sb.Add(symbolic.Mul(symbolic.NumExpr(symbolic.BigRat(r)), symbolic.Pow(x, symbolic.IntExpr(int64(k)))))
+		}
+	}
+	return sb.Build()
 }

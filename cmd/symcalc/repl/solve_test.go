@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/symcalc/symcalc/rewrite"
 	"github.com/symcalc/symcalc/symbolic"
 )
 
@@ -160,4 +161,41 @@ func TestSolveManyDivisors(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, -1, r, 1e-9)
 	assert.Equal(t, 6720, len(divisors(963761198400)))
+}
+
+// TestApartRoundTrip puts random sums of A/(x - a)^k and a polynomial
+// over one denominator, then checks that apart gives a term of the same
+// value at random points, with no more than one fraction for each
+// (root, power) pair.
+func TestApartRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	x := symbolic.Sym("x")
+	for trial := 0; trial < 100; trial++ {
+		sb := symbolic.NewSumBuilder()
+		sb.Add(symbolic.Mul(symbolic.IntExpr(int64(rng.IntN(5)-2)), symbolic.Pow(x, symbolic.IntExpr(int64(rng.IntN(3))))))
+		roots := map[int64]bool{}
+		for n := 1 + rng.IntN(3); n > 0; n-- {
+			a := int64(rng.IntN(9) - 4)
+			roots[a] = true
+			k := int64(1 + rng.IntN(3))
+			c := symbolic.RatExpr(int64(rng.IntN(7)-3), int64(1+rng.IntN(3)))
+			sb.Add(symbolic.Mul(c, symbolic.Pow(symbolic.Sub(x, symbolic.IntExpr(a)), symbolic.IntExpr(-k))))
+		}
+		want := sb.Build()
+		f, err := rewrite.TogetherContext(context.Background(), want)
+		require.NoError(t, err)
+		v, err := runApart(context.Background(), New().st, []value{exprVal{e: f}, exprVal{e: x}})
+		require.NoError(t, err, "%s", f)
+		got := v.(exprVal).e
+		for _, pt := range []float64{0.37, 1.61, -2.29, 4.73} {
+			if roots[int64(math.Round(pt))] && math.Abs(pt-math.Round(pt)) < 1e-9 {
+				continue
+			}
+			a, err := symbolic.Eval(want, map[string]float64{"x": pt})
+			require.NoError(t, err)
+			b, err := symbolic.Eval(got, map[string]float64{"x": pt})
+			require.NoError(t, err)
+			assert.InDelta(t, a, b, 1e-9*math.Max(1, math.Abs(a)), "%s => %s at %v", f, got, pt)
+		}
+	}
 }
