@@ -320,17 +320,40 @@ func (a *Intervals) Make(g *EGraph, id Id, n Node) {
 // only come of rounding in their bounds, and then the class keeps the
 // range it has (an empty range would make every condition on the class
 // hold, and only ever narrowing keeps the analysis terminating).
+//
+// Only a narrowing that matters is reported as a change, so that it
+// spreads to the class's parents: an end becoming finite, a new sign
+// fact (the range now positive, negative, or clear of zero), or a
+// bounded range halving. Contradictory equalities (a user's false rule) can make
+// ranges narrow around a cycle of classes by ever smaller steps, and
+// rebuilding would go on for as long. A smaller narrowing is kept but not
+// spread, which leaves the parents' ranges wider than they could be, and
+// still sound.
 func (a *Intervals) meet(into Id, r Interval) bool {
 	cur := a.iv[into]
 	nw := Interval{math.Max(cur.Lo, r.Lo), math.Min(cur.Hi, r.Hi)}
-	if nw.Lo > nw.Hi {
+	if nw.Lo > nw.Hi || nw == cur {
 		return false
 	}
-	if nw != cur {
-		a.iv[into] = nw
+	a.iv[into] = nw
+	return matters(cur, nw)
+}
+
+// matters reports whether narrowing cur to nw tells the conditions
+// anything new or shrinks the range by half.
+func matters(cur, nw Interval) bool {
+	switch {
+	case math.IsInf(cur.Lo, 0) && !math.IsInf(nw.Lo, 0),
+		math.IsInf(cur.Hi, 0) && !math.IsInf(nw.Hi, 0):
+		return true
+	case (cur.Lo <= 0) != (nw.Lo <= 0), (cur.Lo < 0) != (nw.Lo < 0),
+		(cur.Hi >= 0) != (nw.Hi >= 0), (cur.Hi > 0) != (nw.Hi > 0):
 		return true
 	}
-	return false
+	if math.IsInf(nw.Lo, 0) || math.IsInf(nw.Hi, 0) {
+		return false // a half-line moving its finite end: only signs matter
+	}
+	return nw.Hi-nw.Lo <= (cur.Hi-cur.Lo)/2
 }
 
 func (a *Intervals) Merge(g *EGraph, into, from Id) (bool, bool) {

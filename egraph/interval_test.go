@@ -1,9 +1,14 @@
 package egraph
 
 import (
+	"context"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/symcalc/symcalc/parser"
 )
 
 // fixedRange is an analysis that gives every class one range.
@@ -33,4 +38,37 @@ func TestIntervalsNeverEmpty(t *testing.T) {
 	assert.Equal(t, Interval{1.5, 2}, ivs.Interval(g, id))
 	assert.False(t, ivs.meet(id, Interval{3, 4}), "a disjoint range is not taken")
 	assert.Equal(t, Interval{1.5, 2}, ivs.Interval(g, id))
+}
+
+// TestFalseRuleTerminates: a user's false rule (a + b = 6ab) makes
+// contradictory equalities, around which the ranges of the interval
+// analysis narrowed by ever smaller steps: a rebuild did not return.
+// Only narrowings that matter now spread, and the run ends.
+func TestFalseRuleTerminates(t *testing.T) {
+	l := EvalLanguage()
+	rw := l.MustParseRewrite("false", "(+ ?a ?b)", "(* 6 (* a b))", nil)
+	for _, src := range []string{"(a + b)^2 - a^2 - b^2", "atan(1/x) + exp(x)*exp(y)", "sqrt(x^2)/x"} {
+		e, err := parser.ParseExpr(src)
+		require.NoError(t, err)
+		_, err = SimplifyContext(context.Background(), e, append(DefaultRules(), rw), nil, SimplifyOptions{NodeLimit: 2000})
+		require.NoError(t, err, src)
+	}
+}
+
+// TestIntervalMatters: which narrowings spread to parents.
+func TestIntervalMatters(t *testing.T) {
+	inf := math.Inf(1)
+	for _, c := range []struct {
+		cur, nw Interval
+		want    bool
+	}{
+		{Interval{-inf, inf}, Interval{0, inf}, true},         // an end becomes finite
+		{Interval{-1, inf}, Interval{0.5, inf}, true},         // now positive
+		{Interval{147530, inf}, Interval{147533, inf}, false}, // a half-line creeping
+		{Interval{0, 10}, Interval{0, 4}, true},               // halved
+		{Interval{0, 10}, Interval{0, 9}, false},              // a little narrower
+		{Interval{-2, 3}, Interval{-2, -1}, true},             // now negative
+	} {
+		assert.Equal(t, c.want, matters(c.cur, c.nw), "%v -> %v", c.cur, c.nw)
+	}
 }
