@@ -2,47 +2,75 @@ package symbolic
 
 // Degree returns the degree of e as a polynomial in x after expansion, and
 // false if e is not a polynomial in x (x under a function, a negative or
-// fractional power of x, x in an exponent).
+// fractional power of x, x in an exponent). It works for any degree
+// (x^(4^26) has degree 4^26), holding only the terms that occur.
 func Degree(e, x *Expr) (int, bool) {
-	cs, ok := Coefficients(e, x)
+	byPow, ok := coefficientMap(e, x)
 	if !ok {
 		return 0, false
 	}
-	return len(cs) - 1, true
+	deg := 0
+	for k, s := range byPow {
+		if k > deg && !s.Build().IsZero() {
+			deg = k
+		}
+	}
+	return deg, true
 }
+
+// MaxDenseDegree is the highest degree for which Coefficients lists
+// every coefficient: a list for x^(2^40) would not fit in memory.
+const MaxDenseDegree = 1 << 20
 
 // Coefficients returns c[k], the coefficient of x^k in the expansion of e,
 // for k = 0..degree (c[k] does not contain x); false if e is not a
-// polynomial in x. The zero polynomial has the single coefficient 0.
+// polynomial in x, or if its degree is over MaxDenseDegree (Degree tells
+// the two apart). The zero polynomial has the single coefficient 0.
 func Coefficients(e, x *Expr) ([]*Expr, bool) {
-	ex := Expand(e)
-	var sums []*SumBuilder
-	get := func(k int) *SumBuilder {
-		for len(sums) <= k {
-			sums = append(sums, NewSumBuilder())
-		}
-		return sums[k]
+	byPow, ok := coefficientMap(e, x)
+	if !ok {
+		return nil, false
 	}
+	coef := map[int]*Expr{}
+	deg := 0
+	for k, s := range byPow {
+		if c := s.Build(); !c.IsZero() {
+			coef[k] = c
+			deg = max(deg, k)
+		}
+	}
+	if deg > MaxDenseDegree {
+		return nil, false
+	}
+	out := make([]*Expr, deg+1)
+	for k := range out {
+		if c, ok := coef[k]; ok {
+			out[k] = c
+		} else {
+			out[k] = Zero()
+		}
+	}
+	return out, true
+}
+
+// coefficientMap sums the expansion of e's terms by their power of x;
+// false if e is not a polynomial in x.
+func coefficientMap(e, x *Expr) (map[int]*SumBuilder, bool) {
+	ex := Expand(e)
+	byPow := map[int]*SumBuilder{}
 	for _, t := range sumPartsWithCoef(ex) {
 		k, rest, ok := splitPower(t.term, x)
 		if !ok {
 			return nil, false
 		}
-		get(k).AddScaled(t.coef, rest)
+		s, ok := byPow[k]
+		if !ok {
+			s = NewSumBuilder()
+			byPow[k] = s
+		}
+		s.AddScaled(t.coef, rest)
 	}
-	if len(sums) == 0 {
-		return []*Expr{Zero()}, true
-	}
-	out := make([]*Expr, len(sums))
-	for k, s := range sums {
-		out[k] = s.Build()
-	}
-	// Trim zero leading coefficients.
-	n := len(out)
-	for n > 1 && out[n-1].IsZero() {
-		n--
-	}
-	return out[:n], true
+	return byPow, true
 }
 
 type scaledTerm struct {

@@ -515,28 +515,98 @@ func polyArgs(fn string, args []value) (*symbolic.Expr, *symbolic.Expr, error) {
 	return f, x, nil
 }
 
-func runDegree(_ context.Context, _ *state, args []value) (value, error) {
+func runDegree(ctx context.Context, _ *state, args []value) (value, error) {
 	f, x, err := polyArgs("degree", args)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := symbolic.Degree(f, x)
+	ex, err := expandPoly(ctx, "degree", f)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := symbolic.Degree(ex, x)
 	if !ok {
 		return nil, fmt.Errorf("degree: %s is not a polynomial in %s", f, x)
 	}
 	return exprVal{e: symbolic.IntExpr(int64(d))}, nil
 }
 
-func runCoeffs(_ context.Context, _ *state, args []value) (value, error) {
+func runCoeffs(ctx context.Context, _ *state, args []value) (value, error) {
 	f, x, err := polyArgs("coeffs", args)
 	if err != nil {
 		return nil, err
 	}
-	cs, ok := symbolic.Coefficients(f, x)
-	if !ok {
-		return nil, fmt.Errorf("coeffs: %s is not a polynomial in %s", f, x)
+	cs, err := polyCoefficients(ctx, "coeffs", f, x, symbolic.MaxDenseDegree)
+	if err != nil {
+		return nil, err
 	}
 	return listVal(cs), nil
+}
+
+// maxPolyTerms bounds the expansion the polynomial functions (degree,
+// coeffs, roots, solve, apart) make of their argument.
+const maxPolyTerms = 20000
+
+// expandPoly expands p for the polynomial function fn, within
+// maxPolyTerms terms and ctx. A power of a sum past
+// symbolic.MaxExpandPower, which Expand leaves whole, is an error too.
+func expandPoly(ctx context.Context, fn string, p *symbolic.Expr) (*symbolic.Expr, error) {
+	ex, err := symbolic.ExpandContext(ctx, p, maxPolyTerms)
+	if errors.Is(err, symbolic.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %s expands to over %d terms", fn, p, maxPolyTerms)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if big := unexpandedPower(ex); big != nil {
+		return nil, fmt.Errorf("%s: %s is a power of a sum over %d, which symcalc does not expand", fn, big, symbolic.MaxExpandPower)
+	}
+	return ex, nil
+}
+
+// unexpandedPower returns a power of a sum in e with an integer exponent
+// over symbolic.MaxExpandPower, or nil.
+func unexpandedPower(e *symbolic.Expr) *symbolic.Expr {
+	if e.Kind() == symbolic.KPow {
+		b, x := e.PowParts()
+		if n, ok := x.IsNumber(); ok && b.Kind() == symbolic.KAdd && n.IsInt() && n.Cmp(symbolic.Int(symbolic.MaxExpandPower)) > 0 {
+			return e
+		}
+	}
+	for _, c := range e.Children() {
+		if r := unexpandedPower(c); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+// polyCoefficients returns the coefficients of p in x (c[k] multiplies
+// x^k), or an error that says why there are none: p is not a
+// polynomial in x, expands too far, or has a degree over maxDeg.
+func polyCoefficients(ctx context.Context, fn string, p, x *symbolic.Expr, maxDeg int) ([]*symbolic.Expr, error) {
+	ex, err := expandPoly(ctx, fn, p)
+	if err != nil {
+		return nil, err
+	}
+	return expandedCoefficients(fn, p, ex, x, maxDeg)
+}
+
+// expandedCoefficients is polyCoefficients of ex, p's expansion (errors
+// name p).
+func expandedCoefficients(fn string, p, ex, x *symbolic.Expr, maxDeg int) ([]*symbolic.Expr, error) {
+	d, ok := symbolic.Degree(ex, x)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s is not a polynomial in %s", fn, p, x)
+	}
+	if d > maxDeg {
+		return nil, fmt.Errorf("%s: %s has degree %d in %s, over %d", fn, p, d, x, maxDeg)
+	}
+	cs, ok := symbolic.Coefficients(ex, x)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s is not a polynomial in %s", fn, p, x)
+	}
+	return cs, nil
 }
 
 // maxTaylorOrder bounds taylor's order: each term differentiates once

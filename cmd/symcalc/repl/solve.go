@@ -35,17 +35,22 @@ func init() {
 	}
 }
 
-// maxRootsDegree bounds roots' degree: the companion matrix's
-// eigenvalues lose accuracy well before, and the work is cubic.
-const maxRootsDegree = 200
+// maxRootsDegree bounds roots' degree, and the degree of what solve
+// leaves to the eigenvalues: the companion matrix's eigenvalues lose
+// accuracy well before, and the work is cubic. maxSolveDegree bounds
+// solve's degree (its factors go to rationalRoots).
+const (
+	maxRootsDegree = 200
+	maxSolveDegree = 1000
+)
 
 func runRoots(ctx context.Context, s *state, args []value) (value, error) {
 	p, x, err := polyArgs("roots", args)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := symbolic.Coefficients(p, x); !ok {
-		return nil, fmt.Errorf("roots: %s is not a polynomial in %s", p, x)
+	if _, err := polyCoefficients(ctx, "roots", p, x, maxRootsDegree); err != nil {
+		return nil, err
 	}
 	// A repeated root is ill-conditioned (a triple root comes out of the
 	// eigenvalues with errors near 1e-5), but it is a simple root of a
@@ -470,9 +475,16 @@ func runSolve(ctx context.Context, s *state, args []value) (value, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, ok := symbolic.Coefficients(p, x)
-	if !ok {
+	ex, err := expandPoly(ctx, "solve", p)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := symbolic.Degree(ex, x); !ok {
 		return nil, fmt.Errorf("solve: %s is not a polynomial in %s (nsolve(f, %s, x0) finds a root numerically)", p, x, x)
+	}
+	cs, err := expandedCoefficients("solve", p, ex, x, maxSolveDegree)
+	if err != nil {
+		return nil, err
 	}
 	for len(cs) > 1 && cs[len(cs)-1].IsZero() {
 		cs = cs[:len(cs)-1]
@@ -493,7 +505,10 @@ func runSolve(ctx context.Context, s *state, args []value) (value, error) {
 	case exact:
 		return solveExact(ctx, p, x)
 	case numeric:
-		c, err := numericCoefficients(p, x)
+		if len(cs)-1 > maxRootsDegree {
+			return nil, fmt.Errorf("solve: degree %d with float coefficients is over %d, the degree it solves numerically", len(cs)-1, maxRootsDegree)
+		}
+		c, err := numericCoefficients(ex, x)
 		if err != nil {
 			return nil, err
 		}
@@ -622,6 +637,9 @@ func realRoots(c []*big.Rat) ([]*symbolic.Expr, error) {
 				}
 			}
 			return out, nil
+		}
+		if d > maxRootsDegree {
+			return nil, fmt.Errorf("solve: a factor of degree %d without rational roots is over %d, the degree it solves numerically", d, maxRootsDegree)
 		}
 		fc := make([]float64, len(c))
 		for k, r := range c {
