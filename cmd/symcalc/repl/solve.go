@@ -49,14 +49,18 @@ func runRoots(ctx context.Context, s *state, args []value) (value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := polyCoefficients(ctx, "roots", p, x, maxRootsDegree); err != nil {
+	ex, err := expandPoly(ctx, "roots", p)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := expandedCoefficients("roots", p, ex, x, maxRootsDegree); err != nil {
 		return nil, err
 	}
 	// A repeated root is ill-conditioned (a triple root comes out of the
 	// eigenvalues with errors near 1e-5), but it is a simple root of a
 	// square-free factor: with exact coefficients, factor first and
 	// repeat each factor's roots by its multiplicity.
-	factors, err := squareFreeFactors(ctx, p, x)
+	factors, err := squareFreeFactors(ctx, ex, x) // ex is expanded: no second expansion
 	if err != nil {
 		return nil, err
 	}
@@ -503,7 +507,7 @@ func runSolve(ctx context.Context, s *state, args []value) (value, error) {
 	}
 	switch {
 	case exact:
-		return solveExact(ctx, p, x)
+		return solveExact(ctx, ex, x)
 	case numeric:
 		if len(cs)-1 > maxRootsDegree {
 			return nil, fmt.Errorf("solve: degree %d with float coefficients is over %d, the degree it solves numerically", len(cs)-1, maxRootsDegree)
