@@ -57,15 +57,15 @@ type EGraph struct {
 	// order, if set, makes classes iterate in egg's hash-table order.
 	order *eggOrder
 
-	// tablesCleanup and orderCleanup hand the tables and the order's
-	// arrays to the package's pools when the e-graph is collected (see
-	// recycle.go). Rebuild stops each once the e-graph outgrows what is
-	// recycled: a registered cleanup keeps its argument reachable until
-	// it has run, so a large e-graph's tables would outlive it by one
-	// collection for nothing (sum20 backoff 10k, three runs in a
-	// process: 6 MB of the previous run's tables still live).
-	tablesCleanup, orderCleanup     runtime.Cleanup
-	tablesCleanupOn, orderCleanupOn bool
+	// A cleanup registered in New, and orderCleanup, hand the tables'
+	// and the order's arrays to the package's pools when the e-graph is
+	// collected (recycle.go); for a large e-graph they unmap the arrays
+	// mapped by hand (manual.go) and leave the rest to the collector. A
+	// registered cleanup keeps its argument reachable until it has run,
+	// so a large e-graph's tables on the collected heap outlive it by one
+	// collection; its largest arrays are not on that heap.
+	orderCleanup   runtime.Cleanup
+	orderCleanupOn bool
 }
 
 // tables are the e-graph's pointer-free per-id and per-node tables, the
@@ -125,7 +125,7 @@ func New(lang *Language, analysis Analysis) *EGraph {
 	g := &EGraph{tables: &tables{}, lang: lang, analysis: analysis, clean: true}
 	g.memo.init(64)
 	g.ent.pool = &uint32Pages
-	g.tablesCleanup, g.tablesCleanupOn = runtime.AddCleanup(g, recycleTables, g.tables), true
+	runtime.AddCleanup(g, recycleTables, g.tables)
 	g.SetEggOrder(true)
 	return g
 }
@@ -439,6 +439,7 @@ func (g *EGraph) union(a, b Id, why Justification) bool {
 // memory: 1-2 MB on the 100,000-node rows.
 func (g *EGraph) dropScratch() {
 	if len(g.pending) == 0 {
+		manualFree(g.pending)
 		g.pending = nil
 	}
 	if g.apending.len() == 0 {
@@ -475,14 +476,6 @@ func (g *EGraph) Rebuild() int {
 	g.congruenceUnions += n
 	g.rebuildClasses()
 	g.clean = true
-	if g.tablesCleanupOn && !smallGraph(g.memo.count) {
-		g.tablesCleanup.Stop()
-		g.tablesCleanupOn = false
-	}
-	if g.orderCleanupOn && !smallGraph(len(g.order.allIds)) {
-		g.orderCleanup.Stop()
-		g.orderCleanupOn = false
-	}
 	return n
 }
 

@@ -136,6 +136,14 @@ func (t *hbTable) resize(capacity int) {
 	uint32Pages.put(oldKeys)
 }
 
+// free unmaps the table's arrays that were mapped by hand (leaving the
+// others to the collector) and empties it.
+func (t *hbTable) free() {
+	manualFree(t.ctrl)
+	manualFree(t.keys)
+	t.ctrl, t.keys, t.mask, t.items, t.growthLeft = nil, nil, -1, 0, 0
+}
+
 // release hands the table's arrays to the pools and empties it.
 func (t *hbTable) release() {
 	byteArrays.put(t.ctrl)

@@ -654,6 +654,16 @@ func (a *matchArena) release() {
 	a.chunks = nil
 }
 
+// free drops the chunks, unmapping those mapped by hand (the others are
+// left to the collector): a large run's buffers, pooled, would only raise
+// the next large run's peak.
+func (a *matchArena) free() {
+	for _, c := range a.chunks {
+		manualFree(c)
+	}
+	*a = matchArena{}
+}
+
 // spare returns n ids of scratch from the arena's free space (the tail
 // of a chunk), adding a chunk of n if none has room. It is for
 // ordering matches (inEggOrder) while they are applied, when no search is filling the

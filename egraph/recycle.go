@@ -81,6 +81,12 @@ var (
 // nothing can read them any more.
 func recycleTables(t *tables) {
 	if !smallGraph(t.memo.count) {
+		// A large e-graph's arrays are not pooled; those mapped by hand
+		// are unmapped.
+		manualFree(t.uf)
+		manualFree(t.pending)
+		manualFree(t.memo.slots)
+		*t = tables{}
 		return
 	}
 	idArrays.put(t.uf)
@@ -99,6 +105,16 @@ func recycleTables(t *tables) {
 // hash tables.
 func recycleOrder(o *eggOrder) {
 	if !smallGraph(len(o.allIds)) {
+		o.classes.free()
+		for _, t := range o.byOp {
+			t.free()
+		}
+		for _, l := range o.byOpIds {
+			manualFree(l)
+		}
+		manualFree(o.allIds)
+		manualFree(o.mask)
+		*o = eggOrder{}
 		return
 	}
 	o.classes.release()
@@ -117,17 +133,33 @@ func recycleOrder(o *eggOrder) {
 
 // get returns an empty slice with capacity the power of two at or above n
 // (exactly n above the pooled range), and whether it came from the pool
-// (a reused array is not zeroed).
-func (p *arrayPool[T]) get(n int) ([]T, bool) {
+// (a reused array is not zeroed). Arrays of manualMin bytes and more are
+// mapped by hand (manual.go): whoever takes one must hand it back with
+// put, or free it with manualFree, when it is dead.
+func (p *arrayPool[T]) get(n int) ([]T, bool) { return p.getFrom(n, true) }
+
+// getFrom is get; with mapped false the array always comes from the
+// collected heap (for arrays that may be dropped rather than put back).
+func (p *arrayPool[T]) getFrom(n int, mapped bool) ([]T, bool) {
 	k := bits.Len(uint(max(n, 1) - 1))
 	if k > p.top() {
 		// Not poolable: exactly n, as rounding up a match buffer of
 		// millions of ids would waste up to half of it.
+		if mapped {
+			if s, ok := manualMake[T](n); ok {
+				return s, false
+			}
+		}
 		return make([]T, 0, n), false
 	}
 	if k >= poolMinLog {
 		if x, ok := p.byLog[k].Get().(*[]T); ok {
 			return (*x)[:0], true
+		}
+	}
+	if mapped {
+		if s, ok := manualMake[T](1 << k); ok {
+			return s, false
 		}
 	}
 	return make([]T, 0, 1<<k), false
@@ -137,21 +169,28 @@ func (p *arrayPool[T]) get(n int) ([]T, bool) {
 // size) when there is none of the size itself. Growing tables and match
 // buffers use it: the previous run of the same workload left its largest
 // arrays, and taking one early means no further growth, where leaving it
-// in the pool while allocating small ones would hold both.
-func (p *arrayPool[T]) getAtLeast(n int) ([]T, bool) {
+// in the pool while allocating small ones would hold both. (Arrays mapped
+// by hand are unmapped when put back, not pooled.)
+func (p *arrayPool[T]) getAtLeast(n int) ([]T, bool) { return p.getAtLeastFrom(n, true) }
+
+// getAtLeastFrom is getAtLeast; mapped is as for getFrom.
+func (p *arrayPool[T]) getAtLeastFrom(n int, mapped bool) ([]T, bool) {
 	k := max(bits.Len(uint(max(n, 1)-1)), poolMinLog)
 	for j := k; j <= min(k+2, p.top()); j++ {
 		if x, ok := p.byLog[j].Get().(*[]T); ok {
 			return (*x)[:0], true
 		}
 	}
-	return p.get(n)
+	return p.getFrom(n, mapped)
 }
 
-// put hands s's array to the pool; s must not be used afterwards. Arrays
-// whose capacity is not a power of two, or is too large, are left to the
-// collector.
+// put hands s's array to the pool; s must not be used afterwards. An
+// array mapped by hand is unmapped; arrays whose capacity is not a power
+// of two, or is too large, are left to the collector.
 func (p *arrayPool[T]) put(s []T) {
+	if manualFree(s) {
+		return
+	}
 	c := cap(s)
 	if c == 0 || c&(c-1) != 0 {
 		return
@@ -170,12 +209,14 @@ func (p *arrayPool[T]) put(s []T) {
 // grow returns s with room for n more elements: s itself if it has it,
 // else a pooled array of twice the needed capacity with s copied in. With
 // keep false, s's old array goes to the pool (only for arrays nothing
-// else refers to).
+// else refers to). With keep true the old array is left to the
+// collector, so the new one comes from the collected heap too (it will
+// be left the same way).
 func (p *arrayPool[T]) grow(s []T, n int, keep bool) []T {
 	if len(s)+n <= cap(s) {
 		return s
 	}
-	ns, _ := p.getAtLeast(max(2*cap(s), len(s)+n, 16))
+	ns, _ := p.getAtLeastFrom(max(2*cap(s), len(s)+n, 16), !keep)
 	ns = appendChunked(ns, s)
 	if !keep {
 		p.put(s)

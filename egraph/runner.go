@@ -30,7 +30,8 @@ const (
 	StopNodeLimit
 	// StopTimeLimit: the time limit passed.
 	StopTimeLimit
-	// StopMemoryLimit: the Go heap grew past the memory limit.
+	// StopMemoryLimit: the Go heap and the tables mapped outside it grew
+	// past the memory limit.
 	StopMemoryLimit
 	// StopCanceled: the context was canceled.
 	StopCanceled
@@ -170,13 +171,14 @@ type Runner struct {
 	IterLimit   int           // default 30
 	NodeLimit   int           // compared with the hashcons size; default 10 000
 	TimeLimit   time.Duration // default 5 s; checked, with ctx, at each iteration and after every 8th rule searched or applied
-	MemoryLimit uint64        // Go heap bytes; 0 means none
+	MemoryLimit uint64        // Go heap bytes plus ManualBytes (the tables mapped outside the heap); 0 means none
 	// SoftMemoryLimit, if positive, lowers the Go runtime's soft memory
 	// limit (runtime/debug.SetMemoryLimit) to this many bytes while Run
 	// runs, and restores the previous limit when it returns. The
 	// collector then keeps the process's Go memory near the limit instead
 	// of letting the heap grow to twice what is live, trading CPU time
-	// for peak memory. The limit is process-wide: other goroutines
+	// for peak memory. (The runtime's limit does not see the e-graph's
+	// tables mapped outside the heap, ManualBytes.) The limit is process-wide: other goroutines
 	// allocating during Run are held to it too, which is why it is an
 	// option and not the default. A limit already below it is kept.
 	SoftMemoryLimit int64
@@ -240,8 +242,8 @@ func (r *Runner) checkLimitsEvery(n int) StopReason {
 		var ms runtime.MemStats
 		// ReadMemStats stops the world; it is only read when asked for.
 		runtime.ReadMemStats(&ms)
-		if ms.HeapAlloc > r.MemoryLimit {
-			return StopReason{Kind: StopMemoryLimit, Value: float64(ms.HeapAlloc)}
+		if used := ms.HeapAlloc + uint64(ManualBytes()); used > r.MemoryLimit {
+			return StopReason{Kind: StopMemoryLimit, Value: float64(used)}
 		}
 	}
 	return StopReason{}
@@ -307,7 +309,7 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 				// MB. A collection of the e-graph costs a few ms here
 				// (it is at least 32K hashcons entries; runs that small
 				// take 50 ms and more).
-				r.arena = matchArena{}
+				r.arena.free()
 				r.G.dropScratch()
 				if !r.NoCollect {
 					runtime.GC()

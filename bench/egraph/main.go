@@ -16,166 +16,23 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
+	"github.com/symcalc/symcalc/bench/egraph/rows"
 	"github.com/symcalc/symcalc/egraph"
 )
-
-// row is one workload row with egg's figures.
-type row struct {
-	name     string
-	set      string // "fixed", "math", "scaling"
-	expr     string
-	rules    string // "" = all 36, "assoc" = rules 1 and 3 without analysis
-	sched    string // "simple" or "backoff"
-	iters    int
-	nodes    int // node limit
-	addFirst string
-	// egg's figures
-	eggIters, eggNodes, eggClasses int
-	eggCPU                         float64 // seconds
-	eggRSS                         float64 // MB, 0 if not reported
-	extract                        bool
-}
-
-func sum20() string {
-	s := "x20"
-	for i := 19; i >= 1; i-- {
-		s = "(+ x" + strconv.Itoa(i) + " " + s + ")"
-	}
-	return s
-}
-
-func poly8() string {
-	s := "(+ a b)"
-	for i := 1; i < 8; i++ {
-		s = "(* (+ a b) " + s + ")"
-	}
-	return s
-}
-
-const huge = 100_000_000
-
-var rows = []row{
-	// 3.4 fixed-iteration workloads
-	{name: "sum20 simple x5", set: "fixed", expr: sum20(), sched: "simple", iters: 5, nodes: huge, eggIters: 5, eggNodes: 366828, eggClasses: 142561, eggCPU: 1.047, eggRSS: 204},
-	{name: "poly8 simple x8", set: "fixed", expr: poly8(), sched: "simple", iters: 8, nodes: huge, eggIters: 8, eggNodes: 92812, eggClasses: 29723, eggCPU: 0.555, eggRSS: 108},
-	{name: "sum20 backoff x30", set: "fixed", expr: sum20(), sched: "backoff", iters: 30, nodes: huge, eggIters: 30, eggNodes: 82130, eggClasses: 21557, eggCPU: 0.452, eggRSS: 25},
-	{name: "poly8 backoff x60", set: "fixed", expr: poly8(), sched: "backoff", iters: 60, nodes: huge, eggIters: 60, eggNodes: 29312, eggClasses: 2081, eggCPU: 0.583, eggRSS: 22},
-	// 3.2 full mode (egg's thread-CPU includes building the rules)
-	{name: "math_fail", set: "math", expr: "(+ x y)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 18, eggClasses: 5, eggCPU: 0.000326},
-	{name: "math_simplify_add", set: "math", expr: "(+ x (+ x (+ x x)))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 6, eggNodes: 36, eggClasses: 9, eggCPU: 0.000596},
-	{name: "math_powers", set: "math", expr: "(* (pow 2 x) (pow 2 y))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 36, eggClasses: 9, eggCPU: 0.000443},
-	{name: "math_simplify_const", set: "math", expr: "(+ 1 (- a (* (- 2 1) a)))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 5, eggNodes: 21, eggClasses: 7, eggCPU: 0.000414},
-	{name: "math_simplify_factor", set: "math", expr: "(* (+ x 3) (+ x 1))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 8, eggNodes: 142, eggClasses: 20, eggCPU: 0.001413},
-	{name: "math_diff_same", set: "math", expr: "(d x x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 7, eggClasses: 3, eggCPU: 0.000290},
-	{name: "math_diff_different", set: "math", expr: "(d x y)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 12, eggClasses: 4, eggCPU: 0.000311},
-	{name: "math_diff_simple1", set: "math", expr: "(d x (+ 1 (* 2 x)))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 5, eggNodes: 20, eggClasses: 6, eggCPU: 0.000613},
-	{name: "math_diff_simple2", set: "math", expr: "(d x (+ 1 (* y x)))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 26, eggClasses: 6, eggCPU: 0.000537},
-	{name: "math_diff_ln", set: "math", expr: "(d x (ln x))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 8, eggNodes: 28, eggClasses: 8, eggCPU: 0.000639},
-	{name: "diff_power_simple", set: "math", expr: "(d x (pow x 3))", sched: "backoff", iters: 30, nodes: 10000, eggIters: 10, eggNodes: 92, eggClasses: 18, eggCPU: 0.001380},
-	{name: "integ_one", set: "math", expr: "(i 1 x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 4, eggNodes: 8, eggClasses: 3, eggCPU: 0.000296},
-	{name: "integ_sin", set: "math", expr: "(i (cos x) x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 8, eggNodes: 7844, eggClasses: 3197, eggCPU: 0.014754},
-	{name: "integ_x", set: "math", expr: "(i (pow x 1) x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 10, eggNodes: 6407, eggClasses: 2459, eggCPU: 0.016880},
-	{name: "integ_part1", set: "math", expr: "(i (* x (cos x)) x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 7, eggNodes: 7830, eggClasses: 3203, eggCPU: 0.015289},
-	{name: "integ_part2", set: "math", expr: "(i (* (cos x) x) x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 7, eggNodes: 6399, eggClasses: 2436, eggCPU: 0.015421},
-	{name: "integ_part3", set: "math", expr: "(i (ln x) x)", sched: "backoff", iters: 30, nodes: 10000, eggIters: 8, eggNodes: 8114, eggClasses: 3660, eggCPU: 0.013896},
-	{name: "math_simplify_root", set: "math", expr: "(/ 1 (- (/ (+ 1 (sqrt five)) 2) (/ (- 1 (sqrt five)) 2)))", sched: "backoff", iters: 30, nodes: 75000, eggIters: 30, eggNodes: 10831, eggClasses: 903, eggCPU: 0.093768},
-	{name: "diff_power_harder", set: "math", expr: "(d x (- (pow x 3) (* 7 (pow x 2))))", addFirst: "(* x (- (* 3 x) 14))", sched: "backoff", iters: 60, nodes: 100000, eggIters: 60, eggNodes: 23919, eggClasses: 4340, eggCPU: 0.368207},
-	{name: "math_associate_adds", set: "math", expr: "(+ 1 (+ 2 (+ 3 (+ 4 (+ 5 (+ 6 7))))))", rules: "assoc", sched: "simple", iters: 7, nodes: 10000, eggIters: 7, eggNodes: 1939, eggClasses: 127, eggCPU: 0.005484},
-	// 3.3 node-limit scaling rows (egg's CPU excludes AstSize extraction;
-	// its peak RSS includes it)
-	{name: "poly8 backoff 10k", set: "scaling", expr: poly8(), sched: "backoff", iters: 1000, nodes: 10000, eggIters: 35, eggNodes: 17830, eggClasses: 5053, eggCPU: 0.080, eggRSS: 7, extract: true},
-	{name: "poly8 backoff 100k", set: "scaling", expr: poly8(), sched: "backoff", iters: 1000, nodes: 100000, eggIters: 64, eggNodes: 60774, eggClasses: 11540, eggCPU: 0.839, eggRSS: 30, extract: true},
-	{name: "poly8 backoff 1M", set: "scaling", expr: poly8(), sched: "backoff", iters: 1000, nodes: 1000000, eggIters: 96, eggNodes: 2558397, eggClasses: 838372, eggCPU: 13.332, eggRSS: 637, extract: true},
-	{name: "sum20 backoff 10k", set: "scaling", expr: sum20(), sched: "backoff", iters: 1000, nodes: 10000, eggIters: 20, eggNodes: 61309, eggClasses: 21557, eggCPU: 0.141, eggRSS: 23, extract: true},
-	{name: "sum20 backoff 100k", set: "scaling", expr: sum20(), sched: "backoff", iters: 1000, nodes: 100000, eggIters: 31, eggNodes: 102951, eggClasses: 21557, eggCPU: 0.488, eggRSS: 30, extract: true},
-	{name: "sum20 backoff 1M", set: "scaling", expr: sum20(), sched: "backoff", iters: 1000, nodes: 1000000, eggIters: 51, eggNodes: 3937463, eggClasses: 1256438, eggCPU: 14.348, eggRSS: 1284, extract: true},
-	{name: "poly8 simple 10k", set: "scaling", expr: poly8(), sched: "simple", iters: 1000, nodes: 10000, eggIters: 7, eggNodes: 23441, eggClasses: 9637, eggCPU: 0.051, eggRSS: 11, extract: true},
-	{name: "poly8 simple 100k", set: "scaling", expr: poly8(), sched: "simple", iters: 1000, nodes: 100000, eggIters: 8, eggNodes: 222829, eggClasses: 95376, eggCPU: 0.454, eggRSS: 79, extract: true},
-	{name: "poly8 simple 1M", set: "scaling", expr: poly8(), sched: "simple", iters: 1000, nodes: 1000000, eggIters: 9, eggNodes: 3118933, eggClasses: 1348826, eggCPU: 9.782, eggRSS: 1182, extract: true},
-	{name: "sum20 simple 10k", set: "scaling", expr: sum20(), sched: "simple", iters: 1000, nodes: 10000, eggIters: 4, eggNodes: 19540, eggClasses: 7642, eggCPU: 0.027, eggRSS: 11, extract: true},
-	{name: "sum20 simple 100k", set: "scaling", expr: sum20(), sched: "simple", iters: 1000, nodes: 100000, eggIters: 5, eggNodes: 358293, eggClasses: 140968, eggCPU: 0.950, eggRSS: 157, extract: true},
-	{name: "sum20 simple 1M", set: "scaling", expr: sum20(), sched: "simple", iters: 1000, nodes: 1000000, eggIters: 6, eggNodes: 8514587, eggClasses: 3006062, eggCPU: 59.373, eggRSS: 4861, extract: true},
-}
-
-// result is what a child reports for one row.
-type result struct {
-	CPU        []float64 // seconds per run
-	Iters      int
-	Nodes      int
-	Classes    int
-	Memo       int
-	Stop       string
-	ExtractCPU float64
-	BestCost   float64
-}
-
-// appendJSON appends res as one line of JSON, the form the parent
-// decodes. It is written by hand rather than with encoding/json: the
-// child's peak RSS is the figure compared with egg's, and the pages of
-// code that encoding/json and reflection touch (about 0.3 MB) would be
-// counted in it.
-func (res result) appendJSON(b []byte) []byte {
-	num := func(b []byte, x float64) []byte {
-		if math.IsInf(x, 0) || math.IsNaN(x) {
-			return append(b, "null"...) // JSON has no infinities
-		}
-		return strconv.AppendFloat(b, x, 'g', -1, 64)
-	}
-	b = append(b, `{"CPU":[`...)
-	for i, c := range res.CPU {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = num(b, c)
-	}
-	b = append(b, `],"Iters":`...)
-	b = strconv.AppendInt(b, int64(res.Iters), 10)
-	b = append(b, `,"Nodes":`...)
-	b = strconv.AppendInt(b, int64(res.Nodes), 10)
-	b = append(b, `,"Classes":`...)
-	b = strconv.AppendInt(b, int64(res.Classes), 10)
-	b = append(b, `,"Memo":`...)
-	b = strconv.AppendInt(b, int64(res.Memo), 10)
-	b = append(b, `,"Stop":`...)
-	b = appendJSONString(b, res.Stop)
-	b = append(b, `,"ExtractCPU":`...)
-	b = num(b, res.ExtractCPU)
-	b = append(b, `,"BestCost":`...)
-	b = num(b, res.BestCost)
-	return append(b, "}\n"...)
-}
-
-// appendJSONString appends s as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
-}
 
 func cpuNow() float64 {
 	var ru syscall.Rusage
@@ -185,54 +42,39 @@ func cpuNow() float64 {
 	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }
 
-func runRow(r row, runs int, eggOrder bool) (result, error) {
-	var res result
+func runRow(r rows.Row, runs int, eggOrder bool) (rows.Result, error) {
+	var res rows.Result
 	// Rows far below the CPU clock's resolution are timed in batches of
 	// reps runs, and the figure is the batch time divided by reps.
 	reps := 1
-	if r.eggCPU < 0.05 {
-		reps = int(0.1/r.eggCPU) + 1
+	if r.EggCPU < 0.05 {
+		reps = int(0.1/r.EggCPU) + 1
 	}
 	if repsFlag > 0 {
 		reps = repsFlag
 	}
 	for k := 0; k < runs; k++ {
-		runtime.GC()
+		if k > 0 {
+			// What the earlier runs left is collected before this one
+			// is timed. The first run needs no collection: the process
+			// has only started (and a collection costs memory of its
+			// own, which the row's peak RSS would count).
+			runtime.GC()
+		}
 		c0 := cpuNow()
 		for rep := 0; rep < reps; rep++ {
 			last := rep == reps-1
 			// Building the language and compiling the 36 rules is timed, as it
 			// is in egg's thread-CPU figures.
-			l := egraph.MathLanguage()
-			rules := egraph.MathRules(l)
-			var an egraph.Analysis
-			rs := rules
-			if r.rules == "assoc" {
-				rs = []*egraph.Rewrite{rules[0], rules[2]}
-			} else {
-				an = egraph.NewConstFold(l)
+			softMB := 0.0
+			if softMem > 0 && r.EggRSS > 0 {
+				softMB = softMem * r.EggRSS
 			}
-			g := egraph.New(l, an)
-			run := egraph.NewRunner(g)
-			run.IterLimit, run.NodeLimit, run.TimeLimit = r.iters, r.nodes, time.Hour // egg's 120-200 s was never reached; ours must not be either under load
-			if softMem > 0 && r.eggRSS > 0 {
-				run.SoftMemoryLimit = int64(softMem * r.eggRSS * (1 << 20))
-			}
-			if r.sched == "simple" {
-				run.Scheduler = egraph.SimpleScheduler{}
-			}
-			if r.addFirst != "" {
-				e, err := l.ParseExpr(r.addFirst)
-				if err != nil {
-					return res, err
-				}
-				run.AddExpr(e)
-			}
-			e, err := l.ParseExpr(r.expr)
+			run, root, rs, err := rows.Setup(r, eggOrder, softMB)
 			if err != nil {
 				return res, err
 			}
-			root := run.AddExpr(e)
+			g := run.G
 			stop := run.Run(context.Background(), rs)
 			if memStats {
 				printHWM("after Run")
@@ -248,7 +90,7 @@ func runRow(r row, runs int, eggOrder bool) (result, error) {
 			}
 			rep := run.Report()
 			res.Iters, res.Nodes, res.Classes, res.Memo, res.Stop = rep.Iterations, rep.Nodes, rep.Classes, rep.Memo, stop.String()
-			if r.extract && k == runs-1 {
+			if r.Extract && k == runs-1 {
 				c1 := cpuNow()
 				x := egraph.NewExtractor(g, egraph.AstSize{})
 				_, res.BestCost = x.Best(root)
@@ -349,7 +191,8 @@ func main() {
 	flag.IntVar(&repsFlag, "reps", 0, "with -row: runs per timed batch (0: enough for 0.1 s of egg's CPU time, at least 1)")
 	flag.BoolVar(&memStats, "memstats", false, "with -row: print the peak RSS after each Run and after extraction, and the runtime's memory statistics at the end, to stderr")
 	flag.Float64Var(&softMem, "softmem", 0, "set Runner.SoftMemoryLimit to this fraction of egg's peak RSS for the row (0: no limit)")
-	rssOne := flag.Bool("rss1", true, "take each row's peak RSS from a separate child that runs it once (with extraction), as egg's figures were taken; false: from the timing child")
+	rssOne := flag.Bool("rss1", true, "take each row's peak RSS from a separate process that runs it once (with extraction), as egg's figures were taken; false: from the timing child")
+	flag.StringVar(&rssBin, "rssbin", "", "with -rss1: the program that runs a row once for its peak RSS (built from ./bench/egraph/rss if empty)")
 	memRate := flag.Int("memprofilerate", 0, "with -memprofile: runtime.MemProfileRate (0: the runtime's default)")
 	flag.Parse()
 	if *memRate > 0 {
@@ -369,14 +212,14 @@ func main() {
 			}
 			defer pprof.StopCPUProfile()
 		}
-		for _, r := range rows {
-			if r.name == *rowName {
+		for _, r := range rows.Rows {
+			if r.Name == *rowName {
 				res, err := runRow(r, *runs, *order == "egg")
 				if err != nil {
 					fmt.Fprintln(os.Stderr, err)
 					os.Exit(1)
 				}
-				os.Stdout.Write(res.appendJSON(nil))
+				os.Stdout.Write(res.AppendJSON(nil))
 				if memStats {
 					printMemStats()
 				}
@@ -405,53 +248,97 @@ func main() {
 		fmt.Fprintf(os.Stderr, "egraph-bench: -order must be egg or id, not %q\n", *order)
 		os.Exit(2)
 	}
-	for _, r := range rows {
-		if !sets["all"] && !sets[r.set] {
+	for _, r := range rows.Rows {
+		if !sets["all"] && !sets[r.Set] {
 			continue
 		}
-		if *only != "" && !strings.Contains(r.name, *only) {
+		if *only != "" && !strings.Contains(r.Name, *only) {
 			continue
 		}
 		n := *runs
-		if r.eggCPU > 5 {
+		if r.EggCPU > 5 {
 			n = 1
 		}
-		cmd := exec.Command(self, "-row", r.name, "-runs", fmt.Sprint(n), "-order", *order, "-softmem", fmt.Sprint(softMem))
+		cmd := exec.Command(self, "-row", r.Name, "-runs", fmt.Sprint(n), "-order", *order, "-softmem", fmt.Sprint(softMem))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "egraph-bench: row %s: %v\n", r.name, err)
+			fmt.Fprintf(os.Stderr, "egraph-bench: row %s: %v\n", r.Name, err)
 			continue
 		}
-		var res result
+		var res rows.Result
 		if err := json.Unmarshal(out, &res); err != nil {
-			fmt.Fprintf(os.Stderr, "egraph-bench: row %s: bad child output: %v\n", r.name, err)
+			fmt.Fprintf(os.Stderr, "egraph-bench: row %s: bad child output: %v\n", r.Name, err)
 			continue
 		}
 		rssMB := maxRSS(cmd)
-		if *rssOne && (n > 1 || r.eggCPU < 0.05) {
-			// The timing child ran several runs (or batches of them), and
-			// its peak includes what earlier runs left in the pools; the
-			// figure compared with egg's is a process that runs the row
-			// once, extraction included, as egg's was.
-			one := exec.Command(self, "-row", r.name, "-runs", "1", "-reps", "1", "-order", *order, "-softmem", fmt.Sprint(softMem))
+		if *rssOne {
+			// The timing child ran the row in the benchmark's binary, maybe
+			// several times (what earlier runs left in the pools counts in
+			// its peak); the figure compared with egg's is a process that
+			// runs the row once, extraction included, as egg's was.
+			if rssBin == "" {
+				rssBin, rssNote = leanRSSProgram(self)
+			}
+			var one *exec.Cmd
+			if rssBin == self {
+				one = exec.Command(self, "-row", r.Name, "-runs", "1", "-reps", "1", "-order", *order, "-softmem", fmt.Sprint(softMem))
+			} else {
+				one = exec.Command(rssBin, r.Name, *order)
+			}
 			one.Stderr = os.Stderr
-			if _, err := one.Output(); err != nil {
-				fmt.Fprintf(os.Stderr, "egraph-bench: row %s, single run: %v\n", r.name, err)
+			out, err := one.Output()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "egraph-bench: row %s, single run: %v\n", r.Name, err)
+				continue
+			}
+			var again rows.Result
+			if err := json.Unmarshal(out, &again); err != nil {
+				fmt.Fprintf(os.Stderr, "egraph-bench: row %s, single run: bad output: %v\n", r.Name, err)
+				continue
+			}
+			if again.Iters != res.Iters || again.Nodes != res.Nodes || again.Classes != res.Classes || again.Memo != res.Memo || again.Stop != res.Stop || again.BestCost != res.BestCost {
+				fmt.Fprintf(os.Stderr, "egraph-bench: row %s: the single run differs from the timed runs: %+v against %+v\n", r.Name, again, res)
 				continue
 			}
 			rssMB = maxRSS(one)
 		}
 		cpu := median(res.CPU)
 		rssRatio := "-"
-		if r.eggRSS > 0 {
-			rssRatio = fmt.Sprintf("%.2f", rssMB/r.eggRSS)
+		if r.EggRSS > 0 {
+			rssRatio = fmt.Sprintf("%.2f", rssMB/r.EggRSS)
 		}
 		fmt.Printf("%-22s %6d %6d | %9d %9d | %8d %8d | %9.4f %9.4f %6.2f | %7.1f %7.0f %6s | %s",
-			r.name, res.Iters, r.eggIters, res.Nodes, r.eggNodes, res.Classes, r.eggClasses, cpu, r.eggCPU, cpu/r.eggCPU, rssMB, r.eggRSS, rssRatio, res.Stop)
-		if r.extract {
+			r.Name, res.Iters, r.EggIters, res.Nodes, r.EggNodes, res.Classes, r.EggClasses, cpu, r.EggCPU, cpu/r.EggCPU, rssMB, r.EggRSS, rssRatio, res.Stop)
+		if r.Extract {
 			fmt.Printf(" (AstSize %g in %.3fs)", res.BestCost, res.ExtractCPU)
 		}
 		fmt.Println()
 	}
+	if rssNote != "" {
+		fmt.Println(rssNote)
+	}
+}
+
+// rssBin is the program whose processes give the rows' peak RSS, and
+// rssNote says where it came from if it is not bench/egraph/rss.
+var rssBin, rssNote string
+
+// leanRSSProgram builds bench/egraph/rss, which runs one row and links
+// nothing else, into a temporary directory and returns its path. If it
+// cannot (no go command, or not run from within the module), it returns
+// self, the benchmark's own binary, and a note that the figures are from
+// it.
+func leanRSSProgram(self string) (string, string) {
+	dir, err := os.MkdirTemp("", "egraph-bench")
+	if err == nil {
+		bin := filepath.Join(dir, "rss")
+		cmd := exec.Command("go", "build", "-o", bin, "github.com/symcalc/symcalc/bench/egraph/rss")
+		var out []byte
+		if out, err = cmd.CombinedOutput(); err == nil {
+			return bin, ""
+		}
+		err = fmt.Errorf("%v: %s", err, bytes.TrimSpace(out))
+	}
+	return self, fmt.Sprintf("note: peak RSS from the benchmark's own binary (about 0.6 MB of code pages more than bench/egraph/rss), which could not be built: %v", err)
 }

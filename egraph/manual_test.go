@@ -1,0 +1,112 @@
+package egraph
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestManualMakeFree(t *testing.T) {
+	if mapPages(manualMin) == nil {
+		t.Skip("no mapping by hand on this platform: every array is on the collected heap")
+	}
+	before := ManualBytes()
+	s, ok := manualMake[uint32](1 << 14)
+	require.True(t, ok)
+	require.Equal(t, 0, len(s))
+	require.Equal(t, 1<<14, cap(s))
+	require.Equal(t, before+64<<10, ManualBytes())
+	s = s[:cap(s)]
+	for i, v := range s {
+		require.Zero(t, v, "a new mapping reads as zeros (element %d)", i)
+		s[i] = uint32(i)
+	}
+	require.False(t, manualFree(s[1:]), "only the array's start is registered")
+	require.True(t, manualFree(s[:0]))
+	require.Equal(t, before, ManualBytes())
+	require.False(t, manualFree(s), "freed twice")
+
+	_, ok = manualMake[uint32](manualMin/4 - 1)
+	require.False(t, ok, "below manualMin: the collected heap")
+	_, ok = manualMake[uint32](0)
+	require.False(t, ok)
+	require.False(t, manualFree(make([]uint32, 0, 1<<16)), "a heap array is left to the collector")
+	require.False(t, manualFree([]uint32(nil)))
+}
+
+func TestArrayPoolManual(t *testing.T) {
+	if mapPages(manualMin) == nil {
+		t.Skip("no mapping by hand on this platform")
+	}
+	var p arrayPool[uint64]
+	before := ManualBytes()
+	s, reused := p.get(1 << 13) // 64 KB
+	require.False(t, reused)
+	require.Equal(t, before+64<<10, ManualBytes())
+	p.put(s)
+	require.Equal(t, before, ManualBytes(), "a mapped array is unmapped when put back, not pooled")
+
+	// grow with keep set leaves the old array to the collector, so the
+	// new one must come from the collected heap.
+	small := make([]uint64, 1<<12)
+	g := p.grow(small, 1, true)
+	require.GreaterOrEqual(t, cap(g), 1<<13)
+	require.Equal(t, before, ManualBytes())
+	require.False(t, manualFree(g))
+	g = p.grow(g[:cap(g)], 1, false)
+	require.Equal(t, before+int64(cap(g))*8, ManualBytes())
+	p.put(g)
+	require.Equal(t, before, ManualBytes())
+}
+
+// settleManual collects until the e-graphs' cleanups have run (they run
+// on a goroutine of their own after a collection) and ManualBytes stops
+// changing, and returns it.
+func settleManual() int64 {
+	last, same := ManualBytes(), 0
+	for i := 0; i < 200 && same < 5; i++ {
+		runtime.GC()
+		time.Sleep(2 * time.Millisecond)
+		if b := ManualBytes(); b == last {
+			same++
+		} else {
+			last, same = b, 0
+		}
+	}
+	return last
+}
+
+// TestManualArraysReleased runs small and large e-graphs, extraction and
+// Simplify, drops them, and checks that every array mapped by hand was
+// unmapped: by the tables' growth, by Run's end, by extraction, or by the
+// cleanups of the collected e-graphs.
+func TestManualArraysReleased(t *testing.T) {
+	if mapPages(manualMin) == nil {
+		t.Skip("no mapping by hand on this platform")
+	}
+	base := settleManual()
+	peak := base
+	run := func(expr string, sched Scheduler, nodes int) {
+		l := MathLanguage()
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		if sched != nil {
+			r.Scheduler = sched
+		}
+		r.IterLimit, r.NodeLimit, r.TimeLimit = 1000, nodes, time.Hour
+		root := r.AddExpr(l.MustParseExpr(expr))
+		r.Run(context.Background(), MathRules(l))
+		peak = max(peak, ManualBytes())
+		_, c := NewExtractor(g, AstSize{}).Best(root)
+		require.Greater(t, c, 0.0)
+	}
+	run(poly8Expr(), nil, 10_000)                // small at the end: pooled path
+	run(sum20Expr(), nil, 100_000)               // large: unmapped at the end
+	run(poly8Expr(), SimpleScheduler{}, 100_000) // large, simple scheduler
+	run("(+ 1 (+ 2 (+ 3 (+ 4 5))))", nil, 10_000)
+	require.Greater(t, peak, base, "the runs mapped no array by hand: the test checks nothing")
+	require.Equal(t, base, settleManual(), "arrays mapped by hand and never unmapped")
+}
