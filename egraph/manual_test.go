@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 )
@@ -13,9 +14,11 @@ func TestManualMakeFree(t *testing.T) {
 	if mapPages(manualMin) == nil {
 		t.Skip("no mapping by hand on this platform: every array is on the collected heap")
 	}
+	dropCache()
 	before := ManualBytes()
-	s, ok := manualMake[uint32](1 << 14)
+	s, ok, reused := manualMake[uint32](1<<14, 0)
 	require.True(t, ok)
+	require.False(t, reused, "the cache was emptied")
 	require.Equal(t, 0, len(s))
 	require.Equal(t, 1<<14, cap(s))
 	require.Equal(t, before+64<<10, ManualBytes())
@@ -29,25 +32,105 @@ func TestManualMakeFree(t *testing.T) {
 	require.Equal(t, before, ManualBytes())
 	require.False(t, manualFree(s), "freed twice")
 
-	_, ok = manualMake[uint32](manualMin/4 - 1)
+	_, ok, _ = manualMake[uint32](manualMin/4-1, 0)
 	require.False(t, ok, "below manualMin: the collected heap")
-	_, ok = manualMake[uint32](0)
+	_, ok, _ = manualMake[uint32](0, 0)
 	require.False(t, ok)
 	require.False(t, manualFree(make([]uint32, 0, 1<<16)), "a heap array is left to the collector")
 	require.False(t, manualFree([]uint32(nil)))
+}
+
+// TestManualCache checks that dead mappings are unmapped until a run has
+// ended, and kept for the next array of their size (or of a quarter or
+// half of it, for arrays that may be larger) after; and that kept
+// mappings are unmapped once a collection finds them unused.
+func TestManualCache(t *testing.T) {
+	if mapPages(manualMin) == nil {
+		t.Skip("no mapping by hand on this platform")
+	}
+	manual.mu.Lock()
+	repeat := manual.repeat
+	manual.repeat = false
+	manual.mu.Unlock()
+	defer func() {
+		manual.mu.Lock()
+		manual.repeat = repeat
+		manual.mu.Unlock()
+	}()
+	dropCache()
+	before := ManualBytes()
+	s, ok, _ := manualMake[uint64](1<<14, 0) // 128 KB
+	require.True(t, ok)
+	require.True(t, manualFree(s))
+	require.Zero(t, cachedBytes(), "no run has ended: unmapped")
+
+	manualRunEnded()
+	s, ok, _ = manualMake[uint64](1<<14, 0)
+	require.True(t, ok)
+	s = append(s, 7)
+	require.True(t, manualFree(s))
+	require.Equal(t, before, ManualBytes(), "a kept mapping is not counted")
+	require.Equal(t, int64(128<<10), cachedBytes())
+	u, ok, reused := manualMake[uint32](1<<15, 0) // the same 128 KB
+	require.True(t, ok)
+	require.True(t, reused)
+	require.Equal(t, unsafe.Pointer(unsafe.SliceData(s)), unsafe.Pointer(unsafe.SliceData(u)))
+	require.Zero(t, cachedBytes())
+	require.True(t, manualFree(u))
+
+	// An array that may be larger takes a kept mapping of up to upTo.
+	w, ok, reused := manualMake[uint32](1<<14, 1<<16) // 64 KB, up to 256 KB
+	require.True(t, ok)
+	require.True(t, reused)
+	require.Equal(t, 1<<15, cap(w), "the kept 128 KB mapping")
+	require.True(t, manualFree(w))
+	w, ok, reused = manualMake[uint32](1<<14, 0) // 64 KB exactly
+	require.True(t, ok)
+	require.False(t, reused)
+	require.Equal(t, 1<<14, cap(w))
+	require.True(t, manualFree(w))
+
+	// Within cacheMax only.
+	big, ok, _ := manualMake[byte](cacheMax, 0)
+	require.True(t, ok)
+	require.True(t, manualFree(big))
+	require.Equal(t, int64(192<<10), cachedBytes(), "over the bound: unmapped")
+
+	// A collection that finds the kept mappings unused since the last
+	// one unmaps them (flushCache is what runs after a collection).
+	flushCache()
+	flushCache()
+	require.Zero(t, cachedBytes())
+	require.Equal(t, before, ManualBytes())
+}
+
+// dropCache unmaps every kept mapping.
+func dropCache() {
+	manual.mu.Lock()
+	manual.used = false
+	manual.mu.Unlock()
+	flushCache()
+}
+
+// cachedBytes returns the bytes of kept mappings.
+func cachedBytes() int64 {
+	manual.mu.Lock()
+	defer manual.mu.Unlock()
+	return manual.cached
 }
 
 func TestArrayPoolManual(t *testing.T) {
 	if mapPages(manualMin) == nil {
 		t.Skip("no mapping by hand on this platform")
 	}
+	dropCache()
 	var p arrayPool[uint64]
 	before := ManualBytes()
 	s, reused := p.get(1 << 13) // 64 KB
 	require.False(t, reused)
 	require.Equal(t, before+64<<10, ManualBytes())
 	p.put(s)
-	require.Equal(t, before, ManualBytes(), "a mapped array is unmapped when put back, not pooled")
+	require.Equal(t, before, ManualBytes(), "a mapped array is released when put back, not pooled")
 
 	// grow with keep set leaves the old array to the collector, so the
 	// new one must come from the collected heap.

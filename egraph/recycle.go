@@ -136,18 +136,19 @@ func recycleOrder(o *eggOrder) {
 // (a reused array is not zeroed). Arrays of manualMin bytes and more are
 // mapped by hand (manual.go): whoever takes one must hand it back with
 // put, or free it with manualFree, when it is dead.
-func (p *arrayPool[T]) get(n int) ([]T, bool) { return p.getFrom(n, true) }
+func (p *arrayPool[T]) get(n int) ([]T, bool) { return p.getFrom(n, 0, true) }
 
 // getFrom is get; with mapped false the array always comes from the
 // collected heap (for arrays that may be dropped rather than put back).
-func (p *arrayPool[T]) getFrom(n int, mapped bool) ([]T, bool) {
+// A mapping kept for reuse of up to upTo elements may be taken.
+func (p *arrayPool[T]) getFrom(n, upTo int, mapped bool) ([]T, bool) {
 	k := bits.Len(uint(max(n, 1) - 1))
 	if k > p.top() {
 		// Not poolable: exactly n, as rounding up a match buffer of
 		// millions of ids would waste up to half of it.
 		if mapped {
-			if s, ok := manualMake[T](n); ok {
-				return s, false
+			if s, ok, reused := manualMake[T](n, upTo); ok {
+				return s, reused
 			}
 		}
 		return make([]T, 0, n), false
@@ -158,8 +159,8 @@ func (p *arrayPool[T]) getFrom(n int, mapped bool) ([]T, bool) {
 		}
 	}
 	if mapped {
-		if s, ok := manualMake[T](1 << k); ok {
-			return s, false
+		if s, ok, reused := manualMake[T](1<<k, upTo); ok {
+			return s, reused
 		}
 	}
 	return make([]T, 0, 1<<k), false
@@ -181,7 +182,7 @@ func (p *arrayPool[T]) getAtLeastFrom(n int, mapped bool) ([]T, bool) {
 			return (*x)[:0], true
 		}
 	}
-	return p.getFrom(n, mapped)
+	return p.getFrom(n, 4<<k, mapped)
 }
 
 // put hands s's array to the pool; s must not be used afterwards. An

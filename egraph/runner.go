@@ -315,6 +315,7 @@ func (r *Runner) Run(ctx context.Context, rules []*Rewrite) StopReason {
 					runtime.GC()
 				}
 			}
+			manualRunEnded()
 			return stop
 		}
 	}
