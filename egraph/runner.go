@@ -75,7 +75,11 @@ type Iteration struct {
 
 // Scheduler decides which matches each rule gets each iteration.
 type Scheduler interface {
-	// Search fills out with the matches of r for iteration iter.
+	// Search fills out with the matches of r for iteration iter. out's
+	// arrays belong to the runner: they are reused by the next
+	// iteration and released when Run returns (memory mapped outside
+	// the heap may be unmapped), so a scheduler must not keep them, or
+	// slices of them, past the call.
 	Search(iter int, g *EGraph, r *Rewrite, out *Matches)
 	// CanStop is asked when an iteration changed nothing; returning false
 	// keeps the run going (for instance to wait out bans).
