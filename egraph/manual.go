@@ -102,8 +102,9 @@ func manualMake[T any](n, upTo int) (s []T, ok, reused bool) {
 // otherwise it does nothing and reports false. s, and every slice of its
 // array, must not be used after it returns true.
 func manualFree[T any](s []T) bool {
-	if cap(s) == 0 {
-		return false
+	var zero T
+	if cap(s)*int(unsafe.Sizeof(zero)) < manualMin {
+		return false // too small to have been mapped: no lock taken
 	}
 	p := (*byte)(unsafe.Pointer(unsafe.SliceData(s[:cap(s)])))
 	manual.mu.Lock()
