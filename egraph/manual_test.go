@@ -2,7 +2,9 @@ package egraph
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -192,4 +194,52 @@ func TestManualArraysReleased(t *testing.T) {
 	run("(+ 1 (+ 2 (+ 3 (+ 4 5))))", nil, 10_000)
 	require.Greater(t, peak, base, "the runs mapped no array by hand: the test checks nothing")
 	require.Equal(t, base, settleManual(), "arrays mapped by hand and never unmapped")
+}
+
+// TestManualArraysConcurrent runs e-graphs on several goroutines at once
+// (the registry and the kept mappings are shared by all of them), checks
+// their results against a run alone, and that every mapping is released
+// once they are collected.
+func TestManualArraysConcurrent(t *testing.T) {
+	if mapPages(manualMin) == nil {
+		t.Skip("no mapping by hand on this platform")
+	}
+	run := func(expr string, nodes int) string {
+		l := MathLanguage()
+		g := New(l, NewConstFold(l))
+		r := NewRunner(g)
+		r.IterLimit, r.NodeLimit, r.TimeLimit = 1000, nodes, time.Hour
+		root := r.AddExpr(l.MustParseExpr(expr))
+		stop := r.Run(context.Background(), MathRules(l))
+		_, c := NewExtractor(g, AstSize{}).Best(root)
+		return fmt.Sprintf("%v %d %d %d %g", stop, g.NumNodes(), g.NumClasses(), g.MemoSize(), c)
+	}
+	base := settleManual()
+	cases := []struct {
+		expr  string
+		nodes int
+	}{{poly8Expr(), 10_000}, {sum20Expr(), 30_000}, {poly8Expr(), 40_000}}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		want[i] = run(c.expr, c.nodes)
+	}
+	var wg sync.WaitGroup
+	got := make([][]string, 4)
+	for w := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 3 {
+				c := cases[(w+k)%len(cases)]
+				got[w] = append(got[w], run(c.expr, c.nodes))
+			}
+		}()
+	}
+	wg.Wait()
+	for w := range got {
+		for k, g := range got[w] {
+			require.Equal(t, want[(w+k)%len(cases)], g, "goroutine %d, run %d", w, k)
+		}
+	}
+	require.Equal(t, base, settleManual(), "arrays mapped by hand and never released")
 }
