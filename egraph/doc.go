@@ -67,9 +67,15 @@
 // and the runtime's scavenger. Arrays whose death is known (a runner's
 // match buffers when Run returns, a small e-graph's pointer-free tables
 // when it is collected, via runtime.AddCleanup) go to package-level
-// sync.Pools and are reused by the next run (recycle.go). The library
-// never sets GOGC or the memory limit on its own; Runner.SoftMemoryLimit
-// lowers the runtime's soft limit during Run when a caller asks.
+// sync.Pools and are reused by the next run (recycle.go). Those of 64
+// KB and more (the union-find, the hashcons slots, the egg-order tables,
+// the match buffers) are mapped outside the collected heap and released
+// as soon as they die (manual.go): a run of a few MB then need not reach
+// the runtime's first collection, whose own memory is a large part of a
+// small process's peak. ManualBytes reports them, and Runner.MemoryLimit
+// counts them. The library never sets GOGC or the memory limit on its
+// own; Runner.SoftMemoryLimit lowers the runtime's soft limit during Run
+// when a caller asks.
 //
 // # Shared partial sums
 //
