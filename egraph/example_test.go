@@ -3,6 +3,7 @@ package egraph_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 
 	"github.com/symcalc/symcalc/egraph"
 	"github.com/symcalc/symcalc/parser"
@@ -194,4 +195,21 @@ func ExampleSimplifyContext_seeds() {
 	// Output:
 	// (x + y)^2
 	// square-free factorisation
+}
+
+// ManualBytes is the part of the e-graphs' memory that runtime.MemStats
+// does not see: a program that reports or limits its memory adds it, as
+// Runner.MemoryLimit does. (No output is checked: the figures depend on
+// the platform, and are zero where the tables cannot be mapped by hand.)
+func ExampleManualBytes() {
+	l := egraph.MathLanguage()
+	g := egraph.New(l, egraph.NewConstFold(l))
+	r := egraph.NewRunner(g)
+	r.NodeLimit = 20_000
+	r.AddExpr(l.MustParseExpr("(* (+ a b) (* (+ a b) (* (+ a b) (* (+ a b) (+ a b)))))"))
+	r.Run(context.Background(), egraph.MathRules(l))
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("e-graph of %d nodes: %d bytes on the Go heap, %d mapped by hand\n",
+		g.NumNodes(), ms.HeapAlloc, egraph.ManualBytes())
 }
