@@ -59,7 +59,7 @@ type EGraph struct {
 
 	// A cleanup registered in New, and orderCleanup, hand the tables'
 	// and the order's arrays to the package's pools when the e-graph is
-	// collected (recycle.go); for a large e-graph they unmap the arrays
+	// collected (recycle.go); for a large e-graph they release the arrays
 	// mapped by hand (manual.go) and leave the rest to the collector. A
 	// registered cleanup keeps its argument reachable until it has run,
 	// so a large e-graph's tables on the collected heap outlive it by one

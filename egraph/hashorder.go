@@ -136,8 +136,8 @@ func (t *hbTable) resize(capacity int) {
 	uint32Pages.put(oldKeys)
 }
 
-// free unmaps the table's arrays that were mapped by hand (leaving the
-// others to the collector) and empties it.
+// free releases the table's arrays that were mapped by hand (manualFree;
+// the others are left to the collector) and empties it.
 func (t *hbTable) free() {
 	manualFree(t.ctrl)
 	manualFree(t.keys)

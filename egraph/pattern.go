@@ -654,9 +654,9 @@ func (a *matchArena) release() {
 	a.chunks = nil
 }
 
-// free drops the chunks, unmapping those mapped by hand (the others are
-// left to the collector): a large run's buffers, pooled, would only raise
-// the next large run's peak.
+// free drops the chunks, releasing those mapped by hand (manualFree; the
+// others are left to the collector): a large run's buffers, pooled, would
+// only raise the next large run's peak.
 func (a *matchArena) free() {
 	for _, c := range a.chunks {
 		manualFree(c)

@@ -82,7 +82,7 @@ var (
 func recycleTables(t *tables) {
 	if !smallGraph(t.memo.count) {
 		// A large e-graph's arrays are not pooled; those mapped by hand
-		// are unmapped.
+		// are released (manualFree).
 		manualFree(t.uf)
 		manualFree(t.pending)
 		manualFree(t.memo.slots)
@@ -171,7 +171,7 @@ func (p *arrayPool[T]) getFrom(n, upTo int, mapped bool) ([]T, bool) {
 // buffers use it: the previous run of the same workload left its largest
 // arrays, and taking one early means no further growth, where leaving it
 // in the pool while allocating small ones would hold both. (Arrays mapped
-// by hand are unmapped when put back, not pooled.)
+// by hand are released by manualFree when put back, not pooled.)
 func (p *arrayPool[T]) getAtLeast(n int) ([]T, bool) { return p.getAtLeastFrom(n, true) }
 
 // getAtLeastFrom is getAtLeast; mapped is as for getFrom.
@@ -186,8 +186,9 @@ func (p *arrayPool[T]) getAtLeastFrom(n int, mapped bool) ([]T, bool) {
 }
 
 // put hands s's array to the pool; s must not be used afterwards. An
-// array mapped by hand is unmapped; arrays whose capacity is not a power
-// of two, or is too large, are left to the collector.
+// array mapped by hand is released by manualFree instead; arrays whose
+// capacity is not a power of two, or is too large, are left to the
+// collector.
 func (p *arrayPool[T]) put(s []T) {
 	if manualFree(s) {
 		return
